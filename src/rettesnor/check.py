@@ -1,0 +1,89 @@
+"""The check service: content in, explained findings out. Used by the CLI and, later, the web app."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from rettesnor.analysis import AnalysisContext, analyse
+from rettesnor.analysis.language import detect_language
+from rettesnor.item import KINDS, InputError, Item
+from rettesnor.policy.evaluate import Result, evaluate, guidance_for
+from rettesnor.policy.model import Pack
+
+
+def context_for(pack: Pack, item: Item, language: str) -> AnalysisContext:
+    p = pack.parameters
+    return AnalysisContext(
+        kind=item.kind,
+        language=language,
+        country=pack.country,
+        organisation_names=tuple(p.organisation_names),
+        work_email_domains=tuple(p.work_email_domains),
+        channel=item.channel,
+        approved_channels=tuple(p.approved_channels),
+        lix_max=p.lix_max,
+        sentence_words_max=p.sentence_words_max,
+        has_images=bool(item.images) or item.kind == "image",
+    )
+
+
+def check(item: Item, pack: Pack, lang: str | None = None) -> Result:
+    """Check one item against a pack. ``lang`` picks the language of messages (default: the pack's)."""
+    language = item.language or detect_language(item.text, pack.country)
+    signals = analyse(item.text, context_for(pack, item, language))
+    findings = evaluate(pack, item, signals)
+    return Result(item, pack, language, findings, guidance_for(pack, item.kind, lang or pack.language))
+
+
+def validate_text(raw: bytes) -> str:
+    """Decode user input or say, in one line, why it cannot be checked."""
+    if b"\x00" in raw:
+        raise InputError("input looks binary (it contains NUL bytes); give UTF-8 text")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"input is not valid UTF-8 (byte {exc.start})") from None
+    if not text.strip():
+        raise InputError("input is empty; nothing to check")
+    return text
+
+
+def parse_line(line: str, default_kind: str | None) -> Item:
+    """One JSONL line ``{"id", "text", "kind"}`` to an Item, or a one-line InputError."""
+    try:
+        obj: Any = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
+    if not isinstance(obj, dict):
+        raise InputError('expected a JSON object like {"id": "1", "text": "…", "kind": "comment"}')
+    text = obj.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise InputError("field 'text' is missing or empty")
+    kind = obj.get("kind", default_kind)
+    if not isinstance(kind, str):
+        raise InputError(f"field 'kind' is missing; choose one of: {', '.join(KINDS)}")
+    ident = obj.get("id")
+    lang = obj.get("language")
+    return Item(
+        text=text,
+        kind=kind,
+        id=None if ident is None else str(ident),
+        language=lang if isinstance(lang, str) else None,
+        channel=obj.get("channel") if isinstance(obj.get("channel"), str) else None,
+    )
+
+
+def check_lines(
+    lines: Iterable[bytes], pack: Pack, default_kind: str | None = None, lang: str | None = None
+) -> Iterator[dict[str, Any]]:
+    """Stream results for JSONL input; a bad line yields an error object and the rest go on."""
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            continue
+        try:
+            item = parse_line(validate_text(raw), default_kind)
+            yield check(item, pack, lang).to_dict(lang)
+        except InputError as exc:
+            yield {"line": number, "error": str(exc)}

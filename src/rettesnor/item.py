@@ -1,0 +1,43 @@
+"""The normalised unit of content that every source produces and every check consumes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Kinds of content a rule can apply to. Posts are judged publish/revise/block, comments keep..delete.
+KINDS: tuple[str, ...] = (
+    "official_post",
+    "reply",
+    "comment",
+    "private_post",
+    "internal_message",
+    "account_profile",
+    "image",
+)
+COMMENT_KINDS: frozenset[str] = frozenset({"comment"})
+
+# Texts longer than this are refused: a social-media text is far shorter, and the bound keeps
+# every check fast (see bench/check_throughput.py for the 1 MB worst case).
+MAX_TEXT_CHARS = 1_000_000
+
+
+class InputError(ValueError):
+    """Bad input from a user: carries a one-line message that names the problem."""
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One piece of content: a draft post, a reply, a citizen's comment, a profile text…"""
+
+    text: str
+    kind: str
+    id: str | None = None
+    language: str | None = None  # ISO 639-1 (da, nb, nn, sv, en); None = detect
+    channel: str | None = None  # where an internal message is sent (e.g. "snapchat"), if known
+    images: tuple[str, ...] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise InputError(f"unknown kind {self.kind!r}; choose one of: {', '.join(KINDS)}")
+        if len(self.text) > MAX_TEXT_CHARS:
+            raise InputError(f"text is {len(self.text)} characters; the limit is {MAX_TEXT_CHARS}")

@@ -1,0 +1,112 @@
+"""Turn signals into findings, per the pack's rules. No I/O, no storage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from rettesnor.analysis.signals import Signal
+from rettesnor.item import COMMENT_KINDS, Item
+from rettesnor.policy.model import ACTION_ORDER, SEVERITY_ORDER, Pack, Rule
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(slots=True)
+class Finding:
+    rule: Rule
+    category: str
+    spans: list[Span]
+    evidence: list[dict[str, Any]]
+
+    def to_dict(self, pack: Pack, lang: str) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "rule": self.rule.name,
+            "code": self.rule.code,
+            "clauses": [{"id": c.id, "quote": c.quote} for c in self.rule.clauses],
+            "severity": self.rule.severity,
+            "category": self.category,
+            "spans": [{"start": s.start, "end": s.end, "text": s.text} for s in self.spans],
+            "message": pack.text(self.rule.message, lang),
+            "remedy": pack.text(self.rule.remedy, lang),
+            "evidence": self.evidence,
+        }
+        if self.rule.action is not None:
+            out["action"] = self.rule.action
+            out["ground"] = self.rule.ground
+        return out
+
+
+@dataclass(slots=True)
+class Result:
+    item: Item
+    pack: Pack
+    language: str
+    findings: list[Finding]
+    guidance: list[str] = field(default_factory=list)
+
+    @property
+    def verdict(self) -> str:
+        if self.item.kind in COMMENT_KINDS:
+            actions = [f.rule.action or "review" for f in self.findings]
+            return max(actions, key=ACTION_ORDER.__getitem__, default="keep")
+        worst = max((SEVERITY_ORDER[f.rule.severity] for f in self.findings), default=0)
+        if worst == SEVERITY_ORDER["block"]:
+            return "block"
+        return "revise" if worst == SEVERITY_ORDER["warn"] else "publish"
+
+    @property
+    def blocking(self) -> bool:
+        return any(f.rule.severity == "block" for f in self.findings)
+
+    def to_dict(self, lang: str | None = None) -> dict[str, Any]:
+        lang = lang or self.pack.language
+        out: dict[str, Any] = {
+            "id": self.item.id,
+            "policy": self.pack.name,
+            "kind": self.item.kind,
+            "language": self.language,
+            "verdict": self.verdict,
+            "findings": [f.to_dict(self.pack, lang) for f in self.findings],
+        }
+        if self.guidance:
+            out["guidance"] = self.guidance
+        return out
+
+
+def _applies(rule: Rule, kind: str, present: set[str]) -> bool:
+    if kind not in rule.applies_to:
+        return False
+    if rule.requires and not all(r in present for r in rule.requires):
+        return False
+    return not (rule.unless and any(u in present for u in rule.unless))
+
+
+def evaluate(pack: Pack, item: Item, signals: list[Signal], lang: str | None = None) -> list[Finding]:
+    """One finding per rule and category, listing every span that made it fire."""
+    present = {s.name for s in signals}
+    findings: list[Finding] = []
+    for rule in pack.rules:
+        if not _applies(rule, item.kind, present):
+            continue
+        by_category: dict[str, Finding] = {}
+        for s in signals:
+            if s.name not in rule.signals or s.score < rule.min_score:
+                continue
+            category = rule.finding_category(s.name)
+            finding = by_category.setdefault(category, Finding(rule, category, [], []))
+            finding.spans.append(Span(s.start, s.end, item.text[s.start : s.end]))
+            finding.evidence.append(s.to_dict())
+        findings.extend(by_category.values())
+    findings.sort(key=lambda f: (-SEVERITY_ORDER[f.rule.severity], f.spans[0].start, f.rule.code))
+    return findings
+
+
+def guidance_for(pack: Pack, kind: str, lang: str) -> list[str]:
+    """Guidance clauses to show when content of this kind is checked ("at the right moment")."""
+    return [f"{c.id}: {pack.text(c.text, lang)}" for c in pack.clauses if c.text and kind in c.show_when]

@@ -1,0 +1,170 @@
+"""Load packs from YAML: resolve ``extends``, apply ``overrides``/``disable``/``replaces``.
+
+A broken pack fails with :class:`PackError`: the file, the line and what is wrong, on one line.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from rettesnor.item import InputError
+from rettesnor.policy.model import Pack, PackFile, Parameters, Rule
+
+BUILTIN_DIR = Path(str(resources.files("rettesnor") / "packs"))
+
+
+class PackError(InputError):
+    """A pack that cannot be used; the message names file, line and problem."""
+
+
+def builtin_packs() -> list[str]:
+    return sorted(p.stem for p in BUILTIN_DIR.glob("*.yaml"))
+
+
+def _locate(name_or_path: str, beside: Path | None = None) -> Path:
+    candidate = Path(name_or_path)
+    if candidate.suffix in (".yaml", ".yml") and candidate.is_file():
+        return candidate
+    for folder in (beside, BUILTIN_DIR):
+        if folder is not None and (folder / f"{name_or_path}.yaml").is_file():
+            return folder / f"{name_or_path}.yaml"
+    raise PackError(f"unknown pack {name_or_path!r}; built-in packs: {', '.join(builtin_packs())}")
+
+
+def _to_python(node: yaml.Node, path: tuple[Any, ...], lines: dict[tuple[Any, ...], int]) -> Any:
+    """Convert a composed YAML node to Python, remembering the line of every key path."""
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = _to_python(key_node, (*path, "<key>"), {})
+            if key in out:
+                raise yaml.MarkedYAMLError(problem=f"duplicate key {key!r}", problem_mark=key_node.start_mark)
+            lines[(*path, key)] = key_node.start_mark.line + 1
+            out[key] = _to_python(value_node, (*path, key), lines)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_to_python(v, (*path, i), lines) for i, v in enumerate(node.value)]
+    return _scalar(node)
+
+
+def _scalar(node: yaml.Node) -> Any:
+    loader = yaml.SafeLoader("")
+    try:
+        return loader.construct_object(node, deep=True)
+    finally:
+        loader.dispose()
+
+
+def _line_of(loc: tuple[Any, ...], lines: dict[tuple[Any, ...], int]) -> int:
+    for cut in range(len(loc), -1, -1):
+        if loc[:cut] in lines:
+            return lines[loc[:cut]]
+    return 1
+
+
+def read_pack_file(path: Path) -> PackFile:
+    try:
+        raw_text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PackError(f"{path}: cannot read pack: {exc}") from None
+    lines: dict[tuple[Any, ...], int] = {}
+    try:
+        node = yaml.compose(raw_text, Loader=yaml.SafeLoader)
+        data = _to_python(node, (), lines) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise PackError(f"{where}: invalid YAML: {exc.problem}") from None
+    if not isinstance(data, dict):
+        raise PackError(f"{path}:1: a pack is a mapping with at least 'pack', 'title', 'language', 'country'")
+    try:
+        return PackFile.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(err["loc"])
+        field = ".".join(str(p) for p in loc) or "pack"
+        msg = err["msg"].removeprefix("Value error, ")
+        raise PackError(f"{path}:{_line_of(loc, lines)}: {field}: {msg}") from None
+
+
+def _apply_overrides(rules: dict[str, Rule], pf: PackFile, path: Path) -> None:
+    for code, changes in pf.overrides.items():
+        if code not in rules:
+            raise PackError(f"{path}: overrides: no inherited rule {code!r} to override")
+        try:
+            rules[code] = Rule.model_validate({**rules[code].model_dump(), **changes})
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            raise PackError(f"{path}: overrides.{code}: {err['msg'].removeprefix('Value error, ')}") from None
+    for code in pf.disable:
+        if rules.pop(code, None) is None:
+            raise PackError(f"{path}: disable: no inherited rule {code!r}")
+
+
+def _resolve(path: Path, seen: tuple[Path, ...]) -> Pack:
+    if path.resolve() in seen:
+        raise PackError(f"{path}: extends: circular inheritance through {path.stem!r}")
+    pf = read_pack_file(path)
+    parent = _resolve(_locate(pf.extends, path.parent), (*seen, path.resolve())) if pf.extends else None
+    rules: dict[str, Rule] = {r.code: r for r in parent.rules} if parent else {}
+    origin = dict(parent.origin) if parent else {}
+    _apply_overrides(rules, pf, path)
+    for rule in pf.rules:
+        for old in rule.replaces:
+            rules.pop(old, None)
+        if rule.code in rules and rule.code not in rule.replaces:
+            raise PackError(f"{path}: rule {rule.code} is inherited; use 'overrides' or 'replaces'")
+        rules[rule.code] = rule
+        origin[rule.code] = pf.pack
+    params = {**(parent.parameters.model_dump() if parent else {}), **pf.parameters}
+    try:
+        parameters = Parameters.model_validate(params)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"])
+        raise PackError(f"{path}: parameters.{field}: {err['msg']}") from None
+    _check_deletion_grounds(list(rules.values()), parameters, path)
+    clauses = {c.id: c for c in (parent.clauses if parent else [])} | {c.id: c for c in pf.clauses}
+    return Pack(
+        name=pf.pack,
+        chain=[pf.pack, *(parent.chain if parent else [])],
+        title=pf.title,
+        language=pf.language,
+        country=pf.country,
+        clause_prefix=pf.clause_prefix or (parent.clause_prefix if parent else None),
+        source=pf.source,
+        parameters=parameters,
+        rules=sorted(rules.values(), key=lambda r: r.code),
+        clauses=list(clauses.values()),
+        origin=origin,
+    )
+
+
+def _check_deletion_grounds(rules: list[Rule], params: Parameters, path: Path) -> None:
+    """Where the guideline limits deletion (Hustadvika 2q), no rule may advise deleting on other grounds."""
+    allowed = params.deletion_grounds
+    if allowed is None:
+        return
+    for rule in rules:
+        if rule.action == "delete" and rule.ground not in allowed:
+            raise PackError(
+                f"{path}: rule {rule.code} advises delete on ground {rule.ground!r}, "
+                f"but this guideline allows deletion only for: {', '.join(allowed)}"
+            )
+
+
+@lru_cache(maxsize=64)
+def _load_cached(path: str) -> Pack:
+    return _resolve(Path(path), ())
+
+
+def load_pack(name_or_path: str) -> Pack:
+    """Load a built-in pack by name (``dk-hjorring``) or a pack file by path."""
+    return _load_cached(str(_locate(name_or_path)))
