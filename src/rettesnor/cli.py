@@ -1,0 +1,292 @@
+"""The ``rettesnor`` command. Thin: parse arguments, call the library, print. Errors are one line."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any, BinaryIO
+
+import click
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from rettesnor.check import check, check_lines, validate_text
+from rettesnor.item import KINDS, InputError, Item
+from rettesnor.policy.compare import compare
+from rettesnor.policy.coverage import coverage
+from rettesnor.policy.loader import builtin_packs, load_pack
+from rettesnor.policy.model import Pack
+from rettesnor.render import print_result
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False)
+policy_app = typer.Typer(no_args_is_help=True, help="Show, document and compare policy packs.")
+demo_app = typer.Typer(no_args_is_help=True, help="Try the product on the demo material.")
+app.add_typer(policy_app, name="policy")
+app.add_typer(demo_app, name="demo")
+
+out = Console(highlight=False, soft_wrap=True)
+MAX_FILE_BYTES = 1_000_000 * 4  # a 1,000,000-character text in UTF-8 is at most this long
+
+Format = Annotated[str, typer.Option("--format", "-f", help="text or json")]
+Lang = Annotated[str | None, typer.Option("--lang", help="language of messages: da, nb, nn, sv, en")]
+
+
+def _fail(message: str) -> typer.Exit:
+    print(f"rettesnor: error: {message}", file=sys.stderr)
+    return typer.Exit(2)
+
+
+def _format(value: str, allowed: tuple[str, ...] = ("text", "json")) -> str:
+    if value not in allowed:
+        raise InputError(f"unknown format {value!r}; choose one of: {', '.join(allowed)}")
+    return value
+
+
+def _lang(value: str | None, pack: Pack) -> str:
+    if value is None:
+        return pack.language
+    if value not in ("da", "nb", "nn", "sv", "en"):
+        raise InputError(f"unknown language {value!r}; choose one of: da, nb, nn, sv, en")
+    return value
+
+
+def _open(path: str) -> BinaryIO:
+    if path == "-":
+        return sys.stdin.buffer
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"no such file: {path}")
+    return p.open("rb")
+
+
+def _read_text(path: str) -> str:
+    with _open(path) as fh:
+        raw = fh.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        raise InputError(f"input is over the size limit of {MAX_FILE_BYTES} bytes")
+    return validate_text(raw)
+
+
+def _json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+
+
+@app.command("check")
+def check_cmd(
+    source: Annotated[str, typer.Argument(help="file to check, or - for standard input")] = "-",
+    policy: Annotated[str, typer.Option("--policy", "-p", help="pack name or pack file")] = "nordic-baseline",
+    kind: Annotated[str | None, typer.Option("--kind", "-k", help=f"one of: {', '.join(KINDS)}")] = None,
+    fmt: Format = "text",
+    jsonl: Annotated[bool, typer.Option("--jsonl", help='batch: one {"id","text","kind"} per line')] = False,
+    image: Annotated[list[str] | None, typer.Option("--image", help="an image attached to the post")] = None,
+    channel: Annotated[str | None, typer.Option(help="channel of an internal message")] = None,
+    lang: Lang = None,
+) -> None:
+    """Check a draft, reply, comment or profile text against a guideline.
+
+    Exit status: 0 nothing blocking, 1 blocking findings, 2 usage or input error.
+    """
+    pack = load_pack(policy)
+    msg_lang = _lang(lang, pack)
+    if kind is not None and kind not in KINDS:
+        raise InputError(f"unknown kind {kind!r}; choose one of: {', '.join(KINDS)}")
+    if jsonl:
+        raise typer.Exit(_batch(source, pack, kind, msg_lang))
+    _format(fmt)
+    images = tuple(image or ())
+    for path in images:
+        if not Path(path).is_file():
+            raise InputError(f"no such image: {path}")
+    item = Item(text=_read_text(source), kind=kind or "official_post", images=images, channel=channel)
+    result = check(item, pack, msg_lang)
+    if fmt == "json":
+        _json(result.to_dict(msg_lang))
+    else:
+        print_result(out, result, msg_lang, "" if source == "-" else source)
+    raise typer.Exit(1 if result.blocking else 0)
+
+
+def _batch(source: str, pack: Pack, kind: str | None, lang: str) -> int:
+    """Stream JSONL in, JSONL out; constant memory. Bad lines are reported and skipped."""
+    status = 0
+    with _open(source) as fh:
+        for result in check_lines(_bounded_lines(fh), pack, kind, lang):
+            _json(result)
+            if "error" in result:
+                print(f"rettesnor: error: line {result['line']}: {result['error']}", file=sys.stderr)
+                status = 2
+            elif status == 0 and any(f["severity"] == "block" for f in result["findings"]):
+                status = 1
+            sys.stdout.flush()
+    return status
+
+
+def _bounded_lines(fh: BinaryIO) -> Iterator[bytes]:
+    """Lines of at most MAX_FILE_BYTES; an overlong line becomes a line the checker rejects."""
+    while True:
+        line = fh.readline(MAX_FILE_BYTES + 1)
+        if not line:
+            return
+        if len(line) > MAX_FILE_BYTES and not line.endswith(b"\n"):
+            while (rest := fh.readline(MAX_FILE_BYTES)) and not rest.endswith(b"\n"):
+                pass
+            yield b'{"text": "", "error": "line over the size limit"}\n'
+            continue
+        yield line
+
+
+@policy_app.command("list")
+def policy_list(fmt: Format = "text") -> None:
+    """The built-in packs."""
+    packs = [load_pack(name) for name in builtin_packs()]
+    if _format(fmt) == "json":
+        _json([{"pack": p.name, "extends": p.chain[1:], "title": p.title["en"]} for p in packs])
+        return
+    for p in packs:
+        parent = f"  (extends {p.chain[1]})" if len(p.chain) > 1 else ""
+        out.print(f"{p.name:<26} {p.text(p.title, p.language)}{parent}")
+
+
+@policy_app.command("show")
+def policy_show(pack_name: str, fmt: Format = "text", lang: Lang = None) -> None:
+    """The pack's parameters and rules, readable."""
+    pack = load_pack(pack_name)
+    msg_lang = _lang(lang, pack)
+    if _format(fmt) == "json":
+        _json(pack.model_dump(mode="json"))
+        return
+    out.print(f"[bold]{pack.text(pack.title, msg_lang)}[/bold]  ({' → '.join(pack.chain)})")
+    if pack.source:
+        out.print(pack.source, style="dim")
+    for key, value in pack.parameters.model_dump().items():
+        out.print(f"  {key}: {value}")
+    table = Table("code", "rule", "applies to", "severity", "clauses", show_lines=False)
+    for r in pack.rules:
+        table.add_row(
+            r.code,
+            pack.text(r.title, msg_lang),
+            ", ".join(r.applies_to),
+            r.severity + (f" → {r.action}" if r.action else ""),
+            ", ".join(c.id for c in r.clauses) or "-",
+        )
+    out.print(table)
+
+
+@policy_app.command("rule")
+def policy_rule(code: str, policy: Annotated[str, typer.Option("--policy", "-p")], lang: Lang = None) -> None:
+    """Document one rule the way ruff documents its rules."""
+    pack = load_pack(policy)
+    msg_lang = _lang(lang, pack)
+    rule = pack.rule(code.upper())
+    if rule is None:
+        raise InputError(f"pack {pack.name} has no rule {code!r}; see `rettesnor policy show {pack.name}`")
+    out.print(f"[bold]{rule.code} {rule.name}[/bold]: {pack.text(rule.title, msg_lang)}")
+    out.print(f"\n[bold]What it does[/bold]\n{pack.text(rule.message, msg_lang)}")
+    if rule.why:
+        out.print(f"\n[bold]Why[/bold]\n{pack.text(rule.why, msg_lang)}")
+    for ex in rule.examples:
+        out.print(f"\n[bold]{'Example' if ex.fires else 'Use instead'}[/bold] ({ex.kind})\n{ex.text}")
+    out.print(f"\n[bold]Remedy[/bold]\n{pack.text(rule.remedy, msg_lang)}")
+    out.print(f"\n[bold]Applies to[/bold] {', '.join(rule.applies_to)} · severity {rule.severity}")
+    if rule.clauses:
+        out.print("\n[bold]References[/bold]")
+        for c in rule.clauses:
+            out.print(f"{c.id}: »{c.quote}«")
+
+
+@policy_app.command("coverage")
+def policy_coverage(pack_name: str, fmt: Format = "text") -> None:
+    """Every clause of the organisation's guideline: check, workflow or guidance, and its test."""
+    pack = load_pack(pack_name)
+    rows = coverage(pack)
+    if not rows:
+        raise InputError(f"pack {pack.name} is not tied to a seed guideline (no clause_prefix)")
+    if _format(fmt) == "json":
+        _json([{**r.__dict__, "kinds": list(r.kinds), "tests": list(r.tests)} for r in rows])
+        return
+    table = Table("clause", "kind", "implemented as", "status", "where", "test")
+    style = {"implemented": "green", "planned": "yellow", "missing": "bold red"}
+    for r in rows:
+        table.add_row(
+            r.clause,
+            " + ".join(r.kinds),
+            r.implementation,
+            f"[{style[r.status]}]{r.status}[/]",
+            r.detail,
+            "\n".join(r.tests) or "-",
+        )
+    out.print(table)
+    counts = {s: sum(r.status == s for r in rows) for s in style}
+    out.print(", ".join(f"{n} {s}" for s, n in counts.items()))
+
+
+@policy_app.command("compare")
+def policy_compare(left: str, right: str, fmt: Format = "text") -> None:
+    """Where two packs differ."""
+    a, b = load_pack(left), load_pack(right)
+    diffs = compare(a, b)
+    if _format(fmt) == "json":
+        _json([d.__dict__ for d in diffs])
+        return
+    table = Table("topic", "name", a.name, b.name)
+    for d in diffs:
+        table.add_row(d.topic, d.name, d.left, d.right)
+    out.print(table)
+
+
+@policy_app.command("signals")
+def policy_signals() -> None:
+    """The signal names a rule may fire on: the fixed categories and the markers."""
+    from rettesnor.analysis.signals import CATEGORIES, MARKERS
+
+    for name in CATEGORIES:
+        out.print(name)
+    for name, meaning in MARKERS.items():
+        out.print(f"{name:<28} {meaning}")
+
+
+@demo_app.command("check")
+def demo_check(
+    folder: Annotated[Path, typer.Argument()] = Path("examples"), lang: Lang = None
+) -> None:
+    """Check every demo text (``<kind>.<anything>.txt``) under FOLDER against every seed pack."""
+    files = sorted(folder.glob("*/*.txt"))
+    if not files:
+        raise InputError(f"no demo texts under {folder}/ (expected <pack>/<kind>.<name>.txt)")
+    for path in files:
+        pack_name, kind = path.parent.name, path.name.split(".", 1)[0]
+        pack = load_pack(pack_name)
+        item = Item(text=validate_text(path.read_bytes()), kind=kind, id=path.stem)
+        msg_lang = _lang(lang, pack)
+        print_result(out, check(item, pack, msg_lang), msg_lang, str(path))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: every error a user can cause is one line on stderr and exit status 2."""
+    command = typer.main.get_command(app)
+    try:
+        code = command.main(args=argv, prog_name="rettesnor", standalone_mode=False)
+    except typer.Exit as exc:
+        code = exc.exit_code
+    except click.exceptions.Exit as exc:
+        code = exc.exit_code
+    except click.Abort:
+        code = 130
+    except click.ClickException as exc:
+        print(f"rettesnor: error: {exc.format_message()}", file=sys.stderr)
+        code = 2
+    except InputError as exc:
+        print(f"rettesnor: error: {exc}", file=sys.stderr)
+        code = 2
+    except BrokenPipeError:
+        code = 0
+    except Exception as exc:  # a bug of ours: still one line for the user, the trace only on request
+        if os.environ.get("RETTESNOR_DEBUG"):
+            raise
+        print(f"rettesnor: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        code = 2
+    sys.exit(code if isinstance(code, int) else 0)

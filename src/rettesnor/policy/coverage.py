@@ -1,0 +1,69 @@
+"""Which clause of the organisation's guideline is implemented how, and which test proves it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rettesnor.policy.inventory import Clause, clauses_for
+from rettesnor.policy.model import Pack
+
+# Workflow clauses are enforced outside the content check (governance, archive, moderation). Until those
+# parts exist they are reported as planned, never as done.
+RULE_TEST = "tests/test_packs.py::test_rule_examples[{pack}-{code}-*]"
+GUIDANCE_TEST = "tests/test_packs.py::test_guidance_is_shown[{pack}-{clause}]"
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageRow:
+    clause: str
+    kinds: tuple[str, ...]
+    summary: str
+    implementation: str  # "check", "workflow", "guidance", joined with " + "
+    status: str  # "implemented", "planned", "missing"
+    detail: str  # rule codes, where a workflow is enforced, or the guidance moment
+    tests: tuple[str, ...]
+
+
+def _row(pack: Pack, clause: Clause) -> CoverageRow:
+    rules = [r for r in pack.rules if any(c.id == clause.id for c in r.clauses)]
+    note = next((c for c in pack.clauses if c.id == clause.id), None)
+    parts: list[str] = []
+    details: list[str] = []
+    tests: list[str] = []
+    statuses: list[str] = []
+    if rules:
+        parts.append("check")
+        details.append("rules " + ", ".join(r.code for r in rules))
+        tests += [RULE_TEST.format(pack=pack.origin.get(r.code, pack.name), code=r.code) for r in rules]
+        statuses.append("implemented")
+    elif "check" in clause.kinds:
+        statuses.append("missing")
+        details.append("no rule cites this check clause")
+    if note is not None:
+        parts.append(note.kind)
+        if note.kind == "guidance":
+            details.append("shown when checking " + ", ".join(note.show_when) if note.show_when else "guidance")
+            tests.append(GUIDANCE_TEST.format(pack=pack.name, clause=note.id))
+            statuses.append("implemented" if note.show_when else "planned")
+        else:
+            details.append(note.implemented_by or "workflow")
+            statuses.append(note.status)
+    elif any(k in clause.kinds for k in ("workflow", "guidance")) and not rules:
+        statuses.append("missing")
+    status = "missing" if "missing" in statuses else "planned" if "planned" in statuses else "implemented"
+    return CoverageRow(
+        clause=clause.id,
+        kinds=clause.kinds,
+        summary=clause.summary,
+        implementation=" + ".join(parts) or "-",
+        status=status,
+        detail="; ".join(details),
+        tests=tuple(tests),
+    )
+
+
+def coverage(pack: Pack) -> list[CoverageRow]:
+    """Every clause of the pack's organisation (by ``clause_prefix``), in inventory order."""
+    if not pack.clause_prefix:
+        return []
+    return [_row(pack, clause) for clause in clauses_for(pack.clause_prefix)]
