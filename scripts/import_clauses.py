@@ -1,4 +1,4 @@
-"""Regenerate src/rettesnor/policy/clauses.yaml from ../shared/docs/clauses.md (run after the inventory changes)."""
+"""Regenerate policy/clauses.yaml from ../shared/docs/clauses.md (run after the inventory changes)."""
 
 from __future__ import annotations
 

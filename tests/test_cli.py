@@ -20,16 +20,34 @@ def run(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
 
 
 def test_json_result_has_the_contract_fields() -> None:
-    proc = run("check", "-", "--policy", "dk-hjorring", "--kind", "official_post", "--format", "json",
-               stdin=CPR_POST.encode())
+    proc = run(
+        "check",
+        "-",
+        "--policy",
+        "dk-hjorring",
+        "--kind",
+        "official_post",
+        "--format",
+        "json",
+        stdin=CPR_POST.encode(),
+    )
     assert proc.returncode == 1, proc.stderr
     result = json.loads(proc.stdout)
     assert set(result) >= {"id", "policy", "kind", "language", "verdict", "findings"}
     assert result["policy"] == "dk-hjorring" and result["kind"] == "official_post"
     assert result["language"] == "da" and result["verdict"] == "block"
     finding = next(f for f in result["findings"] if f["category"] == "national_id")
-    assert set(finding) >= {"rule", "code", "clauses", "severity", "category", "spans", "message", "remedy",
-                            "evidence"}
+    assert set(finding) >= {
+        "rule",
+        "code",
+        "clauses",
+        "severity",
+        "category",
+        "spans",
+        "message",
+        "remedy",
+        "evidence",
+    }
     assert finding["spans"][0]["text"] == "120385-1234"
     assert CPR_POST[finding["spans"][0]["start"] : finding["spans"][0]["end"]] == "120385-1234"
     assert all(f["category"] in CATEGORIES for f in result["findings"])

@@ -250,9 +250,7 @@ def policy_signals() -> None:
 
 
 @demo_app.command("check")
-def demo_check(
-    folder: Annotated[Path, typer.Argument()] = Path("examples"), lang: Lang = None
-) -> None:
+def demo_check(folder: Annotated[Path, typer.Argument()] = Path("examples"), lang: Lang = None) -> None:
     """Check every demo text (``<kind>.<anything>.txt``) under FOLDER against every seed pack."""
     files = sorted(folder.glob("*/*.txt"))
     if not files:

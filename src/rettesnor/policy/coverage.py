@@ -42,7 +42,9 @@ def _row(pack: Pack, clause: Clause) -> CoverageRow:
     if note is not None:
         parts.append(note.kind)
         if note.kind == "guidance":
-            details.append("shown when checking " + ", ".join(note.show_when) if note.show_when else "guidance")
+            details.append(
+                "shown when checking " + ", ".join(note.show_when) if note.show_when else "guidance"
+            )
             tests.append(GUIDANCE_TEST.format(pack=pack.name, clause=note.id))
             statuses.append("implemented" if note.show_when else "planned")
         else:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -207,4 +207,5 @@ class Pack(Strict):
         return next((r for r in self.rules if r.code == code), None)
 
     def text(self, value: Text, lang: str) -> str:
-        return value.get(lang, value.get(self.language, value["en"]))  # type: ignore[call-overload]
+        texts = cast(dict[str, str], value)
+        return texts.get(lang) or texts.get(self.language) or texts["en"]
