@@ -1,12 +1,511 @@
-"""Placeholder: detectors of this module are being written."""
+"""Contact and account details: ``phone``, ``email``, ``bank_account``, ``address``, ``case_number``.
+
+Decision process per candidate (Presidio-like, written into the evidence):
+1. pattern: a precompiled regex finds a cheap candidate (digit run, address anchor, label + value);
+2. validator: phonenumbers / python-stdnum / a shape check confirms it;
+3. context: words around it raise or lower the score. Only scores >= 0.5 become signals.
+
+Time is bounded on any input: every regex is linear (separators between repeated groups are
+mandatory, quantifiers of free text are bounded, lookarounds are one character or bounded), a text
+without digits or '@' costs two C-level scans, and the slow validators (phonenumbers ~20 µs, stdnum)
+run at most ``_MAX_VALIDATIONS`` times per detector and text.
+"""
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left
 from collections.abc import Iterator
+from typing import Any
+
+import phonenumbers
+from stdnum import iban as _iban
+from stdnum import luhn as _luhn
+from stdnum.no import fodselsnummer as _no_fnr
+from stdnum.no import kontonr as _no_kontonr
 
 from rettesnor.analysis.context import AnalysisContext
+from rettesnor.analysis.nearby import words_around
 from rettesnor.analysis.signals import Signal
+
+MIN_SCORE = 0.5
+# No real post holds more candidates than this; past it a 1 MB adversarial text would cost seconds.
+_MAX_VALIDATIONS = 1000
+
+_DIGIT = re.compile(r"\d")
+_NON_DIGIT = re.compile(r"\D")
+_NORDIC = ("DK", "NO", "SE")
 
 
 def detect(text: str, ctx: AnalysisContext) -> Iterator[Signal]:
-    return iter(())
+    if "@" in text:
+        yield from _emails(text, ctx)
+    if _DIGIT.search(text) is None:  # every other category needs a digit
+        return
+    lower = text.lower()  # for substring hints that skip the label regexes in most texts
+    claimed = _bank_accounts(text, lower) + _case_numbers(text, lower)
+    yield from claimed
+    yield from _phones(text, ctx, claimed)
+    yield from _addresses(text)
+
+
+def _hinted(lower: str, hints: tuple[str, ...]) -> bool:
+    """True if a label regex can match at all: ``in`` on a str is far cheaper than an (?i) scan."""
+    return any(h in lower for h in hints)
+
+
+def _words(spaced: str) -> tuple[str, ...]:
+    return tuple(spaced.split())
+
+
+def _evidence(pattern: str, validator: str, context: list[str], subtype: str, why: str) -> dict[str, Any]:
+    return {
+        "pattern": pattern,
+        "validator": validator,
+        "context": context,
+        "subtype": subtype,
+        "explanation": why,
+    }
+
+
+def _context(
+    text: str, start: int, end: int, exact: frozenset[str], stems: tuple[str, ...], window: int = 40
+) -> list[str]:
+    """Words near the span that are in ``exact`` or start with one of ``stems`` (compounds)."""
+    return _matching(words_around(text, start, end, window), exact, stems)
+
+
+def _matching(words: list[str], exact: frozenset[str], stems: tuple[str, ...]) -> list[str]:
+    return [w for w in words if w in exact or w.startswith(stems)]
+
+
+class _Spans:
+    """Claimed spans, sorted by start, with an O(log n) overlap test (adversarial texts have many)."""
+
+    def __init__(self, spans: tuple[tuple[int, int], ...] = ()) -> None:
+        self._spans = sorted(spans)
+        self._starts = [s for s, _ in self._spans]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect_left(self._starts, end) - 1
+        # Spans barely nest (one detector's spans never overlap), so the two nearest suffice.
+        return any(self._spans[j][1] > start for j in range(max(0, i - 1), i + 1))
+
+    def add(self, start: int, end: int) -> None:
+        i = bisect_left(self._starts, start)
+        self._starts.insert(i, start)
+        self._spans.insert(i, (start, end))
+
+
+# ---------------------------------------------------------------------------------------------- email
+# Local part: atoms joined by single dots; domain: labels of <= 63 characters joined by dots, then a
+# letter TLD. The lookbehind lets a match start only at the beginning of a local part, so a failed
+# attempt is never retried from inside the same run of characters (that would be quadratic).
+_EMAIL = re.compile(
+    r"(?<![\w.%+\-])[\w%+\-]+(?:\.[\w%+\-]+)*"
+    r"@(?P<domain>(?:[^\W_](?:[\w\-]{0,61}[^\W_])?\.)+[^\W\d_]{2,24})(?![\w\-])"
+)
+
+
+def _emails(text: str, ctx: AnalysisContext) -> Iterator[Signal]:
+    for m in _EMAIL.finditer(text):
+        domain = m["domain"].lower()
+        work_domains = (d.lower() for d in ctx.work_email_domains)
+        work = any(domain == d or domain.endswith("." + d) for d in work_domains)
+        evidence = _evidence(
+            "email",
+            "local@domain with a letter TLD",
+            [],
+            "work" if work else "address",
+            f"An e-mail address at {domain}.",
+        )
+        evidence["domain"] = domain  # read by the work-e-mail-in-private-post detector
+        evidence["work_domain"] = work
+        yield Signal("email", m.start(), m.end(), 0.95, "email.regex", evidence)
+
+
+# ---------------------------------------------------------------------------------------------- phone
+_SEP = r"[ \u00a0\u202f.\-\u2010-\u2013]"
+# A candidate: optional '+', optional "(0)"-style group, digit groups joined by ONE separator each.
+# The lookahead is the pre-filter: it needs 8 digits (with at most a few separator characters
+# between any two) before the run is handed to Python at all. Not preceded by word characters or URL/amount
+# characters, so "id=12345678" and "-12345678" are not phones. No trailing lookaround: the greedy
+# match of a maximal run never backtracks.
+_PHONE_RUN = re.compile(
+    r"(?<![\w+/=#@&%$€£\-])"
+    r"(?=\+?(?:[ \u00a0\u202f.\-\u2010-\u2013]{0,2}[()]?[ \u00a0]?\d){8})"
+    r"(?:\+[ \u00a0]?)?(?:\(\d{1,4}\)[ \u00a0]?)?\d+"
+    rf"(?:(?:{_SEP}|[ \u00a0]?\(\d{{1,4}}\)[ \u00a0]?)\d+)*"
+)
+# Shapes that are not phones although the digits may validate.
+_DATE = re.compile(
+    r"\d{1,2}[./\-]\d{1,2}[./\-](?:\d{4}|\d{2})|\d{4}[./\-]\d{1,2}[./\-]\d{1,2}"
+    r"|\d{1,2}[.:]\d\d[\-\u2010-\u2013]\d{1,2}[.:]\d\d"  # opening hours / date ranges "20.00-22.00"
+)
+_ID_LIKE = re.compile(r"(?:\d{6}|\d{8})[\-\u2010-\u2013]\d{4}")  # CPR / personnummer: national_id's
+_YEARS = re.compile(r"(?:19|20)\d\d[ \-\u2010-\u2013](?:19|20)\d\d")  # "2023-2024"
+_THOUSANDS = re.compile(r"\d{1,3}(?:[. \u00a0]\d{3}){2,}")  # "12.345.678", "12 345 678"
+_AMOUNT_TAIL = re.compile(r",(?:\d\d|-)")  # "12 345 678,00" / "…,-"
+
+# Context words (da, nb, nn, sv, en): exact words, then stems that start compounds ("telefonnummer").
+# "konto" is exact only: as a stem it would also match "kontoret" (the office).
+_PHONE_EXACT = frozenset(
+    _words("tlf tel mob mobil ring ringe ringer ringes ringt ringa ringde phone call sms whatsapp")
+)
+_PHONE_STEMS = _words("telefon mobil phone kontakt contact sms tlf calling called")
+_NOT_PHONE_EXACT = frozenset(
+    _words(
+        "kr nok sek dkk eur euro kroner kronor mio mia mill reg konto kto iban bg pg ref dnr jnr cvr ordre "
+        "order invoice cpr"
+    )
+)
+_NOT_PHONE_STEMS = _words(
+    "cpr personnum personnr fødselsn fodselsn födelse kontonr kontonum ordre order faktura invoice sagsn "
+    "saksn sags journal diarie registrering regnr bankgiro plusgiro kundenum kundenr kundnum orgnr "
+    "organisa varenum artikel artikkel beløb beløp belopp million"
+)
+# "billetnr", "medlemsnummer", "kundenumre": a number of some other kind (not "telefonnummer").
+_NUMBER_WORDS = ("nr", "nummer", "number", "numre", "nummeret")
+
+
+def _other_number_word(word: str) -> bool:
+    if word.startswith(_PHONE_STEMS) or not word.endswith(_NUMBER_WORDS):
+        return False
+    return any(word.endswith(x) and len(word) > len(x) for x in _NUMBER_WORDS)
+
+
+_NUMBER_TYPES = {
+    phonenumbers.PhoneNumberType.FIXED_LINE: "fixed_line",
+    phonenumbers.PhoneNumberType.MOBILE: "mobile",
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE: "fixed_line_or_mobile",
+    phonenumbers.PhoneNumberType.TOLL_FREE: "toll_free",
+    phonenumbers.PhoneNumberType.PREMIUM_RATE: "premium_rate",
+    phonenumbers.PhoneNumberType.SHARED_COST: "shared_cost",
+    phonenumbers.PhoneNumberType.VOIP: "voip",
+    phonenumbers.PhoneNumberType.PERSONAL_NUMBER: "personal_number",
+    phonenumbers.PhoneNumberType.UAN: "uan",
+}
+
+
+def _phones(text: str, ctx: AnalysisContext, claimed: list[Signal]) -> Iterator[Signal]:
+    own_first = (ctx.country,) if ctx.country in _NORDIC else ()
+    regions = own_first + tuple(r for r in _NORDIC if r != ctx.country)
+    taken = _Spans(tuple((s.start, s.end) for s in claimed))
+    budget = _MAX_VALIDATIONS
+    for m in _PHONE_RUN.finditer(text):
+        raw, start, end = m.group(), m.start(), m.end()
+        # The longest plausible form ("+46 (0)70-123 45 67") has 19 characters. Account and case
+        # numbers found above are not phones (the registry would also drop them; skip the work).
+        if len(raw) > 24 or taken.overlaps(start, end):
+            continue
+        digits = _NON_DIGIT.sub("", raw)
+        if not 8 <= len(digits) <= 15:
+            continue
+        after = text[end : end + 3]
+        if (after[:1].isalpha()) or _AMOUNT_TAIL.match(after):  # "12345678kr", "12 345 678,00"
+            continue
+        if start >= 2 and text[start - 1] in ".," and text[start - 2].isdigit():  # decimals
+            continue
+        if _DATE.fullmatch(raw) or _ID_LIKE.fullmatch(raw):
+            continue
+        words = words_around(text, start, end, 40)
+        positive = _matching(words, _PHONE_EXACT, _PHONE_STEMS)
+        # A year range or an amount is a phone only when the text says so: skip the slow parse.
+        odd_shape = _YEARS.fullmatch(raw) is not None or _THOUSANDS.fullmatch(raw) is not None
+        if odd_shape and not positive:
+            continue
+        if budget <= 0:
+            break  # every further phone would need the slow validator
+        budget -= 1
+        international = raw.startswith("+") or digits.startswith("00")
+        tries: tuple[str | None, ...] = (None,) if raw.startswith("+") else regions
+        found: tuple[phonenumbers.PhoneNumber, int] | None = None
+        possible = False
+        for i, region in enumerate(tries):
+            # Swedish numbers are written with the trunk 0; an 8-digit run without it is not Swedish.
+            if region == "SE" and not digits.startswith("0"):
+                continue
+            try:
+                number = phonenumbers.parse(raw, region)
+            except phonenumbers.NumberParseException:
+                continue
+            if phonenumbers.is_valid_number(number):
+                found = (number, i)
+                break
+            possible = possible or phonenumbers.is_possible_number(number)
+        if found is None and not possible:
+            continue
+        negative = _matching(words, _NOT_PHONE_EXACT, _NOT_PHONE_STEMS)
+        negative += [w for w in words if _other_number_word(w)]
+        if found is None:
+            score, kind, region_code = 0.3, "unverified", ctx.country
+            validator = "phonenumbers: possible length, not an assigned range"
+        else:
+            number, i = found
+            # A '+'/'00' number is deliberate; a bare 8-digit run in DK/NO is often one, sometimes not.
+            score = (0.75 if international else 0.6) - (0.05 if i > 0 else 0.0)
+            kind = _NUMBER_TYPES.get(phonenumbers.number_type(number), "unknown")
+            region_code = phonenumbers.region_code_for_number(number) or "??"
+            validator = f"phonenumbers: valid {region_code} {kind.replace('_', ' ')}"
+        score -= 0.3 if odd_shape else 0.0
+        score += 0.3 if positive else 0.0
+        score -= 0.35 if negative else 0.0
+        if score < MIN_SCORE:
+            continue
+        evidence = _evidence(
+            "phone_run",
+            validator,
+            positive,
+            kind,
+            f"A {region_code} phone number ({kind.replace('_', ' ')})"
+            + (" with phone words nearby." if positive else "."),
+        )
+        evidence["region"] = region_code
+        if negative:
+            evidence["negative_context"] = negative
+        yield Signal("phone", start, end, min(score, 0.99), "phone.phonenumbers", evidence)
+
+
+# --------------------------------------------------------------------------------------- bank_account
+# IBAN: country, check digits, then 10-30 alphanumerics with optional single spaces. Greedy without a
+# trailing condition, so no backtracking; trailing groups that are not part of it are trimmed below.
+_IBAN = re.compile(r"(?<![\w])[A-Z]{2}\d{2}(?:[ \u00a0]?[A-Z0-9]){10,30}")
+_PART = re.compile(r"\S+")
+# Norwegian kontonummer 1234.56.78903 / 1234 56 78903 / 12345678903 (same separator twice).
+_NO_KONTO = re.compile(r"(?<![\w.,\-])\d{4}(?P<sep>[. \u00a0]?)\d{2}(?P=sep)\d{5}(?!\w|[.,\-]\d)")
+# Danish reg.nr + kontonr with a reg label, the kontonr label optional: "reg. 1234 konto 0012345678".
+_DK_LABELLED = re.compile(
+    r"(?i)(?<![\w.])(?P<label>reg(?:istrerings)?(?:\.|\s)?\s?(?:nr|nummer)?\.?)\s?:?\s?(?P<reg>\d{4})"
+    r"[\s,./:;\-]{1,3}(?:(?:og\s|and\s)?(?:konto(?:nummer|nr)?|kto(?:nr)?|account(?:\s(?:no|number))?)"
+    r"\.?(?:\s?nr\.?)?\s?:?\s?)?(?P<konto>\d{4,10})(?!\w)"
+)
+# Danish "1234-0012345678" / "1234 0012345678": only with an account word near.
+_DK_PAIR = re.compile(r"(?<![\w.,\-])(?P<reg>\d{4})[ \-](?P<konto>\d{6,10})(?!\w|[.,\-]\d)")
+# Swedish bankgiro NNN-NNNN / NNNN-NNNN and plusgiro "12 34 56-7" / "1234567-8", label required.
+_BANKGIRO = re.compile(
+    r"(?i)(?<![\w])(?P<label>bankgiro|bg)(?:[\s\-]?(?:nummer|nr))?\.?\s?:?\s?(?P<num>\d{3,4}-\d{4})(?![\w\-])"
+)
+_PLUSGIRO = re.compile(
+    r"(?i)(?<![\w])(?P<label>plusgiro|postgiro|pg)(?:[\s\-]?(?:nummer|nr|konto))?\.?\s?:?\s?"
+    r"(?P<num>\d{1,2}(?: ?\d{2}){0,3}-\d)(?![\w\-])"
+)
+# Substrings that every label / context word of the labelled forms contains.
+_BANK_HINTS = _words("kont kto bank iban account reg betal overfør")
+_GIRO_HINTS = _words("giro bg pg")
+_BANK_EXACT = frozenset(_words("konto kto bank iban account reg kontonr registreringsnummer"))
+_BANK_STEMS = _words(
+    "kontonr kontonum bankkonto gavekonto indbetal innbetal betal overfør account registreringsn regnr"
+)
+
+
+def _bank_accounts(text: str, lower: str) -> list[Signal]:
+    found: list[Signal] = []
+    taken = _Spans()
+    budget = _MAX_VALIDATIONS
+
+    def add(
+        start: int, end: int, score: float, subtype: str, validator: str, why: str, label: str = ""
+    ) -> None:
+        if score < MIN_SCORE or taken.overlaps(start, end):  # IBAN first, then the national forms
+            return
+        taken.add(start, end)
+        ctx = [label.lower()] if label else _context(text, start, end, _BANK_EXACT, _BANK_STEMS, 40)
+        evidence = _evidence(subtype, validator, ctx, subtype, why)
+        signal = Signal("bank_account", start, end, min(score, 0.99), f"bank_account.{subtype}", evidence)
+        found.append(signal)
+
+    for m in _IBAN.finditer(text):
+        parts = list(_PART.finditer(m.group()))
+        for k in range(len(parts), 0, -1):  # drop trailing groups until the rest validates
+            candidate = "".join(p.group() for p in parts[:k])
+            if len(candidate) < 14 or budget <= 0:
+                break
+            budget -= 1
+            if _iban.is_valid(candidate):
+                end = m.start() + parts[k - 1].end()
+                why = f"An IBAN ({candidate[:2]}) with valid check digits."
+                add(m.start(), end, 0.95, "iban", "iban mod-97 ok", why)
+                break
+    for m in _NO_KONTO.finditer(text):
+        if budget <= 0:
+            break
+        budget -= 1
+        digits = _NON_DIGIT.sub("", m.group())
+        if not _no_kontonr.is_valid(digits):
+            continue
+        labelled = bool(_context(text, m.start(), m.end(), _BANK_EXACT, _BANK_STEMS, 40))
+        if m["sep"]:
+            score = 0.95 if labelled else 0.85
+        elif labelled:
+            score = 0.9
+        else:
+            # An unformatted valid fødselsnummer also passes the kontonr MOD11: leave it to national_id.
+            score = 0.0 if _no_fnr.is_valid(digits) else 0.65
+        why = "A Norwegian account number (kontonummer) with a valid MOD11 check digit."
+        add(m.start(), m.end(), score, "no_kontonr", "kontonr mod-11 ok", why)
+    for m in _DK_LABELLED.finditer(text) if "reg" in lower else ():
+        if budget <= 0:
+            break
+        budget -= 1
+        why = "A Danish registration number and account number after a 'reg.' label."
+        label = m["label"].strip()
+        add(m.start("reg"), m.end(), 0.85, "dk_reg_konto", "labelled, no public checksum", why, label)
+    for m in _DK_PAIR.finditer(text) if _hinted(lower, _BANK_HINTS) else ():
+        if budget <= 0:
+            break
+        budget -= 1
+        if _context(text, m.start(), m.end(), _BANK_EXACT, _BANK_STEMS, 40):
+            why = "A Danish reg.nr and account number next to an account word."
+            add(m.start(), m.end(), 0.8, "dk_reg_konto", "labelled, no public checksum", why)
+    for pattern, subtype in ((_BANKGIRO, "se_bankgiro"), (_PLUSGIRO, "se_plusgiro")):
+        for m in pattern.finditer(text) if _hinted(lower, _GIRO_HINTS) else ():
+            if budget <= 0:
+                break
+            budget -= 1
+            digits = _NON_DIGIT.sub("", m["num"])
+            if len(digits) < 2 or not _luhn.is_valid(digits):
+                continue
+            why = f"A Swedish {subtype[3:]} number after a '{m['label']}' label, Luhn check ok."
+            add(m.start("num"), m.end("num"), 0.9, subtype, "luhn ok", why, m["label"])
+    return found
+
+
+# ---------------------------------------------------------------------------------------- case_number
+# A label is required: the values alone ("2024/123") are indistinguishable from dates and counts.
+_CASE = re.compile(
+    r"(?i)(?<![\w.])(?P<label>"
+    r"sags?\.?\s?-?nr|sags?-?nummer|j\.\s?nr|jnr|journal\s?-?(?:nr|nummer)|saks?\.?\s?-?nr|saks?-?nummer"
+    r"|(?:vår|vor|deres|dykkar|din|your|our)\s(?:ref(?:eranse|erence)?)|ref\.?\s?nr|d\.?nr|diarie(?:nummer|nr)"
+    r"|ärende(?:nummer|nr|\snr)|case\s(?:no|number|nr))"
+    r"\.?(?:\s?:)?\s?(?P<value>(?:[A-ZÅÄÖ]{1,5}[\s\-])?\d\w{0,20}(?:[./\-]\w{1,20}){0,8})"
+)
+
+
+_CASE_HINTS = _words("nr num ref case")
+
+
+def _case_numbers(text: str, lower: str) -> list[Signal]:
+    found: list[Signal] = []
+    if not _hinted(lower, _CASE_HINTS):
+        return found
+    for m in _CASE.finditer(text):
+        value = m["value"]
+        if len(_NON_DIGIT.sub("", value)) < 2:
+            continue
+        label = m["label"].lower()
+        evidence = _evidence("case_label_value", "label present", [label], "case_reference", "")
+        evidence["label"] = label
+        evidence["explanation"] = f"A case/journal reference after the label '{m['label']}'."
+        # The span is the value (what a redaction must cover); the label is evidence.
+        found.append(Signal("case_number", m.start("value"), m.end(), 0.9, "case_number.labelled", evidence))
+    return found
+
+
+# -------------------------------------------------------------------------------------------- address
+# After the number: optional DK floor/door (", 2. tv.", " st. th."), then postcode and town.
+_TAIL = re.compile(
+    r"(?P<floor>,?[ \u00a0](?:st|kl|\d{1,2})(?:\.[ \u00a0]?(?:tv|th|mf|sal)?\.?|[ \u00a0](?:tv|th|mf)\.?))?"
+    r"(?:,?[ \u00a0](?:(?:DK|NO?|SE?)-)?(?P<post>\d{3}[ \u00a0]?\d{2}|\d{4})[ \u00a0]"
+    r"(?P<town>[A-ZÆØÅÄÖÉÜ][^\W\d_]{1,30}(?:-[A-ZÆØÅÄÖÉÜ][^\W\d_]{1,30}|[ \u00a0][A-ZÆØÅ](?![^\W\d_]))?))?"
+)
+# Endings of one-word street names (Østergade, Storgata, Drottninggatan, Sveavägen, Kongevej, …).
+# Names ("Palle", "Julia", "Kalle") end like "alle"/"lia", so those endings are left out.
+_STREET_SUFFIXES = _words(
+    "gade gaden vej vejen allé alléen allee stræde strædet plads pladsen torv torvet vænge vænget "
+    "boulevard bakke bakken stien parken toften gata gate gaten veien vegen vei veg plass plassen torget "
+    "torg brygge bryggen gatan vägen väg gränd gränden allén stig stigen backe backen platsen esplanaden "
+    "street road avenue"
+)
+# Street words written apart after a name: "Karl Johans gate 1", "Frederiksberg Allé 3".
+_STREET_WORDS = frozenset(
+    _words(
+        "gade vej allé alle plads torv stræde boulevard gate gata vei veg veien vegen plass torg torget "
+        "gatan vägen väg gränd allén stig backe street road avenue vænge vænget kaj kai brygge bakke bakken"
+    )
+)
+# Capitalised words that belong to a one-word street name in front of it ("Gammel Kongevej").
+_STREET_PREFIXES = frozenset(
+    _words(
+        "gammel gamle gl. nedre øvre store lille ny nye nørre søndre nordre østre vestre sankt skt. st. "
+        "övre norra södra östra västra stora lilla nya gamla"
+    )
+)
+# Anchor: a capitalised word (<= 40 letters, starting a word) or a lowercase street word, then a house
+# number (1-4 digits, optional letter). Whether a capitalised word is a street is decided in Python
+# (suffix tuple), cheaper and safer than a regex alternation of suffixes tried at every word.
+_ANCHOR = re.compile(
+    r"(?<![^\W\d_])(?P<word>[A-ZÆØÅÄÖÉÜ][^\W\d_]{0,39}|"
+    + "|".join(sorted(_STREET_WORDS, key=len, reverse=True))
+    + r")[ \u00a0](?P<num>\d{1,4})"
+    r"(?P<letter>[A-Za-z](?![^\W\d_])|[ \u00a0][A-Z](?![^\W\d_]))?(?![^\W\d_]|\d|[.,:/]\d)"
+)
+_LIVES_AT = re.compile(
+    r"(?i)(?<!\w)(?:bor|bosatt|bosat|bopæl|bopel|bostad|lives?|living)(?!\w)|adress|address"
+)
+
+
+def _street_start(text: str, word_start: int, word: str) -> tuple[int, bool]:
+    """(start, weak) of the street name whose last word starts at ``word_start``; start -1: no street.
+
+    Weak names ("Torvet 3", "Gate 12": the street word alone) count only with a postcode and town.
+    """
+    lower = word.lower()
+    if lower in _STREET_WORDS:
+        allowed: frozenset[str] | None = None  # "Karl Johans gate": any capitalised words in front
+        weak = True
+    elif word[0].isupper() and lower.endswith(_STREET_SUFFIXES):
+        allowed = _STREET_PREFIXES
+        weak = not any(lower.endswith(s) and len(lower) > len(s) for s in _STREET_SUFFIXES)
+    else:
+        return -1, True
+    start, taken = word_start, 0
+    if text[word_start - 1 : word_start] == " ":
+        for token in reversed(text[max(0, word_start - 40) : word_start].split(" ")[:-1]):
+            if (
+                taken == 2
+                or not token[:1].isupper()
+                or (allowed is not None and token.lower() not in allowed)
+            ):
+                break
+            start -= len(token) + 1
+            taken += 1
+    return start, weak and (allowed is not None or taken == 0)
+
+
+def _addresses(text: str) -> Iterator[Signal]:
+    budget = _MAX_VALIDATIONS
+    for m in _ANCHOR.finditer(text):
+        if budget <= 0:
+            return
+        start, weak = _street_start(text, m.start(), m["word"])
+        if start < 0:
+            continue
+        budget -= 1
+        tail = _TAIL.match(text, m.end())
+        full = tail is not None and tail["post"] is not None
+        if weak and not full:
+            continue
+        lives_at = [w.lower() for w in _LIVES_AT.findall(text, max(0, start - 30), start)]
+        if full:
+            score = 0.95 if lives_at else 0.9
+        elif lives_at:
+            score = 0.6  # street + number alone is an address only when the text says someone lives there
+        else:
+            continue
+        parts = ["street", "number"]
+        end = m.end()
+        if tail is not None:
+            if tail["floor"]:
+                parts.append("floor")
+            if full:
+                parts += ["postcode", "town"]
+            end = tail.end()
+        evidence = _evidence(
+            "street_number_postcode_town" if full else "street_number",
+            f"street word '{m['word']}'",
+            lives_at,
+            "full" if full else "street",
+            "A postal address (" + ", ".join(parts) + ")" + (" after a residence word." if lives_at else "."),
+        )
+        evidence["parts"] = parts
+        yield Signal("address", start, end, score, "address.street", evidence)
