@@ -27,6 +27,7 @@ policy_app = typer.Typer(no_args_is_help=True, help="Show, document and compare 
 demo_app = typer.Typer(no_args_is_help=True, help="Try the product on the demo material.")
 app.add_typer(policy_app, name="policy")
 app.add_typer(demo_app, name="demo")
+# --- sub-commands of other parts of the product: add them here ---
 
 out = Console(highlight=False, soft_wrap=True)
 MAX_FILE_BYTES = 1_000_000 * 4  # a 1,000,000-character text in UTF-8 is at most this long

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from rettesnor.policy.inventory import Clause, clauses_for
 from rettesnor.policy.model import Pack
+from rettesnor.policy.workflows import IMPLEMENTED
 
 # Workflow clauses are enforced outside the content check (governance, archive, moderation). Until those
 # parts exist they are reported as planned, never as done.
@@ -26,7 +27,7 @@ class CoverageRow:
 
 def _row(pack: Pack, clause: Clause) -> CoverageRow:
     rules = [r for r in pack.rules if any(c.id == clause.id for c in r.clauses)]
-    note = next((c for c in pack.clauses if c.id == clause.id), None)
+    notes = [c for c in pack.clauses if c.id == clause.id]
     parts: list[str] = []
     details: list[str] = []
     tests: list[str] = []
@@ -39,7 +40,7 @@ def _row(pack: Pack, clause: Clause) -> CoverageRow:
     elif "check" in clause.kinds:
         statuses.append("missing")
         details.append("no rule cites this check clause")
-    if note is not None:
+    for note in notes:
         parts.append(note.kind)
         if note.kind == "guidance":
             details.append(
@@ -47,10 +48,14 @@ def _row(pack: Pack, clause: Clause) -> CoverageRow:
             )
             tests.append(GUIDANCE_TEST.format(pack=pack.name, clause=note.id))
             statuses.append("implemented" if note.show_when else "planned")
+        elif note.id in IMPLEMENTED:
+            details.append(IMPLEMENTED[note.id].where)
+            tests.append(IMPLEMENTED[note.id].test)
+            statuses.append("implemented")
         else:
-            details.append(note.implemented_by or "workflow")
-            statuses.append(note.status)
-    elif any(k in clause.kinds for k in ("workflow", "guidance")) and not rules:
+            details.append(f"planned: {note.implemented_by}" if note.implemented_by else "planned")
+            statuses.append("planned")
+    if not notes and any(k in clause.kinds for k in ("workflow", "guidance")) and not rules:
         statuses.append("missing")
     status = "missing" if "missing" in statuses else "planned" if "planned" in statuses else "implemented"
     return CoverageRow(

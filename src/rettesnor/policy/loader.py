@@ -131,7 +131,8 @@ def _resolve(path: Path, seen: tuple[Path, ...]) -> Pack:
         field = ".".join(str(p) for p in err["loc"])
         raise PackError(f"{path}: parameters.{field}: {err['msg']}") from None
     _check_deletion_grounds(list(rules.values()), parameters, path)
-    clauses = {c.id: c for c in (parent.clauses if parent else [])} | {c.id: c for c in pf.clauses}
+    inherited = {(c.id, c.kind): c for c in (parent.clauses if parent else [])}
+    clauses = inherited | {(c.id, c.kind): c for c in pf.clauses}
     return Pack(
         name=pf.pack,
         chain=[pf.pack, *(parent.chain if parent else [])],
