@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean docs
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -37,3 +37,8 @@ bench: $(VENV)/.installed-bench
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info
+
+docs: $(VENV)/.installed
+	mkdir -p docs/rules
+	for p in $$($(BIN)/python -c "from rettesnor.policy.loader import builtin_packs; print(*builtin_packs())"); do \
+		$(BIN)/rettesnor policy docs $$p > docs/rules/$$p.md; done

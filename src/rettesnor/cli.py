@@ -18,6 +18,7 @@ from rettesnor.check import check, check_lines, validate_text
 from rettesnor.item import KINDS, InputError, Item
 from rettesnor.policy.compare import compare
 from rettesnor.policy.coverage import coverage
+from rettesnor.policy.docs import pack_markdown
 from rettesnor.policy.loader import builtin_packs, load_pack
 from rettesnor.policy.model import Pack
 from rettesnor.render import print_result
@@ -197,6 +198,13 @@ def policy_rule(code: str, policy: Annotated[str, typer.Option("--policy", "-p")
         out.print("\n[bold]References[/bold]")
         for c in rule.clauses:
             out.print(f"{c.id}: »{c.quote}«")
+
+
+@policy_app.command("docs")
+def policy_docs(pack_name: str, lang: Lang = None) -> None:
+    """The pack as Markdown: every rule with its examples and clause quotes (see docs/rules/)."""
+    pack = load_pack(pack_name)
+    sys.stdout.write(pack_markdown(pack, _lang(lang, pack)) + "\n")
 
 
 @policy_app.command("coverage")
