@@ -12,10 +12,18 @@ from rettesnor.item import KINDS, InputError, Item
 from rettesnor.policy.evaluate import Result, evaluate, guidance_for
 from rettesnor.policy.model import Pack
 
+_CONTEXTS: dict[tuple[int, str, str, str | None, bool], tuple[Pack, AnalysisContext]] = {}
+
 
 def context_for(pack: Pack, item: Item, language: str) -> AnalysisContext:
+    """The facts detectors may use, built once per pack and kind of item (it is on the hot path)."""
+    has_images = bool(item.images) or item.kind == "image"
+    key = (id(pack), item.kind, language, item.channel, has_images)
+    cached = _CONTEXTS.get(key)
+    if cached is not None and cached[0] is pack:
+        return cached[1]
     p = pack.parameters
-    return AnalysisContext(
+    ctx = AnalysisContext(
         kind=item.kind,
         language=language,
         country=pack.country,
@@ -25,8 +33,12 @@ def context_for(pack: Pack, item: Item, language: str) -> AnalysisContext:
         approved_channels=tuple(p.approved_channels),
         lix_max=p.lix_max,
         sentence_words_max=p.sentence_words_max,
-        has_images=bool(item.images) or item.kind == "image",
+        has_images=has_images,
     )
+    if len(_CONTEXTS) > 4096:  # channels are free text: keep the cache bounded
+        _CONTEXTS.clear()
+    _CONTEXTS[key] = (pack, ctx)
+    return ctx
 
 
 def check(item: Item, pack: Pack, lang: str | None = None) -> Result:

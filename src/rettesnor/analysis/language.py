@@ -9,25 +9,124 @@ _WORD = re.compile(r"[a-zæøåäöéü]+")
 # Frequent function words that tell the five apart (written for this project).
 _MARKERS: dict[str, frozenset[str]] = {
     "da": frozenset(
-        "jeg ikke af hvad hvor nogen noget også meget være blev efter kommunen mig dig hun".split()
+        [
+            "jeg",
+            "ikke",
+            "af",
+            "hvad",
+            "hvor",
+            "nogen",
+            "noget",
+            "også",
+            "meget",
+            "være",
+            "blev",
+            "efter",
+            "kommunen",
+            "mig",
+            "dig",
+            "hun",
+        ]
     ),
-    "nb": frozenset("jeg ikke av hva hvor noen noe også mye være ble etter kommunen meg deg hun".split()),
-    "nn": frozenset("eg ikkje av kva kvar nokon noko også mykje vere vart etter kommunen meg deg ho".split()),
+    "nb": frozenset(
+        [
+            "jeg",
+            "ikke",
+            "av",
+            "hva",
+            "hvor",
+            "noen",
+            "noe",
+            "også",
+            "mye",
+            "være",
+            "ble",
+            "etter",
+            "kommunen",
+            "meg",
+            "deg",
+            "hun",
+        ]
+    ),
+    "nn": frozenset(
+        [
+            "eg",
+            "ikkje",
+            "av",
+            "kva",
+            "kvar",
+            "nokon",
+            "noko",
+            "også",
+            "mykje",
+            "vere",
+            "vart",
+            "etter",
+            "kommunen",
+            "meg",
+            "deg",
+            "ho",
+        ]
+    ),
     "sv": frozenset(
-        "jag inte av vad var någon något också mycket vara blev efter kommunen mig dig hon och".split()
+        [
+            "jag",
+            "inte",
+            "av",
+            "vad",
+            "var",
+            "någon",
+            "något",
+            "också",
+            "mycket",
+            "vara",
+            "blev",
+            "efter",
+            "kommunen",
+            "mig",
+            "dig",
+            "hon",
+            "och",
+        ]
     ),
     "en": frozenset(
-        "i not of what where someone something also very be was after the and you she is".split()
+        [
+            "i",
+            "not",
+            "of",
+            "what",
+            "where",
+            "someone",
+            "something",
+            "also",
+            "very",
+            "be",
+            "was",
+            "after",
+            "the",
+            "and",
+            "you",
+            "she",
+            "is",
+        ]
     ),
 }
 _PRIOR = {"DK": "da", "NO": "nb", "SE": "sv"}
+_ORDER = tuple(_MARKERS)
+# word -> indexes of the languages it votes for: one dict lookup per word instead of five set lookups
+_VOTES: dict[str, tuple[int, ...]] = {}
+for _i, _lang in enumerate(_ORDER):
+    for _w in _MARKERS[_lang]:
+        _VOTES[_w] = (*_VOTES.get(_w, ()), _i)
 
 
 def detect_language(text: str, country: str) -> str:
-    words = _WORD.findall(text[:2000].lower())
     prior = _PRIOR.get(country, "en")
-    if not words:
-        return prior
-    scores = {lang: sum(w in vocab for w in words) for lang, vocab in _MARKERS.items()}
-    scores[prior] += 1  # ties go to the organisation's own language
-    return max(scores, key=scores.__getitem__)
+    scores = [0, 0, 0, 0, 0]
+    scores[_ORDER.index(prior)] = 1  # ties go to the organisation's own language
+    votes = _VOTES.get
+    for word in _WORD.findall(text[:2000].lower()):
+        for i in votes(word, ()):
+            scores[i] += 1
+    top = max(scores)
+    return prior if scores[_ORDER.index(prior)] == top else _ORDER[scores.index(top)]

@@ -87,12 +87,29 @@ def _applies(rule: Rule, kind: str, present: set[str]) -> bool:
     return not (rule.unless and any(u in present for u in rule.unless))
 
 
+_RULE_INDEX: dict[int, tuple[Pack, dict[str, list[Rule]]]] = {}
+
+
+def _rules_by_kind(pack: Pack) -> dict[str, list[Rule]]:
+    """The pack's rules per kind of content, computed once per pack (packs are immutable)."""
+    cached = _RULE_INDEX.get(id(pack))
+    if cached is None or cached[0] is not pack:
+        index: dict[str, list[Rule]] = {}
+        for rule in pack.rules:
+            for kind in rule.applies_to:
+                index.setdefault(kind, []).append(rule)
+        cached = _RULE_INDEX[id(pack)] = (pack, index)
+    return cached[1]
+
+
 def evaluate(pack: Pack, item: Item, signals: list[Signal], lang: str | None = None) -> list[Finding]:
     """One finding per rule and category, listing every span that made it fire."""
+    if not signals:  # the common case for citizens' comments: nothing to decide
+        return []
     present = {s.name for s in signals}
     findings: list[Finding] = []
-    for rule in pack.rules:
-        if not _applies(rule, item.kind, present):
+    for rule in _rules_by_kind(pack).get(item.kind, ()):
+        if present.isdisjoint(rule.signals) or not _applies(rule, item.kind, present):
             continue
         by_category: dict[str, Finding] = {}
         for s in signals:
@@ -107,6 +124,13 @@ def evaluate(pack: Pack, item: Item, signals: list[Signal], lang: str | None = N
     return findings
 
 
+_GUIDANCE: dict[tuple[int, str, str], tuple[Pack, list[str]]] = {}
+
+
 def guidance_for(pack: Pack, kind: str, lang: str) -> list[str]:
     """Guidance clauses to show when content of this kind is checked ("at the right moment")."""
-    return [f"{c.id}: {pack.text(c.text, lang)}" for c in pack.clauses if c.text and kind in c.show_when]
+    cached = _GUIDANCE.get((id(pack), kind, lang))
+    if cached is None or cached[0] is not pack:
+        notes = [f"{c.id}: {pack.text(c.text, lang)}" for c in pack.clauses if c.text and kind in c.show_when]
+        cached = _GUIDANCE[(id(pack), kind, lang)] = (pack, notes)
+    return list(cached[1])
