@@ -8,108 +8,11 @@ _WORD = re.compile(r"[a-zæøåäöéü]+")
 
 # Frequent function words that tell the five apart (written for this project).
 _MARKERS: dict[str, frozenset[str]] = {
-    "da": frozenset(
-        [
-            "jeg",
-            "ikke",
-            "af",
-            "hvad",
-            "hvor",
-            "nogen",
-            "noget",
-            "også",
-            "meget",
-            "være",
-            "blev",
-            "efter",
-            "kommunen",
-            "mig",
-            "dig",
-            "hun",
-        ]
-    ),
-    "nb": frozenset(
-        [
-            "jeg",
-            "ikke",
-            "av",
-            "hva",
-            "hvor",
-            "noen",
-            "noe",
-            "også",
-            "mye",
-            "være",
-            "ble",
-            "etter",
-            "kommunen",
-            "meg",
-            "deg",
-            "hun",
-        ]
-    ),
-    "nn": frozenset(
-        [
-            "eg",
-            "ikkje",
-            "av",
-            "kva",
-            "kvar",
-            "nokon",
-            "noko",
-            "også",
-            "mykje",
-            "vere",
-            "vart",
-            "etter",
-            "kommunen",
-            "meg",
-            "deg",
-            "ho",
-        ]
-    ),
-    "sv": frozenset(
-        [
-            "jag",
-            "inte",
-            "av",
-            "vad",
-            "var",
-            "någon",
-            "något",
-            "också",
-            "mycket",
-            "vara",
-            "blev",
-            "efter",
-            "kommunen",
-            "mig",
-            "dig",
-            "hon",
-            "och",
-        ]
-    ),
-    "en": frozenset(
-        [
-            "i",
-            "not",
-            "of",
-            "what",
-            "where",
-            "someone",
-            "something",
-            "also",
-            "very",
-            "be",
-            "was",
-            "after",
-            "the",
-            "and",
-            "you",
-            "she",
-            "is",
-        ]
-    ),
+    "da": frozenset("jeg ikke af hvad hvor nogen noget også meget være blev efter mig dig hun".split()),
+    "nb": frozenset("jeg ikke av hva hvor noen noe også mye være ble etter meg deg hun".split()),
+    "nn": frozenset("eg ikkje av kva kvar nokon noko også mykje vere vart etter meg deg ho".split()),
+    "sv": frozenset("jag inte av vad var någon något också mycket vara blev efter mig dig hon och".split()),
+    "en": frozenset("i not of what where someone something also very be was after the and you she".split()),
 }
 _PRIOR = {"DK": "da", "NO": "nb", "SE": "sv"}
 _ORDER = tuple(_MARKERS)
