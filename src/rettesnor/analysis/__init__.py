@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from rettesnor.analysis import contact, discourse, identifiers, lexicon, readability
+from rettesnor.analysis import contact, discourse, identifiers, lexicon, names, readability
 from rettesnor.analysis.context import AnalysisContext
 from rettesnor.analysis.signals import CATEGORIES, MARKERS, SIGNAL_NAMES, Signal
 
@@ -17,6 +17,7 @@ Detector = Callable[[str, AnalysisContext], Iterable[Signal]]
 DETECTORS: tuple[Detector, ...] = (
     identifiers.detect,
     contact.detect,
+    names.detect,
     lexicon.detect,
     discourse.detect,
     readability.detect,
