@@ -87,6 +87,10 @@ def parse_line(line: str, default_kind: str | None) -> Item:
     )
 
 
+# Stands in for a JSONL line that was too long to read; the reader skips the rest of that line.
+OVERSIZED_LINE = b"\x00oversized"
+
+
 def check_lines(
     lines: Iterable[bytes], pack: Pack, default_kind: str | None = None, lang: str | None = None
 ) -> Iterator[dict[str, Any]]:
@@ -95,6 +99,8 @@ def check_lines(
         if not raw.strip():
             continue
         try:
+            if raw is OVERSIZED_LINE:
+                raise InputError("line is over the size limit")
             item = parse_line(validate_text(raw), default_kind)
             yield check(item, pack, lang).to_dict(lang)
         except InputError as exc:

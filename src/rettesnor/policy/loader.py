@@ -39,7 +39,7 @@ def _locate(name_or_path: str, beside: Path | None = None) -> Path:
 
 def _to_python(node: yaml.Node, path: tuple[Any, ...], lines: dict[tuple[Any, ...], int]) -> Any:
     """Convert a composed YAML node to Python, remembering the line of every key path."""
-    lines[path] = node.start_mark.line + 1
+    lines.setdefault(path, node.start_mark.line + 1)  # a key's own line wins over its value's
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -84,6 +84,8 @@ def read_pack_file(path: Path) -> PackFile:
         raise PackError(f"{where}: invalid YAML: {exc.problem}") from None
     if not isinstance(data, dict):
         raise PackError(f"{path}:1: a pack is a mapping with at least 'pack', 'title', 'language', 'country'")
+    if data.get("country") is False:  # YAML 1.1 reads a bare NO as false ("the Norway problem")
+        raise PackError(f'{path}:{lines.get(("country",), 1)}: country: write "NO" in quotes')
     try:
         return PackFile.model_validate(data)
     except ValidationError as exc:

@@ -65,6 +65,7 @@ class Example(Strict):
     text: str = Field(min_length=1)
     kind: str
     fires: bool = True
+    channel: str | None = None  # for internal messages: where it is sent (e.g. "snapchat")
 
     @field_validator("kind")
     @classmethod

@@ -16,4 +16,102 @@ class Workflow:
 
 
 # clause id -> how it is enforced. Add an entry when the code and its test exist.
-IMPLEMENTED: dict[str, Workflow] = {}
+IMPLEMENTED: dict[str, Workflow] = {
+    # --- governance records (issue 4): rettesnor.governance ---
+    "HJ-2": Workflow(
+        "governance: an account goes live only after approval by a leader of its unit",
+        "tests/test_governance_accounts.py::test_approval_needs_a_leader_of_the_unit",
+    ),
+    "HJ-7": Workflow(
+        "governance: consent register for pictures; withdrawal creates a takedown task",
+        "tests/test_governance_consents.py::test_withdrawal_creates_a_takedown_task",
+    ),
+    "HJ-9": Workflow(
+        "governance: an account goes live only with direct messages off; the registry check lists DMs on",
+        "tests/test_governance_accounts.py::test_direct_messages_must_be_off_where_the_guideline_says_so",
+    ),
+    "SB-1": Workflow(
+        "governance: account roles follower and administrator, each accepted by the person",
+        "tests/test_governance_accounts.py::test_assignments_need_the_persons_own_acceptance",
+    ),
+    "SB-2": Workflow(
+        "governance: work-time use permission (granted or refused) recorded by the person's leader",
+        "tests/test_governance_permissions.py::test_work_time_use_and_workplace_content_are_decided_by_a_leader",
+    ),
+    "SB-3": Workflow(
+        "governance: an assignment to an account counts only after the person's own acceptance",
+        "tests/test_governance_accounts.py::test_assignments_need_the_persons_own_acceptance",
+    ),
+    "SB-5": Workflow(
+        "governance: work photos need written consent or management approval in the consent register",
+        "tests/test_governance_consents.py::test_work_photos_need_permission_in_sonderborg",
+    ),
+    "ND-2": Workflow(
+        "governance: units bound to packs; a unit's pack must extend its parent's",
+        "tests/test_governance_orgs.py::test_norddjurs_units_bind_to_packs_that_extend_the_parent",
+    ),
+    "ND-6": Workflow(
+        "governance: management approval of workplace pictures and content, recorded by a unit leader",
+        "tests/test_governance_consents.py::test_management_approval_for_workplace_photos",
+    ),
+    "ND-8": Workflow(
+        "governance: work-environment incident, opened by the leader or HR, from a finding",
+        "tests/test_governance_incidents.py::test_incident_is_visible_only_to_employee_leader_and_hr",
+    ),
+    "ND-9": Workflow(
+        "governance: incident consequence ladder, visible only to the employee, their leaders and HR",
+        "tests/test_governance_incidents.py::test_consequence_ladder",
+    ),
+    "ND-10": Workflow(
+        "governance: guideline approved by a named body; onboarding acknowledgement; overdue list",
+        "tests/test_governance_reviews.py::test_onboarding_acknowledgement_and_review_of_a_new_version",
+    ),
+    "ND-11": Workflow(
+        "governance: guideline versions draft → hearing (named committees) → approved → published",
+        "tests/test_governance_reviews.py::test_guideline_goes_from_draft_through_hearing_to_published",
+    ),
+    "HU-0": Workflow(
+        "governance: yearly review per employee by their leader; overdue list per leader",
+        "tests/test_governance_reviews.py::test_yearly_review_overdue_list_per_leader",
+    ),
+    "HU-2a–f": Workflow(
+        "governance: an account application requires answers a–f",
+        "tests/test_governance_accounts.py::test_application_requires_each_hustadvika_answer",
+    ),
+    "HU-2g": Workflow(
+        "governance: approval of the account by the unit leader",
+        "tests/test_governance_accounts.py::test_approval_needs_a_leader_of_the_unit",
+    ),
+    "HU-2h": Workflow(
+        "governance: exactly one accepted responsible person per account; registry check for inactivity",
+        "tests/test_governance_accounts.py::test_exactly_one_responsible_person",
+    ),
+    "HU-2i": Workflow(
+        "governance: the service office is notified when an account goes live",
+        "tests/test_governance_accounts.py::test_going_live_tells_the_service_office",
+    ),
+    "NS-1": Workflow(
+        "governance: the unit's leader designates the people of an account; one is responsible",
+        "tests/test_governance_accounts.py::test_exactly_one_responsible_person",
+    ),
+    "NS-4.2": Workflow(
+        "governance: service assignment from the manager, accepted by the employee; registry check",
+        "tests/test_governance_permissions.py::test_service_assignment_comes_from_the_manager_and_is_accepted",
+    ),
+    "NS-4.3": Workflow(
+        "governance: designated authors per account; posts by others are flagged by the registry check",
+        "tests/test_registry.py::test_registry_lists_what_is_wrong",
+    ),
+    "NS-4.4": Workflow(
+        "governance: public list of active accounts, HTML and JSON (`rettesnor accounts public-list`)",
+        "tests/test_registry.py::test_public_list_shows_only_active_accounts_and_nothing_personal",
+    ),
+    "NS-4.5": Workflow(
+        "governance: blog links approved by the website's communications officer, disclaimer checked",
+        "tests/test_governance_permissions.py::test_politicians_blog_link_needs_the_website_owner_and_a_disclaimer",
+    ),
+    "NS-5.2": Workflow(
+        "governance: misuse incident with a conversation with the closest manager as consequence",
+        "tests/test_governance_incidents.py::test_consequence_ladder",
+    ),
+}
