@@ -1,12 +1,623 @@
-"""Placeholder: detectors of this module are being written."""
+"""Word lists as checks: the lexicon categories (insult, crisis, complaint …) and markers.
+
+The data is a folder of small YAML files, one per language and signal, that a communications officer
+can read and extend (``lexicons/<lang>/<signal>.yaml``, see ``lexicons/README.md``)::
+
+    signal: insult
+    language: da
+    description: Personal attacks and name-calling aimed at a person.
+    score: 0.8
+    terms:
+      - idiot*            # the word and its inflections (prefix)
+      - "*idiot*"         # also inside compounds: idiotpolitiker
+      - hold kæft         # a phrase: the words with any whitespace between them
+      - {term: kretin*, score: 0.9, note: "a term may carry its own score and note"}
+    except:               # hard negatives: spans of this signal inside them never fire
+      - idiotsikker*
+    context_terms:        # these fire only with one of the context words within 60 characters
+      - på <n> år
+    context:
+      - søn*
+
+Term syntax: ``word`` the exact word, ``word*`` words starting with it, ``*word`` words ending with it,
+``*word*`` the letters anywhere in a word; a space matches any whitespace; ``<n>`` matches a number of
+1–3 digits; matching ignores case.
+
+How it runs (the hot path of every check): all files are validated at import. A text is checked with
+the languages {the text's, the country's main language, English} (Nynorsk and Bokmål bring each
+other); for each such set the terms and excepts of all its files are compiled, on first use, into two
+trie-shaped regular expressions, so the cost per character hardly grows with the number of terms: one
+tried only where a word starts (the engine skips to non-word characters quickly), one for the few
+terms that may start inside a word ("*idiot*"). Python only looks at the (few) hits. Two cheap extra
+passes run only on the tokens that need them: letter substitutions ("1d1ot", "l0rt") and masked words
+("f*ck").
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import yaml
 
 from rettesnor.analysis.context import AnalysisContext
-from rettesnor.analysis.signals import Signal
+from rettesnor.analysis.signals import SIGNAL_NAMES, Signal
+
+LEXICON_ROOT = Path(__file__).resolve().parent.parent / "lexicons"
+LANGUAGES: tuple[str, ...] = ("da", "nb", "nn", "sv", "en")
+MAIN_LANGUAGE: dict[str, str] = {"DK": "da", "NO": "nb", "SE": "sv"}
+# Languages that bring each other's terms (Nynorsk texts use many Bokmål words and vice versa).
+_ALSO: dict[str, tuple[str, ...]] = {"nn": ("nb",), "nb": ("nn",)}
+
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_FILE_KEYS = frozenset(
+    {"signal", "language", "description", "score", "terms", "except", "context_terms", "context"}
+)
+_TERM_KEYS = frozenset({"term", "score", "note"})
+# A negation just before a hit halves its score for these signals ("ingen brand", "ikke fortroligt").
+_NEGATABLE = frozenset({"crisis", "threat", "violence", "confidential", "complaint"})
+_NEGATION = re.compile(
+    r"(?:^|[^\w])(?:ikke|ikkje|inte|ej|not|no|never|ingen|inga|inget|intet|aldrig|aldri)(?:\s+\w+)?\s*$"
+)
+# Signals whose words are often disguised with digits or asterisks.
+_DISGUISED = frozenset({"profanity", "insult", "hate", "sexual", "threat"})
+_MAX_HITS = 5000  # raw hits looked at per text: bounds the work on adversarial input
+_MAX_TOKENS = 200  # disguised tokens looked at per text
+_MAX_EXPAND = 40  # how far a wildcard match is widened to its word's edges
+_CONTEXT_WINDOW = 60
+
+_NUM = "\x00n"  # trie symbols besides single characters
+_SPACE = "\x00s"
+_END_FREE = "\x01"  # a term may end here (the word may go on)
+_END_WORD = "\x02"  # a term may end here only at the end of a word
+
+
+class LexiconError(ValueError):
+    """A lexicon file is broken: the message names the file and the problem."""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One term (or except) of one lexicon file, compiled."""
+
+    signal: str
+    language: str
+    source: str  # "da/insult.yaml"
+    term: str  # as written in the file
+    core: str  # lower-case, without the wildcards, single spaces
+    left: bool  # must start at the start of a word
+    right: bool  # must end at the end of a word
+    score: float
+    is_except: bool
+    explanation: str
+    context: re.Pattern[str] | None = None  # a context word must be near (context_terms)
+
+    detector: str = ""  # "lexicon.da.insult"
+    evidence: Mapping[str, Any] = field(default_factory=dict)  # shared by its signals: read-only
+
+
+@dataclass(frozen=True, slots=True)
+class LexiconFile:
+    path: str  # "da/insult.yaml"
+    signal: str
+    language: str
+    description: str
+    score: float
+    entries: tuple[Entry, ...]
+
+    @property
+    def term_count(self) -> int:
+        return sum(not e.is_except for e in self.entries)
+
+    @property
+    def except_count(self) -> int:
+        return sum(e.is_except for e in self.entries)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Loading and validation
+
+
+def _fail(path: str, problem: str) -> LexiconError:
+    return LexiconError(f"lexicon {path}: {problem}")
+
+
+def parse_term(raw: str) -> tuple[str, bool, bool]:
+    """``"*idiot*"`` → ("idiot", False, False): the core and whether it must start / end a word."""
+    s = " ".join(raw.lower().split())
+    if not s:
+        raise ValueError("empty term")
+    left = not s.startswith("*")
+    right = not s.endswith("*")
+    core = s[0 if left else 1 : len(s) if right else len(s) - 1]
+    if not core or core.isspace():
+        raise ValueError(f"term {raw!r} has no letters besides '*'")
+    if "*" in core:
+        raise ValueError(f"term {raw!r}: '*' may only stand at the start or the end of a term")
+    if core != core.strip():
+        raise ValueError(f"term {raw!r}: no space next to '*'")
+    if "<" in core.replace("<n>", "") or ">" in core.replace("<n>", ""):
+        raise ValueError(f"term {raw!r}: '<' and '>' are only allowed in '<n>' (a number)")
+    # A boundary only means something next to a letter or digit ("foto:" may be followed by a name).
+    first = core[0] if not core.startswith("<n>") else "0"
+    last = core[-1] if not core.endswith("<n>") else "0"
+    return core, left and _is_word_char(first), right and _is_word_char(last)
+
+
+def _is_word_char(c: str) -> bool:
+    return c.isalnum() or c == "_"
+
+
+def _context_pattern(words: Sequence[str], path: str) -> re.Pattern[str]:
+    parts = []
+    for w in words:
+        try:
+            core, left, right = parse_term(w)
+        except ValueError as exc:
+            raise _fail(path, f"context: {exc}") from None
+        body = _symbols_regex(_symbols(core))
+        parts.append((r"(?<!\w)" if left else "") + body + (r"(?!\w)" if right else ""))
+    return re.compile("|".join(parts))
+
+
+def _as_score(value: Any, path: str, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0.0 <= float(value) <= 1.0:
+        raise _fail(path, f"{where}: score must be a number from 0 to 1, not {value!r}")
+    return float(value)
+
+
+def _term_list(doc: Mapping[str, Any], key: str, path: str, required: bool) -> list[Any]:
+    value = doc.get(key)
+    if value is None:
+        if required:
+            raise _fail(path, f"'{key}' is missing: give a list of terms")
+        return []
+    if not isinstance(value, list) or (required and not value):
+        raise _fail(path, f"'{key}' must be a non-empty list of terms, not {type(value).__name__}")
+    return value
+
+
+def load_document(doc: Any, path: str, language: str | None = None, signal: str | None = None) -> LexiconFile:
+    """Validate one parsed lexicon file; ``path`` is how errors name it ("da/insult.yaml")."""
+    if not isinstance(doc, dict):
+        raise _fail(path, "the file must be a mapping with 'signal', 'language', 'description', 'terms'")
+    unknown = set(doc) - _FILE_KEYS
+    if unknown:
+        raise _fail(path, f"unknown key(s) {sorted(map(str, unknown))}; allowed: {sorted(_FILE_KEYS)}")
+    name = doc.get("signal")
+    if not isinstance(name, str) or name not in SIGNAL_NAMES:
+        raise _fail(path, f"signal {name!r} is not a category or marker (see analysis/signals.py)")
+    if signal is not None and name != signal:
+        raise _fail(path, f"signal {name!r} does not match the file name (expected {signal!r})")
+    lang = doc.get("language")
+    if lang not in LANGUAGES:
+        raise _fail(path, f"language {lang!r} is not one of {', '.join(LANGUAGES)}")
+    if language is not None and lang != language:
+        raise _fail(path, f"language {lang!r} does not match the folder {language!r}")
+    description = doc.get("description")
+    if not isinstance(description, str) or not description.strip():
+        raise _fail(path, "'description' is missing: say in one sentence what the terms find")
+    file_score = _as_score(doc.get("score", 0.7), path, "file")
+    context_words = _term_list(doc, "context", path, required=False)
+    context_terms = _term_list(doc, "context_terms", path, required=False)
+    if bool(context_words) != bool(context_terms):
+        raise _fail(path, "'context_terms' and 'context' go together: give both or neither")
+    context = _context_pattern([str(w) for w in context_words], path) if context_words else None
+
+    entries: list[Entry] = []
+    seen: set[tuple[str, bool, bool, bool]] = set()
+    for key, is_except, ctx_pattern in (
+        ("terms", False, None),
+        ("except", True, None),
+        ("context_terms", False, context),
+    ):
+        for i, item in enumerate(_term_list(doc, key, path, required=key == "terms"), start=1):
+            where = f"{key} #{i}"
+            score, note = file_score, ""
+            if isinstance(item, dict):
+                extra = set(item) - _TERM_KEYS
+                if "term" not in item or extra:
+                    raise _fail(
+                        path,
+                        f"{where} {item!r}: a term is a string or {{term: …, score: …, note: …}}"
+                        " (quote terms that contain ': ' or start with '*')",
+                    )
+                score = _as_score(item.get("score", file_score), path, where)
+                note = str(item.get("note") or "")
+                item = item["term"]
+            if not isinstance(item, str):
+                raise _fail(path, f"{where}: a term must be text, not {item!r}")
+            try:
+                core, left, right = parse_term(item)
+            except ValueError as exc:
+                raise _fail(path, f"{where}: {exc}") from None
+            if (core, left, right, is_except) in seen:
+                raise _fail(path, f"{where}: {item!r} is listed twice")
+            seen.add((core, left, right, is_except))
+            explanation = description.strip() + (f" ({note})" if note else "")
+            evidence = MappingProxyType({"pattern": item, "lexicon": path, "explanation": explanation})
+            entries.append(
+                Entry(
+                    name,
+                    lang,
+                    path,
+                    item,
+                    core,
+                    left,
+                    right,
+                    score,
+                    is_except,
+                    explanation,
+                    ctx_pattern,
+                    f"lexicon.{lang}.{name}",
+                    evidence,
+                )
+            )
+    return LexiconFile(path, name, lang, description.strip(), file_score, tuple(entries))
+
+
+def load_file(file: Path, root: Path | None = None) -> LexiconFile:
+    """Read and validate one file; the folder must be the language and the name the signal."""
+    rel = file.relative_to(root).as_posix() if root else file.name
+    try:
+        doc = yaml.load(file.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        line = f" at line {where.line + 1}" if where is not None else ""
+        raise _fail(rel, f"not valid YAML{line}: {getattr(exc, 'problem', exc)}") from None
+    except UnicodeDecodeError:
+        raise _fail(rel, "not UTF-8 text") from None
+    if not file.name.endswith(".yaml"):
+        raise _fail(rel, "lexicon files end with .yaml")
+    return load_document(doc, rel, language=file.parent.name, signal=file.name[: -len(".yaml")])
+
+
+def load_lexicons(root: Path = LEXICON_ROOT) -> tuple[LexiconFile, ...]:
+    """Every ``<lang>/<signal>.yaml`` under ``root``, validated."""
+    if not root.is_dir():
+        raise LexiconError(f"lexicon folder {root} is missing")
+    files: list[LexiconFile] = []
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        if folder.name not in LANGUAGES:
+            raise _fail(folder.name, f"folder {folder.name!r} is not a language ({', '.join(LANGUAGES)})")
+        files.extend(load_file(f, root) for f in sorted(folder.glob("*.yaml")))
+    return tuple(files)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Compiling: one trie-shaped regex per set of languages
+
+
+def _symbols(core: str) -> list[str]:
+    out: list[str] = []
+    i = 0
+    while i < len(core):
+        if core.startswith("<n>", i):
+            out.append(_NUM)
+            i += 3
+        elif core[i] == " ":
+            out.append(_SPACE)
+            i += 1
+        else:
+            out.append(core[i])
+            i += 1
+    return out
+
+
+def _symbol_regex(sym: str) -> str:
+    # Each symbol starts with a single character or character set: the regex engine then skips an
+    # alternative after one cheap comparison. Repeats are possessive (no backtracking into them).
+    if sym == _SPACE:
+        return r"\s\s*+"
+    if sym == _NUM:
+        return r"\d\d{0,2}+"
+    return re.escape(sym)
+
+
+def _symbols_regex(symbols: Sequence[str]) -> str:
+    return "".join(_symbol_regex(s) for s in symbols)
+
+
+Trie = dict[str, "Trie"]
+
+
+def _trie_regex(node: Trie) -> str:
+    """Longer continuations first, so the regex finds the longest term at a position."""
+    alts = [
+        _symbol_regex(sym) + _trie_regex(child)
+        for sym, child in sorted(node.items())
+        if sym not in (_END_FREE, _END_WORD)
+    ]
+    if _END_FREE in node:  # an empty last alternative: cheaper than "(?:…)?"
+        return "(?:" + "|".join(alts) + "|)" if alts else ""
+    if _END_WORD in node:
+        alts.append(r"(?!\w)")
+    return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+
+def _trie_add(trie: Trie, core: str, right: bool) -> None:
+    node = trie
+    for sym in _symbols(core):
+        node = node.setdefault(sym, {})
+    node.setdefault(_END_WORD if right else _END_FREE, {})
+
+
+_LEET = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "@": "a", "$": "s", "€": "e", "!": "i", "|": "i"}
+)
+# A digit or sign between letters ("1d1ot", "l0rt", "sh!t") or a digit that starts a word of letters
+# ("4ss"); starts with a character set so the scan skips plain text quickly. "@user" does not count.
+_LEET_HINT = re.compile(
+    r"[0-9@$€!|](?:(?<=[^\W\d_].)(?=[0-9@$€!|]{0,3}[^\W\d_])|(?<=[^\w@$€][0-9])(?=[^\W\d_]{2}))"
+)
+# A word with letters hidden by "*" or "#" ("f*ck", "sh**"): found from its first mask sign.
+_MASK_HINT = re.compile(r"[*#](?<=[^\W\d_][*#])")
+_MASKED = re.compile(r"[^\W\d_]+[*#]+[^\W\d_]+(?:[*#]+[^\W\d_]+)*")
+_DIGITS = re.compile(r"\d+")
+
+Hit = tuple[int, int, Entry]
+
+
+class Matcher:
+    """The compiled lexicon for one ordered set of languages (the first has priority)."""
+
+    def __init__(self, languages: tuple[str, ...], files: Iterable[LexiconFile]) -> None:
+        self.languages = languages
+        rank = {lang: i for i, lang in enumerate(languages)}
+        entries = sorted(
+            (e for f in files if f.language in rank for e in f.entries), key=lambda e: rank[e.language]
+        )
+        grouped: dict[str, list[Entry]] = {}
+        bounded: Trie = {}
+        free: Trie = {}
+        masked: dict[tuple[str, str, int], list[str]] = {}
+        for e in entries:
+            grouped.setdefault(e.core, []).append(e)
+            # Terms that start with a letter but may start inside a word go to the (smaller) trie that is
+            # tried at every position; the rest only where a word (or a sign like "©", "#") begins.
+            _trie_add(free if not e.left and _is_word_char(e.core[0]) else bounded, e.core, e.right)
+            if e.signal in _DISGUISED and not e.is_except and e.core.isalpha():
+                masked.setdefault((e.core[0], e.core[-1], len(e.core)), []).append(e.core)
+        self.lookup: dict[str, tuple[Entry, ...]] = {core: tuple(es) for core, es in grouped.items()}
+        # Terms that begin a longer term ("foto:" in "foto: getty"): checked where the longer one is found.
+        self.prefixes: dict[str, tuple[str, ...]] = {}
+        for core in self.lookup:
+            shorter = tuple(core[:i] for i in range(len(core) - 1, 0, -1) if core[:i] in self.lookup)
+            if shorter:
+                self.prefixes[core] = shorter
+        self.masked = {k: tuple(dict.fromkeys(v)) for k, v in masked.items()}
+        # Two scans: terms that start a word are tried only after a non-word character (the regex
+        # engine skips to those quickly; the text gets a leading space), terms that may start inside a
+        # word everywhere. The first is a lookahead, so every word start reports its longest term.
+        self.bounded = re.compile(r"\W(?=(" + _trie_regex(bounded) + "))") if bounded else None
+        self.free = re.compile(_trie_regex(free)) if free else None
+
+    def hits(self, low: str) -> list[Hit]:
+        """Every term or except whose word boundaries hold in ``low`` (lower-cased text)."""
+        out: list[Hit] = []
+        if self.bounded is not None:
+            for count, m in enumerate(self.bounded.finditer(" " + low)):
+                if count == _MAX_HITS:
+                    break
+                s, e = m.span(1)
+                self._judge(low, s - 1, e - 1, m.group(1), out)
+        if self.free is not None:
+            for count, m in enumerate(self.free.finditer(low)):
+                if count == _MAX_HITS:
+                    break
+                self._judge(low, m.start(), m.end(), m.group(), out)
+        return out
+
+    def _judge(self, low: str, s: int, e: int, key: str, out: list[Hit]) -> None:
+        """Add the entries of the term found at ``s:e`` (and of shorter terms there) whose bounds hold."""
+        lookup = self.lookup
+        n = len(low)
+        if not key.isalpha():
+            key = " ".join(key.split())
+        cands = lookup.get(key)
+        if cands is None and not key.isalpha():
+            cands = lookup.get(_DIGITS.sub("<n>", key))
+        at_start = s == 0 or not (low[s - 1].isalnum() or low[s - 1] == "_")
+        if cands is not None:
+            at_end = e == n or not (low[e].isalnum() or low[e] == "_")
+            for c in cands:
+                if (at_start or not c.left) and (at_end or not c.right):
+                    out.append((s, e, c))
+        shorter = self.prefixes.get(key)
+        if shorter is not None:
+            for core in shorter:
+                end = _advance(low, s, core)
+                if end is None:
+                    continue
+                at_end = end == n or not (low[end].isalnum() or low[end] == "_")
+                for c in lookup[core]:
+                    if (at_start or not c.left) and (at_end or not c.right):
+                        out.append((s, end, c))
+
+    def unmask(self, word: str) -> str | None:
+        """``"f*ck"`` → ``"fuck"`` when the letters shown fit exactly one term of the disguised signals."""
+        cands = self.masked.get((word[0], word[-1], len(word)))
+        if not cands:
+            return None
+        fits = [c for c in cands if all(a == b or a in "*#" for a, b in zip(word, c, strict=True))]
+        return fits[0] if len(fits) == 1 else None
+
+
+def _advance(low: str, s: int, core: str) -> int | None:
+    """Where ``core`` (a literal term with single spaces) ends when it is matched at ``s``."""
+    i = s
+    n = len(low)
+    for c in core:
+        if c == " ":
+            j = i
+            while j < n and low[j].isspace():
+                j += 1
+            if j == i:
+                return None
+            i = j
+        elif i < n and low[i] == c:
+            i += 1
+        else:
+            return None
+    return i
+
+
+def _lower(text: str) -> str:
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    # Only "İ" (U+0130) grows when lower-cased; keep offsets aligned with the original text.
+    return text.replace("\u0130", "i").lower()
+
+
+# ---------------------------------------------------------------------------------------------------
+# The detector
+
+
+def _open_files() -> tuple[LexiconFile, ...]:
+    return load_lexicons()
+
+
+FILES: tuple[LexiconFile, ...] = _open_files()
+_MATCHERS: dict[tuple[str, ...], Matcher] = {}
+
+
+def languages_for(ctx: AnalysisContext) -> tuple[str, ...]:
+    """The languages whose terms apply to a text, the text's own first."""
+    out: list[str] = []
+    for lang in (ctx.language, MAIN_LANGUAGE.get(ctx.country, ctx.language), "en"):
+        for x in (lang, *_ALSO.get(lang, ())):
+            if x in LANGUAGES and x not in out:
+                out.append(x)
+    return tuple(out)
+
+
+def matcher(languages: tuple[str, ...]) -> Matcher:
+    """The compiled matcher for a set of languages (built on first use, then kept)."""
+    m = _MATCHERS.get(languages)
+    if m is None:
+        m = _MATCHERS[languages] = Matcher(languages, FILES)
+    return m
+
+
+def _token(low: str, pos: int) -> tuple[int, int]:
+    """The whitespace-separated token around ``pos`` (at most 40 characters each way)."""
+    s = pos
+    lo = max(0, pos - 40)
+    while s > lo and not low[s - 1].isspace():
+        s -= 1
+    e = pos
+    hi = min(len(low), pos + 40)
+    while e < hi and not low[e].isspace():
+        e += 1
+    return s, e
+
+
+def _candidates(low: str, m: Matcher) -> list[tuple[int, int, Entry, dict[str, Any] | None]]:
+    found: list[tuple[int, int, Entry, dict[str, Any] | None]] = [(s, e, x, None) for s, e, x in m.hits(low)]
+    if _LEET_HINT.search(low):
+        # Only the tokens with a substitution are scanned again, with the substitutions undone.
+        seen: set[int] = set()
+        for count, hint in enumerate(_LEET_HINT.finditer(low)):
+            if count == _MAX_TOKENS:
+                break
+            ts, te = _token(low, hint.start())
+            if ts in seen:
+                continue
+            seen.add(ts)
+            token = low[ts:te]
+            plain = token.translate(_LEET)
+            for s, e, x in m.hits(plain):
+                if plain[s:e] != token[s:e]:  # only what the substitution revealed
+                    found.append((ts + s, ts + e, x, {"normalised": plain[s:e]}))
+    if "*" in low or "#" in low:
+        seen = set()
+        for count, hint in enumerate(_MASK_HINT.finditer(low)):
+            if count == _MAX_TOKENS:
+                break
+            ts, te = _token(low, hint.start())
+            if ts in seen:
+                continue
+            seen.add(ts)
+            for mm in _MASKED.finditer(low, ts, te):
+                word = m.unmask(mm.group())
+                if word is None:
+                    continue
+                for x in m.lookup.get(word, ()):
+                    if x.signal in _DISGUISED and not x.is_except:
+                        found.append((mm.start(), mm.end(), x, {"normalised": word}))
+    return found
+
+
+def _scan(text: str, m: Matcher) -> list[Signal]:
+    low = _lower(text)
+    found = _candidates(low, m)
+    if not found:
+        return []
+    if len(found) > 1:
+        found.sort(key=lambda h: (h[0], -h[1]))
+    excepts = [(s, e, x.signal) for s, e, x, _ in found if x.is_except]
+    out: list[Signal] = []
+    reach: dict[str, int] = {}  # per signal, the furthest end of what was emitted (hits come by start)
+    n = len(text)
+    for s, e, x, extra in found:
+        if x.is_except:
+            continue
+        if excepts and any(xs <= s and e <= xe and sig == x.signal for xs, xe, sig in excepts):
+            continue
+        if x.context is not None:
+            hit = x.context.search(low, max(0, s - _CONTEXT_WINDOW), min(n, e + _CONTEXT_WINDOW))
+            if hit is None:
+                continue
+            extra = {**(extra or {}), "context": hit.group()}
+        if not x.left:  # widen "*idiot*" hits to the whole word they sit in
+            lo = max(0, s - _MAX_EXPAND)
+            while s > lo and _is_word_char(text[s - 1]):
+                s -= 1
+        if not x.right:
+            hi = min(n, e + _MAX_EXPAND)
+            while e < hi and _is_word_char(text[e]):
+                e += 1
+        if reach.get(x.signal, -1) >= e:
+            continue  # inside an earlier hit of the same signal ("hold kæft" holds "kæft")
+        reach[x.signal] = e
+        score = x.score
+        evidence: Mapping[str, Any] = x.evidence
+        if x.signal in _NEGATABLE and _NEGATION.search(low, max(0, s - 30), s):
+            score *= 0.5
+            extra = {**(extra or {}), "negated": True}
+        if extra:
+            evidence = {**x.evidence, **extra}
+        out.append(Signal(x.signal, s, e, score, x.detector, evidence))
+    return out
+
+
+_LAST: tuple[str, tuple[str, ...], tuple[Signal, ...]] | None = None
+
+
+def scan(text: str, ctx: AnalysisContext) -> tuple[Signal, ...]:
+    """The lexicon's signals for a text; the last result is kept so that discourse can reuse it."""
+    global _LAST
+    langs = languages_for(ctx)
+    last = _LAST
+    if last is not None and last[1] == langs and (last[0] is text or last[0] == text):
+        return last[2]
+    result = tuple(_scan(text, matcher(langs)))
+    _LAST = (text, langs, result)
+    return result
 
 
 def detect(text: str, ctx: AnalysisContext) -> Iterator[Signal]:
-    return iter(())
+    return iter(scan(text, ctx))
+
+
+def counts() -> dict[str, dict[str, int]]:
+    """Terms per language and signal (for docs and the CLI)."""
+    out: dict[str, dict[str, int]] = {}
+    for f in FILES:
+        out.setdefault(f.language, {})[f.signal] = f.term_count
+    return out
