@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench clean docs
+.PHONY: run test lint bench bench-registry postgres clean docs
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -34,6 +34,14 @@ $(VENV)/.installed-bench: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/check_throughput.py
+
+bench-registry: $(VENV)/.installed-test postgres
+	$(BIN)/python bench/registry_checks.py
+
+# PostgreSQL for the governance tests at 127.0.0.1:5432 (trust auth, database `test`): start it if it is down.
+postgres:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@pg_isready -q -h 127.0.0.1 -p 5432 -t 30 || { echo "PostgreSQL does not answer at 127.0.0.1:5432" >&2; exit 1; }
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

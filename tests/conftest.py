@@ -13,3 +13,6 @@ def shared() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared is not beside this checkout")
     return SHARED
+
+
+pytest_plugins = ("dbsupport",)  # database fixtures of the governance tests (SQLite and PostgreSQL)

@@ -6,6 +6,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any, BinaryIO
 
@@ -14,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from rettesnor.check import check, check_lines, validate_text
+from rettesnor.check import OVERSIZED_LINE, check, check_lines, validate_text
 from rettesnor.item import KINDS, InputError, Item
 from rettesnor.policy.compare import compare
 from rettesnor.policy.coverage import coverage
@@ -29,6 +30,11 @@ demo_app = typer.Typer(no_args_is_help=True, help="Try the product on the demo m
 app.add_typer(policy_app, name="policy")
 app.add_typer(demo_app, name="demo")
 # --- sub-commands of other parts of the product: add them here ---
+from rettesnor.governance import cli as governance_cli  # noqa: E402  (typer only; services load lazily)
+
+for _name, _sub_app in governance_cli.SUB_APPS:  # db, org, people, accounts, consents, reviews, …
+    app.add_typer(_sub_app, name=_name)
+governance_cli.register_demo(demo_app)
 
 out = Console(highlight=False, soft_wrap=True)
 MAX_FILE_BYTES = 1_000_000 * 4  # a 1,000,000-character text in UTF-8 is at most this long
@@ -136,7 +142,7 @@ def _bounded_lines(fh: BinaryIO) -> Iterator[bytes]:
         if len(line) > MAX_FILE_BYTES and not line.endswith(b"\n"):
             while (rest := fh.readline(MAX_FILE_BYTES)) and not rest.endswith(b"\n"):
                 pass
-            yield b'{"text": "", "error": "line over the size limit"}\n'
+            yield OVERSIZED_LINE
             continue
         yield line
 
@@ -215,7 +221,7 @@ def policy_coverage(pack_name: str, fmt: Format = "text") -> None:
     if not rows:
         raise InputError(f"pack {pack.name} is not tied to a seed guideline (no clause_prefix)")
     if _format(fmt) == "json":
-        _json([{**r.__dict__, "kinds": list(r.kinds), "tests": list(r.tests)} for r in rows])
+        _json([asdict(r) for r in rows])
         return
     table = Table("clause", "kind", "implemented as", "status", "where", "test")
     style = {"implemented": "green", "planned": "yellow", "missing": "bold red"}
@@ -239,7 +245,7 @@ def policy_compare(left: str, right: str, fmt: Format = "text") -> None:
     a, b = load_pack(left), load_pack(right)
     diffs = compare(a, b)
     if _format(fmt) == "json":
-        _json([d.__dict__ for d in diffs])
+        _json([asdict(d) for d in diffs])
         return
     table = Table("topic", "name", a.name, b.name)
     for d in diffs:

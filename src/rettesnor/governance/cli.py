@@ -1,0 +1,937 @@
+"""``rettesnor db|org|people|accounts|permissions|consents|tasks|guidelines|reviews|incidents|audit``.
+
+Thin: parse, call one service in one transaction, print. ``--format json`` everywhere. Errors are the
+services' one-line messages. The database is ``RETTESNOR_DATABASE_URL`` or ``./data/rettesnor.db``; every
+command but ``db upgrade`` refuses a database with pending migrations. The services are imported inside
+the commands so that ``rettesnor check`` does not pay for SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from rettesnor.item import InputError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from rettesnor.records.models import Base, Organisation
+
+out = Console(highlight=False, soft_wrap=True)
+
+db_app = typer.Typer(no_args_is_help=True, help="Create and migrate the governance database.")
+org_app = typer.Typer(no_args_is_help=True, help="Organisations (municipalities) and their units.")
+people_app = typer.Typer(no_args_is_help=True, help="Employees, elected officials, managers and roles.")
+accounts_app = typer.Typer(no_args_is_help=True, help="The account registry: apply, approve, assign, check.")
+permissions_app = typer.Typer(no_args_is_help=True, help="Service assignments, work-time use, blog links.")
+consents_app = typer.Typer(no_args_is_help=True, help="Consents for photos and video; withdrawal.")
+tasks_app = typer.Typer(no_args_is_help=True, help="Tasks the system created (takedowns).")
+guidelines_app = typer.Typer(no_args_is_help=True, help="The guideline's versions: draft to published.")
+reviews_app = typer.Typer(no_args_is_help=True, help="Yearly reviews, onboarding, overdue lists.")
+incidents_app = typer.Typer(no_args_is_help=True, help="Breaches of the guideline (restricted).")
+audit_app = typer.Typer(no_args_is_help=True, help="The audit log (Noark 5 change-log shape).")
+
+SUB_APPS: tuple[tuple[str, typer.Typer], ...] = (
+    ("db", db_app),
+    ("org", org_app),
+    ("people", people_app),
+    ("accounts", accounts_app),
+    ("permissions", permissions_app),
+    ("consents", consents_app),
+    ("tasks", tasks_app),
+    ("guidelines", guidelines_app),
+    ("reviews", reviews_app),
+    ("incidents", incidents_app),
+    ("audit", audit_app),
+)
+
+Org = Annotated[str, typer.Option("--org", "-o", help="the organisation's slug, e.g. norddjurs")]
+Format = Annotated[str, typer.Option("--format", "-f", help="text or json")]
+By = Annotated[int, typer.Option("--by", help="id of the person who decides or acts")]
+As = Annotated[int, typer.Option("--as", help="id of the person themself")]
+Day = Annotated[str, typer.Option(help="a date, YYYY-MM-DD (default today)")]
+
+
+def _today() -> str:
+    return dt.date.today().isoformat()
+
+
+def _format(value: str, allowed: tuple[str, ...] = ("text", "json")) -> str:
+    if value not in allowed:
+        raise InputError(f"unknown format {value!r}; choose one of: {', '.join(allowed)}")
+    return value
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return value
+
+
+def _record(obj: Base) -> dict[str, Any]:
+    return {c.key: _plain(getattr(obj, c.key)) for c in obj.__table__.columns}
+
+
+def _print_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+
+
+def _table(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str) -> None:
+    if _format(fmt) == "json":
+        _print_json(list(rows))
+        return
+    table = Table(*columns)
+    for row in rows:
+        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
+    out.print(table)
+
+
+def _done(obj: Base, message: str, fmt: str) -> None:
+    if _format(fmt) == "json":
+        _print_json(_record(obj))
+    else:
+        out.print(message)
+
+
+@contextmanager
+def _engine_session(check_schema: bool = True) -> Iterator[Session]:
+    from rettesnor.records import migrate
+    from rettesnor.records.db import make_engine, unit_of_work
+
+    engine = make_engine()
+    try:
+        if check_schema:
+            migrate.require_current(engine)
+        with unit_of_work(engine, actor=os.environ.get("RETTESNOR_ACTOR", "cli")) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def _tenant(slug: str) -> Iterator[tuple[Session, Organisation]]:
+    from rettesnor.governance.tenants import get_organisation
+
+    with _engine_session() as session:
+        yield session, get_organisation(session, slug)
+
+
+# --- db ------------------------------------------------------------------------------------------
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
+    """Apply the migrations (creates the SQLite database under ./data if needed)."""
+    from rettesnor.records import migrate
+    from rettesnor.records.db import make_engine
+    from rettesnor.records.settings import safe_url
+
+    engine = make_engine()
+    try:
+        migrate.upgrade(engine, revision)
+        out.print(f"{safe_url(engine.url)} is at revision {migrate.current(engine)}")
+    finally:
+        engine.dispose()
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: Annotated[str, typer.Argument(help="target, e.g. base")]) -> None:
+    """Undo migrations down to REVISION (``base`` removes every table)."""
+    from rettesnor.records import migrate
+    from rettesnor.records.db import make_engine
+
+    engine = make_engine()
+    try:
+        migrate.downgrade(engine, revision)
+        out.print(f"at revision {migrate.current(engine) or 'base'}")
+    finally:
+        engine.dispose()
+
+
+@db_app.command("current")
+def db_current(fmt: Format = "text") -> None:
+    """The database's revision and the one this version needs; exit 1 when migrations are pending."""
+    from rettesnor.records import migrate
+    from rettesnor.records.db import make_engine
+    from rettesnor.records.settings import safe_url
+
+    engine = make_engine()
+    try:
+        at, head = migrate.current(engine), migrate.head()
+        info = {"database": safe_url(engine.url), "current": at, "head": head, "pending": at != head}
+    finally:
+        engine.dispose()
+    if _format(fmt) == "json":
+        _print_json(info)
+    else:
+        out.print(
+            f"{info['database']}: at {at or 'nothing'}, head {head}" + (" (pending)" if at != head else "")
+        )
+    raise typer.Exit(1 if at != head else 0)
+
+
+# --- org -----------------------------------------------------------------------------------------
+
+
+@org_app.command("add")
+def org_add(
+    slug: str,
+    name: Annotated[str, typer.Option()],
+    country: Annotated[str, typer.Option(help="DK, NO or SE")],
+    pack: Annotated[str, typer.Option(help="the organisation's policy pack")],
+    service_office: Annotated[str, typer.Option(help="who is told when an account is created")],
+    website: Annotated[str | None, typer.Option()] = None,
+    fmt: Format = "text",
+) -> None:
+    """Register a municipality."""
+    from rettesnor.governance import tenants
+
+    with _engine_session() as s:
+        org = tenants.create_organisation(
+            s,
+            slug_=slug,
+            name=name,
+            country=country,
+            pack=pack,
+            service_office=service_office,
+            website=website,
+        )
+        _done(org, f"organisation {org.slug} ({org.pack})", fmt)
+
+
+@org_app.command("list")
+def org_list(fmt: Format = "text") -> None:
+    from rettesnor.governance import tenants
+
+    with _engine_session() as s:
+        rows = [_record(o) for o in tenants.list_organisations(s)]
+    _table(rows, ["slug", "name", "country", "pack"], fmt)
+
+
+@org_app.command("add-unit")
+def org_add_unit(
+    slug: str,
+    org: Org,
+    name: Annotated[str, typer.Option()],
+    parent: Annotated[str | None, typer.Option(help="slug of the unit above")] = None,
+    pack: Annotated[str | None, typer.Option(help="a pack that extends the parent's")] = None,
+    fmt: Format = "text",
+) -> None:
+    """Add a unit; its pack (if any) must extend the pack of the unit above."""
+    from rettesnor.governance import tenants
+
+    with _tenant(org) as (s, o):
+        unit = tenants.add_unit(s, o, slug_=slug, name=name, parent=parent, pack=pack)
+        _done(unit, f"unit {unit.id} {unit.slug}: {tenants.unit_path(s, o, unit)}", fmt)
+
+
+@org_app.command("units")
+def org_units(org: Org, fmt: Format = "text") -> None:
+    """The units with the pack that applies in each."""
+    from rettesnor.governance import tenants
+
+    with _tenant(org) as (s, o):
+        rows = [
+            {**_record(u), "path": tenants.unit_path(s, o, u), "applies": tenants.unit_pack(s, o, u)}
+            for u in tenants.list_units(s, o)
+        ]
+    _table(rows, ["id", "slug", "path", "applies"], fmt)
+
+
+# --- people --------------------------------------------------------------------------------------
+
+
+@people_app.command("add")
+def people_add(
+    org: Org,
+    name: Annotated[str, typer.Option()],
+    unit: Annotated[str, typer.Option(help="unit slug or id")],
+    started_on: Annotated[str, typer.Option(help="YYYY-MM-DD")],
+    email: Annotated[str | None, typer.Option()] = None,
+    kind: Annotated[str, typer.Option(help="employee or elected_official")] = "employee",
+    manager: Annotated[int | None, typer.Option(help="id of the manager")] = None,
+    fmt: Format = "text",
+) -> None:
+    from rettesnor.governance import people
+
+    with _tenant(org) as (s, o):
+        p = people.add_person(
+            s, o, name=name, unit=unit, started_on=started_on, email=email, kind=kind, manager_id=manager
+        )
+        _done(p, f"person {p.id}", fmt)
+
+
+@people_app.command("list")
+def people_list(org: Org, unit: Annotated[str | None, typer.Option()] = None, fmt: Format = "text") -> None:
+    from rettesnor.governance import people
+
+    with _tenant(org) as (s, o):
+        rows = [_record(p) for p in people.list_people(s, o, unit)]
+    _table(rows, ["id", "name", "kind", "unit_id", "manager_id", "started_on", "left_on"], fmt)
+
+
+@people_app.command("grant-role")
+def people_grant_role(
+    person: int, role: str, org: Org, unit: Annotated[str | None, typer.Option()] = None, fmt: Format = "text"
+) -> None:
+    """Give a role: employee, account_editor, moderator, unit_leader (--unit), communications_officer …"""
+    from rettesnor.governance import people
+
+    with _tenant(org) as (s, o):
+        grant = people.grant_role(s, o, person, role, unit)
+        _done(grant, f"person {person} is {role}", fmt)
+
+
+@people_app.command("roles")
+def people_roles(person: int, org: Org, fmt: Format = "text") -> None:
+    from rettesnor.governance import people
+
+    with _tenant(org) as (s, o):
+        rows = [_record(g) for g in people.roles_of(s, o, person)]
+    _table(rows, ["id", "role", "unit_id", "granted_at"], fmt)
+
+
+@people_app.command("set-manager")
+def people_set_manager(person: int, manager: int, org: Org, fmt: Format = "text") -> None:
+    from rettesnor.governance import people
+
+    with _tenant(org) as (s, o):
+        _done(people.set_manager(s, o, person, manager), f"person {person}: manager {manager}", fmt)
+
+
+@people_app.command("leave")
+def people_leave(person: int, org: Org, on: Day = "", fmt: Format = "text") -> None:
+    from rettesnor.governance import people
+
+    with _tenant(org) as (s, o):
+        _done(people.leave(s, o, person, on or _today()), f"person {person} left", fmt)
+
+
+# --- accounts ------------------------------------------------------------------------------------
+
+
+@accounts_app.command("apply")
+def accounts_apply(
+    org: Org,
+    unit: Annotated[str, typer.Option()],
+    platform: Annotated[str, typer.Option()],
+    handle: Annotated[str, typer.Option()],
+    name: Annotated[str, typer.Option()],
+    url: Annotated[str, typer.Option()],
+    purpose: Annotated[str, typer.Option(help="a) why, and the goal")],
+    target_group: Annotated[str, typer.Option(help="b) who, and where they are reached")],
+    dialogue: Annotated[str, typer.Option(help="c) how the dialogue happens")],
+    privacy: Annotated[str, typer.Option(help="d) privacy; consent for pictures")],
+    confidentiality: Annotated[str, typer.Option(help="e) duty of confidentiality")],
+    resources: Annotated[str, typer.Option(help="f) resources and time to follow up")],
+    applied_by: Annotated[int, typer.Option()],
+    responsible: Annotated[int, typer.Option(help="the one person who monitors the account")],
+    profile_text: Annotated[str | None, typer.Option(help="the public about/info text")] = None,
+    dms: Annotated[str, typer.Option(help="direct messages: off, on, unknown")] = "unknown",
+    password_attested: Annotated[
+        bool, typer.Option(help="the login uses a new password, used nowhere else (never stored)")
+    ] = False,
+    fmt: Format = "text",
+) -> None:
+    """Apply for a new account (the Hustadvika 2a–f questions are required)."""
+    from rettesnor.governance import accounts
+
+    app = accounts.Application(
+        unit=unit, platform=platform, handle=handle, name=name, url=url, purpose=purpose,
+        target_group=target_group, dialogue_plan=dialogue, privacy_assessment=privacy,
+        confidentiality_assessment=confidentiality, resources_plan=resources, applied_by=applied_by,
+        responsible=responsible, profile_text=profile_text, direct_messages=dms,
+        password_attested=password_attested,
+    )  # fmt: skip
+    with _tenant(org) as (s, o):
+        account = accounts.apply_for_account(s, o, app)
+        _done(account, f"account {account.id} applied (profile text: {account.profile_verdict})", fmt)
+
+
+@accounts_app.command("approve")
+def accounts_approve(account: int, org: Org, by: By, on: Day = "", fmt: Format = "text") -> None:
+    """Approval by a leader of the account's unit."""
+    from rettesnor.governance import accounts
+
+    with _tenant(org) as (s, o):
+        a = accounts.approve_account(s, o, account, by, on or _today())
+        _done(a, f"account {account} approved by person {by}", fmt)
+
+
+@accounts_app.command("activate")
+def accounts_activate(account: int, org: Org, fmt: Format = "text") -> None:
+    """Go live: approved, responsible person accepted, DMs off where required, profile text passes."""
+    from rettesnor.governance import accounts
+
+    with _tenant(org) as (s, o):
+        a = accounts.activate_account(s, o, account)
+        _done(a, f"account {account} is active; {o.service_office} has been notified", fmt)
+
+
+@accounts_app.command("archive")
+def accounts_archive(account: int, org: Org, fmt: Format = "text") -> None:
+    from rettesnor.governance import accounts
+
+    with _tenant(org) as (s, o):
+        _done(accounts.archive_account(s, o, account), f"account {account} archived", fmt)
+
+
+@accounts_app.command("dms")
+def accounts_dms(account: int, state: str, org: Org, fmt: Format = "text") -> None:
+    """Record whether direct messages are off, on or unknown."""
+    from rettesnor.governance import accounts
+
+    with _tenant(org) as (s, o):
+        _done(accounts.set_direct_messages(s, o, account, state), f"account {account}: DMs {state}", fmt)
+
+
+@accounts_app.command("profile")
+def accounts_profile(account: int, text: str, org: Org, fmt: Format = "text") -> None:
+    """Set the profile text; it is checked with the unit's pack."""
+    from rettesnor.governance import accounts
+
+    with _tenant(org) as (s, o):
+        result = accounts.update_profile(s, o, account, text)
+        _done(
+            accounts.get_account(s, o, account),
+            f"profile text: {result.verdict} {' '.join(result.codes)}",
+            fmt,
+        )
+
+
+@accounts_app.command("list")
+def accounts_list(
+    org: Org, status: Annotated[str | None, typer.Option()] = None, fmt: Format = "text"
+) -> None:
+    from rettesnor.governance import accounts
+
+    with _tenant(org) as (s, o):
+        rows = [_record(a) for a in accounts.list_accounts(s, o, status)]
+    _table(rows, ["id", "platform", "handle", "status", "unit_id", "direct_messages", "profile_verdict"], fmt)
+
+
+@accounts_app.command("show")
+def accounts_show(account: int, org: Org, fmt: Format = "text") -> None:
+    from rettesnor.governance import accounts, assignments
+
+    with _tenant(org) as (s, o):
+        record = _record(accounts.get_account(s, o, account))
+        record["assignments"] = [_record(a) for a in assignments.list_assignments(s, o, account)]
+    if _format(fmt) == "json":
+        _print_json(record)
+        return
+    for key, value in record.items():
+        if key != "assignments":
+            out.print(f"{key}: {'' if value is None else value}")
+    for a in record["assignments"]:
+        state = "accepted" if a["accepted_at"] else "waiting for acceptance"
+        out.print(f"assignment {a['id']}: person {a['person_id']} {a['role']} ({state})")
+
+
+@accounts_app.command("assign")
+def accounts_assign(
+    account: int,
+    person: int,
+    org: Org,
+    role: Annotated[str, typer.Option(help="responsible, author, administrator, moderator, follower")],
+    by: By,
+    replace: Annotated[bool, typer.Option(help="hand over the responsibility")] = False,
+    fmt: Format = "text",
+) -> None:
+    """Propose a person for a part in the account; it counts once they accept."""
+    from rettesnor.governance import assignments
+
+    with _tenant(org) as (s, o):
+        a = assignments.assign(s, o, account, person, role, by, replace=replace)
+        _done(a, f"assignment {a.id}: waiting for person {person} to accept", fmt)
+
+
+@accounts_app.command("accept")
+def accounts_accept(assignment: int, org: Org, as_: As, fmt: Format = "text") -> None:
+    from rettesnor.governance import assignments
+
+    with _tenant(org) as (s, o):
+        _done(assignments.accept(s, o, assignment, as_), f"assignment {assignment} accepted", fmt)
+
+
+@accounts_app.command("decline")
+def accounts_decline(assignment: int, org: Org, as_: As, fmt: Format = "text") -> None:
+    from rettesnor.governance import assignments
+
+    with _tenant(org) as (s, o):
+        _done(assignments.decline(s, o, assignment, as_), f"assignment {assignment} declined", fmt)
+
+
+@accounts_app.command("end")
+def accounts_end(assignment: int, org: Org, fmt: Format = "text") -> None:
+    from rettesnor.governance import assignments
+
+    with _tenant(org) as (s, o):
+        _done(assignments.end_assignment(s, o, assignment), f"assignment {assignment} ended", fmt)
+
+
+@accounts_app.command("activity")
+def accounts_activity(
+    account: int,
+    org: Org,
+    person: Annotated[int | None, typer.Option(help="who wrote it")] = None,
+    kind: Annotated[str, typer.Option()] = "post",
+    fmt: Format = "text",
+) -> None:
+    """Record a post or reply; says when its author is not designated (Norsjö 4.3)."""
+    from rettesnor.governance import accounts
+
+    with _tenant(org) as (s, o):
+        act = accounts.record_activity(s, o, account, person, kind=kind)
+        note = "" if act.designated else " (the author is not a designated author)"
+        _done(act, f"activity {act.id} recorded{note}", fmt)
+
+
+@accounts_app.command("check")
+def accounts_check(
+    org: Org,
+    inactive_days: Annotated[int, typer.Option(help="days without activity before a warning")] = 30,
+    fmt: Format = "text",
+) -> None:
+    """Check the whole registry; exit 1 when there are errors."""
+    from rettesnor.governance import registry
+
+    with _tenant(org) as (s, o):
+        problems = registry.check_registry(s, o, inactive_days=inactive_days)
+    _table(
+        [p.to_dict() for p in problems],
+        ["account_id", "platform", "handle", "code", "severity", "message"],
+        fmt,
+    )
+    raise typer.Exit(1 if any(p.severity == "error" for p in problems) else 0)
+
+
+@accounts_app.command("public-list")
+def accounts_public_list(
+    org: Org, fmt: Annotated[str, typer.Option("--format", "-f", help="json or html")] = "json"
+) -> None:
+    """The list of active accounts to publish on the website (Norsjö 4.4)."""
+    from rettesnor.governance import publiclist
+
+    _format(fmt, ("json", "html"))
+    with _tenant(org) as (s, o):
+        entries = publiclist.public_list(s, o)
+        if fmt == "json":
+            _print_json(publiclist.public_list_document(o, entries))
+        else:
+            sys.stdout.write(publiclist.public_list_html(o, entries))
+
+
+# --- permissions ---------------------------------------------------------------------------------
+
+
+@permissions_app.command("grant")
+def permissions_grant(
+    person: int,
+    org: Org,
+    kind: Annotated[
+        str, typer.Option(help="service_assignment, work_time_use, workplace_content, blog_link")
+    ],
+    by: By,
+    valid_from: Day = "",
+    valid_until: Annotated[str | None, typer.Option()] = None,
+    refused: Annotated[bool, typer.Option(help="record a refusal instead")] = False,
+    scope: Annotated[str | None, typer.Option()] = None,
+    url: Annotated[str | None, typer.Option(help="blog link: the address")] = None,
+    disclaimer: Annotated[
+        str | None, typer.Option(help="blog link: the views are not the municipality's")
+    ] = None,
+    fmt: Format = "text",
+) -> None:
+    from rettesnor.governance import permissions
+
+    with _tenant(org) as (s, o):
+        p = permissions.grant_permission(
+            s, o, person_id=person, kind=kind, granted_by=by, valid_from=valid_from or _today(),
+            valid_until=valid_until, granted=not refused, scope=scope, url=url, disclaimer=disclaimer,
+        )  # fmt: skip
+        wait = " (waiting for the person to accept)" if kind in permissions.NEEDS_ACCEPTANCE else ""
+        _done(p, f"permission {p.id} {'refused' if refused else 'granted'}{wait}", fmt)
+
+
+@permissions_app.command("accept")
+def permissions_accept(permission: int, org: Org, as_: As, fmt: Format = "text") -> None:
+    from rettesnor.governance import permissions
+
+    with _tenant(org) as (s, o):
+        _done(permissions.accept_permission(s, o, permission, as_), f"permission {permission} accepted", fmt)
+
+
+@permissions_app.command("list")
+def permissions_list(
+    org: Org, person: Annotated[int | None, typer.Option()] = None, fmt: Format = "text"
+) -> None:
+    from rettesnor.governance import permissions
+
+    with _tenant(org) as (s, o):
+        rows = [_record(p) for p in permissions.list_permissions(s, o, person)]
+    _table(rows, ["id", "person_id", "kind", "granted", "valid_from", "valid_until", "accepted_at"], fmt)
+
+
+# --- consents and tasks --------------------------------------------------------------------------
+
+
+@consents_app.command("add")
+def consents_add(
+    org: Org,
+    media: Annotated[str, typer.Option(help="file name, hash or URL of the photo or video")],
+    subject: Annotated[str, typer.Option(help="who is pictured")],
+    basis: Annotated[
+        str, typer.Option(help="written_consent, public_event, public_interest, management_approval")
+    ],
+    given_on: Day = "",
+    given_by: Annotated[str | None, typer.Option(help="who signed")] = None,
+    given_by_role: Annotated[str | None, typer.Option(help="self, guardian, leader")] = None,
+    child: Annotated[bool, typer.Option(help="the person pictured is a child")] = False,
+    unit: Annotated[str | None, typer.Option()] = None,
+    account: Annotated[int | None, typer.Option()] = None,
+    by: Annotated[int | None, typer.Option("--by")] = None,
+    fmt: Format = "text",
+) -> None:
+    from rettesnor.governance import consents
+
+    with _tenant(org) as (s, o):
+        c = consents.record_consent(
+            s, o, media_ref=media, subject=subject, basis=basis, given_on=given_on or _today(),
+            given_by=given_by, given_by_role=given_by_role, subject_is_child=child, unit=unit,
+            account_id=account, recorded_by=by,
+        )  # fmt: skip
+        _done(c, f"consent {c.id} recorded", fmt)
+
+
+@consents_app.command("withdraw")
+def consents_withdraw(consent: int, org: Org, on: Day = "", fmt: Format = "text") -> None:
+    """The person objects: the consent ends and a takedown task is created."""
+    from rettesnor.governance import consents
+
+    with _tenant(org) as (s, o):
+        c, task = consents.withdraw_consent(s, o, consent, on or _today())
+        _done(task, f"consent {c.id} withdrawn; takedown task {task.id} due {task.due_on.isoformat()}", fmt)
+
+
+@consents_app.command("list")
+def consents_list(
+    org: Org, media: Annotated[str | None, typer.Option()] = None, fmt: Format = "text"
+) -> None:
+    from rettesnor.governance import consents
+
+    with _tenant(org) as (s, o):
+        rows = [_record(c) for c in consents.list_consents(s, o, media)]
+    _table(rows, ["id", "media_ref", "basis", "given_on", "withdrawn_on"], fmt)
+
+
+@consents_app.command("lookup")
+def consents_lookup(media: str, org: Org, fmt: Format = "text") -> None:
+    """May this medium be shown? Exit 1 when no consent covers it."""
+    from rettesnor.governance import consents
+
+    with _tenant(org) as (s, o):
+        status = consents.lookup(s, o, media)
+    info = {
+        "media_ref": media,
+        "covered": status.covered,
+        "consents": status.in_force,
+        "withdrawn": status.withdrawn,
+    }
+    if _format(fmt) == "json":
+        _print_json(info)
+    else:
+        out.print(
+            f"{media}: {'covered' if status.covered else 'NOT covered'}"
+            + (" (withdrawn)" if status.withdrawn else "")
+        )
+    raise typer.Exit(0 if status.covered else 1)
+
+
+@tasks_app.command("list")
+def tasks_list(
+    org: Org,
+    all_: Annotated[bool, typer.Option("--all", help="also done tasks")] = False,
+    fmt: Format = "text",
+) -> None:
+    from rettesnor.governance import tasks
+
+    with _tenant(org) as (s, o):
+        rows = [_record(t) for t in tasks.list_tasks(s, o, open_only=not all_)]
+    _table(rows, ["id", "kind", "title", "due_on", "done_at"], fmt)
+
+
+@tasks_app.command("done")
+def tasks_done(
+    task: int,
+    org: Org,
+    by: By,
+    note: Annotated[str, typer.Option(help="what was done")],
+    fmt: Format = "text",
+) -> None:
+    from rettesnor.governance import tasks
+
+    with _tenant(org) as (s, o):
+        _done(tasks.complete_task(s, o, task, by, note), f"task {task} done", fmt)
+
+
+# --- guidelines ----------------------------------------------------------------------------------
+
+
+@guidelines_app.command("draft")
+def guidelines_draft(
+    org: Org,
+    version: Annotated[str, typer.Option()],
+    title: Annotated[str, typer.Option()],
+    unit: Annotated[
+        str | None, typer.Option(help="the unit whose guideline it is (default: the whole organisation)")
+    ] = None,
+    pack: Annotated[str | None, typer.Option()] = None,
+    fmt: Format = "text",
+) -> None:
+    from rettesnor.governance import lifecycle
+
+    with _tenant(org) as (s, o):
+        v = lifecycle.draft_policy(s, o, version=version, title=title, unit=unit, pack=pack)
+        _done(v, f"guideline version {v.id} ({v.pack}) drafted", fmt)
+
+
+@guidelines_app.command("hearing")
+def guidelines_hearing(
+    version_id: int,
+    org: Org,
+    body: Annotated[list[str], typer.Option("--body", help="a committee it goes to (repeat)")],
+    start: Day = "",
+    fmt: Format = "text",
+) -> None:
+    from rettesnor.governance import lifecycle
+
+    with _tenant(org) as (s, o):
+        v = lifecycle.send_to_hearing(s, o, version_id, body, start or _today())
+        _done(v, f"guideline version {version_id} in hearing: {v.hearing_bodies}", fmt)
+
+
+@guidelines_app.command("approve")
+def guidelines_approve(
+    version_id: int,
+    org: Org,
+    body: Annotated[str, typer.Option(help="e.g. MED")],
+    on: Day = "",
+    fmt: Format = "text",
+) -> None:
+    from rettesnor.governance import lifecycle
+
+    with _tenant(org) as (s, o):
+        v = lifecycle.approve_policy(s, o, version_id, body, on or _today())
+        _done(v, f"guideline version {version_id} approved by {body}", fmt)
+
+
+@guidelines_app.command("publish")
+def guidelines_publish(version_id: int, org: Org, on: Day = "", fmt: Format = "text") -> None:
+    from rettesnor.governance import lifecycle
+
+    with _tenant(org) as (s, o):
+        _done(
+            lifecycle.publish_policy(s, o, version_id, on or _today()),
+            f"guideline version {version_id} published",
+            fmt,
+        )
+
+
+@guidelines_app.command("list")
+def guidelines_list(org: Org, fmt: Format = "text") -> None:
+    from rettesnor.governance import lifecycle
+
+    with _tenant(org) as (s, o):
+        rows = [_record(v) for v in lifecycle.list_policy_versions(s, o)]
+    _table(
+        rows,
+        ["id", "unit_id", "version", "pack", "status", "approved_by_body", "approved_on", "published_on"],
+        fmt,
+    )
+
+
+# --- reviews -------------------------------------------------------------------------------------
+
+
+@reviews_app.command("record")
+def reviews_record(
+    person: int,
+    org: Org,
+    leader: Annotated[int, typer.Option()],
+    kind: Annotated[str, typer.Option(help="yearly, onboarding or policy")],
+    held_on: Day = "",
+    version_id: Annotated[int | None, typer.Option(help="the published version gone through")] = None,
+    fmt: Format = "text",
+) -> None:
+    from rettesnor.governance import reviews
+
+    with _tenant(org) as (s, o):
+        r = reviews.record_review(
+            s, o, person_id=person, leader_id=leader, kind=kind, held_on=held_on or _today(),
+            policy_version_id=version_id,
+        )  # fmt: skip
+        _done(
+            r,
+            f"review {r.id} recorded; person {person} acknowledges it with `reviews acknowledge {r.id}`",
+            fmt,
+        )
+
+
+@reviews_app.command("acknowledge")
+def reviews_acknowledge(review: int, org: Org, as_: As, fmt: Format = "text") -> None:
+    from rettesnor.governance import reviews
+
+    with _tenant(org) as (s, o):
+        _done(reviews.acknowledge(s, o, review, as_), f"review {review} acknowledged", fmt)
+
+
+@reviews_app.command("overdue")
+def reviews_overdue(
+    org: Org,
+    leader: Annotated[int | None, typer.Option(help="only this leader's people")] = None,
+    today: Annotated[str | None, typer.Option(help="as of this day")] = None,
+    fmt: Format = "text",
+) -> None:
+    """What is overdue, per leader. Exit 1 when something is."""
+    from rettesnor.governance import reviews
+    from rettesnor.governance.common import to_date
+
+    day = to_date(today, "--today") if today else None
+    with _tenant(org) as (s, o):
+        items = reviews.overdue(s, o, day, leader)
+    rows = [{k: _plain(v) for k, v in dataclasses.asdict(item).items()} for item in items]
+    _table(rows, ["leader_id", "person_id", "person_name", "kind", "due_on", "last_on", "reason"], fmt)
+    raise typer.Exit(1 if items else 0)
+
+
+# --- incidents -----------------------------------------------------------------------------------
+
+
+@incidents_app.command("open")
+def incidents_open(
+    person: int,
+    org: Org,
+    by: By,
+    category: Annotated[str, typer.Option(help="work_environment or misuse")],
+    description: Annotated[str, typer.Option()],
+    clause: Annotated[str | None, typer.Option()] = None,
+    finding: Annotated[str | None, typer.Option(help="the rule code of the finding, e.g. ND001")] = None,
+    fmt: Format = "text",
+) -> None:
+    from rettesnor.governance import incidents
+
+    with _tenant(org) as (s, o):
+        i = incidents.open_incident(
+            s, o, person_id=person, opened_by=by, category=category, description=description, clause=clause,
+            finding_code=finding,
+        )  # fmt: skip
+        _done(i, f"incident {i.id} opened", fmt)
+
+
+@incidents_app.command("consequence")
+def incidents_consequence(
+    incident: int,
+    org: Org,
+    by: By,
+    step: Annotated[str, typer.Option(help="conversation, formal_interview, written_warning, further_steps")],
+    on: Day = "",
+    fmt: Format = "text",
+) -> None:
+    from rettesnor.governance import incidents
+
+    with _tenant(org) as (s, o):
+        _done(
+            incidents.set_consequence(s, o, incident, by, step, on or _today()),
+            f"incident {incident}: {step}",
+            fmt,
+        )
+
+
+@incidents_app.command("close")
+def incidents_close(incident: int, org: Org, by: By, fmt: Format = "text") -> None:
+    from rettesnor.governance import incidents
+
+    with _tenant(org) as (s, o):
+        _done(incidents.close_incident(s, o, incident, by), f"incident {incident} closed", fmt)
+
+
+@incidents_app.command("list")
+def incidents_list(org: Org, as_: As, fmt: Format = "text") -> None:
+    """The incidents this person may see."""
+    from rettesnor.governance import incidents
+
+    with _tenant(org) as (s, o):
+        rows = [_record(i) for i in incidents.list_incidents(s, o, as_)]
+    _table(rows, ["id", "person_id", "category", "clause", "consequence", "opened_at", "closed_at"], fmt)
+
+
+@incidents_app.command("show")
+def incidents_show(incident: int, org: Org, as_: As, fmt: Format = "text") -> None:
+    from rettesnor.governance import incidents
+
+    with _tenant(org) as (s, o):
+        record = _record(incidents.get_incident(s, o, incident, as_))
+    if _format(fmt) == "json":
+        _print_json(record)
+    else:
+        for key, value in record.items():
+            out.print(f"{key}: {'' if value is None else value}")
+
+
+# --- audit ---------------------------------------------------------------------------------------
+
+
+@audit_app.command("list")
+def audit_list(
+    org: Org,
+    object_type: Annotated[str | None, typer.Option("--type", help="e.g. account")] = None,
+    object_id: Annotated[int | None, typer.Option("--id")] = None,
+    limit: Annotated[int, typer.Option()] = 1000,
+    fmt: Format = "text",
+) -> None:
+    """The change log; ``--format json`` gives the Noark 5 element names."""
+    from rettesnor.governance import auditlog
+
+    with _tenant(org) as (s, o):
+        entries = auditlog.history(s, o, object_type, object_id, limit)
+        rows = [auditlog.as_noark(e) for e in entries]
+    _table(
+        rows,
+        ["endretDato", "endretAv", "referanseArkivenhet", "referanseMetadata", "tidligereVerdi", "nyVerdi"],
+        fmt,
+    )
+
+
+# --- demo ----------------------------------------------------------------------------------------
+
+
+def register_demo(demo_app: typer.Typer) -> None:
+    """Add ``rettesnor demo load`` to the product's demo command."""
+
+    @demo_app.command("load")
+    def demo_load(fmt: Format = "text") -> None:
+        """Create a demo municipality from each seed guideline: units, people, accounts, consents, reviews."""
+        from rettesnor.governance import demo
+
+        with _engine_session() as s:
+            summary = demo.load(s)
+        if _format(fmt) == "json":
+            _print_json(summary)
+            return
+        for row in summary:
+            out.print(
+                f"{row['organisation']:<12} {row['units']} units, {row['people']} people, "
+                f"{row['accounts']} accounts, {row['consents']} consents, {row['overdue']} reviews overdue"
+            )

@@ -1,0 +1,380 @@
+"""``rettesnor demo load``: a demo municipality for each seed guideline, made through the services.
+
+Everything is invented: the people's names are drawn by a seeded generator from common Nordic first
+names and made-up surnames, e-mail domains end in ``.example``, and dates are relative to today. Loading
+twice adds nothing: an organisation that exists is left as it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from rettesnor.governance import (
+    accounts,
+    assignments,
+    consents,
+    lifecycle,
+    people,
+    permissions,
+    reviews,
+    tenants,
+)
+from rettesnor.governance.errors import NotFound
+from rettesnor.policy.loader import load_pack
+from rettesnor.records.models import Organisation, Person
+
+FIRST = {
+    "DK": (
+        "Mette",
+        "Søren",
+        "Freja",
+        "Anders",
+        "Ida",
+        "Rasmus",
+        "Signe",
+        "Mads",
+        "Karen",
+        "Jonas",
+        "Line",
+        "Emil",
+    ),
+    "NO": (
+        "Kari",
+        "Ola",
+        "Ingrid",
+        "Lars",
+        "Sigrid",
+        "Knut",
+        "Marit",
+        "Eirik",
+        "Silje",
+        "Håkon",
+        "Tone",
+        "Arne",
+    ),
+    "SE": (
+        "Anna",
+        "Erik",
+        "Maja",
+        "Johan",
+        "Elsa",
+        "Nils",
+        "Karin",
+        "Oskar",
+        "Linnea",
+        "Gustav",
+        "Ebba",
+        "Per",
+    ),
+}
+LAST = {
+    "DK": ("Skovlund", "Bækgaard", "Lyngholm", "Kjærbo", "Damsgaard", "Fenger", "Rosendahl", "Vestergren"),
+    "NO": ("Nordvik", "Haugstad", "Bremnes", "Eidsaa", "Lyngmo", "Strandheim", "Fjellvang", "Kvalsund"),
+    "SE": ("Lindqvist", "Bergsten", "Åkerlund", "Sjöberg", "Norrfors", "Håkansson", "Ekvall", "Granlund"),
+}
+ANSWERS = {
+    "DK": (
+        "Informere borgerne om tilbud, arrangementer og driftsforstyrrelser i god tid.",
+        "Borgere i kommunen, især forældre og foreninger, som bruger mediet dagligt.",
+        "Vi svarer på hverdage inden for et døgn og henviser sager til Digital Post.",
+        "Ingen billeder af borgere uden samtykke; børn kun med forældrenes skriftlige samtykke.",
+        "Vi skriver aldrig om enkeltsager eller navngivne borgere.",
+        "To medarbejdere deler siden, i alt tre timer om ugen.",
+    ),
+    "NO": (
+        "Gi innbyggerne felles informasjon om tilbud, arrangementer og endringer.",
+        "Innbyggere i kommunen, særlig foreldre og lag og foreninger.",
+        "Vi svarer på hverdager innen ett døgn og ber om formell henvendelse ved saker.",
+        "Det foreligger alltid skriftlig samtykke for bilder av brukere og pårørende.",
+        "Taushetsplikten ivaretas: vi omtaler aldri enkeltsaker.",
+        "To ansatte deler ansvaret, tre timer i uka til sammen.",
+    ),
+    "SE": (
+        "Ge invånarna information om verksamheten, evenemang och förändringar.",
+        "Invånare i kommunen, särskilt föräldrar och föreningar.",
+        "Vi svarar vardagar inom ett dygn och hänvisar ärenden till kommunens e-tjänster.",
+        "Inga bilder på brukare utan skriftligt samtycke.",
+        "Sekretessen gäller: vi skriver aldrig om enskilda ärenden.",
+        "Två medarbetare delar ansvaret, tre timmar i veckan.",
+    ),
+}
+PROFILE = {
+    "DK": "Officiel side for {unit} i {org}. Vi svarer på hverdage. Sager: skriv via Digital Post.",
+    "NO": "Offisiell side for {unit} i {org}. Vi svarer på hverdager. Saker sendes som formell henvendelse.",
+    "SE": "Officiell sida för {unit} i {org}. Vi svarar vardagar. Ärenden skickas via kommunens e-tjänster.",
+}
+
+
+@dataclass(frozen=True)
+class UnitSpec:
+    slug: str
+    name: str
+    parent: str | None = None
+    pack: str | None = None
+    staff: int = 5
+
+
+@dataclass(frozen=True)
+class AccountSpec:
+    unit: str
+    platform: str
+    handle: str
+    name: str
+    state: str  # applied, approved, active
+    dms: str = "off"
+
+
+@dataclass(frozen=True)
+class Demo:
+    slug: str
+    name: str
+    country: str
+    pack: str
+    units: tuple[UnitSpec, ...]
+    accounts: tuple[AccountSpec, ...]
+    hearing: tuple[str, ...] = ()  # committees a draft guideline is in hearing with
+    politician: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+DEMOS: tuple[Demo, ...] = (
+    Demo(
+        "hjorring", "Hjørring Kommune", "DK", "dk-hjorring",
+        (UnitSpec("kommunikation", "Kommunikation", staff=3), UnitSpec("bibliotek", "Hjørring Bibliotekerne"),
+         UnitSpec("skole", "Skole og Dagtilbud"), UnitSpec("skovbo", "Skovbo Skole", parent="skole")),
+        (AccountSpec("kommunikation", "facebook", "hjorringkommune", "Hjørring Kommune", "active"),
+         AccountSpec("bibliotek", "instagram", "hjorringbib", "Hjørring Bibliotekerne", "active"),
+         AccountSpec("skovbo", "facebook", "skovboskole", "Skovbo Skole", "applied", dms="on")),
+    ),
+    Demo(
+        "sonderborg", "Sønderborg Kommune", "DK", "dk-sonderborg",
+        (UnitSpec("kommunikation", "Kommunikation og Borgerservice", staff=3),
+         UnitSpec("dagtilbud", "Dagtilbud"),
+         UnitSpec("solsikken", "Børnehuset Solsikken", parent="dagtilbud")),
+        (AccountSpec("kommunikation", "facebook", "sonderborgkommune", "Sønderborg Kommune", "active"),
+         AccountSpec("solsikken", "facebook", "solsikken", "Børnehuset Solsikken", "approved")),
+    ),
+    Demo(
+        "norddjurs", "Norddjurs Kommune", "DK", "dk-norddjurs",
+        (UnitSpec("kommunikation", "Kommunikation", staff=3),
+         UnitSpec("bfo", "Børne- og Familieområdet", staff=3),
+         UnitSpec("tandplejen", "Tandplejen", parent="bfo", pack="dk-norddjurs-tandplejen", staff=8)),
+        (AccountSpec("kommunikation", "facebook", "norddjurskommune", "Norddjurs Kommune", "active"),
+         AccountSpec("tandplejen", "instagram", "tandplejen.norddjurs", "Tandplejen Norddjurs", "active")),
+        hearing=("LMU Tandplejen", "LMU Dagtilbud", "LMU Skoler"),
+    ),
+    Demo(
+        "hustadvika", "Hustadvika kommune", "NO", "no-hustadvika",
+        (UnitSpec("service", "Servicekontoret", staff=3), UnitSpec("kultur", "Kultur"),
+         UnitSpec("kulturskolen", "Kulturskolen", parent="kultur", staff=6)),
+        (AccountSpec("service", "facebook", "hustadvikakommune", "Hustadvika kommune", "active"),
+         AccountSpec("kulturskolen", "facebook", "kulturskolen.hustadvika", "Kulturskolen", "active"),
+         AccountSpec("kultur", "instagram", "kulturihustadvika", "Kultur i Hustadvika", "applied")),
+    ),
+    Demo(
+        "norsjo", "Norsjö kommun", "SE", "se-norsjo",
+        (UnitSpec("kommunikation", "Kommunikation", staff=3), UnitSpec("fritid", "Kultur och fritid"),
+         UnitSpec("skidbacken", "Norsjö skidbacke", parent="fritid")),
+        (AccountSpec("kommunikation", "facebook", "norsjokommun", "Norsjö kommun", "active"),
+         AccountSpec("skidbacken", "instagram", "norsjoskidbacke", "Norsjö skidbacke", "active")),
+        politician=True,
+    ),
+)  # fmt: skip
+
+URLS = {"facebook": "https://www.facebook.com/{}", "instagram": "https://www.instagram.com/{}"}
+
+
+class _Names:
+    def __init__(self, country: str, seed: str) -> None:
+        self.rng = random.Random(seed)
+        self.country = country
+        self.used: set[str] = set()
+
+    def __call__(self) -> str:
+        while True:
+            name = f"{self.rng.choice(FIRST[self.country])} {self.rng.choice(LAST[self.country])}"
+            if name not in self.used or len(self.used) > 80:
+                self.used.add(name)
+                return name
+
+
+def _build(session: Session, spec: Demo, today: dt.date) -> Organisation:
+    org = tenants.create_organisation(
+        session, slug_=spec.slug, name=spec.name, country=spec.country, pack=spec.pack,
+        service_office=f"servicekontoret@{spec.slug}.example", website=f"https://www.{spec.slug}.example",
+    )  # fmt: skip
+    names = _Names(spec.country, spec.slug)
+    rng = random.Random(spec.slug + "-dates")
+    leaders: dict[str, Person] = {}
+    staff: dict[str, list[Person]] = {}
+    for u in spec.units:
+        tenants.add_unit(session, org, slug_=u.slug, name=u.name, parent=u.parent, pack=u.pack)
+        top = leaders.get(spec.units[0].slug)  # the leaders of the other units report to the first one's
+        leader = people.add_person(
+            session,
+            org,
+            name=names(),
+            unit=u.slug,
+            started_on=today - dt.timedelta(days=rng.randrange(900, 4000)),
+            manager_id=top.id if top else None,
+        )
+        people.grant_role(session, org, leader.id, "unit_leader", unit=u.slug)
+        leaders[u.slug] = leader
+        staff[u.slug] = []
+        for i in range(u.staff):
+            new = i == u.staff - 1  # one newcomer per unit, for the onboarding list
+            started = today - dt.timedelta(days=rng.randrange(20, 60) if new else rng.randrange(400, 5000))
+            staff[u.slug].append(
+                people.add_person(
+                    session, org, name=names(), unit=u.slug, started_on=started, manager_id=leader.id
+                )
+            )
+    comms = staff[spec.units[0].slug][0]
+    people.grant_role(session, org, comms.id, "communications_officer")
+    people.grant_role(session, org, staff[spec.units[0].slug][1].id, "hr")
+    _accounts(session, org, spec, today, leaders, staff)
+    _consents(session, org, spec, today, comms)
+    _reviews(session, org, spec, today, leaders, staff)
+    if spec.politician:
+        politician = people.add_person(
+            session, org, name=names(), unit=spec.units[0].slug, started_on=today - dt.timedelta(days=700),
+            kind="elected_official",
+        )  # fmt: skip
+        permissions.grant_permission(
+            session, org, person_id=politician.id, kind="blog_link", granted_by=comms.id, valid_from=today,
+            url="https://blogg.example/politik",
+            disclaimer="Det här är min privata blogg. Åsikterna är mina egna och inte Norsjö kommuns.",
+        )  # fmt: skip
+    return org
+
+
+def _accounts(
+    session: Session,
+    org: Organisation,
+    spec: Demo,
+    today: dt.date,
+    leaders: dict[str, Person],
+    staff: dict[str, list[Person]],
+) -> None:
+    names = load_pack(org.pack).parameters.organisation_names
+    org_name = names[0] if names else org.name
+    for a in spec.accounts:
+        writer, author = staff[a.unit][0], staff[a.unit][1]
+        unit_name = tenants.get_unit(session, org, a.unit).name
+        answers = dict(
+            zip(
+                ("purpose", "target_group", "dialogue_plan", "privacy_assessment",
+                 "confidentiality_assessment", "resources_plan"),
+                ANSWERS[spec.country],
+                strict=True,
+            )
+        )  # fmt: skip
+        account = accounts.apply_for_account(
+            session,
+            org,
+            accounts.Application(
+                unit=a.unit, platform=a.platform, handle=a.handle, name=a.name,
+                url=URLS[a.platform].format(a.handle), applied_by=writer.id, responsible=writer.id,
+                profile_text=PROFILE[spec.country].format(unit=unit_name, org=org_name),
+                direct_messages=a.dms, password_attested=True, **answers,
+            ),
+        )  # fmt: skip
+        if a.state == "applied":
+            continue
+        accounts.approve_account(session, org, account.id, leaders[a.unit].id, today)
+        if a.state == "approved":
+            continue
+        accounts.activate_account(session, org, account.id)
+        for person in (writer, author):
+            grant = permissions.grant_permission(
+                session, org, person_id=person.id, kind="service_assignment", granted_by=leaders[a.unit].id,
+                valid_from=today - dt.timedelta(days=30),
+            )  # fmt: skip
+            permissions.accept_permission(session, org, grant.id, person.id)
+        part = assignments.assign(session, org, account.id, author.id, "author", leaders[a.unit].id)
+        assignments.accept(session, org, part.id, author.id)
+        now = dt.datetime.now(dt.UTC)
+        for days in (40, 12, 3):
+            accounts.record_activity(session, org, account.id, author.id, at=now - dt.timedelta(days=days))
+        if a.handle == [x for x in spec.accounts if x.state == "active"][-1].handle:  # an undesignated writer
+            accounts.record_activity(
+                session, org, account.id, staff[a.unit][2].id, at=now - dt.timedelta(days=1)
+            )
+
+
+def _consents(session: Session, org: Organisation, spec: Demo, today: dt.date, comms: Person) -> None:
+    basis = consents.allowed_bases(session, org, None)[0]
+    written = basis == "written_consent"
+    for i, (subject, child) in enumerate(
+        (("Elever ved juleafslutningen", True), ("Frivillige ved løbet", False))
+    ):
+        consent = consents.record_consent(
+            session, org, media_ref=f"demo/{spec.slug}/billede-{i + 1}.jpg", subject=subject, basis=basis,
+            given_on=today - dt.timedelta(days=60), given_by="Forælder (demo)" if written else None,
+            given_by_role="guardian" if child and written else None, subject_is_child=child,
+            recorded_by=comms.id,
+        )  # fmt: skip
+        if i == 0:
+            consents.withdraw_consent(session, org, consent.id, today)
+
+
+def _reviews(
+    session: Session,
+    org: Organisation,
+    spec: Demo,
+    today: dt.date,
+    leaders: dict[str, Person],
+    staff: dict[str, list[Person]],
+) -> None:
+    first = spec.units[0].slug
+    version = lifecycle.draft_policy(
+        session, org, version=f"{today.year}-1", title=f"Retningslinjer – {org.name}"
+    )
+    if spec.hearing:
+        lifecycle.send_to_hearing(
+            session, org, version.id, list(spec.hearing), today - dt.timedelta(days=120)
+        )
+    lifecycle.approve_policy(session, org, version.id, "MED" if spec.country == "DK" else "Kommunestyret",
+                             today - dt.timedelta(days=100))  # fmt: skip
+    lifecycle.publish_policy(session, org, version.id, today - dt.timedelta(days=100))
+    for unit, members in staff.items():
+        for i, person in enumerate(members):
+            if i % 2 == 0 and person.started_on < today - dt.timedelta(
+                days=400
+            ):  # half were reviewed in time
+                held = today - dt.timedelta(days=100 if unit == first else 200)
+                kind = "yearly" if spec.pack == "no-hustadvika" else "policy"
+                reviews.record_review(
+                    session, org, person_id=person.id, leader_id=leaders[unit].id, kind=kind, held_on=held,
+                    policy_version_id=version.id if kind == "policy" else None,
+                )  # fmt: skip
+
+
+def load(session: Session, today: dt.date | None = None) -> list[dict[str, Any]]:
+    """Create the demo organisations that do not exist yet; a summary of each."""
+    day = today or dt.date.today()
+    summary = []
+    for spec in DEMOS:
+        try:
+            org = tenants.get_organisation(session, spec.slug)
+            created = False
+        except NotFound:
+            org = _build(session, spec, day)
+            created = True
+        summary.append(
+            {
+                "organisation": org.slug,
+                "created": created,
+                "units": len(tenants.list_units(session, org)),
+                "people": len(people.list_people(session, org)),
+                "accounts": len(accounts.list_accounts(session, org)),
+                "consents": len(consents.list_consents(session, org)),
+                "overdue": len(reviews.overdue(session, org, day)),
+            }
+        )
+    return summary

@@ -1,0 +1,180 @@
+"""People (employees and elected officials), their managers and their roles."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from rettesnor.governance.common import (
+    atomic,
+    choice,
+    get_in_org,
+    now,
+    optional_text,
+    text,
+    to_date,
+)
+from rettesnor.governance.errors import Conflict, InvalidValue, NotFound
+from rettesnor.governance.tenants import get_unit, unit_chain
+from rettesnor.records.models import PERSON_KINDS, ROLES, Organisation, Person, RoleGrant, Unit
+
+
+def get_person(session: Session, org: Organisation, person_id: int) -> Person:
+    return get_in_org(session, Person, org, person_id, "person")
+
+
+def active_person(session: Session, org: Organisation, person_id: int, on: dt.date | None = None) -> Person:
+    """A person who has not left (on ``on``, default today)."""
+    person = get_person(session, org, person_id)
+    if person.left_on is not None and person.left_on <= (on or dt.date.today()):
+        raise Conflict(f"person {person_id} left on {person.left_on.isoformat()}")
+    return person
+
+
+def list_people(session: Session, org: Organisation, unit: int | str | None = None) -> list[Person]:
+    query = select(Person).where(Person.organisation_id == org.id)
+    if unit is not None:
+        query = query.where(Person.unit_id == get_unit(session, org, unit).id)
+    return list(session.scalars(query.order_by(Person.id)))
+
+
+@atomic
+def add_person(
+    session: Session,
+    org: Organisation,
+    *,
+    name: str,
+    unit: int | str,
+    started_on: dt.date | str,
+    email: str | None = None,
+    kind: str = "employee",
+    manager_id: int | None = None,
+) -> Person:
+    home = get_unit(session, org, unit)
+    choice(kind, PERSON_KINDS, "kind of person")
+    start = to_date(started_on, "started on")
+    manager = active_person(session, org, manager_id) if manager_id is not None else None
+    person = Person(
+        organisation_id=org.id,
+        unit_id=home.id,
+        name=text(name, "name", max_chars=200),
+        email=optional_text(email, "e-mail", max_chars=200),
+        kind=kind,
+        manager_id=manager.id if manager else None,
+        started_on=start,
+    )
+    session.add(person)
+    return person
+
+
+@atomic
+def set_manager(session: Session, org: Organisation, person_id: int, manager_id: int | None) -> Person:
+    person = get_person(session, org, person_id)
+    if manager_id is not None:
+        manager = active_person(session, org, manager_id)
+        seen = {person.id}
+        cursor: Person | None = manager
+        while cursor is not None:  # no circles of managers
+            if cursor.id in seen:
+                raise Conflict(f"person {manager_id} cannot manage person {person_id}: that makes a circle")
+            seen.add(cursor.id)
+            cursor = get_person(session, org, cursor.manager_id) if cursor.manager_id else None
+    person.manager_id = manager_id
+    return person
+
+
+@atomic
+def leave(session: Session, org: Organisation, person_id: int, left_on: dt.date | str) -> Person:
+    person = get_person(session, org, person_id)
+    day = to_date(left_on, "left on")
+    if day < person.started_on:
+        raise InvalidValue(f"left on {day.isoformat()} is before started on {person.started_on.isoformat()}")
+    person.left_on = day
+    return person
+
+
+def roles_of(session: Session, org: Organisation, person_id: int) -> list[RoleGrant]:
+    get_person(session, org, person_id)
+    query = select(RoleGrant).where(
+        RoleGrant.organisation_id == org.id, RoleGrant.person_id == person_id, RoleGrant.revoked_at.is_(None)
+    )
+    return list(session.scalars(query.order_by(RoleGrant.id)))
+
+
+@atomic
+def grant_role(
+    session: Session, org: Organisation, person_id: int, role: str, unit: int | str | None = None
+) -> RoleGrant:
+    """Give a role. A unit leader leads one unit; other roles may be limited to a unit or not."""
+    active_person(session, org, person_id)
+    choice(role, ROLES, "role")
+    scope = get_unit(session, org, unit) if unit is not None else None
+    if role == "unit_leader" and scope is None:
+        raise InvalidValue("a unit leader needs the unit they lead (--unit)")
+    for grant in roles_of(session, org, person_id):
+        if grant.role == role and grant.unit_id == (scope.id if scope else None):
+            raise Conflict(f"person {person_id} has role {role} already")
+    grant = RoleGrant(
+        organisation_id=org.id, person_id=person_id, role=role, unit_id=scope.id if scope else None
+    )
+    session.add(grant)
+    return grant
+
+
+@atomic
+def revoke_role(session: Session, org: Organisation, grant_id: int) -> RoleGrant:
+    grant = get_in_org(session, RoleGrant, org, grant_id, "role grant")
+    if grant.revoked_at is not None:
+        raise Conflict(f"role grant {grant_id} is revoked already")
+    grant.revoked_at = now()
+    return grant
+
+
+def has_role(session: Session, org: Organisation, person_id: int, role: str) -> bool:
+    query = select(RoleGrant.id).where(
+        RoleGrant.organisation_id == org.id,
+        RoleGrant.person_id == person_id,
+        RoleGrant.role == role,
+        RoleGrant.revoked_at.is_(None),
+    )
+    return session.scalars(query).first() is not None
+
+
+def unit_leaders(session: Session, org: Organisation, unit_id: int) -> list[int]:
+    """Ids of the people who lead this very unit."""
+    query = select(RoleGrant.person_id).where(
+        RoleGrant.organisation_id == org.id,
+        RoleGrant.role == "unit_leader",
+        RoleGrant.unit_id == unit_id,
+        RoleGrant.revoked_at.is_(None),
+    )
+    return sorted(set(session.scalars(query)))
+
+
+def is_unit_leader(session: Session, org: Organisation, person_id: int, unit_id: int) -> bool:
+    return person_id in unit_leaders(session, org, unit_id)
+
+
+def leaders_of(session: Session, org: Organisation, person: Person) -> list[int]:
+    """Who leads this person: their manager, and the leaders of their unit and the units above it."""
+    leaders: list[int] = [person.manager_id] if person.manager_id else []
+    home: Unit = get_in_org(session, Unit, org, person.unit_id, "unit")
+    for unit in unit_chain(session, org, home):
+        leaders += [p for p in unit_leaders(session, org, unit.id) if p != person.id and p not in leaders]
+    return leaders
+
+
+def closest_leader(session: Session, org: Organisation, person: Person) -> int | None:
+    leaders = leaders_of(session, org, person)
+    return leaders[0] if leaders else None
+
+
+def require_person(session: Session, org: Organisation, person_id: int | None, what: str) -> Person:
+    if person_id is None:
+        raise InvalidValue(f"{what} is required")
+    try:
+        return active_person(session, org, person_id)
+    except NotFound:
+        raise NotFound(f"no person {person_id} in {org.slug} ({what})") from None

@@ -1,0 +1,64 @@
+"""Engines and sessions. SQLite gets WAL, foreign keys and working savepoints; PostgreSQL uses psycopg 3."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL
+from sqlalchemy.orm import Session, sessionmaker
+
+from rettesnor.records.audit import ACTOR_KEY
+from rettesnor.records.settings import database_url, normalise_url
+
+
+def _sqlite_pragmas(engine: Engine, *, wal: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin (savepoints work then).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        if wal:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: str | URL | None = None, **kwargs: Any) -> Engine:
+    """An engine for ``url`` (default: the configured database); the SQLite folder is created."""
+    target = database_url() if url is None else normalise_url(url)
+    if target.get_backend_name() == "sqlite":
+        path = target.database
+        in_memory = not path or path == ":memory:"
+        if path and not in_memory:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(target, **kwargs)
+        _sqlite_pragmas(engine, wal=not in_memory)
+        return engine
+    return create_engine(target, pool_pre_ping=True, **kwargs)
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+@contextmanager
+def unit_of_work(engine: Engine, actor: str = "system") -> Iterator[Session]:
+    """One transaction: committed when the block ends, rolled back when it raises."""
+    with session_factory(engine)() as session:
+        session.info[ACTOR_KEY] = actor
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise

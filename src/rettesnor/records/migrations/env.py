@@ -1,0 +1,23 @@
+"""Alembic environment: the engine comes from :mod:`rettesnor.records.migrate`, not from a file."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import Engine
+
+from rettesnor.records.models import Base
+
+config = context.config
+engine = config.attributes.get("engine")
+if not isinstance(engine, Engine):
+    raise RuntimeError("run migrations through rettesnor.records.migrate (`rettesnor db upgrade`)")
+
+with engine.begin() as connection:
+    context.configure(
+        connection=connection,
+        target_metadata=Base.metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
