@@ -10,7 +10,6 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any, BinaryIO
 
-import click
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -285,11 +284,9 @@ def main(argv: list[str] | None = None) -> None:
         code = command.main(args=argv, prog_name="rettesnor", standalone_mode=False)
     except typer.Exit as exc:
         code = exc.exit_code
-    except click.exceptions.Exit as exc:
-        code = exc.exit_code
-    except click.Abort:
+    except typer.Abort:
         code = 130
-    except click.ClickException as exc:
+    except typer.TyperException as exc:  # usage errors: unknown option, missing argument …
         print(f"rettesnor: error: {exc.format_message()}", file=sys.stderr)
         code = 2
     except InputError as exc:
