@@ -9,6 +9,7 @@ import pytest
 from rettesnor.analysis import analyse, discourse
 from rettesnor.analysis.context import AnalysisContext
 from rettesnor.analysis.signals import Signal
+from worstcase import GUARD_S
 
 HJ = ("Hjørring Kommune",)
 HU = ("Hustadvika kommune",)
@@ -216,4 +217,4 @@ def test_one_megabyte_in_under_a_second() -> None:
     ):
         t0 = time.perf_counter()
         list(discourse.detect(text, c))
-        assert time.perf_counter() - t0 < 1.0
+        assert time.perf_counter() - t0 < GUARD_S

@@ -11,6 +11,7 @@ from rettesnor.analysis import lexicon
 from rettesnor.analysis.context import AnalysisContext
 from rettesnor.analysis.lexicon import LexiconError, load_file, load_lexicons, parse_term
 from rettesnor.analysis.signals import SIGNAL_NAMES, Signal
+from worstcase import GUARD_S
 
 COUNTRY = {"da": "DK", "nb": "NO", "nn": "NO", "sv": "SE", "en": "DK"}
 
@@ -458,7 +459,7 @@ def test_one_megabyte_in_under_a_second(name: str) -> None:
     scan("warm up")
     t0 = time.perf_counter()
     scan(text)
-    assert time.perf_counter() - t0 < 1.0
+    assert time.perf_counter() - t0 < GUARD_S
 
 
 # -- language detection (analysis/language.py) decides which lists apply ---------------------------

@@ -9,6 +9,7 @@ import pytest
 from rettesnor.analysis import readability
 from rettesnor.analysis.context import AnalysisContext
 from rettesnor.analysis.signals import Signal
+from worstcase import GUARD_S
 
 # Counted by hand:
 #   "Kommunen åbner en ny legeplads i parken."          7 words, long (>6 letters): Kommunen, legeplads
@@ -107,4 +108,4 @@ def test_lix_of_nothing() -> None:
 def test_one_megabyte_in_under_a_second(text: str) -> None:
     t0 = time.perf_counter()
     detect(text)
-    assert time.perf_counter() - t0 < 1.0
+    assert time.perf_counter() - t0 < GUARD_S
