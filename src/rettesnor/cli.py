@@ -13,6 +13,7 @@ from typing import Annotated, Any, BinaryIO
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from rettesnor.check import OVERSIZED_LINE, check, check_lines, validate_text
 from rettesnor.item import KINDS, InputError, Item
@@ -175,7 +176,7 @@ def policy_show(pack_name: str, fmt: Format = "text", lang: Lang = None) -> None
     for r in pack.rules:
         table.add_row(
             r.code,
-            pack.text(r.title, msg_lang),
+            Text(pack.text(r.title, msg_lang)),
             ", ".join(r.applies_to),
             r.severity + (f" → {r.action}" if r.action else ""),
             ", ".join(c.id for c in r.clauses) or "-",
@@ -223,15 +224,15 @@ def policy_coverage(pack_name: str, fmt: Format = "text") -> None:
         _json([asdict(r) for r in rows])
         return
     table = Table("clause", "kind", "implemented as", "status", "where", "test")
-    style = {"implemented": "green", "planned": "yellow", "missing": "bold red"}
+    style = {"implemented": "green", "partial": "yellow", "planned": "yellow", "missing": "bold red"}
     for r in rows:
         table.add_row(
             r.clause,
             " + ".join(r.kinds),
             r.implementation,
-            f"[{style[r.status]}]{r.status}[/]",
-            r.detail,
-            "\n".join(r.tests) or "-",
+            Text(r.status, style=style[r.status]),
+            Text(r.detail),
+            Text("\n".join(r.tests) or "-"),
         )
     out.print(table)
     counts = {s: sum(r.status == s for r in rows) for s in style}
@@ -248,7 +249,7 @@ def policy_compare(left: str, right: str, fmt: Format = "text") -> None:
         return
     table = Table("topic", "name", a.name, b.name)
     for d in diffs:
-        table.add_row(d.topic, d.name, d.left, d.right)
+        table.add_row(d.topic, d.name, Text(d.left), Text(d.right))
     out.print(table)
 
 

@@ -26,7 +26,7 @@ class CoverageRow:
     kinds: tuple[str, ...]
     summary: str
     implementation: str  # "check", "workflow", "guidance", joined with " + "
-    status: str  # "implemented", "planned", "missing"
+    status: str  # "implemented", "partial" (check done, workflow planned), "planned", "missing"
     detail: str  # rule codes, where a workflow is enforced, or the guidance moment
     tests: tuple[str, ...]
 
@@ -63,7 +63,12 @@ def _row(pack: Pack, clause: Clause) -> CoverageRow:
             statuses.append("planned")
     if not notes and any(k in clause.kinds for k in ("workflow", "guidance")) and not rules:
         statuses.append("missing")
-    status = "missing" if "missing" in statuses else "planned" if "planned" in statuses else "implemented"
+    if "missing" in statuses:
+        status = "missing"
+    elif "planned" in statuses:
+        status = "partial" if "implemented" in statuses else "planned"
+    else:
+        status = "implemented"
     return CoverageRow(
         clause=clause.id,
         kinds=clause.kinds,
