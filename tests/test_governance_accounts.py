@@ -202,3 +202,22 @@ def test_leaving_person_cannot_be_assigned(db: Session) -> None:
     people.leave(db, town.org, town.staff[2].id, TODAY)
     with pytest.raises(Conflict, match="left on"):
         assignments.assign(db, town.org, account.id, town.staff[2].id, "author", town.leader.id)
+
+
+def test_the_database_itself_refuses_a_second_responsible_person(db: Session) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    from rettesnor.records.models import AccountAssignment
+
+    town = make_town(db, "dbresp")
+    account = live_account(db, town)
+    stamp = account.activated_at
+    with pytest.raises(IntegrityError), db.begin_nested():  # a race past the service check still fails
+        db.add(
+            AccountAssignment(
+                organisation_id=town.org.id, account_id=account.id, person_id=town.b.id, role="responsible",
+                assigned_by_id=town.leader.id, accepted_at=stamp,
+            )
+        )  # fmt: skip
+        db.flush()
+    assert accounts.responsible_person(db, town.org, account.id) == town.a.id
