@@ -22,6 +22,14 @@ IMPLEMENTED: dict[str, Workflow] = {
         "governance: an account goes live only after approval by a leader of its unit",
         "tests/test_governance_accounts.py::test_approval_needs_a_leader_of_the_unit",
     ),
+    "HJ-3": Workflow(
+        "governance: the registry records the people who administer each page, each accepted by the person",
+        "tests/test_governance_accounts.py::test_assignments_need_the_persons_own_acceptance",
+    ),
+    "HJ-4": Workflow(
+        "governance: a new, unshared password is attested when an account is registered; none is stored",
+        "tests/test_governance_accounts.py::test_password_is_attested_never_stored",
+    ),
     "HJ-7": Workflow(
         "governance: consent register for pictures; withdrawal creates a takedown task",
         "tests/test_governance_consents.py::test_withdrawal_creates_a_takedown_task",
