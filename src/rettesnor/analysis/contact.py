@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import phonenumbers
@@ -24,6 +24,7 @@ from stdnum import luhn as _luhn
 from stdnum.no import fodselsnummer as _no_fnr
 from stdnum.no import kontonr as _no_kontonr
 
+from rettesnor.analysis.chunk import as_chunk
 from rettesnor.analysis.context import AnalysisContext
 from rettesnor.analysis.nearby import words_around
 from rettesnor.analysis.signals import Signal
@@ -37,16 +38,39 @@ _NON_DIGIT = re.compile(r"\D")
 _NORDIC = ("DK", "NO", "SE")
 
 
-def detect(text: str, ctx: AnalysisContext) -> Iterator[Signal]:
-    if "@" in text:
+def detect(text: str, ctx: AnalysisContext, national: Sequence[Signal] = ()) -> Iterator[Signal]:
+    """Contact details in ``text``.
+
+    ``national``: the ``national_id`` signals of the same text, when the caller drops every phone that
+    overlaps one (as :func:`rettesnor.analysis.analyse` does); phone candidates on them are then not
+    validated (phonenumbers is the slowest step) and not yielded, which changes nothing after the drop.
+    """
+    if "@" in text and _EMAIL_HINT.search(text) is not None:
         yield from _emails(text, ctx)
     if _DIGIT.search(text) is None:  # every other category needs a digit
         return
     lower = text.lower()  # for substring hints that skip the label regexes in most texts
     claimed = _bank_accounts(text, lower) + _case_numbers(text, lower)
     yield from claimed
-    yield from _phones(text, ctx, claimed)
+    yield from _phones(text, ctx, claimed, national)
     yield from _addresses(text)
+
+
+def detect_many(
+    texts: Sequence[str], ctx: AnalysisContext, national: Mapping[int, Sequence[Signal]] | None = None
+) -> dict[int, list[Signal]]:
+    """:func:`detect` for a chunk: only texts with a digit or an e-mail-like '@' are read (two scans).
+
+    ``national``: per text index, what :func:`detect` takes as ``national``.
+    """
+    chunk = as_chunk(texts)
+    out: dict[int, list[Signal]] = {}
+    national = national or {}
+    for i in sorted(set(chunk.matching(_DIGIT)).union(chunk.matching(_EMAIL_HINT))):
+        found = list(detect(chunk.texts[i], ctx, national.get(i, ())))
+        if found:
+            out[i] = found
+    return out
 
 
 def _hinted(lower: str, hints: tuple[str, ...]) -> bool:
@@ -107,6 +131,11 @@ _EMAIL = re.compile(
 )
 
 
+# Every e-mail address has a local-part character right before its '@' and a letter or digit after it
+# ("@USER" mentions have neither): the cheap test before the regex below.
+_EMAIL_HINT = re.compile(r"[\w%+\-]@[^\W_]")
+
+
 def _emails(text: str, ctx: AnalysisContext) -> Iterator[Signal]:
     for m in _EMAIL.finditer(text):
         domain = m["domain"].lower()
@@ -137,6 +166,9 @@ _PHONE_RUN = re.compile(
     r"(?:\+[ \u00a0]?)?(?:\(\d{1,4}\)[ \u00a0]?)?\d+"
     rf"(?:(?:{_SEP}|[ \u00a0]?\(\d{{1,4}}\)[ \u00a0]?)\d+)*"
 )
+# Cheap pre-filter (it starts with a digit, so the scan skips to digits in C): eight digits with at most
+# four characters between two of them, which every candidate above has.
+_PHONE_HINT = re.compile(r"\d(?:\D{0,4}\d){7}")
 # Shapes that are not phones although the digits may validate.
 _DATE = re.compile(
     r"\d{1,2}[./\-]\d{1,2}[./\-](?:\d{4}|\d{2})|\d{4}[./\-]\d{1,2}[./\-]\d{1,2}"
@@ -187,11 +219,15 @@ _NUMBER_TYPES = {
 }
 
 
-def _phones(text: str, ctx: AnalysisContext, claimed: list[Signal]) -> Iterator[Signal]:
+def _phones(
+    text: str, ctx: AnalysisContext, claimed: list[Signal], national: Sequence[Signal] = ()
+) -> Iterator[Signal]:
     own_first = (ctx.country,) if ctx.country in _NORDIC else ()
     regions = own_first + tuple(r for r in _NORDIC if r != ctx.country)
     taken = _Spans(tuple((s.start, s.end) for s in claimed))
     budget = _MAX_VALIDATIONS
+    if _PHONE_HINT.search(text) is None:
+        return
     for m in _PHONE_RUN.finditer(text):
         raw, start, end = m.group(), m.start(), m.end()
         # The longest plausible form ("+46 (0)70-123 45 67") has 19 characters. Account and case
@@ -217,6 +253,8 @@ def _phones(text: str, ctx: AnalysisContext, claimed: list[Signal]) -> Iterator[
         if budget <= 0:
             break  # every further phone would need the slow validator
         budget -= 1
+        if national and any(start < s.end and s.start < end for s in national):
+            continue  # the caller drops a phone on a national ID: no need to validate it
         international = raw.startswith("+") or digits.startswith("00")
         tries: tuple[str | None, ...] = (None,) if raw.startswith("+") else regions
         found: tuple[phonenumbers.PhoneNumber, int] | None = None
@@ -271,6 +309,9 @@ def _phones(text: str, ctx: AnalysisContext, claimed: list[Signal]) -> Iterator[
 # trailing condition, so no backtracking; trailing groups that are not part of it are trimmed below.
 _IBAN = re.compile(r"(?<![\w])[A-Z]{2}\d{2}(?:[ \u00a0]?[A-Z0-9]){10,30}")
 _PART = re.compile(r"\S+")
+# Pre-filters that start with a character set (the lookbehinds above keep the engine from skipping).
+_IBAN_HINT = re.compile(r"[A-Z]{2}\d\d")
+_FOUR_DIGITS = re.compile(r"\d{4}")
 # Norwegian kontonummer 1234.56.78903 / 1234 56 78903 / 12345678903 (same separator twice).
 _NO_KONTO = re.compile(r"(?<![\w.,\-])\d{4}(?P<sep>[. \u00a0]?)\d{2}(?P=sep)\d{5}(?!\w|[.,\-]\d)")
 # Danish reg.nr + kontonr with a reg label, the kontonr label optional: "reg. 1234 konto 0012345678".
@@ -314,7 +355,7 @@ def _bank_accounts(text: str, lower: str) -> list[Signal]:
         signal = Signal("bank_account", start, end, min(score, 0.99), f"bank_account.{subtype}", evidence)
         found.append(signal)
 
-    for m in _IBAN.finditer(text):
+    for m in _IBAN.finditer(text) if _IBAN_HINT.search(text) else ():
         parts = list(_PART.finditer(m.group()))
         for k in range(len(parts), 0, -1):  # drop trailing groups until the rest validates
             candidate = "".join(p.group() for p in parts[:k])
@@ -326,7 +367,7 @@ def _bank_accounts(text: str, lower: str) -> list[Signal]:
                 why = f"An IBAN ({candidate[:2]}) with valid check digits."
                 add(m.start(), end, 0.95, "iban", "iban mod-97 ok", why)
                 break
-    for m in _NO_KONTO.finditer(text):
+    for m in _NO_KONTO.finditer(text) if _FOUR_DIGITS.search(text) else ():
         if budget <= 0:
             break
         budget -= 1
@@ -439,6 +480,7 @@ _ANCHOR = re.compile(
     + r")[ \u00a0](?P<num>\d{1,4})"
     r"(?P<letter>[A-Za-z](?![^\W\d_])|[ \u00a0][A-Z](?![^\W\d_]))?(?![^\W\d_]|\d|[.,:/]\d)"
 )
+_ANCHOR_HINT = re.compile(r"[^\W\d_][ \u00a0]\d")
 _LIVES_AT = re.compile(
     r"(?i)(?<!\w)(?:bor|bosatt|bosat|bopæl|bopel|bostad|lives?|living)(?!\w)|adress|address"
 )
@@ -474,6 +516,8 @@ def _street_start(text: str, word_start: int, word: str) -> tuple[int, bool]:
 
 def _addresses(text: str) -> Iterator[Signal]:
     budget = _MAX_VALIDATIONS
+    if _ANCHOR_HINT.search(text) is None:
+        return
     for m in _ANCHOR.finditer(text):
         if budget <= 0:
             return

@@ -53,10 +53,12 @@ when the text has an '@'. About 9 µs for a 19-word comment. Linear in the text,
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 from importlib.resources import files
 from typing import Any
 
+from rettesnor.analysis.chunk import as_chunk
 from rettesnor.analysis.context import AnalysisContext
 from rettesnor.analysis.signals import Signal
 
@@ -609,3 +611,66 @@ def _handles(text: str, out: list[Signal]) -> None:
                 },
             )
         )
+
+
+def detect_many(texts: Sequence[str], ctx: AnalysisContext) -> dict[int, list[Signal]]:
+    """:func:`detect` for a chunk (the same signals): the capitalised runs of all texts come from one scan
+    of the joined chunk (most are one ordinary word and cost one dictionary look-up), the lower-case
+    names from one ``str.split`` and the @handles from one more scan."""
+    chunk = as_chunk(texts)
+    if not chunk.joinable:
+        return {i: found for i, t in enumerate(chunk.texts) if (found := detect(t, ctx))}
+    orgs = ctx.organisation_names
+    flags_of = _FLAGS.get
+    joined, starts, items = chunk.joined, chunk.starts, chunk.texts
+    out: dict[int, list[Signal]] = {}
+    judged: dict[int, int] = {}
+    done: set[int] = set()  # texts that hit a limit: detect() returned there
+    for m in _RUN.finditer(joined):
+        run = m.group()
+        key = run.lower()
+        f = flags_of(key, 0)
+        i = -1
+        if not f & _NAME:
+            if f & _ALONE_NOT_NAME:
+                continue
+            if (
+                " " not in key
+                and "-" not in key
+                and "'" not in key
+                and "’" not in key
+                and "\t" not in key
+                and "\u00a0" not in key
+                and not key.endswith(_ENDINGS)
+            ):
+                if run.isupper():
+                    continue
+                i = bisect_right(starts, m.start()) - 1
+                if not _cue_before(items[i], m.start() - starts[i])[0] & _CUE:
+                    continue
+        if i < 0:
+            i = bisect_right(starts, m.start()) - 1
+        if i in done:
+            continue
+        off = starts[i]
+        found = out.setdefault(i, [])
+        _judge_run(items[i], m.start() - off, m.end() - off, run, orgs, found)
+        judged[i] = count = judged.get(i, 0) + 1
+        if count >= _MAX_JUDGED or len(found) >= _MAX_SIGNALS:
+            done.add(i)
+    if not _LOWER_GIVEN.isdisjoint(joined.split()):
+        for i in chunk.matching(_lower_given_pattern(_LOWER_GIVEN.intersection(joined.split()))):
+            text = items[i]
+            if i not in done and not _LOWER_GIVEN.isdisjoint(text.split()):
+                _lower_case_names(text, out.setdefault(i, []))
+    if "@" in joined:
+        for i in chunk.containing("@"):
+            found = out.setdefault(i, [])
+            if i not in done and len(found) < _MAX_SIGNALS:
+                _handles(items[i], found)
+    return {i: found for i, found in out.items() if found}
+
+
+def _lower_given_pattern(words: Iterable[str]) -> re.Pattern[str]:
+    """Whitespace-separated tokens equal to one of ``words`` (what ``str.split`` would give)."""
+    return re.compile(r"(?<!\S)(?:" + "|".join(map(re.escape, sorted(words))) + r")(?!\S)")

@@ -11,7 +11,7 @@ word or a number follows ("kl. 10", "bl.a. de"), and at line breaks (posts often
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from rettesnor.analysis.context import AnalysisContext
 from rettesnor.analysis.signals import Signal
@@ -78,6 +78,18 @@ def lix(text: str) -> tuple[float, int, int, int]:
         return 0.0, 0, 0, 0
     count = max(1, len(sentences(text)))
     return count_words / count + 100 * long_words / count_words, count_words, count, long_words
+
+
+def detect_many(texts: Sequence[str], ctx: AnalysisContext) -> dict[int, list[Signal]]:
+    """:func:`detect` for a chunk: nothing to do unless the kind is the organisation's own voice."""
+    if ctx.kind not in KINDS:
+        return {}
+    out: dict[int, list[Signal]] = {}
+    for i, text in enumerate(texts):
+        found = list(detect(text, ctx))
+        if found:
+            out[i] = found
+    return out
 
 
 def detect(text: str, ctx: AnalysisContext) -> Iterator[Signal]:
