@@ -35,6 +35,10 @@ from rettesnor.governance import cli as governance_cli  # noqa: E402  (typer onl
 for _name, _sub_app in governance_cli.SUB_APPS:  # db, org, people, accounts, consents, reviews, …
     app.add_typer(_sub_app, name=_name)
 governance_cli.register_demo(demo_app)
+from rettesnor.archive import cli as archive_cli  # noqa: E402  (typer only; services load lazily)
+
+for _name, _sub_app in archive_cli.SUB_APPS:  # archive, moderation, retention (+ registration tasks)
+    app.add_typer(_sub_app, name=_name)
 
 out = Console(highlight=False, soft_wrap=True)
 MAX_FILE_BYTES = 1_000_000 * 4  # a 1,000,000-character text in UTF-8 is at most this long

@@ -36,7 +36,7 @@ people_app = typer.Typer(no_args_is_help=True, help="Employees, elected official
 accounts_app = typer.Typer(no_args_is_help=True, help="The account registry: apply, approve, assign, check.")
 permissions_app = typer.Typer(no_args_is_help=True, help="Service assignments, work-time use, blog links.")
 consents_app = typer.Typer(no_args_is_help=True, help="Consents for photos and video; withdrawal.")
-tasks_app = typer.Typer(no_args_is_help=True, help="Tasks the system created (takedowns).")
+tasks_app = typer.Typer(no_args_is_help=True, help="Tasks the system created (takedowns, registrations).")
 guidelines_app = typer.Typer(no_args_is_help=True, help="The guideline's versions: draft to published.")
 reviews_app = typer.Typer(no_args_is_help=True, help="Yearly reviews, onboarding, overdue lists.")
 incidents_app = typer.Typer(no_args_is_help=True, help="Breaches of the guideline (restricted).")
@@ -663,12 +663,18 @@ def consents_lookup(media: str, org: Org, fmt: Format = "text") -> None:
 def tasks_list(
     org: Org,
     all_: Annotated[bool, typer.Option("--all", help="also done tasks")] = False,
+    overdue: Annotated[bool, typer.Option("--overdue", help="only open tasks past their due date")] = False,
     fmt: Format = "text",
 ) -> None:
+    """Takedowns (ids as numbers) and registration tasks of complaints and case questions (ids R1, R2 …)."""
+    from rettesnor.archive.cli import registration_rows
     from rettesnor.governance import tasks
 
     with _tenant(org) as (s, o):
-        rows = [_record(t) for t in tasks.list_tasks(s, o, open_only=not all_)]
+        rows = [_record(t) for t in tasks.list_tasks(s, o, open_only=not all_ or overdue)]
+    if overdue:
+        rows = [r for r in rows if r["due_on"] < _today()]
+    rows += registration_rows(org, overdue, all_)
     _table(rows, ["id", "kind", "title", "due_on", "done_at"], fmt)
 
 

@@ -122,4 +122,57 @@ IMPLEMENTED: dict[str, Workflow] = {
         "governance: misuse incident with a conversation with the closest manager as consequence",
         "tests/test_governance_incidents.py::test_consequence_ladder",
     ),
+    # --- archive and moderation (issue 5): rettesnor.archive, rettesnor.moderation ---
+    "NS-4.6": Workflow(
+        "archive: every message received or sent is an immutable record with versions in a hash chain",
+        "tests/test_archive_ingest.py::test_edit_is_a_new_version_and_deletion_a_tombstone_that_keeps_the_content",
+    ),
+    "HU-2n": Workflow(
+        "archive: records searchable with filters; access-request export with personal data redacted",
+        "tests/test_archive_search.py::test_access_request_redacts_personal_data_and_lists_it",
+    ),
+    "NS-4.7": Workflow(
+        "archive: retention rules per record kind, disposal run with a disposal log, legal hold, dry run",
+        "tests/test_retention.py::test_dry_run_counts_and_the_run_disposes_content_keeping_metadata_and_log",
+    ),
+    "NS-4.10": Workflow(
+        "moderation: content and author archived before a hide or delete is sent; refused otherwise",
+        "tests/test_moderation_workflow.py::test_nothing_is_sent_when_the_evidence_cannot_be_captured",
+    ),
+    "HU-2q": Workflow(
+        "moderation: a deletion needs one of the pack's deletion grounds; refused with the reason otherwise",
+        "tests/test_moderation_workflow.py::test_deletion_needs_a_ground_the_guideline_allows",
+    ),
+    "HU-2r": Workflow(
+        "moderation: escalation of a case to the moderator's closest leader",
+        "tests/test_moderation_workflow.py::test_escalation_goes_to_the_closest_leader",
+    ),
+    "HU-2p": Workflow(
+        "moderation: citizens' comments and messages nobody answered (`rettesnor moderation unanswered`)",
+        "tests/test_moderation_workflow.py::test_reply_is_sent_archived_in_the_thread_and_answers_the_inquiry",
+    ),
+    "HU-1d": Workflow(
+        "moderation: case questions get a registration task and a reply template asking for a formal inquiry",
+        "tests/test_moderation_workflow.py::test_reply_is_sent_archived_in_the_thread_and_answers_the_inquiry",
+    ),
+    "HU-2m": Workflow(
+        "moderation: case questions become registration tasks (forward and archive), journal ref to close",
+        "tests/test_tasks_registration.py::test_a_task_closes_only_with_a_journal_reference_or_a_documented_reason",
+    ),
+    "HU-3g": Workflow(
+        "moderation: inquiries are routed to the account's responsible person as owner of the task",
+        "tests/test_tasks_registration.py::test_a_complaint_becomes_a_task_for_the_accounts_responsible_person",
+    ),
+    "HJ-10": Workflow(
+        "moderation: a complaint becomes a registration task, closed only with a journal ref or a reason",
+        "tests/test_tasks_registration.py::test_a_task_closes_only_with_a_journal_reference_or_a_documented_reason",
+    ),
+    "NS-5.4": Workflow(
+        "moderation: a privately received inquiry is marked and registered like any other",
+        "tests/test_tasks_registration.py::test_a_privately_received_inquiry_is_marked_and_registered",
+    ),
+    "NS-4.8": Workflow(
+        "archive: yearly snapshot of an account as self-contained HTML (`rettesnor archive snapshot`)",
+        "tests/test_archive_cli.py::test_yearly_snapshot_is_self_contained_html",
+    ),
 }

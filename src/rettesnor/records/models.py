@@ -384,3 +384,7 @@ class AuditEntry(Base):
     new_value: Mapped[str | None] = mapped_column(Text)
     changed_by: Mapped[str] = mapped_column(String(200))
     changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+# The archive's tables (records, hash chain, moderation, tasks, retention) share this metadata.
+from rettesnor.records import archive_models  # noqa: E402, F401

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Engine
 
+from rettesnor.records.archive_models import include_name
 from rettesnor.records.models import Base
 
 config = context.config
@@ -18,6 +19,7 @@ with engine.begin() as connection:
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,  # the full-text index is derived data with virtual tables
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,0 +1,245 @@
+"""The append-only hash chain per organisation: appending versions and verifying the chain.
+
+Each entry links to the one before it (``prev_hash``) and carries the SHA-256 of its version's canonical
+JSON, not the JSON itself, so a disposal run can remove content and the chain still verifies; where the
+content is still there, ``verify`` also checks that it hashes to what the chain says.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, insert, select, text
+from sqlalchemy.orm import Session
+
+from rettesnor.archive.canonical import GENESIS, dumps, entry_hash, sha256_text
+from rettesnor.records.archive_models import (
+    ATTACHMENT_TABLE,
+    ENTRY_TABLE,
+    ArchiveContent,
+    ArchiveEntry,
+    ArchiveRecord,
+)
+from rettesnor.records.models import Organisation
+
+
+@dataclass(slots=True)
+class NewVersion:
+    """A version to append: the record, its number, the event, and its canonical document."""
+
+    record_id: int
+    version: int
+    event: str
+    doc: dict[str, Any]
+    attachments: list[dict[str, Any]] = field(default_factory=list)  # sha256, media_type, name, size
+
+
+def _lock_head(session: Session, organisation_id: int) -> tuple[int, str]:
+    """The last (seq, hash) of the organisation's chain; on PostgreSQL the organisation row is locked
+    so that two writers cannot fork the chain (on SQLite the unique (organisation, seq) refuses it)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text("SELECT id FROM organisation WHERE id = :id FOR UPDATE"), {"id": organisation_id}
+        )
+    row = session.execute(
+        select(ArchiveEntry.seq, ArchiveEntry.entry_hash)
+        .where(ArchiveEntry.organisation_id == organisation_id)
+        .order_by(ArchiveEntry.seq.desc())
+        .limit(1)
+    ).first()
+    return (0, GENESIS) if row is None else (int(row[0]), str(row[1]))
+
+
+def append(
+    session: Session, organisation_id: int, versions: Sequence[NewVersion], now: dt.datetime
+) -> list[int]:
+    """Append versions to the chain in order; returns their entry ids."""
+    if not versions:
+        return []
+    seq, prev = _lock_head(session, organisation_id)
+    entries: list[dict[str, Any]] = []
+    bodies: list[str] = []
+    for v in versions:
+        seq += 1
+        v.doc["rettesnor:recorded"] = now.isoformat(timespec="microseconds").replace("+00:00", "Z")
+        body = dumps(v.doc)
+        digest = sha256_text(body)
+        h = entry_hash(prev, organisation_id, seq, v.record_id, v.version, v.event, now, digest)
+        entries.append(
+            {
+                "organisation_id": organisation_id,
+                "seq": seq,
+                "record_id": v.record_id,
+                "version": v.version,
+                "event": v.event,
+                "recorded_at": now,
+                "content_sha256": digest,
+                "prev_hash": prev,
+                "entry_hash": h,
+            }
+        )
+        bodies.append(body)
+        prev = h
+    ids = list(
+        session.scalars(
+            insert(ENTRY_TABLE).returning(ENTRY_TABLE.c.id, sort_by_parameter_order=True), entries
+        )
+    )
+    session.execute(
+        insert(ArchiveContent), [{"entry_id": i, "body": b} for i, b in zip(ids, bodies, strict=True)]
+    )
+    files = [
+        {"organisation_id": organisation_id, "entry_id": i, **a}
+        for i, v in zip(ids, versions, strict=True)
+        for a in v.attachments
+    ]
+    if files:
+        session.execute(insert(ATTACHMENT_TABLE), files)
+    return ids
+
+
+def latest_doc(session: Session, record_id: int) -> tuple[int, dict[str, Any] | None]:
+    """The latest entry id of a record and its document (None once disposed)."""
+    row = session.execute(
+        select(ArchiveEntry.id, ArchiveContent.body)
+        .outerjoin(ArchiveContent, ArchiveContent.entry_id == ArchiveEntry.id)
+        .where(ArchiveEntry.record_id == record_id)
+        .order_by(ArchiveEntry.version.desc(), ArchiveEntry.seq.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return 0, None
+    return int(row[0]), (json.loads(row[1]) if row[1] is not None else None)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    seq: int
+    record_id: int | None
+    platform_id: str | None
+    what: str  # altered, removed, reordered
+
+    def __str__(self) -> str:
+        where = f"record {self.record_id}" + (f" ({self.platform_id})" if self.platform_id else "")
+        return f"entry {self.seq}, {where}: {self.what}"
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    organisation: str
+    entries: int
+    head: str  # the last entry hash: write it down elsewhere to anchor the chain
+    disposed: int  # entries whose content was disposed (checked by their hash in the chain only)
+    problem: Problem | None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+def verify(
+    session: Session, org: Organisation, progress: Callable[[int], None] | None = None, batch: int = 20_000
+) -> Verification:
+    """Recompute the chain of ``org``; name the first entry that was altered, removed or reordered."""
+    prev, expected, count, disposed = GENESIS, 1, 0, 0
+    seen: dict[str, int] = {}
+    last_seq = 0
+    while True:
+        rows = session.execute(
+            select(
+                ArchiveEntry.seq,
+                ArchiveEntry.record_id,
+                ArchiveEntry.version,
+                ArchiveEntry.event,
+                ArchiveEntry.recorded_at,
+                ArchiveEntry.content_sha256,
+                ArchiveEntry.prev_hash,
+                ArchiveEntry.entry_hash,
+                ArchiveContent.body,
+            )
+            .outerjoin(ArchiveContent, ArchiveContent.entry_id == ArchiveEntry.id)
+            .where(ArchiveEntry.organisation_id == org.id, ArchiveEntry.seq > last_seq)
+            .order_by(ArchiveEntry.seq)
+            .limit(batch)
+        ).all()
+        if not rows:
+            break
+        for seq, record_id, version, event, at, digest, prev_hash, stored, body in rows:
+            problem = None
+            if seq != expected:
+                problem = "removed" if seq > expected else "reordered"
+                seq_reported = expected if seq > expected else seq
+            elif prev_hash != prev:
+                later = prev_hash not in seen
+                problem = (
+                    "reordered" if later and _exists(session, org, prev_hash) else "altered or reordered"
+                )
+                seq_reported = seq
+            elif entry_hash(prev, org.id, seq, record_id, version, event, at, digest) != stored:
+                problem, seq_reported = "altered", seq
+            elif body is not None and sha256_text(body) != digest:
+                problem, seq_reported = "altered (content)", seq
+            if problem is not None:
+                if problem == "removed":  # the chain alone cannot say whose entry it was: name the next one
+                    problem = f"removed (the entry before record {record_id})"
+                return Verification(
+                    org.slug,
+                    count,
+                    prev,
+                    disposed,
+                    Problem(seq_reported, record_id, _platform_id(session, record_id), problem),
+                )
+            if body is None:
+                disposed += 1
+            seen[stored] = seq
+            prev, expected = stored, expected + 1
+            count += 1
+        last_seq = rows[-1][0]
+        if len(seen) > 100_000:
+            seen.clear()
+        if progress is not None:
+            progress(len(rows))
+    tail = _missing_tail(session, org)
+    if tail is not None:
+        return Verification(
+            org.slug, count, prev, disposed, Problem(count + 1, tail, _platform_id(session, tail), "removed")
+        )
+    return Verification(org.slug, count, prev, disposed, None)
+
+
+def _exists(session: Session, org: Organisation, digest: str) -> bool:
+    return (
+        session.scalar(
+            select(func.count()).where(
+                ArchiveEntry.organisation_id == org.id, ArchiveEntry.entry_hash == digest
+            )
+        )
+        or 0
+    ) > 0
+
+
+def _platform_id(session: Session, record_id: int | None) -> str | None:
+    if record_id is None:
+        return None
+    return session.scalar(select(ArchiveRecord.platform_id).where(ArchiveRecord.id == record_id))
+
+
+def _missing_tail(session: Session, org: Organisation) -> int | None:
+    """A record whose latest versions are not in the chain (the end of the chain was cut off)."""
+    counts = (
+        select(ArchiveEntry.record_id, func.max(ArchiveEntry.version).label("v"))
+        .where(ArchiveEntry.organisation_id == org.id)
+        .group_by(ArchiveEntry.record_id)
+        .subquery()
+    )
+    return session.scalar(
+        select(ArchiveRecord.id)
+        .outerjoin(counts, counts.c.record_id == ArchiveRecord.id)
+        .where(ArchiveRecord.organisation_id == org.id, func.coalesce(counts.c.v, 0) < ArchiveRecord.version)
+        .order_by(ArchiveRecord.id)
+        .limit(1)
+    )

@@ -1,0 +1,413 @@
+"""``rettesnor archive|moderation|retention`` and the registration-task commands of ``rettesnor tasks``.
+
+Thin: parse, call one service in one transaction, print. Errors are one line with exit status 2.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from rettesnor.governance import cli as gov
+from rettesnor.item import InputError
+
+archive_app = typer.Typer(
+    no_args_is_help=True, help="The public-records archive: import, search, verify, export."
+)
+moderation_app = typer.Typer(no_args_is_help=True, help="The moderation queue and decisions on comments.")
+retention_app = typer.Typer(no_args_is_help=True, help="Retention rules, legal holds and disposal runs.")
+
+SUB_APPS: tuple[tuple[str, typer.Typer], ...] = (
+    ("archive", archive_app),
+    ("moderation", moderation_app),
+    ("retention", retention_app),
+)
+
+Org = gov.Org
+Format = gov.Format
+
+
+def _actor() -> str:
+    return os.environ.get("RETTESNOR_ACTOR", "cli")
+
+
+def _time(value: str | None, what: str) -> dt.datetime | None:
+    if value is None:
+        return None
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"invalid date for {what}: {value!r} (use YYYY-MM-DD)") from None
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+def _row(record: Any) -> dict[str, Any]:
+    return {
+        "id": record.id,
+        "kind": record.kind,
+        "platform_id": record.platform_id,
+        "account_id": record.account_id,
+        "received_at": gov._plain(record.received_at),
+        "state": record.state,
+        "categories": record.categories,
+        "decision": record.decision,
+        "text": record.text if record.text is None or len(record.text) < 200 else record.text[:199] + "…",
+    }
+
+
+@archive_app.command("import")
+def archive_import(
+    source: Annotated[Path, typer.Argument(help="a JSON array or JSON Lines export of messages")],
+    org: Org,
+    fmt: Format = "text",
+) -> None:
+    """Store every message of an export (idempotent: importing twice stores once)."""
+    from rich.progress import Progress
+
+    from rettesnor.archive.ingest import ingest, read_file
+
+    if not source.is_file():
+        raise InputError(f"no such file: {source}")
+    events = list(read_file(source.read_bytes()))  # every line is checked before anything is stored
+    with gov._tenant(org) as (s, o), Progress(console=gov.out, transient=True, disable=fmt == "json") as bar:
+        task = bar.add_task("importing", total=len(events))
+        report = ingest(s, o, events, progress=lambda n: bar.advance(task, n))
+    if gov._format(fmt) == "json":
+        gov._print_json(report.to_dict())
+        return
+    r = report
+    gov.out.print(
+        f"{r.received} received: {r.records} new records, {r.versions} new versions, "
+        f"{r.duplicates} duplicates; {r.queued} queued for moderation, {r.tasks} registration tasks"
+    )
+
+
+@archive_app.command("search")
+def archive_search(
+    org: Org,
+    query: Annotated[str | None, typer.Argument(help="words to find (all of them)")] = None,
+    account: Annotated[int | None, typer.Option(help="account id")] = None,
+    author: Annotated[str | None, typer.Option(help="author id or name as received")] = None,
+    category: Annotated[str | None, typer.Option(help="finding category, e.g. insult")] = None,
+    decision: Annotated[str | None, typer.Option(help="moderation decision, e.g. hide")] = None,
+    kind: Annotated[str | None, typer.Option(help="post, comment, reply, private_message")] = None,
+    since: Annotated[str | None, typer.Option(help="received on or after, YYYY-MM-DD")] = None,
+    until: Annotated[str | None, typer.Option(help="received before, YYYY-MM-DD")] = None,
+    limit: Annotated[int, typer.Option()] = 50,
+    fmt: Format = "text",
+) -> None:
+    """Full-text search with filters."""
+    from rettesnor.archive.search import Filters, search
+
+    filters = Filters(
+        account, _time(since, "--since"), _time(until, "--until"), author, category, decision, kind
+    )
+    with gov._tenant(org) as (s, o):
+        rows = [_row(r) for r in search(s, o, query, filters, limit)]
+    gov._table(rows, ["id", "kind", "received_at", "state", "categories", "decision", "text"], fmt)
+
+
+@archive_app.command("verify")
+def archive_verify(
+    org: Annotated[str | None, typer.Option("--org", "-o", help="one organisation (default: all)")] = None,
+    fmt: Format = "text",
+) -> None:
+    """Recompute the hash chain; name the first altered, removed or reordered record. Exit 1 if any."""
+    from rettesnor.archive.chain import verify
+    from rettesnor.governance.tenants import get_organisation, list_organisations
+
+    with gov._engine_session() as s:
+        orgs = [get_organisation(s, org)] if org else list_organisations(s)
+        results = [verify(s, o) for o in orgs]
+    if gov._format(fmt) == "json":
+        gov._print_json(
+            [
+                {"organisation": r.organisation, "entries": r.entries, "head": r.head, "disposed": r.disposed,
+                 "ok": r.ok, "problem": str(r.problem) if r.problem else None}
+                for r in results
+            ]
+        )  # fmt: skip
+    else:
+        for r in results:
+            status = "ok" if r.ok else f"BROKEN at {r.problem}"
+            gov.out.print(f"{r.organisation}: {r.entries} entries, head {r.head[:16]}…, {status}")
+    raise typer.Exit(0 if all(r.ok for r in results) else 1)
+
+
+@archive_app.command("export")
+def archive_export(
+    org: Org,
+    out_dir: Annotated[Path, typer.Option("--out", help="folder to write to")],
+    export_format: Annotated[str, typer.Option("--format", "-f", help="jsonl or noark5")] = "jsonl",
+) -> None:
+    """Export the organisation's records: JSON Lines of canonical records, or a Noark 5 extract."""
+    from rettesnor.archive import export
+
+    if export_format not in ("jsonl", "noark5"):
+        raise InputError(f"unknown format {export_format!r}; choose one of: jsonl, noark5")
+    with gov._tenant(org) as (s, o):
+        if export_format == "jsonl":
+            path, n = export.jsonl(s, o, out_dir)
+        else:
+            path, n = export.noark5(s, o, out_dir)
+    gov.out.print(f"{n} versions written to {path}")
+
+
+@archive_app.command("access-request")
+def archive_access_request(
+    org: Org, records: Annotated[list[int], typer.Argument(help="ids of the records asked for")]
+) -> None:
+    """The records with the personal data the engine found redacted, and the redactions listed (JSON)."""
+    from rettesnor.archive.search import access_request
+
+    with gov._tenant(org) as (s, o):
+        gov._print_json(access_request(s, o, records))
+
+
+@archive_app.command("snapshot")
+def archive_snapshot(
+    org: Org,
+    account: Annotated[int, typer.Option(help="account id")],
+    year: Annotated[int, typer.Option(help="the year to document")] = dt.date.today().year,
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="HTML file (default: standard output)")
+    ] = None,
+) -> None:
+    """A self-contained HTML page of an account's posts and comments in a year (Norsjö 4.8)."""
+    from rettesnor.archive.snapshot import snapshot_html
+
+    with gov._tenant(org) as (s, o):
+        html = snapshot_html(s, o, account, year)
+    if out_file is None:
+        sys.stdout.write(html)
+    else:
+        out_file.write_text(html, encoding="utf-8")
+        gov.out.print(f"snapshot written to {out_file}")
+
+
+# --- moderation ---------------------------------------------------------------------------------
+
+
+@moderation_app.command("queue")
+def moderation_queue(
+    org: Org,
+    status: Annotated[str, typer.Option(help="open, escalated, decided or all")] = "open",
+    account: Annotated[int | None, typer.Option(help="account id")] = None,
+    limit: Annotated[int, typer.Option()] = 100,
+    fmt: Format = "text",
+) -> None:
+    """Comments waiting for a decision, with the engine's recommendation and its ground."""
+    from rettesnor.moderation.queue import list_queue
+
+    with gov._tenant(org) as (s, o):
+        rows = [
+            {"record": r.id, "case": c.id, "recommended": c.recommended, "categories": c.categories,
+             "rule": c.rule_code, "clauses": c.clauses, "ground": c.ground, "status": c.status,
+             "text": _row(r)["text"]}
+            for c, r in list_queue(s, o, status, account, limit)
+        ]  # fmt: skip
+    gov._table(
+        rows, ["record", "recommended", "categories", "rule", "clauses", "ground", "status", "text"], fmt
+    )
+
+
+@moderation_app.command("decide")
+def moderation_decide(
+    record: Annotated[int, typer.Argument(help="record id")],
+    action: Annotated[str, typer.Argument(help="keep, hide, unhide, delete, escalate or reply")],
+    org: Org,
+    by: gov.By,
+    reason: Annotated[str, typer.Option(help="why (kept with the decision)")],
+    ground: Annotated[str | None, typer.Option(help="legal ground of a hide or delete")] = None,
+    template: Annotated[
+        str | None, typer.Option(help="reply template: personal_data, case_inquiry, complaint")
+    ] = None,
+    reply: Annotated[str | None, typer.Option("--text", help="reply text")] = None,
+    lang: Annotated[str | None, typer.Option(help="language of the template: da, nb, sv, en")] = None,
+    to: Annotated[
+        int | None, typer.Option("--to", help="escalate to this person (default: closest leader)")
+    ] = None,
+    fmt: Format = "text",
+) -> None:
+    """Decide on a comment. Without a platform connector, hide/delete are recorded (evidence first) and
+    must be carried out on the platform by hand."""
+    from rettesnor.moderation.queue import decide
+
+    with gov._tenant(org) as (s, o):
+        outcome = decide(
+            s, o, record, action, by=by, reason=reason, ground=ground, template=template, reply=reply,
+            lang=lang, escalate_to=to,
+        )  # fmt: skip
+        info = gov._record(outcome.decision)
+    if gov._format(fmt) == "json":
+        gov._print_json(info)
+    else:
+        gov.out.print(outcome.message)
+    raise typer.Exit(1 if outcome.decision.platform_result == "failed" else 0)
+
+
+@moderation_app.command("unanswered")
+def moderation_unanswered(
+    org: Org,
+    account: Annotated[int | None, typer.Option(help="account id")] = None,
+    hours: Annotated[int, typer.Option(help="only those older than this many hours")] = 0,
+    fmt: Format = "text",
+) -> None:
+    """Citizens' comments and messages nobody has answered (Hustadvika 2p)."""
+    from rettesnor.moderation.queue import unanswered
+
+    with gov._tenant(org) as (s, o):
+        rows = [_row(r) for r in unanswered(s, o, account, dt.timedelta(hours=hours) if hours else None)]
+    gov._table(rows, ["id", "kind", "account_id", "received_at", "categories", "text"], fmt)
+
+
+# --- retention ----------------------------------------------------------------------------------
+
+
+@retention_app.command("rule")
+def retention_rule(
+    record_kind: Annotated[
+        str, typer.Argument(help="post, comment, reply, private_message, moderator_action")
+    ],
+    org: Org,
+    keep: Annotated[bool, typer.Option("--keep", help="keep these records")] = False,
+    dispose_after: Annotated[int | None, typer.Option(help="dispose after this many days")] = None,
+    decision: Annotated[str | None, typer.Option(help="the disposal decision it follows")] = None,
+    fmt: Format = "text",
+) -> None:
+    """Set the retention rule of a record kind."""
+    from rettesnor.archive import retention
+
+    with gov._tenant(org) as (s, o):
+        rule = retention.set_rule(
+            s, o, record_kind, keep=keep, dispose_after_days=dispose_after, decision_ref=decision
+        )
+        gov._done(rule, f"{record_kind}: " + ("keep" if keep else f"dispose after {dispose_after} days"), fmt)
+
+
+@retention_app.command("hold")
+def retention_hold(
+    org: Org,
+    reason: Annotated[str, typer.Option()],
+    account: Annotated[int | None, typer.Option(help="account id")] = None,
+    thread: Annotated[int | None, typer.Option(help="record id of the thread's first message")] = None,
+    fmt: Format = "text",
+) -> None:
+    """Place a legal hold: nothing under it is disposed until it is lifted."""
+    from rettesnor.archive import retention
+
+    with gov._tenant(org) as (s, o):
+        hold = retention.place_hold(s, o, reason=reason, by=_actor(), account_id=account, thread_id=thread)
+        gov._done(hold, f"legal hold {hold.id} placed", fmt)
+
+
+@retention_app.command("lift")
+def retention_lift(hold: int, org: Org, fmt: Format = "text") -> None:
+    """Lift a legal hold."""
+    from rettesnor.archive import retention
+
+    with gov._tenant(org) as (s, o):
+        gov._done(retention.lift_hold(s, o, hold, _actor()), f"legal hold {hold} lifted", fmt)
+
+
+@retention_app.command("run")
+def retention_run(
+    org: Org,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run/--execute", help="only count (default) or dispose")
+    ] = True,
+    fmt: Format = "text",
+) -> None:
+    """Dispose of the content of records past their retention period (dry run unless --execute)."""
+    from rettesnor.archive import retention
+
+    with gov._tenant(org) as (s, o):
+        plan = retention.run(s, o, by=_actor(), dry_run=dry_run)
+    info = {"dry_run": plan.dry_run, "due": plan.due, "held": plan.held, "disposed": plan.disposed}
+    if gov._format(fmt) == "json":
+        gov._print_json(info)
+        return
+    due = ", ".join(f"{n} {k}" for k, n in plan.due.items()) or "nothing"
+    verb = "would dispose of" if plan.dry_run else "disposed of"
+    gov.out.print(f"{verb} {due}; {plan.held} held by a legal hold")
+
+
+# --- registration tasks (added to `rettesnor tasks`) ---------------------------------------------
+
+
+@gov.tasks_app.command("close")
+def tasks_close(
+    task: int,
+    org: Org,
+    by: gov.By,
+    journal_ref: Annotated[str | None, typer.Option(help="the case number in the journal system")] = None,
+    reason: Annotated[str | None, typer.Option(help="why it is not registered (documented)")] = None,
+    fmt: Format = "text",
+) -> None:
+    """Close a registration task with a journal reference or a documented reason."""
+    from rettesnor.moderation import registration
+
+    with gov._tenant(org) as (s, o):
+        gov._done(
+            registration.close(s, o, task, by, journal_ref, reason), f"registration task {task} closed", fmt
+        )
+
+
+@gov.tasks_app.command("mark")
+def tasks_mark(
+    record: int,
+    kind: Annotated[str, typer.Argument(help="complaint, case_inquiry or private_inquiry")],
+    org: Org,
+    by: gov.By,
+    owner: Annotated[
+        int | None, typer.Option(help="who registers it (default: the account's responsible)")
+    ] = None,
+    fmt: Format = "text",
+) -> None:
+    """Mark a message as a complaint or case question: a registration task is created."""
+    from rettesnor.moderation import registration
+
+    with gov._tenant(org) as (s, o):
+        t = registration.mark(s, o, record, kind, by, owner)
+        gov._done(t, f"registration task {t.id} created, due {t.due_on}", fmt)
+
+
+@gov.tasks_app.command("export")
+def tasks_export(
+    task: int,
+    org: Org,
+    export_format: Annotated[str, typer.Option("--format", "-f", help="json or noark5")] = "json",
+) -> None:
+    """A registration task for the journal: JSON with the record and thread, or a Noark 5 journalpost."""
+    from rettesnor.moderation import registration
+
+    if export_format not in ("json", "noark5"):
+        raise InputError(f"unknown format {export_format!r}; choose one of: json, noark5")
+    with gov._tenant(org) as (s, o):
+        if export_format == "json":
+            gov._print_json(registration.task_document(s, o, task))
+        else:
+            from rettesnor.archive.export import journalpost_xml
+
+            sys.stdout.write(journalpost_xml(s, o, task))
+
+
+def registration_rows(org: str, overdue: bool, all_: bool) -> list[dict[str, Any]]:
+    """Registration tasks as rows of ``rettesnor tasks list``."""
+    from rettesnor.moderation import registration
+
+    with gov._tenant(org) as (s, o):
+        tasks = registration.list_registration_tasks(
+            s, o, open_only=not all_, overdue_on=dt.date.today() if overdue else None
+        )
+        return [
+            {"id": f"R{t.id}", "kind": t.kind, "title": t.title, "owner_id": t.owner_id,
+             "due_on": gov._plain(t.due_on), "status": t.status, "journal_ref": t.journal_ref,
+             "done_at": gov._plain(t.closed_at)}
+            for t in tasks
+        ]  # fmt: skip

@@ -1,0 +1,401 @@
+"""The moderation queue and the decisions on it.
+
+Every incoming comment is checked with its organisation's pack at ingest; the ones the engine does not
+simply keep land here with the recommended action, the categories, the rule and clause, and the ground.
+A decision is recorded with who, when and why. Before anything is hidden or deleted on a platform the
+evidence (the content and the author as the platform shows them, or as archived) is written to the
+archive's chain and committed; if that fails, nothing is sent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from rettesnor.archive import fts
+from rettesnor.archive.blobs import BlobStore
+from rettesnor.archive.chain import NewVersion, append, latest_doc
+from rettesnor.archive.errors import EvidenceError, InvalidValue, NotAllowed, NotFound
+from rettesnor.governance import people, tenants
+from rettesnor.governance.common import choice, get_in_org, text
+from rettesnor.moderation.platform import Platform, PlatformError
+from rettesnor.moderation.registration import create_for_record
+from rettesnor.moderation.templates import reply_text
+from rettesnor.policy.evaluate import Result
+from rettesnor.policy.loader import load_pack
+from rettesnor.policy.model import ACTION_ORDER
+from rettesnor.records.archive_models import (
+    CASE_TABLE,
+    DECISIONS,
+    RECORD_TABLE,
+    ArchiveRecord,
+    ModerationCase,
+    ModerationDecision,
+)
+from rettesnor.records.models import Account, Organisation
+from rettesnor.records.types import utcnow
+
+REGISTER = {"complaint": "complaint", "case_inquiry": "case_inquiry"}
+MODERATED_KINDS = ("comment", "private_message")
+
+
+def enqueue(
+    session: Session, org: Organisation, items: Sequence[tuple[int, int | None, Result]]
+) -> tuple[int, int]:
+    """Queue checked comments (record id, account id, result); create registration tasks. Returns counts."""
+    rows: list[dict[str, Any]] = []
+    register: list[tuple[int, str]] = []
+    for record_id, account_id, result in items:
+        categories = sorted({f.category for f in result.findings})
+        for category, kind in REGISTER.items():
+            if category in categories:
+                register.append((record_id, kind))
+                break
+        if not result.findings:
+            continue
+        top = max(result.findings, key=lambda f: ACTION_ORDER[f.rule.action or "review"])
+        rows.append(
+            {
+                "organisation_id": org.id,
+                "record_id": record_id,
+                "account_id": account_id,
+                "recommended": result.verdict,
+                "categories": ",".join(categories)[:300],
+                "rule_code": top.rule.code,
+                "clauses": ",".join(c.id for c in top.rule.clauses)[:200] or None,
+                "ground": top.rule.ground,
+                "status": "open",
+                "created_at": utcnow(),
+            }
+        )
+    if rows:
+        known = set(
+            session.scalars(
+                select(ModerationCase.record_id).where(
+                    ModerationCase.organisation_id == org.id,
+                    ModerationCase.record_id.in_([r["record_id"] for r in rows]),
+                )
+            )
+        )
+        rows = [r for r in rows if r["record_id"] not in known]
+        if rows:
+            session.execute(insert(CASE_TABLE), rows)
+    tasks = 0
+    for record_id, kind in register:
+        record = session.get(ArchiveRecord, record_id)
+        if create_for_record(session, org, record, kind) is not None:
+            tasks += 1
+    return len(rows), tasks
+
+
+def get_case(session: Session, org: Organisation, case_id: int) -> ModerationCase:
+    return get_in_org(session, ModerationCase, org, case_id, "moderation case")
+
+
+def list_queue(
+    session: Session, org: Organisation, status: str = "open", account_id: int | None = None, limit: int = 100
+) -> list[tuple[ModerationCase, ArchiveRecord]]:
+    query = (
+        select(ModerationCase, ArchiveRecord)
+        .join(ArchiveRecord, ArchiveRecord.id == ModerationCase.record_id)
+        .where(ModerationCase.organisation_id == org.id)
+    )
+    if status != "all":
+        query = query.where(ModerationCase.status == status)
+    if account_id is not None:
+        query = query.where(ModerationCase.account_id == account_id)
+    order = ModerationCase.id
+    return [(row[0], row[1]) for row in session.execute(query.order_by(order).limit(limit)).all()]
+
+
+def unanswered(
+    session: Session, org: Organisation, account_id: int | None = None, older_than: dt.timedelta | None = None
+) -> list[ArchiveRecord]:
+    """Citizens' comments and messages that no reply of the organisation answers (Hustadvika 2p)."""
+    replies = select(ArchiveRecord.parent_id).where(
+        ArchiveRecord.organisation_id == org.id,
+        ArchiveRecord.kind == "reply",
+        ArchiveRecord.parent_id.is_not(None),
+    )
+    query = select(ArchiveRecord).where(
+        ArchiveRecord.organisation_id == org.id,
+        ArchiveRecord.kind.in_(MODERATED_KINDS),
+        ArchiveRecord.state == "published",
+        ArchiveRecord.id.not_in(replies),
+    )
+    if account_id is not None:
+        query = query.where(ArchiveRecord.account_id == account_id)
+    if older_than is not None:
+        query = query.where(ArchiveRecord.received_at < utcnow() - older_than)
+    return list(session.scalars(query.order_by(ArchiveRecord.received_at, ArchiveRecord.id)))
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    decision: ModerationDecision
+    message: str
+
+
+def _pack_of(session: Session, org: Organisation, record: ArchiveRecord) -> str:
+    if record.account_id is None:
+        return org.pack
+    account = session.get(Account, record.account_id)
+    unit = tenants.get_unit(session, org, account.unit_id) if account is not None else None
+    return tenants.unit_pack(session, org, unit)
+
+
+def _new_version(
+    session: Session, org: Organisation, record: ArchiveRecord, event: str, state: str, extra: dict[str, Any]
+) -> int:
+    """Append a version made from the record's latest one (content kept: a tombstone keeps it too)."""
+    _, doc = latest_doc(session, record.id)
+    if doc is None:
+        raise EvidenceError(f"record {record.id} has no archived content (disposed); nothing is sent")
+    doc = {k: v for k, v in doc.items() if not k.startswith("rettesnor:evidence")}
+    version = record.version + 1
+    doc.update({"rettesnor:version": version, "rettesnor:event": event, "rettesnor:state": state, **extra})
+    former = doc.get("formerType", doc.get("type", "Note"))
+    if state == "deleted":
+        doc["type"], doc["formerType"] = "Tombstone", former
+    else:
+        doc["type"] = former
+        doc.pop("formerType", None)
+    now = utcnow()
+    if state == "deleted":
+        doc["deleted"] = now.isoformat(timespec="microseconds").replace("+00:00", "Z")
+    doc["updated"] = now.isoformat(timespec="microseconds").replace("+00:00", "Z")
+    [entry_id] = append(session, org.id, [NewVersion(record.id, version, event, doc)], now)
+    session.execute(
+        update(RECORD_TABLE).where(RECORD_TABLE.c.id == record.id).values(version=version, state=state)
+    )
+    set_committed_value(record, "version", version)
+    set_committed_value(record, "state", state)
+    return entry_id
+
+
+def capture_evidence(
+    session: Session,
+    org: Organisation,
+    record: ArchiveRecord,
+    action: str,
+    platform: Platform | None,
+    blobs: BlobStore | None = None,
+) -> int:
+    """Save the content and the author as they are now, before ``action``; the entry id, or EvidenceError."""
+    snapshot = None
+    source = "archive"
+    if platform is not None:
+        try:
+            snapshot = platform.fetch(record.platform_id)
+        except PlatformError:
+            snapshot = None
+    _, doc = latest_doc(session, record.id)
+    if doc is None and snapshot is None:
+        raise EvidenceError(
+            f"the evidence for record {record.id} could not be captured (no archived content and "
+            f"the platform did not give it); {action} refused, nothing was sent"
+        )
+    store = blobs or BlobStore()
+    for a in (doc or {}).get("attachment", []):
+        if not store.has(a["rettesnor:sha256"]):
+            raise EvidenceError(
+                f"the evidence for record {record.id} is incomplete (attachment {a['name']!r} is missing "
+                f"from the file store); {action} refused, nothing was sent"
+            )
+    extra: dict[str, Any] = {"rettesnor:evidenceFor": action}
+    if snapshot is not None:
+        source = "platform"
+        extra["content"] = snapshot.text
+        author: dict[str, Any] = {"type": "Person"}
+        if snapshot.author_id:
+            author["id"] = f"{record.platform}:{snapshot.author_id}"
+        if snapshot.author_name:
+            author["name"] = snapshot.author_name
+        if len(author) > 1:
+            extra["attributedTo"] = author
+    extra["rettesnor:evidenceSource"] = source
+    if doc is None:  # disposed here, but the platform still shows it: the platform's copy is the evidence
+        raise EvidenceError(f"record {record.id} was disposed from the archive; {action} refused")
+    return _new_version(session, org, record, "evidence", record.state, extra)
+
+
+def decide(
+    session: Session,
+    org: Organisation,
+    record_id: int,
+    action: str,
+    *,
+    by: int,
+    reason: str,
+    ground: str | None = None,
+    platform: Platform | None = None,
+    template: str | None = None,
+    reply: str | None = None,
+    lang: str | None = None,
+    escalate_to: int | None = None,
+    blobs: BlobStore | None = None,
+) -> Outcome:
+    """Decide on a comment. See the module docstring for the order of evidence and platform action.
+
+    Refusals (bad values, a deletion without an allowed ground, failed evidence) leave nothing behind.
+    Once the evidence is saved it is committed, so it survives whatever the platform does next.
+    """
+    with session.begin_nested():
+        choice(action, DECISIONS, "decision")
+        person = people.require_person(session, org, by, "decided by")
+        why = text(reason, "reason (why)", min_chars=3, max_chars=2000)
+        record = get_in_org(session, ArchiveRecord, org, record_id, "record")
+        if record.disposed_at is not None:
+            raise NotAllowed(f"record {record_id} was disposed; nothing to decide")
+        case = session.scalars(
+            select(ModerationCase).where(
+                ModerationCase.organisation_id == org.id, ModerationCase.record_id == record.id
+            )
+        ).first()
+        if platform is not None and platform.name != record.platform:
+            raise InvalidValue(f"record {record_id} is on {record.platform}, not on {platform.name}")
+        ground = ground or (case.ground if case is not None and action in ("hide", "delete") else None)
+        escalated_to = None
+        if action == "delete":
+            allowed = load_pack(_pack_of(session, org, record)).parameters.deletion_grounds
+            if ground is None:
+                raise NotAllowed(f"deleting record {record_id} needs a ground (--ground)")
+            if allowed is not None and ground not in allowed:
+                raise NotAllowed(
+                    f"the guideline allows deletion only on the grounds {', '.join(allowed)}; "
+                    f"{ground!r} is not one of them: hide the comment or escalate instead"
+                )
+        if action in ("hide", "delete") and record.state == "deleted":
+            raise NotAllowed(f"record {record_id} is deleted already")
+        if action == "unhide" and record.state != "hidden":
+            raise NotAllowed(f"record {record_id} is not hidden")
+        if action == "escalate":
+            escalated_to = escalate_to or people.closest_leader(session, org, person)
+            if escalated_to is None:
+                raise NotFound(f"person {by} has no leader to escalate to; give --to")
+            people.require_person(session, org, escalated_to, "escalated to")
+        body = None
+        if action == "reply":
+            if reply:
+                body = text(reply, "reply", max_chars=8000)
+            elif template:
+                body = reply_text(template, org.country, org.name, lang)
+            else:
+                raise InvalidValue("a reply needs --template or --text")
+        evidence = (
+            capture_evidence(session, org, record, action, platform, blobs)
+            if action
+            in (
+                "hide",
+                "delete",
+            )
+            else None
+        )
+        decision = ModerationDecision(
+            organisation_id=org.id,
+            case_id=case.id if case is not None else None,
+            record_id=record.id,
+            action=action,
+            ground=ground,
+            reason=why,
+            decided_by_id=person.id,
+            evidence_entry_id=evidence,
+            platform_result="none",
+            reply_text=body,
+            escalated_to_id=escalated_to,
+        )
+        session.add(decision)
+        session.flush()
+    if evidence is not None:
+        session.commit()  # the evidence is durable before anything is sent
+    return _carry_out(session, org, record, case, decision, platform, body)
+
+
+def _carry_out(
+    session: Session,
+    org: Organisation,
+    record: ArchiveRecord,
+    case: ModerationCase | None,
+    decision: ModerationDecision,
+    platform: Platform | None,
+    body: str | None,
+) -> Outcome:
+    action = decision.action
+    with session.begin_nested():
+        sent = "none"
+        try:
+            if platform is not None and action in ("hide", "unhide", "delete"):
+                getattr(platform, action)(record.platform_id)
+                sent = "sent"
+            reply_id = None
+            if action == "reply":
+                reply_id = platform.reply(record.platform_id, body or "") if platform is not None else None
+                sent = "sent" if platform is not None else "none"
+        except PlatformError as exc:
+            decision.platform_result = "failed"
+            session.flush()
+            return Outcome(decision, f"{action} of record {record.id} failed on {record.platform}: {exc}")
+        decision.platform_result = sent
+        state = {"hide": "hidden", "unhide": "published", "delete": "deleted"}.get(action)
+        if state is not None:
+            _new_version(session, org, record, action, state, {"rettesnor:decision": decision.id})
+            if state == "deleted" and record.text:
+                pass  # the tombstone keeps the last content; it stays searchable for access requests
+        session.execute(update(ArchiveRecord).where(ArchiveRecord.id == record.id).values(decision=action))
+        if case is not None:
+            if action == "escalate":
+                case.status, case.escalated_to_id = "escalated", decision.escalated_to_id
+            else:
+                case.status = "decided"
+        if action == "reply":
+            _archive_reply(session, org, record, reply_id, body or "")
+        session.flush()
+    where = "" if sent != "sent" else f" on {record.platform}"
+    manual = (
+        " (no platform connector: do it on the platform by hand)"
+        if sent == "none"
+        and action
+        in (
+            "hide",
+            "unhide",
+            "delete",
+            "reply",
+        )
+        else ""
+    )
+    return Outcome(decision, f"{action}: record {record.id}{where}{manual}")
+
+
+def _archive_reply(
+    session: Session, org: Organisation, record: ArchiveRecord, reply_id: str | None, body: str
+) -> None:
+    from rettesnor.archive.ingest import Incoming, ingest
+
+    account = session.get(Account, record.account_id) if record.account_id is not None else None
+    ingest(
+        session,
+        org,
+        [
+            Incoming(
+                platform=record.platform,
+                platform_id=reply_id or f"local-{uuid.uuid4().hex}",
+                kind="reply",
+                text=body,
+                account=account.id if account is not None else None,
+                parent=record.platform_id,
+                author_id=account.handle if account is not None else None,
+                author_name=account.name if account is not None else org.name,
+                published_at=utcnow(),
+            )
+        ],
+    )
+
+
+__all__ = ["Outcome", "capture_evidence", "decide", "enqueue", "fts", "list_queue", "unanswered"]

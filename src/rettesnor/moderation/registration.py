@@ -1,0 +1,178 @@
+"""Registration tasks: complaints and case questions that must reach the journal (Hjørring 10, Hustadvika
+1d/2m, Norsjö 5.4). A task has an owner and a due date; it closes only with a journal reference or a
+documented reason, never silently; overdue tasks are listed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from rettesnor.archive.errors import Conflict, InvalidValue
+from rettesnor.governance import accounts, people
+from rettesnor.governance.common import atomic, choice, get_in_org, now, optional_text
+from rettesnor.records.archive_models import (
+    TASK_KINDS,
+    ArchiveContent,
+    ArchiveEntry,
+    ArchiveRecord,
+    RegistrationTask,
+)
+from rettesnor.records.models import Organisation
+
+DUE_DAYS = {"complaint": 5, "case_inquiry": 5, "private_inquiry": 5}
+MIN_REASON = 10
+
+
+def get_registration_task(session: Session, org: Organisation, task_id: int) -> RegistrationTask:
+    return get_in_org(session, RegistrationTask, org, task_id, "registration task")
+
+
+def list_registration_tasks(
+    session: Session, org: Organisation, open_only: bool = True, overdue_on: dt.date | None = None
+) -> list[RegistrationTask]:
+    query = select(RegistrationTask).where(RegistrationTask.organisation_id == org.id)
+    if open_only or overdue_on is not None:
+        query = query.where(RegistrationTask.status == "open")
+    if overdue_on is not None:
+        query = query.where(RegistrationTask.due_on < overdue_on)
+    return list(session.scalars(query.order_by(RegistrationTask.due_on, RegistrationTask.id)))
+
+
+def _owner(session: Session, org: Organisation, record: ArchiveRecord | None) -> int | None:
+    """Inquiries are answered by the account's administrators (Hustadvika 3g): its responsible person."""
+    if record is None or record.account_id is None:
+        return None
+    return accounts.responsible_person(session, org, record.account_id)
+
+
+def create_for_record(
+    session: Session, org: Organisation, record: ArchiveRecord | None, kind: str, today: dt.date | None = None
+) -> RegistrationTask | None:
+    """A task for the record unless it has one of that kind already (ingest is idempotent)."""
+    choice(kind, TASK_KINDS, "task kind")
+    if record is not None:
+        existing = session.scalars(
+            select(RegistrationTask).where(
+                RegistrationTask.organisation_id == org.id,
+                RegistrationTask.record_id == record.id,
+                RegistrationTask.kind == kind,
+            )
+        ).first()
+        if existing is not None:
+            return None
+    day = today or dt.date.today()
+    where = (
+        f"record {record.id} ({record.platform})" if record is not None else "a privately received inquiry"
+    )
+    task = RegistrationTask(
+        organisation_id=org.id,
+        record_id=record.id if record is not None else None,
+        kind=kind,
+        title=f"Register {kind.replace('_', ' ')}: {where}",
+        owner_id=_owner(session, org, record),
+        due_on=day + dt.timedelta(days=DUE_DAYS[kind]),
+        status="open",
+    )
+    session.add(task)
+    session.flush()
+    return task
+
+
+@atomic
+def mark(
+    session: Session, org: Organisation, record_id: int, kind: str, by: int, owner: int | None = None
+) -> RegistrationTask:
+    """A moderator marks a message as a complaint, a case question or a privately received inquiry."""
+    people.require_person(session, org, by, "marked by")
+    record = get_in_org(session, ArchiveRecord, org, record_id, "record")
+    task = create_for_record(session, org, record, kind)
+    if task is None:
+        raise Conflict(f"record {record_id} has a {kind} task already")
+    if owner is not None:
+        task.owner_id = people.require_person(session, org, owner, "owner").id
+    return task
+
+
+@atomic
+def assign(session: Session, org: Organisation, task_id: int, owner: int) -> RegistrationTask:
+    task = get_registration_task(session, org, task_id)
+    task.owner_id = people.require_person(session, org, owner, "owner").id
+    return task
+
+
+@atomic
+def close(
+    session: Session,
+    org: Organisation,
+    task_id: int,
+    by: int,
+    journal_ref: str | None = None,
+    reason: str | None = None,
+) -> RegistrationTask:
+    """Close with the journal reference (sagsnummer / saksnummer / diarienummer) or a documented reason."""
+    task = get_registration_task(session, org, task_id)
+    person = people.require_person(session, org, by, "closed by")
+    if task.status != "open":
+        raise Conflict(f"registration task {task_id} is closed already")
+    ref = optional_text(journal_ref, "journal reference", max_chars=100)
+    why = optional_text(reason, "reason", max_chars=2000)
+    if ref is None and why is None:
+        raise InvalidValue(
+            f"registration task {task_id} closes only with --journal-ref (the case number in the journal) "
+            "or a documented --reason"
+        )
+    if ref is None and why is not None and len(why) < MIN_REASON:
+        raise InvalidValue(f"the reason must say why it is not registered (at least {MIN_REASON} characters)")
+    task.journal_ref, task.close_reason = ref, why
+    task.status, task.closed_at, task.closed_by_id = "closed", now(), person.id
+    return task
+
+
+def task_document(session: Session, org: Organisation, task_id: int) -> dict[str, Any]:
+    """The task for the journal system: its metadata, the record and its thread as canonical JSON."""
+    task = get_registration_task(session, org, task_id)
+    thread: list[dict[str, Any]] = []
+    if task.record_id is not None:
+        record = get_in_org(session, ArchiveRecord, org, task.record_id, "record")
+        root = record.thread_id or record.id
+        ids = list(
+            session.scalars(
+                select(ArchiveRecord.id)
+                .where(
+                    ArchiveRecord.organisation_id == org.id,
+                    (ArchiveRecord.id == root) | (ArchiveRecord.thread_id == root),
+                )
+                .order_by(ArchiveRecord.id)
+            )
+        )
+        for rid in ids:
+            body = session.scalar(
+                select(ArchiveContent.body)
+                .join(ArchiveEntry, ArchiveEntry.id == ArchiveContent.entry_id)
+                .where(ArchiveEntry.record_id == rid)
+                .order_by(ArchiveEntry.version.desc(), ArchiveEntry.seq.desc())
+                .limit(1)
+            )
+            if body is not None:
+                thread.append(json.loads(body))
+    return {
+        "task": {
+            "id": task.id,
+            "kind": task.kind,
+            "title": task.title,
+            "status": task.status,
+            "owner_id": task.owner_id,
+            "due_on": task.due_on.isoformat(),
+            "created_at": task.created_at.isoformat(),
+            "journal_ref": task.journal_ref,
+            "close_reason": task.close_reason,
+        },
+        "organisation": {"slug": org.slug, "name": org.name},
+        "record_id": task.record_id,
+        "thread": thread,
+    }

@@ -1,0 +1,83 @@
+"""The archive, moderation, tasks and retention commands end to end on an SQLite file; the yearly
+snapshot (Norsjö 4.8) as self-contained HTML."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session
+
+from archivedata import INSULT_DA, comment, post, town_with_account
+from rettesnor.archive.ingest import ingest
+from rettesnor.archive.snapshot import snapshot_html
+from rettesnor.cli import main
+
+LINES = [
+    {"platform": "facebook", "id": "p1", "kind": "post", "text": "Skidbacken öppnar på lördag.",
+     "account": "norsjokommun", "published": "2026-01-10T09:00:00Z"},
+    {"platform": "facebook", "id": "c1", "kind": "comment", "text": "Du är en idiot och en clown, "
+     "hela kommunen är idioter.",
+     "account": "norsjokommun", "parent": "p1", "author": {"id": "u1", "name": "Britt Fjällström"}},
+    {"platform": "facebook", "id": "c2", "kind": "comment", "text": "Jag vill lämna ett klagomål på "
+     "snöröjningen. Ingen har plogat på en vecka.",
+     "account": "norsjokommun", "parent": "p1"},
+]  # fmt: skip
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exit_:
+        main(list(args))
+    got = capsys.readouterr()
+    return int(exit_.value.code or 0), got.out, got.err
+
+
+def test_import_queue_decide_tasks_verify_export(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("RETTESNOR_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("RETTESNOR_DATABASE_URL", raising=False)
+    assert _run(capsys, "db", "upgrade")[0] == 0
+    assert _run(capsys, "demo", "load")[0] == 0
+    source = tmp_path / "export.jsonl"
+    source.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in LINES), encoding="utf-8")
+    code, out, _ = _run(capsys, "archive", "import", str(source), "--org", "norsjo", "--format", "json")
+    assert code == 0 and json.loads(out)["records"] >= 3
+    person = str(
+        json.loads(_run(capsys, "people", "list", "--org", "norsjo", "--format", "json")[1])[0]["id"]
+    )
+    code, out, _ = _run(capsys, "moderation", "queue", "--org", "norsjo", "--format", "json")
+    queued = {row["rule"]: row for row in json.loads(out)}
+    insult = next(r for r in queued.values() if r["categories"] == "insult")
+    decide = ["moderation", "decide", str(insult["record"]), "delete", "--org", "norsjo", "--by", person]
+    code, out, err = _run(capsys, *decide, "--reason", "Personangrepp", "--ground", "third_person")
+    assert code == 2 and "only on the grounds" in err and err.count("\n") == 1
+    code, out, _ = _run(capsys, "tasks", "list", "--org", "norsjo", "--format", "json")
+    [task] = [t for t in json.loads(out) if t["kind"] == "complaint"]
+    code, _, err = _run(capsys, "tasks", "close", task["id"][1:], "--org", "norsjo", "--by", person)
+    assert code == 2 and "--journal-ref" in err
+    close = ["tasks", "close", task["id"][1:], "--org", "norsjo", "--by", person]
+    assert _run(capsys, *close, "--journal-ref", "KS 2026/41")[0] == 0
+    code, out, _ = _run(capsys, "archive", "verify", "--format", "json")
+    assert code == 0 and all(r["ok"] for r in json.loads(out))
+    code, out, _ = _run(capsys, "archive", "search", "--org", "norsjo", "snöröjningen", "--format", "json")
+    assert [r["platform_id"] for r in json.loads(out)] == ["c2"]
+    assert _run(capsys, "archive", "export", "--org", "norsjo", "--out", str(tmp_path / "x"))[0] == 0
+    assert len((tmp_path / "x" / "norsjo-records.jsonl").read_text().splitlines()) >= 3
+    code, out, _ = _run(capsys, "retention", "run", "--org", "norsjo", "--format", "json")
+    assert code == 0 and json.loads(out)["dry_run"] is True
+
+
+def test_yearly_snapshot_is_self_contained_html(db: Session) -> None:
+    town = town_with_account(db, "alpha", "se-norsjo")
+    assert town.account is not None
+    acc = town.account.id
+    ingest(
+        db, town.org, [post("p1", "Välkommen <b>till</b> skidbacken!", acc), comment("c1", INSULT_DA, acc)]
+    )
+    html = snapshot_html(db, town.org, acc, 2026)
+    assert html.startswith("<!doctype html>") and "Välkommen &lt;b&gt;till&lt;/b&gt; skidbacken!" in html
+    assert INSULT_DA in html and "Jonna Brask" in html
+    assert "http" not in html.replace(town.account.url, "")  # nothing loaded from outside
+    assert "1 posts, 2 records" in html

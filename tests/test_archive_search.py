@@ -1,0 +1,66 @@
+"""Search with filters on SQLite FTS5 and PostgreSQL full text; the access-request export redacts the
+engine's personal-data findings and lists the redactions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from archivedata import CPR_DA, FRIENDLY_DA, INSULT_DA, comment, post, town_with_account
+from rettesnor.archive.ingest import ingest
+from rettesnor.archive.search import Filters, access_request, search
+from rettesnor.records.archive_models import ArchiveRecord
+
+
+def _town(db: Session, slug: str = "alpha") -> object:
+    town = town_with_account(db, slug)
+    assert town.account is not None
+    acc = town.account.id
+    ingest(
+        db,
+        town.org,
+        [post("p1", "Sommerfesten flyttes til idrætshallen.", acc), comment("c1", FRIENDLY_DA, acc),
+         comment("c2", CPR_DA, acc, author="Aske Melby"), comment("c3", INSULT_DA, acc),
+         comment("c4", "Kommer der også en sommerfest næste år?", acc, author="Aske Melby")],
+    )  # fmt: skip
+    return town
+
+
+def _ids(rows: list[ArchiveRecord]) -> list[str]:
+    return sorted(r.platform_id for r in rows)
+
+
+def test_full_text_with_filters(db: Session) -> None:
+    town = _town(db)
+    other = _town(db, "beta")
+    org = town.org  # type: ignore[attr-defined]
+    assert _ids(search(db, org, "sommerfest")) == ["c1", "c4", "p1"]  # prefix / danish stemming
+    assert _ids(search(db, org, "sommerfest", Filters(author="Aske Melby"))) == ["c4"]
+    assert _ids(search(db, org, None, Filters(category="insult"))) == ["c3"]
+    assert _ids(search(db, org, "hjælp", Filters(kind="comment"))) == ["c2"]
+    assert _ids(search(db, org, "hjælp", Filters(until=dt.datetime(2020, 1, 1, tzinfo=dt.UTC)))) == []
+    assert _ids(search(db, org, None, Filters(account_id=other.account.id))) == []  # type: ignore[attr-defined]
+    assert len(search(db, other.org, "sommerfest")) == 3  # type: ignore[attr-defined]
+
+
+def test_access_request_redacts_personal_data_and_lists_it(db: Session) -> None:
+    town = _town(db)
+    ids = list(
+        db.scalars(
+            select(ArchiveRecord.id)
+            .where(ArchiveRecord.platform_id.in_(["c1", "c2"]))
+            .order_by(ArchiveRecord.id)
+        )
+    )
+    out = access_request(db, town.org, ids)  # type: ignore[attr-defined]
+    friendly, cpr = out["records"]
+    assert friendly["object"]["content"] == FRIENDLY_DA
+    assert "030578-1010" not in cpr["object"]["content"] and "[national_id]" in cpr["object"]["content"]
+    assert {
+        "category": "national_id",
+        "start": CPR_DA.index("030578"),
+        "end": CPR_DA.index("030578") + 11,
+    } in cpr["redactions"]
+    assert cpr["object"]["attributedTo"]["name"] == "[person_name]"
