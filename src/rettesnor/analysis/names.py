@@ -101,6 +101,7 @@ _PATRONYMIC = (
     ("dóttir", False),
     ("dottir", False),
 )
+_JOINER = re.compile("[ \\-'’\t\u00a0]")  # characters that join words into one run
 _ENDINGS = tuple(e for e, _ in _PATRONYMIC)
 _MINISTER = ("minister", "ministeren", "ministern")
 _PARTICLES = "van|von|af|de|der|den|da|di|du|la|le|del|dos|das|ten|ter|zu|bin|ibn"
@@ -208,6 +209,11 @@ _SKIP_BACK = frozenset(" \t\u00a0\"'“”‘’«»([*•–—-")
 _MID_SENTENCE = ",;&/+)"
 
 
+def _is_single_word(key: str) -> bool:
+    """One word (no space, hyphen or apostrophe inside) without a patronymic ending like -sen."""
+    return _JOINER.search(key) is None and not key.endswith(_ENDINGS)
+
+
 def detect(text: str, ctx: AnalysisContext) -> list[Signal]:
     """Signals ``person_name`` for names of persons (see the module docstring for the rules)."""
     out: list[Signal] = []
@@ -223,16 +229,7 @@ def detect(text: str, ctx: AnalysisContext) -> list[Signal]:
         if not f & _NAME:
             if f & _ALONE_NOT_NAME:
                 continue  # one ordinary, stop, title or cue word: most runs are a sentence's first word
-            if (
-                " " not in key
-                and "-" not in key
-                and "'" not in key
-                and "’" not in key
-                and "\t" not in key
-                and "\u00a0" not in key
-                and not key.endswith(_ENDINGS)
-                and (run.isupper() or not _cue_before(text, m.start())[0] & _CUE)
-            ):
+            if _is_single_word(key) and (run.isupper() or not _cue_before(text, m.start())[0] & _CUE):
                 continue  # one word outside the gazetteers: a name only right after a cue ("naboen Kalle")
         s, e = m.span()
         _judge_run(text, s, e, run, orgs, out)
@@ -634,15 +631,7 @@ def detect_many(texts: Sequence[str], ctx: AnalysisContext) -> dict[int, list[Si
         if not f & _NAME:
             if f & _ALONE_NOT_NAME:
                 continue
-            if (
-                " " not in key
-                and "-" not in key
-                and "'" not in key
-                and "’" not in key
-                and "\t" not in key
-                and "\u00a0" not in key
-                and not key.endswith(_ENDINGS)
-            ):
+            if _is_single_word(key):
                 if run.isupper():
                     continue
                 i = bisect_right(starts, m.start()) - 1
