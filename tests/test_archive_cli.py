@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from archivedata import INSULT_DA, comment, post, town_with_account
+from rettesnor.archive import noark5
 from rettesnor.archive.ingest import ingest
 from rettesnor.archive.snapshot import snapshot_html
 from rettesnor.cli import main
@@ -54,7 +55,8 @@ def test_import_queue_decide_tasks_verify_export(
     code, out, err = _run(capsys, *decide, "--reason", "Personangrepp", "--ground", "third_person")
     assert code == 2 and "only on the grounds" in err and err.count("\n") == 1
     code, out, _ = _run(capsys, "tasks", "list", "--org", "norsjo", "--format", "json")
-    [task] = [t for t in json.loads(out) if t["kind"] == "complaint"]
+    # the imported complaint: the newest complaint task (the demo's own threads have some too)
+    task = max((t for t in json.loads(out) if t["kind"] == "complaint"), key=lambda t: int(t["id"][1:]))
     code, _, err = _run(capsys, "tasks", "close", task["id"][1:], "--org", "norsjo", "--by", person)
     assert code == 2 and "--journal-ref" in err
     close = ["tasks", "close", task["id"][1:], "--org", "norsjo", "--by", person]
@@ -65,6 +67,11 @@ def test_import_queue_decide_tasks_verify_export(
     assert [r["platform_id"] for r in json.loads(out)] == ["c2"]
     assert _run(capsys, "archive", "export", "--org", "norsjo", "--out", str(tmp_path / "x"))[0] == 0
     assert len((tmp_path / "x" / "norsjo-records.jsonl").read_text().splitlines()) >= 3
+    n5 = ["archive", "export", "--org", "norsjo", "--format", "noark5", "--out", str(tmp_path / "n5")]
+    code, out, _ = _run(capsys, *n5)
+    assert code == 0 and "Noark 5 arkivuttrekk" in out and noark5.validate(tmp_path / "n5") == []
+    code, out, _ = _run(capsys, "tasks", "export", task["id"][1:], "--org", "norsjo", "--format", "noark5")
+    assert code == 0 and 'xsi:type="journalpost"' in out and "KS 2026/41" in out
     code, out, _ = _run(capsys, "retention", "run", "--org", "norsjo", "--format", "json")
     assert code == 0 and json.loads(out)["dry_run"] is True
 

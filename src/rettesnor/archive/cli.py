@@ -154,7 +154,9 @@ def archive_export(
         if export_format == "jsonl":
             path, n = export.jsonl(s, o, out_dir)
         else:
-            path, n = export.noark5(s, o, out_dir)
+            path, n = export.noark5(s, o, out_dir, _actor())
+            gov.out.print(f"Noark 5 arkivuttrekk with {n} document versions written to {path}")
+            return
     gov.out.print(f"{n} versions written to {path}")
 
 
@@ -394,7 +396,7 @@ def tasks_export(
         else:
             from rettesnor.archive.export import journalpost_xml
 
-            sys.stdout.write(journalpost_xml(s, o, task))
+            sys.stdout.write(journalpost_xml(s, o, task, _actor()))
 
 
 def registration_rows(org: str, overdue: bool, all_: bool) -> list[dict[str, Any]]:

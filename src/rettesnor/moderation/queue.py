@@ -26,7 +26,7 @@ from rettesnor.archive.errors import EvidenceError, InvalidValue, NotAllowed, No
 from rettesnor.governance import people, tenants
 from rettesnor.governance.common import choice, get_in_org, text
 from rettesnor.moderation.platform import Platform, PlatformError
-from rettesnor.moderation.registration import create_for_record
+from rettesnor.moderation.registration import create_many
 from rettesnor.moderation.templates import reply_text
 from rettesnor.policy.evaluate import Result
 from rettesnor.policy.loader import load_pack
@@ -87,12 +87,7 @@ def enqueue(
         rows = [r for r in rows if r["record_id"] not in known]
         if rows:
             session.execute(insert(CASE_TABLE), rows)
-    tasks = 0
-    for record_id, kind in register:
-        record = session.get(ArchiveRecord, record_id)
-        if create_for_record(session, org, record, kind) is not None:
-            tasks += 1
-    return len(rows), tasks
+    return len(rows), create_many(session, org, register)
 
 
 def get_case(session: Session, org: Organisation, case_id: int) -> ModerationCase:

@@ -9,7 +9,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from rettesnor.archive.errors import Conflict, InvalidValue
@@ -22,7 +22,9 @@ from rettesnor.records.archive_models import (
     ArchiveRecord,
     RegistrationTask,
 )
-from rettesnor.records.models import Organisation
+from rettesnor.records.audit import ACTOR_KEY
+from rettesnor.records.models import AuditEntry, Organisation
+from rettesnor.records.types import utcnow
 
 DUE_DAYS = {"complaint": 5, "case_inquiry": 5, "private_inquiry": 5}
 MIN_REASON = 10
@@ -81,6 +83,75 @@ def create_for_record(
     session.add(task)
     session.flush()
     return task
+
+
+TASK_TABLE: Table = RegistrationTask.__table__  # type: ignore[assignment]
+AUDITED = ("record_id", "kind", "title", "owner_id", "due_on", "status")
+
+
+def create_many(
+    session: Session, org: Organisation, wanted: list[tuple[int, str]], today: dt.date | None = None
+) -> int:
+    """Tasks for many records at once (ingest): (record id, kind); skips records that have a task of that
+    kind. One insert for the tasks and one for their audit rows; returns how many were created."""
+    if not wanted:
+        return 0
+    for _, kind in wanted:
+        choice(kind, TASK_KINDS, "task kind")
+    ids = sorted({rid for rid, _ in wanted})
+    known: set[tuple[int, str]] = set()
+    records: dict[int, tuple[str, int | None]] = {}
+    for k in range(0, len(ids), 500):
+        part = ids[k : k + 500]
+        known.update(
+            (rid or 0, kind)
+            for rid, kind in session.execute(
+                select(RegistrationTask.record_id, RegistrationTask.kind).where(
+                    RegistrationTask.organisation_id == org.id, RegistrationTask.record_id.in_(part)
+                )
+            ).all()
+        )
+        for rid, platform, account in session.execute(
+            select(ArchiveRecord.id, ArchiveRecord.platform, ArchiveRecord.account_id).where(
+                ArchiveRecord.organisation_id == org.id, ArchiveRecord.id.in_(part)
+            )
+        ).all():
+            records[rid] = (platform, account)
+    owners: dict[int, int | None] = {}
+    day = today or dt.date.today()
+    now_ = utcnow()
+    rows: list[dict[str, object]] = []
+    for rid, kind in wanted:
+        if (rid, kind) in known or rid not in records:
+            continue
+        known.add((rid, kind))
+        platform, account = records[rid]
+        if account is not None and account not in owners:
+            owners[account] = accounts.responsible_person(session, org, account)
+        rows.append(
+            {
+                "organisation_id": org.id, "record_id": rid, "kind": kind,
+                "title": f"Register {kind.replace('_', ' ')}: record {rid} ({platform})",
+                "owner_id": owners.get(account) if account is not None else None,
+                "due_on": day + dt.timedelta(days=DUE_DAYS[kind]), "status": "open", "created_at": now_,
+            }
+        )  # fmt: skip
+    if not rows:
+        return 0
+    new_ids = list(
+        session.scalars(insert(TASK_TABLE).returning(TASK_TABLE.c.id, sort_by_parameter_order=True), rows)
+    )
+    actor = str(session.info.get(ACTOR_KEY, "system"))
+    audit = [
+        {"organisation_id": org.id, "object_type": "registration_task", "object_id": tid,
+         "action": "create", "field": name, "old_value": None, "new_value": str(row[name]),
+         "changed_by": actor, "changed_at": now_}
+        for tid, row in zip(new_ids, rows, strict=True)
+        for name in AUDITED
+        if row[name] is not None
+    ]  # fmt: skip
+    session.execute(insert(AuditEntry), audit)
+    return len(rows)
 
 
 @atomic

@@ -386,5 +386,6 @@ class AuditEntry(Base):
     changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
-# The archive's tables (records, hash chain, moderation, tasks, retention) share this metadata.
-from rettesnor.records import archive_models  # noqa: E402, F401
+# The archive's tables (records, hash chain, moderation, tasks, retention) and the web application's
+# (logins, API tokens) share this metadata.
+from rettesnor.records import archive_models, web_models  # noqa: E402, F401
