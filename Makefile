@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench bench-registry postgres clean docs
+.PHONY: run demo test lint bench bench-registry postgres clean docs
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -17,7 +17,18 @@ $(VENV)/.installed-test: $(BIN)/python pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@ $(VENV)/.installed
 
+# The web application on the embedded database: migrate, load the demo municipalities once (loading again
+# adds nothing and prints the demo logins), then serve on http://127.0.0.1:8000/ until Ctrl+C.
+HOST ?= 127.0.0.1
+PORT ?= 8000
 run: $(VENV)/.installed
+	$(BIN)/rettesnor db upgrade
+	$(BIN)/rettesnor demo load
+	@echo "Open http://$(HOST):$(PORT)/ and sign in with a demo login above (password: rettesnor-demo)."
+	$(BIN)/rettesnor serve --host $(HOST) --port $(PORT)
+
+# The demo texts in examples/ checked against the seed packs.
+demo: $(VENV)/.installed
 	$(BIN)/rettesnor demo check examples/
 
 lint: $(VENV)/.installed-test

@@ -162,6 +162,13 @@ def test_demo_load_creates_a_municipality_per_seed(cli: Cli, cli_db: FreshDataba
     assert by_slug["hustadvika"]["overdue"] > 0 and by_slug["norddjurs"]["overdue"] > 0
     again = cli.json("demo", "load")
     assert isinstance(again, list) and not any(row["created"] for row in again)
+    # the archive is filled once, in each seed's language, with threads, a hidden insult and tasks
+    assert all(row["archived_messages"] >= 10 for row in summary)
+    assert not any(row["archived_messages"] for row in again)
+    tasks = cli.json("tasks", "list", "--org", "norsjo")
+    assert isinstance(tasks, list) and {"complaint", "case_inquiry"} <= {t["kind"] for t in tasks}
+    found = cli.json("archive", "search", "--org", "norsjo", "skidbacken")
+    assert isinstance(found, list) and found
     units = cli.json("org", "units", "--org", "norddjurs")
     assert isinstance(units, list)
     tand = next(u for u in units if u["slug"] == "tandplejen")

@@ -39,6 +39,11 @@ from rettesnor.archive import cli as archive_cli  # noqa: E402  (typer only; ser
 
 for _name, _sub_app in archive_cli.SUB_APPS:  # archive, moderation, retention (+ registration tasks)
     app.add_typer(_sub_app, name=_name)
+from rettesnor.web import cli as web_cli  # noqa: E402  (typer only; the web app loads lazily)
+
+for _name, _sub_app in web_cli.SUB_APPS:  # web (API tokens)
+    app.add_typer(_sub_app, name=_name)
+web_cli.register(app, demo_app)  # serve; `demo load` also creates the demo logins
 
 out = Console(highlight=False, soft_wrap=True)
 MAX_FILE_BYTES = 1_000_000 * 4  # a 1,000,000-character text in UTF-8 is at most this long

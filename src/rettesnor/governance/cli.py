@@ -928,7 +928,7 @@ def register_demo(demo_app: typer.Typer) -> None:
 
     @demo_app.command("load")
     def demo_load(fmt: Format = "text") -> None:
-        """Create a demo municipality from each seed guideline: units, people, accounts, consents, reviews."""
+        """A demo municipality per seed guideline: units, people, accounts, consents, reviews, archive."""
         from rettesnor.governance import demo
 
         with _engine_session() as s:

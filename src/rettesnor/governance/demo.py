@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rettesnor.governance import (
@@ -26,7 +28,7 @@ from rettesnor.governance import (
 )
 from rettesnor.governance.errors import NotFound
 from rettesnor.policy.loader import load_pack
-from rettesnor.records.models import Organisation, Person
+from rettesnor.records.models import Account, Organisation, Person
 
 FIRST = {
     "DK": (
@@ -355,6 +357,159 @@ def _reviews(
                 )  # fmt: skip
 
 
+# Invented threads for the archive, per language: a page post, then citizens' comments. Each comment is
+# (kind, text); {p} is replaced by an invented phone number. One insult, one personal-data comment, one
+# complaint (a registration task), one case question (answered with the reply template), friendly ones.
+THREADS: dict[str, tuple[tuple[str, tuple[tuple[str, str], ...]], ...]] = {
+    "DK": (
+        (
+            "Vejarbejdet på Østergade fortsætter til og med fredag. Bussen kører ad Nørregade i mellemtiden.",
+            (
+                ("friendly", "Tak for beskeden, dejligt at vide i god tid."),
+                ("insult", "I er nogle idioter og klovne på rådhuset, det her er totalt inkompetent."),
+                ("complaint", "Jeg vil gerne klage over at der ikke er skiltet ordentligt. Jeg fik en bøde."),
+                ("friendly", "Hvornår åbner cykelstien igen?"),
+            ),
+        ),
+        (
+            "Biblioteket holder åbent til kl. 21 hele december. Kom og lån en god bog til juleferien!",
+            (
+                ("personal", "Min søn har mistet sit lånerkort, ring til mig på {p} så jeg kan få et nyt."),
+                (
+                    "case",
+                    "Hvornår får jeg svar på min ansøgning om tilskud til foreningen? Jeg søgte i august.",
+                ),
+                ("friendly", "Tak for et super bibliotek, børnene elsker lørdagsværkstedet."),
+            ),
+        ),
+    ),
+    "NO": (
+        (
+            "Kulturskolen har ledige plasser på gitar og piano fra januar. Søknadsfrist 15. desember.",
+            (
+                ("friendly", "Så flott! Datteren min gleder seg til å begynne."),
+                ("insult", "Dere er noen idioter og klovner alle sammen, for en tullete kommune."),
+                (
+                    "complaint",
+                    "Jeg vil klage på at prisen har gått opp igjen uten varsel. Dette er dårlig behandling.",
+                ),
+                ("friendly", "Blir det konsert før jul i år også?"),
+            ),
+        ),
+        (
+            "Brøytingen i sentrum starter kl. 05 i morgen. Flytt bilen fra gata før det.",
+            (
+                ("personal", "Naboen min har ikke fått brøytet, ring meg på {p} så skal jeg forklare hvor."),
+                ("case", "Når får jeg svar på søknaden min om byggetillatelse? Jeg har ventet siden juni."),
+                ("friendly", "Takk til brøytemannskapet, dere gjør en kjempejobb."),
+            ),
+        ),
+    ),
+    "SE": (
+        (
+            "Skidbacken öppnar på lördag kl. 10. Liftkort köps i stugan, barn under 7 år åker gratis.",
+            (
+                ("friendly", "Äntligen! Vi kommer hela familjen."),
+                ("insult", "Ni är idioter och clowner allihop, vilken pinsam kommun."),
+                (
+                    "complaint",
+                    "Jag vill lämna ett klagomål på plogningen. Ingen har plogat vår gata på en vecka.",
+                ),
+                ("friendly", "Blir det kvällsåkning i år också?"),
+            ),
+        ),
+        (
+            "Biblioteket har nya öppettider från måndag: vardagar 10–18, lördagar 10–14.",
+            (
+                ("personal", "Min mamma har tappat sitt lånekort, ring mig på {p} så kan vi lösa det."),
+                (
+                    "case",
+                    "När får jag besked om min ansökan om bygglov? Jag sökte i juni och har inte hört något.",
+                ),
+                ("friendly", "Tack för ett fint bibliotek!"),
+            ),
+        ),
+    ),
+}
+PHONES = {"DK": "23 45 67 89", "NO": "912 34 567", "SE": "070-123 45 67"}
+LANG = {"DK": "da", "NO": "nb", "SE": "sv"}
+
+
+def _archive(session: Session, org: Organisation, today: dt.date) -> int:
+    """Fill the archive of a demo organisation with generated threads on its active accounts (once)."""
+    from rettesnor.archive.ingest import Incoming, ingest
+    from rettesnor.moderation import queue
+    from rettesnor.records.archive_models import ArchiveRecord
+
+    known = session.scalar(select(func.count()).where(ArchiveRecord.organisation_id == org.id)) or 0
+    if known:
+        return 0
+    live = list(
+        session.scalars(
+            select(Account)
+            .where(Account.organisation_id == org.id, Account.status == "active")
+            .order_by(Account.id)
+        )
+    )
+    names = _Names(org.country, org.slug + "-citizens")
+    start = dt.datetime.combine(today, dt.time(8, 0), tzinfo=dt.UTC) - dt.timedelta(days=20)
+    events: list[Incoming] = []
+    flagged: dict[str, list[str]] = {"insult": [], "case": []}
+    for a, account in enumerate(live):
+        for t, (text, comments) in enumerate(THREADS[org.country]):
+            at = start + dt.timedelta(days=a * 3 + t * 7, hours=a)
+            root = f"demo-{account.handle}-{t + 1}"
+            events.append(Incoming(
+                platform=account.platform, platform_id=root, kind="post", text=text, account=account.id,
+                author_id=account.handle, author_name=account.name, published_at=at,
+                language=LANG[org.country],
+            ))  # fmt: skip
+            for c, (what, body) in enumerate(comments):
+                pid = f"{root}-c{c + 1}"
+                events.append(Incoming(
+                    platform=account.platform, platform_id=pid, kind="comment",
+                    text=body.format(p=PHONES[org.country]), account=account.id, parent=root,
+                    author_id=f"u{zlib.crc32(pid.encode()) % 10**8}", author_name=names(),
+                    published_at=at + dt.timedelta(minutes=17 * (c + 1)), language=LANG[org.country],
+                ))  # fmt: skip
+                if what in flagged:
+                    flagged[what].append(pid)
+            if t == 0:
+                events.append(Incoming(
+                    platform=account.platform, platform_id=f"{root}-r1", kind="reply",
+                    text={"DK": "Tak! Vi forventer at cykelstien åbner igen i næste uge.",
+                          "NO": "Ja, julekonserten blir 14. desember i kulturhuset.",
+                          "SE": "Ja, kvällsåkning tisdagar och torsdagar 18–21."}[org.country],
+                    account=account.id, parent=f"{root}-c4", author_id=account.handle,
+                    author_name=account.name, published_at=at + dt.timedelta(hours=3),
+                    language=LANG[org.country],
+                ))  # fmt: skip
+    if not events:
+        return 0
+    ingest(session, org, events)
+    moderator = next((p for p in people.list_people(session, org) if p.kind == "employee"), None)
+    if moderator is not None:
+        ids = dict(
+            session.execute(
+                select(ArchiveRecord.platform_id, ArchiveRecord.id).where(
+                    ArchiveRecord.organisation_id == org.id,
+                    ArchiveRecord.platform_id.in_(flagged["insult"][:1] + flagged["case"][:1]),
+                )
+            ).all()
+        )
+        reason = {"DK": "Personangreb i strid med retningslinjerne",
+                  "NO": "Personangrep i strid med retningslinjene",
+                  "SE": "Personangrepp i strid med riktlinjerna"}[org.country]  # fmt: skip
+        for pid in flagged["insult"][:1]:
+            if pid in ids:
+                queue.decide(session, org, ids[pid], "hide", by=moderator.id, reason=reason)
+        for pid in flagged["case"][:1]:
+            if pid in ids:
+                queue.decide(session, org, ids[pid], "reply", by=moderator.id, reason="Sagsspørgsmål",
+                             template="case_inquiry", lang=LANG[org.country])  # fmt: skip
+    return len(events)
+
+
 def load(session: Session, today: dt.date | None = None) -> list[dict[str, Any]]:
     """Create the demo organisations that do not exist yet; a summary of each."""
     day = today or dt.date.today()
@@ -366,6 +521,7 @@ def load(session: Session, today: dt.date | None = None) -> list[dict[str, Any]]
         except NotFound:
             org = _build(session, spec, day)
             created = True
+        messages = _archive(session, org, day)
         summary.append(
             {
                 "organisation": org.slug,
@@ -375,6 +531,7 @@ def load(session: Session, today: dt.date | None = None) -> list[dict[str, Any]]
                 "accounts": len(accounts.list_accounts(session, org)),
                 "consents": len(consents.list_consents(session, org)),
                 "overdue": len(reviews.overdue(session, org, day)),
+                "archived_messages": messages,
             }
         )
     return summary

@@ -1,0 +1,203 @@
+"""The REST API under ``/api/v1``. The OpenAPI document at ``/api/v1/openapi.json`` is the contract.
+
+Authentication: ``Authorization: Bearer rtn_…``, a token of one organisation with scopes. Lists are
+paginated (``limit``, ``offset``) and answer ``{"items", "total", "limit", "offset", "next_offset"}``.
+Errors are RFC 9457 problem details.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+from pydantic import BaseModel, Field
+
+from rettesnor.archive.search import Filters, search
+from rettesnor.governance import accounts, publiclist, registry
+from rettesnor.moderation import queue as moderation
+from rettesnor.policy.coverage import coverage
+from rettesnor.policy.loader import load_pack
+from rettesnor.records.archive_models import DECISIONS, RECORD_KINDS
+from rettesnor.web import queries
+from rettesnor.web.auth import Principal, api_principal, require
+from rettesnor.web.problems import Problem
+from rettesnor.web.views import account_row, pack_for, plain, run_check, work
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": Problem, "content": {"application/problem+json": {}}} for code in (401, 403, 404, 422)
+}
+router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS)
+Token = Annotated[Principal, Depends(api_principal)]
+Limit = Annotated[int, Query(ge=1, le=queries.MAX_LIMIT, description="items per page")]
+Offset = Annotated[int, Query(ge=0, le=10_000_000, description="items to skip")]
+
+
+class Page(BaseModel):
+    items: list[dict[str, Any]]
+    total: int | None = Field(description="all matching items; null where counting is not offered")
+    limit: int
+    offset: int
+    next_offset: int | None
+
+
+def _page(items: list[dict[str, Any]], limit: int, offset: int, total: int | None = None) -> Page:
+    """A page of ``items`` (which hold everything from ``offset`` on, or exactly the page when ``total``)."""
+    if total is None:
+        more = len(items) > limit
+        return Page(items=items[:limit], total=None, limit=limit, offset=offset,
+                    next_offset=offset + limit if more else None)  # fmt: skip
+    return Page(items=items, total=total, limit=limit, offset=offset,
+                next_offset=offset + limit if offset + limit < total else None)  # fmt: skip
+
+
+def _slice(items: list[dict[str, Any]], limit: int, offset: int) -> Page:
+    return _page(items[offset : offset + limit], limit, offset, len(items))
+
+
+class CheckRequest(BaseModel):
+    text: str = Field(description="the draft, reply, comment or profile text", max_length=1_000_000)
+    kind: str = Field("official_post", description="official_post, reply, comment, account_profile, …")
+    account: int | None = Field(None, description="an account of the organisation: its unit's pack applies")
+    pack: str | None = Field(None, description="a built-in pack by name (default: the organisation's)")
+    lang: str | None = Field(None, description="language of messages: da, nb, nn, sv, en")
+
+
+@router.post("/check", summary="Check a text against the guideline")
+def check_text(body: CheckRequest, request: Request, who: Token) -> dict[str, Any]:
+    """The check JSON contract of ``rettesnor check --format json``."""
+    require(who, "check")
+    with work(request, who) as (session, org):
+        pack_name = pack_for(session, org, body.account, body.pack)
+    result = run_check(body.text, body.kind, pack_name, body.lang)
+    return result.to_dict(body.lang)
+
+
+@router.get("/accounts", summary="The account registry", response_model=Page)
+def list_accounts(request: Request, who: Token, limit: Limit = 50, offset: Offset = 0) -> Page:
+    require(who, "accounts")
+    with work(request, who) as (session, org):
+        return _slice([account_row(a) for a in accounts.list_accounts(session, org)], limit, offset)
+
+
+@router.get("/accounts/problems", summary="Registry checks: what is wrong", response_model=Page)
+def registry_problems(
+    request: Request, who: Token, limit: Limit = 50, offset: Offset = 0,
+    inactive_days: Annotated[int, Query(ge=1, le=3650)] = registry.DEFAULT_INACTIVE_DAYS,
+) -> Page:  # fmt: skip
+    require(who, "accounts")
+    with work(request, who) as (session, org):
+        problems = registry.check_registry(session, org, inactive_days=inactive_days)
+        return _slice([p.to_dict() for p in problems], limit, offset)
+
+
+@router.get("/accounts/public", summary="The public list of accounts", response_model=Page)
+def public_accounts(request: Request, who: Token, limit: Limit = 50, offset: Offset = 0) -> Page:
+    require(who, "accounts")
+    with work(request, who) as (session, org):
+        rows = [{k: plain(v) for k, v in r.items()} for r in publiclist.public_list(session, org)]
+        return _slice(rows, limit, offset)
+
+
+@router.get("/accounts/{account_id}", summary="One account")
+def get_account(account_id: int, request: Request, who: Token) -> dict[str, Any]:
+    require(who, "accounts")
+    with work(request, who) as (session, org):
+        return account_row(accounts.get_account(session, org, account_id))
+
+
+def queue_row(row: queries.QueueRow) -> dict[str, Any]:
+    c, r = row.case, row.record
+    return {
+        "case": c.id, "record": r.id, "account_id": c.account_id, "text": r.text, "state": r.state,
+        "in_reply_to": row.parent_text, "author": r.author_name, "received_at": plain(r.received_at),
+        "recommended": c.recommended, "categories": c.categories.split(",") if c.categories else [],
+        "rule": c.rule_code, "clauses": c.clauses.split(",") if c.clauses else [], "ground": c.ground,
+        "status": c.status,
+    }  # fmt: skip
+
+
+@router.get("/moderation/queue", summary="The moderation queue, newest first", response_model=Page)
+def moderation_queue(
+    request: Request, who: Token, limit: Limit = 50, offset: Offset = 0,
+    status: Literal["open", "escalated", "decided", "all"] = "open",
+    account: int | None = None, category: str | None = None,
+) -> Page:  # fmt: skip
+    require(who, "moderation")
+    with work(request, who) as (session, org):
+        if account is not None:
+            accounts.get_account(session, org, account)  # 404 for an account of another organisation
+        rows, total = queries.queue(
+            session, org, status=status, account_id=account, category=category, limit=limit, offset=offset
+        )
+        return _page([queue_row(r) for r in rows], limit, offset, total)
+
+
+class DecisionRequest(BaseModel):
+    action: Literal["keep", "hide", "unhide", "delete", "escalate", "reply"] = Field(
+        description=f"one of {', '.join(DECISIONS)}"
+    )
+    reason: str = Field(description="why (recorded)", max_length=2000)
+    ground: str | None = Field(None, description="legal ground of a hide or delete (default: the rule's)")
+    reply: str | None = Field(None, max_length=8000)
+    escalate_to: int | None = None
+
+
+@router.post("/moderation/records/{record_id}/decisions", summary="Decide on a comment", status_code=201)
+def decide(record_id: int, body: DecisionRequest, request: Request, who: Token) -> dict[str, Any]:
+    """Recorded with the token's person; evidence is saved before a hide or a delete."""
+    require(who, "moderation:write")
+    with work(request, who) as (session, org):
+        outcome = moderation.decide(
+            session, org, record_id, body.action, by=who.person_id, reason=body.reason, ground=body.ground,
+            reply=body.reply, escalate_to=body.escalate_to,
+        )  # fmt: skip
+        d = outcome.decision
+        return {"decision": d.id, "record": d.record_id, "action": d.action, "ground": d.ground,
+                "platform_result": d.platform_result, "message": outcome.message}  # fmt: skip
+
+
+@router.get("/tasks", summary="Open tasks: registrations and takedowns", response_model=Page)
+def list_tasks(
+    request: Request, who: Token, limit: Limit = 50, offset: Offset = 0, overdue: bool = False
+) -> Page:
+    require(who, "tasks")
+    with work(request, who) as (session, org):
+        rows = [{k: plain(v) for k, v in r.items()} for r in queries.all_tasks(session, org)]
+    return _slice([r for r in rows if r["overdue"] or not overdue], limit, offset)
+
+
+@router.get("/archive/search", summary="Search the archive", response_model=Page)
+def archive_search(
+    request: Request, who: Token, limit: Limit = 50, offset: Offset = 0,
+    q: Annotated[str | None, Query(max_length=500)] = None,
+    kind: Literal["post", "comment", "reply", "private_message", "moderator_action"] | None = None,
+    account: int | None = None, category: str | None = None,
+    since: dt.datetime | None = None, until: dt.datetime | None = None,
+) -> Page:  # fmt: skip
+    require(who, "archive")
+    assert kind is None or kind in RECORD_KINDS
+    filters = Filters(account_id=account, kind=kind, category=category, since=since, until=until)
+    with work(request, who) as (session, org):
+        if account is not None:
+            accounts.get_account(session, org, account)
+        found = search(session, org, q, filters, limit=offset + limit + 1)[offset:]
+        items = [{"id": r.id, "platform": r.platform, "platform_id": r.platform_id, "kind": r.kind,
+                  "account_id": r.account_id, "text": r.text, "state": r.state, "categories": r.categories,
+                  "decision": r.decision, "received_at": plain(r.received_at)} for r in found]  # fmt: skip
+    return _page(items, limit, offset)
+
+
+@router.get("/guideline", summary="The organisation's guideline: rules with clause quotes, coverage")
+def guideline(request: Request, who: Token) -> dict[str, Any]:
+    require(who, "guideline")
+    with work(request, who) as (_session, org):
+        pack = load_pack(org.pack)
+    return {
+        "pack": pack.name, "title": pack.text(pack.title, pack.language), "language": pack.language,
+        "rules": [{"code": r.code, "name": r.name, "title": pack.text(r.title, pack.language),
+                   "severity": r.severity, "applies_to": r.applies_to,
+                   "clauses": [{"id": c.id, "quote": c.quote} for c in r.clauses]} for r in pack.rules],
+        "coverage": [{"clause": c.clause, "implementation": c.implementation, "status": c.status,
+                      "detail": c.detail} for c in coverage(pack)],
+    }  # fmt: skip

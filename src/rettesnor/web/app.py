@@ -1,0 +1,179 @@
+"""The application factory: ``create_app(settings)`` → a FastAPI app with the API and the pages."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from rettesnor.item import InputError
+from rettesnor.records import migrate
+from rettesnor.records.db import make_engine
+from rettesnor.web import render
+from rettesnor.web.auth import LoginRequired
+from rettesnor.web.problems import ProblemError, problem_response, status_of
+from rettesnor.web.security import RateLimit
+from rettesnor.web.settings import Settings
+
+log = logging.getLogger("rettesnor.web")
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+HEADERS = (
+    (b"content-security-policy", CSP.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+)
+TOO_LARGE = "rettesnor.body_too_large"
+HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
+
+
+class Guard:
+    """Security headers on every answer, a bound on the request body, and a log line without personal
+    data: method, path (never the query string), status and time."""
+
+    def __init__(self, app: ASGIApp, max_body: int, hsts: bool) -> None:
+        self.app, self.max_body = app, max_body
+        self.headers = (*HEADERS, HSTS) if hsts else HEADERS
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 0
+        length = dict(scope["headers"]).get(b"content-length", b"0")
+        too_big = not length.isdigit() or int(length) > self.max_body
+        received = 0
+
+        async def receive_bounded() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body:
+                    scope[TOO_LARGE] = True  # the form parser turns any error into a 400: see _http
+                    raise ProblemError(413, f"the request body is over the limit of {self.max_body} bytes")
+            return message
+
+        async def send_guarded(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = MutableHeaders(scope=message)
+                for name, value in self.headers:
+                    if name.decode() not in headers:
+                        headers.append(name.decode(), value.decode())
+            await send(message)
+
+        try:
+            if too_big:
+                detail = f"the request body is over the limit of {self.max_body} bytes"
+                response = problem_response(Request(scope), 413, detail)
+                await response(scope, receive, send_guarded)
+                return
+            await self.app(scope, receive_bounded, send_guarded)
+        finally:
+            ms = (time.perf_counter() - started) * 1000
+            log.info("%s %s %s %.1fms", scope.get("method"), scope.get("path"), status, ms)
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _error(request: Request, status: int, detail: str, headers: dict[str, str] | None = None) -> Response:
+    if _wants_json(request):
+        return problem_response(request, status, detail, headers)
+    return render.error_page(request, status, detail, headers)
+
+
+def _handlers(app: FastAPI) -> None:
+    @app.exception_handler(ProblemError)
+    async def _problem(request: Request, exc: ProblemError) -> Response:
+        return _error(request, exc.status, exc.detail, exc.headers)
+
+    @app.exception_handler(InputError)
+    async def _input(request: Request, exc: InputError) -> Response:
+        return _error(request, status_of(exc), str(exc))
+
+    @app.exception_handler(LoginRequired)
+    async def _login(request: Request, _exc: LoginRequired) -> Response:
+        return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        errors = [
+            {"loc": [str(x) for x in e.get("loc", ())], "msg": str(e.get("msg", ""))} for e in exc.errors()
+        ]
+        first = errors[0] if errors else {"loc": [], "msg": "invalid request"}
+        detail = f"{'.'.join(first['loc'][1:]) or 'request'}: {first['msg']}"
+        if _wants_json(request):
+            return problem_response(request, 422, detail, errors=errors)
+        return render.error_page(request, 422, detail)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if request.scope.get(TOO_LARGE):
+            max_body = request.app.state.settings.max_body_bytes
+            return _error(request, 413, f"the request body is over the limit of {max_body} bytes")
+        detail = exc.detail if isinstance(exc.detail, str) else "error"
+        if exc.status_code == 404:
+            detail = f"no such page: {request.url.path}"
+        return _error(request, exc.status_code, detail, dict(exc.headers or {}))
+
+    @app.exception_handler(Exception)
+    async def _crash(request: Request, exc: Exception) -> Response:
+        log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path)
+        return _error(request, 500, "something went wrong on our side; the error was logged")
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    """The application. ``engine`` overrides ``settings.database_url`` (tests share one)."""
+    from rettesnor.web import api, pages
+
+    cfg = settings or Settings()
+    db = engine or make_engine(cfg.database_url)
+    migrate.require_current(db)
+    app = FastAPI(
+        title="Rettesnor",
+        version="1",
+        summary="Check drafts, moderate comments, register tasks, govern accounts.",
+        openapi_url="/api/v1/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = cfg
+    app.state.engine = db
+    app.state.login_limit = RateLimit(cfg.login_attempts, cfg.login_window_s)
+    _handlers(app)
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(packages=[("rettesnor.web", "static")]), name="static")
+    secure = cfg.secure_cookies
+    session_kw: dict[str, Any] = {
+        "secret_key": cfg.resolved_secret(),
+        "session_cookie": "__Host-rettesnor" if secure else "rettesnor",
+        "max_age": cfg.session_max_age_s,
+        "same_site": "lax",
+        "https_only": secure,
+    }
+    app.add_middleware(SessionMiddleware, **session_kw)
+    app.add_middleware(Guard, max_body=cfg.max_body_bytes, hsts=secure)
+    return app

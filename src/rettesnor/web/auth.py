@@ -1,0 +1,143 @@
+"""Who is asking: a signed-in person (session cookie) or an API token; what their roles let them do.
+
+Roles come from the governance records (``role_grant``). Each area of the application names the roles
+that may use it; an API token carries scopes instead. Every lookup is within the principal's
+organisation, so a user of one organisation never sees another's records (404) or areas (403).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from fastapi import Request
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from rettesnor.governance import people
+from rettesnor.records.db import session_factory
+from rettesnor.records.models import Organisation, Person
+from rettesnor.records.web_models import ApiToken, WebUser
+from rettesnor.web.problems import ProblemError
+from rettesnor.web.security import TOKEN_PREFIX, token_digest
+
+MODERATORS = frozenset({"moderator", "communications_officer", "unit_leader", "administrator"})
+# Who may use which part of the application (None: everyone of the organisation).
+AREAS: dict[str, frozenset[str] | None] = {
+    "check": None,
+    "guideline": None,
+    "moderation": MODERATORS | {"auditor"},
+    "moderation:write": MODERATORS,
+    "tasks": MODERATORS | {"records_manager", "auditor"},
+    "accounts": frozenset({"communications_officer", "unit_leader", "administrator", "auditor"}),
+    "archive": frozenset({"records_manager", "communications_officer", "administrator", "auditor"}),
+    "tokens": frozenset({"communications_officer", "administrator"}),
+}
+# The scope an API token needs for an area.
+SCOPE_OF = {
+    "check": "check",
+    "guideline": "check",
+    "moderation": "moderation:read",
+    "moderation:write": "moderation:write",
+    "tasks": "tasks:read",
+    "accounts": "accounts:read",
+    "archive": "archive:read",
+}
+
+
+class LoginRequired(Exception):
+    """A page was asked for without a session: the answer is a redirect to the login page."""
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    org_id: int
+    org_slug: str
+    org_name: str
+    person_id: int
+    name: str
+    actor: str  # written to the audit log: the user name, or "api-token:<prefix>"
+    roles: frozenset[str]
+    scopes: frozenset[str] | None = None  # an API token's scopes; None for a signed-in person
+    user_id: int | None = None
+    language: str | None = None
+
+    def may(self, area: str) -> bool:
+        if self.scopes is not None:
+            return SCOPE_OF.get(area, "") in self.scopes
+        allowed = AREAS[area]
+        return allowed is None or bool(allowed & self.roles)
+
+
+def _roles(session: Session, org: Organisation, person_id: int) -> frozenset[str]:
+    return frozenset(g.role for g in people.roles_of(session, org, person_id))
+
+
+def user_principal(session: Session, user_id: int) -> Principal | None:
+    user = session.get(WebUser, user_id)
+    if user is None or user.disabled_at is not None:
+        return None
+    org = session.get(Organisation, user.organisation_id)
+    person = session.get(Person, user.person_id)
+    if org is None or person is None or person.organisation_id != org.id:
+        return None
+    if person.left_on is not None and person.left_on <= dt.date.today():
+        return None
+    return Principal(
+        org_id=org.id, org_slug=org.slug, org_name=org.name, person_id=person.id, name=person.name,
+        actor=user.username, roles=_roles(session, org, person.id), user_id=user.id, language=user.language,
+    )  # fmt: skip
+
+
+def token_principal(session: Session, token: str) -> Principal | None:
+    if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+        return None
+    row = session.scalars(select(ApiToken).where(ApiToken.token_sha256 == token_digest(token))).first()
+    if row is None or row.revoked_at is not None:
+        return None
+    org = session.get(Organisation, row.organisation_id)
+    person = session.get(Person, row.person_id)
+    if org is None or person is None:
+        return None
+    return Principal(
+        org_id=org.id, org_slug=org.slug, org_name=org.name, person_id=person.id, name=person.name,
+        actor=f"api-token:{row.prefix}", roles=frozenset(), scopes=frozenset(row.scopes.split()),
+    )  # fmt: skip
+
+
+def engine_of(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def api_principal(request: Request) -> Principal:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ProblemError(
+            401, "send an API token as 'Authorization: Bearer rtn_…'", {"WWW-Authenticate": "Bearer"}
+        )
+    with session_factory(engine_of(request))() as session:
+        principal = token_principal(session, token.strip())
+    if principal is None:
+        raise ProblemError(401, "the API token is unknown or revoked", {"WWW-Authenticate": "Bearer"})
+    return principal
+
+
+def page_principal(request: Request) -> Principal:
+    user_id = request.session.get("uid")
+    if not isinstance(user_id, int):
+        raise LoginRequired()
+    with session_factory(engine_of(request))() as session:
+        principal = user_principal(session, user_id)
+    if principal is None:
+        request.session.clear()
+        raise LoginRequired()
+    return principal
+
+
+def require(principal: Principal, area: str) -> Principal:
+    if not principal.may(area):
+        what = "the token's scopes do not" if principal.scopes is not None else "your roles do not"
+        raise ProblemError(403, f"{what} allow this ({area})")
+    return principal

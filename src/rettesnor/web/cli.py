@@ -1,0 +1,104 @@
+"""``rettesnor serve``, ``rettesnor demo load`` (with the web's demo logins) and ``rettesnor web token``."""
+
+from __future__ import annotations
+
+import functools
+import ipaddress
+import os
+import sys
+from collections.abc import Callable
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+out = Console(highlight=False, soft_wrap=True)
+web_app = typer.Typer(no_args_is_help=True, help="The web application: API tokens.")
+SUB_APPS: tuple[tuple[str, typer.Typer], ...] = (("web", web_app),)
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    insecure_cookies: Annotated[
+        bool, typer.Option(help="send the session cookie over plain HTTP (only for loopback)")
+    ] = False,
+) -> None:
+    """Serve the web application and the REST API (uvicorn, one worker)."""
+    import uvicorn
+
+    from rettesnor.records import migrate
+    from rettesnor.records.db import make_engine
+    from rettesnor.web.app import create_app
+    from rettesnor.web.settings import Settings
+
+    plain_http = insecure_cookies or _loopback(host)  # browsers treat loopback as a secure context
+    engine = make_engine()
+    migrate.require_current(engine)
+    app = create_app(Settings(secure_cookies=not plain_http), engine=engine)
+    out.print(f"Rettesnor is running at http://{host}:{port}/  (Ctrl+C stops it)")
+    uvicorn.run(app, host=host, port=port, access_log=False, log_level="info", server_header=False)
+
+
+def _with_logins(load: Callable[..., None]) -> Callable[..., None]:
+    """``demo load`` as the governance demo has it, then the demo logins (printed in text format)."""
+
+    @functools.wraps(load)
+    def demo_load(*args: Any, **kwargs: Any) -> None:
+        from rettesnor.records.db import make_engine, unit_of_work
+        from rettesnor.web import demo
+
+        load(*args, **kwargs)
+        engine = make_engine()
+        try:
+            with unit_of_work(engine, actor=os.environ.get("RETTESNOR_ACTOR", "cli")) as session:
+                logins = demo.load(session)
+        finally:
+            engine.dispose()
+        if kwargs.get("fmt", "text") == "json":
+            return
+        out.print(f"\nDemo logins (password: {demo.DEMO_PASSWORD}):")
+        for login in logins:
+            out.print(f"  {login.username:<20} {login.role:<24} {login.name}")
+
+    return demo_load
+
+
+def register(app: typer.Typer, demo_app: typer.Typer) -> None:
+    """``rettesnor serve``; ``rettesnor demo load`` (registered before) also creates the demo logins."""
+    app.command("serve")(serve)
+    for info in demo_app.registered_commands:
+        if info.name == "load" and info.callback is not None:
+            info.callback = _with_logins(info.callback)
+
+
+@web_app.command("token")
+def token(
+    org: Annotated[str, typer.Option("--org", "-o", help="the organisation's slug")],
+    person: Annotated[int, typer.Option("--as", help="id of the person the token acts as")],
+    name: Annotated[str, typer.Option(help="what the token is for")] = "api",
+    scope: Annotated[list[str] | None, typer.Option(help="a scope; repeat for more (default: all)")] = None,
+) -> None:
+    """Create an API token for an organisation. It is shown once; only its SHA-256 is stored."""
+    from rettesnor.records import migrate
+    from rettesnor.records.db import make_engine, unit_of_work
+    from rettesnor.web import tokens
+
+    engine = make_engine()
+    try:
+        migrate.require_current(engine)
+        with unit_of_work(engine, actor="cli") as session:
+            secret, row = tokens.create(session, org, person, name, scope or None)
+    finally:
+        engine.dispose()
+    out.print(f"token {row.prefix}… for {org} with scopes {row.scopes}: (shown only now)")
+    sys.stdout.write(secret + "\n")

@@ -1,0 +1,75 @@
+"""Demo logins for the web application, added by ``rettesnor demo load``.
+
+Per demo organisation: a communications officer (everything), a unit leader (moderation, accounts) and
+an employee (check and guideline), all with the password :data:`DEMO_PASSWORD`. The comments in the
+moderation queue come from the governance demo. Loading twice adds nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from rettesnor.governance import people, tenants
+from rettesnor.records.models import Organisation, Person
+from rettesnor.records.web_models import WebUser
+from rettesnor.web.security import hash_password
+
+DEMO_PASSWORD = "rettesnor-demo"
+LOGINS = (("komm", "communications_officer"), ("leder", "unit_leader"), ("ansat", None))
+LANGUAGE = {"DK": "da", "NO": "nb", "SE": "sv"}
+
+
+@dataclass(frozen=True, slots=True)
+class Login:
+    organisation: str
+    username: str
+    role: str
+    name: str
+
+
+def _pick(session: Session, org: Organisation, role: str | None, taken: set[int]) -> Person | None:
+    for person in people.list_people(session, org):
+        roles = {g.role for g in people.roles_of(session, org, person.id)}
+        if person.id not in taken and ((role in roles) if role else not roles):
+            return person
+    return None
+
+
+def _logins(session: Session, org: Organisation) -> list[Login]:
+    made: list[Login] = []
+    taken: set[int] = set()
+    for suffix, role in LOGINS:
+        username = f"{org.slug}.{suffix}"
+        user = session.scalars(select(WebUser).where(WebUser.username == username)).first()
+        if user is None:
+            person = _pick(session, org, role, taken)
+            if person is None:
+                continue
+            user = WebUser(
+                organisation_id=org.id, person_id=person.id, username=username,
+                password_hash=hash_password(DEMO_PASSWORD), language=LANGUAGE.get(org.country),
+            )  # fmt: skip
+            session.add(user)
+            session.flush()
+        taken.add(user.person_id)
+        person_row = session.get(Person, user.person_id)
+        made.append(Login(org.slug, username, role or "employee", person_row.name if person_row else ""))
+    return made
+
+
+def load(session: Session) -> list[Login]:
+    """Logins for every demo organisation that exists; logins that exist already are kept."""
+    from rettesnor.governance.demo import DEMOS
+    from rettesnor.governance.errors import NotFound
+
+    logins: list[Login] = []
+    for spec in DEMOS:
+        try:
+            org = tenants.get_organisation(session, spec.slug)
+        except NotFound:
+            continue
+        logins.extend(_logins(session, org))
+    return logins

@@ -1,0 +1,77 @@
+"""What the API and the pages share: the database session of a request, pack choice, the check, rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from fastapi import Request
+from sqlalchemy.orm import Session
+
+from rettesnor.check import check
+from rettesnor.governance import accounts, tenants
+from rettesnor.governance.errors import InvalidValue, NotFound
+from rettesnor.item import KINDS, MAX_TEXT_CHARS, Item
+from rettesnor.policy.evaluate import Result
+from rettesnor.policy.loader import builtin_packs, load_pack
+from rettesnor.records.db import unit_of_work
+from rettesnor.records.models import Organisation
+from rettesnor.web.auth import Principal, engine_of
+
+MESSAGE_LANGUAGES = ("da", "nb", "nn", "sv", "en")
+POST_KINDS = ("official_post", "reply", "comment", "account_profile", "private_post", "internal_message")
+
+
+@contextmanager
+def work(request: Request, principal: Principal) -> Iterator[tuple[Session, Organisation]]:
+    """One transaction for the request, the audit log naming the principal; and its organisation."""
+    with unit_of_work(engine_of(request), actor=principal.actor) as session:
+        org = session.get(Organisation, principal.org_id)
+        if org is None:
+            raise NotFound("the organisation of this login no longer exists")
+        yield session, org
+
+
+def pack_for(session: Session, org: Organisation, account_id: int | None, pack: str | None) -> str:
+    """The pack of the account's unit, else a named built-in pack, else the organisation's."""
+    if account_id is not None:
+        account = accounts.get_account(session, org, account_id)
+        return tenants.unit_pack(session, org, tenants.get_unit(session, org, account.unit_id))
+    if pack:
+        if pack not in builtin_packs():
+            raise InvalidValue(f"unknown pack {pack!r}; choose one of: {', '.join(builtin_packs())}")
+        return pack
+    return org.pack
+
+
+def normalise_text(text: str) -> str:
+    """Browsers send line breaks as CRLF; spans are counted on LF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def run_check(text: str, kind: str, pack_name: str, lang: str | None) -> Result:
+    if kind not in KINDS:
+        raise InvalidValue(f"unknown kind {kind!r}; choose one of: {', '.join(KINDS)}")
+    if lang is not None and lang not in MESSAGE_LANGUAGES:
+        raise InvalidValue(f"unknown language {lang!r}; choose one of: {', '.join(MESSAGE_LANGUAGES)}")
+    if len(text) > MAX_TEXT_CHARS:
+        raise InvalidValue(f"the text is over {MAX_TEXT_CHARS} characters")
+    if not text.strip():
+        raise InvalidValue("the text is empty")
+    if "\x00" in text:
+        raise InvalidValue("the text contains a NUL character")
+    return check(Item(text=normalise_text(text), kind=kind), load_pack(pack_name), lang)
+
+
+def plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return value
+
+
+def account_row(a: Any) -> dict[str, Any]:
+    keys = ("id", "unit_id", "platform", "handle", "name", "url", "status", "direct_messages",
+            "approved_on", "activated_at", "profile_verdict")  # fmt: skip
+    return {k: plain(getattr(a, k)) for k in keys}

@@ -1,0 +1,145 @@
+"""Tenant isolation of the web application: every route, asked by a user (or token) of another
+organisation with the ids of this one's records, answers 403 or 404, or shows nothing of them.
+
+The test fails when a route is added to the application without being listed here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute
+from sqlalchemy import select
+from starlette.routing import Mount, Route
+
+from rettesnor.records.archive_models import ModerationCase
+from rettesnor.records.db import session_factory
+from rettesnor.records.models import Account, Organisation
+from rettesnor.web import api, pages
+from webapp import TestClient, api_token, demo_engine, login, make_app
+
+VICTIM, INTRUDER = "hjorring", "norsjo"
+
+
+def _victim() -> dict[str, Any]:
+    with session_factory(demo_engine())() as session:
+        org = session.scalars(select(Organisation).where(Organisation.slug == VICTIM)).one()
+        accounts = list(session.scalars(select(Account).where(Account.organisation_id == org.id)))
+        record = session.scalars(
+            select(ModerationCase.record_id).where(ModerationCase.organisation_id == org.id)
+        ).first()
+    assert accounts and record is not None
+    return {"account": accounts[0].id, "handles": [a.handle for a in accounts], "record": record}
+
+
+def _leaks(body: str, victim: dict[str, Any]) -> list[str]:
+    return [h for h in victim["handles"] if h in body]
+
+
+@pytest.fixture(scope="module")
+def victim() -> dict[str, Any]:
+    return _victim()
+
+
+@pytest.fixture(scope="module")
+def page_client() -> tuple[TestClient, str]:
+    client = TestClient(make_app())
+    return client, login(client, f"{INTRUDER}.komm")
+
+
+@pytest.fixture(scope="module")
+def token() -> str:
+    return api_token(demo_engine(), INTRUDER)
+
+
+# (method, route path) → how the intruder asks for the victim's data; None: a route without tenant data.
+def _page_requests(v: dict[str, Any], csrf: str) -> dict[tuple[str, str], list[tuple[str, str, Any]] | None]:
+    a, r = v["account"], v["record"]
+    return {
+        ("GET", "/"): None,
+        ("GET", "/healthz"): None,
+        ("GET", "/login"): None,
+        ("POST", "/login"): None,
+        ("POST", "/logout"): None,
+        ("POST", "/language"): None,
+        ("GET", "/check"): [("GET", "/check", None)],
+        ("POST", "/check"): [("POST", "/check", {"csrf": csrf, "text": "Hej", "account": str(a)})],
+        ("POST", "/check/redact"): [
+            ("POST", "/check/redact", {"csrf": csrf, "text": "Hej", "account": str(a), "finding": "1"})
+        ],
+        ("GET", "/moderation"): [("GET", f"/moderation?account={a}", None), ("GET", "/moderation", None)],
+        ("POST", "/moderation/{record_id}/decide"): [
+            ("POST", f"/moderation/{r}/decide", {"csrf": csrf, "action": "keep", "reason": "test"})
+        ],
+        ("GET", "/tasks"): [("GET", "/tasks", None)],
+        ("GET", "/accounts"): [("GET", "/accounts", None)],
+        ("GET", "/guideline"): [("GET", "/guideline", None)],
+        ("GET", "/public/{org_slug}/accounts"): None,  # public by design (the list every citizen may see)
+    }
+
+
+def _api_requests(v: dict[str, Any]) -> dict[tuple[str, str], list[tuple[str, str, Any]] | None]:
+    a, r = v["account"], v["record"]
+    return {
+        ("GET", "/api/v1/openapi.json"): None,
+        ("POST", "/api/v1/check"): [("POST", "/api/v1/check", {"text": "Hej", "account": a})],
+        ("GET", "/api/v1/accounts"): [("GET", "/api/v1/accounts?limit=200", None)],
+        ("GET", "/api/v1/accounts/problems"): [("GET", "/api/v1/accounts/problems?limit=200", None)],
+        ("GET", "/api/v1/accounts/public"): [("GET", "/api/v1/accounts/public?limit=200", None)],
+        ("GET", "/api/v1/accounts/{account_id}"): [("GET", f"/api/v1/accounts/{a}", None)],
+        ("GET", "/api/v1/moderation/queue"): [
+            ("GET", f"/api/v1/moderation/queue?account={a}", None),
+            ("GET", "/api/v1/moderation/queue?status=all&limit=200", None),
+        ],
+        ("POST", "/api/v1/moderation/records/{record_id}/decisions"): [
+            ("POST", f"/api/v1/moderation/records/{r}/decisions", {"action": "keep", "reason": "test"})
+        ],
+        ("GET", "/api/v1/tasks"): [("GET", "/api/v1/tasks?limit=200", None)],
+        ("GET", "/api/v1/archive/search"): [
+            ("GET", f"/api/v1/archive/search?account={a}", None),
+            ("GET", "/api/v1/archive/search?limit=200", None),
+        ],
+        ("GET", "/api/v1/guideline"): [("GET", "/api/v1/guideline", None)],
+    }
+
+
+def _routes() -> set[tuple[str, str]]:
+    """Every route of the application: its own and those of the routers it includes."""
+    found = set()
+    for route in [*make_app().routes, *api.router.routes, *pages.router.routes]:
+        if isinstance(route, Mount) or not isinstance(route, Route | APIRoute):
+            continue
+        for m in (route.methods or set()) - {"HEAD"}:
+            found.add((m, route.path))
+    return found
+
+
+def test_every_route_is_in_the_isolation_test(victim: dict[str, Any]) -> None:
+    listed = set(_page_requests(victim, "")) | set(_api_requests(victim))
+    assert _routes() == listed, "add the new route to tests/test_web_isolation.py"
+
+
+def test_pages_of_another_organisation(victim: dict[str, Any], page_client: tuple[TestClient, str]) -> None:
+    client, csrf = page_client
+    for key, requests in _page_requests(victim, csrf).items():
+        for method, url, form in requests or ():
+            r = client.request(method, url, data=form, follow_redirects=False)
+            assert r.status_code in (200, 403, 404), (key, url, r.status_code)
+            assert not _leaks(r.text, victim), (key, url)
+            if (form and "account" in form) or "/decide" in url or "account=" in url:
+                assert r.status_code in (403, 404), (key, url, r.status_code)
+
+
+def test_api_of_another_organisation(victim: dict[str, Any], token: str) -> None:
+    client = TestClient(make_app())
+    headers = {"Authorization": f"Bearer {token}"}
+    for key, requests in _api_requests(victim).items():
+        for method, url, body in requests or ():
+            r = client.request(method, url, json=body, headers=headers)
+            assert r.status_code in (200, 201, 403, 404), (key, url, r.status_code, r.text)
+            assert not _leaks(r.text, victim), (key, url)
+            if "account" in (body or {}) or "{" in key[1] or "account=" in url:
+                assert r.status_code in (403, 404), (key, url, r.status_code)
+            if r.status_code == 200 and "items" in r.json():
+                assert all(i.get("account_id") not in (victim["account"],) for i in r.json()["items"])
