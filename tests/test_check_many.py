@@ -18,7 +18,14 @@ from types import ModuleType
 
 import pytest
 
-from rettesnor.analysis import DETECTORS, Signal, _drop_overlapped_identifiers, analyse, analyse_many
+from rettesnor.analysis import (
+    DETECTORS,
+    Signal,
+    _drop_overlapped_identifiers,
+    analyse,
+    analyse_many,
+    offensive,
+)
 from rettesnor.analysis.language import detect_language, detect_languages
 from rettesnor.check import check, check_lines, check_many, context_for, parse_line, validate_text
 from rettesnor.item import InputError, Item
@@ -168,6 +175,7 @@ def test_analyse_skips_only_phones_that_a_national_id_drops(corpus: list[str]) -
             every: list[Signal] = []
             for detector in DETECTORS:
                 every.extend(detector(t, ctx))
+            every.extend(offensive.detect(t, ctx, every))  # the classifier reads the lexicon's hits
             assert analyse(t, ctx) == _drop_overlapped_identifiers(every), t
 
 

@@ -154,3 +154,24 @@ def test_training_command_on_a_subset(tmp_path: Path) -> None:
             v * weights[c] for c, v in zip(x.indices[start:end], x.data[start:end], strict=True)
         )
         assert fitted.margin(corpus.texts[i], lex[i]) == pytest.approx(margin, abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("pack", "text"),
+    [
+        ("no-hustadvika", "Du er en jævla idiot som ikke skjønner noe"),
+        ("se-norsjo", "Du är en jävla idiot som inte fattar någonting"),
+        ("dk-sonderborg", "Hold kæft din lorte kælling"),
+    ],
+)
+def test_check_carries_the_classifier_evidence(pack: str, text: str) -> None:
+    """The classifier runs inside check: a comment's finding names it, with score and top features."""
+    from rettesnor.check import check
+    from rettesnor.item import Item
+    from rettesnor.policy.loader import load_pack
+
+    result = check(Item(text, kind="comment"), load_pack(pack)).to_dict()
+    evidence = [e for f in result["findings"] for e in f["evidence"] if e["detector"] == offensive.DETECTOR]
+    assert evidence, result["findings"]
+    assert evidence[0]["classifier"] >= 0.5 and evidence[0]["top_features"]
+    assert result["verdict"] in ("review", "hide", "delete")

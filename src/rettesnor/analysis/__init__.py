@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable, Sequence
 
-from rettesnor.analysis import contact, discourse, identifiers, lexicon, names, readability
+from rettesnor.analysis import contact, discourse, identifiers, lexicon, names, offensive, readability
 from rettesnor.analysis.chunk import Chunk, as_chunk
 from rettesnor.analysis.context import AnalysisContext
 from rettesnor.analysis.signals import CATEGORIES, MARKERS, SIGNAL_NAMES, Signal
@@ -39,6 +39,8 @@ def analyse(text: str, ctx: AnalysisContext) -> list[Signal]:
             signals.extend(contact.detect(text, ctx, [s for s in signals if s.name == "national_id"]))
         else:
             signals.extend(detector(text, ctx))
+    # The classifier reads the lexicon's categories as features, so it runs last, on what they found.
+    signals.extend(offensive.detect(text, ctx, signals))
     return _drop_overlapped_identifiers(signals)
 
 
@@ -76,6 +78,8 @@ def analyse_many(texts: Sequence[str], ctx: AnalysisContext) -> list[list[Signal
             many = _many(detector)(chunk, ctx)
         for i, found in many.items():
             out[i].extend(found)
+    for i, found in offensive.detect_many(chunk.texts, ctx, dict(enumerate(out))).items():
+        out[i].extend(found)
     return [_drop_overlapped_identifiers(s) if len(s) > 1 else s for s in out]
 
 
