@@ -103,6 +103,14 @@ def offensive(seed: int = 42) -> dict[str, Any]:
             out["combined_both"] = train.f1_scores(
                 dk.labels, [a and b for a, b in zip(pred, lex_off, strict=True)]
             )
+            if scale is None:  # the rule check applies: the lexicon's support, or SOLO_THRESHOLD alone
+                lex_any = [
+                    tuple(s.name for s in lexicon.scan(t, ctx) if s.name in off.LEXICON_SIGNALS)
+                    for t in dk.texts
+                ]
+                out["classifier_as_in_check"] = train.f1_scores(
+                    dk.labels, [off.fires(p, 0.5, n) for p, n in zip(probs, lex_any, strict=True)]
+                )
     out["cv"] = {"folds": 5, "stratified": True, "seed": seed, "threshold": 0.5}
 
     m = off.model()
@@ -122,7 +130,7 @@ def offensive(seed: int = 42) -> dict[str, Any]:
     print("\n(a) offensive comments: DKHate stratified 5-fold CV (seed 42), threshold 0.5")
     print(f"{'system':26} {'macro-F1':>8} {'OFF F1':>7} {'OFF P':>6} {'OFF R':>6}")
     keys = ("lexicon", "classifier_text_only", "classifier_dkhate_only", "classifier", "combined_either")
-    for key in (*keys, "combined_both"):
+    for key in (*keys, "combined_both", "classifier_as_in_check"):
         r = out[key]
         f1, prec, rec = r["off_f1"], r["off_precision"], r["off_recall"]
         print(f"{key:26} {r['macro_f1']:8.3f} {f1:7.3f} {prec:6.3f} {rec:6.3f}")

@@ -175,3 +175,19 @@ def test_check_carries_the_classifier_evidence(pack: str, text: str) -> None:
     assert evidence, result["findings"]
     assert evidence[0]["classifier"] >= 0.5 and evidence[0]["top_features"]
     assert result["verdict"] in ("review", "hide", "delete")
+
+
+def test_a_classifier_only_hit_needs_more_confidence() -> None:
+    """A harmless short text that one rare word lifts past 0.5 is not reported without the lexicon."""
+    text = "Hjørring Kommune inviterer til borgermøde."
+    a = offensive.assess(text, ctx("da"))
+    assert offensive.model().threshold <= a.probability < offensive.SOLO_THRESHOLD
+    assert not a.offensive and a.agreement == "neither"
+    assert list(offensive.detect(text, ctx("da"))) == []
+    # the same probability with the lexicon's support is reported
+    assert offensive.fires(a.probability, offensive.model().threshold, ("insult",))
+
+
+def test_a_threat_keeps_its_category() -> None:
+    [signal] = offensive.detect("Næste gang slår jeg ham ihjel.", ctx("da"))
+    assert signal.name == "threat" and signal.evidence["agreement"] == "lexicon and classifier"

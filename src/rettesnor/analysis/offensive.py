@@ -27,8 +27,10 @@ intercept, the lexicon weights, and every feature as ``[name, idf, coefficient]`
 executed (no pickle).
 
 The signal: the whole text (start = end = 0), score = the classifier's probability, emitted when it is
-at least the model's threshold. Its name follows the lexicon where the lexicon agrees (``hate``, else
-``insult``, else ``profanity``, whichever fired first in that order) and is ``insult`` otherwise. The
+at least the model's threshold and, when no lexicon category agrees, at least ``SOLO_THRESHOLD``: alone,
+the character n-grams of one rare word ("borgermøde.") can lift a harmless short text past 0.5. Its name
+follows the lexicon where the lexicon agrees (``hate``, ``insult``, ``profanity``, ``threat``, ``sexual``,
+``violence``, the first found in that order) and is ``insult`` otherwise. The
 evidence says what fired: ``{"classifier": p, "top_features": [[token, contribution] …], "lexicon":
 [categories], "agreement": "lexicon and classifier" | "classifier only"}``. :func:`assess` also gives the
 third case ("lexicon only", when the classifier stays below its threshold), for findings that want to
@@ -51,7 +53,8 @@ DETECTOR = "offensive.classifier"
 DEFAULT_SIGNAL = "insult"
 # Lexicon categories used as features (and reported as agreement: the first three).
 LEXICON_SIGNALS: tuple[str, ...] = ("profanity", "insult", "hate", "threat", "sexual", "violence")
-_NAME_ORDER: tuple[str, ...] = ("hate", "insult", "profanity")
+_NAME_ORDER: tuple[str, ...] = ("hate", "insult", "profanity", "threat", "sexual", "violence")
+SOLO_THRESHOLD = 0.8  # a classifier-only hit; bench/evaluate.py measures the rule ("as in check")
 FORMAT = "rettesnor.offensive/1"
 MAX_CHARS = 20_000  # only the start of a longer text is classified (bounded time on any input)
 _CACHE_MAX = 200_000  # distinct tokens kept with their (s, q); cleared when full
@@ -226,6 +229,11 @@ def _lexicon_names(text: str, ctx: AnalysisContext, found: Iterable[Signal] | No
     return tuple(n for n in LEXICON_SIGNALS if n in names)
 
 
+def fires(p: float, threshold: float, lexicon: Sequence[str]) -> bool:
+    """Whether the classifier reports a text: its threshold with the lexicon's support, more without."""
+    return p >= threshold if lexicon else p >= max(threshold, SOLO_THRESHOLD)
+
+
 def _agreement(offensive: bool, lexicon: Sequence[str]) -> tuple[tuple[str, ...], str]:
     agreeing = tuple(n for n in _NAME_ORDER if n in lexicon)
     if offensive:
@@ -242,7 +250,7 @@ def assess(text: str, ctx: AnalysisContext, lexicon_signals: Iterable[Signal] | 
     m = model()
     names = _lexicon_names(text, ctx, lexicon_signals)
     p = m.probability(text, names)
-    offensive = p >= m.threshold
+    offensive = fires(p, m.threshold, names)
     agreeing, agreement = _agreement(offensive, names)
     return Assessment(p, offensive, agreeing, agreement)
 
@@ -269,7 +277,7 @@ def detect(
     m = model()
     names = _lexicon_names(text, ctx, lexicon_signals)
     p = m.probability(text, names)
-    if p >= m.threshold:
+    if fires(p, m.threshold, names):
         yield _signal(m, text, p, names)
 
 
@@ -292,6 +300,6 @@ def detect_many(
         else:
             names = _lexicon_names(text, ctx, lexicon_signals.get(i, ()))
         p = probability(text, names)
-        if p >= threshold:
+        if fires(p, threshold, names):
             out[i] = [_signal(m, text, p, names)]
     return out
