@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -13,16 +11,13 @@ from stdnum.dk import cpr
 from stdnum.no import fodselsnummer
 from stdnum.se import personnummer
 
+from scriptload import load_script
+
 BENCH = Path(__file__).resolve().parents[1] / "bench" / "check_throughput.py"
 
 
 def _bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("check_throughput", BENCH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look the module up while the class is built
-    spec.loader.exec_module(module)
-    return module
+    return load_script(BENCH)
 
 
 def _valid(kind: str, value: str) -> bool:

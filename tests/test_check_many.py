@@ -8,10 +8,8 @@ texts made to sit awkwardly at chunk boundaries, for several packs and kinds.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import random
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -30,6 +28,7 @@ from rettesnor.analysis.language import detect_language, detect_languages
 from rettesnor.check import check, check_lines, check_many, context_for, parse_line, validate_text
 from rettesnor.item import InputError, Item
 from rettesnor.policy.loader import builtin_packs, load_pack
+from scriptload import load_script
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench" / "check_throughput.py"
@@ -38,12 +37,7 @@ KINDS = ("comment", "official_post", "private_post", "reply")
 
 
 def _bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("check_throughput", BENCH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script(BENCH)
 
 
 def _examples() -> list[str]:

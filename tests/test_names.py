@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import time
 from pathlib import Path
 from types import ModuleType
@@ -13,6 +11,7 @@ import pytest
 from rettesnor.analysis.context import AnalysisContext
 from rettesnor.analysis.names import OFFICIAL_SCORE, detect
 from rettesnor.analysis.signals import SIGNAL_NAMES, Signal
+from scriptload import load_script
 from worstcase import GUARD_S
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -213,13 +212,7 @@ def test_stop_words_are_not_hand_written_given_names() -> None:
 
 
 def _builder() -> ModuleType:
-    path = ROOT / "scripts" / "build_name_gazetteer.py"
-    spec = importlib.util.spec_from_file_location("build_name_gazetteer", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script(ROOT / "scripts" / "build_name_gazetteer.py")
 
 
 def test_builder_is_deterministic_and_splits_swedish_80_20() -> None:

@@ -3,9 +3,7 @@ and the training command on a small subset."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -14,6 +12,7 @@ import pytest
 from rettesnor.analysis import offensive
 from rettesnor.analysis.context import AnalysisContext
 from rettesnor.analysis.offensive import ModelError, OffensiveModel
+from scriptload import load_script
 
 REPO = Path(__file__).resolve().parents[1]
 MODEL_FILE = REPO / "src" / "rettesnor" / "models" / "offensive.json"
@@ -26,12 +25,7 @@ def ctx(lang: str) -> AnalysisContext:
 
 
 def _trainer() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("train_offensive", REPO / "scripts" / "train_offensive.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script(REPO / "scripts" / "train_offensive.py")
 
 
 def test_model_is_plain_json_with_the_documented_fields() -> None:

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from types import ModuleType
+
+from scriptload import load_script
 
 BENCH = Path(__file__).resolve().parents[1] / "bench" / "registry_checks.py"
 
 
 def _bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("registry_checks", BENCH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script(BENCH)
 
 
 def test_registry_bench_runs_at_a_tiny_size() -> None:

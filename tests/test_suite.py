@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections import Counter
 from pathlib import Path
 from types import ModuleType
@@ -12,18 +10,14 @@ import yaml
 
 from rettesnor.analysis.lexicon import LANGUAGES
 from rettesnor.analysis.signals import CATEGORIES
+from scriptload import load_script
 
 REPO = Path(__file__).resolve().parents[1]
 SUITE = REPO / "bench" / "suite" / "suite.yaml"
 
 
 def _evaluate() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_evaluate", REPO / "bench" / "evaluate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script(REPO / "bench" / "evaluate.py", "bench_evaluate")
 
 
 def test_suite_file_is_well_formed() -> None:
