@@ -814,25 +814,24 @@ def _a(tag: str) -> str:
     return f"{{{ADDML_NS}}}{tag}"
 
 
-def _prop(parent: etree._Element, name: str, value: object | None = None) -> etree._Element:
-    """An ADDML property; returns its ``properties`` holder for children when value is None."""
-    holder = parent.find(_a("properties"))
-    if holder is None:
-        holder = etree.SubElement(parent, _a("properties"))
-    prop = etree.SubElement(holder, _a("property"), name=name)
-    if value is not None:
-        etree.SubElement(prop, _a("value")).text = str(value)
-    return prop
-
-
-def _element(parent: etree._Element, name: str, value: object | None = None) -> etree._Element:
-    holder = parent.find(_a("additionalElements"))
-    if holder is None:
-        holder = etree.SubElement(parent, _a("additionalElements"))
-    el = etree.SubElement(holder, _a("additionalElement"), name=name)
+def _held(parent: etree._Element, holder: str, tag: str, name: str, value: object | None) -> etree._Element:
+    """A named ADDML child inside its holder element (created once), with an optional value."""
+    box = parent.find(_a(holder))
+    if box is None:
+        box = etree.SubElement(parent, _a(holder))
+    el = etree.SubElement(box, _a(tag), name=name)
     if value is not None:
         etree.SubElement(el, _a("value")).text = str(value)
     return el
+
+
+def _prop(parent: etree._Element, name: str, value: object | None = None) -> etree._Element:
+    """An ADDML property; returns it, to hold child properties when value is None."""
+    return _held(parent, "properties", "property", name, value)
+
+
+def _element(parent: etree._Element, name: str, value: object | None = None) -> etree._Element:
+    return _held(parent, "additionalElements", "additionalElement", name, value)
 
 
 def _write_addml(
