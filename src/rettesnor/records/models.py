@@ -364,6 +364,26 @@ class Incident(Base):
     closed_at: Mapped[dt.datetime | None]
 
 
+class ApprovedChannel(Base):
+    """A channel a unit has approved for work communication (Norddjurs 3 and 5): e-mail, Teams, the records
+    system. Approved by a leader of the unit; only a channel open to the colleagues concerned and to
+    management can be approved, so no closed room that leaves colleagues out (ND-7). Sub-units inherit it."""
+
+    __tablename__ = "approved_channel"
+    __table_args__ = (Index(None, "organisation_id", "unit_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = _org_fk()
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    key: Mapped[str] = mapped_column(String(40))  # as the check names channels: teams, email, journal …
+    name: Mapped[str] = mapped_column(String(200))
+    open_to: Mapped[str] = mapped_column(Text)  # who can read it, in words: "everyone in the clinic"
+    approved_by_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    approved_on: Mapped[dt.date] = mapped_column(Date)
+    withdrawn_on: Mapped[dt.date | None] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
 class AuditEntry(Base):
     """One changed field: the Noark 5 change log (endringslogg). Append-only, enforced by the database.
 
@@ -388,4 +408,4 @@ class AuditEntry(Base):
 
 # The archive's tables (records, hash chain, moderation, tasks, retention) and the web application's
 # (logins, API tokens) share this metadata.
-from rettesnor.records import archive_models, web_models  # noqa: E402, F401
+from rettesnor.records import archive_models, platform_models, web_models  # noqa: E402, F401
