@@ -41,6 +41,7 @@ guidelines_app = typer.Typer(no_args_is_help=True, help="The guideline's version
 reviews_app = typer.Typer(no_args_is_help=True, help="Yearly reviews, onboarding, overdue lists.")
 incidents_app = typer.Typer(no_args_is_help=True, help="Breaches of the guideline (restricted).")
 audit_app = typer.Typer(no_args_is_help=True, help="The audit log (Noark 5 change-log shape).")
+channels_app = typer.Typer(no_args_is_help=True, help="Approved channels for work communication, per unit.")
 
 SUB_APPS: tuple[tuple[str, typer.Typer], ...] = (
     ("db", db_app),
@@ -54,6 +55,7 @@ SUB_APPS: tuple[tuple[str, typer.Typer], ...] = (
     ("reviews", reviews_app),
     ("incidents", incidents_app),
     ("audit", audit_app),
+    ("channels", channels_app),
 )
 
 Org = Annotated[str, typer.Option("--org", "-o", help="the organisation's slug, e.g. norddjurs")]
@@ -582,6 +584,81 @@ def permissions_list(
     with _tenant(org) as (s, o):
         rows = [_record(p) for p in permissions.list_permissions(s, o, person)]
     _table(rows, ["id", "person_id", "kind", "granted", "valid_from", "valid_until", "accepted_at"], fmt)
+
+
+# --- approved channels (Norddjurs ND-3, ND-7) ------------------------------------------------------
+
+
+@channels_app.command("approve")
+def channels_approve(
+    unit: Annotated[str, typer.Argument(help="the unit's slug or id")],
+    key: Annotated[str, typer.Argument(help="the channel as the check names it: teams, email, journal …")],
+    org: Org,
+    by: By,
+    name: Annotated[str, typer.Option(help="its name, e.g. Microsoft Teams")],
+    open_to: Annotated[str, typer.Option(help="who can read it, e.g. everyone in the clinic and its leader")],
+    closed_to_colleagues: Annotated[bool, typer.Option(help="colleagues concerned are left out")] = False,
+    closed_to_management: Annotated[bool, typer.Option(help="management cannot see it")] = False,
+    on: Day = "",
+    fmt: Format = "text",
+) -> None:
+    from rettesnor.governance import channels
+
+    with _tenant(org) as (s, o):
+        c = channels.approve_channel(
+            s, o, unit, key, name, open_to, by, on=on or None,
+            open_to_colleagues=not closed_to_colleagues, open_to_management=not closed_to_management,
+        )  # fmt: skip
+        _done(c, f"channel {c.key} approved in unit {unit} (id {c.id})", fmt)
+
+
+@channels_app.command("withdraw")
+def channels_withdraw(channel: int, org: Org, by: By, on: Day = "", fmt: Format = "text") -> None:
+    from rettesnor.governance import channels
+
+    with _tenant(org) as (s, o):
+        _done(channels.withdraw_channel(s, o, channel, by, on or None), f"channel {channel} withdrawn", fmt)
+
+
+@channels_app.command("list")
+def channels_list(
+    unit: Annotated[str, typer.Argument(help="the unit's slug or id")], org: Org, fmt: Format = "text"
+) -> None:
+    """The channels in force in the unit (its own and those above it); the pack's default if none."""
+    from rettesnor.governance import channels
+
+    with _tenant(org) as (s, o):
+        rows = [_record(c) for c in channels.list_channels(s, o, unit)]
+        keys = channels.approved_keys(s, o, unit)
+    if rows or _format(fmt) == "json":
+        _table(rows, ["id", "unit_id", "key", "name", "open_to", "approved_by_id", "approved_on"], fmt)
+    else:
+        out.print(f"no channels registered; the guideline's default applies: {', '.join(keys)}")
+
+
+@channels_app.command("check")
+def channels_check(
+    unit: Annotated[str, typer.Argument(help="the unit's slug or id")],
+    source: Annotated[str, typer.Argument(help="a text file, or - for standard input")],
+    org: Org,
+    channel: Annotated[str, typer.Option(help="where the message is sent: teams, messenger, snapchat …")],
+    fmt: Format = "text",
+) -> None:
+    """Check an internal message with the unit's approved channels (exit 1 when something blocks)."""
+    from rettesnor.cli import _read_text  # the check command's reader: size limit, encoding, "-"
+    from rettesnor.governance import channels
+
+    body = _read_text(source)
+    with _tenant(org) as (s, o):
+        result = channels.check_internal_message(s, o, unit, body, channel).to_dict()
+    if _format(fmt) == "json":
+        _print_json(result)
+    else:
+        for f in result["findings"]:
+            out.print(f"{f['severity']}: {f['code']} {f['message']}")
+        out.print(f"verdict: {result['verdict']}")
+    if result["verdict"] == "block":
+        raise typer.Exit(1)
 
 
 # --- consents and tasks --------------------------------------------------------------------------

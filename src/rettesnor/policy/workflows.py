@@ -58,6 +58,14 @@ IMPLEMENTED: dict[str, Workflow] = {
         "governance: units bound to packs; a unit's pack must extend its parent's",
         "tests/test_governance_orgs.py::test_norddjurs_units_bind_to_packs_that_extend_the_parent",
     ),
+    "ND-3": Workflow(
+        "governance: approved channels per unit, kept by its leader; internal messages are checked with them",
+        "tests/test_governance_channels.py::test_a_leader_keeps_the_units_channels_and_the_check_uses_them",
+    ),
+    "ND-7": Workflow(
+        "governance: only a channel open to the colleagues concerned and to management can be approved",
+        "tests/test_governance_channels.py::test_closed_rooms_and_non_leaders_are_refused_and_change_nothing",
+    ),
     "ND-6": Workflow(
         "governance: management approval of workplace pictures and content, recorded by a unit leader",
         "tests/test_governance_consents.py::test_management_approval_for_workplace_photos",
