@@ -16,6 +16,7 @@ from rettesnor.governance import (
     accounts,
     assignments,
     auditlog,
+    channels,
     consents,
     incidents,
     lifecycle,
@@ -30,8 +31,8 @@ from rettesnor.governance import (
 from rettesnor.governance.errors import NotFound
 
 MODULES: tuple[ModuleType, ...] = (
-    accounts, assignments, auditlog, consents, incidents, lifecycle, people, permissions, publiclist,
-    registry, reviews, tasks, tenants,
+    accounts, assignments, auditlog, channels, consents, incidents, lifecycle, people, permissions,
+    publiclist, registry, reviews, tasks, tenants,
 )  # fmt: skip
 
 
@@ -65,11 +66,15 @@ def _populate(db: Session, town: Town) -> dict[str, int]:
     permission = permissions.list_permissions(db, org)[0]
     assignment = assignments.list_assignments(db, org, account.id)[0]
     grant = people.roles_of(db, org, town.leader.id)[0]
+    channel = channels.approve_channel(
+        db, org, "school", "teams", "Teams", "all staff", town.leader.id,
+        open_to_colleagues=True, open_to_management=True,
+    )  # fmt: skip
     return {
         "account": account.id, "consent": consent.id, "task": task.id, "version": version.id,
         "review": review.id,
         "incident": incident.id, "permission": permission.id, "assignment": assignment.id, "grant": grant.id,
-        "person": town.a.id, "leader": town.leader.id, "unit": town.school.id,
+        "person": town.a.id, "leader": town.leader.id, "unit": town.school.id, "channel": channel.id,
     }  # fmt: skip
 
 
@@ -119,6 +124,8 @@ READS: dict[str, Callable[[Session, World], Any]] = {
         s, w.a.org, w.ids["incident"], w.ids["leader"]
     ),
     "auditlog.history": lambda s, w: auditlog.history(s, w.a.org),
+    "channels.list_channels": lambda s, w: channels.list_channels(s, w.a.org, w.ids["unit"]),
+    "channels.approved_keys": lambda s, w: channels.approved_keys(s, w.a.org, w.ids["unit"]),
     "registry.check_registry": lambda s, w: registry.check_registry(s, w.a.org),
     "publiclist.public_list": lambda s, w: publiclist.public_list(s, w.a.org),
 }
@@ -206,6 +213,18 @@ WRITES: dict[str, Callable[[Session, World], Any]] = {
     "acknowledge": lambda s, w: reviews.acknowledge(s, w.a.org, w.ids["review"], w.ids["person"]),
     "set_consequence": lambda s, w: incidents.set_consequence(
         s, w.a.org, w.ids["incident"], w.a.leader.id, "written_warning", TODAY
+    ),
+    "withdraw_channel": lambda s, w: channels.withdraw_channel(s, w.a.org, w.ids["channel"], w.a.leader.id),
+    "approve_channel(unit of b)": lambda s, w: channels.approve_channel(
+        s,
+        w.a.org,
+        w.ids["unit"],
+        "email",
+        "E-mail",
+        "all staff",
+        w.a.leader.id,
+        open_to_colleagues=True,
+        open_to_management=True,
     ),
     "revoke_role": lambda s, w: people.revoke_role(s, w.a.org, w.ids["grant"]),
     "add_person(unit of b)": lambda s, w: people.add_person(
