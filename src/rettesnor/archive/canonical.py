@@ -8,6 +8,7 @@ lists, objects, no floats).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 from typing import Any
@@ -27,6 +28,7 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+@functools.lru_cache(maxsize=4096)  # a chunk's versions share their received and recorded times
 def iso(value: dt.datetime | None) -> str | None:
     if value is None:
         return None

@@ -13,12 +13,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
+from rettesnor.archive.bulk import insert_rows
 from rettesnor.archive.canonical import GENESIS, dumps, entry_hash, sha256_text
 from rettesnor.records.archive_models import (
     ATTACHMENT_TABLE,
+    CONTENT_TABLE,
     ENTRY_TABLE,
     ArchiveContent,
     ArchiveEntry,
@@ -54,6 +56,25 @@ def _lock_head(session: Session, organisation_id: int) -> tuple[int, str]:
     return (0, GENESIS) if row is None else (int(row[0]), str(row[1]))
 
 
+def allocate_ids(session: Session, table: Table, n: int) -> list[int]:
+    """``n`` new ids for ``table``, ascending, so that a batch is one executemany without RETURNING.
+
+    PostgreSQL: from the column's sequence (never handed out twice). SQLite: after the highest id; the
+    batch paths call this inside their write transaction (the chain's head is read first), and SQLite
+    lets one writer at a time commit, so a concurrent writer makes the later insert fail, never reuse.
+    """
+    if n <= 0:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        rows = session.scalars(
+            text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
+            {"t": table.name, "n": n},
+        )
+        return sorted(int(i) for i in rows)
+    start = int(session.scalar(select(func.max(table.c.id))) or 0)
+    return list(range(start + 1, start + n + 1))
+
+
 def append(
     session: Session, organisation_id: int, versions: Sequence[NewVersion], now: dt.datetime
 ) -> list[int]:
@@ -63,9 +84,10 @@ def append(
     seq, prev = _lock_head(session, organisation_id)
     entries: list[dict[str, Any]] = []
     bodies: list[str] = []
+    recorded = now.isoformat(timespec="microseconds").replace("+00:00", "Z")
     for v in versions:
         seq += 1
-        v.doc["rettesnor:recorded"] = now.isoformat(timespec="microseconds").replace("+00:00", "Z")
+        v.doc["rettesnor:recorded"] = recorded
         body = dumps(v.doc)
         digest = sha256_text(body)
         h = entry_hash(prev, organisation_id, seq, v.record_id, v.version, v.event, now, digest)
@@ -84,13 +106,12 @@ def append(
         )
         bodies.append(body)
         prev = h
-    ids = list(
-        session.scalars(
-            insert(ENTRY_TABLE).returning(ENTRY_TABLE.c.id, sort_by_parameter_order=True), entries
-        )
-    )
-    session.execute(
-        insert(ArchiveContent), [{"entry_id": i, "body": b} for i, b in zip(ids, bodies, strict=True)]
+    ids = allocate_ids(session, ENTRY_TABLE, len(entries))
+    for entry, i in zip(entries, ids, strict=True):
+        entry["id"] = i
+    insert_rows(session, ENTRY_TABLE, entries)
+    insert_rows(
+        session, CONTENT_TABLE, [{"entry_id": i, "body": b} for i, b in zip(ids, bodies, strict=True)]
     )
     files = [
         {"organisation_id": organisation_id, "entry_id": i, **a}

@@ -15,12 +15,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from rettesnor.archive import fts
 from rettesnor.archive.blobs import BlobStore
+from rettesnor.archive.bulk import insert_rows
 from rettesnor.archive.chain import NewVersion, append, latest_doc
 from rettesnor.archive.errors import EvidenceError, InvalidValue, NotAllowed, NotFound
 from rettesnor.governance import people, tenants
@@ -86,7 +87,7 @@ def enqueue(
         )
         rows = [r for r in rows if r["record_id"] not in known]
         if rows:
-            session.execute(insert(CASE_TABLE), rows)
+            insert_rows(session, CASE_TABLE, rows)
     return len(rows), create_many(session, org, register)
 
 
