@@ -44,6 +44,10 @@ from rettesnor.web import cli as web_cli  # noqa: E402  (typer only; the web app
 for _name, _sub_app in web_cli.SUB_APPS:  # web (API tokens)
     app.add_typer(_sub_app, name=_name)
 web_cli.register(app, demo_app)  # serve; `demo load` also creates the demo logins
+from rettesnor.platforms import cli as platforms_cli  # noqa: E402  (typer only; connectors load lazily)
+
+for _name, _sub_app in platforms_cli.SUB_APPS:  # platforms (Facebook Pages, Instagram)
+    app.add_typer(_sub_app, name=_name)
 
 out = Console(highlight=False, soft_wrap=True)
 MAX_FILE_BYTES = 1_000_000 * 4  # a 1,000,000-character text in UTF-8 is at most this long

@@ -146,6 +146,7 @@ def _handlers(app: FastAPI) -> None:
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     """The application. ``engine`` overrides ``settings.database_url`` (tests share one)."""
+    from rettesnor.platforms import webhooks
     from rettesnor.web import api, pages
 
     cfg = settings or Settings()
@@ -165,6 +166,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     _handlers(app)
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(webhooks.router)  # /webhooks/meta: signed by Meta (HMAC), no session, no CSRF
     app.mount("/static", StaticFiles(packages=[("rettesnor.web", "static")]), name="static")
     secure = cfg.secure_cookies
     session_kw: dict[str, Any] = {

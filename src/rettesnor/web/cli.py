@@ -32,6 +32,9 @@ def serve(
     insecure_cookies: Annotated[
         bool, typer.Option(help="send the session cookie over plain HTTP (only for loopback)")
     ] = False,
+    platforms_worker: Annotated[
+        bool, typer.Option(help="also drain the platform webhook queue in this process (every second)")
+    ] = False,
 ) -> None:
     """Serve the web application and the REST API (uvicorn, one worker)."""
     import uvicorn
@@ -46,7 +49,17 @@ def serve(
     migrate.require_current(engine)
     app = create_app(Settings(secure_cookies=not plain_http), engine=engine)
     out.print(f"Rettesnor is running at http://{host}:{port}/  (Ctrl+C stops it)")
-    uvicorn.run(app, host=host, port=port, access_log=False, log_level="info", server_header=False)
+    worker = None
+    if platforms_worker:
+        from rettesnor.platforms.events import BackgroundWorker
+
+        worker = BackgroundWorker(engine)
+        worker.start()
+    try:
+        uvicorn.run(app, host=host, port=port, access_log=False, log_level="info", server_header=False)
+    finally:
+        if worker is not None:
+            worker.stop()
 
 
 def _with_logins(load: Callable[..., None]) -> Callable[..., None]:

@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from rettesnor.platforms.settings import PlatformSettings
 from rettesnor.records.settings import data_dir
 
 SECRET_ENV = "RETTESNOR_SECRET_KEY"
@@ -43,6 +44,7 @@ class Settings:
     session_max_age_s: int = 8 * 3600
     login_attempts: int = 10
     login_window_s: float = 300.0
+    platforms: PlatformSettings | None = None  # None: from the environment (see rettesnor.platforms.settings)
 
     def resolved_secret(self) -> str:
         key = self.secret_key or os.environ.get(SECRET_ENV)

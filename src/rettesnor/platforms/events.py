@@ -1,0 +1,251 @@
+"""The durable webhook queue: the endpoint appends verified bodies, the worker drains them into the
+archive's single ingest path (which checks each text and fills the moderation queue).
+
+- :func:`append` is one INSERT in its own transaction; the endpoint answers 200 only after it committed,
+  so a crash after the answer loses nothing. A body Meta delivers again is stored once (its SHA-256 is
+  unique); a retry with another body is harmless too, because the archive's ingest is idempotent.
+- :func:`drain` takes pending rows in arrival order, ingests their changes per organisation and marks the
+  rows done in the same transaction: an event is archived and checked exactly once, even when the worker
+  is killed half-way (the rows it had not committed are simply still pending).
+- Changes for a page that no account is connected to are kept (``unrouted``) and can be replayed after
+  the page is connected (:func:`replay`). A row that keeps failing is marked ``failed`` after
+  ``MAX_ATTEMPTS`` with a one-line reason, and the rest of the queue goes on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, Table, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from rettesnor.archive.blobs import BlobStore
+from rettesnor.archive.errors import InvalidValue
+from rettesnor.archive.ingest import Incoming, ingest
+from rettesnor.records.db import session_factory
+from rettesnor.records.models import Organisation
+from rettesnor.records.platform_models import PlatformConnection, PlatformEvent
+from rettesnor.records.types import utcnow
+
+log = logging.getLogger("rettesnor.platforms")
+EVENT_TABLE: Table = PlatformEvent.__table__  # type: ignore[assignment]
+MAX_ATTEMPTS = 5
+BATCH = 200
+
+
+def append(engine: Engine, body: bytes) -> None:
+    """Store one verified delivery (committed when this returns); a repeated body is stored once."""
+    values = {
+        "body_sha256": hashlib.sha256(body).hexdigest(), "body": body, "received_at": utcnow(),
+        "status": "pending", "attempts": 0,
+    }  # fmt: skip
+    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+    statement = (
+        dialect.insert(EVENT_TABLE).values(values).on_conflict_do_nothing(index_elements=["body_sha256"])
+    )
+    with engine.begin() as conn:
+        conn.execute(statement)
+
+
+@dataclass(slots=True)
+class DrainReport:
+    rows: int = 0  # deliveries handled
+    changes: int = 0  # changes found in them
+    ingested: int = 0  # new records or versions in the archive
+    duplicates: int = 0  # changes the archive already had (Meta's retries)
+    queued: int = 0  # comments put in the moderation queue
+    unrouted: int = 0  # deliveries with a change for a page no account is connected to
+    failed: int = 0  # deliveries given up after MAX_ATTEMPTS or unreadable
+
+    def add(self, other: DrainReport) -> None:
+        for f in dataclasses.fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+
+class _Routes:
+    """Page id → (organisation, account id), read once per drain."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.pages: dict[tuple[str, str], tuple[int, int]] = {
+            (c.platform, c.page_id): (c.organisation_id, c.account_id)
+            for c in session.scalars(select(PlatformConnection))
+        }
+        self.orgs: dict[int, Organisation] = {}
+
+    def org(self, org_id: int) -> Organisation:
+        if org_id not in self.orgs:
+            org = self.session.get(Organisation, org_id)
+            assert org is not None
+            self.orgs[org_id] = org
+        return self.orgs[org_id]
+
+
+def _claim(session: Session, batch: int) -> list[tuple[int, bytes, int]]:
+    query = (
+        select(EVENT_TABLE.c.id, EVENT_TABLE.c.body, EVENT_TABLE.c.attempts)
+        .where(EVENT_TABLE.c.status == "pending")
+        .order_by(EVENT_TABLE.c.id)
+        .limit(batch)
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)  # several workers may drain one queue
+    return [(r.id, bytes(r.body), r.attempts) for r in session.execute(query)]
+
+
+def _ingest_rows(
+    session: Session, routes: _Routes, rows: list[tuple[int, bytes, int]], blobs: BlobStore | None
+) -> DrainReport:
+    """Ingest the rows' changes and mark the rows; the caller commits (or rolls back on an error)."""
+    from rettesnor.platforms.webhooks import parse
+
+    report = DrainReport(rows=len(rows))
+    by_org: dict[int, list[Incoming]] = {}
+    outcome: dict[int, dict[str, object]] = {}
+    for row_id, body, _attempts in rows:
+        try:
+            parsed = parse(body)
+        except InvalidValue as exc:
+            outcome[row_id] = {"status": "failed", "error": str(exc), "events": 0, "ingested": 0}
+            report.failed += 1
+            continue
+        unrouted = 0
+        for change in parsed.changes:
+            route = routes.pages.get((change.platform, change.page_id))
+            if route is None:
+                unrouted += 1
+                continue
+            org_id, account_id = route
+            by_org.setdefault(org_id, []).append(dataclasses.replace(change.event, account=account_id))
+        report.changes += len(parsed.changes)
+        errors = list(parsed.errors)
+        if unrouted:
+            errors.append(f"{unrouted} change(s) for a page that no account is connected to")
+            report.unrouted += 1
+        outcome[row_id] = {
+            "status": "unrouted" if unrouted else "done",
+            "error": "; ".join(errors)[:1000] or None,
+            "events": len(parsed.changes),
+        }
+    for org_id, incoming in by_org.items():
+        done = ingest(session, routes.org(org_id), incoming, blobs=blobs)
+        report.ingested += done.records + done.versions
+        report.duplicates += done.duplicates
+        report.queued += done.queued
+    now = utcnow()
+    for row_id, values in outcome.items():
+        session.execute(
+            update(EVENT_TABLE)
+            .where(EVENT_TABLE.c.id == row_id)
+            .values(processed_at=now, attempts=EVENT_TABLE.c.attempts + 1, **values)
+        )
+    return report
+
+
+def drain(
+    engine: Engine,
+    *,
+    batch: int = BATCH,
+    max_rows: int | None = None,
+    blobs: BlobStore | None = None,
+    progress: Callable[[DrainReport], None] | None = None,
+) -> DrainReport:
+    """Drain pending deliveries until none is left (or ``max_rows``)."""
+    total = DrainReport()
+    make = session_factory(engine)
+    while max_rows is None or total.rows < max_rows:
+        size = batch if max_rows is None else min(batch, max_rows - total.rows)
+        with make() as session:
+            session.info["actor"] = "platforms-worker"
+            rows = _claim(session, size)
+            if not rows:
+                break
+            try:
+                report = _ingest_rows(session, _Routes(session), rows, blobs)
+                session.commit()
+            except Exception as exc:  # find the delivery at fault, one at a time
+                session.rollback()
+                log.warning(
+                    "a batch of %d deliveries failed (%s); retrying one by one", len(rows), type(exc).__name__
+                )
+                report = _one_by_one(make, rows, blobs)
+        total.add(report)
+        if progress is not None:
+            progress(total)
+    return total
+
+
+def _one_by_one(
+    make: Callable[[], Session], rows: list[tuple[int, bytes, int]], blobs: BlobStore | None
+) -> DrainReport:
+    total = DrainReport()
+    for row in rows:
+        with make() as session:
+            session.info["actor"] = "platforms-worker"
+            try:
+                total.add(_ingest_rows(session, _Routes(session), [row], blobs))
+                session.commit()
+                continue
+            except Exception as exc:  # one bad delivery must not stop the queue
+                session.rollback()
+                reason = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
+            attempts = row[2] + 1
+            status = "failed" if attempts >= MAX_ATTEMPTS else "pending"
+            session.execute(
+                update(EVENT_TABLE)
+                .where(EVENT_TABLE.c.id == row[0])
+                .values(attempts=attempts, status=status, error=reason, processed_at=utcnow())
+            )
+            session.commit()
+            total.rows += 1
+            total.failed += status == "failed"
+            log.warning("delivery %d not ingested (attempt %d): %s", row[0], attempts, reason.split(":")[0])
+    return total
+
+
+def replay(engine: Engine, status: str = "unrouted") -> int:
+    """Put ``unrouted`` (or ``failed``) deliveries back in the queue; their number."""
+    if status not in ("unrouted", "failed"):
+        raise InvalidValue("only unrouted or failed deliveries can be replayed")
+    with engine.begin() as conn:
+        result = conn.execute(
+            update(EVENT_TABLE).where(EVENT_TABLE.c.status == status).values(status="pending", attempts=0)
+        )
+    return int(result.rowcount)
+
+
+def counts(engine: Engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        rows = conn.execute(select(EVENT_TABLE.c.status, func.count()).group_by(EVENT_TABLE.c.status)).all()
+    return {str(s): int(n) for s, n in rows}
+
+
+class BackgroundWorker:
+    """The worker inside ``serve``: drains every ``interval_s`` seconds in a thread until stopped."""
+
+    def __init__(self, engine: Engine, interval_s: float = 1.0, blobs: BlobStore | None = None) -> None:
+        self.engine, self.interval_s, self.blobs = engine, interval_s, blobs
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="rettesnor-platforms-worker", daemon=True)
+        self.report = DrainReport()
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self, timeout: float = 30.0) -> None:
+        self._stop.set()
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.report.add(drain(self.engine, blobs=self.blobs))
+            except Exception as exc:  # keep serving; the rows stay pending and are tried again
+                log.error("the platforms worker failed (%s); trying again", type(exc).__name__)
+            self._stop.wait(self.interval_s)
