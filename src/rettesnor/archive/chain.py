@@ -40,13 +40,18 @@ class NewVersion:
     attachments: list[dict[str, Any]] = field(default_factory=list)  # sha256, media_type, name, size
 
 
-def _lock_head(session: Session, organisation_id: int) -> tuple[int, str]:
-    """The last (seq, hash) of the organisation's chain; on PostgreSQL the organisation row is locked
-    so that two writers cannot fork the chain (on SQLite the unique (organisation, seq) refuses it)."""
+def lock_chain(session: Session, organisation_id: int) -> None:
+    """On PostgreSQL lock the organisation row until the transaction ends, so that two writers cannot
+    fork the chain (on SQLite one writer at a time, and the unique (organisation, seq) refuses a fork)."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(
             text("SELECT id FROM organisation WHERE id = :id FOR UPDATE"), {"id": organisation_id}
         )
+
+
+def _lock_head(session: Session, organisation_id: int) -> tuple[int, str]:
+    """The last (seq, hash) of the organisation's chain, locked (:func:`lock_chain`)."""
+    lock_chain(session, organisation_id)
     row = session.execute(
         select(ArchiveEntry.seq, ArchiveEntry.entry_hash)
         .where(ArchiveEntry.organisation_id == organisation_id)

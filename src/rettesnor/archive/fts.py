@@ -1,8 +1,18 @@
-"""Keeping the full-text index in step with ``archive_record.text`` (SQLite FTS5 or PostgreSQL tsvector)."""
+"""Keeping the full-text index in step with the archive (SQLite FTS5 or PostgreSQL tsvector + GIN).
+
+The index holds, per record, the words of its current text *and* one token per filterable value
+(organisation, account, author id and name, each finding category, the last decision, the kind), kept in
+``archive_record.search_terms``. A search with filters is then one index lookup that intersects the
+words with the filter tokens, read newest first and cut at the page size, instead of a join that walks
+every record matching the words (at a million records a common word matches hundreds of thousands).
+The tokens are ``z`` + a short tag + 12 hex digits of the value's SHA-256: one token whatever the value
+holds (spaces, punctuation), and not a word anyone searches for.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import hashlib
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -10,6 +20,8 @@ from sqlalchemy.orm import Session
 # PostgreSQL text-search configuration per country of the organisation: one per organisation, so that
 # the index and the queries stem the same way.
 PG_CONFIG = {"DK": "danish", "NO": "norwegian", "SE": "swedish"}
+
+Row = tuple[int, str | None, str]  # record id, its text (None once disposed), its search terms
 
 
 def pg_config(country: str) -> str:
@@ -20,42 +32,97 @@ def is_sqlite(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
 
 
-def add(session: Session, organisation_id: int, country: str, rows: Sequence[tuple[int, str]]) -> None:
-    """Index new texts: (record id, text)."""
+def token(tag: str, value: str) -> str:
+    return f"z{tag}{hashlib.sha256(value.encode('utf-8')).hexdigest()[:12]}"
+
+
+def terms(
+    organisation_id: int,
+    *,
+    account_id: int | None,
+    author_id: str | None,
+    author_name: str | None,
+    categories: str | None,
+    decision: str | None,
+    kind: str,
+) -> str:
+    """The filter tokens of a record, space-separated (what ``archive_record.search_terms`` holds)."""
+    out = [token("org", str(organisation_id)), token("kind", kind)]
+    if account_id is not None:
+        out.append(token("acc", str(account_id)))
+    for author in {author_id, author_name}:
+        if author:
+            out.append(token("au", author))
+    out.extend(token("cat", c) for c in sorted(set((categories or "").split(","))) if c)
+    if decision:
+        out.append(token("dec", decision))
+    return " ".join(sorted(set(out)))
+
+
+def add(session: Session, organisation_id: int, country: str, rows: Sequence[Row]) -> None:
+    """Index records: (record id, text or None, search terms)."""
     if not rows:
         return
+    conn = session.connection()
     if is_sqlite(session):
-        session.execute(
-            text("INSERT INTO archive_fts(rowid, text) VALUES (:id, :t)"),
-            [{"id": i, "t": t} for i, t in rows],
+        conn.exec_driver_sql(
+            "INSERT INTO archive_fts(rowid, text, search_terms) VALUES (?, ?, ?)",
+            [(i, t, s) for i, t, s in rows],
         )
         return
-    session.execute(
-        text(
-            "INSERT INTO archive_fts(record_id, organisation_id, vector) "
-            "VALUES (:id, :org, to_tsvector(CAST(:cfg AS regconfig), :t)) "
-            "ON CONFLICT (record_id) DO UPDATE SET vector = excluded.vector"
-        ),
-        [{"id": i, "org": organisation_id, "cfg": pg_config(country), "t": t} for i, t in rows],
+    conn.exec_driver_sql(
+        "INSERT INTO archive_fts(record_id, organisation_id, vector) "
+        "VALUES (%s, %s, to_tsvector(CAST(%s AS regconfig), coalesce(%s, '')) || CAST(%s AS tsvector)) "
+        "ON CONFLICT (record_id) DO UPDATE SET vector = excluded.vector",
+        [(i, organisation_id, pg_config(country), t, s) for i, t, s in rows],
     )
 
 
-def remove(session: Session, rows: Sequence[tuple[int, str]]) -> None:
-    """Take texts out of the index: (record id, the text as indexed)."""
+def remove(session: Session, rows: Sequence[Row]) -> None:
+    """Take records out of the index: (record id, the text and terms *as indexed*)."""
     if not rows:
         return
+    conn = session.connection()
     if is_sqlite(session):
-        session.execute(
-            text("INSERT INTO archive_fts(archive_fts, rowid, text) VALUES ('delete', :id, :t)"),
-            [{"id": i, "t": t} for i, t in rows],
+        # External content: FTS5 needs the old values to find the index entries to delete.
+        conn.exec_driver_sql(
+            "INSERT INTO archive_fts(archive_fts, rowid, text, search_terms) VALUES ('delete', ?, ?, ?)",
+            [(i, t, s) for i, t, s in rows],
         )
         return
-    session.execute(text("DELETE FROM archive_fts WHERE record_id = :id"), [{"id": i} for i, _ in rows])
+    conn.exec_driver_sql("DELETE FROM archive_fts WHERE record_id = %s", [(i,) for i, _, _ in rows])
 
 
 def replace(
-    session: Session, organisation_id: int, country: str, rows: Sequence[tuple[int, str, str]]
+    session: Session, organisation_id: int, country: str, old: Sequence[Row], new: Sequence[Row]
 ) -> None:
-    """(record id, old text, new text)."""
-    remove(session, [(i, old) for i, old, _ in rows])
-    add(session, organisation_id, country, [(i, new) for i, _, new in rows])
+    remove(session, old)
+    add(session, organisation_id, country, new)
+
+
+def sqlite_match(words: Iterable[str], tokens: Iterable[str]) -> str:
+    """An FTS5 query: the words as phrases in ``text`` (the last one a prefix), the tokens in
+    ``search_terms``; no FTS5 syntax from the user gets through (words are ``\\w+``)."""
+    words = list(words)
+    parts = [f'text:"{w}"' for w in words[:-1]]
+    if words:
+        parts.append(f'text:"{words[-1]}"*')
+    parts.extend(f"search_terms:{t}" for t in tokens)
+    return " AND ".join(parts)
+
+
+def rebuild(session: Session) -> None:
+    """Index every record again from ``archive_record`` (after a migration changed the index)."""
+    if is_sqlite(session):
+        session.execute(text("INSERT INTO archive_fts(archive_fts) VALUES ('rebuild')"))
+        return
+    session.execute(text("DELETE FROM archive_fts"))
+    session.execute(
+        text(
+            "INSERT INTO archive_fts(record_id, organisation_id, vector) "
+            "SELECT r.id, r.organisation_id, to_tsvector(CAST(CASE o.country WHEN 'DK' THEN 'danish' "
+            "WHEN 'NO' THEN 'norwegian' WHEN 'SE' THEN 'swedish' ELSE 'simple' END AS regconfig), "
+            "coalesce(r.text, '')) || CAST(coalesce(r.search_terms, '') AS tsvector) "
+            "FROM archive_record r JOIN organisation o ON o.id = r.organisation_id"
+        )
+    )

@@ -21,14 +21,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from rettesnor.archive import fts
 from rettesnor.archive.blobs import BlobStore
 from rettesnor.archive.bulk import insert_rows
 from rettesnor.archive.canonical import compact_findings, document, urn
-from rettesnor.archive.chain import NewVersion, allocate_ids, append
+from rettesnor.archive.chain import NewVersion, allocate_ids, append, lock_chain
 from rettesnor.archive.errors import InvalidValue, NotFound
 from rettesnor.check import check_many
 from rettesnor.governance import lifecycle, tenants
@@ -151,6 +151,9 @@ class _State:
     thread_id: int | None = None
     platform: str = ""
     platform_id: str = ""
+    decision: str | None = None
+    terms: str = ""  # filter tokens (fts.terms)
+    indexed_terms: str | None = None  # the tokens as the full-text index has them now
 
 
 class _Context:
@@ -264,7 +267,8 @@ def _existing(ctx: _Context, keys: set[tuple[str, str]]) -> dict[tuple[str, str]
                     account_id=row.account_id, parent_urn=None, thread_urn=None, author_id=row.author_id,
                     author_name=row.author_name, published_at=row.published_at, received_at=row.received_at,
                     language=row.language, categories=row.categories, policy=row.policy, findings=None,
-                    attachments=[], new=False, indexed_text=row.text, loaded=False,
+                    attachments=[], new=False, indexed_text=row.text, loaded=False, decision=row.decision,
+                    terms=row.search_terms or "", indexed_terms=row.search_terms,
                 )  # fmt: skip
     return out
 
@@ -338,7 +342,16 @@ def _as_attachment(files: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _chunk(ctx: _Context, events: list[Incoming], report: IngestReport) -> None:
     org = ctx.org
+    # The chain is locked first and the time taken after the organisation's last record, so that within
+    # an organisation record ids and received times rise together: search turns a period into a range of
+    # ids on that (search.py).
+    lock_chain(ctx.session, org.id)
+    last = ctx.session.scalar(
+        select(func.max(RECORD_TABLE.c.received_at)).where(RECORD_TABLE.c.organisation_id == org.id)
+    )
     now = utcnow()
+    if last is not None and last > now:
+        now = last
     report.received += len(events)
     infos = [ctx.account(e.account) for e in events]
     states = _existing(ctx, {(e.platform, e.platform_id) for e in events})
@@ -475,6 +488,11 @@ def _versions(
         else:
             report.versions += 1
     changed = [s for s in states.values() if s.changed]
+    for s in changed:
+        s.terms = fts.terms(
+            org.id, account_id=s.account_id, author_id=s.author_id, author_name=s.author_name,
+            categories=s.categories, decision=s.decision, kind=s.kind,
+        )  # fmt: skip
     fresh = sorted((s for s in changed if s.new), key=lambda s: s.id)  # a parent before its replies
     if fresh:
         insert_rows(session, RECORD_TABLE, [_record_row(org.id, s) for s in fresh])
@@ -486,20 +504,23 @@ def _versions(
             .values(
                 version=bindparam("b_version"), state=bindparam("b_state"), text=bindparam("b_text"),
                 categories=bindparam("b_categories"), policy=bindparam("b_policy"),
-                language=bindparam("b_lang"),
+                language=bindparam("b_lang"), search_terms=bindparam("b_terms"),
             ),
             [
                 {"b_id": s.id, "b_version": s.version, "b_state": s.state, "b_text": s.text,
-                 "b_categories": s.categories, "b_policy": s.policy, "b_lang": s.language}
+                 "b_categories": s.categories, "b_policy": s.policy, "b_lang": s.language,
+                 "b_terms": s.terms}
                 for s in known
             ],
         )  # fmt: skip
     append(session, org.id, versions, now)
     if changed:
-        fts.remove(session, [(s.id, s.indexed_text) for s in known if s.indexed_text is not None])
-        fts.add(session, org.id, org.country, [(s.id, s.text) for s in changed if s.text])
+        # Every record has an index row (text or not), so that filters alone are an index lookup too.
+        indexed = [(s.id, s.indexed_text, s.indexed_terms) for s in known if s.indexed_terms is not None]
+        fts.remove(session, indexed)
+        fts.add(session, org.id, org.country, [(s.id, s.text, s.terms) for s in changed])
         for s in changed:
-            s.indexed_text, s.changed, s.new = s.text, False, False
+            s.indexed_text, s.indexed_terms, s.changed, s.new = s.text, s.terms, False, False
     if queue:
         from rettesnor.moderation.queue import enqueue
 
@@ -515,7 +536,7 @@ def _record_row(organisation_id: int, s: _State) -> dict[str, Any]:
         "platform_id": s.platform_id, "kind": s.kind, "parent_id": s.parent_id, "thread_id": s.thread_id,
         "author_id": s.author_id, "author_name": s.author_name, "published_at": s.published_at,
         "received_at": s.received_at, "language": s.language, "version": s.version, "state": s.state,
-        "text": s.text, "categories": s.categories, "policy": s.policy,
+        "text": s.text, "categories": s.categories, "policy": s.policy, "search_terms": s.terms,
     }  # fmt: skip
 
 

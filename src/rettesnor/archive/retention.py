@@ -147,6 +147,7 @@ def run(
                 ArchiveRecord.thread_id,
                 ArchiveRecord.text,
                 ArchiveRecord.version,
+                ArchiveRecord.search_terms,
             )
             .where(
                 ArchiveRecord.organisation_id == org.id,
@@ -157,18 +158,18 @@ def run(
             .order_by(ArchiveRecord.id)
         ).all()
         due = []
-        for rid, account_id, thread_id, body, version in rows:
+        for rid, account_id, thread_id, body, version, terms in rows:
             if account_id in held_accounts or (thread_id or rid) in held_threads:
                 plan.held += 1
                 continue
-            due.append((rid, body, version))
+            due.append((rid, body, version, terms or ""))
         plan.due[rule.record_kind] = len(due)
         if dry_run or not due:
             continue
         with session.begin_nested():
             for k in range(0, len(due), 500):
                 part = due[k : k + 500]
-                ids = [rid for rid, _, _ in part]
+                ids = [rid for rid, _, _, _ in part]
                 entries = select(ArchiveEntry.id).where(ArchiveEntry.record_id.in_(ids))
                 files = list(
                     session.scalars(
@@ -183,7 +184,13 @@ def run(
                     .where(ArchiveAttachment.entry_id.in_(entries))
                     .values(disposed_at=at)
                 )
-                fts.remove(session, [(rid, body) for rid, body, _ in part if body])
+                fts.replace(  # the text leaves the index; the record stays findable by its filters
+                    session,
+                    org.id,
+                    org.country,
+                    [(rid, body, terms) for rid, body, _, terms in part],
+                    [(rid, None, terms) for rid, _, _, terms in part],
+                )
                 session.execute(
                     update(RECORD_TABLE).where(RECORD_TABLE.c.id.in_(ids)).values(text=None, disposed_at=at)
                 )
@@ -193,7 +200,7 @@ def run(
                         {"organisation_id": org.id, "record_id": rid, "rule_id": rule.id,
                          "record_kind": rule.record_kind, "versions": version, "disposed_by": by,
                          "disposed_at": at}
-                        for rid, _, version in part
+                        for rid, _, version, _ in part
                     ],
                 )  # fmt: skip
                 for sha in set(files):

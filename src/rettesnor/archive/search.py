@@ -2,7 +2,8 @@
 
 SQLite: FTS5 (``unicode61``); PostgreSQL: ``websearch_to_tsquery`` with the organisation's language
 configuration (danish, norwegian, swedish) over a GIN index. Filters: account, period, author,
-category, decision, kind.
+category, decision, kind; all but the period are tokens in the same index (:mod:`rettesnor.archive.fts`),
+the period a range of record ids, so one index lookup answers a search at any archive size.
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Integer, Select, column, func, select, text
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from rettesnor.archive.canonical import PERSONAL_DATA
 from rettesnor.archive.errors import InvalidValue
-from rettesnor.archive.fts import is_sqlite, pg_config
+from rettesnor.archive.fts import is_sqlite, pg_config, sqlite_match, token
 from rettesnor.records.archive_models import ArchiveContent, ArchiveEntry, ArchiveRecord
 from rettesnor.records.models import Organisation
 
@@ -34,14 +35,6 @@ class Filters:
     category: str | None = None
     decision: str | None = None
     kind: str | None = None
-
-
-def _fts5_query(query: str) -> str:
-    """Words of the user's query as FTS5 phrases (prefix match on the last one); no FTS5 syntax."""
-    words = _WORD.findall(query)
-    if not words:
-        raise InvalidValue("the search needs at least one word")
-    return " ".join(f'"{w}"' for w in words[:-1]) + (" " if len(words) > 1 else "") + f'"{words[-1]}"*'
 
 
 def _filtered(query: Select[Any], org: Organisation, f: Filters) -> Select[Any]:
@@ -69,27 +62,99 @@ def _filtered(query: Select[Any], org: Organisation, f: Filters) -> Select[Any]:
     return query
 
 
+def _tokens(org: Organisation, f: Filters) -> list[str]:
+    """The index tokens a record must carry to pass the filters (all but the period)."""
+    out = [token("org", str(org.id))]
+    if f.account_id is not None:
+        out.append(token("acc", str(f.account_id)))
+    if f.author:
+        out.append(token("au", f.author))
+    if f.category:
+        out.append(token("cat", f.category))
+    if f.decision:
+        out.append(token("dec", f.decision))
+    if f.kind:
+        out.append(token("kind", f.kind))
+    return out
+
+
+def _id_range(session: Session, org: Organisation, f: Filters) -> tuple[int, int] | None:
+    """The period as a range of record ids (None: nothing in it). Exact, because ingest gives an
+    organisation's records rising ids and non-decreasing received times together (ingest._chunk)."""
+    r = ArchiveRecord
+    lo, hi = 0, 2**62
+    if f.since is not None:
+        first = session.scalar(
+            select(r.id)
+            .where(r.organisation_id == org.id, r.received_at >= f.since)
+            .order_by(r.received_at, r.id)
+            .limit(1)
+        )
+        if first is None:
+            return None
+        lo = first
+    if f.until is not None:
+        last = session.scalar(
+            select(r.id)
+            .where(r.organisation_id == org.id, r.received_at < f.until)
+            .order_by(r.received_at.desc(), r.id.desc())
+            .limit(1)
+        )
+        if last is None:
+            return None
+        hi = last
+    return (lo, hi) if lo <= hi else None
+
+
+def _ids(
+    session: Session, org: Organisation, words: list[str], query: str, f: Filters, limit: int
+) -> list[int]:
+    """Ids of the newest matching records: one full-text index lookup, newest first, cut at ``limit``."""
+    bounds = _id_range(session, org, f)
+    if bounds is None:
+        return []
+    tokens = _tokens(org, f)
+    conn = session.connection()
+    if is_sqlite(session):
+        rows = conn.exec_driver_sql(
+            "SELECT rowid FROM archive_fts WHERE archive_fts MATCH ? AND rowid BETWEEN ? AND ? "
+            "ORDER BY rowid DESC LIMIT ?",
+            (sqlite_match(words, tokens), bounds[0], bounds[1], limit),
+        )
+        return [int(i) for (i,) in rows]
+    match = "CAST(%s AS tsquery)"
+    params: list[Any] = [org.id, " & ".join(tokens)]
+    if words:
+        match = "websearch_to_tsquery(CAST(%s AS regconfig), %s) && " + match
+        params = [org.id, pg_config(org.country), query, " & ".join(tokens)]
+    rows = conn.exec_driver_sql(
+        f"SELECT record_id FROM archive_fts WHERE organisation_id = %s AND vector @@ ({match}) "
+        "AND record_id BETWEEN %s AND %s ORDER BY record_id DESC LIMIT %s",
+        (*params, bounds[0], bounds[1], limit),
+    )
+    return [int(i) for (i,) in rows]
+
+
 def search(
     session: Session, org: Organisation, query: str | None, filters: Filters | None = None, limit: int = 50
 ) -> list[ArchiveRecord]:
-    """Records of ``org`` matching ``query`` (all words) and the filters, newest first."""
+    """Records of ``org`` matching ``query`` (all words) and the filters, newest first.
+
+    SQLite: the words are FTS5 phrases (the last one a prefix); PostgreSQL: ``websearch_to_tsquery``
+    with the organisation's language. Either way the filters are tokens in the same index.
+    """
     f = filters or Filters()
-    base = _filtered(select(ArchiveRecord), org, f)
+    words: list[str] = []
     if query is not None and query.strip():
-        if is_sqlite(session):
-            ids = text("SELECT rowid FROM archive_fts WHERE archive_fts MATCH :q")
-            base = base.where(
-                ArchiveRecord.id.in_(ids.bindparams(q=_fts5_query(query)).columns(column("rowid", Integer)))
-            )
-        else:
-            if not _WORD.search(query):
-                raise InvalidValue("the search needs at least one word")
-            ids = text(
-                "SELECT record_id FROM archive_fts WHERE organisation_id = :org "
-                "AND vector @@ websearch_to_tsquery(CAST(:cfg AS regconfig), :q)"
-            ).bindparams(org=org.id, cfg=pg_config(org.country), q=query)
-            base = base.where(ArchiveRecord.id.in_(ids.columns(column("record_id", Integer))))
-    return list(session.scalars(base.order_by(ArchiveRecord.id.desc()).limit(limit)))
+        words = _WORD.findall(query)
+        if not words:
+            raise InvalidValue("the search needs at least one word")
+    ids = _ids(session, org, words, query or "", f, limit)
+    if not ids:
+        return []
+    r = ArchiveRecord
+    found = _filtered(select(r).where(r.id.in_(ids)), org, f)  # the filters again, on the rows themselves
+    return list(session.scalars(found.order_by(r.id.desc())))
 
 
 def count(session: Session, org: Organisation) -> int:

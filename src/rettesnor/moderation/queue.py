@@ -176,6 +176,26 @@ def _new_version(
     return entry_id
 
 
+def _set_decision(session: Session, org: Organisation, record: ArchiveRecord, action: str) -> None:
+    """The record's last decision, and its filter token in the full-text index."""
+    r, record_id = RECORD_TABLE.c, record.id
+    row = session.execute(
+        select(r.text, r.search_terms, r.account_id, r.author_id, r.author_name, r.categories, r.kind).where(
+            r.id == record_id
+        )
+    ).one()
+    terms = fts.terms(
+        org.id, account_id=row.account_id, author_id=row.author_id, author_name=row.author_name,
+        categories=row.categories, decision=action, kind=row.kind,
+    )  # fmt: skip
+    session.execute(update(RECORD_TABLE).where(r.id == record_id).values(decision=action, search_terms=terms))
+    if row.search_terms is not None:
+        fts.remove(session, [(record_id, row.text, row.search_terms)])
+    fts.add(session, org.id, org.country, [(record_id, row.text, terms)])
+    set_committed_value(record, "decision", action)
+    set_committed_value(record, "search_terms", terms)
+
+
 def capture_evidence(
     session: Session,
     org: Organisation,
@@ -344,7 +364,7 @@ def _carry_out(
             _new_version(session, org, record, action, state, {"rettesnor:decision": decision.id})
             if state == "deleted" and record.text:
                 pass  # the tombstone keeps the last content; it stays searchable for access requests
-        session.execute(update(ArchiveRecord).where(ArchiveRecord.id == record.id).values(decision=action))
+        _set_decision(session, org, record, action)
         if case is not None:
             if action == "escalate":
                 case.status, case.escalated_to_id = "escalated", decision.escalated_to_id

@@ -54,6 +54,7 @@ class ArchiveRecord(Base):
         UniqueConstraint("organisation_id", "platform", "platform_id"),
         Index(None, "organisation_id", "account_id", "published_at"),
         Index(None, "organisation_id", "kind", "received_at"),
+        Index(None, "organisation_id", "received_at"),  # a period as a range of ids (search)
         Index(None, "thread_id"),
     )
 
@@ -77,6 +78,8 @@ class ArchiveRecord(Base):
     decision: Mapped[str | None] = mapped_column(String(12))  # the last moderation decision
     policy: Mapped[str | None] = mapped_column(String(120))  # pack@digest used for the findings
     disposed_at: Mapped[dt.datetime | None]
+    # Filter tokens indexed with the text (rettesnor.archive.fts.terms): account, author, categories …
+    search_terms: Mapped[str | None] = mapped_column(Text)
 
 
 class ArchiveEntry(Base):
