@@ -22,6 +22,7 @@ SCOPES = (
     "moderation:write",
     "tasks:read",
     "archive:read",
+    "people:read",
 )
 
 

@@ -144,6 +144,14 @@ def _handlers(app: FastAPI) -> None:
         return _error(request, 500, "something went wrong on our side; the error was logged")
 
 
+def _page_routers() -> list[Any]:
+    """The pages of the archive, people and consents, accounts, moderation and the dashboard."""
+    from rettesnor.web import pages_accounts, pages_archive, pages_dashboard, pages_moderation, pages_people
+
+    modules = (pages_archive, pages_people, pages_accounts, pages_moderation, pages_dashboard)
+    return [m.router for m in modules]
+
+
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     """The application. ``engine`` overrides ``settings.database_url`` (tests share one)."""
     from rettesnor.platforms import webhooks
@@ -167,6 +175,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(webhooks.router)  # /webhooks/meta: signed by Meta (HMAC), no session, no CSRF
+    for extra in _page_routers():
+        app.include_router(extra)
     app.mount("/static", StaticFiles(packages=[("rettesnor.web", "static")]), name="static")
     secure = cfg.secure_cookies
     session_kw: dict[str, Any] = {

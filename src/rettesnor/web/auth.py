@@ -32,6 +32,14 @@ AREAS: dict[str, frozenset[str] | None] = {
     "accounts": frozenset({"communications_officer", "unit_leader", "administrator", "auditor"}),
     "archive": frozenset({"records_manager", "communications_officer", "administrator", "auditor"}),
     "tokens": frozenset({"communications_officer", "administrator"}),
+    "people": frozenset({"unit_leader", "hr", "communications_officer", "administrator", "auditor"}),
+    "people:write": frozenset({"unit_leader"}),  # the service checks that the leader leads the person
+    "consents": frozenset({"communications_officer", "unit_leader", "hr", "administrator", "auditor"}),
+    "consents:write": frozenset({"communications_officer", "unit_leader", "administrator"}),
+    "people:own": None,  # everyone sees and acknowledges their own reviews of the guideline
+    "accounts:apply": None,  # anyone may apply for an account (Hustadvika 2a–f); a leader approves
+    "accounts:approve": frozenset({"unit_leader"}),  # the service checks that they lead the account's unit
+    "dashboard": MODERATORS | {"records_manager", "auditor"},
 }
 # The scope an API token needs for an area.
 SCOPE_OF = {
@@ -42,6 +50,8 @@ SCOPE_OF = {
     "tasks": "tasks:read",
     "accounts": "accounts:read",
     "archive": "archive:read",
+    "people": "people:read",
+    "consents": "people:read",
 }
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rettesnor.governance import people, tenants
+from rettesnor.governance import people, reviews, tenants
 from rettesnor.records.models import Organisation, Person
 from rettesnor.records.web_models import WebUser
 from rettesnor.web.security import hash_password
@@ -31,11 +31,17 @@ class Login:
 
 
 def _pick(session: Session, org: Organisation, role: str | None, taken: set[int]) -> Person | None:
+    """The first person with the role; for the employee login one with a review still to acknowledge
+    (the people page then shows them something to do), else any person without roles."""
+    found: list[Person] = []
     for person in people.list_people(session, org):
         roles = {g.role for g in people.roles_of(session, org, person.id)}
         if person.id not in taken and ((role in roles) if role else not roles):
-            return person
-    return None
+            found.append(person)
+    if role is None:
+        waiting = {r.person_id for r in reviews.list_reviews(session, org) if r.acknowledged_at is None}
+        found.sort(key=lambda p: p.id not in waiting)
+    return found[0] if found else None
 
 
 def _logins(session: Session, org: Organisation) -> list[Login]:

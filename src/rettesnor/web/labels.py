@@ -51,3 +51,39 @@ COVERAGE = {
     "planned": N_("Planned"),
     "missing": N_("Missing"),
 }
+# The archive, people, consents and dashboard pages.
+DECISIONS_ALL = {
+    **DECISIONS,
+    "unhide": N_("Show again"),
+    "reply": N_("Reply"),
+}
+RECORD_KINDS = {
+    "post": N_("Post"),
+    "comment": N_("Comment"),
+    "reply": N_("Reply"),
+    "private_message": N_("Private message"),
+    "moderator_action": N_("Moderator action"),
+}
+RECORD_STATES = {"published": N_("Published"), "hidden": N_("Hidden"), "deleted": N_("Deleted")}
+ENTRY_EVENTS = {
+    "create": N_("Received"),
+    "edit": N_("Edited"),
+    "delete": N_("Deleted"),
+    "hide": N_("Hidden"),
+    "unhide": N_("Shown again"),
+    "evidence": N_("Evidence saved"),
+    "action": N_("Action"),
+}
+REVIEW_KINDS = {
+    "yearly": N_("Yearly review"),
+    "onboarding": N_("Onboarding"),
+    "policy": N_("New version of the guideline"),
+}
+CONSENT_BASES = {
+    "written_consent": N_("Written consent"),
+    "public_event": N_("Public municipal event"),
+    "public_interest": N_("Public interest"),
+    "management_approval": N_("Management's approval"),
+}
+CONSENT_GIVERS = {"self": N_("The person pictured"), "guardian": N_("Guardian"), "leader": N_("Leader")}
+DM_STATES = {"off": N_("Off"), "on": N_("On"), "unknown": N_("Unknown")}

@@ -18,7 +18,7 @@ from rettesnor.policy.loader import load_pack
 from rettesnor.records.db import session_factory, unit_of_work
 from rettesnor.records.web_models import WebUser
 from rettesnor.web import labels, queries
-from rettesnor.web.auth import Principal, engine_of, page_principal, require
+from rettesnor.web.auth import LoginRequired, Principal, engine_of, page_principal, require
 from rettesnor.web.i18n import LANGUAGES, translator
 from rettesnor.web.problems import ProblemError
 from rettesnor.web.render import flash, language, page
@@ -49,8 +49,13 @@ def _client(request: Request) -> str:
 
 
 @router.get("/")
-def home() -> RedirectResponse:
-    return RedirectResponse("/check", status_code=303)
+def home(request: Request) -> RedirectResponse:
+    """The dashboard for those who may see it, else the check; the login page when not signed in."""
+    try:
+        who = page_principal(request)
+    except LoginRequired:
+        return RedirectResponse("/login", status_code=303)
+    return RedirectResponse("/dashboard" if who.may("dashboard") else "/check", status_code=303)
 
 
 @router.get("/healthz")
@@ -222,6 +227,7 @@ def moderation_page(
     status: Annotated[str, Query(pattern="^(open|escalated|decided|all)$")] = "open",
     account: Annotated[str, Query(max_length=20)] = "", category: Annotated[str, Query(max_length=40)] = "",
     page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
+    action: Annotated[str, Query(pattern="^(|keep|review|hide|delete)$")] = "",
 ) -> HTMLResponse:  # fmt: skip
     require(who, "moderation")
     account_id = _form_account(account)
@@ -230,11 +236,11 @@ def moderation_page(
             accounts.get_account(session, org, account_id)  # 404 for an account of another organisation
         rows, total = queries.queue(
             session, org, status=status, account_id=account_id, category=category or None,
-            limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE,
+            limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE, recommended=action or None,
         )  # fmt: skip
         all_accounts = accounts.list_accounts(session, org)
     names = {a.id: a.name for a in all_accounts}
-    filters = {"status": status, "account": account, "category": category}
+    filters = {"status": status, "account": account, "category": category, "action": action}
     base = {k: v for k, v in filters.items() if v}
     pages = {
         "prev": f"?{urlencode({**base, 'page': page_no - 1})}" if page_no > 1 else None,

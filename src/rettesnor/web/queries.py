@@ -25,6 +25,7 @@ class QueueRow:
     case: ModerationCase
     record: ArchiveRecord
     parent_text: str | None
+    thread_text: str | None = None  # the post that opened the thread, when it is not the parent
 
 
 def queue(
@@ -36,14 +37,19 @@ def queue(
     category: str | None = None,
     limit: int = 50,
     offset: int = 0,
+    recommended: str | None = None,
 ) -> tuple[list[QueueRow], int]:
-    """The moderation queue newest first, with the comment each answers; and how many there are."""
+    """The moderation queue newest first, with the comment each answers and the post that opened its
+    thread; and how many there are."""
     parent = aliased(ArchiveRecord)
+    root = aliased(ArchiveRecord)
     where = [ModerationCase.organisation_id == org.id]
     if status != "all":
         where.append(ModerationCase.status == status)
     if account_id is not None:
         where.append(ModerationCase.account_id == account_id)
+    if recommended:
+        where.append(ModerationCase.recommended == recommended)
     if category:
         c = ModerationCase.categories
         where.append(
@@ -51,15 +57,21 @@ def queue(
         )
     total = session.scalar(select(func.count()).select_from(ModerationCase).where(*where)) or 0
     rows = session.execute(
-        select(ModerationCase, ArchiveRecord, parent.text)
+        select(ModerationCase, ArchiveRecord, parent.text, root.text)
         .join(ArchiveRecord, ArchiveRecord.id == ModerationCase.record_id)
         .outerjoin(parent, (parent.id == ArchiveRecord.parent_id) & (parent.organisation_id == org.id))
+        .outerjoin(
+            root,
+            (root.id == ArchiveRecord.thread_id)
+            & (root.id != ArchiveRecord.parent_id)
+            & (root.organisation_id == org.id),
+        )
         .where(*where)
         .order_by(ModerationCase.id.desc())
         .limit(limit)
         .offset(offset)
     ).all()
-    return [QueueRow(r[0], r[1], r[2]) for r in rows], total
+    return [QueueRow(r[0], r[1], r[2], r[3]) for r in rows], total
 
 
 def person_names(session: Session, org: Organisation, ids: set[int]) -> dict[int, str]:

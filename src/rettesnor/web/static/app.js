@@ -6,3 +6,35 @@ document.addEventListener("DOMContentLoaded", function () {
     select.addEventListener("change", function () { select.form.submit(); });
   }
 });
+
+// The moderation queue: j/k move between comments, x chooses one for the bulk decision, d goes to its
+// decision. Keys typed into a field are left alone.
+document.addEventListener("DOMContentLoaded", function () {
+  var cases = Array.prototype.slice.call(document.querySelectorAll("article.case"));
+  if (!cases.length) { return; }
+  var current = -1;
+  cases.forEach(function (c) { c.setAttribute("tabindex", "-1"); });
+  function go(i) {
+    current = Math.max(0, Math.min(cases.length - 1, i));
+    cases[current].focus();
+    cases[current].scrollIntoView({ block: "nearest" });
+  }
+  document.addEventListener("keydown", function (e) {
+    var t = e.target;
+    if (e.ctrlKey || e.metaKey || e.altKey) { return; }
+    if (t && (t.tagName === "INPUT" || t.tagName === "SELECT" || t.tagName === "TEXTAREA")) { return; }
+    var here = cases.indexOf(document.activeElement);
+    if (here >= 0) { current = here; }
+    if (e.key === "j") { go(current + 1); e.preventDefault(); }
+    else if (e.key === "k") { go(current - 1); e.preventDefault(); }
+    else if (e.key === "x" && current >= 0) {
+      var box = cases[current].querySelector("input[type=checkbox][form=bulk]");
+      if (box) { box.checked = !box.checked; }
+      e.preventDefault();
+    } else if (e.key === "d" && current >= 0) {
+      var decision = cases[current].querySelector("select[name=action]");
+      if (decision) { decision.focus(); }
+      e.preventDefault();
+    }
+  });
+});

@@ -1,0 +1,155 @@
+"""People and reviews: who is overdue for going through the guideline, recording a review, each
+person's own acknowledgements; and the consent register for photos and video (register, withdraw).
+
+The rules are the governance services' (:mod:`rettesnor.governance.reviews`, ``consents``): a review is
+recorded by a leader of the person, only the person acknowledges it, the bases of a consent follow the
+guideline. These pages only collect the input and show the answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from rettesnor.governance import accounts, consents, lifecycle, people, reviews
+from rettesnor.records.models import CONSENT_GIVERS
+from rettesnor.web import labels, queries
+from rettesnor.web.auth import require
+from rettesnor.web.i18n import translator
+from rettesnor.web.pages import Csrf, User, _csrf, _form_account
+from rettesnor.web.pages_archive import parse_day
+from rettesnor.web.problems import ProblemError
+from rettesnor.web.render import flash, language, page
+from rettesnor.web.views import work
+
+router = APIRouter(include_in_schema=False)
+RECENT = 50
+
+
+def _number(value: str, what: str) -> int:
+    if not value.isdigit():
+        raise ProblemError(422, f"{what} must be chosen (a number, not {value[:20]!r})")
+    return int(value)
+
+
+@router.get("/people")
+def people_page(
+    request: Request, who: User, mine: Annotated[str, Query(pattern="^(|1)$")] = ""
+) -> HTMLResponse:
+    """Everyone sees their own reviews; leaders, HR and communications see who is overdue."""
+    today = dt.date.today()
+    with work(request, who) as (session, org):
+        own = reviews.list_reviews(session, org, who.person_id)
+        late: list[reviews.Overdue] = []
+        recent = []
+        staff = []
+        versions = []
+        if who.may("people"):
+            late = reviews.overdue(session, org, today, leader_id=who.person_id if mine else None)
+            recent = reviews.list_reviews(session, org)[-RECENT:][::-1]
+        if who.may("people:write"):
+            staff = [p for p in people.list_people(session, org)
+                     if p.kind == "employee" and (p.left_on is None or p.left_on > today)]  # fmt: skip
+            versions = [v for v in lifecycle.list_policy_versions(session, org) if v.status == "published"]
+        ids = {o.leader_id for o in late if o.leader_id} | {r.person_id for r in recent}
+        ids |= {r.leader_id for r in [*recent, *own] if r.leader_id}
+        names = queries.person_names(session, org, ids)
+    return page(
+        request, "people.html", who, own=own, overdue=late, recent=recent, staff=staff, versions=versions,
+        names=names, mine=bool(mine), today=today, review_kinds=labels.REVIEW_KINDS,
+    )  # fmt: skip
+
+
+@router.post("/people/reviews")
+def record_review(
+    request: Request, who: User, csrf: Csrf,
+    person: Annotated[str, Form(max_length=20)], kind: Annotated[str, Form(max_length=20)],
+    held_on: Annotated[str, Form(max_length=20)] = "", version: Annotated[str, Form(max_length=20)] = "",
+) -> RedirectResponse:  # fmt: skip
+    """A leader went through the guideline with one of their people."""
+    require(who, "people:write")
+    _csrf(request, csrf)
+    if kind not in labels.REVIEW_KINDS:
+        raise ProblemError(422, f"unknown kind of review {kind!r}; choose one of: {', '.join(labels.REVIEW_KINDS)}")
+    day = parse_day(held_on, "held on") or dt.date.today()
+    version_id = _number(version, "the guideline version") if kind == "policy" else None
+    with work(request, who) as (session, org):
+        review = reviews.record_review(
+            session, org, person_id=_number(person, "the person"), leader_id=who.person_id, kind=kind,
+            held_on=day, policy_version_id=version_id,
+        )  # fmt: skip
+        review_id = review.id
+    _ = translator(language(request, who))
+    flash(request, _("Review {review} recorded. The employee acknowledges it on their own page.").format(
+        review=review_id))  # fmt: skip
+    return RedirectResponse("/people", status_code=303)
+
+
+@router.post("/people/reviews/{review_id}/acknowledge")
+def acknowledge_review(review_id: int, request: Request, who: User, csrf: Csrf) -> RedirectResponse:
+    """The employee confirms they have read and understood the guideline."""
+    _csrf(request, csrf)
+    with work(request, who) as (session, org):
+        reviews.acknowledge(session, org, review_id, who.person_id)
+    _ = translator(language(request, who))
+    flash(request, _("Thank you. Your acknowledgement is recorded."))
+    return RedirectResponse("/people", status_code=303)
+
+
+# --- Consents --------------------------------------------------------------------------------------
+
+
+@router.get("/consents")
+def consents_page(request: Request, who: User) -> HTMLResponse:
+    require(who, "consents")
+    with work(request, who) as (session, org):
+        rows = consents.list_consents(session, org)[::-1]
+        bases = consents.allowed_bases(session, org, None) if who.may("consents:write") else ()
+        live = accounts.list_accounts(session, org)
+    return page(
+        request, "consents.html", who, rows=rows, bases=bases, accounts=live,
+        account_names={a.id: a.name for a in live}, basis_names=labels.CONSENT_BASES,
+        givers=labels.CONSENT_GIVERS, today=dt.date.today(),
+    )  # fmt: skip
+
+
+@router.post("/consents")
+def register_consent(
+    request: Request, who: User, csrf: Csrf,
+    media_ref: Annotated[str, Form(max_length=500)], subject: Annotated[str, Form(max_length=200)],
+    basis: Annotated[str, Form(max_length=30)], given_on: Annotated[str, Form(max_length=20)] = "",
+    given_by: Annotated[str, Form(max_length=200)] = "", given_by_role: Annotated[str, Form(max_length=20)] = "",
+    child: Annotated[str, Form(max_length=5)] = "", account: Annotated[str, Form(max_length=20)] = "",
+) -> RedirectResponse:  # fmt: skip
+    require(who, "consents:write")
+    _csrf(request, csrf)
+    if given_by_role and given_by_role not in CONSENT_GIVERS:
+        raise ProblemError(422, f"unknown giver {given_by_role!r}; choose one of: {', '.join(CONSENT_GIVERS)}")
+    with work(request, who) as (session, org):
+        consent = consents.record_consent(
+            session, org, media_ref=media_ref, subject=subject, basis=basis,
+            given_on=parse_day(given_on, "given on") or dt.date.today(), given_by=given_by or None,
+            given_by_role=given_by_role or None, subject_is_child=bool(child),
+            account_id=_form_account(account), recorded_by=who.person_id,
+        )  # fmt: skip
+        consent_id = consent.id
+    _ = translator(language(request, who))
+    flash(request, _("Consent {consent} registered.").format(consent=consent_id))
+    return RedirectResponse("/consents", status_code=303)
+
+
+@router.post("/consents/{consent_id}/withdraw")
+def withdraw_consent(consent_id: int, request: Request, who: User, csrf: Csrf) -> RedirectResponse:
+    """The person (or guardian) objects: the consent ends today and a takedown task is created."""
+    require(who, "consents:write")
+    _csrf(request, csrf)
+    with work(request, who) as (session, org):
+        _consent, task = consents.withdraw_consent(session, org, consent_id, dt.date.today())
+        due = task.due_on
+    _ = translator(language(request, who))
+    flash(request, _("Consent {consent} withdrawn. A takedown task is due on {due}.").format(
+        consent=consent_id, due=due.isoformat()))  # fmt: skip
+    return RedirectResponse("/consents", status_code=303)
