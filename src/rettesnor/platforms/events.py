@@ -14,9 +14,11 @@ archive's single ingest path (which checks each text and fills the moderation qu
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import hashlib
 import logging
+import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,18 +41,73 @@ MAX_ATTEMPTS = 5
 BATCH = 200
 
 
-def append(engine: Engine, body: bytes) -> None:
-    """Store one verified delivery (committed when this returns); a repeated body is stored once."""
-    values = {
-        "body_sha256": hashlib.sha256(body).hexdigest(), "body": body, "received_at": utcnow(),
-        "status": "pending", "attempts": 0,
-    }  # fmt: skip
+def _rows_of(bodies: list[bytes]) -> list[dict[str, object]]:
+    now = utcnow()
+    return [
+        {"body_sha256": hashlib.sha256(b).hexdigest(), "body": b, "received_at": now, "status": "pending",
+         "attempts": 0}
+        for b in bodies
+    ]  # fmt: skip
+
+
+def append_many(engine: Engine, bodies: list[bytes]) -> None:
+    """Store verified deliveries in one transaction (committed when this returns); a body that is
+    stored already is stored once."""
     dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
-    statement = (
-        dialect.insert(EVENT_TABLE).values(values).on_conflict_do_nothing(index_elements=["body_sha256"])
-    )
+    statement = dialect.insert(EVENT_TABLE).on_conflict_do_nothing(index_elements=["body_sha256"])
     with engine.begin() as conn:
-        conn.execute(statement)
+        conn.execute(statement, _rows_of(bodies))
+
+
+def append(engine: Engine, body: bytes) -> None:
+    append_many(engine, [body])
+
+
+class Appender:
+    """Group commit for the endpoint: one writer thread takes every delivery waiting, stores them in one
+    transaction, then acknowledges each. Concurrent requests share a commit instead of queueing for the
+    database's write lock (SQLite has one writer; its busy wait is what makes tail latencies long)."""
+
+    MAX_GROUP = 500
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._queue: queue.SimpleQueue[tuple[bytes, asyncio.AbstractEventLoop, asyncio.Future[None]]]
+        self._queue = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="rettesnor-webhook-writer", daemon=True)
+        self._thread.start()
+
+    async def submit(self, body: bytes) -> None:
+        """Returns once the delivery is committed; raises what the database raised."""
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[None] = loop.create_future()
+        self._queue.put((body, loop, done))
+        await done
+
+    def _run(self) -> None:
+        while True:
+            group = [self._queue.get()]
+            while len(group) < self.MAX_GROUP:
+                try:
+                    group.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            error: BaseException | None = None
+            try:
+                append_many(self.engine, [body for body, _, _ in group])
+            except Exception as exc:  # every waiting request answers with the error; the writer goes on
+                error = exc
+            for _, loop, done in group:
+                loop.call_soon_threadsafe(_settle, done, error)
+
+
+def _settle(done: asyncio.Future[None], error: BaseException | None) -> None:
+    if done.cancelled():
+        return
+    if error is None:
+        done.set_result(None)
+    else:
+        done.set_exception(error)
 
 
 @dataclass(slots=True)

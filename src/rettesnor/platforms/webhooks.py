@@ -18,7 +18,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from rettesnor.archive.errors import InvalidValue
 from rettesnor.archive.ingest import Incoming
@@ -218,5 +217,8 @@ async def receive(request: Request) -> Response:
     body = await request.body()
     if not signature_ok(cfg.app_secret, body, request.headers.get(SIGNATURE_HEADER)):
         return problem_response(request, 401, "missing or wrong X-Hub-Signature-256; nothing was stored")
-    await run_in_threadpool(events.append, request.app.state.engine, body)
+    appender = getattr(request.app.state, "webhook_appender", None)
+    if appender is None:
+        appender = request.app.state.webhook_appender = events.Appender(request.app.state.engine)
+    await appender.submit(body)
     return PlainTextResponse("EVENT_RECEIVED")
