@@ -62,6 +62,10 @@ def token() -> str:
 # (method, route path) → how the intruder asks for the victim's data; None: a route without tenant data.
 def _page_requests(v: dict[str, Any], csrf: str) -> dict[tuple[str, str], list[tuple[str, str, Any]] | None]:
     a, r = v["account"], v["record"]
+    consent = {"csrf": csrf, "media_ref": "x.jpg", "subject": "Elev", "basis": "written_consent",
+               "given_by": "Mor", "account": str(a)}  # fmt: skip
+    application = {"csrf": csrf, "unit": str(v["unit"]), "platform": "facebook", "handle": "x", "name": "X",
+                   "url": "https://x.example", **dict.fromkeys(APPLICATION, "a long answer")}  # fmt: skip
     return {
         ("GET", "/"): None,
         ("GET", "/healthz"): None,
@@ -94,15 +98,12 @@ def _page_requests(v: dict[str, Any], csrf: str) -> dict[tuple[str, str], list[t
             ("POST", f"/people/reviews/{v['review']}/acknowledge", {"csrf": csrf})
         ],
         ("GET", "/consents"): [("GET", "/consents", None)],
-        ("POST", "/consents"): [("POST", "/consents", {"csrf": csrf, "media_ref": "x.jpg", "subject": "Elev",
-                                 "basis": "written_consent", "given_by": "Mor", "account": str(a)})],
+        ("POST", "/consents"): [("POST", "/consents", consent)],
         ("POST", "/consents/{consent_id}/withdraw"): [
             ("POST", f"/consents/{v['consent']}/withdraw", {"csrf": csrf})
         ],
         ("GET", "/accounts/apply"): [("GET", "/accounts/apply", None)],
-        ("POST", "/accounts/apply"): [("POST", "/accounts/apply", {"csrf": csrf, "unit": str(v["unit"]),
-                                      "platform": "facebook", "handle": "x", "name": "X", "url": "https://x.example",
-                                      **{q: "a long enough answer" for q in APPLICATION}})],
+        ("POST", "/accounts/apply"): [("POST", "/accounts/apply", application)],
         ("POST", "/accounts/{account_id}/approve"): [("POST", f"/accounts/{a}/approve", {"csrf": csrf})],
         ("POST", "/moderation/bulk"): [
             ("POST", "/moderation/bulk", {"csrf": csrf, "action": "keep", "record": str(r), "reason": "test"})

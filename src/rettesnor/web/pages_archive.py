@@ -74,8 +74,10 @@ def archive_page(
     if kind and kind not in RECORD_KINDS:
         raise ProblemError(422, f"unknown kind {kind!r}; choose one of: {', '.join(RECORD_KINDS)}")
     low, high = period(since, until)
-    filters = Filters(account_id=account_id, since=low, until=high, author=author.strip() or None,
-                      category=category.strip() or None, decision=decision or None, kind=kind or None)  # fmt: skip
+    filters = Filters(
+        account_id=account_id, since=low, until=high, author=author.strip() or None,
+        category=category.strip() or None, decision=decision or None, kind=kind or None,
+    )  # fmt: skip
     offset = (page_no - 1) * PAGE_SIZE
     with work(request, who) as (session, org):
         if account_id is not None:
@@ -147,7 +149,9 @@ def record_page(record_id: int, request: Request, who: User) -> HTMLResponse:
         decided = list(
             session.scalars(
                 select(ModerationDecision)
-                .where(ModerationDecision.organisation_id == org.id, ModerationDecision.record_id == record_id)
+                .where(
+                    ModerationDecision.organisation_id == org.id, ModerationDecision.record_id == record_id
+                )
                 .order_by(ModerationDecision.id)
             )
         )

@@ -131,21 +131,26 @@ def stacked_bars(
     slot = (WIDTH - 2 * PAD) / max(len(groups), 1)
     bars: list[Bar] = []
     for g, (group, row) in enumerate(zip(groups, values, strict=True)):
-        base = HEIGHT - PAD
+        base = float(HEIGHT - PAD)
         for s, value in enumerate(row):
             if value <= 0:
                 continue
             h = value / top * plot_h
             base -= h
             title = f"{group}: {names.get(series[s], series[s])} {value:g}"
-            bars.append(Bar(PAD + g * slot + slot * 0.15, base, slot * 0.7, h, f"s{s % MAX_SERIES + 1}", title))
+            bars.append(
+                Bar(PAD + g * slot + slot * 0.15, base, slot * 0.7, h, f"s{s % MAX_SERIES + 1}", title)
+            )
     ticks = [(HEIGHT - PAD - plot_h * i / 4, f"{top * i / 4:g}") for i in range(5)]
     labels_x = [(PAD + g * slot + slot / 2, group) for g, group in enumerate(groups)]
+    legend = [(f"s{i % MAX_SERIES + 1}", names.get(s, s)) for i, s in enumerate(series)]
     return {"width": WIDTH, "height": HEIGHT, "pad": PAD, "bars": bars, "ticks": ticks, "labels": labels_x,
-            "series": [(f"s{i % MAX_SERIES + 1}", names.get(s, s)) for i, s in enumerate(series)]}  # fmt: skip
+            "series": legend}  # fmt: skip
 
 
-def _counts(session: Session, org: Organisation, tasks: list[dict[str, Any]], today: dt.date) -> dict[str, int]:
+def _counts(
+    session: Session, org: Organisation, tasks: list[dict[str, Any]], today: dt.date
+) -> dict[str, int]:
     open_cases = session.execute(
         select(ModerationCase.status, func.count())
         .where(ModerationCase.organisation_id == org.id, ModerationCase.status != "decided")

@@ -73,7 +73,9 @@ def record_review(
     require(who, "people:write")
     _csrf(request, csrf)
     if kind not in labels.REVIEW_KINDS:
-        raise ProblemError(422, f"unknown kind of review {kind!r}; choose one of: {', '.join(labels.REVIEW_KINDS)}")
+        raise ProblemError(
+            422, f"unknown kind of review {kind!r}; choose one of: {', '.join(labels.REVIEW_KINDS)}"
+        )
     day = parse_day(held_on, "held on") or dt.date.today()
     version_id = _number(version, "the guideline version") if kind == "policy" else None
     with work(request, who) as (session, org):
@@ -121,13 +123,16 @@ def register_consent(
     request: Request, who: User, csrf: Csrf,
     media_ref: Annotated[str, Form(max_length=500)], subject: Annotated[str, Form(max_length=200)],
     basis: Annotated[str, Form(max_length=30)], given_on: Annotated[str, Form(max_length=20)] = "",
-    given_by: Annotated[str, Form(max_length=200)] = "", given_by_role: Annotated[str, Form(max_length=20)] = "",
+    given_by: Annotated[str, Form(max_length=200)] = "",
+    given_by_role: Annotated[str, Form(max_length=20)] = "",
     child: Annotated[str, Form(max_length=5)] = "", account: Annotated[str, Form(max_length=20)] = "",
 ) -> RedirectResponse:  # fmt: skip
     require(who, "consents:write")
     _csrf(request, csrf)
     if given_by_role and given_by_role not in CONSENT_GIVERS:
-        raise ProblemError(422, f"unknown giver {given_by_role!r}; choose one of: {', '.join(CONSENT_GIVERS)}")
+        raise ProblemError(
+            422, f"unknown giver {given_by_role!r}; choose one of: {', '.join(CONSENT_GIVERS)}"
+        )
     with work(request, who) as (session, org):
         consent = consents.record_consent(
             session, org, media_ref=media_ref, subject=subject, basis=basis,
