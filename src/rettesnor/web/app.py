@@ -145,10 +145,18 @@ def _handlers(app: FastAPI) -> None:
 
 
 def _page_routers() -> list[Any]:
-    """The pages of the archive, people and consents, accounts, moderation and the dashboard."""
-    from rettesnor.web import pages_accounts, pages_archive, pages_dashboard, pages_moderation, pages_people
+    """The pages of the archive, people and consents, accounts, moderation and the dashboard; and the API
+    of people, reviews, consents and the archive's records."""
+    from rettesnor.web import (
+        api_records,
+        pages_accounts,
+        pages_archive,
+        pages_dashboard,
+        pages_moderation,
+        pages_people,
+    )
 
-    modules = (pages_archive, pages_people, pages_accounts, pages_moderation, pages_dashboard)
+    modules = (pages_archive, pages_people, pages_accounts, pages_moderation, pages_dashboard, api_records)
     return [m.router for m in modules]
 
 

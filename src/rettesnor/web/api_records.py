@@ -1,0 +1,133 @@
+"""The REST API for people, reviews, consents and the archive's records, access requests and ``verify``.
+
+Same contract as :mod:`rettesnor.web.api`: a Bearer token of one organisation with scopes (``people:read``
+for people, reviews and consents; ``archive:read`` for the archive), lists paginated with ``limit`` and
+``offset``, errors as RFC 9457 problem details.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from rettesnor.archive import chain
+from rettesnor.archive.search import access_request
+from rettesnor.governance import consents, people, reviews
+from rettesnor.records.models import Organisation
+from rettesnor.web.api import ERRORS, Limit, Offset, Page, Token, _slice
+from rettesnor.web.auth import require
+from rettesnor.web.pages_archive import record_in_org, versions
+from rettesnor.web.views import plain, work
+
+router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS)
+MAX_ACCESS_REQUEST = 200
+
+
+def _row(obj: Any, keys: tuple[str, ...]) -> dict[str, Any]:
+    return {k: plain(getattr(obj, k)) for k in keys}
+
+
+PERSON_KEYS = ("id", "name", "unit_id", "kind", "manager_id", "started_on", "left_on")
+REVIEW_KEYS = ("id", "person_id", "leader_id", "kind", "policy_version_id", "held_on", "acknowledged_at")
+CONSENT_KEYS = ("id", "media_ref", "subject", "subject_is_child", "basis", "given_by", "given_by_role",
+                "given_on", "withdrawn_on", "unit_id", "account_id")  # fmt: skip
+
+
+@router.get("/people", summary="People of the organisation", response_model=Page)
+def list_people(request: Request, who: Token, limit: Limit = 50, offset: Offset = 0) -> Page:
+    require(who, "people")
+    with work(request, who) as (session, org):
+        return _slice([_row(p, PERSON_KEYS) for p in people.list_people(session, org)], limit, offset)
+
+
+@router.get("/reviews", summary="Reviews of the guideline held with employees", response_model=Page)
+def list_reviews(
+    request: Request, who: Token, limit: Limit = 50, offset: Offset = 0, person: int | None = None
+) -> Page:
+    require(who, "people")
+    with work(request, who) as (session, org):
+        rows = [_row(r, REVIEW_KEYS) for r in reviews.list_reviews(session, org, person)]
+    return _slice(rows, limit, offset)
+
+
+@router.get("/reviews/overdue", summary="Who is overdue for a review, with the leader who must hold it",
+            response_model=Page)  # fmt: skip
+def overdue_reviews(
+    request: Request, who: Token, limit: Limit = 50, offset: Offset = 0, leader: int | None = None
+) -> Page:
+    require(who, "people")
+    with work(request, who) as (session, org):
+        late = reviews.overdue(session, org, dt.date.today(), leader_id=leader)
+    keys = ("person_id", "person_name", "leader_id", "kind", "due_on", "last_on", "reason")
+    rows = [_row(o, keys) for o in late]
+    return _slice(rows, limit, offset)
+
+
+@router.get("/consents", summary="The consent register for photos and video", response_model=Page)
+def list_consents(
+    request: Request, who: Token, limit: Limit = 50, offset: Offset = 0,
+    media_ref: Annotated[str | None, Query(max_length=500)] = None,
+) -> Page:  # fmt: skip
+    require(who, "consents")
+    with work(request, who) as (session, org):
+        rows = [_row(c, CONSENT_KEYS) for c in consents.list_consents(session, org, media_ref)]
+    return _slice(rows, limit, offset)
+
+
+def _record(session: Session, org: Organisation, record_id: int) -> dict[str, Any]:
+    record = record_in_org(session, org, record_id)
+    keys = ("id", "platform", "platform_id", "kind", "account_id", "parent_id", "thread_id", "author_id",
+            "author_name", "published_at", "received_at", "state", "text", "categories", "decision",
+            "version")  # fmt: skip
+    out = _row(record, keys)
+    out["versions"] = [
+        {"seq": v["entry"].seq, "version": v["entry"].version, "event": v["entry"].event,
+         "recorded_at": plain(v["entry"].recorded_at), "entry_hash": v["entry"].entry_hash,
+         "tombstone": v["tombstone"], "object": v["doc"]}
+        for v in versions(session, org, record_id)
+    ]  # fmt: skip
+    return out
+
+
+@router.get("/archive/records/{record_id}", summary="One record with every version in chain order")
+def get_record(record_id: int, request: Request, who: Token) -> dict[str, Any]:
+    require(who, "archive")
+    with work(request, who) as (session, org):
+        return _record(session, org, record_id)
+
+
+class AccessRequest(BaseModel):
+    records: list[int] = Field(
+        description="the records to release", min_length=1, max_length=MAX_ACCESS_REQUEST
+    )
+
+
+@router.post(
+    "/archive/access-requests", summary="Export records for an access request, personal data redacted"
+)
+def export_access_request(body: AccessRequest, request: Request, who: Token) -> dict[str, Any]:
+    """The chosen records with the personal data the check found replaced by its category, and the list of
+    what was redacted per record (``redactions``)."""
+    require(who, "archive")
+    ids = list(dict.fromkeys(body.records))
+    with work(request, who) as (session, org):
+        for rid in ids:
+            record_in_org(session, org, rid)
+        return access_request(session, org, ids)
+
+
+@router.post("/archive/verify", summary="Recompute the organisation's hash chain now")
+def verify(request: Request, who: Token) -> dict[str, Any]:
+    require(who, "archive")
+    with work(request, who) as (session, org):
+        result = chain.verify(session, org)
+    problem = None
+    if result.problem is not None:
+        p = result.problem
+        problem = {"seq": p.seq, "record": p.record_id, "platform_id": p.platform_id, "what": p.what}
+    return {"organisation": result.organisation, "ok": result.ok, "entries": result.entries,
+            "disposed": result.disposed, "head": result.head, "problem": problem}  # fmt: skip
