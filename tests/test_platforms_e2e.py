@@ -121,3 +121,32 @@ def test_handshake_answers_the_challenge_only_with_our_verify_token(
         )
     assert (good.status_code, good.text) == (200, "1158201444")
     assert bad.status_code == 403 and "1158201444" not in bad.text
+
+
+def test_a_decision_through_the_rest_api_acts_on_the_connected_page(
+    fresh_engine: Engine, standin: GraphStandin
+) -> None:
+    from rettesnor.web import tokens as web_tokens
+
+    cfg = settings(standin.base_url)
+    with unit_of_work(fresh_engine, actor="test") as db:
+        town = connected_town(db, standin, cfg, slug="delta")
+        secret, _ = web_tokens.create(db, "delta", town.town.comms.id, "moderation", ["moderation:write"])
+    text, _ = cpr_comment(seed=11)
+    post = standin.add_post(town.page, "Ny busplan fra 1. april.")
+    comment = standin.add_comment(post, text, "u-815", "Signe Holmgaard")
+    standin.fail("POST", comment.id, 613, times=1)  # Meta's rate limit once: retried, then done
+    events.append(fresh_engine, standin.delivery(town.page, [standin.feed_change(comment)]))
+    assert events.drain(fresh_engine).queued == 1
+    with session_factory(fresh_engine)() as s:
+        record_id = s.scalars(select(ArchiveRecord.id).where(ArchiveRecord.platform_id == comment.id)).one()
+    with live_server(fresh_engine, cfg) as url:
+        r = httpx.post(
+            f"{url}/api/v1/moderation/records/{record_id}/decisions",
+            json={"action": "hide", "reason": "CPR-nummer i kommentaren"},
+            headers={"Authorization": f"Bearer {secret}"},
+        )
+    assert r.status_code == 201, r.text
+    assert r.json()["platform_result"] == "sent" and "on facebook" in r.json()["message"]
+    assert standin.objects[comment.id].hidden is True
+    assert sum(1 for m, p, _ in standin.calls if m == "POST" and p.endswith(comment.id)) == 2  # one retry

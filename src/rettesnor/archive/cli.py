@@ -239,11 +239,12 @@ def moderation_decide(
     """Decide on a comment. Without a platform connector, hide/delete are recorded (evidence first) and
     must be carried out on the platform by hand."""
     from rettesnor.moderation.queue import decide
+    from rettesnor.platforms.connector import connected_platform
 
-    with gov._tenant(org) as (s, o):
+    with gov._tenant(org) as (s, o), connected_platform(s, o, record) as platform:  # None: not connected
         outcome = decide(
             s, o, record, action, by=by, reason=reason, ground=ground, template=template, reply=reply,
-            lang=lang, escalate_to=to,
+            lang=lang, escalate_to=to, platform=platform,
         )  # fmt: skip
         info = gov._record(outcome.decision)
     if gov._format(fmt) == "json":

@@ -10,6 +10,7 @@ YouTube or others are added by implementing :class:`Connector`.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
@@ -25,6 +26,7 @@ from rettesnor.platforms import tokens
 from rettesnor.platforms.meta_client import GraphClient
 from rettesnor.platforms.settings import PlatformSettings
 from rettesnor.platforms.webhooks import _time
+from rettesnor.records.archive_models import ArchiveRecord
 from rettesnor.records.models import Account, Organisation
 from rettesnor.records.platform_models import CONNECTION_PLATFORMS, PlatformConnection
 from rettesnor.records.types import utcnow
@@ -297,3 +299,26 @@ def backfill(
     """Fetch the page's posts and comments and put them through the archive's ingest (idempotent)."""
     events = [replace(e, account=connection.account_id) for e in conn.backfill(max_pages=max_pages)]
     return ingest(session, org, events)
+
+
+@contextmanager
+def connected_platform(
+    session: Session, org: Organisation, record_id: int, settings: PlatformSettings | None = None,
+    http: httpx.Client | None = None,
+) -> Iterator[FacebookPage | InstagramAccount | None]:  # fmt: skip
+    """The connector of the page a record is on, for ``moderation.queue.decide(platform=…)``; None when
+    its account is not connected (the decision is then recorded and carried out by hand)."""
+    record = session.get(ArchiveRecord, record_id)
+    found = None
+    if record is not None and record.organisation_id == org.id and record.account_id is not None:
+        found = for_record_account(
+            session, org, record.account_id, settings or PlatformSettings.from_env(), http
+        )
+        if found is not None and found.name != record.platform:
+            found.close()
+            found = None
+    try:
+        yield found
+    finally:
+        if found is not None:
+            found.close()

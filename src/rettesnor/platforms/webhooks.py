@@ -181,7 +181,8 @@ def parse(body: bytes) -> Parsed:
 # --- the endpoint -----------------------------------------------------------------------------------
 
 
-def _settings(request: Request) -> PlatformSettings:
+def platform_settings(request: Request) -> PlatformSettings:
+    """The app's platform settings (given to ``create_app`` or read once from the environment)."""
     state = request.app.state
     cached = getattr(state, "platform_settings", None)
     if cached is None:
@@ -194,7 +195,7 @@ def _settings(request: Request) -> PlatformSettings:
 @router.get("/webhooks/meta")
 async def handshake(request: Request) -> Response:
     """Meta's subscription check: echo ``hub.challenge`` when ``hub.verify_token`` is ours."""
-    cfg = _settings(request)
+    cfg = platform_settings(request)
     q = request.query_params
     token, challenge = q.get("hub.verify_token", ""), q.get("hub.challenge", "")
     if (
@@ -211,7 +212,7 @@ async def handshake(request: Request) -> Response:
 @router.post("/webhooks/meta")
 async def receive(request: Request) -> Response:
     """Verify, append to the durable queue, answer. Nothing else happens on the request path."""
-    cfg = _settings(request)
+    cfg = platform_settings(request)
     if not cfg.app_secret:
         return problem_response(request, 503, "webhooks are not configured (no Meta app secret)")
     body = await request.body()

@@ -16,6 +16,8 @@ from pydantic import BaseModel, Field
 from rettesnor.archive.search import Filters, search
 from rettesnor.governance import accounts, publiclist, registry
 from rettesnor.moderation import queue as moderation
+from rettesnor.platforms.connector import connected_platform
+from rettesnor.platforms.webhooks import platform_settings
 from rettesnor.policy.coverage import coverage
 from rettesnor.policy.loader import load_pack
 from rettesnor.records.archive_models import DECISIONS, RECORD_KINDS
@@ -147,10 +149,12 @@ class DecisionRequest(BaseModel):
 def decide(record_id: int, body: DecisionRequest, request: Request, who: Token) -> dict[str, Any]:
     """Recorded with the token's person; evidence is saved before a hide or a delete."""
     require(who, "moderation:write")
-    with work(request, who) as (session, org):
+    with work(request, who) as (session, org), connected_platform(
+        session, org, record_id, platform_settings(request)
+    ) as platform:  # the page's connector, or None: the decision is then carried out by hand
         outcome = moderation.decide(
             session, org, record_id, body.action, by=who.person_id, reason=body.reason, ground=body.ground,
-            reply=body.reply, escalate_to=body.escalate_to,
+            reply=body.reply, escalate_to=body.escalate_to, platform=platform,
         )  # fmt: skip
         d = outcome.decision
         return {"decision": d.id, "record": d.record_id, "action": d.action, "ground": d.ground,
