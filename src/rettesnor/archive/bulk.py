@@ -49,9 +49,14 @@ def insert_rows(session: Session, table: Table, rows: Sequence[dict[str, Any]]) 
         f"VALUES ({', '.join([mark] * len(names))})"
     )
     if times:
-        params = [
-            tuple(to_time(row[n]) if k in times else row[n] for k, n in enumerate(names)) for row in rows
-        ]
+        seen: dict[dt.datetime | None, Any] = {}  # rows of a batch share their received/recorded times
+
+        def when(value: dt.datetime | None) -> Any:
+            if value not in seen:
+                seen[value] = to_time(value)
+            return seen[value]
+
+        params = [tuple(when(row[n]) if k in times else row[n] for k, n in enumerate(names)) for row in rows]
     else:
         params = [tuple(row[n] for n in names) for row in rows]
     conn.exec_driver_sql(sql, params)

@@ -17,7 +17,7 @@ from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from rettesnor.archive.bulk import insert_rows
-from rettesnor.archive.canonical import GENESIS, dumps, entry_hash, sha256_text
+from rettesnor.archive.canonical import GENESIS, dumps, entry_hash, iso, link_hash, sha256_text
 from rettesnor.records.archive_models import (
     ATTACHMENT_TABLE,
     CONTENT_TABLE,
@@ -175,23 +175,7 @@ def verify(
     seen: dict[str, int] = {}
     last_seq = 0
     while True:
-        rows = session.execute(
-            select(
-                ArchiveEntry.seq,
-                ArchiveEntry.record_id,
-                ArchiveEntry.version,
-                ArchiveEntry.event,
-                ArchiveEntry.recorded_at,
-                ArchiveEntry.content_sha256,
-                ArchiveEntry.prev_hash,
-                ArchiveEntry.entry_hash,
-                ArchiveContent.body,
-            )
-            .outerjoin(ArchiveContent, ArchiveContent.entry_id == ArchiveEntry.id)
-            .where(ArchiveEntry.organisation_id == org.id, ArchiveEntry.seq > last_seq)
-            .order_by(ArchiveEntry.seq)
-            .limit(batch)
-        ).all()
+        rows = _entries(session, org.id, last_seq, batch)
         if not rows:
             break
         for seq, record_id, version, event, at, digest, prev_hash, stored, body in rows:
@@ -205,7 +189,7 @@ def verify(
                     "reordered" if later and _exists(session, org, prev_hash) else "altered or reordered"
                 )
                 seq_reported = seq
-            elif entry_hash(prev, org.id, seq, record_id, version, event, at, digest) != stored:
+            elif link_hash(prev, org.id, seq, record_id, version, event, at, digest) != stored:
                 problem, seq_reported = "altered", seq
             elif body is not None and sha256_text(body) != digest:
                 problem, seq_reported = "altered (content)", seq
@@ -235,6 +219,37 @@ def verify(
             org.slug, count, prev, disposed, Problem(count + 1, tail, _platform_id(session, tail), "removed")
         )
     return Verification(org.slug, count, prev, disposed, None)
+
+
+def _entries(session: Session, organisation_id: int, after: int, limit: int) -> list[tuple[Any, ...]]:
+    """The next ``limit`` entries after seq ``after``, with their content, straight from the driver.
+
+    Read past SQLAlchemy's result processing (a third of the time at a million entries): the time comes
+    back as text on SQLite, written there by SQLAlchemy's DATETIME as ``YYYY-MM-DD HH:MM:SS.ffffff``
+    (naive UTC), which is the chain's ISO form with ``T`` and ``Z``; on PostgreSQL as a naive datetime.
+    """
+    conn = session.connection()
+    sqlite = conn.dialect.name == "sqlite"
+    mark = "?" if sqlite else "%s"
+    rows = conn.exec_driver_sql(
+        "SELECT e.seq, e.record_id, e.version, e.event, e.recorded_at, e.content_sha256, e.prev_hash, "
+        "e.entry_hash, c.body FROM archive_entry e LEFT OUTER JOIN archive_content c ON c.entry_id = e.id "
+        f"WHERE e.organisation_id = {mark} AND e.seq > {mark} ORDER BY e.seq LIMIT {mark}",
+        (organisation_id, after, limit),
+    ).all()
+    out: list[tuple[Any, ...]] = []
+    for row in rows:
+        at = row[4]
+        if isinstance(at, str):
+            at_iso = (
+                f"{at[:10]}T{at[11:]}Z"
+                if len(at) == 26
+                else iso(dt.datetime.fromisoformat(at).replace(tzinfo=dt.UTC))
+            )
+        else:
+            at_iso = iso(at.replace(tzinfo=dt.UTC))
+        out.append((row[0], row[1], row[2], row[3], at_iso, row[5], row[6], row[7], row[8]))
+    return out
 
 
 def _exists(session: Session, org: Organisation, digest: str) -> bool:

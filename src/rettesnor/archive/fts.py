@@ -11,6 +11,7 @@ holds (spaces, punctuation), and not a word anyone searches for.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable, Sequence
 
@@ -32,6 +33,7 @@ def is_sqlite(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
 
 
+@functools.lru_cache(maxsize=1 << 16)  # accounts, authors and categories repeat across records
 def token(tag: str, value: str) -> str:
     return f"z{tag}{hashlib.sha256(value.encode('utf-8')).hexdigest()[:12]}"
 
