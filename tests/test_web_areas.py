@@ -342,11 +342,8 @@ def test_navigation_shows_the_pages_of_the_roles(username: str, seen: list[str],
 NEW_PAGES = ("/archive", "/people", "/consents", "/accounts/apply", "/dashboard", "/moderation")
 
 
-@pytest.mark.parametrize("path", NEW_PAGES)
-def test_pages_are_accessible_by_construction(path: str) -> None:
+def _accessible(html: str) -> None:
     """What axe-core checks in the browser, here on the HTML: labels, headings, tables, no inline code."""
-    client, _ = _client("hjorring.komm")
-    html = client.get(path).text
     assert '<html lang="da">' in html and 'class="skip" href="#main"' in html and '<main id="main">' in html
     body = _main(html)
     levels = [int(h) for h in re.findall(r"<h([1-6])[ >]", body)]
@@ -362,6 +359,21 @@ def test_pages_are_accessible_by_construction(path: str) -> None:
     assert (
         " style=" not in html and not re.search(r"<script(?![^>]*\bsrc=)", html) and " onclick=" not in html
     )
+
+
+@pytest.mark.parametrize("path", NEW_PAGES)
+def test_pages_are_accessible_by_construction(path: str) -> None:
+    client, _ = _client("hjorring.komm")
+    _accessible(client.get(path).text)
+
+
+def test_record_export_and_verify_pages_are_accessible_by_construction() -> None:
+    client, token = _client("hjorring.arkiv")  # the records manager of the demo
+    ids = re.findall(r'name="record" value="(\d+)"', client.get("/archive").text)[:3]
+    _accessible(client.get(f"/archive/records/{ids[0]}").text)
+    _accessible(client.post("/archive/export", data={"csrf": token, "record": ids}).text)
+    _accessible(client.post("/archive/verify", data={"csrf": token}).text)
+    assert client.get("/moderation").status_code == 403 and client.get("/tasks").status_code == 200
 
 
 # --- Both backends ------------------------------------------------------------------------------------

@@ -239,6 +239,7 @@ def _build(session: Session, spec: Demo, today: dt.date) -> Organisation:
     comms = staff[spec.units[0].slug][0]
     people.grant_role(session, org, comms.id, "communications_officer")
     people.grant_role(session, org, staff[spec.units[0].slug][1].id, "hr")
+    people.grant_role(session, org, staff[spec.units[0].slug][2].id, "records_manager")
     _accounts(session, org, spec, today, leaders, staff)
     _consents(session, org, spec, today, comms)
     _reviews(session, org, spec, today, leaders, staff)

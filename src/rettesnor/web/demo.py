@@ -1,7 +1,8 @@
 """Demo logins for the web application, added by ``rettesnor demo load``.
 
-Per demo organisation: a communications officer (everything), a unit leader (moderation, accounts) and
-an employee (check and guideline), all with the password :data:`DEMO_PASSWORD`. The comments in the
+Per demo organisation: a communications officer (everything), a unit leader (moderation, accounts,
+reviews), a records manager (the archive, tasks) and an employee (check, guideline, their own reviews),
+all with the password :data:`DEMO_PASSWORD`. The comments in the
 moderation queue come from the governance demo. Loading twice adds nothing.
 """
 
@@ -18,7 +19,12 @@ from rettesnor.records.web_models import WebUser
 from rettesnor.web.security import hash_password
 
 DEMO_PASSWORD = "rettesnor-demo"
-LOGINS = (("komm", "communications_officer"), ("leder", "unit_leader"), ("ansat", None))
+LOGINS = (
+    ("komm", "communications_officer"),
+    ("leder", "unit_leader"),
+    ("arkiv", "records_manager"),
+    ("ansat", None),
+)
 LANGUAGE = {"DK": "da", "NO": "nb", "SE": "sv"}
 
 
