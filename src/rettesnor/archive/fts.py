@@ -18,6 +18,8 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from rettesnor.archive.bulk import values_many
+
 # PostgreSQL text-search configuration per country of the organisation: one per organisation, so that
 # the index and the queries stem the same way.
 PG_CONFIG = {"DK": "danish", "NO": "norwegian", "SE": "swedish"}
@@ -72,11 +74,13 @@ def add(session: Session, organisation_id: int, country: str, rows: Sequence[Row
             [(i, t, s) for i, t, s in rows],
         )
         return
-    conn.exec_driver_sql(
-        "INSERT INTO archive_fts(record_id, organisation_id, vector) "
-        "VALUES (%s, %s, to_tsvector(CAST(%s AS regconfig), coalesce(%s, '')) || CAST(%s AS tsvector)) "
-        "ON CONFLICT (record_id) DO UPDATE SET vector = excluded.vector",
-        [(i, organisation_id, pg_config(country), t, s) for i, t, s in rows],
+    cfg = pg_config(country)
+    values_many(
+        session,
+        "INSERT INTO archive_fts(record_id, organisation_id, vector)",
+        "(%s, %s, to_tsvector(CAST(%s AS regconfig), coalesce(%s, '')) || CAST(%s AS tsvector))",
+        [(i, organisation_id, cfg, t, s) for i, t, s in rows],
+        " ON CONFLICT (record_id) DO UPDATE SET vector = excluded.vector",
     )
 
 

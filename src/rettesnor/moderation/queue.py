@@ -85,7 +85,12 @@ def enqueue(
                 )
             )
         )
-        rows = [r for r in rows if r["record_id"] not in known]
+        fresh: list[dict[str, Any]] = []
+        for r in rows:  # a record is queued once: its first check (as one event at a time would do)
+            if r["record_id"] not in known:
+                known.add(r["record_id"])
+                fresh.append(r)
+        rows = fresh
         if rows:
             insert_rows(session, CASE_TABLE, rows)
     return len(rows), create_many(session, org, register)
