@@ -131,27 +131,31 @@ CHILD = textwrap.dedent(
         )
     i = 0
     while True:
+        ids = [f"c{{k}}" for k in range(i, i + {batch})]
         with unit_of_work(engine) as s:
             org = tenants.get_organisation(s, "crash")
-            ingest(s, org, [Incoming("facebook", f"c{{i}}", "comment", f"Kommentar nummer {{i}} om vejen.")])
-        print(f"ack c{{i}}", flush=True)  # acknowledged to the caller only after the commit
-        i += 1
+            ingest(s, org, [Incoming("facebook", c, "comment", f"Kommentar {{c}} om vejen.") for c in ids])
+        print("ack " + " ".join(ids), flush=True)  # acknowledged to the caller only after the commit
+        i += {batch}
     """
 )
 
 
-def test_acknowledged_records_survive_kill_9(empty_db: FreshDatabase) -> None:
+@pytest.mark.parametrize("batch", [1, 400])  # one event per transaction, and the batch path
+def test_acknowledged_records_survive_kill_9(empty_db: FreshDatabase, batch: int) -> None:
     migrate.upgrade(empty_db.engine)
-    script = CHILD.format(tests=str(ROOT / "tests"), url=empty_db.url)
+    script = CHILD.format(tests=str(ROOT / "tests"), url=empty_db.url, batch=batch)
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env=env)
     acked: list[str] = []
     try:
         assert child.stdout is not None
-        while len(acked) < 25:
+        lines = 0
+        while len(acked) < 25 or lines < 3:  # killed while the next transaction is under way
             line = child.stdout.readline()
             assert line, "the ingesting process ended early"
-            acked.append(line.split()[1])
+            acked.extend(line.split()[1:])
+            lines += 1
     finally:
         os.kill(child.pid, signal.SIGKILL)
         child.wait(timeout=30)
