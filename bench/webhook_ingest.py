@@ -189,7 +189,9 @@ def run(seconds: float, connections: int, per: int, rate: float) -> dict[str, An
         _wait_for(port)
         generator = [sys.executable, __file__, "--generate", str(port), str(seconds), str(connections),
                      str(per), str(rate)]  # fmt: skip
-        done = subprocess.run(generator, capture_output=True, text=True, timeout=seconds + 120, check=True)
+        done = subprocess.run(generator, capture_output=True, text=True, timeout=seconds + 120)
+        if done.returncode != 0:
+            raise RuntimeError(f"the load generator failed: {done.stderr.strip().splitlines()[-1:]}")
         result = json.loads(done.stdout)
     finally:
         server.send_signal(signal.SIGTERM)

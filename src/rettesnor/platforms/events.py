@@ -20,10 +20,11 @@ import hashlib
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, Table, func, select, update
+from sqlalchemy import Connection, Engine, Insert, Table, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -53,10 +54,14 @@ def _rows_of(bodies: list[bytes]) -> list[dict[str, object]]:
 def append_many(engine: Engine, bodies: list[bytes]) -> None:
     """Store verified deliveries in one transaction (committed when this returns); a body that is
     stored already is stored once."""
-    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(EVENT_TABLE).on_conflict_do_nothing(index_elements=["body_sha256"])
     with engine.begin() as conn:
-        conn.execute(statement, _rows_of(bodies))
+        conn.execute(_insert(engine), _rows_of(bodies))
+
+
+def _insert(engine: Engine) -> Insert:
+    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+    statement: Insert = dialect.insert(EVENT_TABLE).on_conflict_do_nothing(index_elements=["body_sha256"])
+    return statement
 
 
 def append(engine: Engine, body: bytes) -> None:
@@ -66,16 +71,24 @@ def append(engine: Engine, body: bytes) -> None:
 class Appender:
     """Group commit for the endpoint: one writer thread takes every delivery waiting, stores them in one
     transaction, then acknowledges each. Concurrent requests share a commit instead of queueing for the
-    database's write lock (SQLite has one writer; its busy wait is what makes tail latencies long)."""
+    database's write lock (SQLite has one writer; its busy wait is what makes tail latencies long).
+
+    On SQLite the writer's connection does not checkpoint the WAL itself (a checkpoint syncs the file,
+    which can take a long moment on a busy disk); a second thread checkpoints every second without
+    blocking the writer (PASSIVE)."""
 
     MAX_GROUP = 500
+    CHECKPOINT_S = 1.0
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._sqlite = engine.dialect.name == "sqlite"
+        self._conn: Connection | None = None
         self._queue: queue.SimpleQueue[tuple[bytes, asyncio.AbstractEventLoop, asyncio.Future[None]]]
         self._queue = queue.SimpleQueue()
-        self._thread = threading.Thread(target=self._run, name="rettesnor-webhook-writer", daemon=True)
-        self._thread.start()
+        threading.Thread(target=self._run, name="rettesnor-webhook-writer", daemon=True).start()
+        if self._sqlite:
+            threading.Thread(target=self._checkpoint, name="rettesnor-wal-checkpoint", daemon=True).start()
 
     async def submit(self, body: bytes) -> None:
         """Returns once the delivery is committed; raises what the database raised."""
@@ -83,6 +96,22 @@ class Appender:
         done: asyncio.Future[None] = loop.create_future()
         self._queue.put((body, loop, done))
         await done
+
+    def _write(self, bodies: list[bytes]) -> None:
+        if not self._sqlite:
+            append_many(self.engine, bodies)
+            return
+        if self._conn is None:
+            self._conn = self.engine.connect()
+            self._conn.exec_driver_sql("PRAGMA wal_autocheckpoint=0")
+            self._conn.commit()  # end the transaction the PRAGMA began
+        try:
+            with self._conn.begin():
+                self._conn.execute(_insert(self.engine), _rows_of(bodies))
+        except Exception:
+            self._conn.close()  # a fresh connection next time
+            self._conn = None
+            raise
 
     def _run(self) -> None:
         while True:
@@ -94,11 +123,20 @@ class Appender:
                     break
             error: BaseException | None = None
             try:
-                append_many(self.engine, [body for body, _, _ in group])
+                self._write([body for body, _, _ in group])
             except Exception as exc:  # every waiting request answers with the error; the writer goes on
                 error = exc
             for _, loop, done in group:
                 loop.call_soon_threadsafe(_settle, done, error)
+
+    def _checkpoint(self) -> None:
+        while True:
+            time.sleep(self.CHECKPOINT_S)
+            try:
+                with self.engine.connect() as conn:
+                    conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+            except Exception as exc:  # the next one will do
+                log.warning("WAL checkpoint failed (%s)", type(exc).__name__)
 
 
 def _settle(done: asyncio.Future[None], error: BaseException | None) -> None:

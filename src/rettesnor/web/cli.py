@@ -49,6 +49,10 @@ def serve(
     migrate.require_current(engine)
     app = create_app(Settings(secure_cookies=not plain_http), engine=engine)
     out.print(f"Rettesnor is running at http://{host}:{port}/  (Ctrl+C stops it)")
+    import gc
+
+    gc.collect()
+    gc.freeze()  # long-lived objects (packs, word lists, models) leave the collector: no long pauses
     worker = None
     if platforms_worker:
         from rettesnor.platforms.events import BackgroundWorker
