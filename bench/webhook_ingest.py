@@ -184,14 +184,17 @@ def run(seconds: float, connections: int, per: int, rate: float) -> dict[str, An
     env = {**os.environ, "RETTESNOR_DATABASE_URL": url, "RETTESNOR_META_APP_SECRET": SECRET,
            "RETTESNOR_TOKEN_KEYS": key, "RETTESNOR_SECRET_KEY": "k" * 40}  # fmt: skip
     command = [str(Path(sys.executable).parent / "rettesnor"), "serve", "--port", str(port)]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = open(folder / "server.log", "wb")  # noqa: SIM115  (closed with the server)
+    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         _wait_for(port)
         generator = [sys.executable, __file__, "--generate", str(port), str(seconds), str(connections),
                      str(per), str(rate)]  # fmt: skip
         done = subprocess.run(generator, capture_output=True, text=True, timeout=seconds + 120)
         if done.returncode != 0:
-            raise RuntimeError(f"the load generator failed: {done.stderr.strip().splitlines()[-1:]}")
+            server_log = (folder / "server.log").read_text(errors="replace").strip().splitlines()[-5:]
+            generator_log = done.stderr.strip().splitlines()[-1:]
+            raise RuntimeError(f"the load generator failed: {generator_log}; the server said: {server_log}")
         result = json.loads(done.stdout)
     finally:
         server.send_signal(signal.SIGTERM)
@@ -207,6 +210,7 @@ def run(seconds: float, connections: int, per: int, rate: float) -> dict[str, An
         ).all()
         checked = s.scalar(select(func.count()).where(ArchiveRecord.policy.is_not(None))) or 0
     engine.dispose()
+    log.close()
     shutil.rmtree(folder, ignore_errors=True)
     archived = {pid: n for pid, n in rows}
     lat = sorted(result["latencies"])
