@@ -92,6 +92,23 @@ def delivery(n: int, per: int) -> tuple[bytes, list[str]]:
     return body, ids
 
 
+async def _exchange(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes) -> bytes:
+    writer.write(request)
+    await writer.drain()
+    status_line = await reader.readline()
+    length = 0
+    while True:
+        line = await reader.readline()
+        if line in (b"\r\n", b""):
+            break
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":")[1])
+    await reader.readexactly(length)
+    if not status_line:
+        raise ConnectionResetError("closed by the server")
+    return status_line
+
+
 async def _connection(
     port: int,
     stop_at: float,
@@ -115,19 +132,15 @@ async def _connection(
                 f"X-Hub-Signature-256: {sig}\r\nContent-Length: {len(body)}\r\n\r\n").encode()  # fmt: skip
         started = scheduled if interval else time.perf_counter()
         scheduled += interval
-        writer.write(head + body)
-        await writer.drain()
-        status_line = await reader.readline()
-        length = 0
-        while True:
-            line = await reader.readline()
-            if line in (b"\r\n", b""):
-                break
-            if line.lower().startswith(b"content-length:"):
-                length = int(line.split(b":")[1])
-        await reader.readexactly(length)
+        try:
+            status_line = await _exchange(reader, writer, head + body)
+        except (ConnectionError, asyncio.IncompleteReadError):  # counted, not acknowledged; reconnect
+            out["errors"] += 1
+            writer.close()
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            continue
         elapsed = time.perf_counter() - started
-        status = int(status_line.split()[1]) if status_line else 0
+        status = int(status_line.split()[1])
         if status == 200:
             out["acked"].extend(ids)  # all count for lost/duplicated; only the measured window for speed
             if started >= out["measure_from"]:
