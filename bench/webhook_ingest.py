@@ -193,6 +193,7 @@ def run(seconds: float, connections: int, per: int, rate: float) -> dict[str, An
     url = f"sqlite:///{folder / 'bench.db'}"
     key = Fernet.generate_key().decode()
     _setup(url, key)
+    load_before = os.getloadavg()[0]
     port = _free_port()
     env = {**os.environ, "RETTESNOR_DATABASE_URL": url, "RETTESNOR_META_APP_SECRET": SECRET,
            "RETTESNOR_TOKEN_KEYS": key, "RETTESNOR_SECRET_KEY": "k" * 40}  # fmt: skip
@@ -250,6 +251,7 @@ def run(seconds: float, connections: int, per: int, rate: float) -> dict[str, An
                     "lost": sum(1 for i in acked if i not in archived),
                     "duplicated": sum(1 for n in archived.values() if n > 1)},
         "targets": {"events_per_s": 500, "p99_ms": 50},
+        "load_average_1min": {"before": round(load_before, 2), "after": round(os.getloadavg()[0], 2)},
     }  # fmt: skip
     figures["met"] = (
         (figures["events_per_s"] >= 500 * 0.98 if rate else figures["events_per_s"] >= 500)
