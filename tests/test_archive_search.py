@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from archivedata import CPR_DA, FRIENDLY_DA, INSULT_DA, comment, post, town_with_account
 from rettesnor.archive.ingest import ingest
-from rettesnor.archive.search import Filters, access_request, search
+from rettesnor.archive.search import Filters, access_request, redact, search
 from rettesnor.records.archive_models import ArchiveRecord
 
 
@@ -64,3 +64,30 @@ def test_access_request_redacts_personal_data_and_lists_it(db: Session) -> None:
         "end": CPR_DA.index("030578") + 11,
     } in cpr["redactions"]
     assert cpr["object"]["attributedTo"]["name"] == "[person_name]"
+
+
+def test_access_request_redacts_contact_data_the_pack_does_not_flag_in_comments(db: Session) -> None:
+    # No pack rule flags a citizen's own phone number in a comment, so the stored findings hold none;
+    # the access request must still not hand it out in clear.
+    town = town_with_account(db, "gamma")
+    acc = town.account.id  # type: ignore[union-attr]
+    text = "Ring til mig på 23 45 67 89 eller skriv til aske.melby@example.dk om sommerfesten."
+    ingest(db, town.org, [comment("c9", text, acc, author="Aske Melby")])
+    rid = db.scalar(select(ArchiveRecord.id).where(ArchiveRecord.platform_id == "c9"))
+    assert rid is not None
+    (record,) = access_request(db, town.org, [rid])["records"]
+    content = record["object"]["content"]
+    assert "23 45 67 89" not in content and "aske.melby@example.dk" not in content
+    assert "[phone]" in content and "[email]" in content and content.endswith("om sommerfesten.")
+    assert {r["category"] for r in record["redactions"]} >= {"phone", "email", "person_name"}
+
+
+def test_redact_merges_overlapping_spans() -> None:
+    text = "CPR 030578-1010 her"
+    findings = [
+        {"category": "phone", "spans": [[4, 10]]},
+        {"category": "national_id", "spans": [[4, 15]]},
+    ]
+    content, listed = redact(text, findings)
+    assert content == "CPR [national_id] her"
+    assert "1010" not in content and len(listed) == 1 and listed[0]["end"] == 15

@@ -168,27 +168,54 @@ def count(session: Session, org: Organisation) -> int:
 
 
 def redact(text_: str, findings: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]]:
-    """Replace the spans of personal-data findings by ``[category]``; the list of what was redacted."""
-    spans = sorted(
+    """Replace the spans of personal-data findings by ``[category]``; the list of what was redacted.
+
+    Overlapping spans are merged, so no part of a longer span is left in clear."""
+    spans = sorted(  # at the same start the longest span first: its category names the merged one
         {
             (s[0], s[1], f["category"])
             for f in findings
             if f.get("category") in PERSONAL_DATA
             for s in f["spans"]
-        }
+            if 0 <= s[0] < s[1] <= len(text_)
+        },
+        key=lambda span: (span[0], -span[1], span[2]),
     )
+    merged: list[list[Any]] = []
+    for start, end, category in spans:
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end, category])
     out: list[str] = []
     listed: list[dict[str, Any]] = []
     pos = 0
-    for start, end, category in spans:
-        if start < pos or end > len(text_):
-            continue
+    for start, end, category in merged:
         out.append(text_[pos:start])
         out.append(f"[{category}]")
         listed.append({"start": start, "end": end, "category": category})
         pos = end
     out.append(text_[pos:])
     return "".join(out), listed
+
+
+def personal_data(text_: str, org: Organisation) -> list[dict[str, Any]]:
+    """Personal data in ``text_`` as the detectors see it now, whatever the pack's rules flag for the
+    kind of record: a citizen's phone number in a comment is no finding, but must not leave in clear."""
+    from rettesnor.analysis import analyse  # the detectors are loaded only when an export needs them
+    from rettesnor.analysis.context import AnalysisContext
+    from rettesnor.analysis.language import detect_language
+
+    ctx = AnalysisContext(kind="comment", language=detect_language(text_, org.country), country=org.country)
+    return [
+        {"category": s.name, "spans": [[s.start, s.end]]}
+        for s in analyse(text_, ctx)
+        if s.name in PERSONAL_DATA and s.end > s.start and s.score >= REDACT_SCORE
+    ]
+
+
+# Redaction errs on the side of the citizen: a weaker signal than a check finding needs is enough.
+REDACT_SCORE = 0.5
 
 
 def access_request(session: Session, org: Organisation, record_ids: list[int]) -> dict[str, Any]:
@@ -211,7 +238,9 @@ def access_request(session: Session, org: Organisation, record_ids: list[int]) -
             records.append({"record": rid, "disposed": True})
             continue
         doc = json.loads(body)
-        content, redactions = redact(doc.get("content", ""), doc.get("rettesnor:findings") or [])
+        text_ = doc.get("content", "")
+        found = [*(doc.get("rettesnor:findings") or []), *personal_data(text_, org)]
+        content, redactions = redact(text_, found)
         doc["content"] = content
         doc.pop("contentMap", None)
         if record.kind in ("comment", "private_message") and "attributedTo" in doc:
