@@ -15,12 +15,12 @@ archive's single ingest path (which checks each text and fills the moderation qu
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import hashlib
 import logging
 import queue
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -86,9 +86,14 @@ class Appender:
         self._conn: Connection | None = None
         self._queue: queue.SimpleQueue[tuple[bytes, asyncio.AbstractEventLoop, asyncio.Future[None]]]
         self._queue = queue.SimpleQueue()
+        self._stop = threading.Event()
         threading.Thread(target=self._run, name="rettesnor-webhook-writer", daemon=True).start()
         if self._sqlite:
             threading.Thread(target=self._checkpoint, name="rettesnor-wal-checkpoint", daemon=True).start()
+
+    def close(self) -> None:
+        """Stop the threads once the deliveries already waiting are written (the app is gone)."""
+        self._stop.set()
 
     async def submit(self, body: bytes) -> None:
         """Returns once the delivery is committed; raises what the database raised."""
@@ -115,7 +120,12 @@ class Appender:
 
     def _run(self) -> None:
         while True:
-            group = [self._queue.get()]
+            try:
+                group = [self._queue.get(timeout=0.5)]
+            except queue.Empty:
+                if self._stop.is_set():
+                    break
+                continue
             while len(group) < self.MAX_GROUP:
                 try:
                     group.append(self._queue.get_nowait())
@@ -127,11 +137,13 @@ class Appender:
             except Exception as exc:  # every waiting request answers with the error; the writer goes on
                 error = exc
             for _, loop, done in group:
-                loop.call_soon_threadsafe(_settle, done, error)
+                with contextlib.suppress(RuntimeError):  # the request's event loop is gone: nobody waits
+                    loop.call_soon_threadsafe(_settle, done, error)
+        if self._conn is not None:
+            self._conn.close()
 
     def _checkpoint(self) -> None:
-        while True:
-            time.sleep(self.CHECKPOINT_S)
+        while not self._stop.wait(self.CHECKPOINT_S):
             try:
                 with self.engine.connect() as conn:
                     conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -221,5 +222,6 @@ async def receive(request: Request) -> Response:
     appender = getattr(request.app.state, "webhook_appender", None)
     if appender is None:
         appender = request.app.state.webhook_appender = events.Appender(request.app.state.engine)
+        weakref.finalize(request.app, appender.close)  # its threads end with the application
     await appender.submit(body)
     return PlainTextResponse("EVENT_RECEIVED")
