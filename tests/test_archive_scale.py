@@ -26,11 +26,14 @@ from archivedata import (
     post,
     town_with_account,
 )
+from dbsupport import FreshDatabase
 from rettesnor.archive import retention
 from rettesnor.archive.chain import verify
 from rettesnor.archive.ingest import Incoming, ingest
 from rettesnor.archive.search import Filters, search
+from rettesnor.governance import tenants
 from rettesnor.moderation.queue import _set_decision
+from rettesnor.records import migrate
 from rettesnor.records.archive_models import ArchiveContent, ArchiveEntry, ArchiveRecord, ModerationCase
 from rettesnor.records.types import utcnow
 
@@ -155,3 +158,21 @@ def test_a_period_is_a_range_of_ids_in_received_order(db: Session) -> None:
     assert search(db, town.org, "vejen", Filters(since=middle + dt.timedelta(days=1))) == []
     ids = [r.id for r in search(db, town.org, None)]
     assert ids == sorted(ids, reverse=True) and len(ids) == 4
+
+
+def test_migration_0006_indexes_the_records_already_stored(empty_db: FreshDatabase) -> None:
+    """Down to 0005 (no filter tokens) and up again: the tokens are filled in and the index rebuilt."""
+    migrate.upgrade(empty_db.engine)
+    with Session(empty_db.engine) as db, db.begin():
+        town = town_with_account(db)
+        assert town.account is not None
+        acc = town.account.id
+        ingest(db, town.org, [post("p1", "Sommerfest i parken.", acc), comment("c1", INSULT_DA, acc)])
+        slug = town.org.slug
+    migrate.downgrade(empty_db.engine, "0005_web_auth")
+    migrate.upgrade(empty_db.engine)
+    with Session(empty_db.engine) as db:
+        org = tenants.get_organisation(db, slug)
+        assert [r.platform_id for r in search(db, org, "idiot", Filters(category="insult"))] == ["c1"]
+        assert [r.platform_id for r in search(db, org, "sommerfest", Filters(kind="post"))] == ["p1"]
+        assert db.scalar(select(func.count()).where(ArchiveRecord.search_terms.is_(None))) == 0
