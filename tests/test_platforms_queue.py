@@ -220,3 +220,26 @@ def test_connecting_refuses_a_page_of_another_account_and_bad_ids(db: Session, s
     other = live_account(db, town.town, handle="beta-bibliotek")
     with pytest.raises(Conflict, match="connected to another account"):
         connector.connect(db, town.town.org, other.id, town.page.id, PAGE_TOKEN, cfg, by="t")
+
+
+def test_one_delivery_with_entries_for_two_organisations(fresh_engine: Engine, standin: GraphStandin) -> None:
+    cfg = settings(standin.base_url)
+    with unit_of_work(fresh_engine, actor="test") as db:
+        dk = connected_town(db, standin, cfg, slug="epsilon")
+        no = connected_town(db, standin, cfg, slug="zeta", pack="no-hustadvika")
+    entries = []
+    for town, text in (
+        (dk, "Du er en idiot og en klovn."),
+        (no, "Du er en idiot og en klovn, hele kommunen."),
+    ):
+        post = standin.add_post(town.page, "Nytt fra kommunen")
+        comments = [standin.add_comment(post, f"{text} ({i})", f"u{i}", "Aksel Fenger") for i in range(30)]
+        payload = json.loads(standin.delivery(town.page, [standin.feed_change(c) for c in comments]))
+        entries += payload["entry"]
+    events.append(fresh_engine, json.dumps({"object": "page", "entry": entries}).encode())
+    report = events.drain(fresh_engine)
+    assert (report.rows, report.changes, report.ingested, report.queued) == (1, 60, 60, 60)
+    with session_factory(fresh_engine)() as s:
+        query = select(ArchiveRecord.organisation_id, func.count()).group_by(ArchiveRecord.organisation_id)
+        per_org = {org_id: n for org_id, n in s.execute(query).all()}
+    assert per_org == {dk.town.org.id: 30, no.town.org.id: 30}
