@@ -4,11 +4,16 @@ pagination, problem details, and the same answers as the services."""
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
+import zipfile
 from typing import Any
 
 import pytest
+from lxml import etree
 from sqlalchemy import select
 
+from rettesnor.archive import noark5
 from rettesnor.records.archive_models import ArchiveRecord
 from rettesnor.records.db import session_factory
 from rettesnor.records.models import Organisation
@@ -86,3 +91,30 @@ def test_scopes_are_enforced(client: TestClient) -> None:
         r = client.request(method, url, headers=narrow)
         assert r.status_code == 403 and r.headers["content-type"].startswith("application/problem+json"), url
     assert client.get("/api/v1/people").status_code == 401
+
+
+def test_exports_jsonl_noark5_and_journalpost(client: TestClient, auth: dict[str, str]) -> None:
+    lines = client.get("/api/v1/archive/export.jsonl", headers=auth)
+    assert lines.status_code == 200 and lines.headers["content-type"].startswith("application/jsonl")
+    rows = [json.loads(line) for line in lines.text.splitlines()]
+    assert rows and [r["seq"] for r in rows] == sorted(r["seq"] for r in rows)
+    assert all(len(r["entry_hash"]) == 64 for r in rows)
+
+    extract = client.get("/api/v1/archive/export.noark5.zip", headers=auth)
+    assert extract.status_code == 200 and extract.headers["content-type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(extract.content)) as z:
+        names = set(z.namelist())
+        assert {"arkivuttrekk.xml", "arkivstruktur.xml", "endringslogg.xml"} <= names
+        structure = etree.fromstring(z.read("arkivstruktur.xml"))
+    schema = etree.XMLSchema(etree.parse(str(noark5.schema_path("arkivstruktur"))))
+    assert schema.validate(structure), schema.error_log.last_error
+
+    tasks = _ok(client.get("/api/v1/tasks?limit=200", headers=auth))["items"]
+    registration = next(t for t in tasks if t["kind"] in ("complaint", "case_inquiry"))
+    post = client.get(f"/api/v1/tasks/{registration['id']}/journalpost", headers=auth)
+    assert post.status_code == 200 and post.headers["content-type"].startswith("application/xml")
+    assert b"journalpost" in post.content
+    assert client.get("/api/v1/tasks/R99999999/journalpost", headers=auth).status_code == 404
+    assert client.get("/api/v1/tasks/T1/journalpost", headers=auth).status_code == 422
+    narrow = {"Authorization": f"Bearer {api_token(demo_engine(), 'hustadvika', ['check'])}"}
+    assert client.get("/api/v1/archive/export.jsonl", headers=narrow).status_code == 403

@@ -13,7 +13,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy import select
 from starlette.routing import Mount, Route
 
-from rettesnor.records.archive_models import ModerationCase
+from rettesnor.records.archive_models import ModerationCase, RegistrationTask
 from rettesnor.records.db import session_factory
 from rettesnor.records.models import Account, Consent, Organisation, Review, Unit
 from rettesnor.web import api, pages
@@ -34,9 +34,12 @@ def _victim() -> dict[str, Any]:
         consent = session.scalars(select(Consent.id).where(Consent.organisation_id == org.id)).first()
         review = session.scalars(select(Review.id).where(Review.organisation_id == org.id)).first()
         unit = session.scalars(select(Unit.id).where(Unit.organisation_id == org.id)).first()
-    assert accounts and record is not None and consent and review and unit
+        task = session.scalars(
+            select(RegistrationTask.id).where(RegistrationTask.organisation_id == org.id)
+        ).first()
+    assert accounts and record is not None and consent and review and unit and task
     return {"account": accounts[0].id, "handles": [a.handle for a in accounts], "record": record,
-            "consent": consent, "review": review, "unit": unit}  # fmt: skip
+            "consent": consent, "review": review, "unit": unit, "task": task}  # fmt: skip
 
 
 def _leaks(body: str, victim: dict[str, Any]) -> list[str]:
@@ -146,6 +149,11 @@ def _api_requests(v: dict[str, Any]) -> dict[tuple[str, str], list[tuple[str, st
             ("POST", "/api/v1/archive/access-requests", {"records": [r]})
         ],
         ("POST", "/api/v1/archive/verify"): [("POST", "/api/v1/archive/verify", None)],
+        ("GET", "/api/v1/archive/export.jsonl"): [("GET", "/api/v1/archive/export.jsonl", None)],
+        ("GET", "/api/v1/archive/export.noark5.zip"): [("GET", "/api/v1/archive/export.noark5.zip", None)],
+        ("GET", "/api/v1/tasks/{task_id}/journalpost"): [
+            ("GET", f"/api/v1/tasks/R{v['task']}/journalpost", None)
+        ],
     }
 
 
@@ -193,5 +201,6 @@ def test_api_of_another_organisation(victim: dict[str, Any], token: str) -> None
             assert not _leaks(r.text, victim), (key, url)
             if "account" in (body or {}) or "records" in (body or {}) or "{" in key[1] or "account=" in url:
                 assert r.status_code in (403, 404), (key, url, r.status_code)
-            if r.status_code == 200 and "items" in r.json():
+            is_json = r.headers["content-type"].split(";")[0] == "application/json"
+            if r.status_code == 200 and is_json and "items" in r.json():
                 assert all(i.get("account_id") not in (victim["account"],) for i in r.json()["items"])

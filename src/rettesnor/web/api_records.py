@@ -8,19 +8,26 @@ for people, reviews and consents; ``archive:read`` for the archive), lists pagin
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
+from starlette.background import BackgroundTask
 
-from rettesnor.archive import chain
+from rettesnor.archive import chain, export
 from rettesnor.archive.search import access_request
 from rettesnor.governance import consents, people, reviews
 from rettesnor.records.models import Organisation
 from rettesnor.web.api import ERRORS, Limit, Offset, Page, Token, _slice
 from rettesnor.web.auth import require
 from rettesnor.web.pages_archive import record_in_org, versions
+from rettesnor.web.problems import ProblemError
 from rettesnor.web.views import plain, work
 
 router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS)
@@ -131,3 +138,59 @@ def verify(request: Request, who: Token) -> dict[str, Any]:
         problem = {"seq": p.seq, "record": p.record_id, "platform_id": p.platform_id, "what": p.what}
     return {"organisation": result.organisation, "ok": result.ok, "entries": result.entries,
             "disposed": result.disposed, "head": result.head, "problem": problem}  # fmt: skip
+
+
+def _in_folder(write: Callable[[Session, Organisation, Path], Any], request: Request, who: Any) -> Path:
+    """Run an export into a fresh temporary folder; the caller removes it after the answer is sent."""
+    folder = Path(tempfile.mkdtemp(prefix="rettesnor-export-"))
+    try:
+        with work(request, who) as (session, org):
+            write(session, org, folder)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return folder
+
+
+@router.get(
+    "/archive/export.jsonl",
+    summary="Every version of every record as canonical JSON Lines, in chain order",
+    response_class=FileResponse,
+)
+def export_jsonl(request: Request, who: Token) -> FileResponse:
+    require(who, "archive")
+    folder = _in_folder(lambda s, o, f: export.jsonl(s, o, f), request, who)
+    (path,) = folder.glob("*.jsonl")
+    return FileResponse(path, media_type="application/jsonl", filename=path.name,
+                        background=BackgroundTask(shutil.rmtree, folder, True))  # fmt: skip
+
+
+@router.get(
+    "/archive/export.noark5.zip",
+    summary="The Noark 5 arkivuttrekk (arkivuttrekk.xml, arkivstruktur.xml, endringslogg.xml, DOKUMENT/)",
+    response_class=FileResponse,
+)
+def export_noark5(request: Request, who: Token) -> FileResponse:
+    require(who, "archive")
+    folder = _in_folder(lambda s, o, f: export.noark5(s, o, f / "uttrekk", actor=who.actor), request, who)
+    archive = shutil.make_archive(str(folder / "arkivuttrekk"), "zip", folder / "uttrekk")
+    return FileResponse(archive, media_type="application/zip", filename="arkivuttrekk.zip",
+                        background=BackgroundTask(shutil.rmtree, folder, True))  # fmt: skip
+
+
+@router.get(
+    "/tasks/{task_id}/journalpost",
+    summary="A registration task as a Noark 5 journalpost, for the journal system",
+    response_class=Response,
+    responses={200: {"content": {"application/xml": {}}}},
+)
+def task_journalpost(task_id: str, request: Request, who: Token) -> Response:
+    """``task_id`` as ``/tasks`` lists it: ``R12`` is registration task 12 (takedowns, ``T…``, are not
+    journal matters)."""
+    require(who, "tasks")
+    number = task_id.removeprefix("R")
+    if not number.isdigit():
+        raise ProblemError(422, f"{task_id!r} is not a registration task id such as R12")
+    with work(request, who) as (session, org):
+        xml = export.journalpost_xml(session, org, int(number), actor=who.actor)
+    return Response(xml, media_type="application/xml")
