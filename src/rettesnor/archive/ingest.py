@@ -282,12 +282,13 @@ def _lookup(
         return list(session.execute(query).all())
     # PostgreSQL: one unique-index lookup per id, whatever the statistics say. Without them (a young
     # table, or autovacuum off) the planner read every record of the organisation and platform for an
-    # IN list: ingest fell to 300 records/s at 60,000 records in the benchmark.
+    # IN list (ingest fell to 300 records/s at 60,000 records in the benchmark), and it turned a plain
+    # lateral join into a hash join over the whole table; LIMIT 1 keeps the subquery a per-id lookup.
     names = ", ".join(f"r.{c}" for c in columns)
     lateral = text(
         f"SELECT {names} FROM unnest(CAST(:pids AS text[])) AS k(pid) CROSS JOIN LATERAL "
         "(SELECT * FROM archive_record a WHERE a.organisation_id = :org AND a.platform = :platform "
-        "AND a.platform_id = k.pid) AS r"
+        "AND a.platform_id = k.pid LIMIT 1) AS r"
     ).columns(*(t.c[c] for c in columns))
     return list(session.execute(lateral, {"pids": pids, "org": org_id, "platform": platform}).all())
 
