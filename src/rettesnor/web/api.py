@@ -149,9 +149,10 @@ class DecisionRequest(BaseModel):
 def decide(record_id: int, body: DecisionRequest, request: Request, who: Token) -> dict[str, Any]:
     """Recorded with the token's person; evidence is saved before a hide or a delete."""
     require(who, "moderation:write")
-    with work(request, who) as (session, org), connected_platform(
-        session, org, record_id, platform_settings(request)
-    ) as platform:  # the page's connector, or None: the decision is then carried out by hand
+    with (
+        work(request, who) as (session, org),
+        connected_platform(session, org, record_id, platform_settings(request)) as platform,
+    ):  # the page's connector, or None: the decision is then carried out by hand
         outcome = moderation.decide(
             session, org, record_id, body.action, by=who.person_id, reason=body.reason, ground=body.ground,
             reply=body.reply, escalate_to=body.escalate_to, platform=platform,
