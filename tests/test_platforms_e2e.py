@@ -150,3 +150,51 @@ def test_a_decision_through_the_rest_api_acts_on_the_connected_page(
     assert r.json()["platform_result"] == "sent" and "on facebook" in r.json()["message"]
     assert standin.objects[comment.id].hidden is True
     assert sum(1 for m, p, _ in standin.calls if m == "POST" and p.endswith(comment.id)) == 2  # one retry
+
+
+def test_a_bulk_decision_in_the_moderation_queue_acts_on_the_connected_page(
+    fresh_engine: Engine, standin: GraphStandin
+) -> None:
+    from rettesnor.records.web_models import WebUser
+    from rettesnor.web.security import hash_password
+    from webapp import csrf_of
+
+    cfg = settings(standin.base_url)
+    with unit_of_work(fresh_engine, actor="test") as db:
+        town = connected_town(db, standin, cfg, slug="epsilon")
+        password = hash_password("long-enough-secret")
+        login = WebUser(organisation_id=town.town.org.id, person_id=town.town.comms.id,
+                        username="epsilon.komm", password_hash=password)  # fmt: skip
+        db.add(login)
+    post = standin.add_post(town.page, "Ny busplan fra 1. april.")
+    comments = [
+        standin.add_comment(post, cpr_comment(seed=s)[0], f"u-{s}", "Signe Holmgaard") for s in (21, 22)
+    ]
+    standin.fail("POST", comments[1].id, 10, times=1)  # the page lacks a permission for the second one
+    events.append(fresh_engine, standin.delivery(town.page, [standin.feed_change(c) for c in comments]))
+    assert events.drain(fresh_engine).queued == 2
+    with session_factory(fresh_engine)() as s:
+        ids = [
+            s.scalars(select(ArchiveRecord.id).where(ArchiveRecord.platform_id == c.id)).one()
+            for c in comments
+        ]
+    with live_server(fresh_engine, cfg) as url, httpx.Client(base_url=url) as browser:
+        token = csrf_of(browser.get("/login").text)
+        signed_in = browser.post("/login", data={"csrf": token, "username": "epsilon.komm",
+                                                  "password": "long-enough-secret"})  # fmt: skip
+        assert signed_in.status_code == 303, signed_in.text[:300]
+        token = csrf_of(browser.get("/moderation").text)
+        form = {"csrf": token, "action": "hide", "record": [str(i) for i in ids], "reason": "CPR-nummer"}
+        done = browser.post("/moderation/bulk", data=form)
+        assert done.status_code == 303
+        queue_page = browser.get("/moderation").text
+    assert standin.objects[comments[0].id].hidden is True
+    assert standin.objects[comments[1].id].hidden is False
+    assert "pages_manage_engagement" in queue_page or "permission" in queue_page.lower()
+    with session_factory(fresh_engine)() as s:
+        results = dict(
+            s.execute(
+                select(queue.ModerationDecision.record_id, queue.ModerationDecision.platform_result)
+            ).all()
+        )
+    assert results == {ids[0]: "sent", ids[1]: "failed"}

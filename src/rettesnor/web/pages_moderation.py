@@ -13,6 +13,8 @@ from fastapi.responses import RedirectResponse
 
 from rettesnor.item import InputError
 from rettesnor.moderation import queue as moderation
+from rettesnor.platforms.connector import connected_platform
+from rettesnor.platforms.webhooks import platform_settings
 from rettesnor.web import labels
 from rettesnor.web.auth import require
 from rettesnor.web.i18n import translator
@@ -45,10 +47,15 @@ def bulk_decide(
         for rid in ids:
             record_in_org(session, org, rid)  # a record of another organisation: 404, nothing decided
         for rid in ids:
-            try:
-                moderation.decide(session, org, rid, action, by=who.person_id,
-                                  reason=reason or _("Decided in the moderation queue"))  # fmt: skip
+            try:  # on the page's connector when it is connected; by hand otherwise
+                with connected_platform(session, org, rid, platform_settings(request)) as platform:
+                    outcome = moderation.decide(
+                        session, org, rid, action, by=who.person_id, platform=platform,
+                        reason=reason or _("Decided in the moderation queue"),
+                    )  # fmt: skip
                 done.append(rid)
+                if outcome.decision.platform_result == "failed":  # recorded, but the platform refused
+                    refused.append(f"{rid}: {outcome.message}")
             except InputError as exc:  # refused: nothing of it was written (a savepoint per decision)
                 refused.append(f"{rid}: {exc}")
     if done:
