@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run demo test lint bench bench-registry postgres clean docs
+.PHONY: run demo test lint bench bench-registry postgres clean docs browser screenshots bench-web
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -36,8 +36,28 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
-test: lint
+# The browser tests drive Debian's Chromium (Playwright never downloads a browser) and check accessibility
+# with axe-core from the npm registry (tests/browser/package-lock.json). AXE is set before the rule that
+# names it: make expands prerequisites when it reads the rule.
+AXE := tests/browser/node_modules/.package-lock.json
+
+test: lint browser $(AXE)
 	$(BIN)/pytest
+
+browser:
+	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Screenshots of the main pages for the README (docs/screenshots/), in the browser of the tests.
+screenshots: $(VENV)/.installed-test browser
+	$(BIN)/python scripts/screenshots.py
+
+# The web application under load: POST /api/v1/check at 200 requests/s, the queue page with 10,000 comments.
+bench-web: $(VENV)/.installed-test
+	$(BIN)/python bench/web_load.py
 
 $(VENV)/.installed-bench: $(VENV)/.installed-test
 	$(BIN)/pip install -q -e '.[bench]'
@@ -55,7 +75,7 @@ postgres:
 	@pg_isready -q -h 127.0.0.1 -p 5432 -t 30 || { echo "PostgreSQL does not answer at 127.0.0.1:5432" >&2; exit 1; }
 
 clean:
-	rm -rf $(VENV) build *.egg-info src/*.egg-info
+	rm -rf $(VENV) build *.egg-info src/*.egg-info tests/browser/node_modules
 
 docs: $(VENV)/.installed
 	mkdir -p docs/rules

@@ -75,6 +75,14 @@ def _page_requests(v: dict[str, Any], csrf: str) -> dict[tuple[str, str], list[t
         ("GET", "/login"): None,
         ("POST", "/login"): None,
         ("POST", "/logout"): None,
+        ("GET", "/login/code"): None,  # the second factor of the login that just gave its password
+        ("POST", "/login/code"): None,
+        ("GET", "/login/oidc/{name}"): None,  # OpenID Connect: no records, only the signed-in person
+        ("GET", "/login/oidc/{name}/callback"): None,
+        ("GET", "/account/security"): None,  # the signed-in person's own login, by the session only
+        ("POST", "/account/security/totp/start"): None,
+        ("POST", "/account/security/totp/confirm"): None,
+        ("POST", "/account/security/totp/disable"): None,
         ("POST", "/language"): None,
         ("GET", "/check"): [("GET", "/check", None)],
         ("POST", "/check"): [("POST", "/check", {"csrf": csrf, "text": "Hej", "account": str(a)})],

@@ -15,12 +15,18 @@ from sqlalchemy.orm import Session
 
 from rettesnor.records.models import Activity, AuditEntry, Base, Incident
 from rettesnor.records.types import utcnow
+from rettesnor.records.web_models import ApiToken, WebUser
 
 ACTOR_KEY = "actor"  # session.info key: who makes the changes
 NOT_AUDITED: tuple[type[Base], ...] = (AuditEntry, Activity)  # activity is a record of use, not a change
 SKIPPED_FIELDS = frozenset({"id", "organisation_id", "created_at"})
 # Fields whose content must not reach people who may read the audit log but not the record itself.
-RESTRICTED: dict[type[Base], frozenset[str]] = {Incident: frozenset({"description"})}
+# Secrets of logins and API tokens never reach the log in any form (hashes and sealed secrets included).
+RESTRICTED: dict[type[Base], frozenset[str]] = {
+    Incident: frozenset({"description"}),
+    WebUser: frozenset({"password_hash", "totp_secret", "totp_last_step"}),
+    ApiToken: frozenset({"token_sha256"}),
+}
 RESTRICTED_VALUE = "[restricted]"
 
 

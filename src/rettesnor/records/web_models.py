@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rettesnor.records.models import Base
@@ -41,6 +41,25 @@ class WebUser(Base):
     language: Mapped[str | None] = mapped_column(String(5))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     disabled_at: Mapped[dt.datetime | None]
+    last_login_at: Mapped[dt.datetime | None]
+    # The optional second factor (TOTP): the secret encrypted with the application's key (never in clear,
+    # never logged); enabled once a code confirmed it; the last time step used, so a code works only once.
+    totp_secret: Mapped[str | None] = mapped_column(String(300))
+    totp_enabled_at: Mapped[dt.datetime | None]
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+
+
+class WebIdentity(Base):
+    """An OpenID Connect identity (issuer and subject) linked to a login that existed before it."""
+
+    __tablename__ = "web_identity"
+    __table_args__ = (UniqueConstraint("issuer", "subject"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("web_user.id", ondelete="CASCADE"), index=True)
+    issuer: Mapped[str] = mapped_column(String(300))
+    subject: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[dt.datetime | None]
 
 

@@ -163,7 +163,8 @@ def _page_routers() -> list[Any]:
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     """The application. ``engine`` overrides ``settings.database_url`` (tests share one)."""
     from rettesnor.platforms import webhooks
-    from rettesnor.web import api, pages
+    from rettesnor.web import api, login, pages
+    from rettesnor.web.totp import SecretBox
 
     cfg = settings or Settings()
     db = engine or make_engine(cfg.database_url)
@@ -179,18 +180,25 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = cfg
     app.state.engine = db
     app.state.login_limit = RateLimit(cfg.login_attempts, cfg.login_window_s)
+    app.state.public_limit = RateLimit(cfg.public_requests, cfg.public_window_s)
+    secret = cfg.resolved_secret()
+    app.state.box = SecretBox(secret)  # seals TOTP secrets at rest
+    providers = cfg.oidc_providers()
+    app.state.oidc_providers = {p.name: p for p in providers}
+    app.state.oauth = login.oauth_registry(providers)
     _handlers(app)
     # First: Meta's deliveries are the hot path, and routes are matched in order. Signed by Meta (HMAC):
     # no session, no CSRF.
     app.include_router(webhooks.router)
     app.include_router(api.router)
+    app.include_router(login.router)
     app.include_router(pages.router)
     for extra in _page_routers():
         app.include_router(extra)
     app.mount("/static", StaticFiles(packages=[("rettesnor.web", "static")]), name="static")
     secure = cfg.secure_cookies
     session_kw: dict[str, Any] = {
-        "secret_key": cfg.resolved_secret(),
+        "secret_key": secret,
         "session_cookie": "__Host-rettesnor" if secure else "rettesnor",
         "max_age": cfg.session_max_age_s,
         "same_site": "lax",

@@ -119,3 +119,56 @@ def token(
         engine.dispose()
     out.print(f"token {row.prefix}… for {org} with scopes {row.scopes}: (shown only now)")
     sys.stdout.write(secret + "\n")
+
+
+def _user(session: Any, username: str) -> Any:
+    from sqlalchemy import select
+
+    from rettesnor.governance.errors import NotFound
+    from rettesnor.records.web_models import WebUser
+
+    user = session.scalars(select(WebUser).where(WebUser.username == username.strip().lower())).first()
+    if user is None:
+        raise NotFound(f"no login named {username!r}")
+    return user
+
+
+@web_app.command("reset-totp")
+def reset_totp(username: Annotated[str, typer.Argument(help="the login's user name")]) -> None:
+    """Turn a login's two-step login off (the person lost the phone); they may set it up again."""
+    from rettesnor.records import migrate
+    from rettesnor.records.db import make_engine, unit_of_work
+    from rettesnor.web import totp
+
+    engine = make_engine()
+    try:
+        migrate.require_current(engine)
+        with unit_of_work(engine, actor=os.environ.get("RETTESNOR_ACTOR", "cli")) as session:
+            user = _user(session, username)
+            was_on = totp.enabled(user)
+            totp.reset(user)
+    finally:
+        engine.dispose()
+    out.print(f"two-step login of {username}: {'turned off' if was_on else 'was not on; nothing to do'}")
+
+
+@web_app.command("link-identity")
+def link_identity(
+    username: Annotated[str, typer.Argument(help="the login's user name")],
+    issuer: Annotated[str, typer.Option(help="the OpenID Connect provider's issuer URL")],
+    subject: Annotated[str, typer.Option(help="the person's subject (sub claim) at that provider")],
+) -> None:
+    """Link an OpenID Connect identity to an existing login (where user name and e-mail do not match)."""
+    from rettesnor.records import migrate
+    from rettesnor.records.db import make_engine, unit_of_work
+    from rettesnor.records.web_models import WebIdentity
+
+    engine = make_engine()
+    try:
+        migrate.require_current(engine)
+        with unit_of_work(engine, actor=os.environ.get("RETTESNOR_ACTOR", "cli")) as session:
+            user = _user(session, username)
+            session.add(WebIdentity(user_id=user.id, issuer=issuer.strip(), subject=subject.strip()))
+    finally:
+        engine.dispose()
+    out.print(f"{username} now signs in as {subject} at {issuer}")

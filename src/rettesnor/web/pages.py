@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from rettesnor.governance import accounts, publiclist, registry, tenants
 from rettesnor.moderation import queue as moderation
@@ -22,7 +20,7 @@ from rettesnor.web.auth import LoginRequired, Principal, engine_of, page_princip
 from rettesnor.web.i18n import LANGUAGES, translator
 from rettesnor.web.problems import ProblemError
 from rettesnor.web.render import flash, language, page
-from rettesnor.web.security import new_csrf_token, same_token, verify_password
+from rettesnor.web.security import same_token
 from rettesnor.web.views import POST_KINDS, normalise_text, pack_for, run_check, work
 
 router = APIRouter(include_in_schema=False)
@@ -44,10 +42,6 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
-def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
 @router.get("/")
 def home(request: Request) -> RedirectResponse:
     """The dashboard for those who may see it, else the check; the login page when not signed in."""
@@ -61,53 +55,6 @@ def home(request: Request) -> RedirectResponse:
 @router.get("/healthz")
 def healthz() -> dict[str, str]:
     return {"status": "ok"}
-
-
-@router.get("/login")
-def login_form(request: Request, next: str | None = None) -> HTMLResponse:
-    return page(request, "login.html", None, next=_safe_next(next))
-
-
-@router.post("/login")
-def login(
-    request: Request,
-    csrf: Csrf,
-    username: Annotated[str, Form(max_length=100)],
-    password: Annotated[str, Form(max_length=1000)],
-    next: Annotated[str, Form(max_length=500)] = "/check",
-) -> Response:
-    _csrf(request, csrf)
-    limit = request.app.state.login_limit
-    key = _client(request)
-    wait = limit.retry_after(key)
-    if wait:
-        _ = translator(language(request))
-        error = _("Too many attempts. Wait a few minutes and try again.")
-        headers = {"Retry-After": str(wait)}
-        return page(
-            request, "login.html", None, status=429, headers=headers, next=_safe_next(next), error=error
-        )
-    with session_factory(engine_of(request))() as session:
-        user = session.scalars(select(WebUser).where(WebUser.username == username.strip().lower())).first()
-        ok = verify_password(user.password_hash if user else None, password)
-        if ok and user is not None and user.disabled_at is None:
-            user.last_login_at = dt.datetime.now(dt.UTC)
-            session.commit()
-            request.session.clear()  # a fresh session: no fixation
-            request.session.update({"uid": user.id, "csrf": new_csrf_token()})
-            limit.reset(key)
-            return RedirectResponse(_safe_next(next), status_code=303)
-    limit.hit(key)
-    _ = translator(language(request))
-    return page(request, "login.html", None, status=401, next=_safe_next(next),
-                error=_("Wrong user name or password."))  # fmt: skip
-
-
-@router.post("/logout")
-def logout(request: Request, csrf: Csrf) -> RedirectResponse:
-    _csrf(request, csrf)
-    request.session.clear()
-    return RedirectResponse("/login", status_code=303)
 
 
 @router.post("/language")
@@ -319,7 +266,13 @@ def guideline_page(request: Request, who: User) -> HTMLResponse:
 
 @router.get("/public/{org_slug}/accounts")
 def public_accounts(org_slug: str, request: Request) -> HTMLResponse:
-    """The public list of accounts (Hjørring 2, Hustadvika 2i): no login needed."""
+    """The public list of accounts (Hjørring 2, Hustadvika 2i): no login needed, so rate-limited."""
+    limit = request.app.state.public_limit
+    client = request.client.host if request.client else "unknown"
+    wait = limit.retry_after(client)
+    if wait:
+        raise ProblemError(429, "too many requests; wait a minute and try again", {"Retry-After": str(wait)})
+    limit.hit(client)
     with session_factory(engine_of(request))() as session:
         org = tenants.get_organisation(session, org_slug)
         rows = publiclist.public_list(session, org)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rettesnor.platforms.settings import PlatformSettings
 from rettesnor.records.settings import data_dir
@@ -27,6 +29,69 @@ def _secret_from_file(folder: Path) -> str:
     return key
 
 
+OIDC_ENV = "RETTESNOR_OIDC_"  # one provider from RETTESNOR_OIDC_ISSUER, …_CLIENT_ID, …
+OIDC_FILE_ENV = "RETTESNOR_OIDC_FILE"  # several: a JSON list of OidcProvider fields
+
+
+@dataclass(frozen=True, slots=True)
+class OidcProvider:
+    """An OpenID Connect provider to sign in with (Entra ID, Keycloak, a national login broker…).
+
+    They differ only by these settings. ``issuer``: the issuer URL (its discovery document is
+    ``<issuer>/.well-known/openid-configuration``) or ``discovery_url`` given directly. The login must
+    exist before: the person is found by a linked subject, else by the ``username_claim`` (a login's user
+    name), else by the ``email_claim`` (the person's e-mail, when the provider does not say it is
+    unverified), within the ``organisation`` (a slug) or the organisation that ``organisation_claim``
+    names (through ``organisation_values``, claim value → slug, or the slug itself). Nobody is created.
+    """
+
+    name: str  # in the URLs: /login/oidc/<name>
+    client_id: str
+    issuer: str | None = None
+    discovery_url: str | None = None
+    client_secret: str | None = field(default=None, repr=False)  # None: a public client (PKCE only)
+    label: str = ""  # on the button: "Sign in with <label>"
+    scopes: str = "openid profile email"
+    username_claim: str | None = "preferred_username"
+    email_claim: str | None = "email"
+    organisation: str | None = None
+    organisation_claim: str | None = None
+    organisation_values: dict[str, str] = field(default_factory=dict)
+    redirect_uri: str | None = None  # default: this site's /login/oidc/<name>/callback as requested
+    token_endpoint_auth_method: str = "client_secret_basic"
+
+    def metadata_url(self) -> str:
+        if self.discovery_url:
+            return self.discovery_url
+        if not self.issuer:
+            raise ValueError(f"OIDC provider {self.name!r}: give issuer or discovery_url")
+        return self.issuer.rstrip("/") + "/.well-known/openid-configuration"
+
+
+def _provider(values: dict[str, Any]) -> OidcProvider:
+    known = set(OidcProvider.__dataclass_fields__)
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise ValueError(f"unknown OIDC setting {unknown[0]!r}; known: {', '.join(sorted(known))}")
+    return OidcProvider(**values)
+
+
+def oidc_from_env(environ: dict[str, str] | None = None) -> tuple[OidcProvider, ...]:
+    """Providers from ``RETTESNOR_OIDC_FILE`` (a JSON list) or one from ``RETTESNOR_OIDC_*`` variables."""
+    env = dict(os.environ if environ is None else environ)
+    if env.get(OIDC_FILE_ENV):
+        raw = json.loads(Path(env[OIDC_FILE_ENV]).read_text(encoding="utf-8"))
+        return tuple(_provider(v) for v in (raw if isinstance(raw, list) else [raw]))
+    if not env.get(OIDC_ENV + "CLIENT_ID"):
+        return ()
+    values: dict[str, Any] = {"name": env.get(OIDC_ENV + "NAME", "sso")}
+    for key in OidcProvider.__dataclass_fields__:
+        value = env.get(OIDC_ENV + key.upper())
+        if value is not None and key != "name":
+            values[key] = json.loads(value) if key == "organisation_values" else (value or None)
+    return (_provider(values),)
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """``database_url`` None: ``RETTESNOR_DATABASE_URL`` or the embedded SQLite file.
@@ -34,7 +99,9 @@ class Settings:
     ``secret_key`` None: ``RETTESNOR_SECRET_KEY`` or a key file in the data folder. It signs the session
     cookie. ``secure_cookies``: the cookie is sent over HTTPS only (turn off only for plain HTTP on
     loopback). ``max_body_bytes``: larger requests get 413. ``login_attempts`` failed logins per client
-    within ``login_window_s`` seconds, then 429.
+    within ``login_window_s`` seconds, then 429 (the same for one-time codes); ``public_requests`` requests
+    per client to the public pages within ``public_window_s`` seconds, then 429. ``oidc``: providers of
+    OpenID Connect logins.
     """
 
     database_url: str | None = None
@@ -44,7 +111,13 @@ class Settings:
     session_max_age_s: int = 8 * 3600
     login_attempts: int = 10
     login_window_s: float = 300.0
+    public_requests: int = 120  # requests per client to the pages open to everyone, within …
+    public_window_s: float = 60.0
     platforms: PlatformSettings | None = None  # None: from the environment (see rettesnor.platforms.settings)
+    oidc: tuple[OidcProvider, ...] | None = None  # None: from the environment (oidc_from_env)
+
+    def oidc_providers(self) -> tuple[OidcProvider, ...]:
+        return oidc_from_env() if self.oidc is None else self.oidc
 
     def resolved_secret(self) -> str:
         key = self.secret_key or os.environ.get(SECRET_ENV)

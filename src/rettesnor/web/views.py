@@ -39,11 +39,14 @@ def pack_for(session: Session, org: Organisation, account_id: int | None, pack: 
     if account_id is not None:
         account = accounts.get_account(session, org, account_id)
         return tenants.unit_pack(session, org, tenants.get_unit(session, org, account.unit_id))
-    if pack:
-        if pack not in builtin_packs():
-            raise InvalidValue(f"unknown pack {pack!r}; choose one of: {', '.join(builtin_packs())}")
-        return pack
-    return org.pack
+    return pack_named(pack) or org.pack
+
+
+def pack_named(pack: str | None) -> str | None:
+    """A built-in pack asked for by name (checked), or None."""
+    if pack and pack not in builtin_packs():
+        raise InvalidValue(f"unknown pack {pack!r}; choose one of: {', '.join(builtin_packs())}")
+    return pack or None
 
 
 def normalise_text(text: str) -> str:
