@@ -152,7 +152,7 @@ def test_a_decision_through_the_rest_api_acts_on_the_connected_page(
     assert sum(1 for m, p, _ in standin.calls if m == "POST" and p.endswith(comment.id)) == 2  # one retry
 
 
-def test_a_bulk_decision_in_the_moderation_queue_acts_on_the_connected_page(
+def test_decisions_in_the_moderation_queue_page_act_on_the_connected_page(
     fresh_engine: Engine, standin: GraphStandin
 ) -> None:
     from rettesnor.records.web_models import WebUser
@@ -168,11 +168,11 @@ def test_a_bulk_decision_in_the_moderation_queue_acts_on_the_connected_page(
         db.add(login)
     post = standin.add_post(town.page, "Ny busplan fra 1. april.")
     comments = [
-        standin.add_comment(post, cpr_comment(seed=s)[0], f"u-{s}", "Signe Holmgaard") for s in (21, 22)
+        standin.add_comment(post, cpr_comment(seed=s)[0], f"u-{s}", "Signe Holmgaard") for s in (21, 22, 23)
     ]
     standin.fail("POST", comments[1].id, 10, times=1)  # the page lacks a permission for the second one
     events.append(fresh_engine, standin.delivery(town.page, [standin.feed_change(c) for c in comments]))
-    assert events.drain(fresh_engine).queued == 2
+    assert events.drain(fresh_engine).queued == 3
     with session_factory(fresh_engine)() as s:
         ids = [
             s.scalars(select(ArchiveRecord.id).where(ArchiveRecord.platform_id == c.id)).one()
@@ -184,12 +184,15 @@ def test_a_bulk_decision_in_the_moderation_queue_acts_on_the_connected_page(
                                                   "password": "long-enough-secret"})  # fmt: skip
         assert signed_in.status_code == 303, signed_in.text[:300]
         token = csrf_of(browser.get("/moderation").text)
-        form = {"csrf": token, "action": "hide", "record": [str(i) for i in ids], "reason": "CPR-nummer"}
-        done = browser.post("/moderation/bulk", data=form)
+        form = {"csrf": token, "action": "hide", "record": [str(i) for i in ids[:2]], "reason": "CPR-nummer"}
+        done = browser.post("/moderation/bulk", data=form)  # two at once
         assert done.status_code == 303
+        one = {"csrf": token, "action": "delete", "reason": "CPR-nummer", "ground": "personal_data"}
+        assert browser.post(f"/moderation/{ids[2]}/decide", data=one).status_code == 303  # and one alone
         queue_page = browser.get("/moderation").text
     assert standin.objects[comments[0].id].hidden is True
     assert standin.objects[comments[1].id].hidden is False
+    assert standin.objects[comments[2].id].deleted is True
     assert "pages_manage_engagement" in queue_page or "permission" in queue_page.lower()
     with session_factory(fresh_engine)() as s:
         results = dict(
@@ -197,4 +200,4 @@ def test_a_bulk_decision_in_the_moderation_queue_acts_on_the_connected_page(
                 select(queue.ModerationDecision.record_id, queue.ModerationDecision.platform_result)
             ).all()
         )
-    assert results == {ids[0]: "sent", ids[1]: "failed"}
+    assert results == {ids[0]: "sent", ids[1]: "failed", ids[2]: "sent"}

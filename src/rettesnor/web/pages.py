@@ -10,6 +10,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from rettesnor.governance import accounts, publiclist, registry, tenants
 from rettesnor.moderation import queue as moderation
+from rettesnor.platforms.connector import connected_platform
+from rettesnor.platforms.webhooks import platform_settings
 from rettesnor.policy.coverage import coverage
 from rettesnor.policy.evaluate import Result
 from rettesnor.policy.loader import load_pack
@@ -211,13 +213,18 @@ def moderation_decide(
     if action not in labels.DECISIONS:
         raise ProblemError(422, f"unknown decision {action!r}; choose one of: {', '.join(labels.DECISIONS)}")
     _ = translator(language(request, who))
-    with work(request, who) as (session, org):
-        moderation.decide(
-            session, org, record_id, action, by=who.person_id,
+    with (
+        work(request, who) as (session, org),
+        connected_platform(session, org, record_id, platform_settings(request)) as platform,
+    ):  # the page's connector, or None: the decision is then carried out by hand
+        outcome = moderation.decide(
+            session, org, record_id, action, by=who.person_id, platform=platform,
             reason=reason or _("Decided in the moderation queue"), ground=ground or None,
         )  # fmt: skip
     flash(request, _("Decision recorded: {action} (comment {record}).").format(
         action=_(labels.DECISIONS[action]), record=record_id))  # fmt: skip
+    if outcome.decision.platform_result == "failed":  # recorded, but the platform refused to carry it out
+        flash(request, _("Not decided: {why}").format(why=outcome.message), "error")
     target = _safe_next(back) if back.startswith("/moderation") else "/moderation"
     return RedirectResponse(target, status_code=303)
 
