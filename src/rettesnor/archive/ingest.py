@@ -270,9 +270,7 @@ def _existing(ctx: _Context, keys: set[tuple[str, str]]) -> dict[tuple[str, str]
     return out
 
 
-def _lookup(
-    session: Session, org_id: int, platform: str, pids: list[str], columns: list[str]
-) -> list[Any]:
+def _lookup(session: Session, org_id: int, platform: str, pids: list[str], columns: list[str]) -> list[Any]:
     """Records of ``org_id`` by platform ids (the idempotency lookup: one statement per 500 ids)."""
     t = RECORD_TABLE
     if session.get_bind().dialect.name != "postgresql":
