@@ -111,6 +111,18 @@ def empty_db(backend: str, tmp_path: Path) -> Iterator[FreshDatabase]:
 
 
 @pytest.fixture
+def fresh_engine(backend: str, tmp_path: Path) -> Iterator[Engine]:
+    """A migrated database of its own, for tests whose code commits (a server, a worker, a subprocess)
+    where the shared rolled-back session won't do."""
+    fresh = FreshDatabase(backend, tmp_path)
+    try:
+        migrate.upgrade(fresh.engine)
+        yield fresh.engine
+    finally:
+        fresh.drop()
+
+
+@pytest.fixture
 def db(engine: Engine) -> Iterator[Session]:
     """A session whose work is rolled back after the test."""
     connection = engine.connect()

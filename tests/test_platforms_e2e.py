@@ -6,33 +6,19 @@ result; an unsigned event is rejected (401, nothing stored). On SQLite and Postg
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import Engine, func, select
 
-from dbsupport import FreshDatabase
 from platformdata import APP_SECRET, connected_town, cpr_comment, live_server, settings
 from rettesnor.archive.chain import latest_doc, verify
 from rettesnor.moderation import queue
 from rettesnor.platforms import connector, events
 from rettesnor.platforms.standin import GraphStandin
-from rettesnor.records import migrate
 from rettesnor.records.archive_models import ArchiveEntry, ArchiveRecord, ModerationCase
 from rettesnor.records.db import session_factory, unit_of_work
 from rettesnor.records.platform_models import PlatformEvent
-
-
-@pytest.fixture
-def fresh_engine(backend: str, tmp_path: Path) -> Iterator[Engine]:
-    """A migrated database of its own: the server commits, so the shared rolled-back session won't do."""
-    fresh = FreshDatabase(backend, tmp_path)
-    try:
-        migrate.upgrade(fresh.engine)
-        yield fresh.engine
-    finally:
-        fresh.drop()
 
 
 @pytest.fixture

@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
 from sqlalchemy import Engine, MetaData, func, select
 from sqlalchemy.orm import Session
 
-from dbsupport import FreshDatabase
 from govdata import live_account
 from platformdata import APP_SECRET, KEY, PAGE_TOKEN, connected_town, settings
 from rettesnor.archive.errors import Conflict, InvalidValue
@@ -21,20 +19,9 @@ from rettesnor.governance.registry import check_registry
 from rettesnor.platforms import connector, events, tokens
 from rettesnor.platforms.standin import GraphStandin
 from rettesnor.platforms.webhooks import parse, sign, signature_ok
-from rettesnor.records import migrate
 from rettesnor.records.archive_models import ArchiveEntry, ArchiveRecord, ModerationCase
 from rettesnor.records.db import session_factory, unit_of_work
 from rettesnor.records.models import Account
-
-
-@pytest.fixture
-def fresh_engine(backend: str, tmp_path: Path) -> Iterator[Engine]:
-    fresh = FreshDatabase(backend, tmp_path)
-    try:
-        migrate.upgrade(fresh.engine)
-        yield fresh.engine
-    finally:
-        fresh.drop()
 
 
 @pytest.fixture

@@ -37,6 +37,12 @@ def _csrf(request: Request, token: str) -> None:
         raise ProblemError(403, "the form has expired or did not come from this site; reload and try again")
 
 
+def known_decision(action: str) -> str:
+    if action not in labels.DECISIONS:
+        raise ProblemError(422, f"unknown decision {action!r}; choose one of: {', '.join(labels.DECISIONS)}")
+    return action
+
+
 def _safe_next(target: str | None) -> str:
     """Only a path on this site (no scheme, no //host): no open redirect after login."""
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
@@ -210,8 +216,7 @@ def moderation_decide(
 ) -> RedirectResponse:  # fmt: skip
     require(who, "moderation:write")
     _csrf(request, csrf)
-    if action not in labels.DECISIONS:
-        raise ProblemError(422, f"unknown decision {action!r}; choose one of: {', '.join(labels.DECISIONS)}")
+    known_decision(action)
     _ = translator(language(request, who))
     with (
         work(request, who) as (session, org),

@@ -18,9 +18,8 @@ from rettesnor.platforms.webhooks import platform_settings
 from rettesnor.web import labels
 from rettesnor.web.auth import require
 from rettesnor.web.i18n import translator
-from rettesnor.web.pages import Csrf, User, _csrf, _safe_next
+from rettesnor.web.pages import Csrf, User, _csrf, _safe_next, known_decision
 from rettesnor.web.pages_archive import record_ids, record_in_org
-from rettesnor.web.problems import ProblemError
 from rettesnor.web.render import flash, language
 from rettesnor.web.views import work
 
@@ -37,8 +36,7 @@ def bulk_decide(
 ) -> RedirectResponse:  # fmt: skip
     require(who, "moderation:write")
     _csrf(request, csrf)
-    if action not in labels.DECISIONS:
-        raise ProblemError(422, f"unknown decision {action!r}; choose one of: {', '.join(labels.DECISIONS)}")
+    known_decision(action)
     ids = record_ids(record or [], MAX_BULK, "decide")
     _ = translator(language(request, who))
     done: list[int] = []
