@@ -111,7 +111,8 @@ def profile_text(town: Town) -> str:
 def live_account(db: Session, town: Town, handle: str = "skovbo-skole") -> Account:
     """An active account: applied by staff[0] (responsible), approved, author staff[1] designated."""
     account = accounts.apply_for_account(db, town.org, application(town, handle))
-    accounts.approve_account(db, town.org, account.id, town.leader.id, TODAY)
+    # approved the day it was applied for: TODAY is read at import, and a run may pass midnight
+    accounts.approve_account(db, town.org, account.id, town.leader.id, account.applied_at.date())
     accounts.activate_account(db, town.org, account.id)
     for person in (town.a, town.b):
         perm = permissions.grant_permission(
