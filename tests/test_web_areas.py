@@ -225,31 +225,53 @@ def test_consents_register_and_withdraw() -> None:
 # --- Accounts ----------------------------------------------------------------------------------------
 
 
+def _units_led_by(username: str) -> tuple[dict[str, str], set[str]]:
+    """All units of the login's organisation (id → name) and the ids of those it leads."""
+    from rettesnor.governance import people, tenants
+    from rettesnor.records.web_models import WebUser
+
+    with session_factory(demo_engine())() as session:
+        user = session.scalars(select(WebUser).where(WebUser.username == username)).one()
+        org = session.get(Organisation, user.organisation_id)
+        assert org is not None
+        units = {str(u.id): u.name for u in tenants.list_units(session, org)}
+        led = {uid for uid in units if people.is_unit_leader(session, org, user.person_id, int(uid))}
+    return units, led
+
+
 def test_application_and_approval_by_the_unit_leader() -> None:
     employee, token = _client("hustadvika.ansat")
     form_page = employee.get("/accounts/apply").text
     assert "a)" in form_page and 'for="ap-purpose"' in form_page
-    unit = re.findall(r'<option value="(\d+)">Servicekontoret</option>', form_page)[0]
-    handle = f"test{dt.datetime.now().strftime('%H%M%S%f')}"
-    form = {"csrf": token, "unit": unit, "platform": "facebook", "handle": handle, "name": "Testsiden",
-            "url": f"https://www.facebook.com/{handle}", "direct_messages": "off", "password_attested": "1",
-            **ANSWERS}  # fmt: skip
-    short = employee.post("/accounts/apply", data={**form, "purpose": "kort"})
-    assert short.status_code == 422
-    r = employee.post("/accounts/apply", data=form)
-    assert r.status_code == 200 and any("Søknad" in f for f in _flashes(r.text))
-    assert employee.post("/accounts/apply", data=form).status_code == 409  # the same handle again
+    units, led = _units_led_by("hustadvika.leder")
+    assert led and set(units) - led, "the demo leader leads some units, not all"
+    own, other = sorted(led)[0], sorted(set(units) - led)[0]
+    stamp = dt.datetime.now().strftime("%H%M%S%f")
+    handles = {own: f"own{stamp}", other: f"other{stamp}"}
+    for unit, handle in handles.items():
+        form = {"csrf": token, "unit": unit, "platform": "facebook", "handle": handle, "name": "Testsiden",
+                "url": f"https://www.facebook.com/{handle}", "direct_messages": "off",
+                "password_attested": "1", **ANSWERS}  # fmt: skip
+        if unit == own:
+            assert employee.post("/accounts/apply", data={**form, "purpose": "kort"}).status_code == 422
+        r = employee.post("/accounts/apply", data=form)
+        assert r.status_code == 200 and any("Søknad" in f for f in _flashes(r.text))
+        assert employee.post("/accounts/apply", data=form).status_code == 409  # the same handle again
     leader, ltoken = _client("hustadvika.leder")
     accounts = leader.get("/accounts").text
-    assert "Søknader som venter på godkjenning" in accounts and handle in accounts
-    account = re.findall(rf'id="app-(\d+)">Testsiden \(facebook, {handle}\)', accounts)[0]
-    r = leader.post(f"/accounts/{account}/approve", data={"csrf": ltoken})
-    if r.status_code == 403:  # the demo leader leads another unit: the service names the leaders
-        assert "leader" in r.text
-        return
+    assert "Søknader som venter på godkjenning" in accounts
+    ids = {u: re.findall(rf'id="app-(\d+)">Testsiden \(facebook, {h}\)', accounts)[0]
+           for u, h in handles.items()}  # fmt: skip
+    # the button only where this leader may approve; the other unit's application says who it waits for
+    assert f'action="/accounts/{ids[own]}/approve"' in accounts
+    assert f'action="/accounts/{ids[other]}/approve"' not in accounts
+    assert f"Venter på at en leder for {units[other]} godkjenner den." in accounts
+    refused = leader.post(f"/accounts/{ids[other]}/approve", data={"csrf": ltoken})
+    assert refused.status_code == 403 and "leader" in refused.text
+    r = leader.post(f"/accounts/{ids[own]}/approve", data={"csrf": ltoken})
     assert r.status_code == 200 and "Testsiden er godkjent." in r.text
-    assert leader.post(f"/accounts/{account}/approve", data={"csrf": ltoken}).status_code == 409
-    assert employee.post(f"/accounts/{account}/approve", data={"csrf": token}).status_code == 403
+    assert leader.post(f"/accounts/{ids[own]}/approve", data={"csrf": ltoken}).status_code == 409
+    assert employee.post(f"/accounts/{ids[own]}/approve", data={"csrf": token}).status_code == 403
 
 
 # --- Moderation --------------------------------------------------------------------------------------
@@ -433,3 +455,26 @@ def test_another_organisations_ids_are_not_found() -> None:
         ).status_code
         == 404
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "what", "expected"),
+    [
+        ("sv", "altered (content)", "blev ändrad (innehållet stämmer inte längre med sitt hashvärde)."),
+        ("da", "removed (the entry before record 12)", "blev fjernet (leddet før post 12)."),
+        ("nb", "removed", "ble fjernet fra kjeden."),
+        ("en", "reordered", "was reordered."),
+    ],
+)
+def test_broken_chain_is_named_in_the_readers_language(lang: str, what: str, expected: str) -> None:
+    from rettesnor.archive.chain import Problem, Verification
+    from rettesnor.web import labels
+    from rettesnor.web.i18n import translator
+    from rettesnor.web.render import ENV
+
+    result = Verification("hjorring", 11, "ab" * 32, 0, Problem(5, 12, "c3", what))
+    html = ENV.get_template("archive_verify.html").render(
+        _=translator(lang), lang=lang, languages=[], user=None, csrf="", path="/archive/verify", messages=[],
+        result=result, checked_at=dt.datetime(2026, 12, 3, tzinfo=dt.UTC), problems=labels.CHAIN_PROBLEMS,
+    )  # fmt: skip
+    assert expected in html and 'role="alert"' in html

@@ -212,4 +212,5 @@ def archive_verify(request: Request, who: User, csrf: Csrf) -> HTMLResponse:
     _csrf(request, csrf)
     with work(request, who) as (session, org):
         result = chain.verify(session, org)
-    return page(request, "archive_verify.html", who, result=result, checked_at=dt.datetime.now(dt.UTC))
+    return page(request, "archive_verify.html", who, result=result, checked_at=dt.datetime.now(dt.UTC),
+                problems=labels.CHAIN_PROBLEMS)  # fmt: skip
