@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rettesnor.check import check
+from rettesnor.governance import notices
 from rettesnor.governance.common import (
     atomic,
     choice,
@@ -36,7 +37,6 @@ from rettesnor.records.models import (
     Account,
     AccountAssignment,
     Activity,
-    Notification,
     Organisation,
 )
 
@@ -218,16 +218,14 @@ def activate_account(session: Session, org: Organisation, account_id: int) -> Ac
     account.status = "active"
     account.activated_at = stamp
     account.service_office_notified_at = stamp
-    session.add(
-        Notification(
-            organisation_id=org.id,
-            recipient=org.service_office or "",
-            subject=f"New {account.platform} account: {account.name}",
-            body=f"{org.name} has opened {account.url} ({account.platform}). Registry id {account.id}.",
-            account_id=account.id,
-            created_at=stamp,
-        )
-    )
+    notices.owe(
+        session, org, "account_live", org.service_office,
+        {"account": account.name, "platform": account.platform, "url": account.url, "account_id": account.id,
+         "organisation": org.name},
+        subject=f"New {account.platform} account: {account.name}",
+        body=f"{org.name} has opened {account.url} ({account.platform}). Registry id {account.id}.",
+        account_id=account.id, at=stamp,
+    )  # fmt: skip
     return account
 
 

@@ -24,7 +24,7 @@ from rettesnor.archive.blobs import BlobStore
 from rettesnor.archive.bulk import insert_rows
 from rettesnor.archive.chain import NewVersion, append, latest_doc
 from rettesnor.archive.errors import EvidenceError, InvalidValue, NotAllowed, NotFound
-from rettesnor.governance import people, tenants
+from rettesnor.governance import notices, people, tenants
 from rettesnor.governance.common import choice, get_in_org, text
 from rettesnor.moderation.platform import Platform, PlatformError
 from rettesnor.moderation.registration import create_many
@@ -375,6 +375,8 @@ def _carry_out(
                 case.status, case.escalated_to_id = "escalated", decision.escalated_to_id
             else:
                 case.status = "decided"
+        if action == "escalate" and decision.escalated_to_id is not None:
+            _tell_leader(session, org, record, decision.escalated_to_id)
         if action == "reply":
             _archive_reply(session, org, record, reply_id, body or "")
         session.flush()
@@ -392,6 +394,21 @@ def _carry_out(
         else ""
     )
     return Outcome(decision, f"{action}: record {record.id}{where}{manual}")
+
+
+def _tell_leader(session: Session, org: Organisation, record: ArchiveRecord, leader_id: int) -> None:
+    """The leader hears of the escalation by e-mail (Hustadvika 2r): which account and record, a link;
+    not the comment itself (it stays in the application, behind the login)."""
+    leader = people.require_person(session, org, leader_id, "escalated to")
+    account = session.get(Account, record.account_id) if record.account_id is not None else None
+    name = account.name if account is not None else record.platform
+    notices.owe(
+        session, org, "escalated", leader.email,
+        {"record_id": record.id, "account": name, "platform": record.platform},
+        subject=f"A comment on {name} was escalated to you (record {record.id})",
+        body=f"A moderator escalated record {record.id} on {name} ({record.platform}) to you for a decision.",
+        account_id=record.account_id,
+    )  # fmt: skip
 
 
 def _archive_reply(

@@ -228,7 +228,12 @@ class Activity(Base):
 
 
 class Notification(Base):
-    """A message the system owes someone (the service office about a new account, Hustadvika 2i)."""
+    """A message the system owes someone (the service office about a new account, Hustadvika 2i; a
+    leader about an escalated comment; a task owner about open registrations).
+
+    ``subject`` and ``body`` are the English text kept for the record; the e-mail is written from
+    ``kind`` and ``params`` (JSON) in the organisation's language when it is sent. No citizen's data.
+    """
 
     __tablename__ = "notification"
 
@@ -240,6 +245,10 @@ class Notification(Base):
     account_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[dt.datetime | None]
+    kind: Mapped[str | None] = mapped_column(String(40))  # NOTIFICATION_KINDS; None: rows before 0008
+    params: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    last_error: Mapped[str | None] = mapped_column(String(300))
 
 
 class Permission(Base):

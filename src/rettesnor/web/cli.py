@@ -14,7 +14,11 @@ from rich.console import Console
 
 out = Console(highlight=False, soft_wrap=True)
 web_app = typer.Typer(no_args_is_help=True, help="The web application: API tokens.")
-SUB_APPS: tuple[tuple[str, typer.Typer], ...] = (("web", web_app),)
+mail_app = typer.Typer(
+    no_args_is_help=True, help="E-mail the outbox: leaders, task owners, the service office."
+)
+SUB_APPS: tuple[tuple[str, typer.Typer], ...] = (("web", web_app), ("mail", mail_app))
+OrgOption = Annotated[str | None, typer.Option("--org", "-o", help="only this organisation (its slug)")]
 
 
 def _loopback(host: str) -> bool:
@@ -172,3 +176,91 @@ def link_identity(
     finally:
         engine.dispose()
     out.print(f"{username} now signs in as {subject} at {issuer}")
+
+
+@mail_app.command("send")
+def mail_send(
+    org: OrgOption = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="send at most this many")] = None,
+) -> None:
+    """Send what waits in the outbox over SMTP (RETTESNOR_SMTP_HOST, RETTESNOR_MAIL_FROM …; see
+    docs/mail.md). Run it every few minutes from cron or a systemd timer."""
+    from rettesnor.records import migrate
+    from rettesnor.records.db import make_engine
+    from rettesnor.web import mail
+
+    settings = mail.MailSettings.from_env()
+    engine = make_engine()
+    try:
+        migrate.require_current(engine)
+        report = mail.send_pending(engine, settings, org_slug=org, limit=limit)
+    finally:
+        engine.dispose()
+    out.print(
+        f"sent {report.sent}, refused {report.failed} (tried again later), {report.given_up} need a person"
+    )
+    if report.error is not None:
+        print(f"rettesnor: error: {report.error}", file=sys.stderr)
+        raise typer.Exit(1)
+
+
+@mail_app.command("outbox")
+def mail_outbox(
+    org: Annotated[str, typer.Option("--org", "-o", help="the organisation's slug")],
+    sent: Annotated[bool, typer.Option("--sent", help="list the sent messages too")] = False,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text or json")] = "text",
+) -> None:
+    """What waits to be sent, what was refused and why, and what needs a person (no address)."""
+    import json
+
+    from rettesnor.governance import tenants
+    from rettesnor.records import migrate
+    from rettesnor.records.db import make_engine, session_factory
+    from rettesnor.web import mail
+
+    engine = make_engine()
+    try:
+        migrate.require_current(engine)
+        with session_factory(engine)() as session:
+            rows = mail.outbox(session, tenants.get_organisation(session, org), include_sent=sent)
+    finally:
+        engine.dispose()
+    if fmt == "json":
+        items = [{"id": r.id, "kind": r.kind, "recipient": r.recipient, "state": r.state,
+                  "created_at": r.created_at.isoformat(), "attempts": r.attempts, "last_error": r.last_error}
+                 for r in rows]  # fmt: skip
+        sys.stdout.write(json.dumps(items, ensure_ascii=False, indent=2) + "\n")
+        return
+    if not rows:
+        out.print("the outbox is empty")
+    for r in rows:
+        error = f"  ({r.last_error})" if r.last_error else ""
+        out.print(f"{r.id:>6}  {r.state:<8} {r.kind:<14} {r.recipient or '-'}{error}")
+
+
+@mail_app.command("digest")
+def mail_digest(
+    org: Annotated[str, typer.Option("--org", "-o", help="the organisation's slug")],
+    day: Annotated[
+        str | None, typer.Option("--date", help="the day of the digest (YYYY-MM-DD); today")
+    ] = None,
+) -> None:
+    """Put a message for each owner of open registration tasks in the outbox (once a day; unowned
+    tasks go to the records managers). `mail send` sends them."""
+    import datetime as dt
+
+    from rettesnor.governance import tenants
+    from rettesnor.governance.common import to_date
+    from rettesnor.records import migrate
+    from rettesnor.records.db import make_engine, unit_of_work
+    from rettesnor.web import mail
+
+    today = to_date(day, "date") if day else dt.date.today()
+    engine = make_engine()
+    try:
+        migrate.require_current(engine)
+        with unit_of_work(engine, actor=os.environ.get("RETTESNOR_ACTOR", "cli")) as session:
+            made = mail.task_digests(session, tenants.get_organisation(session, org), today)
+    finally:
+        engine.dispose()
+    out.print(f"{made} task digest(s) for {today.isoformat()} in the outbox")

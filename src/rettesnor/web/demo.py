@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from rettesnor.governance import people, reviews, tenants
 from rettesnor.records.models import Organisation, Person
 from rettesnor.records.web_models import WebUser
+from rettesnor.web.i18n import COUNTRY_LANGUAGE
 from rettesnor.web.security import hash_password
 
 DEMO_PASSWORD = "rettesnor-demo"
@@ -25,7 +26,6 @@ LOGINS = (
     ("arkiv", "records_manager"),
     ("ansat", None),
 )
-LANGUAGE = {"DK": "da", "NO": "nb", "SE": "sv"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +62,7 @@ def _logins(session: Session, org: Organisation) -> list[Login]:
                 continue
             user = WebUser(
                 organisation_id=org.id, person_id=person.id, username=username,
-                password_hash=hash_password(DEMO_PASSWORD), language=LANGUAGE.get(org.country),
+                password_hash=hash_password(DEMO_PASSWORD), language=COUNTRY_LANGUAGE.get(org.country),
             )  # fmt: skip
             session.add(user)
             session.flush()

@@ -18,6 +18,7 @@ LANGUAGES: tuple[str, ...] = ("da", "nb", "sv", "en")
 LANGUAGE_NAMES = {"da": "Dansk", "nb": "Norsk bokmål", "sv": "Svenska", "en": "English"}
 ALIASES = {"no": "nb", "nn": "nb", "nb": "nb", "da": "da", "sv": "sv", "en": "en"}
 DEFAULT = "en"
+COUNTRY_LANGUAGE = {"DK": "da", "NO": "nb", "SE": "sv"}  # an organisation's language by its country
 LOCALE_DIR = Path(str(resources.files("rettesnor.web") / "locale"))
 
 Gettext = Callable[[str], str]

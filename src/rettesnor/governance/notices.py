@@ -1,0 +1,50 @@
+"""Messages the system owes people, kept in the ``notification`` outbox until they are e-mailed.
+
+Each has a ``kind`` and a few parameters (names of accounts, ids, counts: never a citizen's words or
+name), and an English subject and body for the record. ``rettesnor mail send`` writes the e-mail in the
+organisation's language from the kind and the parameters (:mod:`rettesnor.web.mail`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from sqlalchemy.orm import Session
+
+from rettesnor.records.models import Notification, Organisation
+from rettesnor.records.types import utcnow
+
+# kind → what it tells (in English; the e-mail's texts in four languages are in rettesnor.web.mail)
+KINDS = {
+    "account_live": "the service office: an account went live (Hustadvika 2i)",
+    "escalated": "a leader: a comment was escalated to them (Hustadvika 2r)",
+    "tasks_digest": "a task owner: open and overdue registration tasks (Hjørring 10, Norsjö 5.4)",
+}
+Params = dict[str, str | int]
+
+
+def owe(
+    session: Session,
+    org: Organisation,
+    kind: str,
+    recipient: str | None,
+    params: Params,
+    *,
+    subject: str,
+    body: str,
+    account_id: int | None = None,
+    at: dt.datetime | None = None,
+) -> Notification:
+    """Put one message in the outbox. A missing address is kept too: the outbox shows it as a problem
+    rather than the message being lost."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    note = Notification(
+        organisation_id=org.id, recipient=recipient or "", subject=subject[:300], body=body,
+        account_id=account_id, kind=kind, params=json.dumps(params, ensure_ascii=False, sort_keys=True),
+        created_at=at or utcnow(),
+    )  # fmt: skip
+    session.add(note)
+    session.flush()
+    return note
