@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy.orm import Session
 
 from archivedata import INSULT_DA, comment, post, town_with_account
+from clisupport import run_cli
 from rettesnor.archive import noark5
 from rettesnor.archive.ingest import ingest
 from rettesnor.archive.snapshot import snapshot_html
-from rettesnor.cli import main
 
 LINES = [
     {"platform": "facebook", "id": "p1", "kind": "post", "text": "Skidbacken öppnar på lördag.",
@@ -27,52 +27,45 @@ LINES = [
 ]  # fmt: skip
 
 
-def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exit_:
-        main(list(args))
-    got = capsys.readouterr()
-    return int(exit_.value.code or 0), got.out, got.err
-
-
 def test_import_queue_decide_tasks_verify_export(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("RETTESNOR_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("RETTESNOR_DATABASE_URL", raising=False)
-    assert _run(capsys, "db", "upgrade")[0] == 0
-    assert _run(capsys, "demo", "load")[0] == 0
+    assert run_cli(capsys, "db", "upgrade")[0] == 0
+    assert run_cli(capsys, "demo", "load")[0] == 0
     source = tmp_path / "export.jsonl"
     source.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in LINES), encoding="utf-8")
-    code, out, _ = _run(capsys, "archive", "import", str(source), "--org", "norsjo", "--format", "json")
+    code, out, _ = run_cli(capsys, "archive", "import", str(source), "--org", "norsjo", "--format", "json")
     assert code == 0 and json.loads(out)["records"] >= 3
     person = str(
-        json.loads(_run(capsys, "people", "list", "--org", "norsjo", "--format", "json")[1])[0]["id"]
+        json.loads(run_cli(capsys, "people", "list", "--org", "norsjo", "--format", "json")[1])[0]["id"]
     )
-    code, out, _ = _run(capsys, "moderation", "queue", "--org", "norsjo", "--format", "json")
+    code, out, _ = run_cli(capsys, "moderation", "queue", "--org", "norsjo", "--format", "json")
     queued = {row["rule"]: row for row in json.loads(out)}
     insult = next(r for r in queued.values() if r["categories"] == "insult")
     decide = ["moderation", "decide", str(insult["record"]), "delete", "--org", "norsjo", "--by", person]
-    code, out, err = _run(capsys, *decide, "--reason", "Personangrepp", "--ground", "third_person")
+    code, out, err = run_cli(capsys, *decide, "--reason", "Personangrepp", "--ground", "third_person")
     assert code == 2 and "only on the grounds" in err and err.count("\n") == 1
-    code, out, _ = _run(capsys, "tasks", "list", "--org", "norsjo", "--format", "json")
+    code, out, _ = run_cli(capsys, "tasks", "list", "--org", "norsjo", "--format", "json")
     # the imported complaint: the newest complaint task (the demo's own threads have some too)
     task = max((t for t in json.loads(out) if t["kind"] == "complaint"), key=lambda t: int(t["id"][1:]))
-    code, _, err = _run(capsys, "tasks", "close", task["id"][1:], "--org", "norsjo", "--by", person)
+    code, _, err = run_cli(capsys, "tasks", "close", task["id"][1:], "--org", "norsjo", "--by", person)
     assert code == 2 and "--journal-ref" in err
     close = ["tasks", "close", task["id"][1:], "--org", "norsjo", "--by", person]
-    assert _run(capsys, *close, "--journal-ref", "KS 2026/41")[0] == 0
-    code, out, _ = _run(capsys, "archive", "verify", "--format", "json")
+    assert run_cli(capsys, *close, "--journal-ref", "KS 2026/41")[0] == 0
+    code, out, _ = run_cli(capsys, "archive", "verify", "--format", "json")
     assert code == 0 and all(r["ok"] for r in json.loads(out))
-    code, out, _ = _run(capsys, "archive", "search", "--org", "norsjo", "snöröjningen", "--format", "json")
+    code, out, _ = run_cli(capsys, "archive", "search", "--org", "norsjo", "snöröjningen", "--format", "json")
     assert [r["platform_id"] for r in json.loads(out)] == ["c2"]
-    assert _run(capsys, "archive", "export", "--org", "norsjo", "--out", str(tmp_path / "x"))[0] == 0
+    assert run_cli(capsys, "archive", "export", "--org", "norsjo", "--out", str(tmp_path / "x"))[0] == 0
     assert len((tmp_path / "x" / "norsjo-records.jsonl").read_text().splitlines()) >= 3
     n5 = ["archive", "export", "--org", "norsjo", "--format", "noark5", "--out", str(tmp_path / "n5")]
-    code, out, _ = _run(capsys, *n5)
+    code, out, _ = run_cli(capsys, *n5)
     assert code == 0 and "Noark 5 arkivuttrekk" in out and noark5.validate(tmp_path / "n5") == []
-    code, out, _ = _run(capsys, "tasks", "export", task["id"][1:], "--org", "norsjo", "--format", "noark5")
+    code, out, _ = run_cli(capsys, "tasks", "export", task["id"][1:], "--org", "norsjo", "--format", "noark5")
     assert code == 0 and 'xsi:type="journalpost"' in out and "KS 2026/41" in out
-    code, out, _ = _run(capsys, "retention", "run", "--org", "norsjo", "--format", "json")
+    code, out, _ = run_cli(capsys, "retention", "run", "--org", "norsjo", "--format", "json")
     assert code == 0 and json.loads(out)["dry_run"] is True
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
+from clisupport import run_cli
 from dbsupport import FreshDatabase
 from govdata import make_town, snapshot
-from rettesnor.cli import main
 from rettesnor.governance import channels, people, tenants
 from rettesnor.governance.errors import Conflict, InvalidValue, NotAllowed
 from rettesnor.records import migrate
@@ -103,14 +103,6 @@ def test_channels_of_one_organisation_are_invisible_to_another(db: Session) -> N
     assert channels.list_channels(db, other.org, "school") == []
 
 
-def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    with pytest.raises(SystemExit) as exc:
-        main(list(args))
-    captured = capsys.readouterr()
-    return int(exc.value.code or 0), captured.out, captured.err
-
-
 def test_channels_cli(
     empty_db: FreshDatabase,
     tmp_path: Path,
@@ -124,17 +116,17 @@ def test_channels_cli(
     monkeypatch.setenv("RETTESNOR_DATABASE_URL", empty_db.url)
     approve = ["channels", "approve", "school", "teams", "-o", slug, "--by", leader, "--name", "Teams",
                "--open-to", "all staff and the leader"]  # fmt: skip
-    code, out, err = _run(capsys, *approve, "--format", "json")
+    code, out, err = run_cli(capsys, *approve, "--format", "json")
     assert code == 0, err
     assert json.loads(out)["key"] == "teams"
-    code, out, err = _run(capsys, *approve[:3], "snapchat", *approve[4:], "--closed-to-colleagues")
+    code, out, err = run_cli(capsys, *approve[:3], "snapchat", *approve[4:], "--closed-to-colleagues")
     assert code == 2 and out == ""
     assert "(ND-7)" in err and err.count("\n") == 1
     message = tmp_path / "msg.txt"
     message.write_text(WORK_ON_MESSENGER, encoding="utf-8")
-    code, out, err = _run(capsys, "channels", "check", "school", str(message), "-o", slug,
+    code, out, err = run_cli(capsys, "channels", "check", "school", str(message), "-o", slug,
                           "--channel", "messenger", "--format", "json")  # fmt: skip
     assert code == 0, err  # ND002 warns in the area pack; it does not block
     assert [f["code"] for f in json.loads(out)["findings"]] == ["ND002"]
-    code, out, err = _run(capsys, "channels", "list", "school", "-o", slug, "--format", "json")
+    code, out, err = run_cli(capsys, "channels", "list", "school", "-o", slug, "--format", "json")
     assert [c["key"] for c in json.loads(out)] == ["teams"]

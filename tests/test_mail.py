@@ -18,10 +18,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from archivedata import comment, post, town_with_account
+from clisupport import run_cli
 from dbsupport import FreshDatabase
 from govdata import TODAY, live_account, make_town
 from rettesnor.archive.ingest import ingest
-from rettesnor.cli import main
 from rettesnor.governance import notices, people
 from rettesnor.moderation import queue, registration
 from rettesnor.records import migrate
@@ -215,14 +215,6 @@ def test_settings_name_what_is_wrong() -> None:
     assert (tls.port, tls.security) == (465, "tls") and "pw" not in repr(tls)
 
 
-def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    with pytest.raises(SystemExit) as exc:
-        main(list(args))
-    got = capsys.readouterr()
-    return int(exc.value.code or 0), got.out, got.err
-
-
 def test_mail_cli(
     empty_db: FreshDatabase,
     monkeypatch: pytest.MonkeyPatch,
@@ -235,19 +227,19 @@ def test_mail_cli(
     monkeypatch.setenv("RETTESNOR_DATABASE_URL", empty_db.url)
     for name in ("RETTESNOR_SMTP_HOST", "RETTESNOR_MAIL_FROM"):
         monkeypatch.delenv(name, raising=False)
-    code, out, err = _run(capsys, "mail", "send")
+    code, out, err = run_cli(capsys, "mail", "send")
     assert code == 2 and out == "" and err.count("\n") == 1 and "RETTESNOR_SMTP_HOST" in err
-    code, out, _ = _run(capsys, "mail", "outbox", "-o", slug, "--format", "json")
+    code, out, _ = run_cli(capsys, "mail", "outbox", "-o", slug, "--format", "json")
     assert code == 0 and sorted(r["state"] for r in json.loads(out)) == ["waiting", "waiting"]
     monkeypatch.setenv("RETTESNOR_SMTP_HOST", settings.host)
     monkeypatch.setenv("RETTESNOR_SMTP_PORT", str(settings.port))
     monkeypatch.setenv("RETTESNOR_SMTP_SECURITY", "none")
     monkeypatch.setenv("RETTESNOR_MAIL_FROM", settings.sender)
-    code, out, err = _run(capsys, "mail", "send")
+    code, out, err = run_cli(capsys, "mail", "send")
     assert code == 0 and "sent 1" in out and len(inbox.received) == 1, err
-    code, out, _ = _run(capsys, "mail", "outbox", "-o", slug)
+    code, out, _ = run_cli(capsys, "mail", "outbox", "-o", slug)
     assert code == 0 and "stuck" in out and "no e-mail address" in out
-    code, out, err = _run(capsys, "mail", "digest", "-o", slug, "--date", "2026-02-30")
+    code, out, err = run_cli(capsys, "mail", "digest", "-o", slug, "--date", "2026-02-30")
     assert code == 2 and err.count("\n") == 1 and "2026-02-30" in err
 
 
