@@ -137,20 +137,25 @@ _EMAIL_HINT = re.compile(r"[\w%+\-]@[^\W_]")
 
 
 def _emails(text: str, ctx: AnalysisContext) -> Iterator[Signal]:
+    work_domains = tuple(d.lower() for d in ctx.work_email_domains)
+    seen: dict[str, dict[str, Any]] = {}  # domain → its evidence: a text of many addresses repeats few
     for m in _EMAIL.finditer(text):
         domain = m["domain"].lower()
-        work_domains = (d.lower() for d in ctx.work_email_domains)
-        work = any(domain == d or domain.endswith("." + d) for d in work_domains)
-        evidence = _evidence(
-            "email",
-            "local@domain with a letter TLD",
-            [],
-            "work" if work else "address",
-            f"An e-mail address at {domain}.",
-        )
-        evidence["domain"] = domain  # read by the work-e-mail-in-private-post detector
-        evidence["work_domain"] = work
-        yield Signal("email", m.start(), m.end(), 0.95, "email.regex", evidence)
+        evidence = seen.get(domain)
+        if evidence is None:
+            evidence = seen[domain] = _email_evidence(domain, work_domains)
+        yield Signal("email", m.start(), m.end(), 0.95, "email.regex", dict(evidence))
+
+
+def _email_evidence(domain: str, work_domains: tuple[str, ...]) -> dict[str, Any]:
+    work = any(domain == d or domain.endswith("." + d) for d in work_domains)
+    evidence = _evidence(
+        "email", "local@domain with a letter TLD", [], "work" if work else "address",
+        f"An e-mail address at {domain}.",
+    )  # fmt: skip
+    evidence["domain"] = domain  # read by the work-e-mail-in-private-post detector
+    evidence["work_domain"] = work
+    return evidence
 
 
 # ---------------------------------------------------------------------------------------------- phone
