@@ -23,6 +23,7 @@ from dbsupport import FreshDatabase
 from govdata import TODAY, live_account, make_town
 from rettesnor.archive.ingest import ingest
 from rettesnor.governance import notices, people
+from rettesnor.governance.errors import InvalidValue
 from rettesnor.moderation import queue, registration
 from rettesnor.records import migrate
 from rettesnor.records.archive_models import ArchiveRecord
@@ -91,7 +92,7 @@ def test_escalation_tells_the_leader_without_the_comment(db: Session) -> None:
     (note,) = _notes(db, town.org, "escalated")
     assert note.recipient == LEADER_MAIL and note.sent_at is None
     assert json.loads(note.params or "{}") == {"record_id": record.id, "account": "Skovbo Skole",
-                                               "platform": "facebook"}  # fmt: skip
+                                               "platform": "facebook", "person": town.leader.id}  # fmt: skip
     written = mail.compose(note, town.org, mail.MailSettings(host="x", sender="noreply@alpha.example"))
     text = written.get_content() + str(written["Subject"])
     assert "eskalert" not in text and "sendt videre til deg" in text  # Norwegian, the organisation's
@@ -241,6 +242,14 @@ def test_mail_cli(
     assert code == 0 and "stuck" in out and "no e-mail address" in out
     code, out, err = run_cli(capsys, "mail", "digest", "-o", slug, "--date", "2026-02-30")
     assert code == 2 and err.count("\n") == 1 and "2026-02-30" in err
+    people_ids = json.loads(run_cli(capsys, "people", "list", "-o", slug, "--format", "json")[1])
+    first = str(people_ids[0]["id"])
+    code, out, err = run_cli(capsys, "people", "set-email", first, "not-an-address", "-o", slug)
+    assert code == 2 and out == "" and err.count("\n") == 1 and "invalid e-mail address" in err
+    code, out, err = run_cli(capsys, "people", "set-email", first, "tove@mailtown.example", "-o", slug)
+    assert code == 0, err
+    code, out, _ = run_cli(capsys, "mail", "retry", "999999", "-o", slug)
+    assert code == 0 and out.startswith("0 of 1")
 
 
 def test_a_message_missing_its_parameters_goes_in_english(db: Session) -> None:
@@ -250,3 +259,44 @@ def test_a_message_missing_its_parameters_goes_in_english(db: Session) -> None:
                             params=params, subject="Record 3 was escalated", body="English body")  # fmt: skip
         written = mail.compose(note, town.org, mail.MailSettings(host="x", sender="noreply@oldtown.example"))
         assert written["Subject"] == "Record 3 was escalated" and "English body" in written.get_content()
+
+
+def test_a_leader_without_an_address_gets_the_message_once_one_is_set(
+    fresh_engine: Engine, smtp: tuple[Inbox, mail.MailSettings]
+) -> None:
+    inbox, settings = smtp
+    with unit_of_work(fresh_engine) as s:
+        town = town_with_account(s, "alpha", "no-hustadvika")
+        assert town.account is not None
+        ingest(s, town.org, [comment("c0", INSULT_NB, town.account.id)])
+        record = s.scalars(select(ArchiveRecord).where(ArchiveRecord.platform_id == "c0")).one()
+        queue.decide(s, town.org, record.id, "escalate", by=town.b.id, reason="Trenger leder")
+        org_id, leader_id = town.org.id, town.leader.id
+    assert mail.send_pending(fresh_engine, settings).given_up == 1  # the leader had no address
+    with unit_of_work(fresh_engine) as s:
+        org = s.get(Organisation, org_id)
+        assert org is not None
+        with pytest.raises(InvalidValue, match="invalid e-mail address 'ragna at alpha'"):
+            people.set_email(s, org, leader_id, "ragna at alpha")
+        people.set_email(s, org, leader_id, LEADER_MAIL)
+    assert mail.send_pending(fresh_engine, settings).sent == 1
+    escalations = [(to, m) for to, m in inbox.received if "sendt videre" in str(m["Subject"])]
+    assert [to for to, _ in escalations] == [[LEADER_MAIL]]
+
+
+def test_stuck_messages_are_tried_again_on_request(
+    fresh_engine: Engine, smtp: tuple[Inbox, mail.MailSettings]
+) -> None:
+    inbox, settings = smtp
+    inbox.refuse.add("service@mailtown.example")
+    _, org_id = _town_with_notes(fresh_engine)
+    for _ in range(mail.MAX_ATTEMPTS):
+        mail.send_pending(fresh_engine, settings)
+    inbox.refuse.clear()  # the relay's address book was fixed
+    with unit_of_work(fresh_engine) as s:
+        org = s.get(Organisation, org_id)
+        assert org is not None
+        ids = [r.id for r in mail.outbox(s, org)]
+        assert mail.retry(s, org, ids) == 1  # the one without an address stays stuck
+    assert mail.send_pending(fresh_engine, settings).sent == 1
+    assert [to for to, _ in inbox.received] == [["service@mailtown.example"]]

@@ -304,6 +304,18 @@ def people_roles(person: int, org: Org, fmt: Format = "text") -> None:
     _table(rows, ["id", "role", "unit_id", "granted_at"], fmt)
 
 
+@people_app.command("set-email")
+def people_set_email(
+    person: int, email: Annotated[str, typer.Argument(help="the work address; '' clears it")], org: Org,
+    fmt: Format = "text",
+) -> None:  # fmt: skip
+    """Set a person's work e-mail (where escalations and task digests go); waiting messages follow."""
+    from rettesnor.governance import people
+
+    with _tenant(org) as (s, o):
+        _done(people.set_email(s, o, person, email or None), f"person {person}: e-mail set", fmt)
+
+
 @people_app.command("set-manager")
 def people_set_manager(person: int, manager: int, org: Org, fmt: Format = "text") -> None:
     from rettesnor.governance import people

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rettesnor.records.models import Notification, Organisation
@@ -48,3 +49,18 @@ def owe(
     session.add(note)
     session.flush()
     return note
+
+
+def readdress(session: Session, org: Organisation, person_id: int, email: str) -> int:
+    """Give the unsent messages for ``person_id`` that had no address this one (tried afresh)."""
+    waiting = select(Notification).where(
+        Notification.organisation_id == org.id, Notification.recipient == "", Notification.sent_at.is_(None)
+    )
+    count = 0
+    for note in session.scalars(waiting):
+        params = json.loads(note.params) if note.params else {}
+        if params.get("person") == person_id:
+            note.recipient, note.attempts, note.last_error = email, 0, None
+            count += 1
+    session.flush()
+    return count

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rettesnor.governance import notices
 from rettesnor.governance.common import (
     atomic,
     choice,
@@ -60,12 +62,34 @@ def add_person(
         organisation_id=org.id,
         unit_id=home.id,
         name=text(name, "name", max_chars=200),
-        email=optional_text(email, "e-mail", max_chars=200),
+        email=email_address(email),
         kind=kind,
         manager_id=manager.id if manager else None,
         started_on=start,
     )
     session.add(person)
+    return person
+
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+")
+
+
+def email_address(value: str | None) -> str | None:
+    """A work e-mail address (for the messages the system owes the person), or None."""
+    address = optional_text(value, "e-mail", max_chars=200)
+    if address is not None and not _EMAIL.fullmatch(address):
+        raise InvalidValue(f"invalid e-mail address {address!r}: write it as name@domain.tld")
+    return address
+
+
+@atomic
+def set_email(session: Session, org: Organisation, person_id: int, email: str | None) -> Person:
+    """Set or clear the person's e-mail address. Messages waiting for them without an address
+    (an escalation to a leader who had none) are addressed now and sent on the next run."""
+    person = get_person(session, org, person_id)
+    person.email = email_address(email)
+    if person.email is not None:
+        notices.readdress(session, org, person.id, person.email)
     return person
 
 

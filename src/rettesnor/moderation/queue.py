@@ -404,7 +404,7 @@ def _tell_leader(session: Session, org: Organisation, record: ArchiveRecord, lea
     name = account.name if account is not None else record.platform
     notices.owe(
         session, org, "escalated", leader.email,
-        {"record_id": record.id, "account": name, "platform": record.platform},
+        {"record_id": record.id, "account": name, "platform": record.platform, "person": leader.id},
         subject=f"A comment on {name} was escalated to you (record {record.id})",
         body=f"A moderator escalated record {record.id} on {name} ({record.platform}) to you for a decision.",
         account_id=record.account_id,

@@ -264,3 +264,24 @@ def mail_digest(
     finally:
         engine.dispose()
     out.print(f"{made} task digest(s) for {today.isoformat()} in the outbox")
+
+
+@mail_app.command("retry")
+def mail_retry(
+    ids: Annotated[list[int], typer.Argument(help="ids of stuck messages (from `mail outbox`)")],
+    org: Annotated[str, typer.Option("--org", "-o", help="the organisation's slug")],
+) -> None:
+    """Try stuck messages again after the relay or the address was fixed."""
+    from rettesnor.governance import tenants
+    from rettesnor.records import migrate
+    from rettesnor.records.db import make_engine, unit_of_work
+    from rettesnor.web import mail
+
+    engine = make_engine()
+    try:
+        migrate.require_current(engine)
+        with unit_of_work(engine, actor=os.environ.get("RETTESNOR_ACTOR", "cli")) as session:
+            count = mail.retry(session, tenants.get_organisation(session, org), ids)
+    finally:
+        engine.dispose()
+    out.print(f"{count} of {len(ids)} message(s) will be tried again on the next `mail send`")

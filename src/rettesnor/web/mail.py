@@ -268,6 +268,17 @@ def _row(n: Notification, slug: str) -> OutboxRow:
     )
 
 
+def retry(session: Session, org: Organisation, ids: list[int]) -> int:
+    """Try stuck messages again (the relay or the address was fixed); returns how many."""
+    query = select(Notification).where(
+        Notification.organisation_id == org.id, Notification.id.in_(ids), Notification.sent_at.is_(None)
+    )
+    notes = [n for n in session.scalars(query) if n.recipient]
+    for note in notes:
+        note.attempts, note.last_error = 0, None
+    return len(notes)
+
+
 def task_digests(session: Session, org: Organisation, today: dt.date) -> int:
     """One message per owner of open registration tasks (unowned ones go to the records managers),
     at most one per person and day; returns how many were put in the outbox."""
