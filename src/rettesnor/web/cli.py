@@ -6,7 +6,8 @@ import functools
 import ipaddress
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any
 
 import typer
@@ -178,6 +179,22 @@ def link_identity(
     out.print(f"{username} now signs in as {subject} at {issuer}")
 
 
+@contextmanager
+def _organisation(slug: str) -> Iterator[tuple[Any, Any]]:
+    """One transaction on the organisation ``slug`` of the configured, migrated database."""
+    from rettesnor.governance import tenants
+    from rettesnor.records import migrate
+    from rettesnor.records.db import make_engine, unit_of_work
+
+    engine = make_engine()
+    try:
+        migrate.require_current(engine)
+        with unit_of_work(engine, actor=os.environ.get("RETTESNOR_ACTOR", "cli")) as session:
+            yield session, tenants.get_organisation(session, slug)
+    finally:
+        engine.dispose()
+
+
 @mail_app.command("send")
 def mail_send(
     org: OrgOption = None,
@@ -213,18 +230,10 @@ def mail_outbox(
     """What waits to be sent, what was refused and why, and what needs a person (no address)."""
     import json
 
-    from rettesnor.governance import tenants
-    from rettesnor.records import migrate
-    from rettesnor.records.db import make_engine, session_factory
     from rettesnor.web import mail
 
-    engine = make_engine()
-    try:
-        migrate.require_current(engine)
-        with session_factory(engine)() as session:
-            rows = mail.outbox(session, tenants.get_organisation(session, org), include_sent=sent)
-    finally:
-        engine.dispose()
+    with _organisation(org) as (session, organisation):
+        rows = mail.outbox(session, organisation, include_sent=sent)
     if fmt == "json":
         items = [{"id": r.id, "kind": r.kind, "recipient": r.recipient, "state": r.state,
                   "created_at": r.created_at.isoformat(), "attempts": r.attempts, "last_error": r.last_error}
@@ -249,20 +258,12 @@ def mail_digest(
     tasks go to the records managers). `mail send` sends them."""
     import datetime as dt
 
-    from rettesnor.governance import tenants
     from rettesnor.governance.common import to_date
-    from rettesnor.records import migrate
-    from rettesnor.records.db import make_engine, unit_of_work
     from rettesnor.web import mail
 
     today = to_date(day, "date") if day else dt.date.today()
-    engine = make_engine()
-    try:
-        migrate.require_current(engine)
-        with unit_of_work(engine, actor=os.environ.get("RETTESNOR_ACTOR", "cli")) as session:
-            made = mail.task_digests(session, tenants.get_organisation(session, org), today)
-    finally:
-        engine.dispose()
+    with _organisation(org) as (session, organisation):
+        made = mail.task_digests(session, organisation, today)
     out.print(f"{made} task digest(s) for {today.isoformat()} in the outbox")
 
 
@@ -272,16 +273,8 @@ def mail_retry(
     org: Annotated[str, typer.Option("--org", "-o", help="the organisation's slug")],
 ) -> None:
     """Try stuck messages again after the relay or the address was fixed."""
-    from rettesnor.governance import tenants
-    from rettesnor.records import migrate
-    from rettesnor.records.db import make_engine, unit_of_work
     from rettesnor.web import mail
 
-    engine = make_engine()
-    try:
-        migrate.require_current(engine)
-        with unit_of_work(engine, actor=os.environ.get("RETTESNOR_ACTOR", "cli")) as session:
-            count = mail.retry(session, tenants.get_organisation(session, org), ids)
-    finally:
-        engine.dispose()
+    with _organisation(org) as (session, organisation):
+        count = mail.retry(session, organisation, ids)
     out.print(f"{count} of {len(ids)} message(s) will be tried again on the next `mail send`")
