@@ -103,8 +103,9 @@ IMPLEMENTED: dict[str, Workflow] = {
         "tests/test_governance_accounts.py::test_exactly_one_responsible_person",
     ),
     "HU-2i": Workflow(
-        "governance: the service office is notified when an account goes live",
-        "tests/test_governance_accounts.py::test_going_live_tells_the_service_office",
+        "governance: going live puts a message for the service office in the outbox; `rettesnor mail send` "
+        "e-mails it in the organisation's language",
+        "tests/test_mail.py::test_sent_over_smtp_once",
     ),
     "NS-1": Workflow(
         "governance: the unit's leader designates the people of an account; one is responsible",
