@@ -458,21 +458,21 @@ def test_another_organisations_ids_are_not_found() -> None:
 
 
 @pytest.mark.parametrize(
-    ("lang", "what", "expected"),
+    ("lang", "code", "expected"),
     [
-        ("sv", "altered (content)", "blev ändrad (innehållet stämmer inte längre med sitt hashvärde)."),
-        ("da", "removed (the entry before record 12)", "blev fjernet (leddet før post 12)."),
+        ("sv", "altered_content", "blev ändrad (innehållet stämmer inte längre med sitt hashvärde)."),
+        ("da", "removed_before", "blev fjernet (leddet før post 12)."),
         ("nb", "removed", "ble fjernet fra kjeden."),
         ("en", "reordered", "was reordered."),
     ],
 )
-def test_broken_chain_is_named_in_the_readers_language(lang: str, what: str, expected: str) -> None:
+def test_broken_chain_is_named_in_the_readers_language(lang: str, code: str, expected: str) -> None:
     from rettesnor.archive.chain import Problem, Verification
     from rettesnor.web import labels
     from rettesnor.web.i18n import translator
     from rettesnor.web.render import ENV
 
-    result = Verification("hjorring", 11, "ab" * 32, 0, Problem(5, 12, "c3", what))
+    result = Verification("hjorring", 11, "ab" * 32, 0, Problem(5, 12, "c3", code))
     html = ENV.get_template("archive_verify.html").render(
         _=translator(lang), lang=lang, languages=[], user=None, csrf="", path="/archive/verify", messages=[],
         result=result, checked_at=dt.datetime(2026, 12, 3, tzinfo=dt.UTC), problems=labels.CHAIN_PROBLEMS,

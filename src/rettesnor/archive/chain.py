@@ -142,12 +142,27 @@ def latest_doc(session: Session, record_id: int) -> tuple[int, dict[str, Any] | 
     return int(row[0]), (json.loads(row[1]) if row[1] is not None else None)
 
 
+# What can be wrong with an entry, as a code (pages translate it) and in English (the CLI, the API).
+PROBLEMS = {
+    "altered": "altered",
+    "altered_content": "altered (content)",
+    "altered_or_reordered": "altered or reordered",
+    "reordered": "reordered",
+    "removed": "removed",
+    "removed_before": "removed (the entry before record {record})",  # the chain cannot say whose it was
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     seq: int
     record_id: int | None
     platform_id: str | None
-    what: str  # altered, removed, reordered
+    code: str  # a key of PROBLEMS
+
+    @property
+    def what(self) -> str:
+        return PROBLEMS[self.code].format(record=self.record_id)
 
     def __str__(self) -> str:
         where = f"record {self.record_id}" + (f" ({self.platform_id})" if self.platform_id else "")
@@ -181,21 +196,20 @@ def verify(
         for seq, record_id, version, event, at, digest, prev_hash, stored, body in rows:
             problem = None
             if seq != expected:
-                problem = "removed" if seq > expected else "reordered"
+                # a gap: the chain alone cannot say whose entry it was, so the next one is named
+                problem = "removed_before" if seq > expected else "reordered"
                 seq_reported = expected if seq > expected else seq
             elif prev_hash != prev:
                 later = prev_hash not in seen
                 problem = (
-                    "reordered" if later and _exists(session, org, prev_hash) else "altered or reordered"
+                    "reordered" if later and _exists(session, org, prev_hash) else "altered_or_reordered"
                 )
                 seq_reported = seq
             elif link_hash(prev, org.id, seq, record_id, version, event, at, digest) != stored:
                 problem, seq_reported = "altered", seq
             elif body is not None and sha256_text(body) != digest:
-                problem, seq_reported = "altered (content)", seq
+                problem, seq_reported = "altered_content", seq
             if problem is not None:
-                if problem == "removed":  # the chain alone cannot say whose entry it was: name the next one
-                    problem = f"removed (the entry before record {record_id})"
                 return Verification(
                     org.slug,
                     count,

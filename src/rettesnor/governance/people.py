@@ -166,6 +166,14 @@ def has_role(session: Session, org: Organisation, person_id: int, role: str) -> 
     return session.scalars(query).first() is not None
 
 
+def holders(session: Session, org: Organisation, role: str) -> list[int]:
+    """Ids of the people who hold ``role`` now (in one query)."""
+    query = select(RoleGrant.person_id).where(
+        RoleGrant.organisation_id == org.id, RoleGrant.role == role, RoleGrant.revoked_at.is_(None)
+    )
+    return sorted(set(session.scalars(query)))
+
+
 def unit_leaders(session: Session, org: Organisation, unit_id: int) -> list[int]:
     """Ids of the people who lead this very unit."""
     query = select(RoleGrant.person_id).where(

@@ -40,7 +40,7 @@ from rettesnor.records.archive_models import (
     ModerationCase,
     ModerationDecision,
 )
-from rettesnor.records.models import Account, Organisation
+from rettesnor.records.models import Account, Organisation, Person
 from rettesnor.records.types import utcnow
 
 REGISTER = {"complaint": "complaint", "case_inquiry": "case_inquiry"}
@@ -399,7 +399,8 @@ def _carry_out(
 def _tell_leader(session: Session, org: Organisation, record: ArchiveRecord, leader_id: int) -> None:
     """The leader hears of the escalation by e-mail (Hustadvika 2r): which account and record, a link;
     not the comment itself (it stays in the application, behind the login)."""
-    leader = people.require_person(session, org, leader_id, "escalated to")
+    leader = session.get(Person, leader_id)  # checked by decide(); in the session already
+    assert leader is not None
     account = session.get(Account, record.account_id) if record.account_id is not None else None
     name = account.name if account is not None else record.platform
     notices.owe(

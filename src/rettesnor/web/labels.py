@@ -86,12 +86,13 @@ CONSENT_BASES = {
     "management_approval": N_("Management's approval"),
 }
 CONSENT_GIVERS = {"self": N_("The person pictured"), "guardian": N_("Guardian"), "leader": N_("Leader")}
-# What ``archive verify`` found wrong with the first broken entry (``chain.Problem.what``).
+# What ``archive verify`` found wrong with the first broken entry (``chain.Problem.code``).
 CHAIN_PROBLEMS = {
     "altered": N_("altered"),
-    "altered (content)": N_("altered (its content no longer matches its hash)"),
-    "altered or reordered": N_("altered or reordered"),
+    "altered_content": N_("altered (its content no longer matches its hash)"),
+    "altered_or_reordered": N_("altered or reordered"),
     "reordered": N_("reordered"),
     "removed": N_("removed from the chain"),
+    "removed_before": N_("removed (the entry before record {record})"),
 }
 DM_STATES = {"off": N_("Off"), "on": N_("On"), "unknown": N_("Unknown")}

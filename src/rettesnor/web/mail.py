@@ -37,7 +37,7 @@ from rettesnor.web.i18n import COUNTRY_LANGUAGE, N_, translator
 MAX_ATTEMPTS = 5
 BASE_URL = "http://127.0.0.1:8000"  # where `make run` serves; set RETTESNOR_BASE_URL in production
 FOOTER = N_("This message was sent by Rettesnor for {organisation}. Replies are not read.")
-# kind → (subject, body, the page the link opens); {link} is the full address of that page
+# kind → (subject, body, the path of the page the link opens; the body ends with the full link)
 MESSAGES: dict[str, tuple[str, str, str]] = {
     "account_live": (
         N_("New {platform} account: {account}"),
@@ -208,11 +208,7 @@ def send_pending(
                     if smtp is None:
                         smtp = opener(settings)
                     smtp.send_message(message)
-                except (
-                    smtplib.SMTPRecipientsRefused,
-                    smtplib.SMTPSenderRefused,
-                    smtplib.SMTPDataError,
-                ) as exc:
+                except REFUSED as exc:  # this message only: the next may go
                     _failed(note, exc, report)
                     continue
                 except (OSError, smtplib.SMTPException) as exc:  # the server: stop, try all again later
@@ -288,11 +284,7 @@ def task_digests(session: Session, org: Organisation, today: dt.date) -> int:
         .where(RegistrationTask.organisation_id == org.id, RegistrationTask.status == "open")
         .group_by(RegistrationTask.owner_id)
     ).all()
-    managers = [
-        p.id
-        for p in people.list_people(session, org)
-        if people.has_role(session, org, p.id, "records_manager")
-    ]
+    managers = people.holders(session, org, "records_manager")
     counts: dict[int, list[int]] = {}
     for owner, total, overdue in rows:
         for person_id in [owner] if owner is not None else managers:
