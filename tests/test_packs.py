@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from rettesnor.analysis.language import detect_language
+from rettesnor.analysis.signals import Signal
 from rettesnor.check import check
 from rettesnor.item import KINDS, Item
 from rettesnor.policy.coverage import ascii_id
@@ -148,7 +149,8 @@ def test_rule_examples(case: Case) -> None:
     example = rule.examples[case.index]
     if _needs_channel(rule):
         assert example.channel, "an unapproved-channel rule's examples must say where the message is sent"
-    result = check(Item(text=example.text, kind=example.kind, channel=example.channel), pack)
+    photo = [Signal(name, 0, 0, 1.0, "example.photo") for name in example.photo_signals]  # what its photo shows
+    result = check(Item(text=example.text, kind=example.kind, channel=example.channel), pack, extra=photo)
     codes = {f.rule.code for f in result.findings}
     if example.fires:
         assert case.code in codes, f"should fire on: {example.text!r}; found {sorted(codes)}"

@@ -1,9 +1,10 @@
-"""The check service: content in, explained findings out. Used by the CLI and, later, the web app."""
+"""The pure check: content in, explained findings out. No I/O; entry points call it through
+:mod:`rettesnor.checking` (the check service), which picks the pack and analyses attached photos."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from rettesnor.analysis import AnalysisContext, analyse, analyse_many
@@ -42,10 +43,13 @@ def context_for(pack: Pack, item: Item, language: str) -> AnalysisContext:
     return ctx
 
 
-def check(item: Item, pack: Pack, lang: str | None = None) -> Result:
-    """Check one item against a pack. ``lang`` picks the language of messages (default: the pack's)."""
+def check(item: Item, pack: Pack, lang: str | None = None, extra: Sequence[Signal] = ()) -> Result:
+    """Check one item against a pack. ``lang`` picks the language of messages (default: the pack's);
+    ``extra`` are signals found outside the text (the analysis of attached photos)."""
     language = item.language or detect_language(item.text, pack.country)
     signals = analyse(item.text, context_for(pack, item, language))
+    if extra:
+        signals = [*signals, *extra]
     findings = evaluate(pack, item, signals)
     return Result(item, pack, language, findings, guidance_for(pack, item.kind, lang or pack.language))
 

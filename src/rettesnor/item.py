@@ -15,6 +15,8 @@ KINDS: tuple[str, ...] = (
     "image",
 )
 COMMENT_KINDS: frozenset[str] = frozenset({"comment"})
+# Languages of content and of the messages of findings (ISO 639-1); the pages speak a subset of them.
+LANGUAGES: tuple[str, ...] = ("da", "nb", "nn", "sv", "en")
 
 # Texts longer than this are refused: a social-media text is far shorter, and the bound keeps
 # every check fast (see bench/check_throughput.py for the 1 MB worst case).
@@ -26,6 +28,19 @@ class InputError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
+class Photo:
+    """A picture attached to an item: the file to read, the name the user knows it by, its alt text."""
+
+    path: str
+    alt: str | None = None  # the text alternative for blind readers; None = not given
+    name: str | None = None  # e.g. the uploaded file's name; default: the path
+
+    @property
+    def label(self) -> str:
+        return self.name or self.path
+
+
+@dataclass(frozen=True, slots=True)
 class Item:
     """One piece of content: a draft post, a reply, a citizen's comment, a profile text…"""
 
@@ -34,7 +49,7 @@ class Item:
     id: str | None = None
     language: str | None = None  # ISO 639-1 (da, nb, nn, sv, en); None = detect
     channel: str | None = None  # where an internal message is sent (e.g. "snapchat"), if known
-    images: tuple[str, ...] = field(default_factory=tuple)
+    images: tuple[Photo, ...] = field(default_factory=tuple)  # analysed by rettesnor.checking
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

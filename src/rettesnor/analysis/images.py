@@ -15,12 +15,14 @@ What it finds, as :class:`Signal` s for the whole image (start = end = 0, ``evid
   (small crops: faces of 25 × 25 pixels are not found otherwise) and its longer side at most
   :data:`MAX_SIDE` (bounded time). Boxes are given in the original image's pixels.
   How well: see ``docs/evaluation.md`` (scikit-image's ``astronaut`` and ``lfw_subset``).
-* **GPS position in the EXIF metadata** → category ``address``: a photo's coordinates tell where it was
-  taken, often someone's home or a school, and are personal data in the same way as a street address
-  (there is no ``location`` category, and the fixed categories may not change). Evidence: latitude,
+* **GPS position in the EXIF metadata** → the marker ``marker.image_location``; packs turn it into a
+  finding of category ``address``: a photo's coordinates tell where it was taken, often someone's home
+  or a school, and are personal data in the same way as a street address (there is no ``location``
+  category, and the fixed categories may not change). Evidence: latitude,
   longitude, the other metadata tags present (camera, owner, time), and the remedy
   :func:`strip_metadata`, which writes a copy without EXIF, XMP or comments.
-* **missing alt text** → category ``readability``: the category of the organisation's duty to be
+* **missing alt text** → the marker ``marker.image_no_alt``, which packs turn into a finding of category
+  ``readability``: the category of the organisation's duty to be
   understood, which for a picture means a text alternative (WCAG 1.1.1; the web accessibility laws of
   all three countries). An alt text that is empty, a file name ("IMG_2041.jpg") or only a word such as
   "billede" / "bilde" / "bild" / "image" counts as missing. For an item of kind ``image`` the item's
@@ -301,7 +303,7 @@ def check_image(
     if meta.gps is not None:
         signals.append(
             Signal(
-                "address",
+                "marker.image_location",
                 0,
                 0,
                 GPS_SCORE,
@@ -318,7 +320,7 @@ def check_image(
     if alt_text_missing(alt_text):
         signals.append(
             Signal(
-                "readability",
+                "marker.image_no_alt",
                 0,
                 0,
                 ALT_SCORE,

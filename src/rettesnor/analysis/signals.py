@@ -49,7 +49,9 @@ MARKERS: dict[str, str] = {
     "marker.crisis_instruction": "the text refers to an instruction from crisis management",
     "marker.secure_channel": "the text refers the reader to a secure channel (Digital Post, Digipost …)",
     "marker.consent": "the text states consent or another basis for showing the people pictured",
-    "marker.image_people": "the text presents photos or video of people",
+    "marker.image_people": "the text presents photos or video of people, or an attached photo shows faces",
+    "marker.image_location": "an attached photo's metadata gives where it was taken (GPS in EXIF)",
+    "marker.image_no_alt": "an attached photo has no text alternative (alt text)",
     "marker.photo_permission": "the text states that photos were approved by management",
     "marker.source_credit": "the text credits the source or licence of a picture",
     "marker.work_matter": "an internal message discusses work matters",
@@ -58,6 +60,9 @@ MARKERS: dict[str, str] = {
     "marker.formal_request": "the text asks for or gives a formal decision through social media",
     "marker.first_person": "the text is written in a private first-person voice",
 }
+
+# The markers the analysis of an attached photo gives (rettesnor.analysis.images).
+PHOTO_SIGNALS: tuple[str, ...] = ("marker.image_people", "marker.image_location", "marker.image_no_alt")
 
 SIGNAL_NAMES: frozenset[str] = frozenset(CATEGORIES) | frozenset(MARKERS)
 

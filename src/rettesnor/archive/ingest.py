@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.orm import Session
 
+from rettesnor import checking
 from rettesnor.archive import fts
 from rettesnor.archive.blobs import BlobStore
 from rettesnor.archive.bulk import insert_rows
@@ -34,7 +35,6 @@ from rettesnor.check import check_many
 from rettesnor.governance import lifecycle, tenants
 from rettesnor.item import MAX_TEXT_CHARS, InputError, Item
 from rettesnor.policy.evaluate import Result
-from rettesnor.policy.loader import load_pack
 from rettesnor.policy.model import Pack
 from rettesnor.records.archive_models import RECORD_TABLE, ArchiveRecord
 from rettesnor.records.models import PLATFORMS, Account, Organisation
@@ -71,6 +71,9 @@ class Incoming:
     published_at: dt.datetime | None = None
     language: str | None = None
     attachments: tuple[Attachment, ...] = ()
+    # A message between colleagues, with the channel it was sent on (e.g. "messenger"): checked as an
+    # internal message against the unit's approved channels, archived, not moderated.
+    channel: str | None = None
 
     def __post_init__(self) -> None:
         if self.platform not in PLATFORMS:
@@ -162,10 +165,9 @@ class _Context:
     def __init__(self, session: Session, org: Organisation, blobs: BlobStore | None) -> None:
         self.session, self.org, self.blobs = session, org, blobs
         self.accounts: dict[int | str, _AccountInfo] = {}
-        self.default = self._info(None, org.pack, None)
+        self.default = self._info(None, checking.pack_for(session, org), None)
 
-    def _info(self, account: Account | None, pack_name: str, unit_id: int | None) -> _AccountInfo:
-        pack = load_pack(pack_name)
+    def _info(self, account: Account | None, pack: Pack, unit_id: int | None) -> _AccountInfo:
         digest = hashlib.sha256(pack.model_dump_json().encode()).hexdigest()[:12]
         unit = tenants.get_unit(self.session, self.org, unit_id) if unit_id is not None else None
         version = lifecycle.current_policy(self.session, self.org, unit)
@@ -196,8 +198,8 @@ class _Context:
         account = self.session.scalars(query).first()
         if account is None:
             raise NotFound(f"no account {ref!r} in {self.org.slug}")
-        unit = tenants.get_unit(self.session, self.org, account.unit_id)
-        info = self._info(account, tenants.unit_pack(self.session, self.org, unit), unit.id)
+        pack = checking.pack_for(self.session, self.org, account=account.id)
+        info = self._info(account, pack, account.unit_id)
         self.accounts[ref] = info
         return info
 
@@ -458,7 +460,12 @@ def _versions(
             by_pack.setdefault(id(pack), (pack, []))[1].append(i)
     for pack, members in by_pack.values():
         items = [
-            Item(text=plan_text[i], kind=CHECK_KIND[events[i].kind], language=events[i].language)
+            Item(
+                text=plan_text[i],
+                kind="internal_message" if events[i].channel else CHECK_KIND[events[i].kind],
+                language=events[i].language,
+                channel=events[i].channel,
+            )
             for i in members
         ]
         for i, result in zip(members, check_many(items, pack), strict=True):
@@ -485,7 +492,7 @@ def _versions(
             s.policy = infos[i].policy
             if s.language is None:
                 s.language = result.language
-            if e.kind in ("comment", "private_message"):
+            if e.kind in ("comment", "private_message") and e.channel is None:
                 queue.append((s.id, s.account_id, result))
         if files:
             s.attachments = _as_attachment(files)
@@ -624,6 +631,7 @@ def from_json(obj: Any) -> Incoming:
         published_at=_time(obj.get("published"), "published"),
         language=_str(obj, "language"),
         attachments=tuple(files),
+        channel=_str(obj, "channel"),
     )
 
 

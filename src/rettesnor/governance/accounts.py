@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rettesnor.check import check
+from rettesnor import checking
 from rettesnor.governance import notices
 from rettesnor.governance.common import (
     atomic,
@@ -27,9 +27,8 @@ from rettesnor.governance.common import (
 )
 from rettesnor.governance.errors import Conflict, InvalidValue, NotAllowed
 from rettesnor.governance.people import is_unit_leader, require_person, unit_leaders
-from rettesnor.governance.tenants import get_unit, unit_pack
+from rettesnor.governance.tenants import get_unit
 from rettesnor.item import Item
-from rettesnor.policy.loader import load_pack
 from rettesnor.records.models import (
     ACCOUNT_STATUSES,
     DM_STATES,
@@ -94,8 +93,8 @@ def check_profile(session: Session, org: Organisation, account: Account) -> Prof
     """The engine's verdict on the profile text, with the unit's pack (``kind=account_profile``)."""
     if not account.profile_text:
         return ProfileCheck("missing", ())
-    pack = load_pack(unit_pack(session, org, get_unit(session, org, account.unit_id)))
-    result = check(Item(text=account.profile_text, kind="account_profile"), pack)
+    pack = checking.pack_for(session, org, account=account.id)
+    result = checking.check(Item(text=account.profile_text, kind="account_profile"), pack)
     codes = tuple(f.rule.code for f in result.findings if f.rule.severity != "info")
     return ProfileCheck(result.verdict, codes)
 
@@ -207,7 +206,7 @@ def activate_account(session: Session, org: Organisation, account_id: int) -> Ac
         raise Conflict(f"account {account_id} is {account.status}; it must be approved before it goes live")
     if responsible_person(session, org, account.id) is None:
         raise Conflict(f"account {account_id} has no responsible person who has accepted the assignment")
-    pack = load_pack(unit_pack(session, org, get_unit(session, org, account.unit_id)))
+    pack = checking.pack_for(session, org, account=account.id)
     if pack.parameters.direct_messages == "must_be_off" and account.direct_messages != "off":
         raise Conflict(f"account {account_id}: direct messages must be off ({pack.name}); confirm they are")
     profile = _store_profile(session, org, account)

@@ -110,10 +110,13 @@ def approved_keys(session: Session, org: Organisation, unit: int | str) -> tuple
     """The channel keys the check accepts in ``unit``: the register's when the unit (or a unit above it)
     keeps one, otherwise the default list of the unit's pack."""
     target = get_unit(session, org, unit)
-    keys = sorted({c.key for c in list_channels(session, org, target.id)})
-    if keys:
-        return tuple(keys)
-    return tuple(load_pack(unit_pack(session, org, target)).parameters.approved_channels)
+    return unit_channel_keys(session, org, target, load_pack(unit_pack(session, org, target)))
+
+
+def unit_channel_keys(session: Session, org: Organisation, unit: Unit, pack: Pack) -> tuple[str, ...]:
+    """:func:`approved_keys` for a unit already looked up and its pack already loaded."""
+    keys = sorted({c.key for c in list_channels(session, org, unit.id)})
+    return tuple(keys) if keys else tuple(pack.parameters.approved_channels)
 
 
 @lru_cache(maxsize=256)
@@ -126,17 +129,11 @@ def pack_with_channels(pack_name: str, keys: tuple[str, ...]) -> Pack:
     return pack.model_copy(update={"parameters": parameters})
 
 
-def unit_check_pack(session: Session, org: Organisation, unit: int | str) -> Pack:
-    """The pack to check an internal message of ``unit`` with: its guideline and its approved channels."""
-    target = get_unit(session, org, unit)
-    return pack_with_channels(unit_pack(session, org, target), approved_keys(session, org, target.id))
-
-
 def check_internal_message(
     session: Session, org: Organisation, unit: int | str, text_: str, channel: str, lang: str | None = None
 ) -> Result:
     """Check an internal message sent in ``unit`` on ``channel`` with the unit's approved channels."""
-    from rettesnor.check import check  # the check is pure: imported here so the services stay light
+    from rettesnor import checking  # the check service sits above governance: imported when used
 
     item = Item(text=text_, kind="internal_message", channel=_key(channel))
-    return check(item, unit_check_pack(session, org, unit), lang)
+    return checking.check(item, checking.pack_for(session, org, unit=unit), lang)

@@ -16,6 +16,7 @@ import datetime as dt
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
+from rettesnor import checking
 from rettesnor.analysis import analyse
 from rettesnor.check import context_for
 from rettesnor.governance.common import (
@@ -29,9 +30,7 @@ from rettesnor.governance.common import (
 )
 from rettesnor.governance.errors import Conflict, InvalidValue, NotAllowed
 from rettesnor.governance.people import has_role, leaders_of, require_person
-from rettesnor.governance.tenants import get_unit, unit_pack
 from rettesnor.item import Item
-from rettesnor.policy.loader import load_pack
 from rettesnor.records.models import PERMISSION_KINDS, Organisation, Permission, Person
 
 NEEDS_ACCEPTANCE = frozenset({"service_assignment"})
@@ -54,7 +53,7 @@ def list_permissions(
 
 def disclaimer_is_clear(session: Session, org: Organisation, person: Person, disclaimer: str) -> bool:
     """The engine finds a disclaimer ("the views are my own / not the municipality's") in the text."""
-    pack = load_pack(unit_pack(session, org, get_unit(session, org, person.unit_id)))
+    pack = checking.pack_for(session, org, unit=person.unit_id)
     item = Item(text=disclaimer, kind="private_post")
     signals = analyse(disclaimer, context_for(pack, item, pack.language))
     return any(s.name == "marker.disclaimer" for s in signals)

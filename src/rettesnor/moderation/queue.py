@@ -19,18 +19,18 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from rettesnor import checking
 from rettesnor.archive import fts
 from rettesnor.archive.blobs import BlobStore
 from rettesnor.archive.bulk import insert_rows
 from rettesnor.archive.chain import NewVersion, append, latest_doc
 from rettesnor.archive.errors import EvidenceError, InvalidValue, NotAllowed, NotFound
-from rettesnor.governance import notices, people, tenants
+from rettesnor.governance import notices, people
 from rettesnor.governance.common import choice, get_in_org, text
 from rettesnor.moderation.platform import Platform, PlatformError
 from rettesnor.moderation.registration import create_many
 from rettesnor.moderation.templates import reply_text
 from rettesnor.policy.evaluate import Result
-from rettesnor.policy.loader import load_pack
 from rettesnor.policy.model import ACTION_ORDER
 from rettesnor.records.archive_models import (
     CASE_TABLE,
@@ -143,13 +143,6 @@ class Outcome:
     decision: ModerationDecision
     message: str
 
-
-def _pack_of(session: Session, org: Organisation, record: ArchiveRecord) -> str:
-    if record.account_id is None:
-        return org.pack
-    account = session.get(Account, record.account_id)
-    unit = tenants.get_unit(session, org, account.unit_id) if account is not None else None
-    return tenants.unit_pack(session, org, unit)
 
 
 def _new_version(
@@ -285,7 +278,7 @@ def decide(
         ground = ground or (case.ground if case is not None and action in ("hide", "delete") else None)
         escalated_to = None
         if action == "delete":
-            allowed = load_pack(_pack_of(session, org, record)).parameters.deletion_grounds
+            allowed = checking.pack_for(session, org, account=record.account_id).parameters.deletion_grounds
             if ground is None:
                 raise NotAllowed(f"deleting record {record_id} needs a ground (--ground)")
             if allowed is not None and ground not in allowed:

@@ -31,11 +31,12 @@ class Finding:
             "clauses": [{"id": c.id, "quote": c.quote} for c in self.rule.clauses],
             "severity": self.rule.severity,
             "category": self.category,
-            "spans": [{"start": s.start, "end": s.end, "text": s.text} for s in self.spans],
             "message": pack.text(self.rule.message, lang),
             "remedy": pack.text(self.rule.remedy, lang),
             "evidence": self.evidence,
         }
+        if self.spans:  # a finding about the whole text or a photo has no span (not an empty one)
+            out["spans"] = [{"start": s.start, "end": s.end, "text": s.text} for s in self.spans]
         if self.rule.action is not None:
             out["action"] = self.rule.action
             out["ground"] = self.rule.ground
@@ -117,10 +118,13 @@ def evaluate(pack: Pack, item: Item, signals: list[Signal], lang: str | None = N
                 continue
             category = rule.finding_category(s.name)
             finding = by_category.setdefault(category, Finding(rule, category, [], []))
-            finding.spans.append(Span(s.start, s.end, item.text[s.start : s.end]))
+            if s.end > s.start:  # whole-text and photo signals point at no part of the text
+                finding.spans.append(Span(s.start, s.end, item.text[s.start : s.end]))
             finding.evidence.append(s.to_dict())
         findings.extend(by_category.values())
-    findings.sort(key=lambda f: (-SEVERITY_ORDER[f.rule.severity], f.spans[0].start, f.rule.code))
+    findings.sort(
+        key=lambda f: (-SEVERITY_ORDER[f.rule.severity], f.spans[0].start if f.spans else 0, f.rule.code)
+    )
     return findings
 
 

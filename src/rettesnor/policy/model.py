@@ -6,7 +6,7 @@ from typing import Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from rettesnor.analysis.signals import CATEGORIES, SIGNAL_NAMES
+from rettesnor.analysis.signals import CATEGORIES, PHOTO_SIGNALS, SIGNAL_NAMES
 from rettesnor.item import KINDS
 
 Severity = Literal["block", "warn", "info"]
@@ -66,6 +66,17 @@ class Example(Strict):
     kind: str
     fires: bool = True
     channel: str | None = None  # for internal messages: where it is sent (e.g. "snapchat")
+    # What the analysis of an attached photo would give (a photo cannot be written in YAML): markers
+    # from PHOTO_SIGNALS, e.g. [marker.image_location] for a photo with GPS in its metadata.
+    photo_signals: list[str] = []
+
+    @field_validator("photo_signals")
+    @classmethod
+    def _photo_signals(cls, v: list[str]) -> list[str]:
+        bad = [s for s in v if s not in PHOTO_SIGNALS]
+        if bad:
+            raise ValueError(f"unknown photo signal {bad[0]!r}; choose from: {', '.join(PHOTO_SIGNALS)}")
+        return v
 
     @field_validator("kind")
     @classmethod
