@@ -149,7 +149,9 @@ def test_rule_examples(case: Case) -> None:
     example = rule.examples[case.index]
     if _needs_channel(rule):
         assert example.channel, "an unapproved-channel rule's examples must say where the message is sent"
-    photo = [Signal(name, 0, 0, 1.0, "example.photo") for name in example.photo_signals]  # what its photo shows
+    photo = [
+        Signal(name, 0, 0, 1.0, "example.photo") for name in example.photo_signals
+    ]  # what its photo shows
     result = check(Item(text=example.text, kind=example.kind, channel=example.channel), pack, extra=photo)
     codes = {f.rule.code for f in result.findings}
     if example.fires:

@@ -15,8 +15,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from rettesnor.check import OVERSIZED_LINE, check, check_lines, validate_text
-from rettesnor.item import KINDS, InputError, Item
+from rettesnor import checking
+from rettesnor.check import OVERSIZED_LINE, check_lines, validate_text
+from rettesnor.item import KINDS, LANGUAGES, InputError, Item, Photo
 from rettesnor.policy.compare import compare
 from rettesnor.policy.coverage import coverage
 from rettesnor.policy.docs import pack_markdown
@@ -70,8 +71,8 @@ def _format(value: str, allowed: tuple[str, ...] = ("text", "json")) -> str:
 def _lang(value: str | None, pack: Pack) -> str:
     if value is None:
         return pack.language
-    if value not in ("da", "nb", "nn", "sv", "en"):
-        raise InputError(f"unknown language {value!r}; choose one of: da, nb, nn, sv, en")
+    if value not in LANGUAGES:
+        raise InputError(f"unknown language {value!r}; choose one of: {', '.join(LANGUAGES)}")
     return value
 
 
@@ -103,13 +104,29 @@ def check_cmd(
     kind: Annotated[str | None, typer.Option("--kind", "-k", help=f"one of: {', '.join(KINDS)}")] = None,
     fmt: Format = "text",
     jsonl: Annotated[bool, typer.Option("--jsonl", help='batch: one {"id","text","kind"} per line')] = False,
-    image: Annotated[list[str] | None, typer.Option("--image", help="an image attached to the post")] = None,
+    image: Annotated[
+        list[str] | None, typer.Option("--image", help="a photo attached to the post (repeatable)")
+    ] = None,
+    alt: Annotated[
+        list[str] | None, typer.Option("--alt", help="the alt text of each --image, in the same order")
+    ] = None,
+    strip_to: Annotated[
+        Path | None, typer.Option("--strip-to", help="write copies of the photos without metadata here")
+    ] = None,
     channel: Annotated[str | None, typer.Option(help="channel of an internal message")] = None,
+    org: Annotated[
+        str | None, typer.Option("--org", "-o", help="check with this organisation's guideline")
+    ] = None,
+    unit: Annotated[
+        str | None, typer.Option(help="with --org: the unit (slug or id) whose guideline applies")
+    ] = None,
+    account: Annotated[int | None, typer.Option(help="with --org: the account (id) the text is for")] = None,
     lang: Lang = None,
 ) -> None:
-    """Check a draft, reply, comment or profile text against a guideline.
+    """Check a draft, reply, comment or profile text, and its photos, against a guideline.
 
-    Exit status: 0 nothing blocking, 1 blocking findings, 2 usage or input error.
+    With --org the organisation's guideline applies (the unit's, with its approved channels), as on the
+    check page and in the API. Exit status: 0 nothing blocking, 1 blocking findings, 2 usage or input error.
     """
     pack = load_pack(policy)
     msg_lang = _lang(lang, pack)
@@ -118,17 +135,47 @@ def check_cmd(
     if jsonl:
         raise typer.Exit(_batch(source, pack, kind, msg_lang))
     _format(fmt)
-    images = tuple(image or ())
-    for path in images:
-        if not Path(path).is_file():
-            raise InputError(f"no such image: {path}")
-    item = Item(text=_read_text(source), kind=kind or "official_post", images=images, channel=channel)
-    result = check(item, pack, msg_lang)
+    photos = _photos(image or [], alt or [], msg_lang)
+    item = Item(text=_read_text(source), kind=kind or "official_post", images=photos, channel=channel)
+    if org is not None:
+        with governance_cli._tenant(org) as (session, organisation):
+            pack = checking.pack_for(session, organisation, account, unit)
+        msg_lang = _lang(lang, pack)
+    elif unit is not None or account is not None:
+        raise InputError("--unit and --account need --org (the organisation they belong to)")
+    try:
+        result = checking.check(item, pack, msg_lang)
+        stripped = [checking.stripped_copy(p, strip_to) for p in photos] if strip_to is not None else []
+    except checking.PhotoError as exc:
+        raise InputError(_photo_error(exc, msg_lang)) from None
     if fmt == "json":
-        _json(result.to_dict(msg_lang))
+        _json(result.to_dict(msg_lang) | ({"stripped": [str(p) for p in stripped]} if stripped else {}))
     else:
         print_result(out, result, msg_lang, "" if source == "-" else source)
+        for p in stripped:
+            out.print(f"  → {p}")
     raise typer.Exit(1 if result.blocking else 0)
+
+
+def _photos(paths: list[str], alts: list[str], lang: str) -> tuple[Photo, ...]:
+    """The --image files with their --alt texts, each one checked to be a readable file."""
+    if len(alts) > len(paths):
+        raise InputError(f"{len(alts)} --alt texts for {len(paths)} --image files")
+    photos = tuple(Photo(path, alts[i] if i < len(alts) else None) for i, path in enumerate(paths))
+    for p in photos:
+        try:
+            checking.readable(p.path)
+        except checking.PhotoError as exc:
+            raise InputError(_photo_error(exc, lang)) from None
+    return photos
+
+
+def _photo_error(exc: checking.PhotoError, lang: str) -> str:
+    """A photo's problem in the user's language (the pages' catalogues; nn reads the bokmål one)."""
+    from rettesnor.web.i18n import ALIASES, translator
+
+    _ = translator(ALIASES.get(lang, "en"))
+    return _(checking.PHOTO_ERRORS[exc.code]).format(name=exc.name)
 
 
 def _batch(source: str, pack: Pack, kind: str | None, lang: str) -> int:
@@ -288,7 +335,7 @@ def demo_check(folder: Annotated[Path, typer.Argument()] = Path("examples"), lan
         pack = load_pack(pack_name)
         item = Item(text=validate_text(path.read_bytes()), kind=kind, id=path.stem)
         msg_lang = _lang(lang, pack)
-        print_result(out, check(item, pack, msg_lang), msg_lang, str(path))
+        print_result(out, checking.check(item, pack, msg_lang), msg_lang, str(path))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -144,7 +144,6 @@ class Outcome:
     message: str
 
 
-
 def _new_version(
     session: Session, org: Organisation, record: ArchiveRecord, event: str, state: str, extra: dict[str, Any]
 ) -> int:

@@ -7,7 +7,11 @@ Errors are RFC 9457 problem details.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
+import tempfile
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -16,6 +20,8 @@ from starlette.concurrency import run_in_threadpool
 
 from rettesnor.archive.search import Filters, search
 from rettesnor.governance import accounts, publiclist, registry
+from rettesnor.governance.errors import InvalidValue
+from rettesnor.item import Photo
 from rettesnor.moderation import queue as moderation
 from rettesnor.platforms.connector import connected_platform
 from rettesnor.platforms.webhooks import platform_settings
@@ -60,21 +66,44 @@ def _slice(items: list[dict[str, Any]], limit: int, offset: int) -> Page:
     return _page(items[offset : offset + limit], limit, offset, len(items))
 
 
+class PhotoIn(BaseModel):
+    name: str = Field("photo", description="the file name, shown in findings", max_length=200)
+    base64: str = Field(description="the photo's bytes (JPEG, PNG, WebP …), base64", max_length=41_000_000)
+    alt: str | None = Field(None, description="its alt text (text alternative)", max_length=2000)
+
+
 class CheckRequest(BaseModel):
     text: str = Field(description="the draft, reply, comment or profile text", max_length=1_000_000)
     kind: str = Field("official_post", description="official_post, reply, comment, account_profile, …")
     account: int | None = Field(None, description="an account of the organisation: its unit's pack applies")
+    unit: int | str | None = Field(None, description="a unit (id or slug): its pack and approved channels")
+    channel: str | None = Field(None, description="where an internal message is sent (teams, messenger …)")
     pack: str | None = Field(None, description="a built-in pack by name (default: the organisation's)")
     lang: str | None = Field(None, description="language of messages: da, nb, nn, sv, en")
+    images: list[PhotoIn] = Field([], description="photos attached to the post", max_length=10)
 
 
 def _check(body: CheckRequest, request: Request, who: Principal) -> dict[str, Any]:
-    if body.account is None and who.pack is not None:  # no account: no database work at all
-        pack_name = pack_named(body.pack) or who.pack
+    if body.account is None and body.unit is None and who.pack is not None:  # no database work at all
+        pack = load_pack(pack_named(body.pack) or who.pack)
     else:
         with work(request, who) as (session, org):
-            pack_name = pack_for(session, org, body.account, body.pack)
-    return run_check(body.text, body.kind, pack_name, body.lang).to_dict(body.lang)
+            pack = pack_for(session, org, body.account, body.unit, body.pack)
+    with tempfile.TemporaryDirectory(prefix="rettesnor-photos-") as folder:
+        photos = tuple(_photo(folder, i, p) for i, p in enumerate(body.images))
+        result = run_check(body.text, body.kind, pack, body.lang, body.channel, photos)
+    return result.to_dict(body.lang)
+
+
+def _photo(folder: str, index: int, photo: PhotoIn) -> Photo:
+    """An uploaded photo written to a private temporary file (the image readers take paths)."""
+    try:
+        data = base64.b64decode(photo.base64, validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidValue(f"photo {photo.name!r} is not valid base64") from None
+    path = Path(folder) / f"{index}"
+    path.write_bytes(data)
+    return Photo(str(path), photo.alt, photo.name)
 
 
 @router.post("/check", summary="Check a text against the guideline")
@@ -85,7 +114,13 @@ async def check_text(body: CheckRequest, request: Request, who: FastToken) -> di
     worker thread would cost more than the check); a long text, or one for an account (a database
     lookup), in the thread pool, so that it never holds up other requests."""
     require(who, "check")
-    if len(body.text) <= INLINE_CHARS and body.account is None and who.pack is not None:
+    if (
+        len(body.text) <= INLINE_CHARS
+        and body.account is None
+        and body.unit is None
+        and not body.images
+        and who.pack is not None
+    ):
         return _check(body, request, who)
     return await run_in_threadpool(_check, body, request, who)
 

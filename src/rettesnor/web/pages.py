@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import base64
+import mimetypes
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
+from starlette.concurrency import run_in_threadpool
 
+from rettesnor import checking
 from rettesnor.governance import accounts, people, publiclist, registry, tenants
+from rettesnor.item import Photo
 from rettesnor.moderation import queue as moderation
 from rettesnor.platforms.connector import connected_platform
 from rettesnor.platforms.webhooks import platform_settings
@@ -105,30 +113,86 @@ def _segments(text: str, result: Result) -> list[tuple[str, int | None]]:
     return out
 
 
+# Categories whose finding is fixed by taking the flagged words out. For the others (a missing
+# disclaimer, readability, an opinion, a complaint …) removing the words is not the fix: the remedy says it.
+REMOVABLE = frozenset({
+    "national_id", "phone", "email", "bank_account", "address", "case_number", "person_name",
+    "special_category", "child", "confidential", "profanity", "insult", "hate", "threat", "sexual",
+    "violence", "commercial", "work_email_private",
+})  # fmt: skip
+MAX_PHOTOS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class CheckForm:
+    """What the check page was given: the text and where it is for, and the photos (saved under a
+    temporary folder for the length of the request)."""
+
+    text: str = ""
+    kind: str = "official_post"
+    account: int | None = None
+    unit: int | None = None
+    channel: str = ""
+    photos: tuple[Photo, ...] = ()
+
+
 def _check_page(
-    request: Request, who: Principal, text: str = "", kind: str = "official_post",
-    account: int | None = None, status: int = 200,
+    request: Request, who: Principal, form: CheckForm, status: int = 200, *, asked: bool = False,
+    redacted: int = 0,
 ) -> HTMLResponse:  # fmt: skip
+    """The check page; ``asked``: the form was sent (a blank text then gets a message)."""
     lang = language(request, who)
+    _ = translator(lang)
+    error, result, stripped = "", None, []
     with work(request, who) as (session, org):
         live = [a for a in accounts.list_accounts(session, org) if a.status in ("approved", "active")]
-        result = None
-        if text.strip():
-            pack_name = pack_for(session, org, account, None)
-            result = run_check(text, kind, pack_name, lang)
+        units = tenants.list_units(session, org)
+        if form.text.strip() or form.photos:
+            pack = pack_for(session, org, form.account, form.unit, None)
+            try:
+                result = run_check(
+                    form.text, form.kind, pack, lang, form.channel.strip() or None, form.photos
+                )
+                stripped = [_stripped(p, result) for p in form.photos]
+            except checking.PhotoError as exc:
+                error, status = _(labels.PHOTO_ERRORS[exc.code]).format(name=exc.name), 422
+        elif asked:
+            error = _("There is nothing to check: write or paste a text, or add a photo.")
+    report = result.to_dict(lang) if result else None
+    placeholders = form.text.count(_placeholder(lang)) if result else 0
+    if report is not None and placeholders and report["verdict"] == "publish":
+        report["verdict"] = "revise"  # the placeholders themselves must be rewritten before publishing
     return page(
-        request, "check.html", who, status=status, text=text, kind=kind, account=account, accounts=live,
-        kinds=[(k, labels.KINDS[k]) for k in POST_KINDS], result=result,
-        report=result.to_dict(lang) if result else None,
-        segments=_segments(text, result) if result else [], verdicts=labels.VERDICTS,
-        severities=labels.SEVERITIES,
+        request, "check.html", who, status=status, text=form.text, kind=form.kind, account=form.account,
+        unit=form.unit, channel=form.channel, accounts=live, units=units,
+        kinds=[(k, labels.KINDS[k]) for k in POST_KINDS], result=result, report=report, error=error,
+        segments=_segments(form.text, result) if result else [], verdicts=labels.VERDICTS,
+        severities=labels.SEVERITIES, removable=REMOVABLE, placeholders=placeholders, redacted=redacted,
+        placeholder=_placeholder(lang), stripped=[s for s in stripped if s], max_photos=MAX_PHOTOS,
     )  # fmt: skip
+
+
+def _placeholder(lang: str) -> str:
+    _ = translator(lang)
+    return "[" + _("removed") + "]"
+
+
+def _stripped(photo: Photo, result: Result) -> dict[str, str] | None:
+    """A copy without metadata, as a data URL to download, for a photo the check found metadata in."""
+    if not any(e.get("image") == photo.label for f in result.findings for e in f.evidence if "gps" in e):
+        return None
+    with tempfile.TemporaryDirectory(prefix="rettesnor-strip-") as folder:
+        copy = checking.stripped_copy(photo, folder)
+        data = copy.read_bytes()
+        name = copy.name
+    media = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return {"name": name, "href": f"data:{media};base64,{base64.b64encode(data).decode('ascii')}"}
 
 
 @router.get("/check")
 def check_form(request: Request, who: User) -> HTMLResponse:
     require(who, "check")
-    return _check_page(request, who)
+    return _check_page(request, who, CheckForm())
 
 
 def _form_account(value: str) -> int | None:
@@ -140,14 +204,30 @@ def _form_account(value: str) -> int | None:
 
 
 @router.post("/check")
-def check_post(
+async def check_post(
     request: Request, who: User, csrf: Csrf,
-    text: Annotated[str, Form(max_length=MAX_FORM_TEXT)],
+    text: Annotated[str, Form(max_length=MAX_FORM_TEXT)] = "",
     kind: Annotated[str, Form()] = "official_post", account: Annotated[str, Form()] = "",
+    unit: Annotated[str, Form()] = "", channel: Annotated[str, Form(max_length=40)] = "",
+    photo: Annotated[list[UploadFile] | None, File()] = None,
+    alt: Annotated[list[str] | None, Form(max_length=2000)] = None,
 ) -> HTMLResponse:  # fmt: skip
     require(who, "check")
     _csrf(request, csrf)
-    return _check_page(request, who, normalise_text(text), kind, _form_account(account))
+    uploads = [u for u in photo or [] if u.filename]
+    if len(uploads) > MAX_PHOTOS:
+        raise ProblemError(422, f"at most {MAX_PHOTOS} photos at a time")
+    alts = list(alt or [])
+    with tempfile.TemporaryDirectory(prefix="rettesnor-photos-") as folder:
+        photos = []
+        for i, upload in enumerate(uploads):
+            path = Path(folder) / str(i)
+            path.write_bytes(await upload.read(checking.MAX_PHOTO_BYTES + 1))
+            name = Path(upload.filename or f"photo-{i + 1}").name[:200]
+            photos.append(Photo(str(path), (alts[i] if i < len(alts) else "") or None, name))
+        form = CheckForm(normalise_text(text), kind, _form_account(account), _form_account(unit), channel,
+                         tuple(photos))  # fmt: skip
+        return await run_in_threadpool(_check_page, request, who, form, asked=True)
 
 
 @router.post("/check/redact")
@@ -155,22 +235,23 @@ def check_redact(
     request: Request, who: User, csrf: Csrf,
     text: Annotated[str, Form(max_length=MAX_FORM_TEXT)], finding: Annotated[int, Form(ge=1)],
     kind: Annotated[str, Form()] = "official_post", account: Annotated[str, Form()] = "",
+    unit: Annotated[str, Form()] = "", channel: Annotated[str, Form(max_length=40)] = "",
 ) -> HTMLResponse:  # fmt: skip
     """Replace the spans of one finding by a placeholder and check the text again."""
     require(who, "check")
     _csrf(request, csrf)
-    text = normalise_text(text)
-    account_id = _form_account(account)
+    form = CheckForm(normalise_text(text), kind, _form_account(account), _form_account(unit), channel)
+    lang = language(request, who)
     with work(request, who) as (session, org):
-        pack_name = pack_for(session, org, account_id, None)
-    result = run_check(text, kind, pack_name, None)
-    if finding > len(result.findings):
-        raise ProblemError(422, f"there is no finding {finding} in this text")
-    _ = translator(language(request, who))
-    placeholder = "[" + _("removed") + "]"
-    for span in sorted(result.findings[finding - 1].spans, key=lambda s: s.start, reverse=True):
-        text = text[: span.start] + placeholder + text[span.end :]
-    return _check_page(request, who, text, kind, account_id)
+        pack = pack_for(session, org, form.account, form.unit, None)
+    result = run_check(form.text, kind, pack, lang, channel.strip() or None)
+    if finding > len(result.findings) or result.findings[finding - 1].category not in REMOVABLE:
+        raise ProblemError(422, f"there is no finding {finding} in this text that can be removed")
+    spans = sorted(result.findings[finding - 1].spans, key=lambda s: s.start, reverse=True)
+    redacted = form.text
+    for span in spans:
+        redacted = redacted[: span.start] + _placeholder(lang) + redacted[span.end :]
+    return _check_page(request, who, replace(form, text=redacted), redacted=len(spans))
 
 
 # --- Moderation ------------------------------------------------------------------------------------

@@ -10,17 +10,16 @@ from typing import Any
 from fastapi import Request
 from sqlalchemy.orm import Session
 
-from rettesnor.check import check
-from rettesnor.governance import accounts, tenants
+from rettesnor import checking
 from rettesnor.governance.errors import InvalidValue, NotFound
-from rettesnor.item import KINDS, MAX_TEXT_CHARS, Item
+from rettesnor.item import KINDS, LANGUAGES, MAX_TEXT_CHARS, Item, Photo
 from rettesnor.policy.evaluate import Result
 from rettesnor.policy.loader import builtin_packs, load_pack
+from rettesnor.policy.model import Pack
 from rettesnor.records.db import unit_of_work
 from rettesnor.records.models import Organisation
 from rettesnor.web.auth import Principal, engine_of
 
-MESSAGE_LANGUAGES = ("da", "nb", "nn", "sv", "en")
 POST_KINDS = ("official_post", "reply", "comment", "account_profile", "private_post", "internal_message")
 
 
@@ -34,12 +33,15 @@ def work(request: Request, principal: Principal) -> Iterator[tuple[Session, Orga
         yield session, org
 
 
-def pack_for(session: Session, org: Organisation, account_id: int | None, pack: str | None) -> str:
-    """The pack of the account's unit, else a named built-in pack, else the organisation's."""
-    if account_id is not None:
-        account = accounts.get_account(session, org, account_id)
-        return tenants.unit_pack(session, org, tenants.get_unit(session, org, account.unit_id))
-    return pack_named(pack) or org.pack
+def pack_for(
+    session: Session, org: Organisation, account: int | None, unit: int | str | None, pack: str | None
+) -> Pack:
+    """A named built-in pack when one is asked for without an account or unit; else the check service's
+    choice (the account's or the unit's guideline with its approved channels, else the organisation's)."""
+    named = pack_named(pack)
+    if named is not None and account is None and unit is None:
+        return load_pack(named)
+    return checking.pack_for(session, org, account, unit)
 
 
 def pack_named(pack: str | None) -> str | None:
@@ -54,18 +56,29 @@ def normalise_text(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def run_check(text: str, kind: str, pack_name: str, lang: str | None) -> Result:
+def run_check(
+    text: str,
+    kind: str,
+    pack: Pack,
+    lang: str | None,
+    channel: str | None = None,
+    photos: tuple[Photo, ...] = (),
+) -> Result:
+    """Check through the check service; bad input is a one-line InvalidValue."""
     if kind not in KINDS:
         raise InvalidValue(f"unknown kind {kind!r}; choose one of: {', '.join(KINDS)}")
-    if lang is not None and lang not in MESSAGE_LANGUAGES:
-        raise InvalidValue(f"unknown language {lang!r}; choose one of: {', '.join(MESSAGE_LANGUAGES)}")
+    if lang is not None and lang not in LANGUAGES:
+        raise InvalidValue(f"unknown language {lang!r}; choose one of: {', '.join(LANGUAGES)}")
     if len(text) > MAX_TEXT_CHARS:
         raise InvalidValue(f"the text is over {MAX_TEXT_CHARS} characters")
-    if not text.strip():
+    if not text.strip() and not photos:
         raise InvalidValue("the text is empty")
     if "\x00" in text:
         raise InvalidValue("the text contains a NUL character")
-    return check(Item(text=normalise_text(text), kind=kind), load_pack(pack_name), lang)
+    if channel is not None and (len(channel) > 40 or not channel.strip()):
+        raise InvalidValue("the channel must be a short name such as teams or messenger")
+    item = Item(text=normalise_text(text), kind=kind, channel=channel or None, images=photos)
+    return checking.check(item, pack, lang)
 
 
 def plain(value: Any) -> Any:
