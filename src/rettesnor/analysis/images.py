@@ -10,7 +10,7 @@ What it finds, as :class:`Signal` s for the whole image (start = end = 0, ``evid
   marker to ask for a consent record or a stated basis (``marker.consent``), stricter with ``child``.
   Detector: OpenCV's Haar cascade ``haarcascade_frontalface_alt2.xml``, which ships inside the
   ``opencv-python-headless`` 4.x wheel (``cv2.data.haarcascades``; OpenCV 5 drops the cascades, hence the
-  ``<5`` pin of the ``images`` extra). Nothing is downloaded. The picture is turned to grey and scaled
+  ``<5`` pin of the dependency). Nothing is downloaded. The picture is turned to grey and scaled
   so that its shorter side is at least :data:`MIN_SIDE` pixels
   (small crops: faces of 25 × 25 pixels are not found otherwise) and its longer side at most
   :data:`MAX_SIDE` (bounded time). Boxes are given in the original image's pixels.
@@ -28,8 +28,7 @@ What it finds, as :class:`Signal` s for the whole image (start = end = 0, ``evid
   "billede" / "bilde" / "bild" / "image" counts as missing. For an item of kind ``image`` the item's
   text is its alt text or caption.
 
-Needs Pillow (a main dependency) and, for faces, the ``images`` extra (``opencv-python-headless<5``,
-numpy): ``pip install 'rettesnor[images]'``.
+Needs Pillow and, for faces, ``opencv-python-headless<5`` and numpy (all main dependencies).
 """
 
 from __future__ import annotations
@@ -118,7 +117,7 @@ def _cv2() -> Any:
         import cv2
     except ImportError:
         raise ImagesUnavailable(
-            "face detection needs OpenCV: pip install 'rettesnor[images]' (opencv-python-headless<5)"
+            "face detection needs OpenCV: pip install 'opencv-python-headless<5' numpy"
         ) from None
     return cv2
 
