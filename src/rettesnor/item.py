@@ -15,8 +15,10 @@ KINDS: tuple[str, ...] = (
     "image",
 )
 COMMENT_KINDS: frozenset[str] = frozenset({"comment"})
-# Languages of content and of the messages of findings (ISO 639-1); the pages speak a subset of them.
+# Languages of content and of the messages of findings (ISO 639-1), defined here once.
 LANGUAGES: tuple[str, ...] = ("da", "nb", "nn", "sv", "en")
+# The languages of the pages, the e-mails and the CLI's errors (Nynorsk readers get bokmål).
+PAGE_LANGUAGES: tuple[str, ...] = ("da", "nb", "sv", "en")
 
 # Texts longer than this are refused: a social-media text is far shorter, and the bound keeps
 # every check fast (see bench/check_throughput.py for the 1 MB worst case).

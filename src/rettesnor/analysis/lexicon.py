@@ -46,9 +46,9 @@ import yaml
 
 from rettesnor.analysis.context import AnalysisContext
 from rettesnor.analysis.signals import SIGNAL_NAMES, Signal
+from rettesnor.item import LANGUAGES
 
 LEXICON_ROOT = Path(__file__).resolve().parent.parent / "lexicons"
-LANGUAGES: tuple[str, ...] = ("da", "nb", "nn", "sv", "en")
 MAIN_LANGUAGE: dict[str, str] = {"DK": "da", "NO": "nb", "SE": "sv"}
 # Languages that bring each other's terms (Nynorsk texts use many Bokmål words and vice versa).
 _ALSO: dict[str, tuple[str, ...]] = {"nn": ("nb",), "nb": ("nn",)}

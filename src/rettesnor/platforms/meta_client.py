@@ -24,6 +24,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
 
+from rettesnor.item import PAGE_LANGUAGES
 from rettesnor.moderation.platform import PlatformError
 from rettesnor.platforms.settings import PlatformSettings
 
@@ -113,7 +114,7 @@ class GraphError(PlatformError):
         return self.kind in RETRIED
 
     def message(self, lang: str = "en") -> str:
-        lang = lang if lang in ("da", "nb", "sv", "en") else "en"
+        lang = lang if lang in PAGE_LANGUAGES else "en"
         permission = self.permission or ANY_PERMISSION[lang]
         code = self.code if self.code is not None else self.status
         return MESSAGES[self.kind][lang].format(code=code, permission=permission, detail=self.detail)

@@ -11,10 +11,11 @@ import datetime as dt
 from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from rettesnor.item import PAGE_LANGUAGES
 from rettesnor.records.models import Base
 from rettesnor.records.types import utcnow
 
-LANGUAGES = ("da", "nb", "sv", "en")
+LANGUAGES = PAGE_LANGUAGES
 SCOPES = (
     "check",
     "accounts:read",

@@ -14,7 +14,9 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-LANGUAGES: tuple[str, ...] = ("da", "nb", "sv", "en")
+from rettesnor.item import PAGE_LANGUAGES
+
+LANGUAGES: tuple[str, ...] = PAGE_LANGUAGES
 LANGUAGE_NAMES = {"da": "Dansk", "nb": "Norsk bokmål", "sv": "Svenska", "en": "English"}
 ALIASES = {"no": "nb", "nn": "nb", "nb": "nb", "da": "da", "sv": "sv", "en": "en"}
 DEFAULT = "en"
