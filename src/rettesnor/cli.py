@@ -193,6 +193,53 @@ def _batch(source: str, pack: Pack, kind: str | None, lang: str) -> int:
     return status
 
 
+@app.command("analyse")
+def analyse_cmd(
+    source: Annotated[str, typer.Argument(help="file to analyse, or - for standard input")] = "-",
+    kind: Annotated[str, typer.Option("--kind", "-k", help=f"one of: {', '.join(KINDS)}")] = "comment",
+    language: Annotated[
+        str | None, typer.Option("--language", help="da, nb, nn, sv, en (default: identified)")
+    ] = None,
+    country: Annotated[
+        str | None, typer.Option("--country", help="DK, NO or SE: a prior for very short texts")
+    ] = None,
+    fmt: Format = "text",
+    jsonl: Annotated[bool, typer.Option("--jsonl", help='batch: one {"id","text","kind"} per line')] = False,
+) -> None:
+    """What the detectors notice in a text, without any pack: each signal's category, span, score,
+    detector and evidence, and the language with its confidence.
+
+    Exit status: 0 analysed, 2 usage or input error.
+    """
+    from rettesnor.analyse import analyse_lines, analyse_text
+
+    if jsonl:
+        status = 0
+        with _open(source) as fh:
+            for result in analyse_lines(_bounded_lines(fh), kind):
+                _json(result)
+                if "error" in result:
+                    print(f"rettesnor: error: line {result['line']}: {result['error']}", file=sys.stderr)
+                    status = 2
+                sys.stdout.flush()
+        raise typer.Exit(status)
+    _format(fmt)
+    result = analyse_text(_read_text(source), kind, language, country.upper() if country else None)
+    doc = result.to_dict()
+    if fmt == "json":
+        _json(doc)
+        return
+    lang = doc["language"]
+    out.print(f"language: {lang['code']} (confidence {lang['confidence']:.2f})")
+    table = Table("category", "text", "score", "detector", "why")
+    for s in doc["signals"]:
+        why = str(s["evidence"].get("explanation") or s["evidence"].get("pattern") or "")
+        table.add_row(
+            s["category"], Text(s["text"][:60]), f"{s['score']:.2f}", s["detector"], Text(why[:100])
+        )
+    out.print(table if doc["signals"] else "no signals")
+
+
 def _bounded_lines(fh: BinaryIO) -> Iterator[bytes]:
     """Lines of at most MAX_FILE_BYTES; an overlong line becomes a line the checker rejects."""
     while True:

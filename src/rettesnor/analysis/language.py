@@ -7,7 +7,10 @@ country's language wins ties (it gets half a vote), so a text with no telling wo
 
 from __future__ import annotations
 
+import math
 import re
+from functools import lru_cache
+from typing import Any
 
 _WORD = re.compile(r"[a-zæøåäöéü]+")
 
@@ -142,3 +145,38 @@ def detect_languages(texts: list[str], country: str) -> list[str]:
             votes = 0
     out.append(_decide(votes, prior) if votes else prior)
     return out
+
+
+# heliport's codes of the five languages; its scores are per-character costs (lower is likelier).
+_HELIPORT = {"dan": "da", "nob": "nb", "nno": "nn", "swe": "sv", "eng": "en"}
+_SHORT_WORDS = 4  # below this many words the country's language is assumed unless the text is clear
+
+
+@lru_cache(maxsize=1)
+def _heliport() -> Any:
+    import heliport
+
+    return heliport.Identifier()
+
+
+def identify(text: str, country: str | None = None) -> tuple[str, float]:
+    """(language, confidence) among da, nb, nn, sv, en, by heliport (which tells bokmål from nynorsk).
+
+    Confidence grows with heliport's margin over the next of the five and with the text's length (at
+    most 200 characters count): 1 - exp(-margin * length / 10). A text of fewer than four words that
+    is not clear (confidence < 0.5) is taken to be in the country's language (DK, NO, SE), when given.
+    About 0.1 ms per sentence: used by ``analyse``; ``check`` keeps the fast :func:`detect_language`.
+    """
+    sample = text[:2000]
+    ranked = [
+        (_HELIPORT[c], s) for c, s in _heliport().identify_topk_with_score(sample, 40) if c in _HELIPORT
+    ]
+    if not ranked:
+        lang, confidence = _PRIOR.get(country or "", "en"), 0.0
+    else:
+        lang, best = ranked[0]
+        margin = (ranked[1][1] - best) if len(ranked) > 1 else 1.0
+        confidence = 1.0 - math.exp(-max(0.0, margin) * min(len(sample.strip()), 200) / 10)
+    if country in _PRIOR and confidence < 0.5 and len(_WORD.findall(sample.lower())) < _SHORT_WORDS:
+        return _PRIOR[country], round(confidence, 3)
+    return lang, round(confidence, 3)

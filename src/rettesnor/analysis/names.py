@@ -1,60 +1,56 @@
-"""Names of persons: ``person_name`` for da/nb/nn/sv/en short texts.
+"""Names of persons: ``person_name`` for da/nb/nn/sv/en short texts, found by a learned sequence tagger.
 
 A name of a private person is personal data: a third person named in a citizen's comment ("Min nabo
-Jens Pedersen larmer"), a citizen named in an official post. This detector is a fast rule-and-gazetteer
-recogniser, not a statistical NER model.
+Jens Pedersen larmer"), a citizen named in an official post.
 
-Decision process per candidate (written into the evidence):
+Decision: a linear-chain CRF (labels O, B-PER, I-PER) trained by ``scripts/train_names.py`` on the
+public Nordic NER data in ../shared/datasets (DaN+, the Swedish NER corpus, NorNE) and stored as JSON
+in ``models/names.json`` (weights per feature and label, transitions, and the word-frequency buckets it
+was trained with; nothing is pickled and no library is needed to run it). A token is a name when the
+model's marginal probability that it is not ``O`` is at least ``THRESHOLD``; consecutive name tokens
+form one name (a ``B-PER`` starts a new one).
 
-1. pattern: one precompiled regex finds runs of capitalised words (name particles such as "von", "af",
-   "de", "al-" and initials "J." allowed between them);
-2. gazetteers: each word is looked up (one dict lookup, case-insensitive) in the given-name and surname
-   lists ``lexicons/names_*.txt`` (hand-written lists plus ``*.train.txt`` lists built from training data
-   by ``scripts/build_name_gazetteer.py``). A patronymic surname counts as a surname when its stem is a
-   given name (Jens-en, Peder-sen, Karl-sson, Nils-son, Jens-datter);
-3. context: cue words before the run ("min nabo", "naboen", "hr.", "fru", "sagsbehandleren",
-   "handläggaren", "säger", greetings and sign-offs such as "hej", "mvh", "hilsen", "med vänlig
-   hälsning", and "@") make the following capitalised word(s) a name even outside the gazetteers;
-4. rules against false hits:
+Features of each token (what the rules of the earlier detector looked at, now weighed by the data):
+the word and its shape and case, prefix and suffixes, whether it starts a sentence, how common the
+lower-cased word is (zipf buckets from wordfreq's da/nb/sv/en lists, frozen into the model file),
+membership of the hand-written lists ``lexicons/names_*.txt`` (given names, surnames, patronymic
+endings such as Jens-en/Karl-sson, stop words, titles, person and address cues such as "naboen",
+"hej", "mvh", organisation words and endings), the same for the two words before and the word after,
+and the previous label (the CRF's transitions). The lists built from training data (``*.train.txt``)
+are no features: the word features learn the same from the same data, and with them the
+cross-validated figures would have seen their test names.
 
-   * a capitalised word at the start of a sentence (or line) only counts when it is in a gazetteer, and
-     a gazetteer name that is also an ordinary word ("Hans", "Per", "Bo", "Dag", "Will") needs a surname
-     or a cue there;
-   * stop words (weekdays, months, platforms, public bodies, countries, cities …) and capitalised words
-     that the training data shows as places or organisations never start a name;
-   * organisations, places, events and prizes are not persons: a run containing or followed by an
-     organisation word ("Hjørring Kommune", "X kommun", "X skole"), holding a word with a street or
-     institution ending ("Hundige Strandvej", "Bellahøj Svømmestadion") or ending in a hyphenated
-     lower-case compound ("Kim Larsen-koncert", "X-prisen") is dropped, and so is any part of the
-     organisation names of the context (``AnalysisContext.organisation_names``).
+Only tokens that can be names are scored: capitalised words, @handles and lower-case words of the
+name lists; all other tokens are ``O`` (so a comment costs a few dictionary look-ups per word; the
+features of a word are summed once and cached per word form).
 
-Public officials: a public-office title directly before the name ("borgmester Jens Pedersen",
-"kommunstyrelsens ordförande Anna Berg", "statsminister …") or right after it (", borgmester") still
-gives a ``person_name`` signal, but with score 0.5 and evidence ``{"public_official": true, "title":
-...}``, so that a pack can choose: a pack that should only flag private persons ignores public officials
-by requiring ``min_score`` 0.6 or more.
+What the signal says (the rules describe, they no longer decide):
 
-Scores: given name + surname 0.9, given name + other capitalised word 0.8, given name alone 0.7 (0.65
-at a sentence start, 0.1 less when it is also an ordinary word), surname alone 0.55-0.6, person cue
-("min nabo") + unknown capitalised word 0.75, greeting/sign-off cue ("mvh") + unknown word 0.6 (it may be
-a team), a cue raises a gazetteer hit by 0.1 (a person cue to at least 0.75), two unknown capitalised
-words mid-sentence 0.5, names written in lower case ("mette thomsen") 0.55-0.6, @handles that contain a
-given name 0.5, public officials 0.5. Detectors: ``names.gazetteer`` when the first word is in a
-gazetteer, ``names.context`` otherwise.
+* a public-office title directly before the name ("borgmester Jens Pedersen", "kommunstyrelsens
+  ordförande Anna Berg", "S-borgmester …") or right after it (", borgmester") gives score
+  ``OFFICIAL_SCORE`` (0.5) and evidence ``{"public_official": true, "title": ...}``, so that a pack that
+  flags only private persons ignores it with ``min_score`` 0.6;
+* an @handle ("@jens_p1987") is an account, score 0.5 (``pattern`` "mention");
+* any other name scores at least 0.6: the score of the kind of evidence as before (given name +
+  surname 0.9, a cue such as "min nabo" before an unknown word 0.75, …) and, where the lists and cues
+  say nothing (an unknown single word: "sagde Saqib"), 0.6-0.9 from the model's probability;
+* evidence: ``pattern``, ``gazetteer`` (which name lists hold its words), ``context`` (the cue or
+  title), ``probability`` (the model's) and an ``explanation``. Detector ``names.gazetteer`` when the
+  first word is in a name list, ``names.context`` otherwise.
 
-Speed: one regex scan for capitalised runs (it starts with a character class, so the scan skips to the
-next capital letter in C); most runs are one ordinary word and are dropped after one dict lookup; the
-others cost a few dict lookups, a look-back of at most 48 characters and a look-ahead of one word. Names
-in lower case cost one ``str.split`` and one ``frozenset.isdisjoint``; @handles one regex scan, only
-when the text has an '@'. About 9 µs for a 19-word comment. Linear in the text, and capped at
-1,000 signals and 10,000 closely judged runs per text, so that 1 MB takes well under a second.
+Names that are part of the organisation's own names (``AnalysisContext.organisation_names``) are
+dropped: that is a fact of the context, which the model cannot know.
+
+Bounds: at most 1,000 signals and 20,000 scored tokens per text, so 1 MB takes well under a second.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import re
-from bisect import bisect_right
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from importlib.resources import files
 from typing import Any
 
@@ -64,10 +60,14 @@ from rettesnor.analysis.signals import Signal
 
 SIGNAL = "person_name"
 OFFICIAL_SCORE = 0.5
-# No real post names more persons than this, nor holds more capitalised runs worth a closer look; past
-# these limits a 1 MB adversarial text ("Jens\n" * 200000) would cost seconds. Enough is found by then.
+MENTION_SCORE = 0.5
+THRESHOLD = 0.5  # marginal probability of B-PER or I-PER at which a token is a name
+MODEL_FILE = "names.json"
+LABELS = ("O", "B-PER", "I-PER")
 _MAX_SIGNALS = 1000
-_MAX_JUDGED = 10000
+_MAX_SCORED = 20000
+_MAX_RUN = 64  # candidates scored together; a longer run (no real name is) is cut
+_CACHE_MAX = 200_000
 
 # Word classes, as bits of one dict value per lower-case word.
 _GIVEN = 1
@@ -84,7 +84,18 @@ _NAME = _GIVEN | _SURNAME | _ENDING
 _SURNAMEISH = _SURNAME | _ENDING
 _NOT_NAME = _STOP | _NONNAME | _COMMON
 _CUE = _CUE_PERSON | _CUE_ADDRESS
-_ALONE_NOT_NAME = _NOT_NAME | _ORG | _TITLE | _CUE
+# The feature names of the bits (hand-written lists only; see the module docstring).
+_BIT_NAMES = (
+    (_GIVEN, "given"),
+    (_SURNAME, "surname"),
+    (_ENDING, "ending"),
+    (_STOP, "stop"),
+    (_COMMON, "common"),
+    (_TITLE, "title"),
+    (_CUE_PERSON, "cue"),
+    (_CUE_ADDRESS, "address"),
+    (_ORG, "org"),
+)
 
 # (ending, the stem must end in "s") -- "Jens-en", "Lars-en" but not "Kar-en"
 _PATRONYMIC = (
@@ -101,10 +112,8 @@ _PATRONYMIC = (
     ("dóttir", False),
     ("dottir", False),
 )
-_JOINER = re.compile("[ \\-'’\t\u00a0]")  # characters that join words into one run
 _ENDINGS = tuple(e for e, _ in _PATRONYMIC)
 _MINISTER = ("minister", "ministeren", "ministern")
-_PARTICLES = "van|von|af|de|der|den|da|di|du|la|le|del|dos|das|ten|ter|zu|bin|ibn"
 
 
 def _read(name: str) -> list[str]:
@@ -122,9 +131,9 @@ def _patronymic(key: str, flags: dict[str, int]) -> bool:
     return False
 
 
-def _load() -> tuple[
-    dict[str, int], dict[str, tuple[int, str]], frozenset[str], frozenset[str], tuple[str, ...]
-]:
+def _load(
+    with_training_lists: bool,
+) -> tuple[dict[str, int], dict[str, tuple[int, str]], frozenset[str], frozenset[str], tuple[str, ...]]:
     flags: dict[str, int] = {}
 
     def add(words: Iterable[str], bit: int) -> None:
@@ -132,8 +141,9 @@ def _load() -> tuple[
             key = word.lower()
             flags[key] = flags.get(key, 0) | bit
 
-    add(_read("given_names.txt") + _read("given_names.train.txt"), _GIVEN)
-    add(_read("surnames.txt") + _read("surnames.train.txt"), _SURNAME)
+    train = with_training_lists
+    add(_read("given_names.txt") + (_read("given_names.train.txt") if train else []), _GIVEN)
+    add(_read("surnames.txt") + (_read("surnames.train.txt") if train else []), _SURNAME)
     for key, bits in list(flags.items()):
         if bits & _SURNAME and _patronymic(key, flags):
             flags[key] = bits | _ENDING
@@ -142,8 +152,9 @@ def _load() -> tuple[
         if key[-1] not in "sxz":
             flags[key + "s"] = flags.get(key + "s", 0) | bits
     add(_read("stop_words.txt"), _STOP)
-    add(_read("non_names.train.txt"), _NONNAME)
-    add(_read("common_words.txt") + _read("common_words.train.txt"), _COMMON)
+    if train:
+        add(_read("non_names.train.txt"), _NONNAME)
+    add(_read("common_words.txt") + (_read("common_words.train.txt") if train else []), _COMMON)
 
     phrases: dict[str, tuple[int, str]] = {}  # multi-word cue or title -> (bit, phrase)
     for name, bit in (
@@ -172,75 +183,303 @@ def _load() -> tuple[
     return flags, phrases, tails, frozenset(org_exact), tuple(org_endings)
 
 
-_FLAGS, _PHRASES, _PHRASE_TAILS, _ORG_EXACT, _ORG_ENDINGS = _load()
-
-
-# Lower-case given names that are no ordinary word ("mette thomsen", "hej simone"), also with the
-# punctuation that ``str.split`` leaves on them: a set, so that a text is checked with one isdisjoint.
-_LOWER_GIVEN = frozenset(
-    k + p
-    for k, f in _FLAGS.items()
-    if f & _GIVEN and not f & _NOT_NAME and len(k) > 2 and k.isalpha()
-    for p in ("", ",", ".", "!", "?", ":", ";")
-)
+# All lists: which tokens may be names (lower-case ones) and the evidence of a signal.
+_FLAGS, _PHRASES, _PHRASE_TAILS, _ORG_EXACT, _ORG_ENDINGS = _load(with_training_lists=True)
+# Hand-written lists only: the model's features.
+_HAND = _load(with_training_lists=False)[0]
 
 _UPPER = "".join(c for c in map(chr, range(0x41, 0x250)) if c.isupper())
-_L = r"[^\W\d_]"
-_INITIALS = rf"\.(?:[{_UPPER}]\.)*"
-_WORD_TAIL = rf"{_L}*(?:['’]{_L}+)?(?:-{_L}+)*(?![\w@])"
-_ARABIC_PARTICLE = r"(?:al|el|as|ad|ar|at|ash|abu|bin|ibn)-"  # "Bashar al-Assad"
-_TOKEN_PATTERN = rf"(?:[{_UPPER}](?:{_INITIALS}|{_WORD_TAIL})|{_ARABIC_PARTICLE}[{_UPPER}]{_WORD_TAIL})"
-_SEP = r"[ \t\u00a0]+"
-# A run: up to six capitalised words, single spaces (or tabs) between them, name particles allowed. It
-# starts with a character class so that the scan skips to capitals in C; the look-behind after the first
-# letter keeps it from starting inside a word, a hashtag or an e-mail address.
-_RUN = re.compile(
-    rf"[{_UPPER}](?<![\w#.'’-].)(?:{_INITIALS}|{_WORD_TAIL})"
-    rf"(?:{_SEP}(?:(?:{_PARTICLES}){_SEP}){{0,2}}{_TOKEN_PATTERN}){{0,5}}"
-)
-_TOKEN = re.compile(_TOKEN_PATTERN)
-_LOWER_NEXT = re.compile(r"[ \t\u00a0]+([^\W\d_]+(?:-[^\W\d_]+)?)(?![\w@])")
-_NEXT_WORD = re.compile(r"[ \t\u00a0]*([^\W\d_][\w/]*)")
-_AFTER_TITLE = re.compile(r"[ \t\u00a0]*[,(–—-][ \t\u00a0]*([^\W\d_]+(?: [^\W\d_]+)?)")
-_HANDLE = re.compile(r"(?<![\w.@])@([\w.]{2,40})")
+# Tokens: @handles, initials ("P."), words with inner hyphens or apostrophes, any other character.
+_TOKEN = re.compile(rf"@[\w.]*\w|[{_UPPER}]\.(?![\w.])|\w+(?:['’\-]\w+)*|[^\w\s]")
 _HANDLE_PARTS = re.compile(r"[A-ZÆØÅÄÖ]?[a-zæøåäöüé]+")
+_ENDERS = frozenset('.!?:…"”“«»–—-•*|')
 _STRIP = ",:;\"'“”«»()[]-–—.!?"
-_SKIP_BACK = frozenset(" \t\u00a0\"'“”‘’«»([*•–—-")
-_MID_SENTENCE = ",;&/+)"
+_AFTER_TITLE = re.compile(r"[ \t\u00a0]*[,(–—-][ \t\u00a0]*([^\W\d_]+(?: [^\W\d_]+)?)")
+
+Token = tuple[int, int, str]
 
 
-def _is_single_word(key: str) -> bool:
-    """One word (no space, hyphen or apostrophe inside) without a patronymic ending like -sen."""
-    return _JOINER.search(key) is None and not key.endswith(_ENDINGS)
+def tokenize(text: str) -> list[Token]:
+    """(start, end, word) of each token, as the model was trained on."""
+    return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
 
 
-def detect(text: str, ctx: AnalysisContext) -> list[Signal]:
-    """Signals ``person_name`` for names of persons (see the module docstring for the rules)."""
-    out: list[Signal] = []
-    if not text:
-        return out
-    orgs = ctx.organisation_names
-    flags_of = _FLAGS.get
-    judged = 0
-    for m in _RUN.finditer(text):
-        run = m.group()
-        key = run.lower()
-        f = flags_of(key, 0)  # a run of several words is no key: 0
-        if not f & _NAME:
-            if f & _ALONE_NOT_NAME:
-                continue  # one ordinary, stop, title or cue word: most runs are a sentence's first word
-            if _is_single_word(key) and (run.isupper() or not _cue_before(text, m.start())[0] & _CUE):
-                continue  # one word outside the gazetteers: a name only right after a cue ("naboen Kalle")
-        s, e = m.span()
-        _judge_run(text, s, e, run, orgs, out)
-        judged += 1
-        if judged >= _MAX_JUDGED or len(out) >= _MAX_SIGNALS:
-            return out
-    if not _LOWER_GIVEN.isdisjoint(text.split()):
-        _lower_case_names(text, out)
-    if "@" in text and len(out) < _MAX_SIGNALS:
-        _handles(text, out)
+def sentence_starts(text: str, tokens: Sequence[Token]) -> list[bool]:
+    """Whether each token begins a sentence (first token, after . ! ? : and the like, or a new line)."""
+    out: list[bool] = []
+    prev_end = 0
+    prev = before = ""
+    for i, (s, e, w) in enumerate(tokens):
+        end = prev in _ENDERS and not (prev == "." and _abbreviation(before))
+        out.append(i == 0 or end or "\n" in text[prev_end:s])
+        prev_end, prev, before = e, w, prev
     return out
+
+
+def _abbreviation(word: str) -> bool:
+    """A word whose full stop ends no sentence: "hr.", "fru.", "dr.", "nr.", "kl.", an initial."""
+    return len(word) <= 2 or bool(_FLAGS.get(word.lower(), 0) & (_TITLE | _CUE))
+
+
+def _hand_flags(low: str) -> int:
+    f = _HAND.get(low, 0)
+    if f & _NAME or not low:
+        return f
+    if "-" in low and low.count("-") < 4:  # "anne-sofie", "bech-nielsen"; "s-borgmester" is a title
+        parts = low.split("-")
+        pf = [_HAND.get(p, 0) | (_ENDING if _patronymic(p, _HAND) else 0) for p in parts]
+        if all(x & _NAME for x in pf):
+            f |= (pf[0] & _GIVEN) | (pf[-1] & _SURNAMEISH)
+        if pf[-1] & _TITLE or parts[-1].endswith(_MINISTER):
+            f |= _TITLE
+    elif low.endswith(_ENDINGS) and not f & (_COMMON | _STOP) and _patronymic(low, _HAND):
+        f |= _ENDING
+    if low.endswith(_MINISTER):
+        f |= _TITLE
+    return f
+
+
+def _shape(word: str) -> str:
+    out: list[str] = []
+    last = ""
+    for ch in word:
+        k = "X" if ch.isupper() else "x" if ch.islower() else "d" if ch.isdigit() else ch
+        if k != last:
+            out.append(k)
+            last = k
+    return "".join(out)[:8]
+
+
+def self_features(word: str, start: bool, freq: dict[str, int]) -> list[str]:
+    """Features of a token from the word itself and whether it starts a sentence."""
+    low = word.lower()
+    shape = _shape(word)
+    fq = f"fq={freq.get(low, 0)}"
+    f = _hand_flags(low)
+    feats = ["bias", "w=" + low, "sh=" + shape, "p3=" + low[:3], "s3=" + low[-3:], "s2=" + low[-2:], fq]
+    feats.append(f"len={min(len(word), 10)}")
+    groups = [name for bit, name in _BIT_NAMES if f & bit]
+    if low.endswith(_ORG_ENDINGS) or word in _ORG_EXACT:
+        groups.append("orgend")
+    feats.extend("g=" + g for g in groups)
+    if word[0] == "@":  # a handle with a given name in it ("@kari_nordmann", "@jacobmark_sf")
+        parts = _HANDLE_PARTS.findall(word[1:])
+        if any(_HAND.get(p.lower(), 0) & _GIVEN for p in parts if len(p) > 2):
+            feats.append("at|given")
+        elif any(_HAND.get(low[1:k], 0) & _GIVEN for k in range(5, min(len(low), 10))):
+            feats.append("at|given-prefix")
+    if start:
+        feats.extend(("S", "S|sh=" + shape, "S|" + fq))
+        feats.extend("S|g=" + g for g in groups)
+    return feats
+
+
+def context_features(word: str | None, offset: int, freq: dict[str, int]) -> list[str]:
+    """Features that a neighbour ``offset`` tokens away (-2, -1, +1) gives a token."""
+    o = f"{offset:+d}"
+    if word is None:
+        return [o + "w=<>"]
+    low = word.lower()
+    f = _hand_flags(low)
+    feats = [o + "w=" + low, o + "sh=" + _shape(word)]
+    feats.extend(o + "g=" + name for bit, name in _BIT_NAMES if f & bit)
+    if offset in (-1, 1):
+        feats.append(f"{o}fq={freq.get(low, 0)}")
+    return feats
+
+
+_PARTICLES = frozenset("van von af de der den da di du la le del dos das ten ter zu bin ibn al el".split())
+
+
+def is_candidate(word: str, nxt: str | None, freq: dict[str, int]) -> bool:
+    """Whether a token may be (part of) a name: capitalised or with a capital inside ("al-Assad"), an
+    @handle, a listed name in lower case, a rare lower-case word (informal writing: "sandgaard"), or a
+    name particle before a capitalised word ("von", "de")."""
+    c = word[0]
+    if c == "@":
+        return len(word) > 1
+    if not c.isalpha() or _compound(word):
+        return False
+    if c.isupper():  # a listed stop word (weekday, platform, public body …) is none, unless a given name
+        f = _HAND.get(word.lower(), 0)
+        return not f & _STOP or bool(f & _GIVEN)
+        return False
+    if not word.islower():
+        return True
+    if _FLAGS.get(word, 0) & _NAME:
+        return True
+    if word in _PARTICLES:
+        return nxt is not None and nxt[:1].isupper()
+    return len(word) > 2 and word not in freq and not word[-1].isdigit()
+
+
+def _compound(word: str) -> bool:
+    """A word about a name rather than a name: "Larsen-koncerten", "X-prisen" (not "al-Assad")."""
+    dash = word.rfind("-")
+    return dash > 0 and word[dash + 1 : dash + 2].islower() and word[:dash].lower() not in ("al", "el")
+
+
+def _ends_person(word: str | None) -> bool:
+    """Whether a name may end before ``word``: not before an organisation word ("Jens Pedersen Skole",
+    "Hjørring kommune") nor a compound about it ("Kim Larsen-koncert")."""
+    if word is None:
+        return True
+    return not (_FLAGS.get(word.lower(), 0) & _ORG or word in _ORG_EXACT or _compound(word))
+
+
+def sequence_features(words: Sequence[str], starts: Sequence[bool], freq: dict[str, int]) -> list[list[str]]:
+    """The features of each token as the model sees them (``["nc"]`` for a token that is no candidate)."""
+    n = len(words)
+    out: list[list[str]] = []
+    for i, w in enumerate(words):
+        if not is_candidate(w, words[i + 1] if i + 1 < n else None, freq):
+            out.append(["nc"])
+            continue
+        feats = self_features(w, starts[i], freq)
+        for off in (-2, -1, 1):
+            j = i + off
+            feats.extend(context_features(words[j] if 0 <= j < n else None, off, freq))
+        out.append(feats)
+    return out
+
+
+class Model:
+    """The CRF's weights, read from JSON; label scores of words are summed once per word form."""
+
+    def __init__(self, doc: dict[str, Any]) -> None:
+        if doc.get("format") != "rettesnor-names-crf/1" or tuple(doc["labels"]) != LABELS:
+            raise ValueError("not a rettesnor names model (format rettesnor-names-crf/1)")
+        self.weights: dict[str, tuple[float, float, float]] = {
+            k: (float(v[0]), float(v[1]), float(v[2])) for k, v in doc["features"].items()
+        }
+        self.transitions = [[float(x) for x in row] for row in doc["transitions"]]
+        self.exp_transitions = [[math.exp(x) for x in row] for row in self.transitions]
+        self.freq: dict[str, int] = {}
+        for bucket, words in doc["frequency"].items():
+            for w in words.split():
+                self.freq[w] = int(bucket)
+        self.info: dict[str, Any] = doc.get("training", {})
+        self._self: dict[tuple[str, bool], tuple[float, float, float]] = {}
+        self._ctx: dict[int, dict[str | None, tuple[float, float, float]]] = {-2: {}, -1: {}, 1: {}}
+
+    def _sum(self, feats: Iterable[str]) -> tuple[float, float, float]:
+        a = b = c = 0.0
+        get = self.weights.get
+        for feat in feats:
+            w = get(feat)
+            if w is not None:
+                a += w[0]
+                b += w[1]
+                c += w[2]
+        return a, b, c
+
+    def _own(self, word: str, start: bool) -> tuple[float, float, float]:
+        key = (word, start)
+        hit = self._self.get(key)
+        if hit is None:
+            if len(self._self) > _CACHE_MAX:
+                self._self.clear()
+            hit = self._self[key] = self._sum(self_features(word, start, self.freq))
+        return hit
+
+    def _near(self, word: str | None, offset: int) -> tuple[float, float, float]:
+        cache = self._ctx[offset]
+        hit = cache.get(word)
+        if hit is None:
+            if len(cache) > _CACHE_MAX:
+                cache.clear()
+            hit = cache[word] = self._sum(context_features(word, offset, self.freq))
+        return hit
+
+    def state_scores(self, words: Sequence[str], starts: Sequence[bool], i: int) -> list[float]:
+        n = len(words)
+        a = self._own(words[i], starts[i])
+        p2 = self._near(words[i - 2] if i >= 2 else None, -2)
+        p1 = self._near(words[i - 1] if i >= 1 else None, -1)
+        n1 = self._near(words[i + 1] if i + 1 < n else None, 1)
+        return [a[k] + p2[k] + p1[k] + n1[k] for k in range(3)]
+
+    def marginals(self, scores: list[list[float]], after_o: bool, before_o: bool) -> list[list[float]]:
+        """P(label) per token of a run of candidates (forward-backward; O on either side when flagged)."""
+        et = self.exp_transitions
+        n = len(scores)
+        pots = []
+        for s in scores:
+            m = max(s)
+            pots.append([math.exp(x - m) for x in s])
+        alpha: list[list[float]] = []
+        prev: list[float] | None = None
+        for t in range(n):
+            if t == 0:
+                cur = [pots[0][y] * (et[0][y] if after_o else 1.0) for y in range(3)]
+            else:
+                assert prev is not None
+                cur = [pots[t][y] * sum(prev[x] * et[x][y] for x in range(3)) for y in range(3)]
+            z = sum(cur)
+            cur = [v / z for v in cur]
+            alpha.append(cur)
+            prev = cur
+        beta = [[1.0, 1.0, 1.0] for _ in range(n)]
+        beta[-1] = [et[y][0] if before_o else 1.0 for y in range(3)]
+        for t in range(n - 2, -1, -1):
+            nxt = [pots[t + 1][x] * beta[t + 1][x] for x in range(3)]
+            row = [sum(et[y][x] * nxt[x] for x in range(3)) for y in range(3)]
+            z = sum(row)
+            beta[t] = [v / z for v in row]
+        out = []
+        for t in range(n):
+            m = [alpha[t][y] * beta[t][y] for y in range(3)]
+            z = sum(m)
+            out.append([v / z for v in m])
+        return out
+
+    def tag(self, tokens: Sequence[Token], starts: Sequence[bool]) -> list[tuple[int, int, float]]:
+        """(first, last + 1, probability) of each name: token indices and the least sure token's
+        probability of being part of a name."""
+        words = [t[2] for t in tokens]
+        n = len(words)
+        spans: list[tuple[int, int, float]] = []
+        i = 0
+        scored = 0
+        cand = [is_candidate(w, words[k + 1] if k + 1 < n else None, self.freq) for k, w in enumerate(words)]
+        while i < n and scored < _MAX_SCORED:
+            if not cand[i]:
+                i += 1
+                continue
+            j = i
+            while j < n and cand[j] and j - i < _MAX_RUN:
+                j += 1
+            scores = [self.state_scores(words, starts, k) for k in range(i, j)]
+            scored += j - i
+            probs = self.marginals(scores, after_o=i > 0 and not cand[i - 1], before_o=j < n and not cand[j])
+            begin = -1
+            low = 1.0
+            for k, p in enumerate(probs, start=i):
+                name = 1.0 - p[0]
+                if name >= THRESHOLD:
+                    if begin >= 0 and p[1] > p[2]:  # a B-PER right after a name: a new name
+                        spans.append((begin, k, low))
+                        begin = -1
+                    if begin < 0:
+                        begin, low = k, name
+                    low = min(low, name)
+                elif begin >= 0:
+                    spans.append((begin, k, low))
+                    begin = -1
+            if begin >= 0:
+                spans.append((begin, j, low))
+            i = j
+        return spans
+
+
+@lru_cache(maxsize=1)
+def model() -> Model:
+    """The shipped model (``models/names.json``, built by ``scripts/train_names.py``)."""
+    text = (files("rettesnor") / "models" / MODEL_FILE).read_text("utf-8")
+    return Model(json.loads(text))
+
+
+# --- what a found name is: the evidence ------------------------------------------------------------
 
 
 def _word_flags(token: str) -> int:
@@ -262,18 +501,6 @@ def _word_flags(token: str) -> int:
     return f
 
 
-def _at_sentence_start(text: str, start: int) -> bool:
-    i = start - 1
-    while i >= 0 and text[i] in _SKIP_BACK:
-        i -= 1
-    if i < 0:
-        return True
-    c = text[i]
-    if c == ".":  # after an initial ("Jens P. Hansen") the sentence goes on
-        return not (i >= 1 and text[i - 1].isupper() and (i < 2 or not text[i - 2].isalnum()))
-    return not (c.isalnum() or c in _MID_SENTENCE)
-
-
 def _is_title(word: str) -> bool:
     return bool(_FLAGS.get(word, 0) & _TITLE) or word.endswith(_MINISTER)
 
@@ -284,8 +511,12 @@ def _cue_before(text: str, start: int) -> tuple[int, str]:
     if not last:
         return 0, ""
     w1 = last[-1].strip(_STRIP).lower()
+    if "-" in w1:  # "S-borgmester"
+        tail = w1.rsplit("-", 1)[1]
+        if _is_title(tail):
+            return _TITLE, tail
     f = _FLAGS.get(w1)
-    if f is None:
+    if f is None or w1.endswith(_MINISTER):
         return (_TITLE, w1) if w1.endswith(_MINISTER) else (0, "")
     if w1 in _PHRASE_TAILS:
         words = text[max(0, start - 48) : start].rsplit(None, 3)
@@ -307,359 +538,163 @@ def _cue_before(text: str, start: int) -> tuple[int, str]:
     return 0, ""
 
 
-def _acceptable_unknown(token: str, f: int) -> bool:
-    """A capitalised word outside the gazetteers that may still be part of a name."""
-    if f & (_NOT_NAME | _ORG | _TITLE | _CUE):
-        return False
-    if len(token) > 1 and token[1] == ".":
-        return True  # initials
-    return len(token) > 1 and not token.isupper()
+def _title_after(text: str, end: int) -> str:
+    after = _AFTER_TITLE.match(text, end)
+    if not after:
+        return ""
+    words = after.group(1).lower()
+    hit = _PHRASES.get(words)
+    if hit and hit[0] == _TITLE:
+        return words
+    word = words.split(" ", 1)[0]
+    return word if _is_title(word) else ""
 
 
-def _is_initial(token: str) -> bool:
-    return len(token) > 1 and token[1] == "."
-
-
-def _judge_run(text: str, s: int, e: int, run: str, orgs: tuple[str, ...], out: list[Signal]) -> None:
-    at = s > 0 and text[s - 1] == "@"
-    if " " in run or "\t" in run or "\u00a0" in run:
-        toks = [(t.start(), t.end(), t.group()) for t in _TOKEN.finditer(text, s, e)]
-        flags: list[int] = []  # looked up after the compound check below
+def _pattern(
+    toks: Sequence[Token], flags: Sequence[int], cue_bit: int, sentence_start: bool
+) -> tuple[str, float | None, int]:
+    """(pattern, the score of that kind of evidence or None, kind) of a name's words."""
+    first = flags[0]
+    later = 0
+    for f in flags[1:]:
+        later |= f
+    words = [t[2] for t in toks]
+    single = len(words) == 1
+    with_surname = bool(later & _SURNAMEISH)
+    if words[0].islower():
+        if not first & _NAME:
+            return "lower-case word", None, 0
+        return (
+            ("lower-case given+surname", 0.6, _GIVEN) if with_surname else ("lower-case given", 0.55, _GIVEN)
+        )
+    shouted = words[0].isupper() and len(words[0]) > 1
+    ambiguous = bool(first & _NOT_NAME) or (shouted and not with_surname)
+    kind = _GIVEN if first & _GIVEN else _SURNAME if first & _SURNAMEISH else 0
+    score: float | None
+    if kind == _GIVEN:
+        if single:
+            pattern, score = "given", (0.65 if sentence_start else 0.7) - (0.1 if ambiguous else 0.0)
+        elif with_surname:
+            pattern, score = "given+surname", 0.9
+        else:
+            pattern, score = "given+capitalised", 0.6 if ambiguous else 0.8
+    elif kind == _SURNAME:
+        if single:
+            pattern, score = "surname", 0.6 if first & _ENDING and not sentence_start else 0.55
+        else:
+            pattern, score = "surname+surname", 0.75
+    elif cue_bit:
+        pattern, score = "cue+capitalised", 0.75 if cue_bit == _CUE_PERSON else 0.6
+    elif with_surname:
+        pattern, score = "capitalised+surname", 0.65 if sentence_start else 0.7
     else:
-        f = _word_flags(run)
-        if not f & _NAME:
-            # One word outside the gazetteers: a name only right after a cue ("naboen Kalle").
-            if at or not _acceptable_unknown(run, f) or not _cue_before(text, s)[0] & _CUE:
-                return
-        elif at and not f & _GIVEN:
-            return  # "@Pedersen": an account, see _handles
-        toks = [(s, e, run)]
-        flags = [f]
-    compound_title = ""
-    if "-" in run:
-        # A hyphenated lower-case compound is about the name, not the person ("Kim Larsen-koncert",
-        # "X-prisen"): it and the words before it are dropped; the words after it may be a name
-        # ("DN-fotografen Lars Lindqvist"), with a title when the compound ends in one ("S-borgmester").
-        for k in range(len(toks) - 1, -1, -1):
-            tok = toks[k][2]
-            dash = tok.rfind("-")
-            if dash > 0 and tok[dash + 1 : dash + 2].islower() and tok[:dash] not in ("al", "el"):
-                if k == len(toks) - 1:
-                    return
-                tail = tok[dash + 1 :].lower()
-                compound_title = tail if _is_title(tail) else ""
-                toks, flags = toks[k + 1 :], flags[k + 1 :]
-                s, at = toks[0][0], False
-                break
-    if not flags:
-        flags = [_word_flags(tok) for _, _, tok in toks]
-    for (_, _, tok), f in zip(toks, flags, strict=True):
-        if f & _ORG or tok in _ORG_EXACT or (not f & _NAME and tok.lower().endswith(_ORG_ENDINGS)):
-            return  # "Hjørring Kommune", "Jens Pedersen Skole", "Hundige Strandvej"
+        pattern, score = ("capitalised" if single else "capitalised words"), None
+    if kind and cue_bit and score is not None:
+        score = min(0.95, max(score + 0.1, 0.75 if cue_bit == _CUE_PERSON else 0.0))
+    return pattern, score, kind
 
-    if at:
-        if s > 1 and text[s - 2].isalnum():
-            return  # an e-mail address
-        cue_bit, cue = _CUE_ADDRESS, "@"
-    elif compound_title:
-        cue_bit, cue = _TITLE, compound_title
-    else:
-        cue_bit, cue = _cue_before(text, s)
+
+def _signal(text: str, toks: list[Token], prob: float, starts: bool) -> Signal | None:
+    s, e = toks[0][0], toks[-1][1]
+    first = toks[0][2]
+    if first.startswith("@"):
+        if len(toks) > 1 or (first[1:].isalpha() and first[1].isupper()):
+            # "@Jens Pedersen": the name after the @ is the person, addressed
+            toks = [(s + 1, toks[0][1], first[1:]), *toks[1:]]
+            s = s + 1
+        else:
+            return _mention(text, s, e, prob)
+    span = text[s:e]
+    flags = [_word_flags(t[2]) for t in toks]
+    cue_bit, cue = (_CUE_ADDRESS, "@") if text[s - 1 : s] == "@" else _cue_before(text, s)
     title = ""
     if cue_bit == _TITLE:
         title, cue_bit, cue = cue, 0, ""
-    sentence_start = not cue_bit and not title and _at_sentence_start(text, s)
-    adjacent = bool(cue_bit)
-    n = len(toks)
-    i = 0
-    while i < n:
-        # Leading words: titles and cues inside the run ("Borgmester Jens", "Naboen Kalle", "Hej Anna"),
-        # ordinary capitalised words, and the capitalised first word of a sentence.
-        while i < n:
-            tok, f = toks[i][2], flags[i]
-            nxt = flags[i + 1] if i + 1 < n else 0
-            low = tok.lower().rstrip(".")
-            if f & _TITLE or low.endswith(_MINISTER):
-                title, cue_bit, cue, adjacent, sentence_start = low, 0, "", False, False
-            elif f & _CUE:
-                cue_bit = _CUE_PERSON if f & _CUE_PERSON else _CUE_ADDRESS
-                cue, adjacent, title, sentence_start = low, True, "", False
-            elif (f & _NAME and not (f & _STOP and not nxt & _SURNAMEISH)) or (
-                _acceptable_unknown(tok, f)
-                and (
-                    adjacent  # right after a cue: "naboen Xandro"
-                    or (nxt & _SURNAMEISH and not nxt & _NOT_NAME)  # "Almir Pedersen", "J. Hansen"
-                    or (_is_initial(tok) and i + 1 < n and _is_initial(toks[i + 1][2]))  # "H. C. Andersen"
-                    or (  # two unknown capitalised words mid-sentence
-                        not sentence_start
-                        and i + 1 < n
-                        and not nxt & _NAME
-                        and _acceptable_unknown(toks[i + 1][2], nxt)
-                    )
-                )
-            ):
-                break
-            else:
-                title, cue_bit, cue, adjacent, sentence_start = "", 0, "", False, False
-            i += 1
-        if i >= n:
-            return
-        first = flags[i]
-        kind = _GIVEN if first & _GIVEN else _SURNAME if first & _SURNAMEISH else 0
-        j = i + 1
-        while j < n and j - i < 4:
-            f = flags[j]
-            if f & (_TITLE | _CUE):
-                break
-            if not (f & _NAME and not f & _STOP) and (
-                kind == _SURNAME or not _acceptable_unknown(toks[j][2], f)
-            ):
-                break
-            j += 1
-        _emit(text, toks, flags, i, j, kind, cue_bit, cue, title, sentence_start, orgs, out)
-        i = j
-        title, cue_bit, cue, adjacent, sentence_start = "", 0, "", False, False
-
-
-def _emit(
-    text: str,
-    toks: list[tuple[int, int, str]],
-    flags: list[int],
-    i: int,
-    j: int,
-    kind: int,
-    cue_bit: int,
-    cue: str,
-    title: str,
-    sentence_start: bool,
-    orgs: tuple[str, ...],
-    out: list[Signal],
-) -> None:
-    first = flags[i]
-    later = 0
-    for k in range(i + 1, j):
-        later |= flags[k]
-    with_surname = bool(later & _SURNAMEISH)
-    single = j - i == 1
-    shouted = toks[i][2].isupper() and len(toks[i][2]) > 1  # "HANS", "ANDERS BORG"
-    ambiguous = bool(first & _NOT_NAME) or (shouted and not with_surname)
-    if kind == _GIVEN:
-        if single:
-            if not cue_bit and not title and (first & _STOP or (ambiguous and (sentence_start or shouted))):
-                return
-            score = 0.65 if sentence_start else 0.7
-            if ambiguous:
-                score -= 0.1
-            pattern = "given"
-        else:
-            score = 0.9 if with_surname else 0.8
-            if ambiguous and not with_surname:
-                score = 0.6
-            pattern = "given+surname" if with_surname else "given+capitalised"
-    elif kind == _SURNAME:
-        if single:
-            if not cue_bit and not title and (ambiguous or (sentence_start and not first & _ENDING)):
-                return
-            score = 0.6 if first & _ENDING and not sentence_start else 0.55
-            pattern = "surname"
-        else:
-            score = 0.75
-            pattern = "surname+surname"
-    elif cue_bit or title:
-        score = 0.75 if cue_bit == _CUE_PERSON or title else 0.6
-        pattern = "cue+capitalised"
-    elif with_surname:
-        score = 0.65 if sentence_start else 0.7
-        pattern = "capitalised+surname"
-    elif not single:
-        score = 0.5
-        pattern = "capitalised pair"
-    else:
-        return
-    if kind and cue_bit:
-        score = min(0.95, max(score + 0.1, 0.75 if cue_bit == _CUE_PERSON else 0.0))
-
-    start, end = toks[i][0], toks[j - 1][1]
-    nxt = _NEXT_WORD.match(text, end)
-    if nxt:
-        word = nxt.group(1)
-        if _FLAGS.get(word.lower(), 0) & _ORG or word in _ORG_EXACT:
-            return  # "Jens Pedersen skole", "Hjørring kommune"
-    span = text[start:end]
-    if orgs and any(span in org for org in orgs):
-        return
-    if not title:
-        after = _AFTER_TITLE.match(text, end)
-        if after:
-            words = after.group(1).lower()
-            hit = _PHRASES.get(words)
-            if hit and hit[0] == _TITLE:
-                title = words
-            else:
-                word = words.split(" ", 1)[0]
-                if _is_title(word):
-                    title = word
-
-    both = first | later
-    lists = []
-    if both & _GIVEN:
-        lists.append("given_names")
-    if both & _SURNAME:
-        lists.append("surnames")
-    if both & _ENDING:
-        lists.append("surname_ending")
+    sentence_start = starts and not cue_bit and not title
+    pattern, rule_score, kind = _pattern(toks, flags, cue_bit, sentence_start)
+    title = title or _title_after(text, e)
+    both = 0
+    for f in flags:
+        both |= f
+    lists = [
+        n
+        for bit, n in ((_GIVEN, "given_names"), (_SURNAME, "surnames"), (_ENDING, "surname_ending"))
+        if both & bit
+    ]
     gazetteer = "+".join(lists)
     evidence: dict[str, Any] = {
         "pattern": pattern,
         "gazetteer": gazetteer or None,
         "context": cue or title or None,
+        "probability": round(prob, 3),
     }
     if title:
+        score = OFFICIAL_SCORE
         evidence["public_official"] = True
         evidence["title"] = title
         evidence["explanation"] = (
-            f"'{span}' looks like a person's name ({pattern}) with the public-office title '{title}': "
-            "a public official, scored low so that a pack may ignore it"
+            f"'{span}' is a person's name by the name model ({pattern}) with the public-office title "
+            f"'{title}': a public official, scored low so that a pack may ignore it"
         )
-        score = OFFICIAL_SCORE
-    elif cue:
-        evidence["explanation"] = f"'{span}' follows '{cue}' and looks like a person's name ({pattern})"
-    elif gazetteer:
-        evidence["explanation"] = f"'{span}' looks like a person's name ({pattern}; {gazetteer})"
     else:
-        evidence["explanation"] = f"'{span}' looks like a person's name ({pattern})"
+        learned = 0.6 + 0.3 * max(0.0, min(1.0, (prob - THRESHOLD) / (1 - THRESHOLD)))
+        score = max(0.6, rule_score) if rule_score is not None else learned
+        why = f"follows '{cue}'" if cue else f"words in {gazetteer}" if gazetteer else "context and form"
+        evidence["explanation"] = (
+            f"'{span}' is a person's name by the name model (probability {prob:.2f}; {pattern}; {why})"
+        )
     detector = "names.gazetteer" if kind else "names.context"
-    out.append(Signal(SIGNAL, start, end, round(score, 2), detector, evidence))
+    return Signal(SIGNAL, s, e, round(min(score, 0.95), 2), detector, evidence)
 
 
-def _lower_case_names(text: str, out: list[Signal]) -> None:
-    """Names written in lower case: a given name + a surname ("mette thomsen"), or a given name right
-    after a cue ("hej simone"). Given names that are also ordinary words never count here."""
-    names = sorted({w.rstrip(",.!?:;") for w in text.split() if w in _LOWER_GIVEN})[:64]
-    for m in re.finditer(rf"(?<![\w@#'’-])(?:{'|'.join(names)})(?![\w@'’-])", text):
-        if len(out) >= _MAX_SIGNALS:
-            return
-        s, e = m.span()
-        nxt = _LOWER_NEXT.match(text, e)
-        if nxt and nxt.group(1).islower() and _word_flags(nxt.group(1)) & _SURNAMEISH:
-            f = _word_flags(nxt.group(1))
-            if f & _NOT_NAME and not f & _ENDING:
-                continue
-            end, score, pattern, cue = nxt.end(1), 0.6, "lower-case given+surname", ""
-        else:
-            bit, cue = _cue_before(text, s)
-            if not bit & _CUE:
-                continue
-            end, score, pattern = e, 0.55, "lower-case given"
-        span = text[s:end]
-        out.append(
-            Signal(
-                SIGNAL,
-                s,
-                end,
-                score,
-                "names.gazetteer",
-                {
-                    "pattern": pattern,
-                    "gazetteer": "given_names+surnames" if end != e else "given_names",
-                    "context": cue or None,
-                    "explanation": f"'{span}' looks like a person's name written in lower case ({pattern})",
-                },
-            )
-        )
+def _mention(text: str, s: int, e: int, prob: float) -> Signal:
+    handle = text[s:e]
+    return Signal(
+        SIGNAL,
+        s,
+        e,
+        MENTION_SCORE,
+        "names.context",
+        {
+            "pattern": "mention",
+            "gazetteer": None,
+            "context": "@",
+            "probability": round(prob, 3),
+            "explanation": f"'{handle}' mentions an account that the name model takes for a person",
+        },
+    )
 
 
-def _handles(text: str, out: list[Signal]) -> None:
-    """@handles with a given name in them ("@kari_nordmann", "@jacobmark_sf"), not "@Jens Pedersen"
-    (a capitalised run, judged above) nor accounts without a name ("@FCKobenhavn")."""
-    for m in _HANDLE.finditer(text):
-        if len(out) >= _MAX_SIGNALS:
-            return
-        handle = m.group(1).rstrip(".")
-        if handle.isalpha() and _FLAGS.get(handle.lower(), 0) & _GIVEN and handle[0].isupper():
-            continue  # "@Jens": already a capitalised run
-        low = handle.lower()
-        personal = False
-        for part in _HANDLE_PARTS.findall(handle):
-            f = _FLAGS.get(part.lower(), 0)
-            if f & _NAME and not f & _NOT_NAME and len(part) > 2:
-                personal = True
-                break
-        if not personal:
-            for k in range(4, min(len(low), 9)):
-                f = _FLAGS.get(low[:k], 0)
-                if f & _GIVEN and not f & _NOT_NAME:
-                    personal = True
-                    break
-        if not personal:
+def detect(text: str, ctx: AnalysisContext, tagger: Model | None = None) -> list[Signal]:
+    """Signals ``person_name`` for names of persons (see the module docstring); ``tagger`` replaces
+    the shipped model (for cross-validation)."""
+    if not text:
+        return []
+    tokens = tokenize(text)
+    if not tokens:
+        return []
+    starts = sentence_starts(text, tokens)
+    out: list[Signal] = []
+    orgs = ctx.organisation_names
+    for i, j, prob in (tagger or model()).tag(tokens, starts):
+        if not _ends_person(tokens[j][2] if j < len(tokens) else None):
             continue
-        out.append(
-            Signal(
-                SIGNAL,
-                m.start(),
-                m.start() + 1 + len(handle),
-                0.5,
-                "names.context",
-                {
-                    "pattern": "mention",
-                    "gazetteer": "given_names",
-                    "context": "@",
-                    "explanation": f"'@{handle}' mentions an account whose name contains a person's name",
-                },
-            )
-        )
+        sig = _signal(text, tokens[i:j], prob, starts[i])
+        if sig is None:
+            continue
+        if orgs and any(text[sig.start : sig.end] in org for org in orgs):
+            continue
+        out.append(sig)
+        if len(out) >= _MAX_SIGNALS:
+            break
+    return out
 
 
 def detect_many(texts: Sequence[str], ctx: AnalysisContext) -> dict[int, list[Signal]]:
-    """:func:`detect` for a chunk (the same signals): the capitalised runs of all texts come from one scan
-    of the joined chunk (most are one ordinary word and cost one dictionary look-up), the lower-case
-    names from one ``str.split`` and the @handles from one more scan."""
-    chunk = as_chunk(texts)
-    if not chunk.joinable:
-        return {i: found for i, t in enumerate(chunk.texts) if (found := detect(t, ctx))}
-    orgs = ctx.organisation_names
-    flags_of = _FLAGS.get
-    joined, starts, items = chunk.joined, chunk.starts, chunk.texts
+    """:func:`detect` for many texts (the same signals; the model's per-word sums are shared)."""
     out: dict[int, list[Signal]] = {}
-    judged: dict[int, int] = {}
-    done: set[int] = set()  # texts that hit a limit: detect() returned there
-    for m in _RUN.finditer(joined):
-        run = m.group()
-        key = run.lower()
-        f = flags_of(key, 0)
-        i = -1
-        if not f & _NAME:
-            if f & _ALONE_NOT_NAME:
-                continue
-            if _is_single_word(key):
-                if run.isupper():
-                    continue
-                i = bisect_right(starts, m.start()) - 1
-                if not _cue_before(items[i], m.start() - starts[i])[0] & _CUE:
-                    continue
-        if i < 0:
-            i = bisect_right(starts, m.start()) - 1
-        if i in done:
-            continue
-        off = starts[i]
-        found = out.setdefault(i, [])
-        _judge_run(items[i], m.start() - off, m.end() - off, run, orgs, found)
-        judged[i] = count = judged.get(i, 0) + 1
-        if count >= _MAX_JUDGED or len(found) >= _MAX_SIGNALS:
-            done.add(i)
-    if not _LOWER_GIVEN.isdisjoint(joined.split()):
-        for i in chunk.matching(_lower_given_pattern(_LOWER_GIVEN.intersection(joined.split()))):
-            text = items[i]
-            if i not in done and not _LOWER_GIVEN.isdisjoint(text.split()):
-                _lower_case_names(text, out.setdefault(i, []))
-    if "@" in joined:
-        for i in chunk.containing("@"):
-            found = out.setdefault(i, [])
-            if i not in done and len(found) < _MAX_SIGNALS:
-                _handles(items[i], found)
-    return {i: found for i, found in out.items() if found}
-
-
-def _lower_given_pattern(words: Iterable[str]) -> re.Pattern[str]:
-    """Whitespace-separated tokens equal to one of ``words`` (what ``str.split`` would give)."""
-    return re.compile(r"(?<!\S)(?:" + "|".join(map(re.escape, sorted(words))) + r")(?!\S)")
+    for i, text in enumerate(as_chunk(texts).texts):
+        found = detect(text, ctx)
+        if found:
+            out[i] = found
+    return out

@@ -125,6 +125,29 @@ async def check_text(body: CheckRequest, request: Request, who: FastToken) -> di
     return await run_in_threadpool(_check, body, request, who)
 
 
+class AnalyseRequest(BaseModel):
+    text: str = Field(description="any text", max_length=1_000_000)
+    kind: str = Field("comment", description="comment, official_post, reply, account_profile, …")
+    language: str | None = Field(None, description="da, nb, nn, sv, en (default: identified)")
+    country: str | None = Field(None, description="DK, NO or SE: a prior for very short texts")
+
+
+@router.post("/analyse", summary="The signals of a text, without any pack")
+async def analyse_endpoint(body: AnalyseRequest, who: FastToken) -> dict[str, Any]:
+    """The detection contract of ``rettesnor analyse --format json``: signals (category, span, score,
+    detector, evidence) and the language with its confidence. Packs decide what becomes a finding."""
+    from rettesnor.analyse import analyse_text
+
+    require(who, "check")
+
+    def run() -> dict[str, Any]:
+        return analyse_text(body.text, body.kind, body.language, body.country).to_dict()
+
+    if len(body.text) <= INLINE_CHARS:
+        return run()
+    return await run_in_threadpool(run)
+
+
 @router.get("/accounts", summary="The account registry", response_model=Page)
 def list_accounts(request: Request, who: Token, limit: Limit = 50, offset: Offset = 0) -> Page:
     require(who, "accounts")
