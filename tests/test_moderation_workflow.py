@@ -54,7 +54,7 @@ def test_comments_are_queued_with_action_rule_clause_and_ground(db: Session) -> 
     rows = queue.list_queue(db, town.org)  # type: ignore[attr-defined]
     assert [(r.platform_id, c.recommended, c.categories, c.rule_code, c.ground) for c, r in rows] == [
         ("c0", "hide", "national_id", "NB003", "personal_data"),
-        ("c2", "review", "insult", "NB012", None),
+        ("c2", "review", "insult", "NB012", "personal_attack"),  # the ground a hide or delete would take
     ]
 
 

@@ -92,8 +92,8 @@ def test_archive_shows_a_tombstone_after_a_deletion() -> None:
     with session_factory(demo_engine())() as session:
         case = session.scalars(select(ModerationCase).where(
             ModerationCase.organisation_id == _org_id("hustadvika"), ModerationCase.status == "open",
-            ModerationCase.ground.is_not(None))).first()  # fmt: skip
-    if case is None:
+            ModerationCase.ground.in_(("personal_attack", "third_person", "illegal")))).first()  # fmt: skip
+    if case is None:  # Hustadvika deletes only on its three grounds (a phone number is hidden instead)
         pytest.skip("no open case with a deletion ground in the demo")
     r = client.post(f"/moderation/{case.record_id}/decide",
                     data={"csrf": token, "action": "delete", "reason": "Personangreb"})  # fmt: skip
@@ -305,7 +305,8 @@ def test_bulk_decision_decides_each_chosen_comment() -> None:
         client.post("/moderation/bulk", data={"csrf": token, "action": "burn", "record": chosen}).status_code
         == 422
     )
-    assert client.post("/moderation/bulk", data={"csrf": token, "action": "keep"}).status_code == 422
+    empty = client.post("/moderation/bulk", data={"csrf": token, "action": "keep"})  # nothing chosen
+    assert empty.status_code == 200 and any("Vælg mindst én kommentar" in f for f in _flashes(empty.text))
     employee, etoken = _client("norddjurs.ansat")
     assert (
         employee.post(

@@ -77,9 +77,11 @@ class PhotoError(InputError):
     """A file given as a photo cannot be used; ``code`` says why, so entry points can say it in the
     user's language (:data:`PHOTO_ERRORS`)."""
 
+    code: str  # always set, unlike InputError's optional code
+
     def __init__(self, code: str, name: str) -> None:
-        super().__init__(PHOTO_ERRORS[code].format(name=name))
-        self.code, self.name = code, name
+        super().__init__(PHOTO_ERRORS[code].format(name=name), code=code, name=name)
+        self.name = name
 
 
 # The English texts; the pages and the CLI translate them with the web catalogues (they are msgids).

@@ -224,8 +224,8 @@ def analyse_cmd(
                 sys.stdout.flush()
         raise typer.Exit(status)
     _format(fmt)
-    result = analyse_text(_read_text(source), kind, language, country.upper() if country else None)
-    doc = result.to_dict()
+    analysis = analyse_text(_read_text(source), kind, language, country.upper() if country else None)
+    doc = analysis.to_dict()
     if fmt == "json":
         _json(doc)
         return

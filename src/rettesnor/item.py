@@ -26,7 +26,16 @@ MAX_TEXT_CHARS = 1_000_000
 
 
 class InputError(ValueError):
-    """Bad input from a user: carries a one-line message that names the problem."""
+    """Bad input from a user: carries a one-line message that names the problem.
+
+    ``code`` and ``params`` (optional) name the problem for the web application, which says it in the
+    user's language (``web/labels.ERRORS``); the English message is what the CLI prints.
+    """
+
+    def __init__(self, message: str, *, code: str | None = None, **params: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 @dataclass(frozen=True, slots=True)

@@ -428,9 +428,9 @@ class Model:
             beta[t] = [v / z for v in row]
         out = []
         for t in range(n):
-            m = [alpha[t][y] * beta[t][y] for y in range(3)]
-            z = sum(m)
-            out.append([v / z for v in m])
+            marginal = [alpha[t][y] * beta[t][y] for y in range(3)]
+            total = sum(marginal)
+            out.append([v / total for v in marginal])
         return out
 
     def tag(self, tokens: Sequence[Token], starts: Sequence[bool]) -> list[tuple[int, int, float]]:

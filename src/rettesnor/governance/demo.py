@@ -243,6 +243,13 @@ def _build(session: Session, spec: Demo, today: dt.date) -> Organisation:
     _accounts(session, org, spec, today, leaders, staff)
     _consents(session, org, spec, today, comms)
     _reviews(session, org, spec, today, leaders, staff)
+    # A moderator in the first unit: their closest leader is the first unit's leader (the demo's leader
+    # login), who then finds the escalations in the queue. Made last, so the other names stay as they were.
+    moderator = people.add_person(
+        session, org, name=names(), unit=spec.units[0].slug, manager_id=leaders[spec.units[0].slug].id,
+        started_on=today - dt.timedelta(days=rng.randrange(400, 3000)),
+    )  # fmt: skip
+    people.grant_role(session, org, moderator.id, "moderator")
     if spec.politician:
         politician = people.add_person(
             session, org, name=names(), unit=spec.units[0].slug, started_on=today - dt.timedelta(days=700),
@@ -359,8 +366,9 @@ def _reviews(
 
 
 # Invented threads for the archive, per language: a page post, then citizens' comments. Each comment is
-# (kind, text); {p} is replaced by an invented phone number. One insult, one personal-data comment, one
-# complaint (a registration task), one case question (answered with the reply template), friendly ones.
+# (kind, text); {p} is replaced by an invented phone number. One insult, one threat, one comment with a
+# phone number, one complaint (a registration task), one case question (answered with the reply
+# template), friendly ones: the queue then holds recommendations to hide, delete, review and register.
 THREADS: dict[str, tuple[tuple[str, tuple[tuple[str, str], ...]], ...]] = {
     "DK": (
         (
@@ -370,6 +378,7 @@ THREADS: dict[str, tuple[tuple[str, tuple[tuple[str, str], ...]], ...]] = {
                 ("insult", "I er nogle idioter og klovne på rådhuset, det her er totalt inkompetent."),
                 ("complaint", "Jeg vil gerne klage over at der ikke er skiltet ordentligt. Jeg fik en bøde."),
                 ("friendly", "Hvornår åbner cykelstien igen?"),
+                ("threat", "Hvis I lukker Østergade én gang til, så slår jeg jer ihjel."),
             ),
         ),
         (
@@ -395,6 +404,7 @@ THREADS: dict[str, tuple[tuple[str, tuple[tuple[str, str], ...]], ...]] = {
                     "Jeg vil klage på at prisen har gått opp igjen uten varsel. Dette er dårlig behandling.",
                 ),
                 ("friendly", "Blir det konsert før jul i år også?"),
+                ("threat", "Hvis dere legger ned kulturskolen, så slår jeg dere i hjel."),
             ),
         ),
         (
@@ -417,6 +427,7 @@ THREADS: dict[str, tuple[tuple[str, tuple[tuple[str, str], ...]], ...]] = {
                     "Jag vill lämna ett klagomål på plogningen. Ingen har plogat vår gata på en vecka.",
                 ),
                 ("friendly", "Blir det kvällsåkning i år också?"),
+                ("threat", "Om ni stänger backen en gång till så slår jag ihjäl er."),
             ),
         ),
         (

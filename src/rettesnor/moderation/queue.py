@@ -13,7 +13,7 @@ import datetime as dt
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, get_args
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -31,7 +31,8 @@ from rettesnor.moderation.platform import Platform, PlatformError
 from rettesnor.moderation.registration import create_many
 from rettesnor.moderation.templates import reply_text
 from rettesnor.policy.evaluate import Result
-from rettesnor.policy.model import ACTION_ORDER
+from rettesnor.policy.loader import load_pack
+from rettesnor.policy.model import ACTION_ORDER, Ground
 from rettesnor.records.archive_models import (
     CASE_TABLE,
     DECISIONS,
@@ -45,6 +46,14 @@ from rettesnor.records.types import utcnow
 
 REGISTER = {"complaint": "complaint", "case_inquiry": "case_inquiry"}
 MODERATED_KINDS = ("comment", "private_message")
+ALL_GROUNDS: tuple[str, ...] = get_args(Ground)
+
+
+def deletion_grounds(pack: str) -> tuple[str, ...]:
+    """The grounds a comment may be deleted on under ``pack``: the guideline's own list where it has one
+    (Hustadvika 2q: three), else every legal ground."""
+    allowed = load_pack(pack).parameters.deletion_grounds
+    return tuple(allowed) if allowed is not None else ALL_GROUNDS
 
 
 def enqueue(
@@ -142,6 +151,7 @@ def unanswered(
 class Outcome:
     decision: ModerationDecision
     message: str
+    failure: PlatformError | None = None  # the platform's answer when it refused (platform_result "failed")
 
 
 def _new_version(
@@ -150,7 +160,10 @@ def _new_version(
     """Append a version made from the record's latest one (content kept: a tombstone keeps it too)."""
     _, doc = latest_doc(session, record.id)
     if doc is None:
-        raise EvidenceError(f"record {record.id} has no archived content (disposed); nothing is sent")
+        raise EvidenceError(
+            f"record {record.id} has no archived content (disposed); nothing is sent",
+            code="evidence_missing", record=record.id,
+        )  # fmt: skip
     doc = {k: v for k, v in doc.items() if not k.startswith("rettesnor:evidence")}
     version = record.version + 1
     doc.update({"rettesnor:version": version, "rettesnor:event": event, "rettesnor:state": state, **extra})
@@ -213,15 +226,17 @@ def capture_evidence(
     if doc is None and snapshot is None:
         raise EvidenceError(
             f"the evidence for record {record.id} could not be captured (no archived content and "
-            f"the platform did not give it); {action} refused, nothing was sent"
-        )
+            f"the platform did not give it); {action} refused, nothing was sent",
+            code="evidence_missing", record=record.id,
+        )  # fmt: skip
     store = blobs or BlobStore()
     for a in (doc or {}).get("attachment", []):
         if not store.has(a["rettesnor:sha256"]):
             raise EvidenceError(
                 f"the evidence for record {record.id} is incomplete (attachment {a['name']!r} is missing "
-                f"from the file store); {action} refused, nothing was sent"
-            )
+                f"from the file store); {action} refused, nothing was sent",
+                code="evidence_missing", record=record.id,
+            )  # fmt: skip
     extra: dict[str, Any] = {"rettesnor:evidenceFor": action}
     if snapshot is not None:
         source = "platform"
@@ -235,7 +250,10 @@ def capture_evidence(
             extra["attributedTo"] = author
     extra["rettesnor:evidenceSource"] = source
     if doc is None:  # disposed here, but the platform still shows it: the platform's copy is the evidence
-        raise EvidenceError(f"record {record.id} was disposed from the archive; {action} refused")
+        raise EvidenceError(
+            f"record {record.id} was disposed from the archive; {action} refused",
+            code="evidence_missing", record=record.id,
+        )  # fmt: skip
     return _new_version(session, org, record, "evidence", record.state, extra)
 
 
@@ -263,36 +281,49 @@ def decide(
     with session.begin_nested():
         choice(action, DECISIONS, "decision")
         person = people.require_person(session, org, by, "decided by")
+        if len((reason or "").strip()) < 3:
+            raise InvalidValue("reason (why) is required (at least 3 characters)", code="reason_short")
         why = text(reason, "reason (why)", min_chars=3, max_chars=2000)
         record = get_in_org(session, ArchiveRecord, org, record_id, "record")
         if record.disposed_at is not None:
-            raise NotAllowed(f"record {record_id} was disposed; nothing to decide")
+            raise NotAllowed(
+                f"record {record_id} was disposed; nothing to decide", code="disposed", record=record_id
+            )
         case = session.scalars(
             select(ModerationCase).where(
                 ModerationCase.organisation_id == org.id, ModerationCase.record_id == record.id
             )
         ).first()
         if platform is not None and platform.name != record.platform:
-            raise InvalidValue(f"record {record_id} is on {record.platform}, not on {platform.name}")
+            raise InvalidValue(
+                f"record {record_id} is on {record.platform}, not on {platform.name}",
+                code="wrong_platform", record=record_id, platform=record.platform,
+            )  # fmt: skip
         ground = ground or (case.ground if case is not None and action in ("hide", "delete") else None)
         escalated_to = None
         if action == "delete":
             allowed = checking.pack_for(session, org, account=record.account_id).parameters.deletion_grounds
             if ground is None:
-                raise NotAllowed(f"deleting record {record_id} needs a ground (--ground)")
+                raise NotAllowed(
+                    f"deleting record {record_id} needs a ground (--ground)",
+                    code="ground_needed", record=record_id,
+                )  # fmt: skip
             if allowed is not None and ground not in allowed:
                 raise NotAllowed(
                     f"the guideline allows deletion only on the grounds {', '.join(allowed)}; "
-                    f"{ground!r} is not one of them: hide the comment or escalate instead"
-                )
+                    f"{ground!r} is not one of them: hide the comment or escalate instead",
+                    code="ground_not_allowed", ground=ground, grounds=list(allowed),
+                )  # fmt: skip
         if action in ("hide", "delete") and record.state == "deleted":
-            raise NotAllowed(f"record {record_id} is deleted already")
+            raise NotAllowed(
+                f"record {record_id} is deleted already", code="deleted_already", record=record_id
+            )
         if action == "unhide" and record.state != "hidden":
-            raise NotAllowed(f"record {record_id} is not hidden")
+            raise NotAllowed(f"record {record_id} is not hidden", code="not_hidden", record=record_id)
         if action == "escalate":
             escalated_to = escalate_to or people.closest_leader(session, org, person)
             if escalated_to is None:
-                raise NotFound(f"person {by} has no leader to escalate to; give --to")
+                raise NotFound(f"person {by} has no leader to escalate to; give --to", code="no_leader")
             people.require_person(session, org, escalated_to, "escalated to")
         body = None
         if action == "reply":
@@ -301,7 +332,7 @@ def decide(
             elif template:
                 body = reply_text(template, org.country, org.name, lang)
             else:
-                raise InvalidValue("a reply needs --template or --text")
+                raise InvalidValue("a reply needs --template or --text", code="reply_empty")
         evidence = (
             capture_evidence(session, org, record, action, platform, blobs)
             if action
@@ -354,7 +385,8 @@ def _carry_out(
         except PlatformError as exc:
             decision.platform_result = "failed"
             session.flush()
-            return Outcome(decision, f"{action} of record {record.id} failed on {record.platform}: {exc}")
+            failed = f"{action} of record {record.id} failed on {record.platform}: {exc}"
+            return Outcome(decision, failed, exc)
         decision.platform_result = sent
         state = {"hide": "hidden", "unhide": "published", "delete": "deleted"}.get(action)
         if state is not None:
@@ -429,4 +461,7 @@ def _archive_reply(
     )
 
 
-__all__ = ["Outcome", "capture_evidence", "decide", "enqueue", "fts", "list_queue", "unanswered"]
+__all__ = [
+    "ALL_GROUNDS", "Outcome", "capture_evidence", "decide", "deletion_grounds", "enqueue", "fts",
+    "list_queue", "unanswered",
+]  # fmt: skip

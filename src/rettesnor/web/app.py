@@ -20,8 +20,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from rettesnor.item import InputError
 from rettesnor.records import migrate
 from rettesnor.records.db import make_engine
-from rettesnor.web import render
+from rettesnor.web import labels, render
 from rettesnor.web.auth import LoginRequired
+from rettesnor.web.i18n import translator
 from rettesnor.web.problems import ProblemError, problem_response, status_of
 from rettesnor.web.security import RateLimit
 from rettesnor.web.settings import Settings
@@ -111,7 +112,9 @@ def _handlers(app: FastAPI) -> None:
 
     @app.exception_handler(InputError)
     async def _input(request: Request, exc: InputError) -> Response:
-        return _error(request, status_of(exc), str(exc))
+        # a refusal with a code is said in the request's language (the session's, else the browser's)
+        detail = labels.say(exc, translator(render.language(request))) if exc.code else str(exc)
+        return _error(request, status_of(exc), detail)
 
     @app.exception_handler(LoginRequired)
     async def _login(request: Request, _exc: LoginRequired) -> Response:

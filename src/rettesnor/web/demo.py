@@ -1,7 +1,8 @@
 """Demo logins for the web application, added by ``rettesnor demo load``.
 
 Per demo organisation: a communications officer (everything), a unit leader (moderation, accounts,
-reviews), a records manager (the archive, tasks) and an employee (check, guideline, their own reviews),
+reviews; the moderator's leader, who gets the escalations), a records manager (the archive, tasks), an
+employee (check, guideline, their own reviews) and a moderator (the dashboard, moderation queue, tasks),
 all with the password :data:`DEMO_PASSWORD`. The comments in the
 moderation queue come from the governance demo. Loading twice adds nothing.
 """
@@ -25,6 +26,7 @@ LOGINS = (
     ("leder", "unit_leader"),
     ("arkiv", "records_manager"),
     ("ansat", None),
+    ("moderator", "moderator"),
 )
 
 

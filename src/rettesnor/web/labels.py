@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rettesnor.web.i18n import N_
 
 KINDS = {
@@ -27,6 +29,7 @@ DECISIONS = {
     "hide": N_("Hide"),
     "delete": N_("Delete"),
     "escalate": N_("Escalate to a leader"),
+    "reply": N_("Reply"),
 }
 STATUSES = {
     "open": N_("Open"),
@@ -55,7 +58,6 @@ COVERAGE = {
 DECISIONS_ALL = {
     **DECISIONS,
     "unhide": N_("Show again"),
-    "reply": N_("Reply"),
 }
 RECORD_KINDS = {
     "post": N_("Post"),
@@ -104,4 +106,94 @@ PHOTO_ERRORS = {
     "directory": N_("{name} is a folder, not a photo"),
     "too_large": N_("the photo {name} is over 30 MB"),
     "not_image": N_("{name} is not a photo (JPEG, PNG, WebP, GIF, TIFF, BMP)"),
+}
+# Legal grounds for hiding or deleting a citizen's comment (policy.model.Ground).
+GROUNDS = {
+    "personal_attack": N_("Personal attack"),
+    "third_person": N_("Names a third person"),
+    "illegal": N_("Against the law"),
+    "defamation": N_("Defamation"),
+    "harassment": N_("Harassment or agitation against a group"),
+    "violence_or_pornography": N_("Depiction of violence or pornography"),
+    "incitement": N_("Incitement to crime"),
+    "copyright": N_("Copyright infringement"),
+    "obscene": N_("Swear words or obscene words"),
+    "commercial": N_("Advertising"),
+    "confidential": N_("Confidential information"),
+    "personal_data": N_("Personal data"),
+}
+# What the check found (analysis.signals.CATEGORIES).
+CATEGORIES = {
+    "national_id": N_("Identity number"),
+    "phone": N_("Phone number"),
+    "email": N_("E-mail address"),
+    "bank_account": N_("Bank account"),
+    "address": N_("Address"),
+    "case_number": N_("Case number"),
+    "person_name": N_("Person's name"),
+    "special_category": N_("Sensitive personal data"),
+    "child": N_("Child"),
+    "complaint": N_("Complaint"),
+    "case_inquiry": N_("Case question"),
+    "crisis": N_("Crisis"),
+    "confidential": N_("Confidential information"),
+    "profanity": N_("Swearing"),
+    "insult": N_("Insult"),
+    "hate": N_("Hate speech"),
+    "threat": N_("Threat"),
+    "sexual": N_("Sexual content"),
+    "violence": N_("Violence"),
+    "commercial": N_("Advertising"),
+    "copyright": N_("Copyright"),
+    "opinion": N_("Opinion"),
+    "missing_disclaimer": N_("Missing disclaimer"),
+    "work_email_private": N_("Work e-mail used privately"),
+    "readability": N_("Readability"),
+}
+REPLY_TEMPLATES = {
+    "personal_data": N_("Personal data: the comment was hidden, write securely"),
+    "case_inquiry": N_("Case question: send it through the secure channel"),
+    "complaint": N_("Complaint: it is registered"),
+}
+# The refusals of the moderation services (``InputError.code``) as the pages say them.
+ERRORS = {
+    "ground_needed": N_("Deleting comment {record} needs a ground: choose one from the guideline's grounds."),
+    "ground_not_allowed": N_(
+        "The guideline allows deletion only on these grounds: {grounds}. “{ground}” is not one of them: "
+        "hide the comment or escalate it instead."
+    ),
+    "deleted_already": N_("Comment {record} is deleted already."),
+    "not_hidden": N_("Comment {record} is not hidden."),
+    "no_leader": N_("You have no leader to escalate to. Ask your communications officer to register one."),
+    "reply_empty": N_("A reply needs a text or a template."),
+    "reason_short": N_("Give a reason of at least 3 characters, or leave the field empty."),
+    "disposed": N_("Comment {record} was disposed of under a retention rule; there is nothing to decide."),
+    "evidence_missing": N_(
+        "The evidence for comment {record} could not be saved, so nothing was sent to the platform."
+    ),
+    "wrong_platform": N_("Comment {record} is on {platform}, not on the connected platform."),
+}
+
+
+def say(exc: Exception, gettext: Callable[[str], str]) -> str:
+    """A service's refusal in the user's language where its code is known; else its own message."""
+    code = getattr(exc, "code", None)
+    if code not in ERRORS:
+        return str(exc)
+    params = dict(getattr(exc, "params", {}))
+    if "ground" in params:
+        params["ground"] = gettext(GROUNDS.get(str(params["ground"]), str(params["ground"])))
+    if "grounds" in params:
+        params["grounds"] = ", ".join(gettext(GROUNDS.get(g, g)) for g in params["grounds"])
+    try:
+        return gettext(ERRORS[code]).format(**params)
+    except (KeyError, IndexError):  # a parameter missing: the English message still names the problem
+        return str(exc)
+
+
+# What became of a decision on the platform (``moderation_decision.platform_result``).
+PLATFORM_RESULTS = {
+    "sent": N_("carried out on {platform}"),
+    "none": N_("not sent: no connection to {platform}, to be done there by hand"),
+    "failed": N_("refused by {platform}: unchanged there"),
 }

@@ -8,18 +8,14 @@ import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from rettesnor import checking
 from rettesnor.governance import accounts, people, publiclist, registry, tenants
 from rettesnor.item import Photo
-from rettesnor.moderation import queue as moderation
-from rettesnor.platforms.connector import connected_platform
-from rettesnor.platforms.webhooks import platform_settings
 from rettesnor.policy.coverage import coverage
 from rettesnor.policy.evaluate import Result
 from rettesnor.policy.loader import load_pack
@@ -29,7 +25,7 @@ from rettesnor.web import labels, queries
 from rettesnor.web.auth import LoginRequired, Principal, engine_of, page_principal, require
 from rettesnor.web.i18n import LANGUAGES, translator
 from rettesnor.web.problems import ProblemError
-from rettesnor.web.render import flash, language, page
+from rettesnor.web.render import language, page
 from rettesnor.web.security import same_token
 from rettesnor.web.views import POST_KINDS, normalise_text, pack_for, run_check, work
 
@@ -254,65 +250,7 @@ def check_redact(
     return _check_page(request, who, replace(form, text=redacted), redacted=len(spans))
 
 
-# --- Moderation ------------------------------------------------------------------------------------
-
-
-@router.get("/moderation")
-def moderation_page(
-    request: Request, who: User,
-    status: Annotated[str, Query(pattern="^(open|escalated|decided|all)$")] = "open",
-    account: Annotated[str, Query(max_length=20)] = "", category: Annotated[str, Query(max_length=40)] = "",
-    page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
-    action: Annotated[str, Query(pattern="^(|keep|review|hide|delete)$")] = "",
-) -> HTMLResponse:  # fmt: skip
-    require(who, "moderation")
-    account_id = _form_account(account)
-    with work(request, who) as (session, org):
-        if account_id is not None:
-            accounts.get_account(session, org, account_id)  # 404 for an account of another organisation
-        rows, total = queries.queue(
-            session, org, status=status, account_id=account_id, category=category or None,
-            limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE, recommended=action or None,
-        )  # fmt: skip
-        all_accounts = accounts.list_accounts(session, org)
-    names = {a.id: a.name for a in all_accounts}
-    filters = {"status": status, "account": account, "category": category, "action": action}
-    base = {k: v for k, v in filters.items() if v}
-    pages = {
-        "prev": f"?{urlencode({**base, 'page': page_no - 1})}" if page_no > 1 else None,
-        "next": f"?{urlencode({**base, 'page': page_no + 1})}" if page_no * PAGE_SIZE < total else None,
-    }
-    return page(
-        request, "moderation.html", who, rows=rows, total=total, filters=filters, accounts=all_accounts,
-        account_names=names, statuses=labels.STATUSES, decisions=labels.DECISIONS, verdicts=labels.VERDICTS,
-        pages=pages, page_no=page_no, may_decide=who.may("moderation:write"),
-    )  # fmt: skip
-
-
-@router.post("/moderation/{record_id}/decide")
-def moderation_decide(
-    record_id: int, request: Request, who: User, csrf: Csrf,
-    action: Annotated[str, Form()], reason: Annotated[str, Form(max_length=2000)] = "",
-    ground: Annotated[str, Form(max_length=30)] = "", back: Annotated[str, Form(max_length=500)] = "",
-) -> RedirectResponse:  # fmt: skip
-    require(who, "moderation:write")
-    _csrf(request, csrf)
-    known_decision(action)
-    _ = translator(language(request, who))
-    with (
-        work(request, who) as (session, org),
-        connected_platform(session, org, record_id, platform_settings(request)) as platform,
-    ):  # the page's connector, or None: the decision is then carried out by hand
-        outcome = moderation.decide(
-            session, org, record_id, action, by=who.person_id, platform=platform,
-            reason=reason or _("Decided in the moderation queue"), ground=ground or None,
-        )  # fmt: skip
-    flash(request, _("Decision recorded: {action} (comment {record}).").format(
-        action=_(labels.DECISIONS[action]), record=record_id))  # fmt: skip
-    if outcome.decision.platform_result == "failed":  # recorded, but the platform refused to carry it out
-        flash(request, _("Not decided: {why}").format(why=outcome.message), "error")
-    target = _safe_next(back) if back.startswith("/moderation") else "/moderation"
-    return RedirectResponse(target, status_code=303)
+# The moderation queue and its decisions: pages_moderation.py.
 
 
 # --- Tasks, accounts, guideline ------------------------------------------------------------------

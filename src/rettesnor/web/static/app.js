@@ -8,7 +8,9 @@ document.addEventListener("DOMContentLoaded", function () {
 });
 
 // The moderation queue: j/k move between comments, x chooses one for the bulk decision, d goes to its
-// decision. Keys typed into a field are left alone.
+// decision, and each decision has a key (data-key on its option: 1 keep, 2 hide …) that chooses it and
+// puts the cursor in the reason (opening the reply fields for a reply), so that Enter decides. Keys typed into a
+// field are left alone.
 document.addEventListener("DOMContentLoaded", function () {
   var cases = Array.prototype.slice.call(document.querySelectorAll("article.case"));
   if (!cases.length) { return; }
@@ -34,6 +36,16 @@ document.addEventListener("DOMContentLoaded", function () {
     } else if (e.key === "d" && current >= 0) {
       var decision = cases[current].querySelector("select[name=action]");
       if (decision) { decision.focus(); }
+      e.preventDefault();
+    } else if (current >= 0 && /^[0-9]$/.test(e.key)) {
+      var select = cases[current].querySelector("select[name=action]");
+      var option = select && select.querySelector("option[data-key='" + e.key + "']");
+      if (!option) { return; }
+      select.value = option.value;
+      var field = cases[current].querySelector("input[name=reason]");
+      var reply = cases[current].querySelector("details.reply");
+      if (reply && option.value === "reply") { reply.open = true; }
+      if (field) { field.focus(); }
       e.preventDefault();
     }
   });
