@@ -21,6 +21,7 @@ SCOPES = (
     "moderation:read",
     "moderation:write",
     "tasks:read",
+    "tasks:write",
     "archive:read",
     "people:read",
 )

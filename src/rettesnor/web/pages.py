@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from rettesnor.governance import accounts, people, publiclist, registry, tenants
+from rettesnor.governance import accounts, publiclist, tenants
 from rettesnor.moderation import queue as moderation
 from rettesnor.platforms.connector import connected_platform
 from rettesnor.platforms.webhooks import platform_settings
@@ -234,35 +234,7 @@ def moderation_decide(
     return RedirectResponse(target, status_code=303)
 
 
-# --- Tasks, accounts, guideline ------------------------------------------------------------------
-
-
-@router.get("/tasks")
-def tasks_page(request: Request, who: User) -> HTMLResponse:
-    require(who, "tasks")
-    with work(request, who) as (session, org):
-        rows = queries.all_tasks(session, org)
-    return page(request, "tasks.html", who, rows=rows, task_kinds=labels.TASK_KINDS)
-
-
-@router.get("/accounts")
-def accounts_page(request: Request, who: User) -> HTMLResponse:
-    require(who, "accounts")
-    with work(request, who) as (session, org):
-        rows = accounts.list_accounts(session, org)
-        units = {u.id: u.name for u in tenants.list_units(session, org)}
-        problems = registry.check_registry(session, org)
-        public = publiclist.public_list(session, org)
-        # Only a leader of the account's own unit may approve it: others see who is waiting, no button.
-        approvable = {
-            a.id for a in rows
-            if a.status == "applied" and who.may("accounts:approve")
-            and people.is_unit_leader(session, org, who.person_id, a.unit_id)
-        }  # fmt: skip
-    return page(
-        request, "accounts.html", who, rows=rows, units=units, problems=problems, public=public,
-        statuses=labels.STATUSES, severities=labels.PROBLEM_SEVERITIES, approvable=approvable,
-    )  # fmt: skip
+# --- Accounts, guideline (the tasks: pages_tasks) ---------------------------------------------------
 
 
 @router.get("/guideline")
