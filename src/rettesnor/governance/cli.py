@@ -284,7 +284,7 @@ def people_list(org: Org, unit: Annotated[str | None, typer.Option()] = None, fm
     with _tenant(org) as (s, o):
         # the login a person signs in with is how other commands name them (--by)
         query = select(WebUser.person_id, WebUser.username).where(WebUser.organisation_id == o.id)
-        logins = {pid: name for pid, name in s.execute(query).tuples()}
+        logins = {pid: name for pid, name in s.execute(query).all()}
         rows = [{**_record(p), "login": logins.get(p.id)} for p in people.list_people(s, o, unit)]
     _table(rows, ["id", "login", "name", "kind", "unit_id", "manager_id", "started_on", "left_on"], fmt)
 

@@ -213,7 +213,7 @@ def led_by(session: Session, org: Organisation, leader_id: int, on: dt.date | No
     children: dict[int, list[int]] = {}
     for unit_id, parent_id in session.execute(
         select(Unit.id, Unit.parent_id).where(Unit.organisation_id == org.id)
-    ).tuples():
+    ).all():
         if parent_id is not None:
             children.setdefault(parent_id, []).append(unit_id)
     todo = [u for u in led if u is not None]

@@ -68,7 +68,7 @@ def _registrations(session: Session, org: Organisation, open_only: bool) -> list
         query = select(ArchiveRecord.id, ArchiveRecord.platform).where(
             ArchiveRecord.organisation_id == org.id, ArchiveRecord.id.in_(part)
         )
-        platforms.update({rid: platform for rid, platform in session.execute(query).tuples()})
+        platforms.update({rid: platform for rid, platform in session.execute(query).all()})
     return [
         WorkItem(
             ref=f"R{t.id}",
@@ -96,7 +96,7 @@ def _takedowns(session: Session, org: Organisation, open_only: bool) -> list[Wor
     query = select(Consent.id, Consent.media_ref).where(
         Consent.organisation_id == org.id, Consent.id.in_(ids)
     )
-    media = {cid: ref for cid, ref in session.execute(query).tuples()} if ids else {}
+    media = {cid: ref for cid, ref in session.execute(query).all()} if ids else {}
     return [
         WorkItem(
             ref=f"T{t.id}",
@@ -172,4 +172,4 @@ def people_named(session: Session, org: Organisation, ids: set[int]) -> dict[int
     rows = session.execute(
         select(Person.id, Person.name).where(Person.organisation_id == org.id, Person.id.in_(ids))
     )
-    return {pid: name for pid, name in rows.tuples()}
+    return {pid: name for pid, name in rows.all()}
