@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 from rettesnor.governance import tasks as takedowns
 from rettesnor.governance.errors import InvalidValue
 from rettesnor.moderation import registration
-from rettesnor.records.archive_models import ArchiveRecord
-from rettesnor.records.models import Consent, Organisation, Person
+from rettesnor.records.archive_models import ArchiveRecord, RegistrationTask
+from rettesnor.records.models import Consent, Organisation, Person, Task
 
 REGISTRATION, TAKEDOWN = "R", "T"
 _REF = re.compile(r"([RT]?)([0-9]{1,12})")
@@ -60,8 +60,7 @@ def parse_ref(value: str, default: str = REGISTRATION) -> tuple[str, int]:
     return found.group(1) or default, int(found.group(2))
 
 
-def _registrations(session: Session, org: Organisation, open_only: bool) -> list[WorkItem]:
-    tasks = registration.list_registration_tasks(session, org, open_only=open_only)
+def _registrations(session: Session, org: Organisation, tasks: list[RegistrationTask]) -> list[WorkItem]:
     ids = {t.record_id for t in tasks if t.record_id is not None}
     platforms: dict[int, str] = {}
     for part in (sorted(ids)[k : k + 500] for k in range(0, len(ids), 500)):
@@ -90,8 +89,7 @@ def _registrations(session: Session, org: Organisation, open_only: bool) -> list
     ]
 
 
-def _takedowns(session: Session, org: Organisation, open_only: bool) -> list[WorkItem]:
-    tasks = takedowns.list_tasks(session, org, open_only=open_only)
+def _takedowns(session: Session, org: Organisation, tasks: list[Task]) -> list[WorkItem]:
     ids = {t.consent_id for t in tasks if t.consent_id is not None}
     query = select(Consent.id, Consent.media_ref).where(
         Consent.organisation_id == org.id, Consent.id.in_(ids)
@@ -124,7 +122,9 @@ def list_work(
     """Registration tasks and takedowns, earliest due first (open ones only unless ``open_only`` is
     false); with ``overdue_on`` only the open ones due before that day."""
     everything = not open_only and overdue_on is None
-    items = _registrations(session, org, not everything) + _takedowns(session, org, not everything)
+    items = _registrations(
+        session, org, registration.list_registration_tasks(session, org, open_only=not everything)
+    ) + _takedowns(session, org, takedowns.list_tasks(session, org, open_only=not everything))
     if overdue_on is not None:
         items = [i for i in items if i.overdue(overdue_on)]
     return sorted(items, key=lambda i: (i.due_on, i.ref[0], i.id))
@@ -133,12 +133,8 @@ def list_work(
 def get_work(session: Session, org: Organisation, ref: str) -> WorkItem:
     kind, number = parse_ref(ref)
     if kind == REGISTRATION:
-        registration.get_registration_task(session, org, number)  # 404 in another organisation
-        found = _registrations(session, org, open_only=False)
-    else:
-        takedowns.get_task(session, org, number)
-        found = _takedowns(session, org, open_only=False)
-    return next(i for i in found if i.id == number)
+        return _registrations(session, org, [registration.get_registration_task(session, org, number)])[0]
+    return _takedowns(session, org, [takedowns.get_task(session, org, number)])[0]
 
 
 def close(
