@@ -130,7 +130,7 @@ def test_governance_cli_end_to_end(cli: Cli) -> None:
     task = cli.json("consents", "withdraw", str(consent["id"]), *org)
     assert isinstance(task, dict) and task["kind"] == "takedown"
     assert cli("consents", "lookup", "klinik.jpg", *org)[0] == 1
-    assert [t["id"] for t in cli.json("tasks", "list", *org)] == [task["id"]]  # type: ignore[union-attr]
+    assert [t["id"] for t in cli.json("tasks", "list", *org)] == [f"T{task['id']}"]  # type: ignore[union-attr]
 
     code, out, _ = cli("reviews", "overdue", *org, "--format", "json")
     assert code == 1 and {r["kind"] for r in json.loads(out)} == {"onboarding"}

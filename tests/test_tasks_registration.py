@@ -44,7 +44,9 @@ def test_a_task_closes_only_with_a_journal_reference_or_a_documented_reason(db: 
     with pytest.raises(InvalidValue, match="--journal-ref"):
         registration.close(db, town.org, complaint.id, town.a.id)  # type: ignore[attr-defined]
     with pytest.raises(InvalidValue, match="at least 10"):
-        registration.close(db, town.org, complaint.id, town.a.id, reason="nej")  # type: ignore[attr-defined]
+        registration.close(db, town.org, question.id, town.a.id, reason="nej")  # type: ignore[attr-defined]
+    with pytest.raises(InvalidValue, match="cannot be rejected, only registered"):  # HJ-10
+        registration.close(db, town.org, complaint.id, town.a.id, reason="Ikke relevant for kommunen")  # type: ignore[attr-defined]
     assert snapshot(db) == before
     done = registration.close(db, town.org, complaint.id, town.a.id, journal_ref="27.12.00-A00-1234-26")  # type: ignore[attr-defined]
     assert done.status == "closed" and done.journal_ref == "27.12.00-A00-1234-26"

@@ -93,7 +93,21 @@ def _page_requests(v: dict[str, Any], csrf: str) -> dict[tuple[str, str], list[t
         ("POST", "/moderation/{record_id}/decide"): [
             ("POST", f"/moderation/{r}/decide", {"csrf": csrf, "action": "keep", "reason": "test"})
         ],
-        ("GET", "/tasks"): [("GET", "/tasks", None)],
+        ("GET", "/tasks"): [("GET", "/tasks", None), ("GET", "/tasks?show=all", None)],
+        ("GET", "/tasks/{ref}"): [("GET", f"/tasks/R{v['task']}", None)],
+        ("POST", "/tasks/{ref}/assign"): [
+            ("POST", f"/tasks/R{v['task']}/assign", {"csrf": csrf, "owner": "1"})
+        ],
+        ("POST", "/tasks/{ref}/register"): [
+            ("POST", f"/tasks/R{v['task']}/register", {"csrf": csrf, "journal_ref": "KS 1"})
+        ],
+        ("POST", "/tasks/{ref}/close"): [
+            ("POST", f"/tasks/R{v['task']}/close", {"csrf": csrf, "reason": "not about the municipality"})
+        ],
+        ("POST", "/accounts/{account_id}/direct-messages-off"): [
+            ("POST", f"/accounts/{a}/direct-messages-off", {"csrf": csrf})
+        ],
+        ("POST", "/accounts/{account_id}/activate"): [("POST", f"/accounts/{a}/activate", {"csrf": csrf})],
         ("GET", "/accounts"): [("GET", "/accounts", None)],
         ("GET", "/guideline"): [("GET", "/guideline", None)],
         ("GET", "/public/{org_slug}/accounts"): None,  # public by design (the list every citizen may see)
@@ -143,6 +157,9 @@ def _api_requests(v: dict[str, Any]) -> dict[tuple[str, str], list[tuple[str, st
             ("POST", f"/api/v1/moderation/records/{r}/decisions", {"action": "keep", "reason": "test"})
         ],
         ("GET", "/api/v1/tasks"): [("GET", "/api/v1/tasks?limit=200", None)],
+        ("POST", "/api/v1/tasks/{ref}/close"): [
+            ("POST", f"/api/v1/tasks/R{v['task']}/close", {"journal_ref": "KS 1"})
+        ],
         ("GET", "/api/v1/archive/search"): [
             ("GET", f"/api/v1/archive/search?account={a}", None),
             ("GET", "/api/v1/archive/search?limit=200", None),

@@ -276,11 +276,17 @@ def people_add(
 
 @people_app.command("list")
 def people_list(org: Org, unit: Annotated[str | None, typer.Option()] = None, fmt: Format = "text") -> None:
+    from sqlalchemy import select
+
     from rettesnor.governance import people
+    from rettesnor.records.web_models import WebUser
 
     with _tenant(org) as (s, o):
-        rows = [_record(p) for p in people.list_people(s, o, unit)]
-    _table(rows, ["id", "name", "kind", "unit_id", "manager_id", "started_on", "left_on"], fmt)
+        # the login a person signs in with is how other commands name them (--by)
+        query = select(WebUser.person_id, WebUser.username).where(WebUser.organisation_id == o.id)
+        logins = {pid: name for pid, name in s.execute(query).all()}
+        rows = [{**_record(p), "login": logins.get(p.id)} for p in people.list_people(s, o, unit)]
+    _table(rows, ["id", "login", "name", "kind", "unit_id", "manager_id", "started_on", "left_on"], fmt)
 
 
 @people_app.command("grant-role")
@@ -748,6 +754,41 @@ def consents_lookup(media: str, org: Org, fmt: Format = "text") -> None:
     raise typer.Exit(0 if status.covered else 1)
 
 
+def _person(session: Session, org: Organisation, value: str, what: str) -> int:
+    """A person named by their login (``hjorring.leder``, or ``leder`` within the organisation) or by
+    their id; the login is what people know, the id is what ``people list`` shows."""
+    from sqlalchemy import select
+
+    from rettesnor.records.web_models import WebUser
+
+    value = value.strip()
+    if value.isdigit():
+        return int(value)
+    names = (value, f"{org.slug}.{value}") if "." not in value else (value,)
+    person = session.scalars(
+        select(WebUser.person_id).where(WebUser.organisation_id == org.id, WebUser.username.in_(names))
+    ).first()
+    if person is None:
+        raise InputError(
+            f"no login {value!r} in {org.slug} ({what}); name a login or a person id (rettesnor people list)"
+        )
+    return person
+
+
+Who = Annotated[str, typer.Option("--by", help="login (e.g. hjorring.leder) or id of the person who acts")]
+
+
+def _task_row(item: Any, names: dict[int, str], lang: str, today: dt.date) -> dict[str, Any]:
+    from rettesnor.web import labels
+
+    return {
+        "id": item.ref, "kind": item.kind, "title": labels.task_title(item, lang), "owner_id": item.owner_id,
+        "owner": names.get(item.owner_id) if item.owner_id is not None else None,
+        "due_on": _plain(item.due_on), "status": item.status, "overdue": item.overdue(today),
+        "journal_ref": item.journal_ref, "done_at": _plain(item.closed_at), "record_id": item.record_id,
+    }  # fmt: skip
+
+
 @tasks_app.command("list")
 def tasks_list(
     org: Org,
@@ -755,30 +796,149 @@ def tasks_list(
     overdue: Annotated[bool, typer.Option("--overdue", help="only open tasks past their due date")] = False,
     fmt: Format = "text",
 ) -> None:
-    """Takedowns (ids as numbers) and registration tasks of complaints and case questions (ids R1, R2 …)."""
-    from rettesnor.archive.cli import registration_rows
-    from rettesnor.governance import tasks
+    """Registration tasks of complaints and case questions (R1, R2 …) and takedowns (T1 …), earliest due
+    first, with titles in the organisation's language."""
+    from rettesnor.governance import worklist
+    from rettesnor.web.i18n import COUNTRY_LANGUAGE
+
+    today = dt.date.today()
+    with _tenant(org) as (s, o):
+        items = worklist.list_work(s, o, open_only=not all_, overdue_on=today if overdue else None)
+        names = worklist.people_named(s, o, {i.owner_id for i in items if i.owner_id is not None})
+        lang = COUNTRY_LANGUAGE.get(o.country, "en")
+    rows = [_task_row(i, names, lang, today) for i in items]
+    _table(rows, ["id", "title", "owner", "due_on", "status", "journal_ref"], fmt)
+
+
+@tasks_app.command("show")
+def tasks_show(
+    task: Annotated[str, typer.Argument(help="R1, T1 … as listed")], org: Org, fmt: Format = "text"
+) -> None:
+    """One task with its owner, due date and how it was closed."""
+    from rettesnor.governance import worklist
+    from rettesnor.web.i18n import COUNTRY_LANGUAGE
 
     with _tenant(org) as (s, o):
-        rows = [_record(t) for t in tasks.list_tasks(s, o, open_only=not all_ or overdue)]
-    if overdue:
-        rows = [r for r in rows if r["due_on"] < _today()]
-    rows += registration_rows(org, overdue, all_)
-    _table(rows, ["id", "kind", "title", "due_on", "done_at"], fmt)
+        item = worklist.get_work(s, o, task)
+        ids = {p for p in (item.owner_id, item.closed_by_id) if p is not None}
+        names = worklist.people_named(s, o, ids)
+        row = _task_row(item, names, COUNTRY_LANGUAGE.get(o.country, "en"), dt.date.today())
+    row["closed_by"] = names.get(item.closed_by_id) if item.closed_by_id is not None else None
+    row["note"] = item.note
+    if _format(fmt) == "json":
+        _print_json(row)
+    else:
+        for key, value in row.items():
+            if value is not None:
+                out.print(f"{key}: {value}")
+
+
+@tasks_app.command("close")
+def tasks_close(
+    task: Annotated[str, typer.Argument(help="R1, T1 … as listed (a bare number is a registration)")],
+    org: Org,
+    by: Who,
+    journal_ref: Annotated[str | None, typer.Option(help="the case number in the journal system")] = None,
+    reason: Annotated[
+        str | None, typer.Option(help="why it is not registered (documented); for a takedown: what was done")
+    ] = None,
+    fmt: Format = "text",
+) -> None:
+    """Close a registration task with a journal reference or a documented reason (a complaint only with a
+    journal reference: it cannot be rejected); a takedown with what was done."""
+    from rettesnor.governance import worklist
+
+    with _tenant(org) as (s, o):
+        item = worklist.close(s, o, task, _person(s, o, by, "--by"), journal_ref, reason)
+        info = {"id": item.ref, "status": item.status, "journal_ref": item.journal_ref, "note": item.note}
+    if _format(fmt) == "json":
+        _print_json(info)
+    else:
+        out.print(f"task {item.ref} closed" + (f" (journal {item.journal_ref})" if item.journal_ref else ""))
 
 
 @tasks_app.command("done")
 def tasks_done(
-    task: int,
+    task: Annotated[str, typer.Argument(help="T1 … as listed (a bare number is a takedown)")],
     org: Org,
-    by: By,
+    by: Who,
     note: Annotated[str, typer.Option(help="what was done")],
     fmt: Format = "text",
 ) -> None:
-    from rettesnor.governance import tasks
+    """A takedown is done (the picture is taken down): say what was done."""
+    from rettesnor.governance import worklist
+
+    kind, number = worklist.parse_ref(task, worklist.TAKEDOWN)
+    with _tenant(org) as (s, o):
+        item = worklist.close(s, o, f"{kind}{number}", _person(s, o, by, "--by"), reason=note)
+        info = {"id": item.ref, "status": item.status, "note": item.note}
+    if _format(fmt) == "json":
+        _print_json(info)
+    else:
+        out.print(f"task {item.ref} done")
+
+
+@tasks_app.command("assign")
+def tasks_assign(
+    task: Annotated[str, typer.Argument(help="R1 … as listed")],
+    owner: Annotated[str, typer.Argument(help="login or id of the new owner")],
+    org: Org,
+    fmt: Format = "text",
+) -> None:
+    """Give a registration task to someone (by login or id)."""
+    from rettesnor.governance import worklist
 
     with _tenant(org) as (s, o):
-        _done(tasks.complete_task(s, o, task, by, note), f"task {task} done", fmt)
+        item = worklist.assign(s, o, task, _person(s, o, owner, "owner"))
+        names = worklist.people_named(s, o, {item.owner_id} if item.owner_id else set())
+    if _format(fmt) == "json":
+        _print_json({"id": item.ref, "owner_id": item.owner_id})
+    else:
+        out.print(f"task {item.ref}: owner {names.get(item.owner_id or 0, item.owner_id)}")
+
+
+@tasks_app.command("mark")
+def tasks_mark(
+    record: int,
+    kind: Annotated[str, typer.Argument(help="complaint, case_inquiry or private_inquiry")],
+    org: Org,
+    by: Who,
+    owner: Annotated[
+        str | None, typer.Option(help="login or id of who registers it (default: the account's responsible)")
+    ] = None,
+    fmt: Format = "text",
+) -> None:
+    """Mark a message as a complaint or case question: a registration task is created."""
+    from rettesnor.moderation import registration
+
+    with _tenant(org) as (s, o):
+        owner_id = _person(s, o, owner, "--owner") if owner is not None else None
+        t = registration.mark(s, o, record, kind, _person(s, o, by, "--by"), owner_id)
+        _done(t, f"registration task R{t.id} created, due {t.due_on}", fmt)
+
+
+@tasks_app.command("export")
+def tasks_export(
+    task: Annotated[str, typer.Argument(help="R1 … as listed")],
+    org: Org,
+    export_format: Annotated[str, typer.Option("--format", "-f", help="json or noark5")] = "json",
+) -> None:
+    """A registration task for the journal: JSON with the record and thread, or a Noark 5 journalpost."""
+    from rettesnor.governance import worklist
+    from rettesnor.moderation import registration
+
+    if export_format not in ("json", "noark5"):
+        raise InputError(f"unknown format {export_format!r}; choose one of: json, noark5")
+    kind, number = worklist.parse_ref(task)
+    if kind != worklist.REGISTRATION:
+        raise InputError(f"task {task} is a takedown; only registration tasks (R1 …) go to the journal")
+    with _tenant(org) as (s, o):
+        if export_format == "json":
+            _print_json(registration.task_document(s, o, number))
+        else:
+            from rettesnor.archive.export import journalpost_xml
+
+            sys.stdout.write(journalpost_xml(s, o, number, os.environ.get("RETTESNOR_ACTOR", "cli")))
 
 
 # --- guidelines ----------------------------------------------------------------------------------

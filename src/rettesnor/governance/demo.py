@@ -30,6 +30,8 @@ from rettesnor.governance.errors import NotFound
 from rettesnor.policy.loader import load_pack
 from rettesnor.records.models import Account, Organisation, Person
 
+YEAR = reviews.YEAR
+
 FIRST = {
     "DK": (
         "Mette",
@@ -242,7 +244,14 @@ def _build(session: Session, spec: Demo, today: dt.date) -> Organisation:
     people.grant_role(session, org, staff[spec.units[0].slug][2].id, "records_manager")
     _accounts(session, org, spec, today, leaders, staff)
     _consents(session, org, spec, today, comms)
-    _reviews(session, org, spec, today, leaders, staff)
+    # The head of the administration answers to the mayor (an elected official, so never due a review
+    # themself), who goes through the guideline with them: nobody is left without a leader.
+    mayor = people.add_person(
+        session, org, name=names(), unit=spec.units[0].slug, started_on=today - dt.timedelta(days=1200),
+        kind="elected_official",
+    )  # fmt: skip
+    people.set_manager(session, org, leaders[spec.units[0].slug].id, mayor.id)
+    _reviews(session, org, spec, today, leaders, staff, mayor)
     # A moderator in the first unit: their closest leader is the first unit's leader (the demo's leader
     # login), who then finds the escalations in the queue. Made last, so the other names stay as they were.
     moderator = people.add_person(
@@ -340,6 +349,7 @@ def _reviews(
     today: dt.date,
     leaders: dict[str, Person],
     staff: dict[str, list[Person]],
+    mayor: Person,
 ) -> None:
     first = spec.units[0].slug
     version = lifecycle.draft_policy(
@@ -352,17 +362,46 @@ def _reviews(
     lifecycle.approve_policy(session, org, version.id, "MED" if spec.country == "DK" else "Kommunestyret",
                              today - dt.timedelta(days=100))  # fmt: skip
     lifecycle.publish_policy(session, org, version.id, today - dt.timedelta(days=100))
+    kind = "yearly" if spec.pack == "no-hustadvika" else "policy"
+    policy = version.id if kind == "policy" else None
+    top = leaders[first]
+
+    def review(person: Person, leader: Person, held: dt.date) -> None:
+        reviews.record_review(
+            session, org, person_id=person.id, leader_id=leader.id, kind=kind, held_on=held,
+            policy_version_id=policy,
+        )  # fmt: skip
+
+    # Half were reviewed in time; with a yearly review (Hustadvika) the others a little over a year ago,
+    # so that their review fell due this year (not years back); newcomers are not due yet.
+    late = max(dt.date(today.year, 1, 1), today - dt.timedelta(days=30))
+    review(top, mayor, today - dt.timedelta(days=90))
+    for n, (unit, leader) in enumerate(leaders.items()):
+        if unit == first:
+            continue
+        if n % 2 == 1:
+            review(leader, top, today - dt.timedelta(days=150))
+        elif kind == "yearly":
+            review(leader, top, late - YEAR)
+    if load_pack(org.pack).parameters.guideline_review == "with_all_and_onboarding":
+        # everyone but the newcomers acknowledged the guideline when they started (Norddjurs)
+        for unit, leader in leaders.items():
+            for person in [leader, *staff[unit]]:
+                boss = mayor if person is top else (top if person is leader else leader)
+                if person.started_on < today - dt.timedelta(days=60):
+                    held = reviews.record_review(
+                        session, org, person_id=person.id, leader_id=boss.id, kind="onboarding",
+                        held_on=person.started_on + dt.timedelta(days=7),
+                    )  # fmt: skip
+                    reviews.acknowledge(session, org, held.id, person.id)
     for unit, members in staff.items():
         for i, person in enumerate(members):
-            if i % 2 == 0 and person.started_on < today - dt.timedelta(
-                days=400
-            ):  # half were reviewed in time
-                held = today - dt.timedelta(days=100 if unit == first else 200)
-                kind = "yearly" if spec.pack == "no-hustadvika" else "policy"
-                reviews.record_review(
-                    session, org, person_id=person.id, leader_id=leaders[unit].id, kind=kind, held_on=held,
-                    policy_version_id=version.id if kind == "policy" else None,
-                )  # fmt: skip
+            if person.started_on >= today - dt.timedelta(days=400):
+                continue
+            if i % 2 == 0:
+                review(person, leaders[unit], today - dt.timedelta(days=100 if unit == first else 200))
+            elif kind == "yearly":
+                review(person, leaders[unit], max(late - YEAR + dt.timedelta(days=i), person.started_on))
 
 
 # Invented threads for the archive, per language: a page post, then citizens' comments. Each comment is

@@ -198,6 +198,41 @@ def leaders_of(session: Session, org: Organisation, person: Person) -> list[int]
     return leaders
 
 
+def led_by(session: Session, org: Organisation, leader_id: int, on: dt.date | None = None) -> list[Person]:
+    """The people this person leads (as :func:`leaders_of` sees it): those they manage and everyone in
+    the units they lead and the units below them; only people who have not left, by name."""
+    day = on or dt.date.today()
+    led = set(
+        session.scalars(
+            select(RoleGrant.unit_id).where(
+                RoleGrant.organisation_id == org.id, RoleGrant.person_id == leader_id,
+                RoleGrant.role == "unit_leader", RoleGrant.revoked_at.is_(None),
+            )
+        )
+    )  # fmt: skip
+    children: dict[int, list[int]] = {}
+    for unit_id, parent_id in session.execute(
+        select(Unit.id, Unit.parent_id).where(Unit.organisation_id == org.id)
+    ).all():
+        if parent_id is not None:
+            children.setdefault(parent_id, []).append(unit_id)
+    todo = [u for u in led if u is not None]
+    units: set[int] = set()
+    while todo:
+        unit = todo.pop()
+        if unit not in units:
+            units.add(unit)
+            todo += children.get(unit, [])
+    found = session.scalars(
+        select(Person).where(
+            Person.organisation_id == org.id, Person.id != leader_id,
+            Person.unit_id.in_(units) | (Person.manager_id == leader_id),
+            Person.left_on.is_(None) | (Person.left_on > day),
+        )
+    )  # fmt: skip
+    return sorted(found, key=lambda p: (p.name, p.id))
+
+
 def closest_leader(session: Session, org: Organisation, person: Person) -> int | None:
     leaders = leaders_of(session, org, person)
     return leaders[0] if leaders else None

@@ -141,12 +141,15 @@ def overdue(
     leader_of = leader_index(session, org, units)
     current: dict[int, PolicyVersion | None] = {}
     out: list[Overdue] = []
+    latest: dict[int, dt.date] = {}  # the last review of any kind: what "last review" shows
+    for (pid, _kind), held in reviews.items():
+        for r in held:
+            latest[pid] = max(latest.get(pid, r.held_on), r.held_on)
     for person in people:
         rule = rules.get(person.unit_id, "not_stated")
         items: list[tuple[str, dt.date, dt.date | None, str]] = []
-        if rule == "yearly_by_leader":
-            held = [r.held_on for r in reviews.get((person.id, "yearly"), [])]
-            last = max(held, default=None)
+        last = latest.get(person.id)
+        if rule == "yearly_by_leader":  # any review goes through the guideline, whatever its kind
             due = (last or person.started_on) + YEAR
             if due < day:
                 items.append(("yearly", due, last, "yearly review of the guideline is overdue"))
@@ -156,7 +159,7 @@ def overdue(
                 due = person.started_on + dt.timedelta(days=ONBOARDING_DAYS)
                 if due < day:
                     items.append(
-                        ("onboarding", due, None, "the guideline was not acknowledged at onboarding")
+                        ("onboarding", due, last, "the guideline was not acknowledged at onboarding")
                     )
             if person.unit_id not in current:
                 current[person.unit_id] = current_policy(session, org, units[person.unit_id])
@@ -169,13 +172,13 @@ def overdue(
                 if person.started_on < published and not done:
                     due = published + dt.timedelta(days=NEW_VERSION_DAYS)
                     if due < day:
-                        items.append(("policy", due, None, "the published guideline was not gone through"))
+                        items.append(("policy", due, last, "the published guideline was not gone through"))
         if not items:
             continue
         leader = leader_of(person)
         if leader_id is not None and leader != leader_id:
             continue
-        out += [Overdue(person.id, person.name, leader, k, due, last, why) for k, due, last, why in items]
+        out += [Overdue(person.id, person.name, leader, k, due, held, why) for k, due, held, why in items]
     return sorted(out, key=lambda o: (o.leader_id or 0, o.due_on, o.person_id))
 
 

@@ -176,6 +176,8 @@ def mark(
 @atomic
 def assign(session: Session, org: Organisation, task_id: int, owner: int) -> RegistrationTask:
     task = get_registration_task(session, org, task_id)
+    if task.status != "open":
+        raise Conflict(f"task R{task_id} is closed already")
     task.owner_id = people.require_person(session, org, owner, "owner").id
     return task
 
@@ -189,17 +191,22 @@ def close(
     journal_ref: str | None = None,
     reason: str | None = None,
 ) -> RegistrationTask:
-    """Close with the journal reference (sagsnummer / saksnummer / diarienummer) or a documented reason."""
+    """Close with the journal reference (sagsnummer / saksnummer / diarienummer) or a documented reason;
+    a complaint only with the journal reference (Hjørring HJ-10: it cannot be rejected, only registered)."""
     task = get_registration_task(session, org, task_id)
     person = people.require_person(session, org, by, "closed by")
     if task.status != "open":
-        raise Conflict(f"registration task {task_id} is closed already")
+        raise Conflict(f"task R{task_id} is closed already")
     ref = optional_text(journal_ref, "journal reference", max_chars=100)
     why = optional_text(reason, "reason", max_chars=2000)
     if ref is None and why is None:
         raise InvalidValue(
-            f"registration task {task_id} closes only with --journal-ref (the case number in the journal) "
+            f"task R{task_id} closes only with --journal-ref (the case number in the journal) "
             "or a documented --reason"
+        )
+    if ref is None and task.kind == "complaint":  # Hjørring HJ-10: a complaint cannot be rejected
+        raise InvalidValue(
+            f"task R{task_id} is a complaint: a complaint cannot be rejected, only registered (--journal-ref)"
         )
     if ref is None and why is not None and len(why) < MIN_REASON:
         raise InvalidValue(f"the reason must say why it is not registered (at least {MIN_REASON} characters)")

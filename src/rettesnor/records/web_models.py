@@ -22,6 +22,7 @@ SCOPES = (
     "moderation:read",
     "moderation:write",
     "tasks:read",
+    "tasks:write",
     "archive:read",
     "people:read",
 )

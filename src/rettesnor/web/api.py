@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Path as PathParam
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from rettesnor.archive.search import Filters, search
-from rettesnor.governance import accounts, publiclist, registry
+from rettesnor.governance import accounts, publiclist, registry, worklist
 from rettesnor.governance.errors import InvalidValue
 from rettesnor.item import Photo
 from rettesnor.moderation import queue as moderation
@@ -30,6 +31,7 @@ from rettesnor.policy.loader import load_pack
 from rettesnor.records.archive_models import DECISIONS, RECORD_KINDS
 from rettesnor.web import queries
 from rettesnor.web.auth import Principal, api_principal, api_principal_inline, require
+from rettesnor.web.i18n import COUNTRY_LANGUAGE
 from rettesnor.web.problems import Problem
 from rettesnor.web.views import account_row, pack_for, pack_named, plain, run_check, work
 
@@ -241,8 +243,28 @@ def list_tasks(
 ) -> Page:
     require(who, "tasks")
     with work(request, who) as (session, org):
-        rows = [{k: plain(v) for k, v in r.items()} for r in queries.all_tasks(session, org)]
+        lang = COUNTRY_LANGUAGE.get(org.country, "en")  # titles in the organisation's language
+        rows = [{k: plain(v) for k, v in r.items()} for r in queries.all_tasks(session, org, lang=lang)]
     return _slice([r for r in rows if r["overdue"] or not overdue], limit, offset)
+
+
+class CloseTaskRequest(BaseModel):
+    journal_ref: str | None = Field(None, max_length=100, description="the case number in the journal")
+    reason: str | None = Field(
+        None, max_length=2000, description="why it is not registered; for a takedown: what was done"
+    )
+
+
+@router.post("/tasks/{ref}/close", summary="Close a task: registered (journal reference) or with a reason")
+def close_task(
+    ref: Annotated[str, PathParam(max_length=20, description="R1, T1 … as listed")], body: CloseTaskRequest,
+    request: Request, who: Token,
+) -> dict[str, Any]:  # fmt: skip
+    """A complaint closes only with a journal reference: it cannot be rejected (Hjørring HJ-10)."""
+    require(who, "tasks:write")
+    with work(request, who) as (session, org):
+        item = worklist.close(session, org, ref, who.person_id, body.journal_ref, body.reason)
+        return {"id": item.ref, "status": item.status, "journal_ref": item.journal_ref, "note": item.note}
 
 
 @router.get("/archive/search", summary="Search the archive", response_model=Page)

@@ -29,6 +29,7 @@ AREAS: dict[str, frozenset[str] | None] = {
     "moderation": MODERATORS | {"auditor"},
     "moderation:write": MODERATORS,
     "tasks": MODERATORS | {"records_manager", "auditor"},
+    "tasks:write": MODERATORS | {"records_manager"},  # assign, register in the journal, close
     "accounts": frozenset({"communications_officer", "unit_leader", "administrator", "auditor"}),
     "archive": frozenset({"records_manager", "communications_officer", "administrator", "auditor"}),
     "tokens": frozenset({"communications_officer", "administrator"}),
@@ -39,6 +40,8 @@ AREAS: dict[str, frozenset[str] | None] = {
     "people:own": None,  # everyone sees and acknowledges their own reviews of the guideline
     "accounts:apply": None,  # anyone may apply for an account (Hustadvika 2a–f); a leader approves
     "accounts:approve": frozenset({"unit_leader"}),  # the service checks that they lead the account's unit
+    # going live: communications, or a leader of the account's unit (the page checks which unit)
+    "accounts:activate": frozenset({"communications_officer", "unit_leader", "administrator"}),
     "dashboard": MODERATORS | {"records_manager", "auditor"},
 }
 # The scope an API token needs for an area.
@@ -48,6 +51,7 @@ SCOPE_OF = {
     "moderation": "moderation:read",
     "moderation:write": "moderation:write",
     "tasks": "tasks:read",
+    "tasks:write": "tasks:write",
     "accounts": "accounts:read",
     "archive": "archive:read",
     "people": "people:read",

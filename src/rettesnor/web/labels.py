@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from rettesnor.web.i18n import N_
+from rettesnor.web.i18n import N_, translator
+
+if TYPE_CHECKING:
+    from rettesnor.governance.worklist import WorkItem
 
 KINDS = {
     "official_post": N_("Official post"),
@@ -197,3 +201,23 @@ PLATFORM_RESULTS = {
     "none": N_("not sent: no connection to {platform}, to be done there by hand"),
     "failed": N_("refused by {platform}: unchanged there"),
 }
+# The title of a task in the reader's language (the stored title is English, for exports and logs).
+TASK_TITLES = {
+    "complaint": N_("Register the complaint in message {record} ({platform})"),
+    "case_inquiry": N_("Register the case question in message {record} ({platform})"),
+    "private_inquiry": N_("Register the inquiry in message {record} ({platform})"),
+    "private_inquiry:none": N_("Register a privately received inquiry"),
+    "takedown": N_("Take down {media}: the consent was withdrawn"),
+}
+
+
+def task_title(task: WorkItem, lang: str) -> str:
+    """``Registrér klagen i besked 7 (facebook)`` for a Danish reader."""
+    _ = translator(lang)
+    if task.kind == "takedown":
+        return _(TASK_TITLES["takedown"]).format(media=task.media_ref or "–")
+    if task.kind in TASK_TITLES and task.record_id is not None:
+        return _(TASK_TITLES[task.kind]).format(record=task.record_id, platform=task.platform or "–")
+    if task.kind == "private_inquiry":
+        return _(TASK_TITLES["private_inquiry:none"])
+    return task.title

@@ -14,14 +14,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from rettesnor import checking
-from rettesnor.governance import accounts, people, publiclist, registry, tenants
+from rettesnor.governance import accounts, publiclist, tenants
 from rettesnor.item import Photo
 from rettesnor.policy.coverage import coverage
 from rettesnor.policy.evaluate import Result
 from rettesnor.policy.loader import load_pack
 from rettesnor.records.db import session_factory, unit_of_work
 from rettesnor.records.web_models import WebUser
-from rettesnor.web import labels, queries
+from rettesnor.web import labels
 from rettesnor.web.auth import LoginRequired, Principal, engine_of, page_principal, require
 from rettesnor.web.i18n import LANGUAGES, translator
 from rettesnor.web.problems import ProblemError
@@ -253,35 +253,7 @@ def check_redact(
 # The moderation queue and its decisions: pages_moderation.py.
 
 
-# --- Tasks, accounts, guideline ------------------------------------------------------------------
-
-
-@router.get("/tasks")
-def tasks_page(request: Request, who: User) -> HTMLResponse:
-    require(who, "tasks")
-    with work(request, who) as (session, org):
-        rows = queries.all_tasks(session, org)
-    return page(request, "tasks.html", who, rows=rows, task_kinds=labels.TASK_KINDS)
-
-
-@router.get("/accounts")
-def accounts_page(request: Request, who: User) -> HTMLResponse:
-    require(who, "accounts")
-    with work(request, who) as (session, org):
-        rows = accounts.list_accounts(session, org)
-        units = {u.id: u.name for u in tenants.list_units(session, org)}
-        problems = registry.check_registry(session, org)
-        public = publiclist.public_list(session, org)
-        # Only a leader of the account's own unit may approve it: others see who is waiting, no button.
-        approvable = {
-            a.id for a in rows
-            if a.status == "applied" and who.may("accounts:approve")
-            and people.is_unit_leader(session, org, who.person_id, a.unit_id)
-        }  # fmt: skip
-    return page(
-        request, "accounts.html", who, rows=rows, units=units, problems=problems, public=public,
-        statuses=labels.STATUSES, severities=labels.PROBLEM_SEVERITIES, approvable=approvable,
-    )  # fmt: skip
+# --- Accounts, guideline (the tasks: pages_tasks) ---------------------------------------------------
 
 
 @router.get("/guideline")

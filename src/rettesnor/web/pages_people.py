@@ -14,7 +14,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from rettesnor.governance import accounts, consents, lifecycle, people, reviews
+from rettesnor.governance import accounts, consents, lifecycle, people, reviews, tenants
+from rettesnor.policy.loader import load_pack
 from rettesnor.records.models import CONSENT_GIVERS
 from rettesnor.web import labels, queries
 from rettesnor.web.auth import require
@@ -27,6 +28,8 @@ from rettesnor.web.views import work
 
 router = APIRouter(include_in_schema=False)
 RECENT = 50
+# The kind of review the form starts with, by the guideline's rule (reviews.overdue counts them).
+USUAL_KIND = {"yearly_by_leader": "yearly", "with_all_and_onboarding": "policy"}
 
 
 def _number(value: str, what: str) -> int:
@@ -50,16 +53,18 @@ def people_page(
         if who.may("people"):
             late = reviews.overdue(session, org, today, leader_id=who.person_id if mine else None)
             recent = reviews.list_reviews(session, org)[-RECENT:][::-1]
-        if who.may("people:write"):
-            staff = [p for p in people.list_people(session, org)
-                     if p.kind == "employee" and (p.left_on is None or p.left_on > today)]  # fmt: skip
+        if who.may("people:write"):  # a leader records reviews with their own people only
+            staff = [p for p in people.led_by(session, org, who.person_id, today) if p.kind == "employee"]
             versions = [v for v in lifecycle.list_policy_versions(session, org) if v.status == "published"]
+            versions.sort(key=lambda v: (v.published_on or today, v.id), reverse=True)  # the newest first
+        policy = load_pack(org.pack).parameters.guideline_review
         ids = {o.leader_id for o in late if o.leader_id} | {r.person_id for r in recent}
         ids |= {r.leader_id for r in [*recent, *own] if r.leader_id}
         names = queries.person_names(session, org, ids)
     return page(
         request, "people.html", who, own=own, overdue=late, recent=recent, staff=staff, versions=versions,
         names=names, mine=bool(mine), today=today, review_kinds=labels.REVIEW_KINDS,
+        usual_kind=USUAL_KIND.get(policy, "yearly"),
     )  # fmt: skip
 
 
@@ -111,10 +116,14 @@ def consents_page(request: Request, who: User) -> HTMLResponse:
         rows = consents.list_consents(session, org)[::-1]
         bases = consents.allowed_bases(session, org, None) if who.may("consents:write") else ()
         live = accounts.list_accounts(session, org)
+        units = tenants.list_units(session, org)
+        own_unit = next(
+            (u.id for u in units if people.is_unit_leader(session, org, who.person_id, u.id)), None
+        )
     return page(
         request, "consents.html", who, rows=rows, bases=bases, accounts=live,
         account_names={a.id: a.name for a in live}, basis_names=labels.CONSENT_BASES,
-        givers=labels.CONSENT_GIVERS, today=dt.date.today(),
+        givers=labels.CONSENT_GIVERS, today=dt.date.today(), units=units, own_unit=own_unit,
     )  # fmt: skip
 
 
@@ -126,6 +135,7 @@ def register_consent(
     given_by: Annotated[str, Form(max_length=200)] = "",
     given_by_role: Annotated[str, Form(max_length=20)] = "",
     child: Annotated[str, Form(max_length=5)] = "", account: Annotated[str, Form(max_length=20)] = "",
+    unit: Annotated[str, Form(max_length=20)] = "",
 ) -> RedirectResponse:  # fmt: skip
     require(who, "consents:write")
     _csrf(request, csrf)
@@ -133,12 +143,18 @@ def register_consent(
         raise ProblemError(
             422, f"unknown giver {given_by_role!r}; choose one of: {', '.join(CONSENT_GIVERS)}"
         )
+    account_id = _form_account(account)
     with work(request, who) as (session, org):
+        # the unit whose guideline applies: the one chosen, else the account's (management approval
+        # is given by a leader of the unit)
+        unit_id = _number(unit, "the unit") if unit else None
+        if unit_id is None and account_id is not None:
+            unit_id = accounts.get_account(session, org, account_id).unit_id
         consent = consents.record_consent(
             session, org, media_ref=media_ref, subject=subject, basis=basis,
             given_on=parse_day(given_on, "given on") or dt.date.today(), given_by=given_by or None,
             given_by_role=given_by_role or None, subject_is_child=bool(child),
-            account_id=_form_account(account), recorded_by=who.person_id,
+            account_id=account_id, recorded_by=who.person_id, unit=unit_id,
         )  # fmt: skip
         consent_id = consent.id
     _ = translator(language(request, who))

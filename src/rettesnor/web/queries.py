@@ -12,10 +12,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from rettesnor.governance import tasks as takedowns
-from rettesnor.moderation import registration
+from rettesnor.governance import worklist
 from rettesnor.records.archive_models import ArchiveRecord, ModerationCase
 from rettesnor.records.models import Organisation, Person
+from rettesnor.web import labels
 
 MAX_LIMIT = 200
 
@@ -83,19 +83,17 @@ def person_names(session: Session, org: Organisation, ids: set[int]) -> dict[int
     return {r[0]: r[1] for r in rows}
 
 
-def all_tasks(session: Session, org: Organisation, today: dt.date | None = None) -> list[dict[str, Any]]:
-    """Open registration tasks and takedowns, earliest due first, with the owner's name and overdue."""
+def all_tasks(
+    session: Session, org: Organisation, today: dt.date | None = None, lang: str = "en"
+) -> list[dict[str, Any]]:
+    """Open registration tasks and takedowns (:func:`worklist.list_work`), earliest due first, with the
+    title in ``lang``, the owner's name and whether it is overdue."""
     day = today or dt.date.today()
-    rows: list[dict[str, Any]] = []
-    for t in registration.list_registration_tasks(session, org):
-        rows.append({"id": f"R{t.id}", "kind": t.kind, "title": t.title, "owner_id": t.owner_id,
-                     "due_on": t.due_on, "record_id": t.record_id})  # fmt: skip
-    for k in takedowns.list_tasks(session, org):
-        rows.append({"id": f"T{k.id}", "kind": k.kind, "title": k.title, "owner_id": None,
-                     "due_on": k.due_on, "record_id": None})  # fmt: skip
-    names = person_names(session, org, {r["owner_id"] for r in rows if r["owner_id"] is not None})
-    for r in rows:
-        r["owner"] = names.get(r["owner_id"]) if r["owner_id"] is not None else None
-        r["overdue"] = r["due_on"] < day
-    rows.sort(key=lambda r: (r["due_on"], r["id"][0], int(r["id"][1:])))
-    return rows
+    items = worklist.list_work(session, org)
+    names = person_names(session, org, {i.owner_id for i in items if i.owner_id is not None})
+    return [
+        {"id": i.ref, "kind": i.kind, "title": labels.task_title(i, lang), "owner_id": i.owner_id,
+         "owner": names.get(i.owner_id) if i.owner_id is not None else None, "due_on": i.due_on,
+         "record_id": i.record_id, "overdue": i.overdue(day)}
+        for i in items
+    ]  # fmt: skip
