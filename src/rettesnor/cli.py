@@ -31,6 +31,7 @@ app.add_typer(policy_app, name="policy")
 app.add_typer(demo_app, name="demo")
 # --- sub-commands of other parts of the product: add them here ---
 from rettesnor.governance import cli as governance_cli  # noqa: E402  (typer only; services load lazily)
+from rettesnor.governance.cli import MAX_FILE_BYTES, open_input, read_text  # noqa: E402
 
 for _name, _sub_app in governance_cli.SUB_APPS:  # db, org, people, accounts, consents, reviews, …
     app.add_typer(_sub_app, name=_name)
@@ -50,15 +51,9 @@ for _name, _sub_app in platforms_cli.SUB_APPS:  # platforms (Facebook Pages, Ins
     app.add_typer(_sub_app, name=_name)
 
 out = Console(highlight=False, soft_wrap=True)
-MAX_FILE_BYTES = 1_000_000 * 4  # a 1,000,000-character text in UTF-8 is at most this long
 
 Format = Annotated[str, typer.Option("--format", "-f", help="text or json")]
 Lang = Annotated[str | None, typer.Option("--lang", help="language of messages: da, nb, nn, sv, en")]
-
-
-def _fail(message: str) -> typer.Exit:
-    print(f"rettesnor: error: {message}", file=sys.stderr)
-    return typer.Exit(2)
 
 
 def _format(value: str, allowed: tuple[str, ...] = ("text", "json")) -> str:
@@ -73,23 +68,6 @@ def _lang(value: str | None, pack: Pack) -> str:
     if value not in ("da", "nb", "nn", "sv", "en"):
         raise InputError(f"unknown language {value!r}; choose one of: da, nb, nn, sv, en")
     return value
-
-
-def _open(path: str) -> BinaryIO:
-    if path == "-":
-        return sys.stdin.buffer
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(f"no such file: {path}")
-    return p.open("rb")
-
-
-def _read_text(path: str) -> str:
-    with _open(path) as fh:
-        raw = fh.read(MAX_FILE_BYTES + 1)
-    if len(raw) > MAX_FILE_BYTES:
-        raise InputError(f"input is over the size limit of {MAX_FILE_BYTES} bytes")
-    return validate_text(raw)
 
 
 def _json(obj: Any) -> None:
@@ -122,7 +100,7 @@ def check_cmd(
     for path in images:
         if not Path(path).is_file():
             raise InputError(f"no such image: {path}")
-    item = Item(text=_read_text(source), kind=kind or "official_post", images=images, channel=channel)
+    item = Item(text=read_text(source), kind=kind or "official_post", images=images, channel=channel)
     result = check(item, pack, msg_lang)
     if fmt == "json":
         _json(result.to_dict(msg_lang))
@@ -134,7 +112,7 @@ def check_cmd(
 def _batch(source: str, pack: Pack, kind: str | None, lang: str) -> int:
     """Stream JSONL in, JSONL out; constant memory. Bad lines are reported and skipped."""
     status = 0
-    with _open(source) as fh:
+    with open_input(source) as fh:
         for result in check_lines(_bounded_lines(fh), pack, kind, lang):
             _json(result)
             if "error" in result:

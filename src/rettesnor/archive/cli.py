@@ -69,7 +69,8 @@ def archive_import(
     """Store every message of an export (idempotent: importing twice stores once)."""
     from rich.progress import Progress
 
-    from rettesnor.archive.ingest import ingest, read_file
+    from rettesnor.archive.ingest import read_file
+    from rettesnor.intake import ingest
 
     if not source.is_file():
         raise InputError(f"no such file: {source}")
@@ -398,19 +399,3 @@ def tasks_export(
             from rettesnor.archive.export import journalpost_xml
 
             sys.stdout.write(journalpost_xml(s, o, task, _actor()))
-
-
-def registration_rows(org: str, overdue: bool, all_: bool) -> list[dict[str, Any]]:
-    """Registration tasks as rows of ``rettesnor tasks list``."""
-    from rettesnor.moderation import registration
-
-    with gov._tenant(org) as (s, o):
-        tasks = registration.list_registration_tasks(
-            s, o, open_only=not all_, overdue_on=dt.date.today() if overdue else None
-        )
-        return [
-            {"id": f"R{t.id}", "kind": t.kind, "title": t.title, "owner_id": t.owner_id,
-             "due_on": gov._plain(t.due_on), "status": t.status, "journal_ref": t.journal_ref,
-             "done_at": gov._plain(t.closed_at)}
-            for t in tasks
-        ]  # fmt: skip

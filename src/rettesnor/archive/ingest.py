@@ -1,10 +1,14 @@
-"""The one door into the archive. Every source (CLI import, REST, platform webhooks) calls :func:`ingest`.
+"""The archive's side of the intake: :func:`store` keeps every event of a source in the archive.
+
+Sources do not call it directly: they go through :func:`rettesnor.intake.ingest`, which hands the checked
+comments on to the moderation queue (the ``enqueue`` hook below).
 
 - Idempotent on platform ids: the same event twice is stored once (a create of a known record, an edit
   to the text it already has, a delete of a deleted record are counted as duplicates).
 - Each new text is checked with its organisation's pack (the pack of the account's unit), in batches;
-  the findings and the policy version are stored with the version, comments land in the moderation
-  queue, complaints and case questions become registration tasks.
+  the findings and the policy version are stored with the version; the checked comments go to
+  ``enqueue`` (the intake's moderation queue, which also makes complaints and case questions
+  registration tasks).
 - Batch path: events are handled in chunks; each chunk is a handful of set-based statements.
 """
 
@@ -16,7 +20,7 @@ import datetime as dt
 import gc
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,7 +32,7 @@ from rettesnor.archive import fts
 from rettesnor.archive.blobs import BlobStore
 from rettesnor.archive.bulk import insert_rows
 from rettesnor.archive.canonical import compact_findings, document, urn
-from rettesnor.archive.chain import NewVersion, allocate_ids, append, lock_chain
+from rettesnor.archive.chain import NewVersion, allocate_ids, append, latest_doc, lock_chain
 from rettesnor.archive.errors import InvalidValue, NotFound
 from rettesnor.check import check_many
 from rettesnor.governance import lifecycle, tenants
@@ -46,6 +50,8 @@ CHECK_KIND = {"post": "official_post", "reply": "reply", "comment": "comment", "
 STATE_AFTER = {"delete": "deleted", "hide": "hidden", "unhide": "published"}
 CHUNK = 2000
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
+# The checked comments of a chunk (record id, account id, result) → (queued, registration tasks made).
+Enqueue = Callable[[Session, Organisation, Sequence[tuple[int, int | None, Result]]], tuple[int, int]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +165,8 @@ class _State:
 class _Context:
     """What an ingest needs to know once: accounts and their packs, the organisation's pack."""
 
+    enqueue: Enqueue | None = None  # where checked comments go (set by store)
+
     def __init__(self, session: Session, org: Organisation, blobs: BlobStore | None) -> None:
         self.session, self.org, self.blobs = session, org, blobs
         self.accounts: dict[int | str, _AccountInfo] = {}
@@ -202,17 +210,23 @@ class _Context:
         return info
 
 
-def ingest(
+def store(
     session: Session,
     org: Organisation,
     events: Iterable[Incoming],
     *,
+    enqueue: Enqueue | None,
     blobs: BlobStore | None = None,
     chunk: int = CHUNK,
     progress: Callable[[int], None] | None = None,
 ) -> IngestReport:
-    """Store events in the archive (within the caller's transaction); see the module's docstring."""
+    """Store events in the archive (within the caller's transaction); see the module's docstring.
+
+    ``enqueue`` is required so that a caller says what becomes of checked comments: the intake passes the
+    moderation queue; ``None`` keeps them out of it (the organisation's own replies, which are never queued).
+    """
     ctx = _Context(session, org, blobs)
+    ctx.enqueue = enqueue
     if fts.is_sqlite(session):
         # SQLite's default page cache (2 MiB) is small next to an archive's indexes at a million records:
         # with 64 MiB a batch finds the index pages it updates in memory (per connection; ample for one).
@@ -293,8 +307,6 @@ def _lookup(session: Session, org_id: int, platform: str, pids: list[str], colum
 
 def _load(ctx: _Context, s: _State) -> None:
     """What a new version of a stored record carries over from its latest one."""
-    from rettesnor.archive.chain import latest_doc
-
     _, doc = latest_doc(ctx.session, s.id)
     doc = doc or {}
     s.parent_urn, s.thread_urn = doc.get("inReplyTo"), doc.get("context")
@@ -535,10 +547,8 @@ def _versions(
         fts.add(session, org.id, org.country, [(s.id, s.text, s.terms) for s in changed])
         for s in changed:
             s.indexed_text, s.indexed_terms, s.changed, s.new = s.text, s.terms, False, False
-    if queue:
-        from rettesnor.moderation.queue import enqueue
-
-        queued, tasks = enqueue(session, org, queue)
+    if queue and ctx.enqueue is not None:
+        queued, tasks = ctx.enqueue(session, org, queue)
         report.queued += queued
         report.tasks += tasks
 

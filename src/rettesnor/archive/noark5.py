@@ -42,6 +42,7 @@ from sqlalchemy.orm import Session
 from rettesnor import __version__
 from rettesnor.archive.blobs import BlobStore
 from rettesnor.archive.errors import ArchiveError
+from rettesnor.governance.common import get_in_org
 from rettesnor.records.archive_models import (
     ArchiveAttachment,
     ArchiveContent,
@@ -958,9 +959,7 @@ def journalpost_xml(session: Session, org: Organisation, task_id: int, actor: st
     The dokumentobjekt of each version carries its SHA-256 and names the file that
     ``archive export --format noark5`` writes for it (the canonical JSON, as in the hash chain).
     """
-    from rettesnor.moderation.registration import get_registration_task
-
-    task = get_registration_task(session, org, task_id)
+    task = get_in_org(session, RegistrationTask, org, task_id, "registration task")
     if task.record_id is None:
         raise ArchiveError(f"registration task {task_id} has no archived message to export")
     ctx = _Context(session, org, _text(actor, SYSTEM), None)

@@ -15,20 +15,24 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Annotated, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, BinaryIO
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from rettesnor.item import InputError
+from rettesnor.check import validate_text
+from rettesnor.item import MAX_TEXT_CHARS, InputError
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from rettesnor.records.models import Base, Organisation
+    from rettesnor.records.base import Base
+    from rettesnor.records.models import Organisation
 
 out = Console(highlight=False, soft_wrap=True)
+MAX_FILE_BYTES = MAX_TEXT_CHARS * 4  # the longest text a check takes, in UTF-8 at most this long
 
 db_app = typer.Typer(no_args_is_help=True, help="Create and migrate the governance database.")
 org_app = typer.Typer(no_args_is_help=True, help="Organisations (municipalities) and their units.")
@@ -87,6 +91,25 @@ def _record(obj: Base) -> dict[str, Any]:
 
 def _print_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+
+
+def open_input(path: str) -> BinaryIO:
+    """A file to read, or standard input for ``-``."""
+    if path == "-":
+        return sys.stdin.buffer
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"no such file: {path}")
+    return p.open("rb")
+
+
+def read_text(path: str) -> str:
+    """A text to check from a file or ``-``: at most :data:`MAX_FILE_BYTES`, UTF-8, validated."""
+    with open_input(path) as fh:
+        raw = fh.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        raise InputError(f"input is over the size limit of {MAX_FILE_BYTES} bytes")
+    return validate_text(raw)
 
 
 def _table(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str) -> None:
@@ -657,10 +680,9 @@ def channels_check(
     fmt: Format = "text",
 ) -> None:
     """Check an internal message with the unit's approved channels (exit 1 when something blocks)."""
-    from rettesnor.cli import _read_text  # the check command's reader: size limit, encoding, "-"
     from rettesnor.governance import channels
 
-    body = _read_text(source)
+    body = read_text(source)
     with _tenant(org) as (s, o):
         result = channels.check_internal_message(s, o, unit, body, channel).to_dict()
     if _format(fmt) == "json":
@@ -756,15 +778,30 @@ def tasks_list(
     fmt: Format = "text",
 ) -> None:
     """Takedowns (ids as numbers) and registration tasks of complaints and case questions (ids R1, R2 …)."""
-    from rettesnor.archive.cli import registration_rows
     from rettesnor.governance import tasks
 
     with _tenant(org) as (s, o):
         rows = [_record(t) for t in tasks.list_tasks(s, o, open_only=not all_ or overdue)]
     if overdue:
         rows = [r for r in rows if r["due_on"] < _today()]
-    rows += registration_rows(org, overdue, all_)
+    rows += _registration_rows(org, overdue, all_)
     _table(rows, ["id", "kind", "title", "due_on", "done_at"], fmt)
+
+
+def _registration_rows(org: str, overdue: bool, all_: bool) -> list[dict[str, Any]]:
+    """Registration tasks as rows of ``rettesnor tasks list``."""
+    from rettesnor.moderation import registration
+
+    with _tenant(org) as (s, o):
+        tasks = registration.list_registration_tasks(
+            s, o, open_only=not all_, overdue_on=dt.date.today() if overdue else None
+        )
+        return [
+            {"id": f"R{t.id}", "kind": t.kind, "title": t.title, "owner_id": t.owner_id,
+             "due_on": _plain(t.due_on), "status": t.status, "journal_ref": t.journal_ref,
+             "done_at": _plain(t.closed_at)}
+            for t in tasks
+        ]  # fmt: skip
 
 
 @tasks_app.command("done")
@@ -1018,7 +1055,7 @@ def register_demo(demo_app: typer.Typer) -> None:
     @demo_app.command("load")
     def demo_load(fmt: Format = "text") -> None:
         """A demo municipality per seed guideline: units, people, accounts, consents, reviews, archive."""
-        from rettesnor.governance import demo
+        from rettesnor import demo
 
         with _engine_session() as s:
             summary = demo.load(s)

@@ -24,6 +24,7 @@ from rettesnor.archive.blobs import BlobStore
 from rettesnor.archive.bulk import insert_rows
 from rettesnor.archive.chain import NewVersion, append, latest_doc
 from rettesnor.archive.errors import EvidenceError, InvalidValue, NotAllowed, NotFound
+from rettesnor.archive.ingest import Incoming, store
 from rettesnor.governance import notices, people, tenants
 from rettesnor.governance.common import choice, get_in_org, text
 from rettesnor.moderation.platform import Platform, PlatformError
@@ -415,10 +416,9 @@ def _tell_leader(session: Session, org: Organisation, record: ArchiveRecord, lea
 def _archive_reply(
     session: Session, org: Organisation, record: ArchiveRecord, reply_id: str | None, body: str
 ) -> None:
-    from rettesnor.archive.ingest import Incoming, ingest
-
+    """The organisation's reply goes into the archive; a reply is never queued for moderation."""
     account = session.get(Account, record.account_id) if record.account_id is not None else None
-    ingest(
+    store(
         session,
         org,
         [
@@ -434,6 +434,7 @@ def _archive_reply(
                 published_at=utcnow(),
             )
         ],
+        enqueue=None,
     )
 
 

@@ -212,7 +212,7 @@ def import_export(
     path: Annotated[Path, typer.Argument(help="a JSON file of a Meta data export (comments, posts)")],
 ) -> None:
     """Import a Meta data export ('Download your information', JSON) into the archive."""
-    from rettesnor.archive.ingest import ingest
+    from rettesnor.intake import ingest
     from rettesnor.platforms import importer
 
     with _org_session(org) as (session, organisation):

@@ -19,13 +19,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rettesnor.archive.errors import Conflict, InvalidValue, NotFound
-from rettesnor.archive.ingest import Incoming, IngestReport, ingest
+from rettesnor.archive.ingest import Incoming, IngestReport
 from rettesnor.governance import accounts
+from rettesnor.intake import ingest
 from rettesnor.moderation.platform import Snapshot
 from rettesnor.platforms import tokens
 from rettesnor.platforms.meta_client import GraphClient
+from rettesnor.platforms.payload import meta_time
 from rettesnor.platforms.settings import PlatformSettings
-from rettesnor.platforms.webhooks import _time
 from rettesnor.records.archive_models import ArchiveRecord
 from rettesnor.records.models import Account, Organisation
 from rettesnor.records.platform_models import CONNECTION_PLATFORMS, PlatformConnection
@@ -132,7 +133,7 @@ def _fb_incoming(page_id: str, obj: dict[str, Any], parent: str | None, is_post:
     return Incoming(
         platform="facebook", platform_id=str(obj["id"]), kind=kind, text=text, parent=parent,
         author_id=author.get("id"), author_name=author.get("name"),
-        published_at=_time(obj.get("created_time")),
+        published_at=meta_time(obj.get("created_time")),
     )  # fmt: skip
 
 
@@ -172,7 +173,7 @@ class InstagramAccount(_Base):
             if caption.strip():
                 yield Incoming(
                     platform="instagram", platform_id=str(media["id"]), kind="post", text=caption,
-                    author_id=self.page_id, published_at=_time(media.get("timestamp")),
+                    author_id=self.page_id, published_at=meta_time(media.get("timestamp")),
                 )  # fmt: skip
             for c in self.client.ig_comments(str(media["id"]), max_pages=max_pages):
                 text = str(c.get("text") or "")
@@ -184,7 +185,7 @@ class InstagramAccount(_Base):
                     kind="reply" if author.get("id") == self.page_id else "comment", text=text,
                     parent=c.get("parent_id") or str(media["id"]), author_id=author.get("id"),
                     author_name=c.get("username") or author.get("username"),
-                    published_at=_time(c.get("timestamp")),
+                    published_at=meta_time(c.get("timestamp")),
                 )  # fmt: skip
 
 

@@ -11,7 +11,8 @@ import datetime as dt
 from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from rettesnor.records.models import Base
+from rettesnor.records import models  # noqa: F401  (the tables its foreign keys name)
+from rettesnor.records.base import Base
 from rettesnor.records.types import utcnow
 
 LANGUAGES = ("da", "nb", "sv", "en")

@@ -18,7 +18,6 @@ from rettesnor.archive.search import Filters, search
 from rettesnor.governance import accounts, publiclist, registry
 from rettesnor.moderation import queue as moderation
 from rettesnor.platforms.connector import connected_platform
-from rettesnor.platforms.webhooks import platform_settings
 from rettesnor.policy.coverage import coverage
 from rettesnor.policy.loader import load_pack
 from rettesnor.records.archive_models import DECISIONS, RECORD_KINDS
@@ -26,6 +25,7 @@ from rettesnor.web import queries
 from rettesnor.web.auth import Principal, api_principal, api_principal_inline, require
 from rettesnor.web.problems import Problem
 from rettesnor.web.views import account_row, pack_for, pack_named, plain, run_check, work
+from rettesnor.web.webhooks import platform_settings
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": Problem, "content": {"application/problem+json": {}}} for code in (401, 403, 404, 422)

@@ -162,8 +162,7 @@ def _page_routers() -> list[Any]:
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     """The application. ``engine`` overrides ``settings.database_url`` (tests share one)."""
-    from rettesnor.platforms import webhooks
-    from rettesnor.web import api, login, pages
+    from rettesnor.web import api, login, pages, webhooks
     from rettesnor.web.totp import SecretBox
 
     cfg = settings or Settings()

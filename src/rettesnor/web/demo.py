@@ -3,7 +3,7 @@
 Per demo organisation: a communications officer (everything), a unit leader (moderation, accounts,
 reviews), a records manager (the archive, tasks) and an employee (check, guideline, their own reviews),
 all with the password :data:`DEMO_PASSWORD`. The comments in the
-moderation queue come from the governance demo. Loading twice adds nothing.
+moderation queue come from the demo organisations (:mod:`rettesnor.demo`). Loading twice adds nothing.
 """
 
 from __future__ import annotations
@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rettesnor.demo import DEMOS
 from rettesnor.governance import people, reviews, tenants
+from rettesnor.governance.errors import NotFound
+from rettesnor.i18n import COUNTRY_LANGUAGE
 from rettesnor.records.models import Organisation, Person
 from rettesnor.records.web_models import WebUser
-from rettesnor.web.i18n import COUNTRY_LANGUAGE
 from rettesnor.web.security import hash_password
 
 DEMO_PASSWORD = "rettesnor-demo"
@@ -74,9 +76,6 @@ def _logins(session: Session, org: Organisation) -> list[Login]:
 
 def load(session: Session) -> list[Login]:
     """Logins for every demo organisation that exists; logins that exist already are kept."""
-    from rettesnor.governance.demo import DEMOS
-    from rettesnor.governance.errors import NotFound
-
     logins: list[Login] = []
     for spec in DEMOS:
         try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rettesnor.web.i18n import N_
+from rettesnor.i18n import N_
 
 KINDS = {
     "official_post": N_("Official post"),

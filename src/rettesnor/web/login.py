@@ -21,12 +21,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from rettesnor.i18n import translator
 from rettesnor.records.db import session_factory, unit_of_work
 from rettesnor.records.models import Organisation, Person
 from rettesnor.records.web_models import WebIdentity, WebUser
 from rettesnor.web import totp
 from rettesnor.web.auth import Principal, engine_of, page_principal
-from rettesnor.web.i18n import translator
 from rettesnor.web.problems import ProblemError
 from rettesnor.web.render import flash, language, page
 from rettesnor.web.security import new_csrf_token, same_token, verify_password

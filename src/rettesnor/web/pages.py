@@ -9,9 +9,9 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from rettesnor.governance import accounts, people, publiclist, registry, tenants
+from rettesnor.i18n import LANGUAGES, translator
 from rettesnor.moderation import queue as moderation
 from rettesnor.platforms.connector import connected_platform
-from rettesnor.platforms.webhooks import platform_settings
 from rettesnor.policy.coverage import coverage
 from rettesnor.policy.evaluate import Result
 from rettesnor.policy.loader import load_pack
@@ -19,11 +19,11 @@ from rettesnor.records.db import session_factory, unit_of_work
 from rettesnor.records.web_models import WebUser
 from rettesnor.web import labels, queries
 from rettesnor.web.auth import LoginRequired, Principal, engine_of, page_principal, require
-from rettesnor.web.i18n import LANGUAGES, translator
 from rettesnor.web.problems import ProblemError
 from rettesnor.web.render import flash, language, page
 from rettesnor.web.security import same_token
 from rettesnor.web.views import POST_KINDS, normalise_text, pack_for, run_check, work
+from rettesnor.web.webhooks import platform_settings
 
 router = APIRouter(include_in_schema=False)
 User = Annotated[Principal, Depends(page_principal)]

@@ -13,10 +13,10 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from rettesnor.governance import accounts, people, tenants
+from rettesnor.i18n import translator
 from rettesnor.records.models import DM_STATES, PLATFORMS
 from rettesnor.web import labels
 from rettesnor.web.auth import require
-from rettesnor.web.i18n import translator
 from rettesnor.web.pages import Csrf, User, _csrf
 from rettesnor.web.pages_people import _number
 from rettesnor.web.render import flash, language, page

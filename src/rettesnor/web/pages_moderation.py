@@ -11,17 +11,17 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 
+from rettesnor.i18n import translator
 from rettesnor.item import InputError
 from rettesnor.moderation import queue as moderation
 from rettesnor.platforms.connector import connected_platform
-from rettesnor.platforms.webhooks import platform_settings
 from rettesnor.web import labels
 from rettesnor.web.auth import require
-from rettesnor.web.i18n import translator
 from rettesnor.web.pages import Csrf, User, _csrf, _safe_next, known_decision
 from rettesnor.web.pages_archive import record_ids, record_in_org
 from rettesnor.web.render import flash, language
 from rettesnor.web.views import work
+from rettesnor.web.webhooks import platform_settings
 
 router = APIRouter(include_in_schema=False)
 MAX_BULK = 100

@@ -15,10 +15,10 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from rettesnor.governance import accounts, consents, lifecycle, people, reviews
+from rettesnor.i18n import translator
 from rettesnor.records.models import CONSENT_GIVERS
 from rettesnor.web import labels, queries
 from rettesnor.web.auth import require
-from rettesnor.web.i18n import translator
 from rettesnor.web.pages import Csrf, User, _csrf, _form_account
 from rettesnor.web.pages_archive import parse_day
 from rettesnor.web.problems import ProblemError

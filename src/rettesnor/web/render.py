@@ -8,8 +8,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from rettesnor.i18n import LANGUAGE_NAMES, LANGUAGES, negotiate, translator
 from rettesnor.web.auth import Principal
-from rettesnor.web.i18n import LANGUAGE_NAMES, LANGUAGES, negotiate, translator
 from rettesnor.web.problems import TITLES
 from rettesnor.web.security import new_csrf_token
 

@@ -1,4 +1,5 @@
-"""``rettesnor demo load``: a demo municipality for each seed guideline, made through the services.
+"""``rettesnor demo load``: a demo municipality for each seed guideline, made through the services
+(governance for the organisation, the intake for its archive, moderation for a few decisions).
 
 Everything is invented: the people's names are drawn by a seeded generator from common Nordic first
 names and made-up surnames, e-mail domains end in ``.example``, and dates are relative to today. Loading
@@ -16,6 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from rettesnor.archive.ingest import Incoming
 from rettesnor.governance import (
     accounts,
     assignments,
@@ -27,7 +29,10 @@ from rettesnor.governance import (
     tenants,
 )
 from rettesnor.governance.errors import NotFound
+from rettesnor.intake import ingest
+from rettesnor.moderation import queue
 from rettesnor.policy.loader import load_pack
+from rettesnor.records.archive_models import ArchiveRecord
 from rettesnor.records.models import Account, Organisation, Person
 
 FIRST = {
@@ -438,10 +443,6 @@ LANG = {"DK": "da", "NO": "nb", "SE": "sv"}
 
 def _archive(session: Session, org: Organisation, today: dt.date) -> int:
     """Fill the archive of a demo organisation with generated threads on its active accounts (once)."""
-    from rettesnor.archive.ingest import Incoming, ingest
-    from rettesnor.moderation import queue
-    from rettesnor.records.archive_models import ArchiveRecord
-
     known = session.scalar(select(func.count()).where(ArchiveRecord.organisation_id == org.id)) or 0
     if known:
         return 0

@@ -27,12 +27,12 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from rettesnor.governance import notices, people
+from rettesnor.i18n import COUNTRY_LANGUAGE, N_, translator
 from rettesnor.item import InputError
 from rettesnor.records.archive_models import RegistrationTask
 from rettesnor.records.db import session_factory
 from rettesnor.records.models import Notification, Organisation, Person
 from rettesnor.records.types import utcnow
-from rettesnor.web.i18n import COUNTRY_LANGUAGE, N_, translator
 
 MAX_ATTEMPTS = 5
 BASE_URL = "http://127.0.0.1:8000"  # where `make run` serves; set RETTESNOR_BASE_URL in production
