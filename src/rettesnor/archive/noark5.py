@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import shutil
 import uuid
 from collections import Counter
@@ -1066,4 +1065,4 @@ def summary(extract: Extract) -> dict[str, Any]:
             **extract.counts}  # fmt: skip
 
 
-__all__ = ["Extract", "export", "journalpost_xml", "json", "schema_dir", "summary", "validate"]
+__all__ = ["Extract", "export", "journalpost_xml", "schema_dir", "summary", "validate"]

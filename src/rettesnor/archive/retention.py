@@ -30,10 +30,6 @@ from rettesnor.records.models import Organisation
 from rettesnor.records.types import utcnow
 
 
-def get_rule(session: Session, org: Organisation, rule_id: int) -> RetentionRule:
-    return get_in_org(session, RetentionRule, org, rule_id, "retention rule")
-
-
 def list_rules(session: Session, org: Organisation) -> list[RetentionRule]:
     return list(session.scalars(select(RetentionRule).where(RetentionRule.organisation_id == org.id)))
 

@@ -610,6 +610,15 @@ def permissions_accept(permission: int, org: Org, as_: As, fmt: Format = "text")
         _done(permissions.accept_permission(s, o, permission, as_), f"permission {permission} accepted", fmt)
 
 
+@permissions_app.command("decline")
+def permissions_decline(permission: int, org: Org, as_: As, fmt: Format = "text") -> None:
+    """Decline a service assignment offered to you: it never comes into force."""
+    from rettesnor.governance import permissions
+
+    with _tenant(org) as (s, o):
+        _done(permissions.decline_permission(s, o, permission, as_), f"permission {permission} declined", fmt)
+
+
 @permissions_app.command("list")
 def permissions_list(
     org: Org, person: Annotated[int | None, typer.Option()] = None, fmt: Format = "text"

@@ -97,10 +97,6 @@ def enqueue(
     return len(rows), create_many(session, org, register)
 
 
-def get_case(session: Session, org: Organisation, case_id: int) -> ModerationCase:
-    return get_in_org(session, ModerationCase, org, case_id, "moderation case")
-
-
 def list_queue(
     session: Session, org: Organisation, status: str = "open", account_id: int | None = None, limit: int = 100
 ) -> list[tuple[ModerationCase, ArchiveRecord]]:
