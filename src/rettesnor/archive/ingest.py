@@ -274,13 +274,30 @@ def _existing(ctx: _Context, keys: set[tuple[str, str]]) -> dict[tuple[str, str]
             rows = _lookup(ctx.session, ctx.org.id, platform, pids[k : k + 500], list(RECORD_TABLE.c.keys()))
             for row in rows:
                 out[(row.platform, row.platform_id)] = _State(
-                    id=row.id, kind=row.kind, version=row.version, state=row.state, text=row.text,
-                    account_id=row.account_id, parent_urn=None, thread_urn=None, author_id=row.author_id,
-                    author_name=row.author_name, published_at=row.published_at, received_at=row.received_at,
-                    language=row.language, categories=row.categories, policy=row.policy, findings=None,
-                    attachments=[], new=False, indexed_text=row.text, loaded=False, decision=row.decision,
-                    terms=row.search_terms or "", indexed_terms=row.search_terms,
-                )  # fmt: skip
+                    id=row.id,
+                    kind=row.kind,
+                    version=row.version,
+                    state=row.state,
+                    text=row.text,
+                    account_id=row.account_id,
+                    parent_urn=None,
+                    thread_urn=None,
+                    author_id=row.author_id,
+                    author_name=row.author_name,
+                    published_at=row.published_at,
+                    received_at=row.received_at,
+                    language=row.language,
+                    categories=row.categories,
+                    policy=row.policy,
+                    findings=None,
+                    attachments=[],
+                    new=False,
+                    indexed_text=row.text,
+                    loaded=False,
+                    decision=row.decision,
+                    terms=row.search_terms or "",
+                    indexed_terms=row.search_terms,
+                )
     return out
 
 
@@ -360,10 +377,15 @@ def _store_files(ctx: _Context, event: Incoming) -> list[dict[str, Any]]:
 
 def _as_attachment(files: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [
-        {"type": "Document", "name": f["name"], "mediaType": f["media_type"], "rettesnor:sha256": f["sha256"],
-         "rettesnor:size": f["size"]}
+        {
+            "type": "Document",
+            "name": f["name"],
+            "mediaType": f["media_type"],
+            "rettesnor:sha256": f["sha256"],
+            "rettesnor:size": f["size"],
+        }
         for f in files
-    ]  # fmt: skip
+    ]
 
 
 def _chunk(ctx: _Context, events: list[Incoming], report: IngestReport) -> None:
@@ -411,14 +433,30 @@ def _chunk(ctx: _Context, events: list[Incoming], report: IngestReport) -> None:
             parent_urn = urn(org.slug, e.platform, e.parent) if e.parent else None
             thread_urn = (parent[1] or parent_urn) if parent else parent_urn
             states[key] = _State(
-                id=rid, kind=e.kind, version=0, state="published", text=None, account_id=infos[i].id or None,
-                parent_urn=parent_urn, thread_urn=thread_urn, author_id=e.author_id,
+                id=rid,
+                kind=e.kind,
+                version=0,
+                state="published",
+                text=None,
+                account_id=infos[i].id or None,
+                parent_urn=parent_urn,
+                thread_urn=thread_urn,
+                author_id=e.author_id,
                 author_name=e.author_name,
-                published_at=e.published_at, received_at=now, language=e.language, categories=None,
-                policy=None, findings=None, attachments=[], new=True, changed=True,
-                parent_id=parent[0] if parent else None, thread_id=parent[2] if parent else None,
-                platform=e.platform, platform_id=e.platform_id,
-            )  # fmt: skip
+                published_at=e.published_at,
+                received_at=now,
+                language=e.language,
+                categories=None,
+                policy=None,
+                findings=None,
+                attachments=[],
+                new=True,
+                changed=True,
+                parent_id=parent[0] if parent else None,
+                thread_id=parent[2] if parent else None,
+                platform=e.platform,
+                platform_id=e.platform_id,
+            )
             parents[key] = (rid, thread_urn or own, parent[2] if parent else rid)
             del pending[key]
     _versions(ctx, events, infos, states, report, now)
@@ -502,12 +540,27 @@ def _versions(
         if files:
             s.attachments = _as_attachment(files)
         doc = document(
-            org_slug=org.slug, platform=e.platform, platform_id=e.platform_id, kind=s.kind, version=s.version,
-            event=name, state=s.state, text=text, author_id=s.author_id, author_name=s.author_name,
-            account=infos[i].audience or None, parent=s.parent_urn, thread=s.thread_urn,
-            published=s.published_at, received=s.received_at, recorded=now, language=s.language,
-            findings=s.findings, policy=s.policy, attachments=s.attachments,
-        )  # fmt: skip
+            org_slug=org.slug,
+            platform=e.platform,
+            platform_id=e.platform_id,
+            kind=s.kind,
+            version=s.version,
+            event=name,
+            state=s.state,
+            text=text,
+            author_id=s.author_id,
+            author_name=s.author_name,
+            account=infos[i].audience or None,
+            parent=s.parent_urn,
+            thread=s.thread_urn,
+            published=s.published_at,
+            received=s.received_at,
+            recorded=now,
+            language=s.language,
+            findings=s.findings,
+            policy=s.policy,
+            attachments=s.attachments,
+        )
         versions.append(NewVersion(s.id, s.version, name, doc, files))
         if s.version == 1:
             report.records += 1
@@ -516,9 +569,14 @@ def _versions(
     changed = [s for s in states.values() if s.changed]
     for s in changed:
         s.terms = fts.terms(
-            org.id, account_id=s.account_id, author_id=s.author_id, author_name=s.author_name,
-            categories=s.categories, decision=s.decision, kind=s.kind,
-        )  # fmt: skip
+            org.id,
+            account_id=s.account_id,
+            author_id=s.author_id,
+            author_name=s.author_name,
+            categories=s.categories,
+            decision=s.decision,
+            kind=s.kind,
+        )
     fresh = sorted((s for s in changed if s.new), key=lambda s: s.id)  # a parent before its replies
     if fresh:
         insert_rows(session, RECORD_TABLE, [_record_row(org.id, s) for s in fresh])
@@ -528,17 +586,28 @@ def _versions(
             update(RECORD_TABLE)
             .where(RECORD_TABLE.c.id == bindparam("b_id"))
             .values(
-                version=bindparam("b_version"), state=bindparam("b_state"), text=bindparam("b_text"),
-                categories=bindparam("b_categories"), policy=bindparam("b_policy"),
-                language=bindparam("b_lang"), search_terms=bindparam("b_terms"),
+                version=bindparam("b_version"),
+                state=bindparam("b_state"),
+                text=bindparam("b_text"),
+                categories=bindparam("b_categories"),
+                policy=bindparam("b_policy"),
+                language=bindparam("b_lang"),
+                search_terms=bindparam("b_terms"),
             ),
             [
-                {"b_id": s.id, "b_version": s.version, "b_state": s.state, "b_text": s.text,
-                 "b_categories": s.categories, "b_policy": s.policy, "b_lang": s.language,
-                 "b_terms": s.terms}
+                {
+                    "b_id": s.id,
+                    "b_version": s.version,
+                    "b_state": s.state,
+                    "b_text": s.text,
+                    "b_categories": s.categories,
+                    "b_policy": s.policy,
+                    "b_lang": s.language,
+                    "b_terms": s.terms,
+                }
                 for s in known
             ],
-        )  # fmt: skip
+        )
     append(session, org.id, versions, now)
     if changed:
         # Every record has an index row (text or not), so that filters alone are an index lookup too.
@@ -556,12 +625,26 @@ def _versions(
 def _record_row(organisation_id: int, s: _State) -> dict[str, Any]:
     """A new record as it is written: once, in its state after the chunk's versions."""
     return {
-        "id": s.id, "organisation_id": organisation_id, "account_id": s.account_id, "platform": s.platform,
-        "platform_id": s.platform_id, "kind": s.kind, "parent_id": s.parent_id, "thread_id": s.thread_id,
-        "author_id": s.author_id, "author_name": s.author_name, "published_at": s.published_at,
-        "received_at": s.received_at, "language": s.language, "version": s.version, "state": s.state,
-        "text": s.text, "categories": s.categories, "policy": s.policy, "search_terms": s.terms,
-    }  # fmt: skip
+        "id": s.id,
+        "organisation_id": organisation_id,
+        "account_id": s.account_id,
+        "platform": s.platform,
+        "platform_id": s.platform_id,
+        "kind": s.kind,
+        "parent_id": s.parent_id,
+        "thread_id": s.thread_id,
+        "author_id": s.author_id,
+        "author_name": s.author_name,
+        "published_at": s.published_at,
+        "received_at": s.received_at,
+        "language": s.language,
+        "version": s.version,
+        "state": s.state,
+        "text": s.text,
+        "categories": s.categories,
+        "policy": s.policy,
+        "search_terms": s.terms,
+    }
 
 
 # --- import files ---------------------------------------------------------------------------------

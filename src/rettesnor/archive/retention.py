@@ -193,12 +193,18 @@ def run(
                 session.execute(
                     insert(DISPOSAL_TABLE),
                     [
-                        {"organisation_id": org.id, "record_id": rid, "rule_id": rule.id,
-                         "record_kind": rule.record_kind, "versions": version, "disposed_by": by,
-                         "disposed_at": at}
+                        {
+                            "organisation_id": org.id,
+                            "record_id": rid,
+                            "rule_id": rule.id,
+                            "record_kind": rule.record_kind,
+                            "versions": version,
+                            "disposed_by": by,
+                            "disposed_at": at,
+                        }
                         for rid, _, version, _ in part
                     ],
-                )  # fmt: skip
+                )
                 for sha in set(files):
                     still = session.scalar(
                         select(ArchiveAttachment.id)

@@ -219,13 +219,22 @@ def activate_account(session: Session, org: Organisation, account_id: int) -> Ac
     account.activated_at = stamp
     account.service_office_notified_at = stamp
     notices.owe(
-        session, org, "account_live", org.service_office,
-        {"account": account.name, "platform": account.platform, "url": account.url, "account_id": account.id,
-         "organisation": org.name},
+        session,
+        org,
+        "account_live",
+        org.service_office,
+        {
+            "account": account.name,
+            "platform": account.platform,
+            "url": account.url,
+            "account_id": account.id,
+            "organisation": org.name,
+        },
         subject=f"New {account.platform} account: {account.name}",
         body=f"{org.name} has opened {account.url} ({account.platform}). Registry id {account.id}.",
-        account_id=account.id, at=stamp,
-    )  # fmt: skip
+        account_id=account.id,
+        at=stamp,
+    )
     return account
 
 

@@ -329,9 +329,11 @@ def people_roles(person: int, org: Org, fmt: Format = "text") -> None:
 
 @people_app.command("set-email")
 def people_set_email(
-    person: int, email: Annotated[str, typer.Argument(help="the work address; '' clears it")], org: Org,
+    person: int,
+    email: Annotated[str, typer.Argument(help="the work address; '' clears it")],
+    org: Org,
     fmt: Format = "text",
-) -> None:  # fmt: skip
+) -> None:
     """Set a person's work e-mail (where escalations and task digests go); waiting messages follow."""
     from rettesnor.governance import people
 
@@ -385,12 +387,23 @@ def accounts_apply(
     from rettesnor.governance import accounts
 
     app = accounts.Application(
-        unit=unit, platform=platform, handle=handle, name=name, url=url, purpose=purpose,
-        target_group=target_group, dialogue_plan=dialogue, privacy_assessment=privacy,
-        confidentiality_assessment=confidentiality, resources_plan=resources, applied_by=applied_by,
-        responsible=responsible, profile_text=profile_text, direct_messages=dms,
+        unit=unit,
+        platform=platform,
+        handle=handle,
+        name=name,
+        url=url,
+        purpose=purpose,
+        target_group=target_group,
+        dialogue_plan=dialogue,
+        privacy_assessment=privacy,
+        confidentiality_assessment=confidentiality,
+        resources_plan=resources,
+        applied_by=applied_by,
+        responsible=responsible,
+        profile_text=profile_text,
+        direct_messages=dms,
         password_attested=password_attested,
-    )  # fmt: skip
+    )
     with _tenant(org) as (s, o):
         account = accounts.apply_for_account(s, o, app)
         _done(account, f"account {account.id} applied (profile text: {account.profile_verdict})", fmt)
@@ -595,9 +608,18 @@ def permissions_grant(
 
     with _tenant(org) as (s, o):
         p = permissions.grant_permission(
-            s, o, person_id=person, kind=kind, granted_by=by, valid_from=valid_from or _today(),
-            valid_until=valid_until, granted=not refused, scope=scope, url=url, disclaimer=disclaimer,
-        )  # fmt: skip
+            s,
+            o,
+            person_id=person,
+            kind=kind,
+            granted_by=by,
+            valid_from=valid_from or _today(),
+            valid_until=valid_until,
+            granted=not refused,
+            scope=scope,
+            url=url,
+            disclaimer=disclaimer,
+        )
         wait = " (waiting for the person to accept)" if kind in permissions.NEEDS_ACCEPTANCE else ""
         _done(p, f"permission {p.id} {'refused' if refused else 'granted'}{wait}", fmt)
 
@@ -650,9 +672,17 @@ def channels_approve(
 
     with _tenant(org) as (s, o):
         c = channels.approve_channel(
-            s, o, unit, key, name, open_to, by, on=on or None,
-            open_to_colleagues=not closed_to_colleagues, open_to_management=not closed_to_management,
-        )  # fmt: skip
+            s,
+            o,
+            unit,
+            key,
+            name,
+            open_to,
+            by,
+            on=on or None,
+            open_to_colleagues=not closed_to_colleagues,
+            open_to_management=not closed_to_management,
+        )
         _done(c, f"channel {c.key} approved in unit {unit} (id {c.id})", fmt)
 
 
@@ -728,10 +758,19 @@ def consents_add(
 
     with _tenant(org) as (s, o):
         c = consents.record_consent(
-            s, o, media_ref=media, subject=subject, basis=basis, given_on=given_on or _today(),
-            given_by=given_by, given_by_role=given_by_role, subject_is_child=child, unit=unit,
-            account_id=account, recorded_by=by,
-        )  # fmt: skip
+            s,
+            o,
+            media_ref=media,
+            subject=subject,
+            basis=basis,
+            given_on=given_on or _today(),
+            given_by=given_by,
+            given_by_role=given_by_role,
+            subject_is_child=child,
+            unit=unit,
+            account_id=account,
+            recorded_by=by,
+        )
         _done(c, f"consent {c.id} recorded", fmt)
 
 
@@ -806,11 +845,18 @@ def _registration_rows(org: str, overdue: bool, all_: bool) -> list[dict[str, An
             s, o, open_only=not all_, overdue_on=dt.date.today() if overdue else None
         )
         return [
-            {"id": f"R{t.id}", "kind": t.kind, "title": t.title, "owner_id": t.owner_id,
-             "due_on": _plain(t.due_on), "status": t.status, "journal_ref": t.journal_ref,
-             "done_at": _plain(t.closed_at)}
+            {
+                "id": f"R{t.id}",
+                "kind": t.kind,
+                "title": t.title,
+                "owner_id": t.owner_id,
+                "due_on": _plain(t.due_on),
+                "status": t.status,
+                "journal_ref": t.journal_ref,
+                "done_at": _plain(t.closed_at),
+            }
             for t in tasks
-        ]  # fmt: skip
+        ]
 
 
 @tasks_app.command("done")
@@ -920,9 +966,14 @@ def reviews_record(
 
     with _tenant(org) as (s, o):
         r = reviews.record_review(
-            s, o, person_id=person, leader_id=leader, kind=kind, held_on=held_on or _today(),
+            s,
+            o,
+            person_id=person,
+            leader_id=leader,
+            kind=kind,
+            held_on=held_on or _today(),
             policy_version_id=version_id,
-        )  # fmt: skip
+        )
         _done(
             r,
             f"review {r.id} recorded; person {person} acknowledges it with `reviews acknowledge {r.id}`",
@@ -975,9 +1026,15 @@ def incidents_open(
 
     with _tenant(org) as (s, o):
         i = incidents.open_incident(
-            s, o, person_id=person, opened_by=by, category=category, description=description, clause=clause,
+            s,
+            o,
+            person_id=person,
+            opened_by=by,
+            category=category,
+            description=description,
+            clause=clause,
             finding_code=finding,
-        )  # fmt: skip
+        )
         _done(i, f"incident {i.id} opened", fmt)
 
 

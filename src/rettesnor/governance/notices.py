@@ -42,10 +42,15 @@ def owe(
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
     note = Notification(
-        organisation_id=org.id, recipient=recipient or "", subject=subject[:300], body=body,
-        account_id=account_id, kind=kind, params=json.dumps(params, ensure_ascii=False, sort_keys=True),
+        organisation_id=org.id,
+        recipient=recipient or "",
+        subject=subject[:300],
+        body=body,
+        account_id=account_id,
+        kind=kind,
+        params=json.dumps(params, ensure_ascii=False, sort_keys=True),
         created_at=at or utcnow(),
-    )  # fmt: skip
+    )
     session.add(note)
     session.flush()
     return note

@@ -187,9 +187,14 @@ def _set_decision(session: Session, org: Organisation, record: ArchiveRecord, ac
         )
     ).one()
     terms = fts.terms(
-        org.id, account_id=row.account_id, author_id=row.author_id, author_name=row.author_name,
-        categories=row.categories, decision=action, kind=row.kind,
-    )  # fmt: skip
+        org.id,
+        account_id=row.account_id,
+        author_id=row.author_id,
+        author_name=row.author_name,
+        categories=row.categories,
+        decision=action,
+        kind=row.kind,
+    )
     session.execute(update(RECORD_TABLE).where(r.id == record_id).values(decision=action, search_terms=terms))
     if row.search_terms is not None:
         fts.remove(session, [(record_id, row.text, row.search_terms)])
@@ -401,12 +406,15 @@ def _tell_leader(session: Session, org: Organisation, record: ArchiveRecord, lea
     account = session.get(Account, record.account_id) if record.account_id is not None else None
     name = account.name if account is not None else record.platform
     notices.owe(
-        session, org, "escalated", leader.email,
+        session,
+        org,
+        "escalated",
+        leader.email,
         {"record_id": record.id, "account": name, "platform": record.platform, "person": leader.id},
         subject=f"A comment on {name} was escalated to you (record {record.id})",
         body=f"A moderator escalated record {record.id} on {name} ({record.platform}) to you for a decision.",
         account_id=record.account_id,
-    )  # fmt: skip
+    )
 
 
 def _archive_reply(

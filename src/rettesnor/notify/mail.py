@@ -98,11 +98,14 @@ class MailSettings:
         if not port_text.isdigit() or not 0 < int(port_text) < 65536:
             raise InputError(f"RETTESNOR_SMTP_PORT must be a port number, not {port_text!r}")
         return cls(
-            host=host, sender=sender, port=int(port_text), security=security,
+            host=host,
+            sender=sender,
+            port=int(port_text),
+            security=security,
             username=env.get("RETTESNOR_SMTP_USER") or None,
             password=env.get("RETTESNOR_SMTP_PASSWORD") or None,
             base_url=env.get("RETTESNOR_BASE_URL", BASE_URL).rstrip("/"),
-        )  # fmt: skip
+        )
 
 
 def language_of(org: Organisation) -> str:
@@ -304,10 +307,14 @@ def task_digests(session: Session, org: Organisation, today: dt.date) -> int:
             "overdue": overdue,
         }
         notices.owe(
-            session, org, "tasks_digest", person.email, params,
+            session,
+            org,
+            "tasks_digest",
+            person.email,
+            params,
             subject=f"Registration tasks: {total} open, {overdue} overdue",
             body=f"Person {person_id} has {total} open registration tasks, {overdue} of them overdue.",
-        )  # fmt: skip
+        )
         made += 1
     return made
 

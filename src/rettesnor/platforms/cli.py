@@ -83,8 +83,10 @@ def connect(
         connection, fingerprint = connector.connect(
             session, organisation, account, page_id, token, _settings(), by=_actor()
         )
-        out.print(f"account {account} is connected to {connection.platform} page {page_id} "
-                  f"(token fingerprint {fingerprint}; the token is stored encrypted)")  # fmt: skip
+        out.print(
+            f"account {account} is connected to {connection.platform} page {page_id} "
+            f"(token fingerprint {fingerprint}; the token is stored encrypted)"
+        )
 
 
 @platforms_app.command("settings")

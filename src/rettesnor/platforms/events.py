@@ -47,10 +47,15 @@ BATCH = 200
 def _rows_of(bodies: list[bytes]) -> list[dict[str, object]]:
     now = utcnow()
     return [
-        {"body_sha256": hashlib.sha256(b).hexdigest(), "body": b, "received_at": now, "status": "pending",
-         "attempts": 0}
+        {
+            "body_sha256": hashlib.sha256(b).hexdigest(),
+            "body": b,
+            "received_at": now,
+            "status": "pending",
+            "attempts": 0,
+        }
         for b in bodies
-    ]  # fmt: skip
+    ]
 
 
 def append_many(engine: Engine, bodies: list[bytes]) -> None:

@@ -18,8 +18,15 @@ from rettesnor.archive.errors import InvalidValue
 from rettesnor.archive.ingest import Incoming
 
 SIGNATURE_HEADER = "x-hub-signature-256"
-VERBS = {"add": "create", "edited": "edit", "edit": "edit", "remove": "delete", "delete": "delete",
-         "hide": "hide", "unhide": "unhide"}  # fmt: skip
+VERBS = {
+    "add": "create",
+    "edited": "edit",
+    "edit": "edit",
+    "remove": "delete",
+    "delete": "delete",
+    "hide": "hide",
+    "unhide": "unhide",
+}
 POST_ITEMS = frozenset({"status", "post", "photo", "video", "link", "share", "note"})
 
 
@@ -104,9 +111,16 @@ def _feed(page_id: str, value: dict[str, Any], entry_time: Any) -> Incoming | No
     if event in ("create", "edit") and not text.strip():
         return None  # a photo or a share without text: nothing to check; backfill fetches attachments
     return Incoming(
-        platform="facebook", platform_id=pid, kind=kind, text=text, event=event, parent=parent,
-        author_id=author_id, author_name=author_name, published_at=when,
-    )  # fmt: skip
+        platform="facebook",
+        platform_id=pid,
+        kind=kind,
+        text=text,
+        event=event,
+        parent=parent,
+        author_id=author_id,
+        author_name=author_name,
+        published_at=when,
+    )
 
 
 def _instagram(account_id: str, value: dict[str, Any], entry_time: Any) -> Incoming | None:
@@ -121,10 +135,16 @@ def _instagram(account_id: str, value: dict[str, Any], entry_time: Any) -> Incom
     media = _dict(value.get("media"))
     parent = _str(value.get("parent_id")) or _str(media.get("id"))
     return Incoming(
-        platform="instagram", platform_id=pid, kind="reply" if author_id == account_id else "comment",
-        text=text, event="create", parent=parent, author_id=author_id,
-        author_name=_str(author.get("username")), published_at=meta_time(entry_time),
-    )  # fmt: skip
+        platform="instagram",
+        platform_id=pid,
+        kind="reply" if author_id == account_id else "comment",
+        text=text,
+        event="create",
+        parent=parent,
+        author_id=author_id,
+        author_name=_str(author.get("username")),
+        published_at=meta_time(entry_time),
+    )
 
 
 def parse(body: bytes) -> Parsed:

@@ -235,9 +235,18 @@ def mail_outbox(
     with _organisation(org) as (session, organisation):
         rows = mail.outbox(session, organisation, include_sent=sent)
     if fmt == "json":
-        items = [{"id": r.id, "kind": r.kind, "recipient": r.recipient, "state": r.state,
-                  "created_at": r.created_at.isoformat(), "attempts": r.attempts, "last_error": r.last_error}
-                 for r in rows]  # fmt: skip
+        items = [
+            {
+                "id": r.id,
+                "kind": r.kind,
+                "recipient": r.recipient,
+                "state": r.state,
+                "created_at": r.created_at.isoformat(),
+                "attempts": r.attempts,
+                "last_error": r.last_error,
+            }
+            for r in rows
+        ]
         sys.stdout.write(json.dumps(items, ensure_ascii=False, indent=2) + "\n")
         return
     if not rows:

@@ -63,9 +63,12 @@ def _logins(session: Session, org: Organisation) -> list[Login]:
             if person is None:
                 continue
             user = WebUser(
-                organisation_id=org.id, person_id=person.id, username=username,
-                password_hash=hash_password(DEMO_PASSWORD), language=COUNTRY_LANGUAGE.get(org.country),
-            )  # fmt: skip
+                organisation_id=org.id,
+                person_id=person.id,
+                username=username,
+                password_hash=hash_password(DEMO_PASSWORD),
+                language=COUNTRY_LANGUAGE.get(org.country),
+            )
             session.add(user)
             session.flush()
         taken.add(user.person_id)

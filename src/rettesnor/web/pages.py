@@ -106,9 +106,13 @@ def _segments(text: str, result: Result) -> list[tuple[str, int | None]]:
 
 
 def _check_page(
-    request: Request, who: Principal, text: str = "", kind: str = "official_post",
-    account: int | None = None, status: int = 200,
-) -> HTMLResponse:  # fmt: skip
+    request: Request,
+    who: Principal,
+    text: str = "",
+    kind: str = "official_post",
+    account: int | None = None,
+    status: int = 200,
+) -> HTMLResponse:
     lang = language(request, who)
     with work(request, who) as (session, org):
         live = [a for a in accounts.list_accounts(session, org) if a.status in ("approved", "active")]
@@ -117,12 +121,21 @@ def _check_page(
             pack_name = pack_for(session, org, account, None)
             result = run_check(text, kind, pack_name, lang)
     return page(
-        request, "check.html", who, status=status, text=text, kind=kind, account=account, accounts=live,
-        kinds=[(k, labels.KINDS[k]) for k in POST_KINDS], result=result,
+        request,
+        "check.html",
+        who,
+        status=status,
+        text=text,
+        kind=kind,
+        account=account,
+        accounts=live,
+        kinds=[(k, labels.KINDS[k]) for k in POST_KINDS],
+        result=result,
         report=result.to_dict(lang) if result else None,
-        segments=_segments(text, result) if result else [], verdicts=labels.VERDICTS,
+        segments=_segments(text, result) if result else [],
+        verdicts=labels.VERDICTS,
         severities=labels.SEVERITIES,
-    )  # fmt: skip
+    )
 
 
 @router.get("/check")
@@ -141,10 +154,13 @@ def _form_account(value: str) -> int | None:
 
 @router.post("/check")
 def check_post(
-    request: Request, who: User, csrf: Csrf,
+    request: Request,
+    who: User,
+    csrf: Csrf,
     text: Annotated[str, Form(max_length=MAX_FORM_TEXT)],
-    kind: Annotated[str, Form()] = "official_post", account: Annotated[str, Form()] = "",
-) -> HTMLResponse:  # fmt: skip
+    kind: Annotated[str, Form()] = "official_post",
+    account: Annotated[str, Form()] = "",
+) -> HTMLResponse:
     require(who, "check")
     _csrf(request, csrf)
     return _check_page(request, who, normalise_text(text), kind, _form_account(account))
@@ -152,10 +168,14 @@ def check_post(
 
 @router.post("/check/redact")
 def check_redact(
-    request: Request, who: User, csrf: Csrf,
-    text: Annotated[str, Form(max_length=MAX_FORM_TEXT)], finding: Annotated[int, Form(ge=1)],
-    kind: Annotated[str, Form()] = "official_post", account: Annotated[str, Form()] = "",
-) -> HTMLResponse:  # fmt: skip
+    request: Request,
+    who: User,
+    csrf: Csrf,
+    text: Annotated[str, Form(max_length=MAX_FORM_TEXT)],
+    finding: Annotated[int, Form(ge=1)],
+    kind: Annotated[str, Form()] = "official_post",
+    account: Annotated[str, Form()] = "",
+) -> HTMLResponse:
     """Replace the spans of one finding by a placeholder and check the text again."""
     require(who, "check")
     _csrf(request, csrf)
@@ -178,21 +198,29 @@ def check_redact(
 
 @router.get("/moderation")
 def moderation_page(
-    request: Request, who: User,
+    request: Request,
+    who: User,
     status: Annotated[str, Query(pattern="^(open|escalated|decided|all)$")] = "open",
-    account: Annotated[str, Query(max_length=20)] = "", category: Annotated[str, Query(max_length=40)] = "",
+    account: Annotated[str, Query(max_length=20)] = "",
+    category: Annotated[str, Query(max_length=40)] = "",
     page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
     action: Annotated[str, Query(pattern="^(|keep|review|hide|delete)$")] = "",
-) -> HTMLResponse:  # fmt: skip
+) -> HTMLResponse:
     require(who, "moderation")
     account_id = _form_account(account)
     with work(request, who) as (session, org):
         if account_id is not None:
             accounts.get_account(session, org, account_id)  # 404 for an account of another organisation
         rows, total = queries.queue(
-            session, org, status=status, account_id=account_id, category=category or None,
-            limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE, recommended=action or None,
-        )  # fmt: skip
+            session,
+            org,
+            status=status,
+            account_id=account_id,
+            category=category or None,
+            limit=PAGE_SIZE,
+            offset=(page_no - 1) * PAGE_SIZE,
+            recommended=action or None,
+        )
         all_accounts = accounts.list_accounts(session, org)
     names = {a.id: a.name for a in all_accounts}
     filters = {"status": status, "account": account, "category": category, "action": action}
@@ -202,18 +230,34 @@ def moderation_page(
         "next": f"?{urlencode({**base, 'page': page_no + 1})}" if page_no * PAGE_SIZE < total else None,
     }
     return page(
-        request, "moderation.html", who, rows=rows, total=total, filters=filters, accounts=all_accounts,
-        account_names=names, statuses=labels.STATUSES, decisions=labels.DECISIONS, verdicts=labels.VERDICTS,
-        pages=pages, page_no=page_no, may_decide=who.may("moderation:write"),
-    )  # fmt: skip
+        request,
+        "moderation.html",
+        who,
+        rows=rows,
+        total=total,
+        filters=filters,
+        accounts=all_accounts,
+        account_names=names,
+        statuses=labels.STATUSES,
+        decisions=labels.DECISIONS,
+        verdicts=labels.VERDICTS,
+        pages=pages,
+        page_no=page_no,
+        may_decide=who.may("moderation:write"),
+    )
 
 
 @router.post("/moderation/{record_id}/decide")
 def moderation_decide(
-    record_id: int, request: Request, who: User, csrf: Csrf,
-    action: Annotated[str, Form()], reason: Annotated[str, Form(max_length=2000)] = "",
-    ground: Annotated[str, Form(max_length=30)] = "", back: Annotated[str, Form(max_length=500)] = "",
-) -> RedirectResponse:  # fmt: skip
+    record_id: int,
+    request: Request,
+    who: User,
+    csrf: Csrf,
+    action: Annotated[str, Form()],
+    reason: Annotated[str, Form(max_length=2000)] = "",
+    ground: Annotated[str, Form(max_length=30)] = "",
+    back: Annotated[str, Form(max_length=500)] = "",
+) -> RedirectResponse:
     require(who, "moderation:write")
     _csrf(request, csrf)
     known_decision(action)
@@ -223,11 +267,21 @@ def moderation_decide(
         connected_platform(session, org, record_id, platform_settings(request)) as platform,
     ):  # the page's connector, or None: the decision is then carried out by hand
         outcome = moderation.decide(
-            session, org, record_id, action, by=who.person_id, platform=platform,
-            reason=reason or _("Decided in the moderation queue"), ground=ground or None,
-        )  # fmt: skip
-    flash(request, _("Decision recorded: {action} (comment {record}).").format(
-        action=_(labels.DECISIONS[action]), record=record_id))  # fmt: skip
+            session,
+            org,
+            record_id,
+            action,
+            by=who.person_id,
+            platform=platform,
+            reason=reason or _("Decided in the moderation queue"),
+            ground=ground or None,
+        )
+    flash(
+        request,
+        _("Decision recorded: {action} (comment {record}).").format(
+            action=_(labels.DECISIONS[action]), record=record_id
+        ),
+    )
     if outcome.decision.platform_result == "failed":  # recorded, but the platform refused to carry it out
         flash(request, _("Not decided: {why}").format(why=outcome.message), "error")
     target = _safe_next(back) if back.startswith("/moderation") else "/moderation"
@@ -255,14 +309,24 @@ def accounts_page(request: Request, who: User) -> HTMLResponse:
         public = publiclist.public_list(session, org)
         # Only a leader of the account's own unit may approve it: others see who is waiting, no button.
         approvable = {
-            a.id for a in rows
-            if a.status == "applied" and who.may("accounts:approve")
+            a.id
+            for a in rows
+            if a.status == "applied"
+            and who.may("accounts:approve")
             and people.is_unit_leader(session, org, who.person_id, a.unit_id)
-        }  # fmt: skip
+        }
     return page(
-        request, "accounts.html", who, rows=rows, units=units, problems=problems, public=public,
-        statuses=labels.STATUSES, severities=labels.PROBLEM_SEVERITIES, approvable=approvable,
-    )  # fmt: skip
+        request,
+        "accounts.html",
+        who,
+        rows=rows,
+        units=units,
+        problems=problems,
+        public=public,
+        statuses=labels.STATUSES,
+        severities=labels.PROBLEM_SEVERITIES,
+        approvable=approvable,
+    )
 
 
 @router.get("/guideline")
@@ -272,14 +336,29 @@ def guideline_page(request: Request, who: User) -> HTMLResponse:
         pack = load_pack(org.pack)
     lang = language(request, who)
     rules: list[dict[str, Any]] = [
-        {"code": r.code, "title": pack.text(r.title, lang), "message": pack.text(r.message, lang),
-         "remedy": pack.text(r.remedy, lang), "severity": r.severity, "clauses": r.clauses,
-         "kinds": r.applies_to} for r in pack.rules
-    ]  # fmt: skip
+        {
+            "code": r.code,
+            "title": pack.text(r.title, lang),
+            "message": pack.text(r.message, lang),
+            "remedy": pack.text(r.remedy, lang),
+            "severity": r.severity,
+            "clauses": r.clauses,
+            "kinds": r.applies_to,
+        }
+        for r in pack.rules
+    ]
     return page(
-        request, "guideline.html", who, pack=pack, title=pack.text(pack.title, lang), rules=rules,
-        coverage=coverage(pack), severities=labels.SEVERITIES, statuses=labels.COVERAGE, kinds=labels.KINDS,
-    )  # fmt: skip
+        request,
+        "guideline.html",
+        who,
+        pack=pack,
+        title=pack.text(pack.title, lang),
+        rules=rules,
+        coverage=coverage(pack),
+        severities=labels.SEVERITIES,
+        statuses=labels.COVERAGE,
+        kinds=labels.KINDS,
+    )
 
 
 @router.get("/public/{org_slug}/accounts")

@@ -29,11 +29,14 @@ MAX_BULK = 100
 
 @router.post("/moderation/bulk")
 def bulk_decide(
-    request: Request, who: User, csrf: Csrf,
+    request: Request,
+    who: User,
+    csrf: Csrf,
     action: Annotated[str, Form(max_length=12)],
     record: Annotated[list[str] | None, Form(max_length=MAX_BULK * 2)] = None,
-    reason: Annotated[str, Form(max_length=2000)] = "", back: Annotated[str, Form(max_length=500)] = "",
-) -> RedirectResponse:  # fmt: skip
+    reason: Annotated[str, Form(max_length=2000)] = "",
+    back: Annotated[str, Form(max_length=500)] = "",
+) -> RedirectResponse:
     require(who, "moderation:write")
     _csrf(request, csrf)
     known_decision(action)
@@ -48,17 +51,26 @@ def bulk_decide(
             try:  # on the page's connector when it is connected; by hand otherwise
                 with connected_platform(session, org, rid, platform_settings(request)) as platform:
                     outcome = moderation.decide(
-                        session, org, rid, action, by=who.person_id, platform=platform,
+                        session,
+                        org,
+                        rid,
+                        action,
+                        by=who.person_id,
+                        platform=platform,
                         reason=reason or _("Decided in the moderation queue"),
-                    )  # fmt: skip
+                    )
                 done.append(rid)
                 if outcome.decision.platform_result == "failed":  # recorded, but the platform refused
                     refused.append(f"{rid}: {outcome.message}")
             except InputError as exc:  # refused: nothing of it was written (a savepoint per decision)
                 refused.append(f"{rid}: {exc}")
     if done:
-        flash(request, _("{count} comments decided: {action}.").format(
-            count=len(done), action=_(labels.DECISIONS[action])))  # fmt: skip
+        flash(
+            request,
+            _("{count} comments decided: {action}.").format(
+                count=len(done), action=_(labels.DECISIONS[action])
+            ),
+        )
     for line in refused:
         flash(request, _("Not decided: {why}").format(why=line), "error")
     target = _safe_next(back) if back.startswith("/moderation") else "/moderation"

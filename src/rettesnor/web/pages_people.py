@@ -51,24 +51,41 @@ def people_page(
             late = reviews.overdue(session, org, today, leader_id=who.person_id if mine else None)
             recent = reviews.list_reviews(session, org)[-RECENT:][::-1]
         if who.may("people:write"):
-            staff = [p for p in people.list_people(session, org)
-                     if p.kind == "employee" and (p.left_on is None or p.left_on > today)]  # fmt: skip
+            staff = [
+                p
+                for p in people.list_people(session, org)
+                if p.kind == "employee" and (p.left_on is None or p.left_on > today)
+            ]
             versions = [v for v in lifecycle.list_policy_versions(session, org) if v.status == "published"]
         ids = {o.leader_id for o in late if o.leader_id} | {r.person_id for r in recent}
         ids |= {r.leader_id for r in [*recent, *own] if r.leader_id}
         names = queries.person_names(session, org, ids)
     return page(
-        request, "people.html", who, own=own, overdue=late, recent=recent, staff=staff, versions=versions,
-        names=names, mine=bool(mine), today=today, review_kinds=labels.REVIEW_KINDS,
-    )  # fmt: skip
+        request,
+        "people.html",
+        who,
+        own=own,
+        overdue=late,
+        recent=recent,
+        staff=staff,
+        versions=versions,
+        names=names,
+        mine=bool(mine),
+        today=today,
+        review_kinds=labels.REVIEW_KINDS,
+    )
 
 
 @router.post("/people/reviews")
 def record_review(
-    request: Request, who: User, csrf: Csrf,
-    person: Annotated[str, Form(max_length=20)], kind: Annotated[str, Form(max_length=20)],
-    held_on: Annotated[str, Form(max_length=20)] = "", version: Annotated[str, Form(max_length=20)] = "",
-) -> RedirectResponse:  # fmt: skip
+    request: Request,
+    who: User,
+    csrf: Csrf,
+    person: Annotated[str, Form(max_length=20)],
+    kind: Annotated[str, Form(max_length=20)],
+    held_on: Annotated[str, Form(max_length=20)] = "",
+    version: Annotated[str, Form(max_length=20)] = "",
+) -> RedirectResponse:
     """A leader went through the guideline with one of their people."""
     require(who, "people:write")
     _csrf(request, csrf)
@@ -80,13 +97,22 @@ def record_review(
     version_id = _number(version, "the guideline version") if kind == "policy" else None
     with work(request, who) as (session, org):
         review = reviews.record_review(
-            session, org, person_id=_number(person, "the person"), leader_id=who.person_id, kind=kind,
-            held_on=day, policy_version_id=version_id,
-        )  # fmt: skip
+            session,
+            org,
+            person_id=_number(person, "the person"),
+            leader_id=who.person_id,
+            kind=kind,
+            held_on=day,
+            policy_version_id=version_id,
+        )
         review_id = review.id
     _ = translator(language(request, who))
-    flash(request, _("Review {review} recorded. The employee acknowledges it on their own page.").format(
-        review=review_id))  # fmt: skip
+    flash(
+        request,
+        _("Review {review} recorded. The employee acknowledges it on their own page.").format(
+            review=review_id
+        ),
+    )
     return RedirectResponse("/people", status_code=303)
 
 
@@ -112,21 +138,33 @@ def consents_page(request: Request, who: User) -> HTMLResponse:
         bases = consents.allowed_bases(session, org, None) if who.may("consents:write") else ()
         live = accounts.list_accounts(session, org)
     return page(
-        request, "consents.html", who, rows=rows, bases=bases, accounts=live,
-        account_names={a.id: a.name for a in live}, basis_names=labels.CONSENT_BASES,
-        givers=labels.CONSENT_GIVERS, today=dt.date.today(),
-    )  # fmt: skip
+        request,
+        "consents.html",
+        who,
+        rows=rows,
+        bases=bases,
+        accounts=live,
+        account_names={a.id: a.name for a in live},
+        basis_names=labels.CONSENT_BASES,
+        givers=labels.CONSENT_GIVERS,
+        today=dt.date.today(),
+    )
 
 
 @router.post("/consents")
 def register_consent(
-    request: Request, who: User, csrf: Csrf,
-    media_ref: Annotated[str, Form(max_length=500)], subject: Annotated[str, Form(max_length=200)],
-    basis: Annotated[str, Form(max_length=30)], given_on: Annotated[str, Form(max_length=20)] = "",
+    request: Request,
+    who: User,
+    csrf: Csrf,
+    media_ref: Annotated[str, Form(max_length=500)],
+    subject: Annotated[str, Form(max_length=200)],
+    basis: Annotated[str, Form(max_length=30)],
+    given_on: Annotated[str, Form(max_length=20)] = "",
     given_by: Annotated[str, Form(max_length=200)] = "",
     given_by_role: Annotated[str, Form(max_length=20)] = "",
-    child: Annotated[str, Form(max_length=5)] = "", account: Annotated[str, Form(max_length=20)] = "",
-) -> RedirectResponse:  # fmt: skip
+    child: Annotated[str, Form(max_length=5)] = "",
+    account: Annotated[str, Form(max_length=20)] = "",
+) -> RedirectResponse:
     require(who, "consents:write")
     _csrf(request, csrf)
     if given_by_role and given_by_role not in CONSENT_GIVERS:
@@ -135,11 +173,18 @@ def register_consent(
         )
     with work(request, who) as (session, org):
         consent = consents.record_consent(
-            session, org, media_ref=media_ref, subject=subject, basis=basis,
-            given_on=parse_day(given_on, "given on") or dt.date.today(), given_by=given_by or None,
-            given_by_role=given_by_role or None, subject_is_child=bool(child),
-            account_id=_form_account(account), recorded_by=who.person_id,
-        )  # fmt: skip
+            session,
+            org,
+            media_ref=media_ref,
+            subject=subject,
+            basis=basis,
+            given_on=parse_day(given_on, "given on") or dt.date.today(),
+            given_by=given_by or None,
+            given_by_role=given_by_role or None,
+            subject_is_child=bool(child),
+            account_id=_form_account(account),
+            recorded_by=who.person_id,
+        )
         consent_id = consent.id
     _ = translator(language(request, who))
     flash(request, _("Consent {consent} registered.").format(consent=consent_id))
@@ -155,6 +200,10 @@ def withdraw_consent(consent_id: int, request: Request, who: User, csrf: Csrf) -
         _consent, task = consents.withdraw_consent(session, org, consent_id, dt.date.today())
         due = task.due_on
     _ = translator(language(request, who))
-    flash(request, _("Consent {consent} withdrawn. A takedown task is due on {due}.").format(
-        consent=consent_id, due=due.isoformat()))  # fmt: skip
+    flash(
+        request,
+        _("Consent {consent} withdrawn. A takedown task is due on {due}.").format(
+            consent=consent_id, due=due.isoformat()
+        ),
+    )
     return RedirectResponse("/consents", status_code=303)

@@ -88,11 +88,27 @@ def all_tasks(session: Session, org: Organisation, today: dt.date | None = None)
     day = today or dt.date.today()
     rows: list[dict[str, Any]] = []
     for t in registration.list_registration_tasks(session, org):
-        rows.append({"id": f"R{t.id}", "kind": t.kind, "title": t.title, "owner_id": t.owner_id,
-                     "due_on": t.due_on, "record_id": t.record_id})  # fmt: skip
+        rows.append(
+            {
+                "id": f"R{t.id}",
+                "kind": t.kind,
+                "title": t.title,
+                "owner_id": t.owner_id,
+                "due_on": t.due_on,
+                "record_id": t.record_id,
+            }
+        )
     for k in takedowns.list_tasks(session, org):
-        rows.append({"id": f"T{k.id}", "kind": k.kind, "title": k.title, "owner_id": None,
-                     "due_on": k.due_on, "record_id": None})  # fmt: skip
+        rows.append(
+            {
+                "id": f"T{k.id}",
+                "kind": k.kind,
+                "title": k.title,
+                "owner_id": None,
+                "due_on": k.due_on,
+                "record_id": None,
+            }
+        )
     names = person_names(session, org, {r["owner_id"] for r in rows if r["owner_id"] is not None})
     for r in rows:
         r["owner"] = names.get(r["owner_id"]) if r["owner_id"] is not None else None

@@ -71,6 +71,12 @@ def error_page(
     request: Request, status: int, detail: str, headers: dict[str, str] | None = None
 ) -> HTMLResponse:
     return page(
-        request, "error.html", None, status=status, headers=headers, status_code=status,
-        title=TITLES.get(status, "Error"), detail=detail,
-    )  # fmt: skip
+        request,
+        "error.html",
+        None,
+        status=status,
+        headers=headers,
+        status_code=status,
+        title=TITLES.get(status, "Error"),
+        detail=detail,
+    )

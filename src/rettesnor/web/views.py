@@ -75,6 +75,17 @@ def plain(value: Any) -> Any:
 
 
 def account_row(a: Any) -> dict[str, Any]:
-    keys = ("id", "unit_id", "platform", "handle", "name", "url", "status", "direct_messages",
-            "approved_on", "activated_at", "profile_verdict")  # fmt: skip
+    keys = (
+        "id",
+        "unit_id",
+        "platform",
+        "handle",
+        "name",
+        "url",
+        "status",
+        "direct_messages",
+        "approved_on",
+        "activated_at",
+        "profile_verdict",
+    )
     return {k: plain(getattr(a, k)) for k in keys}
