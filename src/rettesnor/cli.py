@@ -19,7 +19,7 @@ from rettesnor.check import OVERSIZED_LINE, check, check_lines, validate_text
 from rettesnor.item import KINDS, InputError, Item
 from rettesnor.policy.compare import compare
 from rettesnor.policy.coverage import coverage
-from rettesnor.policy.docs import pack_markdown
+from rettesnor.policy.docs import known_problems, pack_markdown, signals_section
 from rettesnor.policy.loader import builtin_packs, load_pack
 from rettesnor.policy.model import Pack
 from rettesnor.render import print_result
@@ -191,6 +191,10 @@ def policy_rule(code: str, policy: Annotated[str, typer.Option("--policy", "-p")
         out.print(f"\n[bold]{'Example' if ex.fires else 'Use instead'}[/bold] ({ex.kind})\n{ex.text}")
     out.print(f"\n[bold]Remedy[/bold]\n{pack.text(rule.remedy, msg_lang)}")
     out.print(f"\n[bold]Applies to[/bold] {', '.join(rule.applies_to)} · severity {rule.severity}")
+    out.print("\n[bold]Signals[/bold]")
+    out.print("\n".join(signals_section(rule)), markup=False)
+    out.print("\n[bold]Known problems[/bold]")
+    out.print("\n".join(known_problems(pack, rule, msg_lang)), markup=False)
     if rule.clauses:
         out.print("\n[bold]References[/bold]")
         for c in rule.clauses:
