@@ -31,10 +31,15 @@ run: $(VENV)/.installed
 demo: $(VENV)/.installed
 	$(BIN)/rettesnor demo check examples/
 
+# Style, types, and the architecture: import-linter keeps dependencies pointing one way (the contracts in
+# pyproject.toml, docs/architecture.md), vulture finds dead code, deptry unused or undeclared dependencies.
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(BIN)/vulture
+	$(BIN)/deptry src
 
 # The browser tests drive Debian's Chromium (Playwright never downloads a browser) and check accessibility
 # with axe-core from the npm registry (tests/browser/package-lock.json). AXE is set before the rule that

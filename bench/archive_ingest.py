@@ -3,7 +3,7 @@
     .venv/bin/python bench/archive_ingest.py [--n 1000000] [--searches 400] [--backends sqlite,postgresql]
         [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/test] [--out FILE]
 
-The archive is built through the real batch path (``rettesnor.archive.ingest.ingest``: the check, the
+The archive is built through the real batch path (``rettesnor.intake.ingest``: the check, the
 chain, the moderation queue, registration tasks, the full-text index), one transaction per 20,000 events.
 Ingest speed is the first 50,000 events (the measured slice) and the whole build. Then ``--searches``
 realistic searches (common and rare words, two words, prefixes; filters by account, author, period,
@@ -35,9 +35,10 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, select, text
 
 from rettesnor.archive.chain import verify
-from rettesnor.archive.ingest import Incoming, ingest
+from rettesnor.archive.ingest import Incoming
 from rettesnor.archive.search import Filters, search
 from rettesnor.governance import tenants
+from rettesnor.intake import ingest
 from rettesnor.moderation.queue import _set_decision
 from rettesnor.records import migrate
 from rettesnor.records.archive_models import ArchiveRecord

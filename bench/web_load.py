@@ -247,9 +247,10 @@ def prepare(folder: Path, pending: int) -> dict[str, Any]:
     """Migrate, load the demo, make an API token, fill the queue to ``pending`` open comments."""
     from sqlalchemy import func, select
 
-    from rettesnor.archive.ingest import Incoming, ingest
-    from rettesnor.governance import demo as governance_demo
+    from rettesnor import demo as governance_demo
+    from rettesnor.archive.ingest import Incoming
     from rettesnor.governance import tenants
+    from rettesnor.intake import ingest
     from rettesnor.records import migrate
     from rettesnor.records.archive_models import ModerationCase
     from rettesnor.records.db import make_engine, unit_of_work

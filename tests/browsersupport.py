@@ -66,7 +66,7 @@ class Server:
         return f"sqlite:///{self.folder / 'data' / 'rettesnor.db'}"
 
     def _load_demo(self) -> None:
-        from rettesnor.governance import demo as governance_demo
+        from rettesnor import demo as governance_demo
         from rettesnor.records import migrate
         from rettesnor.records.db import make_engine, unit_of_work
         from rettesnor.web import demo

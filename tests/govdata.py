@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from rettesnor.governance import accounts, assignments, people, permissions, tenants
 from rettesnor.policy.loader import load_pack
-from rettesnor.records.models import Account, Base, Organisation, Person, Unit
+from rettesnor.records.models import Account, Organisation, Person, Unit
+from rettesnor.records.schema import metadata
 
 TODAY = dt.date.today()
 LONG_AGO = TODAY - dt.timedelta(days=3 * 365)
@@ -135,7 +136,7 @@ def snapshot(db: Session) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every table, to prove that a refused request changed nothing."""
     db.flush()
     out: dict[str, list[tuple[Any, ...]]] = {}
-    for name, table in Base.metadata.tables.items():
+    for name, table in metadata.tables.items():
         rows = db.execute(select(table)).all()
         out[name] = sorted((tuple(r) for r in rows), key=repr)
     return out

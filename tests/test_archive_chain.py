@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from archivedata import FRIENDLY_DA, comment, post, town_with_account
 from dbsupport import FreshDatabase
 from rettesnor.archive.chain import verify
-from rettesnor.archive.ingest import ingest
+from rettesnor.intake import ingest
 from rettesnor.records import migrate
 from rettesnor.records.archive_models import ArchiveEntry, ArchiveRecord
 
@@ -122,7 +122,8 @@ CHILD = textwrap.dedent(
     sys.path.insert(0, {tests!r})
     from rettesnor.records.db import make_engine, unit_of_work
     from rettesnor.governance import tenants
-    from rettesnor.archive.ingest import Incoming, ingest
+    from rettesnor.archive.ingest import Incoming
+    from rettesnor.intake import ingest
     engine = make_engine({url!r})
     with unit_of_work(engine) as s:
         tenants.create_organisation(

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from archivedata import INSULT_DA, comment, post, town_with_account
 from clisupport import run_cli
 from rettesnor.archive import noark5
-from rettesnor.archive.ingest import ingest
 from rettesnor.archive.snapshot import snapshot_html
+from rettesnor.intake import ingest
 
 LINES = [
     {"platform": "facebook", "id": "p1", "kind": "post", "text": "Skidbacken öppnar på lördag.",

@@ -14,7 +14,8 @@ from archivedata import COMPLAINT_DA, CPR_DA, FRIENDLY_DA, comment, post, town_w
 from rettesnor.archive.blobs import BlobStore
 from rettesnor.archive.canonical import dumps, sha256_text
 from rettesnor.archive.errors import InvalidValue, NotFound
-from rettesnor.archive.ingest import Attachment, Incoming, ingest, read_file
+from rettesnor.archive.ingest import Attachment, Incoming, read_file
+from rettesnor.intake import ingest
 from rettesnor.item import InputError
 from rettesnor.records.archive_models import ArchiveContent, ArchiveEntry, ArchiveRecord
 

@@ -29,9 +29,10 @@ from archivedata import (
 from dbsupport import FreshDatabase
 from rettesnor.archive import retention
 from rettesnor.archive.chain import verify
-from rettesnor.archive.ingest import Incoming, ingest
+from rettesnor.archive.ingest import Incoming
 from rettesnor.archive.search import Filters, search
 from rettesnor.governance import tenants
+from rettesnor.intake import ingest
 from rettesnor.moderation.queue import _set_decision
 from rettesnor.records import migrate
 from rettesnor.records.archive_models import ArchiveContent, ArchiveEntry, ArchiveRecord, ModerationCase

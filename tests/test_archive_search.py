@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archivedata import CPR_DA, FRIENDLY_DA, INSULT_DA, comment, post, town_with_account
-from rettesnor.archive.ingest import ingest
 from rettesnor.archive.search import Filters, access_request, redact, search
+from rettesnor.intake import ingest
 from rettesnor.records.archive_models import ArchiveRecord
 
 

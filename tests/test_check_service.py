@@ -1,4 +1,5 @@
-"""The check service (rettesnor.checking): one pack lookup and one check for every way in, photos included.
+"""The check service (rettesnor.governance.checking): one pack lookup and one check for every way in,
+photos included.
 
 Issue 14's test: an internal message on a channel the unit has not approved gives the same finding through
 the CLI, the check page, the API and the intake of the archive. Issue 13's photos: a face and GPS in the
@@ -21,10 +22,10 @@ from PIL import ExifTags, Image
 from sqlalchemy import Engine, select
 
 from clisupport import run_cli
-from rettesnor import checking
 from rettesnor.analysis import images
-from rettesnor.archive.ingest import Incoming, ingest
-from rettesnor.governance import channels, people, tenants
+from rettesnor.archive.ingest import Incoming
+from rettesnor.governance import channels, checking, people, tenants
+from rettesnor.intake import ingest
 from rettesnor.records.archive_models import ArchiveRecord
 from rettesnor.records.db import make_engine, unit_of_work
 from rettesnor.web import labels

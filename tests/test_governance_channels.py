@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from clisupport import run_cli
 from dbsupport import FreshDatabase
 from govdata import make_town, snapshot
-from rettesnor.governance import channels, people, tenants
+from rettesnor.governance import channels, checking, people, tenants
 from rettesnor.governance.errors import Conflict, InvalidValue, NotAllowed
 from rettesnor.records import migrate
 from rettesnor.records.db import unit_of_work
@@ -27,7 +27,7 @@ def test_a_leader_keeps_the_units_channels_and_the_check_uses_them(db: Session) 
     org = town.org
     # no register yet: the guideline's default list (e-mail, Outlook, Teams, intranet) applies
     assert channels.approved_keys(db, org, "school") == ("email", "outlook", "teams", "intranet")
-    warned = channels.check_internal_message(db, org, "school", WORK_ON_MESSENGER, "messenger")
+    warned = checking.check_internal_message(db, org, "school", WORK_ON_MESSENGER, "messenger")
     assert [f.rule.code for f in warned.findings] == ["ND002"]
 
     channels.approve_channel(
@@ -38,18 +38,18 @@ def test_a_leader_keeps_the_units_channels_and_the_check_uses_them(db: Session) 
     assert channels.approved_keys(db, org, "school") == ("teams",)
     class_unit = tenants.add_unit(db, org, slug_="class-5a", name="5.A", parent="school")
     assert channels.approved_keys(db, org, class_unit.id) == ("teams",)
-    on_teams = channels.check_internal_message(db, org, "class-5a", WORK_ON_MESSENGER, "teams")
+    on_teams = checking.check_internal_message(db, org, "class-5a", WORK_ON_MESSENGER, "teams")
     assert on_teams.findings == []
     # e-mail is not in the school's register, so it is no longer approved there
-    assert channels.check_internal_message(db, org, "school", WORK_ON_MESSENGER, "email").findings
+    assert checking.check_internal_message(db, org, "school", WORK_ON_MESSENGER, "email").findings
 
     messenger = channels.approve_channel(
         db, org, "school", "messenger", "Messenger group of the staff room", "every teacher and the leader",
         town.leader.id, open_to_colleagues=True, open_to_management=True,
     )  # fmt: skip
-    assert channels.check_internal_message(db, org, "school", WORK_ON_MESSENGER, "messenger").findings == []
+    assert checking.check_internal_message(db, org, "school", WORK_ON_MESSENGER, "messenger").findings == []
     channels.withdraw_channel(db, org, messenger.id, town.leader.id)
-    again = channels.check_internal_message(db, org, "school", WORK_ON_MESSENGER, "messenger")
+    again = checking.check_internal_message(db, org, "school", WORK_ON_MESSENGER, "messenger")
     assert [f.rule.code for f in again.findings] == ["ND002"]
     assert [c.key for c in channels.list_channels(db, org, "class-5a")] == ["teams"]
 

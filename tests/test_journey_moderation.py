@@ -19,7 +19,7 @@ from sqlalchemy import Engine, select
 
 import browsersupport as bs
 from platformdata import APP_SECRET, KEY, PAGE_TOKEN, VERIFY_TOKEN, settings
-from rettesnor.web.i18n import catalogue
+from rettesnor.i18n import catalogue
 
 REASON = bs.missing() or (None if bs.AXE.is_file() else f"{bs.AXE} is missing (make test runs npm ci)")
 if REASON and not os.environ.get("CI"):

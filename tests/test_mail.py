@@ -21,15 +21,15 @@ from archivedata import comment, post, town_with_account
 from clisupport import run_cli
 from dbsupport import FreshDatabase
 from govdata import TODAY, live_account, make_town
-from rettesnor.archive.ingest import ingest
 from rettesnor.governance import notices, people
 from rettesnor.governance.errors import InvalidValue
+from rettesnor.intake import ingest
 from rettesnor.moderation import queue, registration
+from rettesnor.notify import mail
 from rettesnor.records import migrate
 from rettesnor.records.archive_models import ArchiveRecord
 from rettesnor.records.db import session_factory, unit_of_work
 from rettesnor.records.models import Notification, Organisation
-from rettesnor.web import mail
 
 INSULT_NB = "Du er en idiot og en klovn, hele kommunen er en gjeng idioter."
 LEADER_MAIL = "ragna.vestergaard@alpha.example"

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy.orm import Session
 
 from archivedata import comment, post, town_with_account
-from rettesnor.archive.ingest import ingest
 from rettesnor.check import check
+from rettesnor.intake import ingest
 from rettesnor.item import Item
 from rettesnor.moderation import queue
 from rettesnor.moderation.registration import list_registration_tasks

@@ -21,7 +21,7 @@ from archivedata import (
 from govdata import snapshot
 from rettesnor.archive.chain import latest_doc, verify
 from rettesnor.archive.errors import EvidenceError, NotAllowed
-from rettesnor.archive.ingest import ingest
+from rettesnor.intake import ingest
 from rettesnor.moderation import queue
 from rettesnor.moderation.platform import FakePlatform
 from rettesnor.moderation.templates import TEMPLATES, reply_text

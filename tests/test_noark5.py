@@ -18,7 +18,8 @@ from rettesnor.archive import noark5, retention
 from rettesnor.archive.blobs import BlobStore
 from rettesnor.archive.chain import verify
 from rettesnor.archive.errors import ArchiveError
-from rettesnor.archive.ingest import Attachment, Incoming, ingest
+from rettesnor.archive.ingest import Attachment, Incoming
+from rettesnor.intake import ingest
 from rettesnor.moderation import queue, registration
 from rettesnor.moderation.platform import FakePlatform
 from rettesnor.records.archive_models import ArchiveEntry, ArchiveRecord, RegistrationTask

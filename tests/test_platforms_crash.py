@@ -20,8 +20,8 @@ from sqlalchemy import func, select
 
 from dbsupport import FreshDatabase
 from platformdata import APP_SECRET, KEY, connected_town, cpr_comment, free_port, settings
+from rettesnor.platforms.payload import sign
 from rettesnor.platforms.standin import GraphStandin
-from rettesnor.platforms.webhooks import sign
 from rettesnor.records import migrate
 from rettesnor.records.archive_models import ArchiveRecord
 from rettesnor.records.db import session_factory, unit_of_work

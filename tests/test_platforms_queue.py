@@ -17,8 +17,8 @@ from platformdata import APP_SECRET, KEY, PAGE_TOKEN, connected_town, settings
 from rettesnor.archive.errors import Conflict, InvalidValue
 from rettesnor.governance.registry import check_registry
 from rettesnor.platforms import connector, events, tokens
+from rettesnor.platforms.payload import parse, sign, signature_ok
 from rettesnor.platforms.standin import GraphStandin
-from rettesnor.platforms.webhooks import parse, sign, signature_ok
 from rettesnor.records.archive_models import ArchiveEntry, ArchiveRecord, ModerationCase
 from rettesnor.records.db import session_factory, unit_of_work
 from rettesnor.records.models import Account

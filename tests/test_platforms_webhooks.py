@@ -8,8 +8,8 @@ import hashlib
 from sqlalchemy import Engine, func, select
 
 from platformdata import APP_SECRET, settings
+from rettesnor.platforms.payload import sign
 from rettesnor.platforms.settings import PlatformSettings
-from rettesnor.platforms.webhooks import sign
 from rettesnor.records.platform_models import PlatformEvent
 from webapp import TestClient, make_app
 

@@ -13,8 +13,8 @@ from archivedata import CPR_DA, FRIENDLY_DA, comment, post, town_with_account
 from rettesnor.archive import retention
 from rettesnor.archive.chain import latest_doc, verify
 from rettesnor.archive.errors import InvalidValue
-from rettesnor.archive.ingest import ingest
 from rettesnor.archive.search import search
+from rettesnor.intake import ingest
 from rettesnor.records.archive_models import ArchiveRecord, DisposalLog
 
 LATER = dt.datetime.now(dt.UTC) + dt.timedelta(days=400)

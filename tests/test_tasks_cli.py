@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy import Engine
 
 from clisupport import run_cli
+from rettesnor.i18n import catalogue
 from rettesnor.records.db import make_engine
-from rettesnor.web.i18n import catalogue
 from webapp import TestClient, api_token, load_demo, login, make_app
 
 

@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from archivedata import COMPLAINT_DA, FRIENDLY_DA, QUESTION_DA, comment, post, town_with_account
 from govdata import snapshot
 from rettesnor.archive.errors import InvalidValue
-from rettesnor.archive.ingest import Incoming, ingest
+from rettesnor.archive.ingest import Incoming
+from rettesnor.intake import ingest
 from rettesnor.moderation import registration
 from rettesnor.records.archive_models import ArchiveRecord
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from babel.messages.pofile import read_po
 
-from rettesnor.web.i18n import LANGUAGES, LOCALE_DIR, catalogue, extract, negotiate
+from rettesnor.i18n import LANGUAGES, LOCALE_DIR, catalogue, extract, negotiate
 
 PLACEHOLDER = re.compile(r"\{[a-z_]+\}")
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
-from rettesnor.governance import demo as governance_demo
+from rettesnor import demo as governance_demo
 from rettesnor.records import migrate
 from rettesnor.records.db import make_engine, unit_of_work
 from rettesnor.web import demo, tokens

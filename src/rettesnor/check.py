@@ -1,5 +1,6 @@
 """The pure check: content in, explained findings out. No I/O; entry points call it through
-:mod:`rettesnor.checking` (the check service), which picks the pack and analyses attached photos."""
+:mod:`rettesnor.governance.checking` (the check service), which picks the pack and analyses attached
+photos."""
 
 from __future__ import annotations
 

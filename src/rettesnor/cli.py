@@ -15,12 +15,12 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from rettesnor import checking
 from rettesnor.check import OVERSIZED_LINE, check_lines, validate_text
+from rettesnor.governance import checking
 from rettesnor.item import KINDS, LANGUAGES, InputError, Item, Photo
 from rettesnor.policy.compare import compare
 from rettesnor.policy.coverage import coverage
-from rettesnor.policy.docs import pack_markdown
+from rettesnor.policy.docs import known_problems, pack_markdown, signals_section
 from rettesnor.policy.loader import builtin_packs, load_pack
 from rettesnor.policy.model import Pack
 from rettesnor.render import print_result
@@ -32,6 +32,7 @@ app.add_typer(policy_app, name="policy")
 app.add_typer(demo_app, name="demo")
 # --- sub-commands of other parts of the product: add them here ---
 from rettesnor.governance import cli as governance_cli  # noqa: E402  (typer only; services load lazily)
+from rettesnor.governance.cli import MAX_FILE_BYTES, open_input, read_text  # noqa: E402
 
 for _name, _sub_app in governance_cli.SUB_APPS:  # db, org, people, accounts, consents, reviews, …
     app.add_typer(_sub_app, name=_name)
@@ -51,15 +52,9 @@ for _name, _sub_app in platforms_cli.SUB_APPS:  # platforms (Facebook Pages, Ins
     app.add_typer(_sub_app, name=_name)
 
 out = Console(highlight=False, soft_wrap=True)
-MAX_FILE_BYTES = 1_000_000 * 4  # a 1,000,000-character text in UTF-8 is at most this long
 
 Format = Annotated[str, typer.Option("--format", "-f", help="text or json")]
 Lang = Annotated[str | None, typer.Option("--lang", help="language of messages: da, nb, nn, sv, en")]
-
-
-def _fail(message: str) -> typer.Exit:
-    print(f"rettesnor: error: {message}", file=sys.stderr)
-    return typer.Exit(2)
 
 
 def _format(value: str, allowed: tuple[str, ...] = ("text", "json")) -> str:
@@ -74,23 +69,6 @@ def _lang(value: str | None, pack: Pack) -> str:
     if value not in LANGUAGES:
         raise InputError(f"unknown language {value!r}; choose one of: {', '.join(LANGUAGES)}")
     return value
-
-
-def _open(path: str) -> BinaryIO:
-    if path == "-":
-        return sys.stdin.buffer
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(f"no such file: {path}")
-    return p.open("rb")
-
-
-def _read_text(path: str) -> str:
-    with _open(path) as fh:
-        raw = fh.read(MAX_FILE_BYTES + 1)
-    if len(raw) > MAX_FILE_BYTES:
-        raise InputError(f"input is over the size limit of {MAX_FILE_BYTES} bytes")
-    return validate_text(raw)
 
 
 def _json(obj: Any) -> None:
@@ -136,7 +114,7 @@ def check_cmd(
         raise typer.Exit(_batch(source, pack, kind, msg_lang))
     _format(fmt)
     photos = _photos(image or [], alt or [], msg_lang)
-    item = Item(text=_read_text(source), kind=kind or "official_post", images=photos, channel=channel)
+    item = Item(text=read_text(source), kind=kind or "official_post", images=photos, channel=channel)
     if org is not None:
         with governance_cli._tenant(org) as (session, organisation):
             pack = checking.pack_for(session, organisation, account, unit)
@@ -172,7 +150,7 @@ def _photos(paths: list[str], alts: list[str], lang: str) -> tuple[Photo, ...]:
 
 def _photo_error(exc: checking.PhotoError, lang: str) -> str:
     """A photo's problem in the user's language (the pages' catalogues; nn reads the bokmål one)."""
-    from rettesnor.web.i18n import ALIASES, translator
+    from rettesnor.i18n import ALIASES, translator
 
     _ = translator(ALIASES.get(lang, "en"))
     return _(checking.PHOTO_ERRORS[exc.code]).format(name=exc.name)
@@ -181,7 +159,7 @@ def _photo_error(exc: checking.PhotoError, lang: str) -> str:
 def _batch(source: str, pack: Pack, kind: str | None, lang: str) -> int:
     """Stream JSONL in, JSONL out; constant memory. Bad lines are reported and skipped."""
     status = 0
-    with _open(source) as fh:
+    with open_input(source) as fh:
         for result in check_lines(_bounded_lines(fh), pack, kind, lang):
             _json(result)
             if "error" in result:
@@ -215,7 +193,7 @@ def analyse_cmd(
 
     if jsonl:
         status = 0
-        with _open(source) as fh:
+        with open_input(source) as fh:
             for result in analyse_lines(_bounded_lines(fh), kind):
                 _json(result)
                 if "error" in result:
@@ -224,7 +202,7 @@ def analyse_cmd(
                 sys.stdout.flush()
         raise typer.Exit(status)
     _format(fmt)
-    analysis = analyse_text(_read_text(source), kind, language, country.upper() if country else None)
+    analysis = analyse_text(read_text(source), kind, language, country.upper() if country else None)
     doc = analysis.to_dict()
     if fmt == "json":
         _json(doc)
@@ -307,6 +285,10 @@ def policy_rule(code: str, policy: Annotated[str, typer.Option("--policy", "-p")
         out.print(f"\n[bold]{'Example' if ex.fires else 'Use instead'}[/bold] ({ex.kind})\n{ex.text}")
     out.print(f"\n[bold]Remedy[/bold]\n{pack.text(rule.remedy, msg_lang)}")
     out.print(f"\n[bold]Applies to[/bold] {', '.join(rule.applies_to)} · severity {rule.severity}")
+    out.print("\n[bold]Signals[/bold]")
+    out.print("\n".join(signals_section(rule)), markup=False)
+    out.print("\n[bold]Known problems[/bold]")
+    out.print("\n".join(known_problems(pack, rule, msg_lang)), markup=False)
     if rule.clauses:
         out.print("\n[bold]References[/bold]")
         for c in rule.clauses:

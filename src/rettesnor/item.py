@@ -60,7 +60,7 @@ class Item:
     id: str | None = None
     language: str | None = None  # ISO 639-1 (da, nb, nn, sv, en); None = detect
     channel: str | None = None  # where an internal message is sent (e.g. "snapchat"), if known
-    images: tuple[Photo, ...] = field(default_factory=tuple)  # analysed by rettesnor.checking
+    images: tuple[Photo, ...] = field(default_factory=tuple)  # analysed by rettesnor.governance.checking
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

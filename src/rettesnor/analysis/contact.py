@@ -150,9 +150,12 @@ def _emails(text: str, ctx: AnalysisContext) -> Iterator[Signal]:
 def _email_evidence(domain: str, work_domains: tuple[str, ...]) -> dict[str, Any]:
     work = any(domain == d or domain.endswith("." + d) for d in work_domains)
     evidence = _evidence(
-        "email", "local@domain with a letter TLD", [], "work" if work else "address",
+        "email",
+        "local@domain with a letter TLD",
+        [],
+        "work" if work else "address",
         f"An e-mail address at {domain}.",
-    )  # fmt: skip
+    )
     evidence["domain"] = domain  # read by the work-e-mail-in-private-post detector
     evidence["work_domain"] = work
     return evidence

@@ -85,17 +85,13 @@ _POSITIVE_STEMS: tuple[tuple[str, str | None], ...] = (
 )
 # Words that say the digits are a phone, an account, an amount, an order or a case reference.
 _NEGATIVE_EXACT = frozenset(
-    (
-        # phone
-        "tlf", "tel", "telf", "mob", "sms", "ring", "ringe", "ringer", "ringa", "ringde", "phone", "call",
-        "fax",
-        # money and accounts
-        "kr", "dkk", "nok", "sek", "eur", "reg", "regnr", "kto", "konto", "kontoen", "kontot", "account",
-        "kid", "ocr", "iban", "bic", "swift",
-        # cases, orders, organisations, products ("dnr": Swedish diarienummer)
-        "sag", "sak", "ref", "cvr", "org", "orgnr", "order", "ordre", "invoice", "ean", "isbn", "dnr",
-    )
-)  # fmt: skip
+    # phone
+    "tlf tel telf mob sms ring ringe ringer ringa ringde phone call fax".split()
+    # money and accounts
+    + "kr dkk nok sek eur reg regnr kto konto kontoen kontot account kid ocr iban bic swift".split()
+    # cases, orders, organisations, products ("dnr": Swedish diarienummer)
+    + "sag sak ref cvr org orgnr order ordre invoice ean isbn dnr".split()
+)
 _NEGATIVE_STEMS = (
     "telefon",
     "mobil",

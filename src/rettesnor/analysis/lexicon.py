@@ -87,7 +87,6 @@ class Entry:
     signal: str
     language: str
     source: str  # "da/insult.yaml"
-    term: str  # as written in the file
     core: str  # lower-case, without the wildcards, single spaces
     left: bool  # must start at the start of a word
     right: bool  # must end at the end of a word
@@ -245,7 +244,6 @@ def load_document(doc: Any, path: str, language: str | None = None, signal: str 
                     name,
                     lang,
                     path,
-                    item,
                     core,
                     left,
                     right,

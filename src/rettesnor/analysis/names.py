@@ -303,7 +303,6 @@ def is_candidate(word: str, nxt: str | None, freq: dict[str, int]) -> bool:
     if c.isupper():  # a listed stop word (weekday, platform, public body …) is none, unless a given name
         f = _HAND.get(word.lower(), 0)
         return not f & _STOP or bool(f & _GIVEN)
-        return False
     if not word.islower():
         return True
     if _FLAGS.get(word, 0) & _NAME:

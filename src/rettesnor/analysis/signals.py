@@ -66,6 +66,77 @@ PHOTO_SIGNALS: tuple[str, ...] = ("marker.image_people", "marker.image_location"
 
 SIGNAL_NAMES: frozenset[str] = frozenset(CATEGORIES) | frozenset(MARKERS)
 
+# What the detectors of each signal miss or flag wrongly: the "Known problems" of every rule that fires on
+# the signal (the generated rule docs, docs/rules/). Say it plainly when a detector changes.
+_WORDS = (
+    "Found with the word lists under lexicons/: a paraphrase, a misspelling or a word the list lacks is "
+    "missed, and a listed word that is quoted, negated or meant ironically still counts."
+)
+_OFFENSIVE = (
+    _WORDS + " The offensive-comment classifier (models/offensive.json) adds what the lists miss and can be "
+    "wrong either way, most on very short texts."
+)
+_MARKER = (
+    "A marker is found from set phrases (lexicons/): said in other words it is not seen, so a rule that "
+    "needs it misses and a rule it suppresses fires."
+)
+_NUMBERS = (
+    "Found by pattern, checksum and context words: a number written in words, or split by other text, is "
+    "missed; a number that passes the checksum by chance can fire when no context word rules it out."
+)
+LIMITS: dict[str, str] = {
+    "national_id": _NUMBERS,
+    "bank_account": _NUMBERS,
+    "case_number": "Only numbers labelled as case or journal numbers are found; a bare reference is missed.",
+    "phone": "Nordic and international formats only; a number spelled out or broken up by words is missed.",
+    "email": "Only addresses written with '@'; 'name at domain' and similar disguises are missed.",
+    "address": "Street names with a number in the Nordic forms; a place described in words is missed.",
+    "person_name": (
+        "Names come from name lists and cue words: rare or foreign names are missed, and names that are "
+        "also ordinary words can fire."
+    ),
+    "special_category": _WORDS,
+    "child": _WORDS,
+    "complaint": _WORDS + " A complaint made without a complaint word (sarcasm, a story) is missed.",
+    "case_inquiry": _WORDS,
+    "crisis": _WORDS + " Words like 'fire' can also fire in everyday or figurative use.",
+    "confidential": _WORDS + " What is confidential depends on the case: the lists only see the words.",
+    "profanity": _OFFENSIVE,
+    "insult": _OFFENSIVE,
+    "hate": _OFFENSIVE,
+    "threat": _OFFENSIVE,
+    "sexual": _OFFENSIVE,
+    "violence": _OFFENSIVE,
+    "commercial": _WORDS,
+    "copyright": _WORDS + " The pictures themselves are not compared with anything.",
+    "opinion": _WORDS + " Reported opinions ('residents think …') can fire as the writer's own.",
+    "missing_disclaimer": (
+        "Fires when the workplace is named and no disclaimer or role statement is found (both from set "
+        "phrases); a disclaimer in other words, or in the profile rather than the post, is not seen."
+    ),
+    "work_email_private": "Only the pack's work_email_domains are known; an address on another work domain "
+    "is missed.",
+    "readability": (
+        "LIX and sentence length measure words and sentences, not meaning: lists, names and numbers can "
+        "skew them."
+    ),
+    "marker.image_people": (
+        "Read from the text (people mentioned with a picture attached, or words like 'see the photos'); "
+        "the pictures themselves are not looked at, so a photo posted without such words is missed."
+    ),
+    "marker.unapproved_channel": (
+        "Set from the channel given with the message and the unit's approved channels: a message checked "
+        "without its channel is never flagged."
+    ),
+    "marker.org_named": "The organisation's names from the pack (organisation_names); other spellings are "
+    "missed.",
+    **{
+        name: _MARKER
+        for name in MARKERS
+        if name not in ("marker.image_people", "marker.unapproved_channel", "marker.org_named")
+    },
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Signal:

@@ -69,7 +69,8 @@ def archive_import(
     """Store every message of an export (idempotent: importing twice stores once)."""
     from rich.progress import Progress
 
-    from rettesnor.archive.ingest import ingest, read_file
+    from rettesnor.archive.ingest import read_file
+    from rettesnor.intake import ingest
 
     if not source.is_file():
         raise InputError(f"no such file: {source}")
@@ -127,11 +128,17 @@ def archive_verify(
     if gov._format(fmt) == "json":
         gov._print_json(
             [
-                {"organisation": r.organisation, "entries": r.entries, "head": r.head, "disposed": r.disposed,
-                 "ok": r.ok, "problem": str(r.problem) if r.problem else None}
+                {
+                    "organisation": r.organisation,
+                    "entries": r.entries,
+                    "head": r.head,
+                    "disposed": r.disposed,
+                    "ok": r.ok,
+                    "problem": str(r.problem) if r.problem else None,
+                }
                 for r in results
             ]
-        )  # fmt: skip
+        )
     else:
         for r in results:
             status = "ok" if r.ok else f"BROKEN at {r.problem}"
@@ -208,11 +215,19 @@ def moderation_queue(
 
     with gov._tenant(org) as (s, o):
         rows = [
-            {"record": r.id, "case": c.id, "recommended": c.recommended, "categories": c.categories,
-             "rule": c.rule_code, "clauses": c.clauses, "ground": c.ground, "status": c.status,
-             "text": _row(r)["text"]}
+            {
+                "record": r.id,
+                "case": c.id,
+                "recommended": c.recommended,
+                "categories": c.categories,
+                "rule": c.rule_code,
+                "clauses": c.clauses,
+                "ground": c.ground,
+                "status": c.status,
+                "text": _row(r)["text"],
+            }
             for c, r in list_queue(s, o, status, account, limit)
-        ]  # fmt: skip
+        ]
     gov._table(
         rows, ["record", "recommended", "categories", "rule", "clauses", "ground", "status", "text"], fmt
     )
@@ -243,9 +258,19 @@ def moderation_decide(
 
     with gov._tenant(org) as (s, o), connected_platform(s, o, record) as platform:  # None: not connected
         outcome = decide(
-            s, o, record, action, by=by, reason=reason, ground=ground, template=template, reply=reply,
-            lang=lang, escalate_to=to, platform=platform,
-        )  # fmt: skip
+            s,
+            o,
+            record,
+            action,
+            by=by,
+            reason=reason,
+            ground=ground,
+            template=template,
+            reply=reply,
+            lang=lang,
+            escalate_to=to,
+            platform=platform,
+        )
         info = gov._record(outcome.decision)
     if gov._format(fmt) == "json":
         gov._print_json(info)

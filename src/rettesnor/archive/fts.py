@@ -15,7 +15,6 @@ import functools
 import hashlib
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from rettesnor.archive.bulk import values_many
@@ -115,20 +114,3 @@ def sqlite_match(words: Iterable[str], tokens: Iterable[str]) -> str:
         parts.append(f'text:"{words[-1]}"*')
     parts.extend(f"search_terms:{t}" for t in tokens)
     return " AND ".join(parts)
-
-
-def rebuild(session: Session) -> None:
-    """Index every record again from ``archive_record`` (after a migration changed the index)."""
-    if is_sqlite(session):
-        session.execute(text("INSERT INTO archive_fts(archive_fts) VALUES ('rebuild')"))
-        return
-    session.execute(text("DELETE FROM archive_fts"))
-    session.execute(
-        text(
-            "INSERT INTO archive_fts(record_id, organisation_id, vector) "
-            "SELECT r.id, r.organisation_id, to_tsvector(CAST(CASE o.country WHEN 'DK' THEN 'danish' "
-            "WHEN 'NO' THEN 'norwegian' WHEN 'SE' THEN 'swedish' ELSE 'simple' END AS regconfig), "
-            "coalesce(r.text, '')) || CAST(coalesce(r.search_terms, '') AS tsvector) "
-            "FROM archive_record r JOIN organisation o ON o.id = r.organisation_id"
-        )
-    )

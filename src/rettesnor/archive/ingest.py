@@ -1,10 +1,14 @@
-"""The one door into the archive. Every source (CLI import, REST, platform webhooks) calls :func:`ingest`.
+"""The archive's side of the intake: :func:`store` keeps every event of a source in the archive.
+
+Sources do not call it directly: they go through :func:`rettesnor.intake.ingest`, which hands the checked
+comments on to the moderation queue (the ``enqueue`` hook below).
 
 - Idempotent on platform ids: the same event twice is stored once (a create of a known record, an edit
   to the text it already has, a delete of a deleted record are counted as duplicates).
 - Each new text is checked with its organisation's pack (the pack of the account's unit), in batches;
-  the findings and the policy version are stored with the version, comments land in the moderation
-  queue, complaints and case questions become registration tasks.
+  the findings and the policy version are stored with the version; the checked comments go to
+  ``enqueue`` (the intake's moderation queue, which also makes complaints and case questions
+  registration tasks).
 - Batch path: events are handled in chunks; each chunk is a handful of set-based statements.
 """
 
@@ -16,7 +20,7 @@ import datetime as dt
 import gc
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,15 +28,14 @@ from typing import Any
 from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.orm import Session
 
-from rettesnor import checking
 from rettesnor.archive import fts
 from rettesnor.archive.blobs import BlobStore
 from rettesnor.archive.bulk import insert_rows
 from rettesnor.archive.canonical import compact_findings, document, urn
-from rettesnor.archive.chain import NewVersion, allocate_ids, append, lock_chain
+from rettesnor.archive.chain import NewVersion, allocate_ids, append, latest_doc, lock_chain
 from rettesnor.archive.errors import InvalidValue, NotFound
 from rettesnor.check import check_many
-from rettesnor.governance import lifecycle, tenants
+from rettesnor.governance import checking, lifecycle, tenants
 from rettesnor.item import MAX_TEXT_CHARS, InputError, Item
 from rettesnor.policy.evaluate import Result
 from rettesnor.policy.model import Pack
@@ -46,6 +49,8 @@ CHECK_KIND = {"post": "official_post", "reply": "reply", "comment": "comment", "
 STATE_AFTER = {"delete": "deleted", "hide": "hidden", "unhide": "published"}
 CHUNK = 2000
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
+# The checked comments of a chunk (record id, account id, result) → (queued, registration tasks made).
+Enqueue = Callable[[Session, Organisation, Sequence[tuple[int, int | None, Result]]], tuple[int, int]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +167,8 @@ class _State:
 class _Context:
     """What an ingest needs to know once: accounts and their packs, the organisation's pack."""
 
+    enqueue: Enqueue | None = None  # where checked comments go (set by store)
+
     def __init__(self, session: Session, org: Organisation, blobs: BlobStore | None) -> None:
         self.session, self.org, self.blobs = session, org, blobs
         self.accounts: dict[int | str, _AccountInfo] = {}
@@ -204,17 +211,23 @@ class _Context:
         return info
 
 
-def ingest(
+def store(
     session: Session,
     org: Organisation,
     events: Iterable[Incoming],
     *,
+    enqueue: Enqueue | None,
     blobs: BlobStore | None = None,
     chunk: int = CHUNK,
     progress: Callable[[int], None] | None = None,
 ) -> IngestReport:
-    """Store events in the archive (within the caller's transaction); see the module's docstring."""
+    """Store events in the archive (within the caller's transaction); see the module's docstring.
+
+    ``enqueue`` is required so that a caller says what becomes of checked comments: the intake passes the
+    moderation queue; ``None`` keeps them out of it (the organisation's own replies, which are never queued).
+    """
     ctx = _Context(session, org, blobs)
+    ctx.enqueue = enqueue
     if fts.is_sqlite(session):
         # SQLite's default page cache (2 MiB) is small next to an archive's indexes at a million records:
         # with 64 MiB a batch finds the index pages it updates in memory (per connection; ample for one).
@@ -262,13 +275,30 @@ def _existing(ctx: _Context, keys: set[tuple[str, str]]) -> dict[tuple[str, str]
             rows = _lookup(ctx.session, ctx.org.id, platform, pids[k : k + 500], list(RECORD_TABLE.c.keys()))
             for row in rows:
                 out[(row.platform, row.platform_id)] = _State(
-                    id=row.id, kind=row.kind, version=row.version, state=row.state, text=row.text,
-                    account_id=row.account_id, parent_urn=None, thread_urn=None, author_id=row.author_id,
-                    author_name=row.author_name, published_at=row.published_at, received_at=row.received_at,
-                    language=row.language, categories=row.categories, policy=row.policy, findings=None,
-                    attachments=[], new=False, indexed_text=row.text, loaded=False, decision=row.decision,
-                    terms=row.search_terms or "", indexed_terms=row.search_terms,
-                )  # fmt: skip
+                    id=row.id,
+                    kind=row.kind,
+                    version=row.version,
+                    state=row.state,
+                    text=row.text,
+                    account_id=row.account_id,
+                    parent_urn=None,
+                    thread_urn=None,
+                    author_id=row.author_id,
+                    author_name=row.author_name,
+                    published_at=row.published_at,
+                    received_at=row.received_at,
+                    language=row.language,
+                    categories=row.categories,
+                    policy=row.policy,
+                    findings=None,
+                    attachments=[],
+                    new=False,
+                    indexed_text=row.text,
+                    loaded=False,
+                    decision=row.decision,
+                    terms=row.search_terms or "",
+                    indexed_terms=row.search_terms,
+                )
     return out
 
 
@@ -295,8 +325,6 @@ def _lookup(session: Session, org_id: int, platform: str, pids: list[str], colum
 
 def _load(ctx: _Context, s: _State) -> None:
     """What a new version of a stored record carries over from its latest one."""
-    from rettesnor.archive.chain import latest_doc
-
     _, doc = latest_doc(ctx.session, s.id)
     doc = doc or {}
     s.parent_urn, s.thread_urn = doc.get("inReplyTo"), doc.get("context")
@@ -350,10 +378,15 @@ def _store_files(ctx: _Context, event: Incoming) -> list[dict[str, Any]]:
 
 def _as_attachment(files: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [
-        {"type": "Document", "name": f["name"], "mediaType": f["media_type"], "rettesnor:sha256": f["sha256"],
-         "rettesnor:size": f["size"]}
+        {
+            "type": "Document",
+            "name": f["name"],
+            "mediaType": f["media_type"],
+            "rettesnor:sha256": f["sha256"],
+            "rettesnor:size": f["size"],
+        }
         for f in files
-    ]  # fmt: skip
+    ]
 
 
 def _chunk(ctx: _Context, events: list[Incoming], report: IngestReport) -> None:
@@ -401,14 +434,30 @@ def _chunk(ctx: _Context, events: list[Incoming], report: IngestReport) -> None:
             parent_urn = urn(org.slug, e.platform, e.parent) if e.parent else None
             thread_urn = (parent[1] or parent_urn) if parent else parent_urn
             states[key] = _State(
-                id=rid, kind=e.kind, version=0, state="published", text=None, account_id=infos[i].id or None,
-                parent_urn=parent_urn, thread_urn=thread_urn, author_id=e.author_id,
+                id=rid,
+                kind=e.kind,
+                version=0,
+                state="published",
+                text=None,
+                account_id=infos[i].id or None,
+                parent_urn=parent_urn,
+                thread_urn=thread_urn,
+                author_id=e.author_id,
                 author_name=e.author_name,
-                published_at=e.published_at, received_at=now, language=e.language, categories=None,
-                policy=None, findings=None, attachments=[], new=True, changed=True,
-                parent_id=parent[0] if parent else None, thread_id=parent[2] if parent else None,
-                platform=e.platform, platform_id=e.platform_id,
-            )  # fmt: skip
+                published_at=e.published_at,
+                received_at=now,
+                language=e.language,
+                categories=None,
+                policy=None,
+                findings=None,
+                attachments=[],
+                new=True,
+                changed=True,
+                parent_id=parent[0] if parent else None,
+                thread_id=parent[2] if parent else None,
+                platform=e.platform,
+                platform_id=e.platform_id,
+            )
             parents[key] = (rid, thread_urn or own, parent[2] if parent else rid)
             del pending[key]
     _versions(ctx, events, infos, states, report, now)
@@ -497,12 +546,27 @@ def _versions(
         if files:
             s.attachments = _as_attachment(files)
         doc = document(
-            org_slug=org.slug, platform=e.platform, platform_id=e.platform_id, kind=s.kind, version=s.version,
-            event=name, state=s.state, text=text, author_id=s.author_id, author_name=s.author_name,
-            account=infos[i].audience or None, parent=s.parent_urn, thread=s.thread_urn,
-            published=s.published_at, received=s.received_at, recorded=now, language=s.language,
-            findings=s.findings, policy=s.policy, attachments=s.attachments,
-        )  # fmt: skip
+            org_slug=org.slug,
+            platform=e.platform,
+            platform_id=e.platform_id,
+            kind=s.kind,
+            version=s.version,
+            event=name,
+            state=s.state,
+            text=text,
+            author_id=s.author_id,
+            author_name=s.author_name,
+            account=infos[i].audience or None,
+            parent=s.parent_urn,
+            thread=s.thread_urn,
+            published=s.published_at,
+            received=s.received_at,
+            recorded=now,
+            language=s.language,
+            findings=s.findings,
+            policy=s.policy,
+            attachments=s.attachments,
+        )
         versions.append(NewVersion(s.id, s.version, name, doc, files))
         if s.version == 1:
             report.records += 1
@@ -511,9 +575,14 @@ def _versions(
     changed = [s for s in states.values() if s.changed]
     for s in changed:
         s.terms = fts.terms(
-            org.id, account_id=s.account_id, author_id=s.author_id, author_name=s.author_name,
-            categories=s.categories, decision=s.decision, kind=s.kind,
-        )  # fmt: skip
+            org.id,
+            account_id=s.account_id,
+            author_id=s.author_id,
+            author_name=s.author_name,
+            categories=s.categories,
+            decision=s.decision,
+            kind=s.kind,
+        )
     fresh = sorted((s for s in changed if s.new), key=lambda s: s.id)  # a parent before its replies
     if fresh:
         insert_rows(session, RECORD_TABLE, [_record_row(org.id, s) for s in fresh])
@@ -523,17 +592,28 @@ def _versions(
             update(RECORD_TABLE)
             .where(RECORD_TABLE.c.id == bindparam("b_id"))
             .values(
-                version=bindparam("b_version"), state=bindparam("b_state"), text=bindparam("b_text"),
-                categories=bindparam("b_categories"), policy=bindparam("b_policy"),
-                language=bindparam("b_lang"), search_terms=bindparam("b_terms"),
+                version=bindparam("b_version"),
+                state=bindparam("b_state"),
+                text=bindparam("b_text"),
+                categories=bindparam("b_categories"),
+                policy=bindparam("b_policy"),
+                language=bindparam("b_lang"),
+                search_terms=bindparam("b_terms"),
             ),
             [
-                {"b_id": s.id, "b_version": s.version, "b_state": s.state, "b_text": s.text,
-                 "b_categories": s.categories, "b_policy": s.policy, "b_lang": s.language,
-                 "b_terms": s.terms}
+                {
+                    "b_id": s.id,
+                    "b_version": s.version,
+                    "b_state": s.state,
+                    "b_text": s.text,
+                    "b_categories": s.categories,
+                    "b_policy": s.policy,
+                    "b_lang": s.language,
+                    "b_terms": s.terms,
+                }
                 for s in known
             ],
-        )  # fmt: skip
+        )
     append(session, org.id, versions, now)
     if changed:
         # Every record has an index row (text or not), so that filters alone are an index lookup too.
@@ -542,10 +622,8 @@ def _versions(
         fts.add(session, org.id, org.country, [(s.id, s.text, s.terms) for s in changed])
         for s in changed:
             s.indexed_text, s.indexed_terms, s.changed, s.new = s.text, s.terms, False, False
-    if queue:
-        from rettesnor.moderation.queue import enqueue
-
-        queued, tasks = enqueue(session, org, queue)
+    if queue and ctx.enqueue is not None:
+        queued, tasks = ctx.enqueue(session, org, queue)
         report.queued += queued
         report.tasks += tasks
 
@@ -553,12 +631,26 @@ def _versions(
 def _record_row(organisation_id: int, s: _State) -> dict[str, Any]:
     """A new record as it is written: once, in its state after the chunk's versions."""
     return {
-        "id": s.id, "organisation_id": organisation_id, "account_id": s.account_id, "platform": s.platform,
-        "platform_id": s.platform_id, "kind": s.kind, "parent_id": s.parent_id, "thread_id": s.thread_id,
-        "author_id": s.author_id, "author_name": s.author_name, "published_at": s.published_at,
-        "received_at": s.received_at, "language": s.language, "version": s.version, "state": s.state,
-        "text": s.text, "categories": s.categories, "policy": s.policy, "search_terms": s.terms,
-    }  # fmt: skip
+        "id": s.id,
+        "organisation_id": organisation_id,
+        "account_id": s.account_id,
+        "platform": s.platform,
+        "platform_id": s.platform_id,
+        "kind": s.kind,
+        "parent_id": s.parent_id,
+        "thread_id": s.thread_id,
+        "author_id": s.author_id,
+        "author_name": s.author_name,
+        "published_at": s.published_at,
+        "received_at": s.received_at,
+        "language": s.language,
+        "version": s.version,
+        "state": s.state,
+        "text": s.text,
+        "categories": s.categories,
+        "policy": s.policy,
+        "search_terms": s.terms,
+    }
 
 
 # --- import files ---------------------------------------------------------------------------------

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import shutil
 import uuid
 from collections import Counter
@@ -42,6 +41,7 @@ from sqlalchemy.orm import Session
 from rettesnor import __version__
 from rettesnor.archive.blobs import BlobStore
 from rettesnor.archive.errors import ArchiveError
+from rettesnor.governance.common import get_in_org
 from rettesnor.records.archive_models import (
     ArchiveAttachment,
     ArchiveContent,
@@ -385,10 +385,17 @@ def _registrering(
             continue
         ref, size = docs.version(record, v)
         _dokumentobjekt(
-            desc, system_id(org.slug, "dokumentobjekt", v.entry_id), v.version, "JSON",
+            desc,
+            system_id(org.slug, "dokumentobjekt", v.entry_id),
+            v.version,
+            "JSON",
             f"application/activity+json; canonical JSON (ActivityStreams 2.0); hendelse {v.event}",
-            v.recorded_at, SYSTEM, ref, v.digest, size,
-        )  # fmt: skip
+            v.recorded_at,
+            SYSTEM,
+            ref,
+            v.digest,
+            size,
+        )
         ctx.counts["dokumentobjekt"] += 1
     for n, (sha, (media, name, size, at)) in enumerate(attachments.items(), start=2):
         file_ref = docs.attachment(sha, name)
@@ -406,9 +413,17 @@ def _registrering(
         _sub(att, "tilknyttetDato", _dt(at))
         _sub(att, "tilknyttetAv", SYSTEM)
         _dokumentobjekt(
-            att, system_id(org.slug, "vedleggsobjekt", record.id, sha), 1, _text(media, "ukjent"),
-            _text(media, "ukjent"), at, SYSTEM, file_ref, sha, size,
-        )  # fmt: skip
+            att,
+            system_id(org.slug, "vedleggsobjekt", record.id, sha),
+            1,
+            _text(media, "ukjent"),
+            _text(media, "ukjent"),
+            at,
+            SYSTEM,
+            file_ref,
+            sha,
+            size,
+        )
         ctx.counts["dokumentbeskrivelse"] += 1
         ctx.counts["dokumentobjekt"] += 1
     _sub(reg, "registreringsID", f"{record.platform}:{record.platform_id}")
@@ -506,12 +521,15 @@ def _write_arkivstruktur(ctx: _Context, folder: Path) -> tuple[dt.datetime, dt.d
     spans: dict[int, tuple[dt.datetime, dt.datetime]] = {
         (acc or 0): (lo, hi)
         for acc, lo, hi in ctx.session.execute(
-            select(ArchiveRecord.account_id, func.min(ArchiveRecord.received_at),
-                   func.max(ArchiveRecord.received_at))
+            select(
+                ArchiveRecord.account_id,
+                func.min(ArchiveRecord.received_at),
+                func.max(ArchiveRecord.received_at),
+            )
             .where(ArchiveRecord.organisation_id == org.id)
             .group_by(ArchiveRecord.account_id)
         ).all()
-    }  # fmt: skip
+    }
     docs = _Documents(ctx, folder)
     ns = NS["arkivstruktur"]
     path = folder / "arkivstruktur.xml"
@@ -582,9 +600,14 @@ def _write_folders(
         mappe_id = f"{root.platform}:{root.platform_id}"
         title = _title(root.text, f"Tråd {root.platform_id}", 60)
         mappe = _mappe(
-            ctx, mappe_id, system_id(org.slug, "tråd", root_id), f"Tråd: {title}", min(times), max(times),
+            ctx,
+            mappe_id,
+            system_id(org.slug, "tråd", root_id),
+            f"Tråd: {title}",
+            min(times),
+            max(times),
             f"{len(thread)} meldinger",
-        )  # fmt: skip
+        )
         number = 0
         for record in thread:
             journal = None
@@ -596,16 +619,29 @@ def _write_folders(
                 if number == 1:
                     folder_numbers[min(times).year] += 1
                 journal = _Journal(
-                    task, record, system_id(org.slug, "registrering", record.id), year, year_numbers[year],
-                    number, mappe_id, min(times).year, folder_numbers[min(times).year], title,
-                )  # fmt: skip
+                    task,
+                    record,
+                    system_id(org.slug, "registrering", record.id),
+                    year,
+                    year_numbers[year],
+                    number,
+                    mappe_id,
+                    min(times).year,
+                    folder_numbers[min(times).year],
+                    title,
+                )
                 ctx.journal.append(journal)
             mappe.append(
                 _registrering(
-                    ctx, docs, record, versions.get(record.id, []), decisions.get(record.id, []),
-                    disposals.get(record.id), journal,
+                    ctx,
+                    docs,
+                    record,
+                    versions.get(record.id, []),
+                    decisions.get(record.id, []),
+                    disposals.get(record.id),
+                    journal,
                 )
-            )  # fmt: skip
+            )
         xf.write(mappe)
         thread.clear()
 
@@ -640,8 +676,10 @@ def _write_folders(
                     f"{acc.platform}:{acc.handle}" if acc else "uten-konto",
                     system_id(org.slug, "konto", account),
                     f"Konto: {acc.name} ({acc.platform})" if acc else "Meldinger uten kjent konto",
-                    lo, hi, acc.url if acc else "Meldinger som ikke er knyttet til en registrert konto",
-                )  # fmt: skip
+                    lo,
+                    hi,
+                    acc.url if acc else "Meldinger som ikke er knyttet til en registrert konto",
+                )
                 open_account = xf.element("mappe")
                 open_account.__enter__()
                 for child in head:
@@ -654,8 +692,15 @@ def _write_folders(
 
 # --- endringslogg.xml -----------------------------------------------------------------------------
 
-CHANGE_FIELDS = {"edit": "tekst", "hide": "tilstand", "unhide": "tilstand", "delete": "tilstand",
-                 "evidence": "bevis", "action": "handling", "create": "tekst"}  # fmt: skip
+CHANGE_FIELDS = {
+    "edit": "tekst",
+    "hide": "tilstand",
+    "unhide": "tilstand",
+    "delete": "tilstand",
+    "evidence": "bevis",
+    "action": "handling",
+    "create": "tekst",
+}
 STATE_AFTER = {"hide": "skjult", "unhide": "publisert", "delete": "slettet"}
 
 
@@ -688,14 +733,21 @@ def _write_endringslogg(ctx: _Context, folder: Path) -> int:
             while True:
                 rows = ctx.session.execute(
                     select(
-                        ArchiveEntry.seq, ArchiveEntry.id, ArchiveEntry.record_id, ArchiveEntry.version,
-                        ArchiveEntry.event, ArchiveEntry.recorded_at,
+                        ArchiveEntry.seq,
+                        ArchiveEntry.id,
+                        ArchiveEntry.record_id,
+                        ArchiveEntry.version,
+                        ArchiveEntry.event,
+                        ArchiveEntry.recorded_at,
                     )
-                    .where(ArchiveEntry.organisation_id == org.id, ArchiveEntry.seq > last,
-                           ArchiveEntry.version > 1)
+                    .where(
+                        ArchiveEntry.organisation_id == org.id,
+                        ArchiveEntry.seq > last,
+                        ArchiveEntry.version > 1,
+                    )
                     .order_by(ArchiveEntry.seq)
                     .limit(BATCH * 5)
-                ).all()  # fmt: skip
+                ).all()
                 if not rows:
                     break
                 holder = etree.Element("x")
@@ -705,9 +757,14 @@ def _write_endringslogg(ctx: _Context, folder: Path) -> int:
                         new += f": {STATE_AFTER[event]}"
                     new += f"; dokumentobjekt {system_id(org.slug, 'dokumentobjekt', entry_id)}"
                     _endring(
-                        holder, system_id(org.slug, "registrering", record_id),
-                        CHANGE_FIELDS.get(event, event), at, SYSTEM, f"versjon {version - 1}", new,
-                    )  # fmt: skip
+                        holder,
+                        system_id(org.slug, "registrering", record_id),
+                        CHANGE_FIELDS.get(event, event),
+                        at,
+                        SYSTEM,
+                        f"versjon {version - 1}",
+                        new,
+                    )
                     n += 1
                 for child in holder:
                     xf.write(child)
@@ -726,19 +783,27 @@ def _write_endringslogg(ctx: _Context, folder: Path) -> int:
                     .order_by(AuditEntry.id)
                 ):
                     _endring(
-                        holder, system_id(org.slug, "registrering", task_records[entry.object_id]),
-                        f"registreringsoppgave.{entry.field}", entry.changed_at, entry.changed_by,
-                        entry.old_value, entry.new_value,
-                    )  # fmt: skip
+                        holder,
+                        system_id(org.slug, "registrering", task_records[entry.object_id]),
+                        f"registreringsoppgave.{entry.field}",
+                        entry.changed_at,
+                        entry.changed_by,
+                        entry.old_value,
+                        entry.new_value,
+                    )
                     n += 1
             for d in ctx.session.scalars(
                 select(DisposalLog).where(DisposalLog.organisation_id == org.id).order_by(DisposalLog.id)
             ):
                 _endring(
-                    holder, system_id(org.slug, "dokumentbeskrivelse", d.record_id), "utfoertKassasjon",
-                    d.disposed_at, d.disposed_by, f"{d.versions} versjoner bevart",
+                    holder,
+                    system_id(org.slug, "dokumentbeskrivelse", d.record_id),
+                    "utfoertKassasjon",
+                    d.disposed_at,
+                    d.disposed_by,
+                    f"{d.versions} versjoner bevart",
                     f"innhold kassert etter regel {d.rule_id} ({d.record_kind})",
-                )  # fmt: skip
+                )
                 n += 1
             # The extract closes the arkiv: always one change, so the log is never empty.
             _endring(
@@ -876,12 +941,19 @@ def _write_addml(
     _prop(info, "version", "v5.0")
     inner = etree.SubElement(extract, _a("dataObjects"))
     occurrences = {
-        "arkivstruktur.xml": ("arkiv", "arkivdel", "mappe", "registrering", "journalpost",
-                              "dokumentbeskrivelse", "dokumentobjekt"),
+        "arkivstruktur.xml": (
+            "arkiv",
+            "arkivdel",
+            "mappe",
+            "registrering",
+            "journalpost",
+            "dokumentbeskrivelse",
+            "dokumentobjekt",
+        ),
         "endringslogg.xml": ("endring",),
         "loependeJournal.xml": ("journalpost",),
         "offentligJournal.xml": ("journalpost",),
-    }  # fmt: skip
+    }
     for name in files:
         obj = etree.SubElement(inner, _a("dataObject"), name=Path(name).stem)
         file_ = _prop(obj, "file")
@@ -958,9 +1030,7 @@ def journalpost_xml(session: Session, org: Organisation, task_id: int, actor: st
     The dokumentobjekt of each version carries its SHA-256 and names the file that
     ``archive export --format noark5`` writes for it (the canonical JSON, as in the hash chain).
     """
-    from rettesnor.moderation.registration import get_registration_task
-
-    task = get_registration_task(session, org, task_id)
+    task = get_in_org(session, RegistrationTask, org, task_id, "registration task")
     if task.record_id is None:
         raise ArchiveError(f"registration task {task_id} has no archived message to export")
     ctx = _Context(session, org, _text(actor, SYSTEM), None)
@@ -1001,14 +1071,27 @@ def journalpost_xml(session: Session, org: Organisation, task_id: int, actor: st
     title = _title(root_record.text, f"Tråd {root_record.platform_id}", 60)
     mappe_id = f"{root_record.platform}:{root_record.platform_id}"
     mappe = _mappe(
-        ctx, mappe_id, system_id(org.slug, "tråd", root_id), f"Tråd: {title}", min(times), max(times),
+        ctx,
+        mappe_id,
+        system_id(org.slug, "tråd", root_id),
+        f"Tråd: {title}",
+        min(times),
+        max(times),
         "Registreringsoppgave fra sosiale medier",
-    )  # fmt: skip
+    )
     part.append(mappe)
     journal = _Journal(
-        task, record, system_id(org.slug, "registrering", record.id), task.created_at.year, 1, 1, mappe_id,
-        min(times).year, 1, title,
-    )  # fmt: skip
+        task,
+        record,
+        system_id(org.slug, "registrering", record.id),
+        task.created_at.year,
+        1,
+        1,
+        mappe_id,
+        min(times).year,
+        1,
+        title,
+    )
     decisions = _decisions(ctx, [record.id]).get(record.id, [])
     disposal = _disposals(ctx, [record.id]).get(record.id)
     docs = _NoFiles(ctx, Path("."))
@@ -1063,8 +1146,12 @@ def listed_checksums(manifest: Path) -> dict[str, str]:
 
 
 def summary(extract: Extract) -> dict[str, Any]:
-    return {"folder": str(extract.folder), "files": extract.files, "documents": extract.documents,
-            **extract.counts}  # fmt: skip
+    return {
+        "folder": str(extract.folder),
+        "files": extract.files,
+        "documents": extract.documents,
+        **extract.counts,
+    }
 
 
-__all__ = ["Extract", "export", "journalpost_xml", "json", "schema_dir", "summary", "validate"]
+__all__ = ["Extract", "export", "journalpost_xml", "schema_dir", "summary", "validate"]

@@ -30,10 +30,6 @@ from rettesnor.records.models import Organisation
 from rettesnor.records.types import utcnow
 
 
-def get_rule(session: Session, org: Organisation, rule_id: int) -> RetentionRule:
-    return get_in_org(session, RetentionRule, org, rule_id, "retention rule")
-
-
 def list_rules(session: Session, org: Organisation) -> list[RetentionRule]:
     return list(session.scalars(select(RetentionRule).where(RetentionRule.organisation_id == org.id)))
 
@@ -197,12 +193,18 @@ def run(
                 session.execute(
                     insert(DISPOSAL_TABLE),
                     [
-                        {"organisation_id": org.id, "record_id": rid, "rule_id": rule.id,
-                         "record_kind": rule.record_kind, "versions": version, "disposed_by": by,
-                         "disposed_at": at}
+                        {
+                            "organisation_id": org.id,
+                            "record_id": rid,
+                            "rule_id": rule.id,
+                            "record_kind": rule.record_kind,
+                            "versions": version,
+                            "disposed_by": by,
+                            "disposed_at": at,
+                        }
                         for rid, _, version, _ in part
                     ],
-                )  # fmt: skip
+                )
                 for sha in set(files):
                     still = session.scalar(
                         select(ArchiveAttachment.id)

@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from rettesnor import checking
-from rettesnor.governance import notices
+from rettesnor.governance import checking, notices
 from rettesnor.governance.common import (
     atomic,
     choice,
@@ -218,13 +217,22 @@ def activate_account(session: Session, org: Organisation, account_id: int) -> Ac
     account.activated_at = stamp
     account.service_office_notified_at = stamp
     notices.owe(
-        session, org, "account_live", org.service_office,
-        {"account": account.name, "platform": account.platform, "url": account.url, "account_id": account.id,
-         "organisation": org.name},
+        session,
+        org,
+        "account_live",
+        org.service_office,
+        {
+            "account": account.name,
+            "platform": account.platform,
+            "url": account.url,
+            "account_id": account.id,
+            "organisation": org.name,
+        },
         subject=f"New {account.platform} account: {account.name}",
         body=f"{org.name} has opened {account.url} ({account.platform}). Registry id {account.id}.",
-        account_id=account.id, at=stamp,
-    )  # fmt: skip
+        account_id=account.id,
+        at=stamp,
+    )
     return account
 
 

@@ -20,8 +20,6 @@ from rettesnor.governance.common import atomic, get_in_org, text, to_date
 from rettesnor.governance.errors import Conflict, InvalidValue, NotAllowed
 from rettesnor.governance.people import active_person, is_unit_leader
 from rettesnor.governance.tenants import get_unit, unit_chain, unit_pack
-from rettesnor.item import Item
-from rettesnor.policy.evaluate import Result
 from rettesnor.policy.loader import load_pack
 from rettesnor.policy.model import Pack
 from rettesnor.records.models import ApprovedChannel, Organisation, Unit
@@ -29,7 +27,7 @@ from rettesnor.records.models import ApprovedChannel, Organisation, Unit
 KEY = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,39}$")
 
 
-def _key(value: str) -> str:
+def channel_key(value: str) -> str:
     key = (value or "").strip().lower()
     if not KEY.match(key):
         raise InvalidValue(f"channel key {value!r} must be a short lower-case name such as teams or email")
@@ -59,13 +57,13 @@ def approve_channel(
     if not (open_to_colleagues and open_to_management):
         missing = "the colleagues concerned" if not open_to_colleagues else "management"
         raise NotAllowed(f"a channel closed to {missing} cannot be approved for work communication (ND-7)")
-    channel_key = _key(key)
-    if channel_key in {c.key for c in _own(session, org, target)}:
-        raise Conflict(f"{channel_key} is already approved in unit {target.slug}")
+    key = channel_key(key)
+    if key in {c.key for c in _own(session, org, target)}:
+        raise Conflict(f"{key} is already approved in unit {target.slug}")
     row = ApprovedChannel(
         organisation_id=org.id,
         unit_id=target.id,
-        key=channel_key,
+        key=key,
         name=text(name, "channel name", max_chars=200),
         open_to=text(open_to, "who the channel is open to", max_chars=500),
         approved_by_id=leader.id,
@@ -127,13 +125,3 @@ def pack_with_channels(pack_name: str, keys: tuple[str, ...]) -> Pack:
         return pack
     parameters = pack.parameters.model_copy(update={"approved_channels": list(keys)})
     return pack.model_copy(update={"parameters": parameters})
-
-
-def check_internal_message(
-    session: Session, org: Organisation, unit: int | str, text_: str, channel: str, lang: str | None = None
-) -> Result:
-    """Check an internal message sent in ``unit`` on ``channel`` with the unit's approved channels."""
-    from rettesnor import checking  # the check service sits above governance: imported when used
-
-    item = Item(text=text_, kind="internal_message", channel=_key(channel))
-    return checking.check(item, checking.pack_for(session, org, unit=unit), lang)

@@ -15,20 +15,24 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Annotated, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, BinaryIO
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from rettesnor.item import InputError
+from rettesnor.check import validate_text
+from rettesnor.item import MAX_TEXT_CHARS, InputError
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from rettesnor.records.models import Base, Organisation
+    from rettesnor.records.base import Base
+    from rettesnor.records.models import Organisation
 
 out = Console(highlight=False, soft_wrap=True)
+MAX_FILE_BYTES = MAX_TEXT_CHARS * 4  # the longest text a check takes, in UTF-8 at most this long
 
 db_app = typer.Typer(no_args_is_help=True, help="Create and migrate the governance database.")
 org_app = typer.Typer(no_args_is_help=True, help="Organisations (municipalities) and their units.")
@@ -87,6 +91,25 @@ def _record(obj: Base) -> dict[str, Any]:
 
 def _print_json(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+
+
+def open_input(path: str) -> BinaryIO:
+    """A file to read, or standard input for ``-``."""
+    if path == "-":
+        return sys.stdin.buffer
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"no such file: {path}")
+    return p.open("rb")
+
+
+def read_text(path: str) -> str:
+    """A text to check from a file or ``-``: at most :data:`MAX_FILE_BYTES`, UTF-8, validated."""
+    with open_input(path) as fh:
+        raw = fh.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        raise InputError(f"input is over the size limit of {MAX_FILE_BYTES} bytes")
+    return validate_text(raw)
 
 
 def _table(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str) -> None:
@@ -312,9 +335,11 @@ def people_roles(person: int, org: Org, fmt: Format = "text") -> None:
 
 @people_app.command("set-email")
 def people_set_email(
-    person: int, email: Annotated[str, typer.Argument(help="the work address; '' clears it")], org: Org,
+    person: int,
+    email: Annotated[str, typer.Argument(help="the work address; '' clears it")],
+    org: Org,
     fmt: Format = "text",
-) -> None:  # fmt: skip
+) -> None:
     """Set a person's work e-mail (where escalations and task digests go); waiting messages follow."""
     from rettesnor.governance import people
 
@@ -368,12 +393,23 @@ def accounts_apply(
     from rettesnor.governance import accounts
 
     app = accounts.Application(
-        unit=unit, platform=platform, handle=handle, name=name, url=url, purpose=purpose,
-        target_group=target_group, dialogue_plan=dialogue, privacy_assessment=privacy,
-        confidentiality_assessment=confidentiality, resources_plan=resources, applied_by=applied_by,
-        responsible=responsible, profile_text=profile_text, direct_messages=dms,
+        unit=unit,
+        platform=platform,
+        handle=handle,
+        name=name,
+        url=url,
+        purpose=purpose,
+        target_group=target_group,
+        dialogue_plan=dialogue,
+        privacy_assessment=privacy,
+        confidentiality_assessment=confidentiality,
+        resources_plan=resources,
+        applied_by=applied_by,
+        responsible=responsible,
+        profile_text=profile_text,
+        direct_messages=dms,
         password_attested=password_attested,
-    )  # fmt: skip
+    )
     with _tenant(org) as (s, o):
         account = accounts.apply_for_account(s, o, app)
         _done(account, f"account {account.id} applied (profile text: {account.profile_verdict})", fmt)
@@ -578,9 +614,18 @@ def permissions_grant(
 
     with _tenant(org) as (s, o):
         p = permissions.grant_permission(
-            s, o, person_id=person, kind=kind, granted_by=by, valid_from=valid_from or _today(),
-            valid_until=valid_until, granted=not refused, scope=scope, url=url, disclaimer=disclaimer,
-        )  # fmt: skip
+            s,
+            o,
+            person_id=person,
+            kind=kind,
+            granted_by=by,
+            valid_from=valid_from or _today(),
+            valid_until=valid_until,
+            granted=not refused,
+            scope=scope,
+            url=url,
+            disclaimer=disclaimer,
+        )
         wait = " (waiting for the person to accept)" if kind in permissions.NEEDS_ACCEPTANCE else ""
         _done(p, f"permission {p.id} {'refused' if refused else 'granted'}{wait}", fmt)
 
@@ -591,6 +636,15 @@ def permissions_accept(permission: int, org: Org, as_: As, fmt: Format = "text")
 
     with _tenant(org) as (s, o):
         _done(permissions.accept_permission(s, o, permission, as_), f"permission {permission} accepted", fmt)
+
+
+@permissions_app.command("decline")
+def permissions_decline(permission: int, org: Org, as_: As, fmt: Format = "text") -> None:
+    """Decline a service assignment offered to you: it never comes into force."""
+    from rettesnor.governance import permissions
+
+    with _tenant(org) as (s, o):
+        _done(permissions.decline_permission(s, o, permission, as_), f"permission {permission} declined", fmt)
 
 
 @permissions_app.command("list")
@@ -624,9 +678,17 @@ def channels_approve(
 
     with _tenant(org) as (s, o):
         c = channels.approve_channel(
-            s, o, unit, key, name, open_to, by, on=on or None,
-            open_to_colleagues=not closed_to_colleagues, open_to_management=not closed_to_management,
-        )  # fmt: skip
+            s,
+            o,
+            unit,
+            key,
+            name,
+            open_to,
+            by,
+            on=on or None,
+            open_to_colleagues=not closed_to_colleagues,
+            open_to_management=not closed_to_management,
+        )
         _done(c, f"channel {c.key} approved in unit {unit} (id {c.id})", fmt)
 
 
@@ -663,12 +725,11 @@ def channels_check(
     fmt: Format = "text",
 ) -> None:
     """Check an internal message with the unit's approved channels (exit 1 when something blocks)."""
-    from rettesnor.cli import _read_text  # the check command's reader: size limit, encoding, "-"
-    from rettesnor.governance import channels
+    from rettesnor.governance import checking
 
-    body = _read_text(source)
+    body = read_text(source)
     with _tenant(org) as (s, o):
-        result = channels.check_internal_message(s, o, unit, body, channel).to_dict()
+        result = checking.check_internal_message(s, o, unit, body, channel).to_dict()
     if _format(fmt) == "json":
         _print_json(result)
     else:
@@ -703,10 +764,19 @@ def consents_add(
 
     with _tenant(org) as (s, o):
         c = consents.record_consent(
-            s, o, media_ref=media, subject=subject, basis=basis, given_on=given_on or _today(),
-            given_by=given_by, given_by_role=given_by_role, subject_is_child=child, unit=unit,
-            account_id=account, recorded_by=by,
-        )  # fmt: skip
+            s,
+            o,
+            media_ref=media,
+            subject=subject,
+            basis=basis,
+            given_on=given_on or _today(),
+            given_by=given_by,
+            given_by_role=given_by_role,
+            subject_is_child=child,
+            unit=unit,
+            account_id=account,
+            recorded_by=by,
+        )
         _done(c, f"consent {c.id} recorded", fmt)
 
 
@@ -798,8 +868,8 @@ def tasks_list(
 ) -> None:
     """Registration tasks of complaints and case questions (R1, R2 …) and takedowns (T1 …), earliest due
     first, with titles in the organisation's language."""
-    from rettesnor.governance import worklist
-    from rettesnor.web.i18n import COUNTRY_LANGUAGE
+    from rettesnor.i18n import COUNTRY_LANGUAGE
+    from rettesnor.moderation import worklist
 
     today = dt.date.today()
     with _tenant(org) as (s, o):
@@ -815,8 +885,8 @@ def tasks_show(
     task: Annotated[str, typer.Argument(help="R1, T1 … as listed")], org: Org, fmt: Format = "text"
 ) -> None:
     """One task with its owner, due date and how it was closed."""
-    from rettesnor.governance import worklist
-    from rettesnor.web.i18n import COUNTRY_LANGUAGE
+    from rettesnor.i18n import COUNTRY_LANGUAGE
+    from rettesnor.moderation import worklist
 
     with _tenant(org) as (s, o):
         item = worklist.get_work(s, o, task)
@@ -846,7 +916,7 @@ def tasks_close(
 ) -> None:
     """Close a registration task with a journal reference or a documented reason (a complaint only with a
     journal reference: it cannot be rejected); a takedown with what was done."""
-    from rettesnor.governance import worklist
+    from rettesnor.moderation import worklist
 
     with _tenant(org) as (s, o):
         item = worklist.close(s, o, task, _person(s, o, by, "--by"), journal_ref, reason)
@@ -866,7 +936,7 @@ def tasks_done(
     fmt: Format = "text",
 ) -> None:
     """A takedown is done (the picture is taken down): say what was done."""
-    from rettesnor.governance import worklist
+    from rettesnor.moderation import worklist
 
     kind, number = worklist.parse_ref(task, worklist.TAKEDOWN)
     with _tenant(org) as (s, o):
@@ -886,7 +956,7 @@ def tasks_assign(
     fmt: Format = "text",
 ) -> None:
     """Give a registration task to someone (by login or id)."""
-    from rettesnor.governance import worklist
+    from rettesnor.moderation import worklist
 
     with _tenant(org) as (s, o):
         item = worklist.assign(s, o, task, _person(s, o, owner, "owner"))
@@ -924,8 +994,7 @@ def tasks_export(
     export_format: Annotated[str, typer.Option("--format", "-f", help="json or noark5")] = "json",
 ) -> None:
     """A registration task for the journal: JSON with the record and thread, or a Noark 5 journalpost."""
-    from rettesnor.governance import worklist
-    from rettesnor.moderation import registration
+    from rettesnor.moderation import registration, worklist
 
     if export_format not in ("json", "noark5"):
         raise InputError(f"unknown format {export_format!r}; choose one of: json, noark5")
@@ -1034,9 +1103,14 @@ def reviews_record(
 
     with _tenant(org) as (s, o):
         r = reviews.record_review(
-            s, o, person_id=person, leader_id=leader, kind=kind, held_on=held_on or _today(),
+            s,
+            o,
+            person_id=person,
+            leader_id=leader,
+            kind=kind,
+            held_on=held_on or _today(),
             policy_version_id=version_id,
-        )  # fmt: skip
+        )
         _done(
             r,
             f"review {r.id} recorded; person {person} acknowledges it with `reviews acknowledge {r.id}`",
@@ -1089,9 +1163,15 @@ def incidents_open(
 
     with _tenant(org) as (s, o):
         i = incidents.open_incident(
-            s, o, person_id=person, opened_by=by, category=category, description=description, clause=clause,
+            s,
+            o,
+            person_id=person,
+            opened_by=by,
+            category=category,
+            description=description,
+            clause=clause,
             finding_code=finding,
-        )  # fmt: skip
+        )
         _done(i, f"incident {i.id} opened", fmt)
 
 
@@ -1178,7 +1258,7 @@ def register_demo(demo_app: typer.Typer) -> None:
     @demo_app.command("load")
     def demo_load(fmt: Format = "text") -> None:
         """A demo municipality per seed guideline: units, people, accounts, consents, reviews, archive."""
-        from rettesnor.governance import demo
+        from rettesnor import demo
 
         with _engine_session() as s:
             summary = demo.load(s)

@@ -12,7 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rettesnor.governance.errors import InvalidValue, NotFound
-from rettesnor.records.models import Base, Organisation
+from rettesnor.records.base import Base
+from rettesnor.records.models import Organisation
 
 P = ParamSpec("P")
 R = TypeVar("R")

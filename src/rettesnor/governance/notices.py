@@ -2,7 +2,7 @@
 
 Each has a ``kind`` and a few parameters (names of accounts, ids, counts: never a citizen's words or
 name), and an English subject and body for the record. ``rettesnor mail send`` writes the e-mail in the
-organisation's language from the kind and the parameters (:mod:`rettesnor.web.mail`).
+organisation's language from the kind and the parameters (:mod:`rettesnor.notify.mail`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from rettesnor.records.models import Notification, Organisation
 from rettesnor.records.types import utcnow
 
-# kind → what it tells (in English; the e-mail's texts in four languages are in rettesnor.web.mail)
+# kind → what it tells (in English; the e-mail's texts in four languages are in rettesnor.notify.mail)
 KINDS = {
     "account_live": "the service office: an account went live (Hustadvika 2i)",
     "escalated": "a leader: a comment was escalated to them (Hustadvika 2r)",
@@ -42,10 +42,15 @@ def owe(
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
     note = Notification(
-        organisation_id=org.id, recipient=recipient or "", subject=subject[:300], body=body,
-        account_id=account_id, kind=kind, params=json.dumps(params, ensure_ascii=False, sort_keys=True),
+        organisation_id=org.id,
+        recipient=recipient or "",
+        subject=subject[:300],
+        body=body,
+        account_id=account_id,
+        kind=kind,
+        params=json.dumps(params, ensure_ascii=False, sort_keys=True),
         created_at=at or utcnow(),
-    )  # fmt: skip
+    )
     session.add(note)
     session.flush()
     return note

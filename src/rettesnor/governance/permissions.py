@@ -16,9 +16,9 @@ import datetime as dt
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
-from rettesnor import checking
 from rettesnor.analysis import analyse
 from rettesnor.check import context_for
+from rettesnor.governance import checking
 from rettesnor.governance.common import (
     atomic,
     choice,

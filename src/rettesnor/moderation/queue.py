@@ -19,13 +19,13 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from rettesnor import checking
 from rettesnor.archive import fts
 from rettesnor.archive.blobs import BlobStore
 from rettesnor.archive.bulk import insert_rows
 from rettesnor.archive.chain import NewVersion, append, latest_doc
 from rettesnor.archive.errors import EvidenceError, InvalidValue, NotAllowed, NotFound
-from rettesnor.governance import notices, people
+from rettesnor.archive.ingest import Incoming, store
+from rettesnor.governance import checking, notices, people
 from rettesnor.governance.common import choice, get_in_org, text
 from rettesnor.moderation.platform import Platform, PlatformError
 from rettesnor.moderation.registration import create_many
@@ -103,10 +103,6 @@ def enqueue(
         if rows:
             insert_rows(session, CASE_TABLE, rows)
     return len(rows), create_many(session, org, register)
-
-
-def get_case(session: Session, org: Organisation, case_id: int) -> ModerationCase:
-    return get_in_org(session, ModerationCase, org, case_id, "moderation case")
 
 
 def list_queue(
@@ -439,10 +435,9 @@ def _tell_leader(session: Session, org: Organisation, record: ArchiveRecord, lea
 def _archive_reply(
     session: Session, org: Organisation, record: ArchiveRecord, reply_id: str | None, body: str
 ) -> None:
-    from rettesnor.archive.ingest import Incoming, ingest
-
+    """The organisation's reply goes into the archive; a reply is never queued for moderation."""
     account = session.get(Account, record.account_id) if record.account_id is not None else None
-    ingest(
+    store(
         session,
         org,
         [
@@ -458,6 +453,7 @@ def _archive_reply(
                 published_at=utcnow(),
             )
         ],
+        enqueue=None,
     )
 
 

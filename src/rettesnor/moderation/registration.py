@@ -133,12 +133,16 @@ def create_many(
             owners[account] = accounts.responsible_person(session, org, account)
         rows.append(
             {
-                "organisation_id": org.id, "record_id": rid, "kind": kind,
+                "organisation_id": org.id,
+                "record_id": rid,
+                "kind": kind,
                 "title": f"Register {kind.replace('_', ' ')}: record {rid} ({platform})",
                 "owner_id": owners.get(account) if account is not None else None,
-                "due_on": day + dt.timedelta(days=DUE_DAYS[kind]), "status": "open", "created_at": now_,
+                "due_on": day + dt.timedelta(days=DUE_DAYS[kind]),
+                "status": "open",
+                "created_at": now_,
             }
-        )  # fmt: skip
+        )
     if not rows:
         return 0
     new_ids = allocate_ids(session, TASK_TABLE, len(rows))  # no RETURNING round trip per row
@@ -147,13 +151,21 @@ def create_many(
     session.execute(insert(TASK_TABLE), rows)
     actor = str(session.info.get(ACTOR_KEY, "system"))
     audit = [
-        {"organisation_id": org.id, "object_type": "registration_task", "object_id": tid,
-         "action": "create", "field": name, "old_value": None, "new_value": str(row[name]),
-         "changed_by": actor, "changed_at": now_}
+        {
+            "organisation_id": org.id,
+            "object_type": "registration_task",
+            "object_id": tid,
+            "action": "create",
+            "field": name,
+            "old_value": None,
+            "new_value": str(row[name]),
+            "changed_by": actor,
+            "changed_at": now_,
+        }
         for tid, row in zip(new_ids, rows, strict=True)
         for name in AUDITED
         if row[name] is not None
-    ]  # fmt: skip
+    ]
     insert_rows(session, AUDIT_TABLE, audit)
     return len(rows)
 

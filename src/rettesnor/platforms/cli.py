@@ -83,8 +83,10 @@ def connect(
         connection, fingerprint = connector.connect(
             session, organisation, account, page_id, token, _settings(), by=_actor()
         )
-        out.print(f"account {account} is connected to {connection.platform} page {page_id} "
-                  f"(token fingerprint {fingerprint}; the token is stored encrypted)")  # fmt: skip
+        out.print(
+            f"account {account} is connected to {connection.platform} page {page_id} "
+            f"(token fingerprint {fingerprint}; the token is stored encrypted)"
+        )
 
 
 @platforms_app.command("settings")
@@ -212,7 +214,7 @@ def import_export(
     path: Annotated[Path, typer.Argument(help="a JSON file of a Meta data export (comments, posts)")],
 ) -> None:
     """Import a Meta data export ('Download your information', JSON) into the archive."""
-    from rettesnor.archive.ingest import ingest
+    from rettesnor.intake import ingest
     from rettesnor.platforms import importer
 
     with _org_session(org) as (session, organisation):

@@ -19,13 +19,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rettesnor.archive.errors import Conflict, InvalidValue, NotFound
-from rettesnor.archive.ingest import Incoming, IngestReport, ingest
+from rettesnor.archive.ingest import Incoming, IngestReport
 from rettesnor.governance import accounts
+from rettesnor.intake import ingest
 from rettesnor.moderation.platform import Snapshot
 from rettesnor.platforms import tokens
 from rettesnor.platforms.meta_client import GraphClient
+from rettesnor.platforms.payload import meta_time
 from rettesnor.platforms.settings import PlatformSettings
-from rettesnor.platforms.webhooks import _time
 from rettesnor.records.archive_models import ArchiveRecord
 from rettesnor.records.models import Account, Organisation
 from rettesnor.records.platform_models import CONNECTION_PLATFORMS, PlatformConnection
@@ -130,10 +131,15 @@ def _fb_incoming(page_id: str, obj: dict[str, Any], parent: str | None, is_post:
     own = author.get("id") in (None, page_id)
     kind = ("post" if own else "comment") if is_post else ("reply" if own else "comment")
     return Incoming(
-        platform="facebook", platform_id=str(obj["id"]), kind=kind, text=text, parent=parent,
-        author_id=author.get("id"), author_name=author.get("name"),
-        published_at=_time(obj.get("created_time")),
-    )  # fmt: skip
+        platform="facebook",
+        platform_id=str(obj["id"]),
+        kind=kind,
+        text=text,
+        parent=parent,
+        author_id=author.get("id"),
+        author_name=author.get("name"),
+        published_at=meta_time(obj.get("created_time")),
+    )
 
 
 class InstagramAccount(_Base):
@@ -145,9 +151,12 @@ class InstagramAccount(_Base):
             return None
         author = c.get("from") or {}
         return Snapshot(
-            platform_id, str(c.get("text") or ""), author.get("id"),
-            c.get("username") or author.get("username"), not c.get("hidden"),
-        )  # fmt: skip
+            platform_id,
+            str(c.get("text") or ""),
+            author.get("id"),
+            c.get("username") or author.get("username"),
+            not c.get("hidden"),
+        )
 
     def hide(self, platform_id: str) -> None:
         self.client.ig_set_hidden(platform_id, True)
@@ -171,21 +180,28 @@ class InstagramAccount(_Base):
             caption = str(media.get("caption") or "")
             if caption.strip():
                 yield Incoming(
-                    platform="instagram", platform_id=str(media["id"]), kind="post", text=caption,
-                    author_id=self.page_id, published_at=_time(media.get("timestamp")),
-                )  # fmt: skip
+                    platform="instagram",
+                    platform_id=str(media["id"]),
+                    kind="post",
+                    text=caption,
+                    author_id=self.page_id,
+                    published_at=meta_time(media.get("timestamp")),
+                )
             for c in self.client.ig_comments(str(media["id"]), max_pages=max_pages):
                 text = str(c.get("text") or "")
                 if not text.strip():
                     continue
                 author = c.get("from") or {}
                 yield Incoming(
-                    platform="instagram", platform_id=str(c["id"]),
-                    kind="reply" if author.get("id") == self.page_id else "comment", text=text,
-                    parent=c.get("parent_id") or str(media["id"]), author_id=author.get("id"),
+                    platform="instagram",
+                    platform_id=str(c["id"]),
+                    kind="reply" if author.get("id") == self.page_id else "comment",
+                    text=text,
+                    parent=c.get("parent_id") or str(media["id"]),
+                    author_id=author.get("id"),
                     author_name=c.get("username") or author.get("username"),
-                    published_at=_time(c.get("timestamp")),
-                )  # fmt: skip
+                    published_at=meta_time(c.get("timestamp")),
+                )
 
 
 # --- connections ------------------------------------------------------------------------------------
@@ -223,9 +239,13 @@ def connect(
     ).first()
     if connection is None:
         connection = PlatformConnection(
-            organisation_id=org.id, account_id=account.id, platform=account.platform, page_id=page_id,
-            messaging="unknown", connected_by=by[:100],
-        )  # fmt: skip
+            organisation_id=org.id,
+            account_id=account.id,
+            platform=account.platform,
+            page_id=page_id,
+            messaging="unknown",
+            connected_by=by[:100],
+        )
         session.add(connection)
     else:
         connection.page_id, connection.connected_by, connection.connected_at = page_id, by[:100], utcnow()
@@ -258,9 +278,12 @@ def connector(
 
 
 def for_record_account(
-    session: Session, org: Organisation, account_id: int | None, settings: PlatformSettings,
+    session: Session,
+    org: Organisation,
+    account_id: int | None,
+    settings: PlatformSettings,
     http: httpx.Client | None = None,
-) -> FacebookPage | InstagramAccount | None:  # fmt: skip
+) -> FacebookPage | InstagramAccount | None:
     """The connector of a record's account, or None when the account is not connected."""
     if account_id is None:
         return None
@@ -303,9 +326,12 @@ def backfill(
 
 @contextmanager
 def connected_platform(
-    session: Session, org: Organisation, record_id: int, settings: PlatformSettings | None = None,
+    session: Session,
+    org: Organisation,
+    record_id: int,
+    settings: PlatformSettings | None = None,
     http: httpx.Client | None = None,
-) -> Iterator[FacebookPage | InstagramAccount | None]:  # fmt: skip
+) -> Iterator[FacebookPage | InstagramAccount | None]:
     """The connector of the page a record is on, for ``moderation.queue.decide(platform=…)``; None when
     its account is not connected (the decision is then recorded and carried out by hand)."""
     record = session.get(ArchiveRecord, record_id)

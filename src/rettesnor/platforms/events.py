@@ -1,5 +1,5 @@
 """The durable webhook queue: the endpoint appends verified bodies, the worker drains them into the
-archive's single ingest path (which checks each text and fills the moderation queue).
+intake (:func:`rettesnor.intake.ingest`: it archives and checks each text and fills the moderation queue).
 
 - :func:`append` is one INSERT in its own transaction; the endpoint answers 200 only after it committed,
   so a crash after the answer loses nothing. A body Meta delivers again is stored once (its SHA-256 is
@@ -30,7 +30,9 @@ from sqlalchemy.orm import Session
 
 from rettesnor.archive.blobs import BlobStore
 from rettesnor.archive.errors import InvalidValue
-from rettesnor.archive.ingest import Incoming, ingest
+from rettesnor.archive.ingest import Incoming
+from rettesnor.intake import ingest
+from rettesnor.platforms.payload import parse
 from rettesnor.records.db import session_factory
 from rettesnor.records.models import Organisation
 from rettesnor.records.platform_models import PlatformConnection, PlatformEvent
@@ -45,10 +47,15 @@ BATCH = 200
 def _rows_of(bodies: list[bytes]) -> list[dict[str, object]]:
     now = utcnow()
     return [
-        {"body_sha256": hashlib.sha256(b).hexdigest(), "body": b, "received_at": now, "status": "pending",
-         "attempts": 0}
+        {
+            "body_sha256": hashlib.sha256(b).hexdigest(),
+            "body": b,
+            "received_at": now,
+            "status": "pending",
+            "attempts": 0,
+        }
         for b in bodies
-    ]  # fmt: skip
+    ]
 
 
 def append_many(engine: Engine, bodies: list[bytes]) -> None:
@@ -210,8 +217,6 @@ def _ingest_rows(
     session: Session, routes: _Routes, rows: list[tuple[int, bytes, int]], blobs: BlobStore | None
 ) -> DrainReport:
     """Ingest the rows' changes and mark the rows; the caller commits (or rolls back on an error)."""
-    from rettesnor.platforms.webhooks import parse
-
     report = DrainReport(rows=len(rows))
     by_org: dict[int, list[Incoming]] = {}
     outcome: dict[int, dict[str, object]] = {}

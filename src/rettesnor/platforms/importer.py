@@ -45,9 +45,14 @@ def _event(platform: str, account: int, kind: str, text: str, author: str, ts: A
         return None
     author = _fix(author)
     return Incoming(
-        platform=platform, platform_id=_id(platform, author, ts, text), kind=kind, text=text,
-        account=account, author_name=author or None, published_at=_when(ts),
-    )  # fmt: skip
+        platform=platform,
+        platform_id=_id(platform, author, ts, text),
+        kind=kind,
+        text=text,
+        account=account,
+        author_name=author or None,
+        published_at=_when(ts),
+    )
 
 
 def _facebook(data: Any, account: int) -> Iterator[Incoming]:

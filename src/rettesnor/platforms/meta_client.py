@@ -100,9 +100,14 @@ class GraphError(PlatformError):
     """A refusal or failure of the Graph API, classified; ``str()`` is the English moderator message."""
 
     def __init__(
-        self, kind: str, code: int | None = None, status: int | None = None, detail: str = "",
-        subcode: int | None = None, retry_after: float | None = None,
-    ) -> None:  # fmt: skip
+        self,
+        kind: str,
+        code: int | None = None,
+        status: int | None = None,
+        detail: str = "",
+        subcode: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
         self.kind, self.code, self.status, self.subcode = kind, code, status, subcode
         self.detail, self.retry_after = detail[:300], retry_after
         found = PERMISSION.search(detail)

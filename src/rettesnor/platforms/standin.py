@@ -24,8 +24,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import httpx
 
+from rettesnor.platforms.payload import sign
 from rettesnor.platforms.settings import GRAPH_VERSION
-from rettesnor.platforms.webhooks import sign
 
 READ = "pages_read_user_content"
 ENGAGE = "pages_manage_engagement"

@@ -5,12 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rettesnor.policy.inventory import Clause, clauses_for
-from rettesnor.policy.model import Pack
+from rettesnor.policy.model import ClauseNote, Pack
 from rettesnor.policy.workflows import IMPLEMENTED
 
 
-# Workflow clauses are enforced outside the content check (governance, archive, moderation). Until those
-# parts exist they are reported as planned, never as done.
+def note_status(note: ClauseNote) -> str:
+    """A clause note's status, from the code rather than from the pack: guidance is implemented when a
+    check shows it (``show_when``), a workflow when its code registered it with a test in
+    :data:`~rettesnor.policy.workflows.IMPLEMENTED`. Anything else is planned, never done."""
+    if note.kind == "guidance":
+        return "implemented" if note.show_when else "planned"
+    return "implemented" if note.id in IMPLEMENTED else "planned"
+
+
 def ascii_id(text: str) -> str:
     """pytest escapes non-ASCII in test ids; clause ids like "HU-3a–f" are written with a hyphen there."""
     return text.replace("\u2013", "-")
@@ -48,19 +55,18 @@ def _row(pack: Pack, clause: Clause) -> CoverageRow:
         details.append("no rule cites this check clause")
     for note in notes:
         parts.append(note.kind)
+        status = note_status(note)
+        statuses.append(status)
         if note.kind == "guidance":
             details.append(
                 "shown when checking " + ", ".join(note.show_when) if note.show_when else "guidance"
             )
             tests.append(GUIDANCE_TEST.format(pack=pack.name, clause=ascii_id(note.id)))
-            statuses.append("implemented" if note.show_when else "planned")
-        elif note.id in IMPLEMENTED:
+        elif status == "implemented":
             details.append(IMPLEMENTED[note.id].where)
             tests.append(IMPLEMENTED[note.id].test)
-            statuses.append("implemented")
         else:
             details.append(f"planned: {note.implemented_by}" if note.implemented_by else "planned")
-            statuses.append("planned")
     if not notes and any(k in clause.kinds for k in ("workflow", "guidance")) and not rules:
         statuses.append("missing")
     if "missing" in statuses:

@@ -1,8 +1,39 @@
-"""Markdown documentation of a pack, one section per rule, in the manner of ruff's rule pages."""
+"""Markdown documentation of a pack, one section per rule, in the manner of ruff's rule pages:
+What it does, Why, the signals that fire it, Example, Use instead, Remedy, Known problems, References."""
 
 from __future__ import annotations
 
+from rettesnor.analysis.signals import LIMITS, MARKERS
 from rettesnor.policy.model import Pack, Rule
+
+
+def _signal(name: str) -> str:
+    return f"`{name}`" + (f" ({MARKERS[name]})" if name in MARKERS else "")
+
+
+def signals_section(rule: Rule) -> list[str]:
+    """Which signals make the rule fire, and which stop it."""
+    fires = " or ".join(_signal(s) for s in rule.signals)
+    lines = [f"- fires on {fires} with a score of at least {rule.min_score:g}"]
+    if rule.requires:
+        lines.append(f"- only together with {' and '.join(_signal(s) for s in rule.requires)}")
+    if rule.unless:
+        lines.append(f"- not when the text has {' or '.join(_signal(s) for s in rule.unless)}")
+    if rule.replaces:
+        lines.append(f"- replaces the inherited {', '.join(rule.replaces)}")
+    return lines
+
+
+def known_problems(pack: Pack, rule: Rule, lang: str) -> list[str]:
+    """The rule's own known problems, then the limits of the detectors of its signals."""
+    lines = [f"- {pack.text(rule.known_problems, lang)}"] if rule.known_problems else []
+    seen: set[str] = set()
+    for name in [*rule.signals, *rule.requires, *rule.unless]:
+        limit = LIMITS[name]
+        if limit not in seen:
+            seen.add(limit)
+            lines.append(f"- `{name}`: {limit}")
+    return lines
 
 
 def _rule_section(pack: Pack, rule: Rule, lang: str) -> list[str]:
@@ -15,6 +46,7 @@ def _rule_section(pack: Pack, rule: Rule, lang: str) -> list[str]:
     lines += ["### What it does", pack.text(rule.message, lang), ""]
     if rule.why:
         lines += ["### Why", pack.text(rule.why, lang), ""]
+    lines += ["### Signals", "", *signals_section(rule), ""]
     for fires, heading in ((True, "Example"), (False, "Use instead")):
         examples = [e for e in rule.examples if e.fires is fires]
         if examples:
@@ -22,6 +54,7 @@ def _rule_section(pack: Pack, rule: Rule, lang: str) -> list[str]:
             lines += [f"> ({e.kind}) {e.text}" for e in examples]
             lines.append("")
     lines += ["### Remedy", pack.text(rule.remedy, lang), ""]
+    lines += ["### Known problems", "", *known_problems(pack, rule, lang), ""]
     if rule.clauses:
         lines += ["### References", ""]
         lines += [f"- **{c.id}**: »{c.quote}«" for c in rule.clauses]

@@ -93,6 +93,7 @@ class Rule(Strict):
     message: Text
     remedy: Text
     why: Text | None = None
+    known_problems: Text | None = None  # what the rule misses or flags wrongly, beyond its signals' limits
     clauses: list[ClauseRef] = []
     applies_to: list[str] = Field(min_length=1)
     severity: Severity
@@ -151,8 +152,9 @@ class ClauseNote(Strict):
     id: str
     kind: ClauseKind
     quote: str = Field(min_length=3)
-    status: Literal["implemented", "planned"] = "planned"
-    implemented_by: str | None = None  # where it is enforced, e.g. "governance: account approval"
+    # Where it is (or will be) enforced, e.g. "governance: account approval". Whether it is implemented is
+    # not written here: `rettesnor policy coverage` derives it from the code (policy/workflows.py).
+    implemented_by: str | None = None
     show_when: list[str] = []  # kinds of content whose check shows this guidance
     text: Text | None = None  # the guidance shown to people
 

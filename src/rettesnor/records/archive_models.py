@@ -24,7 +24,8 @@ import datetime as dt
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from rettesnor.records.models import Base
+from rettesnor.records import models  # noqa: F401  (the tables its foreign keys name)
+from rettesnor.records.base import Base
 from rettesnor.records.types import utcnow
 
 RECORD_KINDS = ("post", "comment", "reply", "private_message", "moderator_action")

@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
-from rettesnor.records.models import Activity, AuditEntry, Base, Incident
+from rettesnor.records.base import Base
+from rettesnor.records.models import Activity, AuditEntry, Incident
 from rettesnor.records.types import utcnow
 from rettesnor.records.web_models import ApiToken, WebUser
 

@@ -8,7 +8,6 @@ by the services, so that the messages can say what is allowed.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, ClassVar
 
 from sqlalchemy import (
     Boolean,
@@ -16,23 +15,15 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Text,
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
-from rettesnor.records.types import UTCDateTime, utcnow
-
-NAMING = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
+from rettesnor.records.base import Base
+from rettesnor.records.types import utcnow
 
 COUNTRIES = ("DK", "NO", "SE")
 PERSON_KINDS = ("employee", "elected_official")
@@ -59,11 +50,6 @@ POLICY_STATUSES = ("draft", "hearing", "approved", "published", "retired")
 REVIEW_KINDS = ("yearly", "onboarding", "policy")
 INCIDENT_CATEGORIES = ("work_environment", "misuse")
 CONSEQUENCES = ("none", "conversation", "formal_interview", "written_warning", "further_steps")
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map: ClassVar[dict[Any, Any]] = {dt.datetime: UTCDateTime}
 
 
 def _org_fk() -> Mapped[int]:
@@ -413,8 +399,3 @@ class AuditEntry(Base):
     new_value: Mapped[str | None] = mapped_column(Text)
     changed_by: Mapped[str] = mapped_column(String(200))
     changed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-
-
-# The archive's tables (records, hash chain, moderation, tasks, retention) and the web application's
-# (logins, API tokens) share this metadata.
-from rettesnor.records import archive_models, platform_models, web_models  # noqa: E402, F401

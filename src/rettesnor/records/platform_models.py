@@ -16,7 +16,8 @@ import datetime as dt
 from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from rettesnor.records.models import Base
+from rettesnor.records import models  # noqa: F401  (the tables its foreign keys name)
+from rettesnor.records.base import Base
 from rettesnor.records.types import utcnow
 
 CONNECTION_PLATFORMS = ("facebook", "instagram")

@@ -12,7 +12,8 @@ from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rettesnor.item import PAGE_LANGUAGES
-from rettesnor.records.models import Base
+from rettesnor.records import models  # noqa: F401  (the tables its foreign keys name)
+from rettesnor.records.base import Base
 from rettesnor.records.types import utcnow
 
 LANGUAGES = PAGE_LANGUAGES

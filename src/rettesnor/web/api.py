@@ -22,18 +22,18 @@ from starlette.concurrency import run_in_threadpool
 from rettesnor.archive.search import Filters, search
 from rettesnor.governance import accounts, publiclist, registry, worklist
 from rettesnor.governance.errors import InvalidValue
+from rettesnor.i18n import COUNTRY_LANGUAGE
 from rettesnor.item import Photo
 from rettesnor.moderation import queue as moderation
 from rettesnor.platforms.connector import connected_platform
-from rettesnor.platforms.webhooks import platform_settings
 from rettesnor.policy.coverage import coverage
 from rettesnor.policy.loader import load_pack
 from rettesnor.records.archive_models import DECISIONS, RECORD_KINDS
 from rettesnor.web import queries
 from rettesnor.web.auth import Principal, api_principal, api_principal_inline, require
-from rettesnor.web.i18n import COUNTRY_LANGUAGE
 from rettesnor.web.problems import Problem
 from rettesnor.web.views import account_row, pack_for, pack_named, plain, run_check, work
+from rettesnor.web.webhooks import platform_settings
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": Problem, "content": {"application/problem+json": {}}} for code in (401, 403, 404, 422)
@@ -58,10 +58,20 @@ def _page(items: list[dict[str, Any]], limit: int, offset: int, total: int | Non
     """A page of ``items`` (which hold everything from ``offset`` on, or exactly the page when ``total``)."""
     if total is None:
         more = len(items) > limit
-        return Page(items=items[:limit], total=None, limit=limit, offset=offset,
-                    next_offset=offset + limit if more else None)  # fmt: skip
-    return Page(items=items, total=total, limit=limit, offset=offset,
-                next_offset=offset + limit if offset + limit < total else None)  # fmt: skip
+        return Page(
+            items=items[:limit],
+            total=None,
+            limit=limit,
+            offset=offset,
+            next_offset=offset + limit if more else None,
+        )
+    return Page(
+        items=items,
+        total=total,
+        limit=limit,
+        offset=offset,
+        next_offset=offset + limit if offset + limit < total else None,
+    )
 
 
 def _slice(items: list[dict[str, Any]], limit: int, offset: int) -> Page:
@@ -159,9 +169,12 @@ def list_accounts(request: Request, who: Token, limit: Limit = 50, offset: Offse
 
 @router.get("/accounts/problems", summary="Registry checks: what is wrong", response_model=Page)
 def registry_problems(
-    request: Request, who: Token, limit: Limit = 50, offset: Offset = 0,
+    request: Request,
+    who: Token,
+    limit: Limit = 50,
+    offset: Offset = 0,
     inactive_days: Annotated[int, Query(ge=1, le=3650)] = registry.DEFAULT_INACTIVE_DAYS,
-) -> Page:  # fmt: skip
+) -> Page:
     require(who, "accounts")
     with work(request, who) as (session, org):
         problems = registry.check_registry(session, org, inactive_days=inactive_days)
@@ -186,20 +199,33 @@ def get_account(account_id: int, request: Request, who: Token) -> dict[str, Any]
 def queue_row(row: queries.QueueRow) -> dict[str, Any]:
     c, r = row.case, row.record
     return {
-        "case": c.id, "record": r.id, "account_id": c.account_id, "text": r.text, "state": r.state,
-        "in_reply_to": row.parent_text, "author": r.author_name, "received_at": plain(r.received_at),
-        "recommended": c.recommended, "categories": c.categories.split(",") if c.categories else [],
-        "rule": c.rule_code, "clauses": c.clauses.split(",") if c.clauses else [], "ground": c.ground,
+        "case": c.id,
+        "record": r.id,
+        "account_id": c.account_id,
+        "text": r.text,
+        "state": r.state,
+        "in_reply_to": row.parent_text,
+        "author": r.author_name,
+        "received_at": plain(r.received_at),
+        "recommended": c.recommended,
+        "categories": c.categories.split(",") if c.categories else [],
+        "rule": c.rule_code,
+        "clauses": c.clauses.split(",") if c.clauses else [],
+        "ground": c.ground,
         "status": c.status,
-    }  # fmt: skip
+    }
 
 
 @router.get("/moderation/queue", summary="The moderation queue, newest first", response_model=Page)
 def moderation_queue(
-    request: Request, who: Token, limit: Limit = 50, offset: Offset = 0,
+    request: Request,
+    who: Token,
+    limit: Limit = 50,
+    offset: Offset = 0,
     status: Literal["open", "escalated", "decided", "all"] = "open",
-    account: int | None = None, category: str | None = None,
-) -> Page:  # fmt: skip
+    account: int | None = None,
+    category: str | None = None,
+) -> Page:
     require(who, "moderation")
     with work(request, who) as (session, org):
         if account is not None:
@@ -229,12 +255,26 @@ def decide(record_id: int, body: DecisionRequest, request: Request, who: Token) 
         connected_platform(session, org, record_id, platform_settings(request)) as platform,
     ):  # the page's connector, or None: the decision is then carried out by hand
         outcome = moderation.decide(
-            session, org, record_id, body.action, by=who.person_id, reason=body.reason, ground=body.ground,
-            reply=body.reply, escalate_to=body.escalate_to, platform=platform,
-        )  # fmt: skip
+            session,
+            org,
+            record_id,
+            body.action,
+            by=who.person_id,
+            reason=body.reason,
+            ground=body.ground,
+            reply=body.reply,
+            escalate_to=body.escalate_to,
+            platform=platform,
+        )
         d = outcome.decision
-        return {"decision": d.id, "record": d.record_id, "action": d.action, "ground": d.ground,
-                "platform_result": d.platform_result, "message": outcome.message}  # fmt: skip
+        return {
+            "decision": d.id,
+            "record": d.record_id,
+            "action": d.action,
+            "ground": d.ground,
+            "platform_result": d.platform_result,
+            "message": outcome.message,
+        }
 
 
 @router.get("/tasks", summary="Open tasks: registrations and takedowns", response_model=Page)
@@ -269,12 +309,17 @@ def close_task(
 
 @router.get("/archive/search", summary="Search the archive", response_model=Page)
 def archive_search(
-    request: Request, who: Token, limit: Limit = 50, offset: Offset = 0,
+    request: Request,
+    who: Token,
+    limit: Limit = 50,
+    offset: Offset = 0,
     q: Annotated[str | None, Query(max_length=500)] = None,
     kind: Literal["post", "comment", "reply", "private_message", "moderator_action"] | None = None,
-    account: int | None = None, category: str | None = None,
-    since: dt.datetime | None = None, until: dt.datetime | None = None,
-) -> Page:  # fmt: skip
+    account: int | None = None,
+    category: str | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+) -> Page:
     require(who, "archive")
     assert kind is None or kind in RECORD_KINDS
     filters = Filters(account_id=account, kind=kind, category=category, since=since, until=until)
@@ -282,9 +327,21 @@ def archive_search(
         if account is not None:
             accounts.get_account(session, org, account)
         found = search(session, org, q, filters, limit=offset + limit + 1)[offset:]
-        items = [{"id": r.id, "platform": r.platform, "platform_id": r.platform_id, "kind": r.kind,
-                  "account_id": r.account_id, "text": r.text, "state": r.state, "categories": r.categories,
-                  "decision": r.decision, "received_at": plain(r.received_at)} for r in found]  # fmt: skip
+        items = [
+            {
+                "id": r.id,
+                "platform": r.platform,
+                "platform_id": r.platform_id,
+                "kind": r.kind,
+                "account_id": r.account_id,
+                "text": r.text,
+                "state": r.state,
+                "categories": r.categories,
+                "decision": r.decision,
+                "received_at": plain(r.received_at),
+            }
+            for r in found
+        ]
     return _page(items, limit, offset)
 
 
@@ -294,10 +351,22 @@ def guideline(request: Request, who: Token) -> dict[str, Any]:
     with work(request, who) as (_session, org):
         pack = load_pack(org.pack)
     return {
-        "pack": pack.name, "title": pack.text(pack.title, pack.language), "language": pack.language,
-        "rules": [{"code": r.code, "name": r.name, "title": pack.text(r.title, pack.language),
-                   "severity": r.severity, "applies_to": r.applies_to,
-                   "clauses": [{"id": c.id, "quote": c.quote} for c in r.clauses]} for r in pack.rules],
-        "coverage": [{"clause": c.clause, "implementation": c.implementation, "status": c.status,
-                      "detail": c.detail} for c in coverage(pack)],
-    }  # fmt: skip
+        "pack": pack.name,
+        "title": pack.text(pack.title, pack.language),
+        "language": pack.language,
+        "rules": [
+            {
+                "code": r.code,
+                "name": r.name,
+                "title": pack.text(r.title, pack.language),
+                "severity": r.severity,
+                "applies_to": r.applies_to,
+                "clauses": [{"id": c.id, "quote": c.quote} for c in r.clauses],
+            }
+            for r in pack.rules
+        ],
+        "coverage": [
+            {"clause": c.clause, "implementation": c.implementation, "status": c.status, "detail": c.detail}
+            for c in coverage(pack)
+        ],
+    }

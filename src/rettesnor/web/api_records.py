@@ -40,8 +40,19 @@ def _row(obj: Any, keys: tuple[str, ...]) -> dict[str, Any]:
 
 PERSON_KEYS = ("id", "name", "unit_id", "kind", "manager_id", "started_on", "left_on")
 REVIEW_KEYS = ("id", "person_id", "leader_id", "kind", "policy_version_id", "held_on", "acknowledged_at")
-CONSENT_KEYS = ("id", "media_ref", "subject", "subject_is_child", "basis", "given_by", "given_by_role",
-                "given_on", "withdrawn_on", "unit_id", "account_id")  # fmt: skip
+CONSENT_KEYS = (
+    "id",
+    "media_ref",
+    "subject",
+    "subject_is_child",
+    "basis",
+    "given_by",
+    "given_by_role",
+    "given_on",
+    "withdrawn_on",
+    "unit_id",
+    "account_id",
+)
 
 
 @router.get("/people", summary="People of the organisation", response_model=Page)
@@ -61,8 +72,11 @@ def list_reviews(
     return _slice(rows, limit, offset)
 
 
-@router.get("/reviews/overdue", summary="Who is overdue for a review, with the leader who must hold it",
-            response_model=Page)  # fmt: skip
+@router.get(
+    "/reviews/overdue",
+    summary="Who is overdue for a review, with the leader who must hold it",
+    response_model=Page,
+)
 def overdue_reviews(
     request: Request, who: Token, limit: Limit = 50, offset: Offset = 0, leader: int | None = None
 ) -> Page:
@@ -76,9 +90,12 @@ def overdue_reviews(
 
 @router.get("/consents", summary="The consent register for photos and video", response_model=Page)
 def list_consents(
-    request: Request, who: Token, limit: Limit = 50, offset: Offset = 0,
+    request: Request,
+    who: Token,
+    limit: Limit = 50,
+    offset: Offset = 0,
     media_ref: Annotated[str | None, Query(max_length=500)] = None,
-) -> Page:  # fmt: skip
+) -> Page:
     require(who, "consents")
     with work(request, who) as (session, org):
         rows = [_row(c, CONSENT_KEYS) for c in consents.list_consents(session, org, media_ref)]
@@ -87,16 +104,37 @@ def list_consents(
 
 def _record(session: Session, org: Organisation, record_id: int) -> dict[str, Any]:
     record = record_in_org(session, org, record_id)
-    keys = ("id", "platform", "platform_id", "kind", "account_id", "parent_id", "thread_id", "author_id",
-            "author_name", "published_at", "received_at", "state", "text", "categories", "decision",
-            "version")  # fmt: skip
+    keys = (
+        "id",
+        "platform",
+        "platform_id",
+        "kind",
+        "account_id",
+        "parent_id",
+        "thread_id",
+        "author_id",
+        "author_name",
+        "published_at",
+        "received_at",
+        "state",
+        "text",
+        "categories",
+        "decision",
+        "version",
+    )
     out = _row(record, keys)
     out["versions"] = [
-        {"seq": v["entry"].seq, "version": v["entry"].version, "event": v["entry"].event,
-         "recorded_at": plain(v["entry"].recorded_at), "entry_hash": v["entry"].entry_hash,
-         "tombstone": v["tombstone"], "object": v["doc"]}
+        {
+            "seq": v["entry"].seq,
+            "version": v["entry"].version,
+            "event": v["entry"].event,
+            "recorded_at": plain(v["entry"].recorded_at),
+            "entry_hash": v["entry"].entry_hash,
+            "tombstone": v["tombstone"],
+            "object": v["doc"],
+        }
         for v in versions(session, org, record_id)
-    ]  # fmt: skip
+    ]
     return out
 
 
@@ -136,8 +174,14 @@ def verify(request: Request, who: Token) -> dict[str, Any]:
     if result.problem is not None:
         p = result.problem
         problem = {"seq": p.seq, "record": p.record_id, "platform_id": p.platform_id, "what": p.what}
-    return {"organisation": result.organisation, "ok": result.ok, "entries": result.entries,
-            "disposed": result.disposed, "head": result.head, "problem": problem}  # fmt: skip
+    return {
+        "organisation": result.organisation,
+        "ok": result.ok,
+        "entries": result.entries,
+        "disposed": result.disposed,
+        "head": result.head,
+        "problem": problem,
+    }
 
 
 def _in_folder(write: Callable[[Session, Organisation, Path], Any], request: Request, who: Any) -> Path:
@@ -161,8 +205,12 @@ def export_jsonl(request: Request, who: Token) -> FileResponse:
     require(who, "archive")
     folder = _in_folder(lambda s, o, f: export.jsonl(s, o, f), request, who)
     (path,) = folder.glob("*.jsonl")
-    return FileResponse(path, media_type="application/jsonl", filename=path.name,
-                        background=BackgroundTask(shutil.rmtree, folder, True))  # fmt: skip
+    return FileResponse(
+        path,
+        media_type="application/jsonl",
+        filename=path.name,
+        background=BackgroundTask(shutil.rmtree, folder, True),
+    )
 
 
 @router.get(
@@ -174,8 +222,12 @@ def export_noark5(request: Request, who: Token) -> FileResponse:
     require(who, "archive")
     folder = _in_folder(lambda s, o, f: export.noark5(s, o, f / "uttrekk", actor=who.actor), request, who)
     archive = shutil.make_archive(str(folder / "arkivuttrekk"), "zip", folder / "uttrekk")
-    return FileResponse(archive, media_type="application/zip", filename="arkivuttrekk.zip",
-                        background=BackgroundTask(shutil.rmtree, folder, True))  # fmt: skip
+    return FileResponse(
+        archive,
+        media_type="application/zip",
+        filename="arkivuttrekk.zip",
+        background=BackgroundTask(shutil.rmtree, folder, True),
+    )
 
 
 @router.get(

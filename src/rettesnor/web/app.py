@@ -17,12 +17,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from rettesnor.i18n import translator
 from rettesnor.item import InputError
 from rettesnor.records import migrate
 from rettesnor.records.db import make_engine
 from rettesnor.web import labels, render
 from rettesnor.web.auth import LoginRequired
-from rettesnor.web.i18n import translator
 from rettesnor.web.problems import ProblemError, problem_response, status_of
 from rettesnor.web.security import RateLimit
 from rettesnor.web.settings import Settings
@@ -167,8 +167,7 @@ def _page_routers() -> list[Any]:
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     """The application. ``engine`` overrides ``settings.database_url`` (tests share one)."""
-    from rettesnor.platforms import webhooks
-    from rettesnor.web import api, login, pages
+    from rettesnor.web import api, login, pages, webhooks
     from rettesnor.web.totp import SecretBox
 
     cfg = settings or Settings()

@@ -99,19 +99,34 @@ def user_principal(session: Session, user_id: int) -> Principal | None:
     if person.left_on is not None and person.left_on <= dt.date.today():
         return None
     return Principal(
-        org_id=org.id, org_slug=org.slug, org_name=org.name, person_id=person.id, name=person.name,
-        actor=user.username, roles=_roles(session, org, person.id), user_id=user.id, language=user.language,
-    )  # fmt: skip
+        org_id=org.id,
+        org_slug=org.slug,
+        org_name=org.name,
+        person_id=person.id,
+        name=person.name,
+        actor=user.username,
+        roles=_roles(session, org, person.id),
+        user_id=user.id,
+        language=user.language,
+    )
 
 
 # The token lookup runs on every API call: one indexed query, built once (only the digest is bound).
 _TOKEN_QUERY = (
-    select(ApiToken.prefix, ApiToken.scopes, Organisation.id, Organisation.slug, Organisation.name,
-           Organisation.pack, Person.id, Person.name)
+    select(
+        ApiToken.prefix,
+        ApiToken.scopes,
+        Organisation.id,
+        Organisation.slug,
+        Organisation.name,
+        Organisation.pack,
+        Person.id,
+        Person.name,
+    )
     .join(Organisation, Organisation.id == ApiToken.organisation_id)
     .join(Person, (Person.id == ApiToken.person_id) & (Person.organisation_id == Organisation.id))
     .where(ApiToken.token_sha256 == bindparam("digest"), ApiToken.revoked_at.is_(None))
-)  # fmt: skip
+)
 
 
 def token_principal(conn: Connection | Session, token: str) -> Principal | None:
@@ -122,9 +137,16 @@ def token_principal(conn: Connection | Session, token: str) -> Principal | None:
         return None
     prefix, scopes, org_id, slug, org_name, pack, person_id, name = row
     return Principal(
-        org_id=org_id, org_slug=slug, org_name=org_name, person_id=person_id, name=name,
-        actor=f"api-token:{prefix}", roles=frozenset(), scopes=frozenset(scopes.split()), pack=pack,
-    )  # fmt: skip
+        org_id=org_id,
+        org_slug=slug,
+        org_name=org_name,
+        person_id=person_id,
+        name=name,
+        actor=f"api-token:{prefix}",
+        roles=frozenset(),
+        scopes=frozenset(scopes.split()),
+        pack=pack,
+    )
 
 
 def engine_of(request: Request) -> Engine:

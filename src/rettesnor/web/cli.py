@@ -72,7 +72,7 @@ def serve(
 
 
 def _with_logins(load: Callable[..., None]) -> Callable[..., None]:
-    """``demo load`` as the governance demo has it, then the demo logins (printed in text format)."""
+    """``demo load`` as :mod:`rettesnor.demo` has it, then the demo logins (printed in text format)."""
 
     @functools.wraps(load)
     def demo_load(*args: Any, **kwargs: Any) -> None:
@@ -202,9 +202,9 @@ def mail_send(
 ) -> None:
     """Send what waits in the outbox over SMTP (RETTESNOR_SMTP_HOST, RETTESNOR_MAIL_FROM …; see
     docs/mail.md). Run it every few minutes from cron or a systemd timer."""
+    from rettesnor.notify import mail
     from rettesnor.records import migrate
     from rettesnor.records.db import make_engine
-    from rettesnor.web import mail
 
     settings = mail.MailSettings.from_env()
     engine = make_engine()
@@ -230,14 +230,23 @@ def mail_outbox(
     """What waits to be sent, what was refused and why, and what needs a person (no address)."""
     import json
 
-    from rettesnor.web import mail
+    from rettesnor.notify import mail
 
     with _organisation(org) as (session, organisation):
         rows = mail.outbox(session, organisation, include_sent=sent)
     if fmt == "json":
-        items = [{"id": r.id, "kind": r.kind, "recipient": r.recipient, "state": r.state,
-                  "created_at": r.created_at.isoformat(), "attempts": r.attempts, "last_error": r.last_error}
-                 for r in rows]  # fmt: skip
+        items = [
+            {
+                "id": r.id,
+                "kind": r.kind,
+                "recipient": r.recipient,
+                "state": r.state,
+                "created_at": r.created_at.isoformat(),
+                "attempts": r.attempts,
+                "last_error": r.last_error,
+            }
+            for r in rows
+        ]
         sys.stdout.write(json.dumps(items, ensure_ascii=False, indent=2) + "\n")
         return
     if not rows:
@@ -259,7 +268,7 @@ def mail_digest(
     import datetime as dt
 
     from rettesnor.governance.common import to_date
-    from rettesnor.web import mail
+    from rettesnor.notify import mail
 
     today = to_date(day, "date") if day else dt.date.today()
     with _organisation(org) as (session, organisation):
@@ -273,7 +282,7 @@ def mail_retry(
     org: Annotated[str, typer.Option("--org", "-o", help="the organisation's slug")],
 ) -> None:
     """Try stuck messages again after the relay or the address was fixed."""
-    from rettesnor.web import mail
+    from rettesnor.notify import mail
 
     with _organisation(org) as (session, organisation):
         count = mail.retry(session, organisation, ids)

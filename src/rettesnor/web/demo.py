@@ -16,9 +16,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rettesnor.governance import accounts, people, reviews, tenants
+from rettesnor.i18n import COUNTRY_LANGUAGE
 from rettesnor.records.models import Organisation, Person
 from rettesnor.records.web_models import WebUser
-from rettesnor.web.i18n import COUNTRY_LANGUAGE
 from rettesnor.web.security import hash_password
 
 DEMO_PASSWORD = "rettesnor-demo"
@@ -101,7 +101,7 @@ def _logins(session: Session, org: Organisation) -> list[Login]:
 
 def load(session: Session) -> list[Login]:
     """Logins for every demo organisation that exists; logins that exist already are kept."""
-    from rettesnor.governance.demo import DEMOS
+    from rettesnor.demo import DEMOS
     from rettesnor.governance.errors import NotFound
 
     logins: list[Login] = []

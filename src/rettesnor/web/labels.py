@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from rettesnor.web.i18n import N_, translator
+from rettesnor.i18n import N_, translator
 
 if TYPE_CHECKING:
-    from rettesnor.governance.worklist import WorkItem
+    from rettesnor.moderation.worklist import WorkItem
 
 KINDS = {
     "official_post": N_("Official post"),
@@ -103,8 +103,8 @@ CHAIN_PROBLEMS = {
 }
 DM_STATES = {"off": N_("Off"), "on": N_("On"), "unknown": N_("Unknown")}
 
-# The check service's one-line photo errors (rettesnor.checking.PHOTO_ERRORS), marked for translation
-# here because the catalogues are extracted from the web package; a test keeps the two equal.
+# The check service's one-line photo errors (rettesnor.governance.checking.PHOTO_ERRORS), marked for
+# translation here because the catalogues are extracted from the web package; a test keeps the two equal.
 PHOTO_ERRORS = {
     "missing": N_("no such photo: {name}"),
     "directory": N_("{name} is a folder, not a photo"),

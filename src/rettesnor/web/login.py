@@ -21,12 +21,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from rettesnor.i18n import translator
 from rettesnor.records.db import session_factory, unit_of_work
 from rettesnor.records.models import Organisation, Person
 from rettesnor.records.web_models import WebIdentity, WebUser
 from rettesnor.web import totp
 from rettesnor.web.auth import Principal, engine_of, page_principal
-from rettesnor.web.i18n import translator
 from rettesnor.web.problems import ProblemError
 from rettesnor.web.render import flash, language, page
 from rettesnor.web.security import new_csrf_token, same_token, verify_password
@@ -62,10 +62,23 @@ def _providers(request: Request) -> list[tuple[str, str]]:
     return [(p.name, p.label or p.name) for p in request.app.state.oidc_providers.values()]
 
 
-def _login_page(request: Request, next: str, status: int = 200, error: str | None = None,
-                headers: dict[str, str] | None = None) -> HTMLResponse:  # fmt: skip
-    return page(request, "login.html", None, status=status, headers=headers, next=safe_next(next),
-                error=error, providers=_providers(request))  # fmt: skip
+def _login_page(
+    request: Request,
+    next: str,
+    status: int = 200,
+    error: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    return page(
+        request,
+        "login.html",
+        None,
+        status=status,
+        headers=headers,
+        next=safe_next(next),
+        error=error,
+        providers=_providers(request),
+    )
 
 
 def _signed_in(request: Request, user_id: int, next: str) -> RedirectResponse:
@@ -79,9 +92,17 @@ def _too_many(request: Request, template: str, next: str, **context: Any) -> HTM
     if not wait:
         return None
     _ = translator(language(request))
-    return page(request, template, None, status=429, headers={"Retry-After": str(wait)}, next=safe_next(next),
-                error=_("Too many attempts. Wait a few minutes and try again."),
-                providers=_providers(request), **context)  # fmt: skip
+    return page(
+        request,
+        template,
+        None,
+        status=429,
+        headers={"Retry-After": str(wait)},
+        next=safe_next(next),
+        error=_("Too many attempts. Wait a few minutes and try again."),
+        providers=_providers(request),
+        **context,
+    )
 
 
 @router.get("/login")
@@ -108,8 +129,9 @@ def login(
         if ok and user is not None and user.disabled_at is None:
             if totp.enabled(user):
                 request.session.clear()
-                request.session.update({PENDING: [user.id, time.time(), safe_next(next)],
-                                        "csrf": new_csrf_token()})  # fmt: skip
+                request.session.update(
+                    {PENDING: [user.id, time.time(), safe_next(next)], "csrf": new_csrf_token()}
+                )
                 return RedirectResponse("/login/code", status_code=303)
             user.last_login_at = dt.datetime.now(dt.UTC)
             session.commit()
@@ -270,8 +292,13 @@ def oauth_registry(providers: tuple[OidcProvider, ...]) -> Any:
             kwargs["token_endpoint_auth_method"] = p.token_endpoint_auth_method
         else:
             kwargs["token_endpoint_auth_method"] = "none"
-        oauth.register(name=p.name, client_id=p.client_id, client_secret=p.client_secret,
-                       server_metadata_url=p.metadata_url(), client_kwargs=kwargs)  # fmt: skip
+        oauth.register(
+            name=p.name,
+            client_id=p.client_id,
+            client_secret=p.client_secret,
+            server_metadata_url=p.metadata_url(),
+            client_kwargs=kwargs,
+        )
     return oauth
 
 
@@ -309,9 +336,10 @@ def find_user(session: Session, p: OidcProvider, issuer: str, claims: dict[str, 
     if subject is None:
         return None
     linked = session.scalars(
-        select(WebUser).join(WebIdentity, WebIdentity.user_id == WebUser.id)
+        select(WebUser)
+        .join(WebIdentity, WebIdentity.user_id == WebUser.id)
         .where(WebIdentity.issuer == issuer, WebIdentity.subject == subject)
-    ).first()  # fmt: skip
+    ).first()
     if linked is not None:
         return linked
     orgs = _organisations(session, p, claims)
@@ -324,8 +352,11 @@ def find_user(session: Session, p: OidcProvider, issuer: str, claims: dict[str, 
         candidates = list(session.scalars(q if orgs is None else q.where(WebUser.organisation_id.in_(orgs))))
     email = _claim(claims, p.email_claim)
     if not candidates and email is not None and claims.get("email_verified") is not False:
-        q = (select(WebUser).join(Person, Person.id == WebUser.person_id)
-             .where(func.lower(Person.email) == email.lower()))  # fmt: skip
+        q = (
+            select(WebUser)
+            .join(Person, Person.id == WebUser.person_id)
+            .where(func.lower(Person.email) == email.lower())
+        )
         candidates = list(session.scalars(q if orgs is None else q.where(WebUser.organisation_id.in_(orgs))))
     if len(candidates) != 1:
         return None  # nobody, or more than one: never guess

@@ -13,8 +13,8 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
-from rettesnor import checking
-from rettesnor.governance import accounts, publiclist, tenants
+from rettesnor.governance import accounts, checking, publiclist, tenants
+from rettesnor.i18n import LANGUAGES, translator
 from rettesnor.item import Photo
 from rettesnor.policy.coverage import coverage
 from rettesnor.policy.evaluate import Result
@@ -23,7 +23,6 @@ from rettesnor.records.db import session_factory, unit_of_work
 from rettesnor.records.web_models import WebUser
 from rettesnor.web import labels
 from rettesnor.web.auth import LoginRequired, Principal, engine_of, page_principal, require
-from rettesnor.web.i18n import LANGUAGES, translator
 from rettesnor.web.problems import ProblemError
 from rettesnor.web.render import language, page
 from rettesnor.web.security import same_token

@@ -15,12 +15,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
 from rettesnor.governance import accounts, people, publiclist, registry, tenants
+from rettesnor.i18n import translator
 from rettesnor.policy.loader import load_pack
 from rettesnor.policy.model import ClauseRef, Pack
 from rettesnor.records.models import DM_STATES, PLATFORMS, Account, Organisation
 from rettesnor.web import labels
 from rettesnor.web.auth import Principal, require
-from rettesnor.web.i18n import translator
 from rettesnor.web.pages import Csrf, User, _csrf
 from rettesnor.web.pages_people import _number
 from rettesnor.web.problems import ProblemError

@@ -144,8 +144,15 @@ def stacked_bars(
     ticks = [(HEIGHT - PAD - plot_h * i / 4, f"{top * i / 4:g}") for i in range(5)]
     labels_x = [(PAD + g * slot + slot / 2, group) for g, group in enumerate(groups)]
     legend = [(f"s{i % MAX_SERIES + 1}", names.get(s, s)) for i, s in enumerate(series)]
-    return {"width": WIDTH, "height": HEIGHT, "pad": PAD, "bars": bars, "ticks": ticks, "labels": labels_x,
-            "series": legend}  # fmt: skip
+    return {
+        "width": WIDTH,
+        "height": HEIGHT,
+        "pad": PAD,
+        "bars": bars,
+        "ticks": ticks,
+        "labels": labels_x,
+        "series": legend,
+    }
 
 
 def _counts(
@@ -188,12 +195,24 @@ def dashboard(request: Request, who: User) -> HTMLResponse:
         elif t["due_on"] <= soon:
             task_rows[t["kind"]][1] += 1
     return page(
-        request, "dashboard.html", who, counts=counts, weeks=week_names, series=series,
-        comment_rows=comment_rows, medians=medians, decided=[len(times[w]) for w in weeks],
-        task_rows=[(k, task_rows[k][0], task_rows[k][1]) for k in kinds], task_kinds=labels.TASK_KINDS,
+        request,
+        "dashboard.html",
+        who,
+        counts=counts,
+        weeks=week_names,
+        series=series,
+        comment_rows=comment_rows,
+        medians=medians,
+        decided=[len(times[w]) for w in weeks],
+        task_rows=[(k, task_rows[k][0], task_rows[k][1]) for k in kinds],
+        task_kinds=labels.TASK_KINDS,
         # the charts are drawn with untranslated names; the template translates the legend and tables
         comments_chart=stacked_bars(week_names, series, comment_rows, {}),
         median_chart=stacked_bars(week_names, ["median"], [[m or 0.0] for m in medians], {}),
-        tasks_chart=stacked_bars([k for k in kinds], ["overdue", "soon"],
-                                 [[float(task_rows[k][0]), float(task_rows[k][1])] for k in kinds], {}),
-    )  # fmt: skip
+        tasks_chart=stacked_bars(
+            [k for k in kinds],
+            ["overdue", "soon"],
+            [[float(task_rows[k][0]), float(task_rows[k][1])] for k in kinds],
+            {},
+        ),
+    )

@@ -19,24 +19,24 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rettesnor.governance import accounts, tenants
+from rettesnor.i18n import N_, Gettext, translator
 from rettesnor.item import InputError
 from rettesnor.moderation import queue as moderation
 from rettesnor.moderation.queue import Outcome
 from rettesnor.moderation.templates import TEMPLATES
 from rettesnor.platforms.connector import connected_platform
 from rettesnor.platforms.meta_client import GraphError
-from rettesnor.platforms.webhooks import platform_settings
 from rettesnor.policy.loader import load_pack
 from rettesnor.records.archive_models import ModerationDecision
 from rettesnor.records.models import Account, Organisation
 from rettesnor.web import labels, queries
 from rettesnor.web.auth import require
-from rettesnor.web.i18n import N_, Gettext, translator
 from rettesnor.web.pages import PAGE_SIZE, Csrf, User, _csrf, _form_account, _safe_next, known_decision
 from rettesnor.web.pages_archive import record_ids, record_in_org
 from rettesnor.web.problems import ProblemError
 from rettesnor.web.render import flash, language, page
 from rettesnor.web.views import work
+from rettesnor.web.webhooks import platform_settings
 
 router = APIRouter(include_in_schema=False)
 MAX_BULK = 100

@@ -15,11 +15,11 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from rettesnor.governance import accounts, consents, lifecycle, people, reviews, tenants
+from rettesnor.i18n import translator
 from rettesnor.policy.loader import load_pack
 from rettesnor.records.models import CONSENT_GIVERS
 from rettesnor.web import labels, queries
 from rettesnor.web.auth import require
-from rettesnor.web.i18n import translator
 from rettesnor.web.pages import Csrf, User, _csrf, _form_account
 from rettesnor.web.pages_archive import parse_day
 from rettesnor.web.problems import ProblemError

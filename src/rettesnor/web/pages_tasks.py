@@ -1,7 +1,7 @@
 """Tasks as work: the list (registration tasks R1 …, takedowns T1 …) and a page per task where it is
 given an owner, registered with the journal's case number, or closed with a documented reason.
 
-The rules are the services' (:mod:`rettesnor.governance.worklist`): a complaint closes only with a journal
+The rules are the services' (:mod:`rettesnor.moderation.worklist`): a complaint closes only with a journal
 reference (Hjørring HJ-10), a reason must say something, a takedown closes with what was done.
 """
 
@@ -15,10 +15,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from rettesnor.governance import people, worklist
 from rettesnor.governance.common import get_in_org
+from rettesnor.i18n import translator
 from rettesnor.records.archive_models import ArchiveRecord
 from rettesnor.web import labels
 from rettesnor.web.auth import require
-from rettesnor.web.i18n import translator
 from rettesnor.web.pages import Csrf, User, _csrf
 from rettesnor.web.pages_people import _number
 from rettesnor.web.render import flash, language, page

@@ -9,8 +9,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from rettesnor.governance.errors import Conflict, NotAllowed, NotFound
+from rettesnor.i18n import N_
 from rettesnor.item import InputError
-from rettesnor.web.i18n import N_
 
 PROBLEM_TYPE = "https://rettesnor.example/problems/"
 TITLES = {

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
-from rettesnor.governance import worklist
+from rettesnor.moderation import worklist
 from rettesnor.records.archive_models import ArchiveRecord, ModerationCase
 from rettesnor.records.models import Organisation, Person
 from rettesnor.web import labels

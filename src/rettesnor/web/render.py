@@ -8,8 +8,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from rettesnor.i18n import LANGUAGE_NAMES, LANGUAGES, negotiate, translator
 from rettesnor.web.auth import Principal
-from rettesnor.web.i18n import LANGUAGE_NAMES, LANGUAGES, negotiate, translator
 from rettesnor.web.problems import TITLES
 from rettesnor.web.security import new_csrf_token
 
@@ -71,6 +71,12 @@ def error_page(
     request: Request, status: int, detail: str, headers: dict[str, str] | None = None
 ) -> HTMLResponse:
     return page(
-        request, "error.html", None, status=status, headers=headers, status_code=status,
-        title=TITLES.get(status, "Error"), detail=detail,
-    )  # fmt: skip
+        request,
+        "error.html",
+        None,
+        status=status,
+        headers=headers,
+        status_code=status,
+        title=TITLES.get(status, "Error"),
+        detail=detail,
+    )

@@ -23,8 +23,12 @@ def create(
         raise InvalidValue(f"unknown scope {bad[0]!r}; choose from: {', '.join(SCOPES)}")
     secret = new_api_token()
     row = ApiToken(
-        organisation_id=org.id, person_id=person.id, name=text(name, "token name", max_chars=100),
-        token_sha256=token_digest(secret), prefix=secret[: len(TOKEN_PREFIX) + 4], scopes=" ".join(chosen),
-    )  # fmt: skip
+        organisation_id=org.id,
+        person_id=person.id,
+        name=text(name, "token name", max_chars=100),
+        token_sha256=token_digest(secret),
+        prefix=secret[: len(TOKEN_PREFIX) + 4],
+        scopes=" ".join(chosen),
+    )
     session.add(row)
     return secret, row

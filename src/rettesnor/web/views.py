@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import Request
 from sqlalchemy.orm import Session
 
-from rettesnor import checking
+from rettesnor.governance import checking
 from rettesnor.governance.errors import InvalidValue, NotFound
 from rettesnor.item import KINDS, LANGUAGES, MAX_TEXT_CHARS, Item, Photo
 from rettesnor.policy.evaluate import Result
@@ -88,6 +88,17 @@ def plain(value: Any) -> Any:
 
 
 def account_row(a: Any) -> dict[str, Any]:
-    keys = ("id", "unit_id", "platform", "handle", "name", "url", "status", "direct_messages",
-            "approved_on", "activated_at", "profile_verdict")  # fmt: skip
+    keys = (
+        "id",
+        "unit_id",
+        "platform",
+        "handle",
+        "name",
+        "url",
+        "status",
+        "direct_messages",
+        "approved_on",
+        "activated_at",
+        "profile_verdict",
+    )
     return {k: plain(getattr(a, k)) for k in keys}

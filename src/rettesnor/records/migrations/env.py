@@ -6,7 +6,7 @@ from alembic import context
 from sqlalchemy import Engine
 
 from rettesnor.records.archive_models import include_name
-from rettesnor.records.models import Base
+from rettesnor.records.schema import metadata
 
 config = context.config
 engine = config.attributes.get("engine")
@@ -16,7 +16,7 @@ if not isinstance(engine, Engine):
 with engine.begin() as connection:
     context.configure(
         connection=connection,
-        target_metadata=Base.metadata,
+        target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         include_name=include_name,  # the full-text index is derived data with virtual tables

@@ -29,13 +29,15 @@ def upgrade() -> None:
         sa.Column("disabled_at", sa.DateTime(), nullable=True),
         sa.Column("last_login_at", sa.DateTime(), nullable=True),
         sa.ForeignKeyConstraint(
-            ["organisation_id"], ["organisation.id"], name=op.f("fk_web_user_organisation_id_organisation"),
+            ["organisation_id"],
+            ["organisation.id"],
+            name=op.f("fk_web_user_organisation_id_organisation"),
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(["person_id"], ["person.id"], name=op.f("fk_web_user_person_id_person")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_web_user")),
         sa.UniqueConstraint("username", name=op.f("uq_web_user_username")),
-    )  # fmt: skip
+    )
     with op.batch_alter_table("web_user", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_web_user_organisation_id"), ["organisation_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_web_user_person_id"), ["person_id"], unique=False)
@@ -52,13 +54,15 @@ def upgrade() -> None:
         sa.Column("last_used_at", sa.DateTime(), nullable=True),
         sa.Column("revoked_at", sa.DateTime(), nullable=True),
         sa.ForeignKeyConstraint(
-            ["organisation_id"], ["organisation.id"], name=op.f("fk_api_token_organisation_id_organisation"),
+            ["organisation_id"],
+            ["organisation.id"],
+            name=op.f("fk_api_token_organisation_id_organisation"),
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(["person_id"], ["person.id"], name=op.f("fk_api_token_person_id_person")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_api_token")),
         sa.UniqueConstraint("token_sha256", name=op.f("uq_api_token_token_sha256")),
-    )  # fmt: skip
+    )
     with op.batch_alter_table("api_token", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_api_token_organisation_id"), ["organisation_id"], unique=False)
 

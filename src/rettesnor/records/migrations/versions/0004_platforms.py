@@ -33,13 +33,15 @@ def upgrade() -> None:
             ["account_id"], ["account.id"], name=op.f("fk_platform_connection_account_id_account")
         ),
         sa.ForeignKeyConstraint(
-            ["organisation_id"], ["organisation.id"],
-            name=op.f("fk_platform_connection_organisation_id_organisation"), ondelete="CASCADE",
+            ["organisation_id"],
+            ["organisation.id"],
+            name=op.f("fk_platform_connection_organisation_id_organisation"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_platform_connection")),
         sa.UniqueConstraint("account_id", name=op.f("uq_platform_connection_account_id")),
         sa.UniqueConstraint("platform", "page_id", name=op.f("uq_platform_connection_platform_page_id")),
-    )  # fmt: skip
+    )
     with op.batch_alter_table("platform_connection", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_platform_connection_organisation_id"), ["organisation_id"], unique=False
@@ -51,11 +53,13 @@ def upgrade() -> None:
         sa.Column("fingerprint", sa.String(length=16), nullable=False),
         sa.Column("stored_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["connection_id"], ["platform_connection.id"],
-            name=op.f("fk_platform_token_connection_id_platform_connection"), ondelete="CASCADE",
+            ["connection_id"],
+            ["platform_connection.id"],
+            name=op.f("fk_platform_token_connection_id_platform_connection"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("connection_id", name=op.f("pk_platform_token")),
-    )  # fmt: skip
+    )
     op.create_table(
         "platform_event",
         sa.Column("id", sa.Integer(), nullable=False),

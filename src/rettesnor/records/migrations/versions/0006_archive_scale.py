@@ -40,8 +40,15 @@ def _token(tag: str, value: str) -> str:
     return f"z{tag}{hashlib.sha256(value.encode('utf-8')).hexdigest()[:12]}"
 
 
-def _terms(org: int, account: int | None, author_id: str | None, author_name: str | None,
-           categories: str | None, decision: str | None, kind: str) -> str:  # fmt: skip
+def _terms(
+    org: int,
+    account: int | None,
+    author_id: str | None,
+    author_name: str | None,
+    categories: str | None,
+    decision: str | None,
+    kind: str,
+) -> str:
     out = {_token("org", str(org)), _token("kind", kind)}
     if account is not None:
         out.add(_token("acc", str(account)))

@@ -30,15 +30,17 @@ def upgrade() -> None:
         sa.Column("withdrawn_on", sa.Date(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["organisation_id"], ["organisation.id"],
-            name=op.f("fk_approved_channel_organisation_id_organisation"), ondelete="CASCADE",
+            ["organisation_id"],
+            ["organisation.id"],
+            name=op.f("fk_approved_channel_organisation_id_organisation"),
+            ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(["unit_id"], ["unit.id"], name=op.f("fk_approved_channel_unit_id_unit")),
         sa.ForeignKeyConstraint(
             ["approved_by_id"], ["person.id"], name=op.f("fk_approved_channel_approved_by_id_person")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_approved_channel")),
-    )  # fmt: skip
+    )
     with op.batch_alter_table("approved_channel", schema=None) as batch_op:
         batch_op.create_index(
             batch_op.f("ix_approved_channel_organisation_id"), ["organisation_id"], unique=False

@@ -27,12 +27,12 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from rettesnor.governance import notices, people
+from rettesnor.i18n import COUNTRY_LANGUAGE, N_, translator
 from rettesnor.item import InputError
 from rettesnor.records.archive_models import RegistrationTask
 from rettesnor.records.db import session_factory
 from rettesnor.records.models import Notification, Organisation, Person
 from rettesnor.records.types import utcnow
-from rettesnor.web.i18n import COUNTRY_LANGUAGE, N_, translator
 
 MAX_ATTEMPTS = 5
 BASE_URL = "http://127.0.0.1:8000"  # where `make run` serves; set RETTESNOR_BASE_URL in production
@@ -98,11 +98,14 @@ class MailSettings:
         if not port_text.isdigit() or not 0 < int(port_text) < 65536:
             raise InputError(f"RETTESNOR_SMTP_PORT must be a port number, not {port_text!r}")
         return cls(
-            host=host, sender=sender, port=int(port_text), security=security,
+            host=host,
+            sender=sender,
+            port=int(port_text),
+            security=security,
             username=env.get("RETTESNOR_SMTP_USER") or None,
             password=env.get("RETTESNOR_SMTP_PASSWORD") or None,
             base_url=env.get("RETTESNOR_BASE_URL", BASE_URL).rstrip("/"),
-        )  # fmt: skip
+        )
 
 
 def language_of(org: Organisation) -> str:
@@ -304,10 +307,14 @@ def task_digests(session: Session, org: Organisation, today: dt.date) -> int:
             "overdue": overdue,
         }
         notices.owe(
-            session, org, "tasks_digest", person.email, params,
+            session,
+            org,
+            "tasks_digest",
+            person.email,
+            params,
             subject=f"Registration tasks: {total} open, {overdue} overdue",
             body=f"Person {person_id} has {total} open registration tasks, {overdue} of them overdue.",
-        )  # fmt: skip
+        )
         made += 1
     return made
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from rettesnor.analysis import images
 from rettesnor.analysis.signals import Signal
 from rettesnor.check import check as check_text
-from rettesnor.governance.channels import pack_with_channels, unit_channel_keys
+from rettesnor.governance.channels import channel_key, pack_with_channels, unit_channel_keys
 from rettesnor.governance.common import get_in_org
 from rettesnor.governance.tenants import get_unit, unit_pack
 from rettesnor.item import InputError, Item, Photo
@@ -113,3 +113,11 @@ def stripped_copy(photo: Photo, folder: str | os.PathLike[str]) -> Path:
         return images.strip_metadata(photo.path, target)
     except images.ImageReadError:
         raise PhotoError("not_image", photo.label) from None
+
+
+def check_internal_message(
+    session: Session, org: Organisation, unit: int | str, text_: str, channel: str, lang: str | None = None
+) -> Result:
+    """Check an internal message sent in ``unit`` on ``channel`` with the unit's approved channels."""
+    item = Item(text=text_, kind="internal_message", channel=channel_key(channel))
+    return check(item, pack_for(session, org, unit=unit), lang)

@@ -1,10 +1,8 @@
-"""Meta webhooks: the GET handshake, ``X-Hub-Signature-256`` verification, and the parsing of a
-delivery (``page`` feed changes, ``instagram`` comments) into the archive's ``Incoming`` events.
+"""Meta's webhook payloads, pure: the ``X-Hub-Signature-256`` signature, and the parsing of a delivery
+(``page`` feed changes, ``instagram`` comments) into the archive's ``Incoming`` events.
 
-The endpoint does only what must happen before Meta gets its 200: verify the signature over the raw
-body (HMAC-SHA256 with the app secret, compared in constant time) and append the body to the durable
-queue (:func:`rettesnor.platforms.events.append`). Parsing, checking and archiving happen in the worker.
-A body that is unsigned or wrongly signed gets 401 and nothing is stored.
+No HTTP here: the endpoint (:mod:`rettesnor.web.webhooks`) verifies and queues the raw body; the worker
+(:mod:`rettesnor.platforms.events`) parses it with :func:`parse` and hands the events to the intake.
 """
 
 from __future__ import annotations
@@ -13,25 +11,23 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
-from fastapi import APIRouter, Request
-from fastapi.responses import PlainTextResponse, Response
-
 from rettesnor.archive.errors import InvalidValue
 from rettesnor.archive.ingest import Incoming
-from rettesnor.platforms import events
-from rettesnor.platforms.settings import PlatformSettings
-from rettesnor.web.problems import problem_response
 
 SIGNATURE_HEADER = "x-hub-signature-256"
-VERBS = {"add": "create", "edited": "edit", "edit": "edit", "remove": "delete", "delete": "delete",
-         "hide": "hide", "unhide": "unhide"}  # fmt: skip
+VERBS = {
+    "add": "create",
+    "edited": "edit",
+    "edit": "edit",
+    "remove": "delete",
+    "delete": "delete",
+    "hide": "hide",
+    "unhide": "unhide",
+}
 POST_ITEMS = frozenset({"status", "post", "photo", "video", "link", "share", "note"})
-
-router = APIRouter(include_in_schema=False)
 
 
 def sign(secret: str, body: bytes) -> str:
@@ -64,7 +60,8 @@ class Parsed:
     errors: list[str] = field(default_factory=list)  # one-line reasons, never message text
 
 
-def _time(value: Any) -> dt.datetime | None:
+def meta_time(value: Any) -> dt.datetime | None:
+    """A time as Meta writes it: Unix seconds or milliseconds, or ISO 8601 with or without a zone."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         seconds = value / 1000 if value > 10**11 else value  # Instagram sends milliseconds in places
         return dt.datetime.fromtimestamp(seconds, dt.UTC)
@@ -99,7 +96,7 @@ def _feed(page_id: str, value: dict[str, Any], entry_time: Any) -> Incoming | No
     author = _dict(value.get("from"))
     author_id, author_name = _str(author.get("id")), _str(author.get("name"))
     text = _text(value.get("message"))
-    when = _time(value.get("created_time")) or _time(entry_time)
+    when = meta_time(value.get("created_time")) or meta_time(entry_time)
     if item == "comment":
         pid = _str(value.get("comment_id"))
         parent = _str(value.get("parent_id")) or _str(value.get("post_id"))
@@ -114,9 +111,16 @@ def _feed(page_id: str, value: dict[str, Any], entry_time: Any) -> Incoming | No
     if event in ("create", "edit") and not text.strip():
         return None  # a photo or a share without text: nothing to check; backfill fetches attachments
     return Incoming(
-        platform="facebook", platform_id=pid, kind=kind, text=text, event=event, parent=parent,
-        author_id=author_id, author_name=author_name, published_at=when,
-    )  # fmt: skip
+        platform="facebook",
+        platform_id=pid,
+        kind=kind,
+        text=text,
+        event=event,
+        parent=parent,
+        author_id=author_id,
+        author_name=author_name,
+        published_at=when,
+    )
 
 
 def _instagram(account_id: str, value: dict[str, Any], entry_time: Any) -> Incoming | None:
@@ -131,10 +135,16 @@ def _instagram(account_id: str, value: dict[str, Any], entry_time: Any) -> Incom
     media = _dict(value.get("media"))
     parent = _str(value.get("parent_id")) or _str(media.get("id"))
     return Incoming(
-        platform="instagram", platform_id=pid, kind="reply" if author_id == account_id else "comment",
-        text=text, event="create", parent=parent, author_id=author_id,
-        author_name=_str(author.get("username")), published_at=_time(entry_time),
-    )  # fmt: skip
+        platform="instagram",
+        platform_id=pid,
+        kind="reply" if author_id == account_id else "comment",
+        text=text,
+        event="create",
+        parent=parent,
+        author_id=author_id,
+        author_name=_str(author.get("username")),
+        published_at=meta_time(entry_time),
+    )
 
 
 def parse(body: bytes) -> Parsed:
@@ -177,51 +187,3 @@ def parse(body: bytes) -> Parsed:
                 out.changes.append(Change(platform, page_id, incoming))
         out.skipped += len(entry.get("messaging") or [])  # Messenger events: not handled here
     return out
-
-
-# --- the endpoint -----------------------------------------------------------------------------------
-
-
-def platform_settings(request: Request) -> PlatformSettings:
-    """The app's platform settings (given to ``create_app`` or read once from the environment)."""
-    state = request.app.state
-    cached = getattr(state, "platform_settings", None)
-    if cached is None:
-        cached = getattr(state.settings, "platforms", None) or PlatformSettings.from_env()
-        state.platform_settings = cached
-    assert isinstance(cached, PlatformSettings)
-    return cached
-
-
-@router.get("/webhooks/meta")
-async def handshake(request: Request) -> Response:
-    """Meta's subscription check: echo ``hub.challenge`` when ``hub.verify_token`` is ours."""
-    cfg = platform_settings(request)
-    q = request.query_params
-    token, challenge = q.get("hub.verify_token", ""), q.get("hub.challenge", "")
-    if (
-        q.get("hub.mode") == "subscribe"
-        and cfg.verify_token
-        and hmac.compare_digest(token.encode(), cfg.verify_token.encode())
-        and challenge
-        and len(challenge) <= 200
-    ):
-        return PlainTextResponse(challenge)
-    return problem_response(request, 403, "the verify token does not match")
-
-
-@router.post("/webhooks/meta")
-async def receive(request: Request) -> Response:
-    """Verify, append to the durable queue, answer. Nothing else happens on the request path."""
-    cfg = platform_settings(request)
-    if not cfg.app_secret:
-        return problem_response(request, 503, "webhooks are not configured (no Meta app secret)")
-    body = await request.body()
-    if not signature_ok(cfg.app_secret, body, request.headers.get(SIGNATURE_HEADER)):
-        return problem_response(request, 401, "missing or wrong X-Hub-Signature-256; nothing was stored")
-    appender = getattr(request.app.state, "webhook_appender", None)
-    if appender is None:
-        appender = request.app.state.webhook_appender = events.Appender(request.app.state.engine)
-        weakref.finalize(request.app, appender.close)  # its threads end with the application
-    await appender.submit(body)
-    return PlainTextResponse("EVENT_RECEIVED")

@@ -1,4 +1,5 @@
-"""``rettesnor demo load``: a demo municipality for each seed guideline, made through the services.
+"""``rettesnor demo load``: a demo municipality for each seed guideline, made through the services
+(governance for the organisation, the intake for its archive, moderation for a few decisions).
 
 Everything is invented: the people's names are drawn by a seeded generator from common Nordic first
 names and made-up surnames, e-mail domains end in ``.example``, and dates are relative to today. Loading
@@ -16,6 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from rettesnor.archive.ingest import Incoming
 from rettesnor.governance import (
     accounts,
     assignments,
@@ -27,7 +29,10 @@ from rettesnor.governance import (
     tenants,
 )
 from rettesnor.governance.errors import NotFound
+from rettesnor.intake import ingest
+from rettesnor.moderation import queue
 from rettesnor.policy.loader import load_pack
+from rettesnor.records.archive_models import ArchiveRecord
 from rettesnor.records.models import Account, Organisation, Person
 
 YEAR = reviews.YEAR
@@ -148,47 +153,86 @@ class Demo:
 
 DEMOS: tuple[Demo, ...] = (
     Demo(
-        "hjorring", "Hjørring Kommune", "DK", "dk-hjorring",
-        (UnitSpec("kommunikation", "Kommunikation", staff=3), UnitSpec("bibliotek", "Hjørring Bibliotekerne"),
-         UnitSpec("skole", "Skole og Dagtilbud"), UnitSpec("skovbo", "Skovbo Skole", parent="skole")),
-        (AccountSpec("kommunikation", "facebook", "hjorringkommune", "Hjørring Kommune", "active"),
-         AccountSpec("bibliotek", "instagram", "hjorringbib", "Hjørring Bibliotekerne", "active"),
-         AccountSpec("skovbo", "facebook", "skovboskole", "Skovbo Skole", "applied", dms="on")),
+        "hjorring",
+        "Hjørring Kommune",
+        "DK",
+        "dk-hjorring",
+        (
+            UnitSpec("kommunikation", "Kommunikation", staff=3),
+            UnitSpec("bibliotek", "Hjørring Bibliotekerne"),
+            UnitSpec("skole", "Skole og Dagtilbud"),
+            UnitSpec("skovbo", "Skovbo Skole", parent="skole"),
+        ),
+        (
+            AccountSpec("kommunikation", "facebook", "hjorringkommune", "Hjørring Kommune", "active"),
+            AccountSpec("bibliotek", "instagram", "hjorringbib", "Hjørring Bibliotekerne", "active"),
+            AccountSpec("skovbo", "facebook", "skovboskole", "Skovbo Skole", "applied", dms="on"),
+        ),
     ),
     Demo(
-        "sonderborg", "Sønderborg Kommune", "DK", "dk-sonderborg",
-        (UnitSpec("kommunikation", "Kommunikation og Borgerservice", staff=3),
-         UnitSpec("dagtilbud", "Dagtilbud"),
-         UnitSpec("solsikken", "Børnehuset Solsikken", parent="dagtilbud")),
-        (AccountSpec("kommunikation", "facebook", "sonderborgkommune", "Sønderborg Kommune", "active"),
-         AccountSpec("solsikken", "facebook", "solsikken", "Børnehuset Solsikken", "approved")),
+        "sonderborg",
+        "Sønderborg Kommune",
+        "DK",
+        "dk-sonderborg",
+        (
+            UnitSpec("kommunikation", "Kommunikation og Borgerservice", staff=3),
+            UnitSpec("dagtilbud", "Dagtilbud"),
+            UnitSpec("solsikken", "Børnehuset Solsikken", parent="dagtilbud"),
+        ),
+        (
+            AccountSpec("kommunikation", "facebook", "sonderborgkommune", "Sønderborg Kommune", "active"),
+            AccountSpec("solsikken", "facebook", "solsikken", "Børnehuset Solsikken", "approved"),
+        ),
     ),
     Demo(
-        "norddjurs", "Norddjurs Kommune", "DK", "dk-norddjurs",
-        (UnitSpec("kommunikation", "Kommunikation", staff=3),
-         UnitSpec("bfo", "Børne- og Familieområdet", staff=3),
-         UnitSpec("tandplejen", "Tandplejen", parent="bfo", pack="dk-norddjurs-tandplejen", staff=8)),
-        (AccountSpec("kommunikation", "facebook", "norddjurskommune", "Norddjurs Kommune", "active"),
-         AccountSpec("tandplejen", "instagram", "tandplejen.norddjurs", "Tandplejen Norddjurs", "active")),
+        "norddjurs",
+        "Norddjurs Kommune",
+        "DK",
+        "dk-norddjurs",
+        (
+            UnitSpec("kommunikation", "Kommunikation", staff=3),
+            UnitSpec("bfo", "Børne- og Familieområdet", staff=3),
+            UnitSpec("tandplejen", "Tandplejen", parent="bfo", pack="dk-norddjurs-tandplejen", staff=8),
+        ),
+        (
+            AccountSpec("kommunikation", "facebook", "norddjurskommune", "Norddjurs Kommune", "active"),
+            AccountSpec("tandplejen", "instagram", "tandplejen.norddjurs", "Tandplejen Norddjurs", "active"),
+        ),
         hearing=("LMU Tandplejen", "LMU Dagtilbud", "LMU Skoler"),
     ),
     Demo(
-        "hustadvika", "Hustadvika kommune", "NO", "no-hustadvika",
-        (UnitSpec("service", "Servicekontoret", staff=3), UnitSpec("kultur", "Kultur"),
-         UnitSpec("kulturskolen", "Kulturskolen", parent="kultur", staff=6)),
-        (AccountSpec("service", "facebook", "hustadvikakommune", "Hustadvika kommune", "active"),
-         AccountSpec("kulturskolen", "facebook", "kulturskolen.hustadvika", "Kulturskolen", "active"),
-         AccountSpec("kultur", "instagram", "kulturihustadvika", "Kultur i Hustadvika", "applied")),
+        "hustadvika",
+        "Hustadvika kommune",
+        "NO",
+        "no-hustadvika",
+        (
+            UnitSpec("service", "Servicekontoret", staff=3),
+            UnitSpec("kultur", "Kultur"),
+            UnitSpec("kulturskolen", "Kulturskolen", parent="kultur", staff=6),
+        ),
+        (
+            AccountSpec("service", "facebook", "hustadvikakommune", "Hustadvika kommune", "active"),
+            AccountSpec("kulturskolen", "facebook", "kulturskolen.hustadvika", "Kulturskolen", "active"),
+            AccountSpec("kultur", "instagram", "kulturihustadvika", "Kultur i Hustadvika", "applied"),
+        ),
     ),
     Demo(
-        "norsjo", "Norsjö kommun", "SE", "se-norsjo",
-        (UnitSpec("kommunikation", "Kommunikation", staff=3), UnitSpec("fritid", "Kultur och fritid"),
-         UnitSpec("skidbacken", "Norsjö skidbacke", parent="fritid")),
-        (AccountSpec("kommunikation", "facebook", "norsjokommun", "Norsjö kommun", "active"),
-         AccountSpec("skidbacken", "instagram", "norsjoskidbacke", "Norsjö skidbacke", "active")),
+        "norsjo",
+        "Norsjö kommun",
+        "SE",
+        "se-norsjo",
+        (
+            UnitSpec("kommunikation", "Kommunikation", staff=3),
+            UnitSpec("fritid", "Kultur och fritid"),
+            UnitSpec("skidbacken", "Norsjö skidbacke", parent="fritid"),
+        ),
+        (
+            AccountSpec("kommunikation", "facebook", "norsjokommun", "Norsjö kommun", "active"),
+            AccountSpec("skidbacken", "instagram", "norsjoskidbacke", "Norsjö skidbacke", "active"),
+        ),
         politician=True,
     ),
-)  # fmt: skip
+)
 
 URLS = {"facebook": "https://www.facebook.com/{}", "instagram": "https://www.instagram.com/{}"}
 
@@ -209,9 +253,14 @@ class _Names:
 
 def _build(session: Session, spec: Demo, today: dt.date) -> Organisation:
     org = tenants.create_organisation(
-        session, slug_=spec.slug, name=spec.name, country=spec.country, pack=spec.pack,
-        service_office=f"servicekontoret@{spec.slug}.example", website=f"https://www.{spec.slug}.example",
-    )  # fmt: skip
+        session,
+        slug_=spec.slug,
+        name=spec.name,
+        country=spec.country,
+        pack=spec.pack,
+        service_office=f"servicekontoret@{spec.slug}.example",
+        website=f"https://www.{spec.slug}.example",
+    )
     names = _Names(spec.country, spec.slug)
     rng = random.Random(spec.slug + "-dates")
     leaders: dict[str, Person] = {}
@@ -261,14 +310,23 @@ def _build(session: Session, spec: Demo, today: dt.date) -> Organisation:
     people.grant_role(session, org, moderator.id, "moderator")
     if spec.politician:
         politician = people.add_person(
-            session, org, name=names(), unit=spec.units[0].slug, started_on=today - dt.timedelta(days=700),
+            session,
+            org,
+            name=names(),
+            unit=spec.units[0].slug,
+            started_on=today - dt.timedelta(days=700),
             kind="elected_official",
-        )  # fmt: skip
+        )
         permissions.grant_permission(
-            session, org, person_id=politician.id, kind="blog_link", granted_by=comms.id, valid_from=today,
+            session,
+            org,
+            person_id=politician.id,
+            kind="blog_link",
+            granted_by=comms.id,
+            valid_from=today,
             url="https://blogg.example/politik",
             disclaimer="Det här är min privata blogg. Åsikterna är mina egna och inte Norsjö kommuns.",
-        )  # fmt: skip
+        )
     return org
 
 
@@ -287,22 +345,35 @@ def _accounts(
         unit_name = tenants.get_unit(session, org, a.unit).name
         answers = dict(
             zip(
-                ("purpose", "target_group", "dialogue_plan", "privacy_assessment",
-                 "confidentiality_assessment", "resources_plan"),
+                (
+                    "purpose",
+                    "target_group",
+                    "dialogue_plan",
+                    "privacy_assessment",
+                    "confidentiality_assessment",
+                    "resources_plan",
+                ),
                 ANSWERS[spec.country],
                 strict=True,
             )
-        )  # fmt: skip
+        )
         account = accounts.apply_for_account(
             session,
             org,
             accounts.Application(
-                unit=a.unit, platform=a.platform, handle=a.handle, name=a.name,
-                url=URLS[a.platform].format(a.handle), applied_by=writer.id, responsible=writer.id,
+                unit=a.unit,
+                platform=a.platform,
+                handle=a.handle,
+                name=a.name,
+                url=URLS[a.platform].format(a.handle),
+                applied_by=writer.id,
+                responsible=writer.id,
                 profile_text=PROFILE[spec.country].format(unit=unit_name, org=org_name),
-                direct_messages=a.dms, password_attested=True, **answers,
+                direct_messages=a.dms,
+                password_attested=True,
+                **answers,
             ),
-        )  # fmt: skip
+        )
         if a.state == "applied":
             continue
         accounts.approve_account(session, org, account.id, leaders[a.unit].id, today)
@@ -311,9 +382,13 @@ def _accounts(
         accounts.activate_account(session, org, account.id)
         for person in (writer, author):
             grant = permissions.grant_permission(
-                session, org, person_id=person.id, kind="service_assignment", granted_by=leaders[a.unit].id,
+                session,
+                org,
+                person_id=person.id,
+                kind="service_assignment",
+                granted_by=leaders[a.unit].id,
                 valid_from=today - dt.timedelta(days=30),
-            )  # fmt: skip
+            )
             permissions.accept_permission(session, org, grant.id, person.id)
         part = assignments.assign(session, org, account.id, author.id, "author", leaders[a.unit].id)
         assignments.accept(session, org, part.id, author.id)
@@ -333,11 +408,17 @@ def _consents(session: Session, org: Organisation, spec: Demo, today: dt.date, c
         (("Elever ved juleafslutningen", True), ("Frivillige ved løbet", False))
     ):
         consent = consents.record_consent(
-            session, org, media_ref=f"demo/{spec.slug}/billede-{i + 1}.jpg", subject=subject, basis=basis,
-            given_on=today - dt.timedelta(days=60), given_by="Forælder (demo)" if written else None,
-            given_by_role="guardian" if child and written else None, subject_is_child=child,
+            session,
+            org,
+            media_ref=f"demo/{spec.slug}/billede-{i + 1}.jpg",
+            subject=subject,
+            basis=basis,
+            given_on=today - dt.timedelta(days=60),
+            given_by="Forælder (demo)" if written else None,
+            given_by_role="guardian" if child and written else None,
+            subject_is_child=child,
             recorded_by=comms.id,
-        )  # fmt: skip
+        )
         if i == 0:
             consents.withdraw_consent(session, org, consent.id, today)
 
@@ -359,8 +440,13 @@ def _reviews(
         lifecycle.send_to_hearing(
             session, org, version.id, list(spec.hearing), today - dt.timedelta(days=120)
         )
-    lifecycle.approve_policy(session, org, version.id, "MED" if spec.country == "DK" else "Kommunestyret",
-                             today - dt.timedelta(days=100))  # fmt: skip
+    lifecycle.approve_policy(
+        session,
+        org,
+        version.id,
+        "MED" if spec.country == "DK" else "Kommunestyret",
+        today - dt.timedelta(days=100),
+    )
     lifecycle.publish_policy(session, org, version.id, today - dt.timedelta(days=100))
     kind = "yearly" if spec.pack == "no-hustadvika" else "policy"
     policy = version.id if kind == "policy" else None
@@ -488,10 +574,6 @@ LANG = {"DK": "da", "NO": "nb", "SE": "sv"}
 
 def _archive(session: Session, org: Organisation, today: dt.date) -> int:
     """Fill the archive of a demo organisation with generated threads on its active accounts (once)."""
-    from rettesnor.archive.ingest import Incoming, ingest
-    from rettesnor.moderation import queue
-    from rettesnor.records.archive_models import ArchiveRecord
-
     known = session.scalar(select(func.count()).where(ArchiveRecord.organisation_id == org.id)) or 0
     if known:
         return 0
@@ -510,31 +592,56 @@ def _archive(session: Session, org: Organisation, today: dt.date) -> int:
         for t, (text, comments) in enumerate(THREADS[org.country]):
             at = start + dt.timedelta(days=a * 3 + t * 7, hours=a)
             root = f"demo-{account.handle}-{t + 1}"
-            events.append(Incoming(
-                platform=account.platform, platform_id=root, kind="post", text=text, account=account.id,
-                author_id=account.handle, author_name=account.name, published_at=at,
-                language=LANG[org.country],
-            ))  # fmt: skip
+            events.append(
+                Incoming(
+                    platform=account.platform,
+                    platform_id=root,
+                    kind="post",
+                    text=text,
+                    account=account.id,
+                    author_id=account.handle,
+                    author_name=account.name,
+                    published_at=at,
+                    language=LANG[org.country],
+                )
+            )
             for c, (what, body) in enumerate(comments):
                 pid = f"{root}-c{c + 1}"
-                events.append(Incoming(
-                    platform=account.platform, platform_id=pid, kind="comment",
-                    text=body.format(p=PHONES[org.country]), account=account.id, parent=root,
-                    author_id=f"u{zlib.crc32(pid.encode()) % 10**8}", author_name=names(),
-                    published_at=at + dt.timedelta(minutes=17 * (c + 1)), language=LANG[org.country],
-                ))  # fmt: skip
+                events.append(
+                    Incoming(
+                        platform=account.platform,
+                        platform_id=pid,
+                        kind="comment",
+                        text=body.format(p=PHONES[org.country]),
+                        account=account.id,
+                        parent=root,
+                        author_id=f"u{zlib.crc32(pid.encode()) % 10**8}",
+                        author_name=names(),
+                        published_at=at + dt.timedelta(minutes=17 * (c + 1)),
+                        language=LANG[org.country],
+                    )
+                )
                 if what in flagged:
                     flagged[what].append(pid)
             if t == 0:
-                events.append(Incoming(
-                    platform=account.platform, platform_id=f"{root}-r1", kind="reply",
-                    text={"DK": "Tak! Vi forventer at cykelstien åbner igen i næste uge.",
-                          "NO": "Ja, julekonserten blir 14. desember i kulturhuset.",
-                          "SE": "Ja, kvällsåkning tisdagar och torsdagar 18–21."}[org.country],
-                    account=account.id, parent=f"{root}-c4", author_id=account.handle,
-                    author_name=account.name, published_at=at + dt.timedelta(hours=3),
-                    language=LANG[org.country],
-                ))  # fmt: skip
+                events.append(
+                    Incoming(
+                        platform=account.platform,
+                        platform_id=f"{root}-r1",
+                        kind="reply",
+                        text={
+                            "DK": "Tak! Vi forventer at cykelstien åbner igen i næste uge.",
+                            "NO": "Ja, julekonserten blir 14. desember i kulturhuset.",
+                            "SE": "Ja, kvällsåkning tisdagar och torsdagar 18–21.",
+                        }[org.country],
+                        account=account.id,
+                        parent=f"{root}-c4",
+                        author_id=account.handle,
+                        author_name=account.name,
+                        published_at=at + dt.timedelta(hours=3),
+                        language=LANG[org.country],
+                    )
+                )
     if not events:
         return 0
     ingest(session, org, events)
@@ -548,16 +655,26 @@ def _archive(session: Session, org: Organisation, today: dt.date) -> int:
                 )
             ).all()
         )
-        reason = {"DK": "Personangreb i strid med retningslinjerne",
-                  "NO": "Personangrep i strid med retningslinjene",
-                  "SE": "Personangrepp i strid med riktlinjerna"}[org.country]  # fmt: skip
+        reason = {
+            "DK": "Personangreb i strid med retningslinjerne",
+            "NO": "Personangrep i strid med retningslinjene",
+            "SE": "Personangrepp i strid med riktlinjerna",
+        }[org.country]
         for pid in flagged["insult"][:1]:
             if pid in ids:
                 queue.decide(session, org, ids[pid], "hide", by=moderator.id, reason=reason)
         for pid in flagged["case"][:1]:
             if pid in ids:
-                queue.decide(session, org, ids[pid], "reply", by=moderator.id, reason="Sagsspørgsmål",
-                             template="case_inquiry", lang=LANG[org.country])  # fmt: skip
+                queue.decide(
+                    session,
+                    org,
+                    ids[pid],
+                    "reply",
+                    by=moderator.id,
+                    reason="Sagsspørgsmål",
+                    template="case_inquiry",
+                    lang=LANG[org.country],
+                )
     return len(events)
 
 

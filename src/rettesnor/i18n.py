@@ -1,8 +1,10 @@
-"""The languages of the pages: Danish, Norwegian bokmål, Swedish and English (the source language).
+"""The languages of the pages and the e-mails: Danish, Norwegian bokmål, Swedish and English (the source
+language).
 
-Catalogues are gettext ``.po`` files under ``locale/`` read with Babel at start-up. The language is the
-user's setting, else the browser's ``Accept-Language``, else English. ``tests/test_web_i18n.py`` fails
-when a string in the templates or the code has no translation.
+Catalogues are gettext ``.po`` files under ``web/locale/`` read with Babel at start-up. On the pages the
+language is the user's setting, else the browser's ``Accept-Language``, else English; e-mails are in the
+organisation's language. ``tests/test_web_i18n.py`` fails when a string in the templates or the code of
+the web application or of the e-mails (:mod:`rettesnor.notify`) has no translation.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ LANGUAGE_NAMES = {"da": "Dansk", "nb": "Norsk bokmål", "sv": "Svenska", "en": "
 ALIASES = {"no": "nb", "nn": "nb", "nb": "nb", "da": "da", "sv": "sv", "en": "en"}
 DEFAULT = "en"
 COUNTRY_LANGUAGE = {"DK": "da", "NO": "nb", "SE": "sv"}  # an organisation's language by its country
-LOCALE_DIR = Path(str(resources.files("rettesnor.web") / "locale"))
+LOCALE_DIR = Path(str(resources.files("rettesnor") / "web" / "locale"))
+TRANSLATED = ("web", "notify")  # the packages whose strings the catalogues translate
 
 Gettext = Callable[[str], str]
 
@@ -72,10 +75,13 @@ def negotiate(accept_language: str | None) -> str:
 
 
 def extract() -> list[str]:
-    """Every translatable string of the templates and the code of the web application, sorted."""
+    """Every translatable string of the templates and the code of the web application and the e-mails,
+    sorted."""
     from babel.messages.extract import extract_from_dir
 
-    root = Path(str(resources.files("rettesnor.web")))
     method_map = [("templates/**.html", "jinja2"), ("**.py", "python")]
-    found = {str(m[2]) for m in extract_from_dir(str(root), method_map) if isinstance(m[2], str)}
+    found: set[str] = set()
+    for package in TRANSLATED:
+        root = Path(str(resources.files("rettesnor") / package))
+        found |= {str(m[2]) for m in extract_from_dir(str(root), method_map) if isinstance(m[2], str)}
     return sorted(found)

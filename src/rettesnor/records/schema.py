@@ -1,0 +1,14 @@
+"""Every table of the application in one metadata: what the migrations compare and the tests clear.
+
+Importing one table module registers only its own tables (and those it names in foreign keys); this
+module imports them all.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import MetaData
+
+from rettesnor.records import archive_models, models, platform_models, web_models  # noqa: F401  (their tables)
+from rettesnor.records.base import Base
+
+metadata: MetaData = Base.metadata
