@@ -115,7 +115,8 @@ def test_the_api_registers_a_complaint_and_never_rejects_one(engine: Engine) -> 
 
 
 def _open_ref(engine: Engine, org: str, kind: str) -> str:
-    from rettesnor.governance import tenants, worklist
+    from rettesnor.governance import tenants
+    from rettesnor.moderation import worklist
     from rettesnor.records.db import session_factory
 
     with session_factory(engine)() as session:

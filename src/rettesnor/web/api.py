@@ -20,11 +20,12 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from rettesnor.archive.search import Filters, search
-from rettesnor.governance import accounts, publiclist, registry, worklist
+from rettesnor.governance import accounts, publiclist, registry
 from rettesnor.governance.errors import InvalidValue
 from rettesnor.i18n import COUNTRY_LANGUAGE
 from rettesnor.item import Photo
 from rettesnor.moderation import queue as moderation
+from rettesnor.moderation import worklist
 from rettesnor.platforms.connector import connected_platform
 from rettesnor.policy.coverage import coverage
 from rettesnor.policy.loader import load_pack
