@@ -18,7 +18,7 @@ from rettesnor.policy.loader import load_pack
 from rettesnor.records.db import session_factory, unit_of_work
 from rettesnor.records.web_models import WebUser
 from rettesnor.web import labels, queries
-from rettesnor.web.auth import LoginRequired, Principal, engine_of, page_principal, require
+from rettesnor.web.auth import LoginRequired, Principal, engine_of, page_principal, require, signed_in
 from rettesnor.web.i18n import LANGUAGES, translator
 from rettesnor.web.problems import ProblemError
 from rettesnor.web.render import flash, language, page
@@ -75,11 +75,11 @@ def set_language(
     _csrf(request, csrf)
     if lang not in LANGUAGES:
         raise ProblemError(422, f"unknown language {lang!r}; choose one of: {', '.join(LANGUAGES)}")
+    who = signed_in(request)  # an ended session is forgotten here, not carried into the new cookie
     request.session["lang"] = lang
-    uid = request.session.get("uid")
-    if isinstance(uid, int):
-        with unit_of_work(engine_of(request), actor="web") as session:
-            user = session.get(WebUser, uid)
+    if who is not None and who.user_id is not None:
+        with unit_of_work(engine_of(request), actor=who.actor) as session:
+            user = session.get(WebUser, who.user_id)
             if user is not None:
                 user.language = lang
     return RedirectResponse(_safe_next(next), status_code=303)
