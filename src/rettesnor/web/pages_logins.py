@@ -50,9 +50,10 @@ def sessions_page(request: Request, who: User) -> HTMLResponse:
 def end_one(request: Request, who: User, csrf: Csrf, session_id: int) -> RedirectResponse:
     csrf_ok(request, csrf)
     with session_factory(engine_of(request))() as session:
-        for row in sessions.live(session, _me(session, who).id, lifetime(request)):
-            if row.id == session_id:
-                sessions.end(session, row, "signed_out")
+        mine = [r for r in sessions.live(session, _me(session, who).id, lifetime(request)) if r.id == session_id]
+        if not mine:
+            raise ProblemError(404, f"no session {session_id} of yours")
+        sessions.end(session, mine[0], "signed_out")
         session.commit()
     if session_id == who.session_id:
         request.session.clear()
@@ -129,7 +130,7 @@ def tokens_page(request: Request, who: User) -> HTMLResponse:
         org = tenants.get_organisation(session, who.org_slug)
         rows = tokens.listed(session, org, None if everyone else who.person_id)
         ids = {t.person_id for t in rows}
-        names = dict(session.execute(select(Person.id, Person.name).where(Person.id.in_(ids))).tuples().all())
+        names = dict(session.execute(select(Person.id, Person.name).where(Person.id.in_(ids))).all())
     context: dict[str, Any] = {"rows": rows, "names": names, "live": tokens.live, "everyone": everyone}
     return page(request, "account_tokens.html", who, **context)
 
@@ -155,7 +156,7 @@ def logins_page(request: Request, who: User) -> HTMLResponse:
         rows = session.execute(
             select(WebUser, Person.name).join(Person, Person.id == WebUser.person_id)
             .where(WebUser.organisation_id == who.org_id).order_by(WebUser.username)
-        ).tuples().all()  # fmt: skip
+        ).all()  # fmt: skip
     return page(request, "logins.html", who, rows=rows)
 
 
