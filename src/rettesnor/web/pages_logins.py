@@ -50,7 +50,8 @@ def sessions_page(request: Request, who: User) -> HTMLResponse:
 def end_one(request: Request, who: User, csrf: Csrf, session_id: int) -> RedirectResponse:
     csrf_ok(request, csrf)
     with session_factory(engine_of(request))() as session:
-        mine = [r for r in sessions.live(session, _me(session, who).id, lifetime(request)) if r.id == session_id]
+        live = sessions.live(session, _me(session, who).id, lifetime(request))
+        mine = [r for r in live if r.id == session_id]
         if not mine:
             raise ProblemError(404, f"no session {session_id} of yours")
         sessions.end(session, mine[0], "signed_out")
