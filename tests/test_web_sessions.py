@@ -173,8 +173,9 @@ def _token(engine: Engine, person_id: int, scopes: str, days: int = 90) -> str:
     with unit_of_work(engine, actor="test") as session:
         org = tenants.get_organisation(session, ORG)
         expires = dt.datetime.now(dt.UTC) + dt.timedelta(days=days)
+        digest = token_digest(secret)
         session.add(ApiToken(organisation_id=org.id, person_id=person_id, name="t", prefix=secret[:8],
-                             token_sha256=token_digest(secret), scopes=scopes, expires_at=expires))  # fmt: skip
+                             token_sha256=digest, scopes=scopes, expires_at=expires))  # fmt: skip
     return secret
 
 
