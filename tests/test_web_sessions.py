@@ -309,6 +309,29 @@ def test_finding_5_behind_a_trusted_proxy_each_client_has_its_own_address(engine
     assert _attempt(outsider, names[5], PASSWORD, "192.0.2.44") == 303
 
 
+def test_finding_5_and_6_the_served_app_behind_a_proxy_on_loopback() -> None:
+    """``rettesnor serve --secure-cookies`` as a process on loopback, as behind an HTTPS proxy: no forged
+    X-Forwarded-For escapes the limit (no proxy is trusted unless configured), and the cookie is
+    ``__Host-`` and ``Secure`` with HSTS."""
+    import httpx
+
+    import browsersupport as bs
+
+    with bs.Server(args=("--secure-cookies",)) as server, httpx.Client(base_url=server.url) as http:
+        codes = []
+        for i in range(15):
+            first = http.get("/login")
+            cookie = first.headers["set-cookie"]
+            assert cookie.startswith("__Host-rettesnor=") and "; secure" in cookie.lower()
+            assert first.headers["strict-transport-security"].startswith("max-age=")
+            jar = cookie.split(";")[0]  # a Secure cookie: sent by hand over this plain-HTTP test connection
+            form = {"csrf": csrf_of(first.text), "username": f"{ORG}.komm", "password": "wrong"}
+            headers = {"cookie": jar, "x-forwarded-for": f"198.51.100.{i}"}
+            http.cookies.clear()
+            codes.append(http.post("/login", data=form, headers=headers).status_code)
+    assert codes == [401] * 10 + [429] * 5, codes
+
+
 # --- Finding 6: Secure, __Host- and HSTS behind an HTTPS proxy ----------------------------------------
 
 
