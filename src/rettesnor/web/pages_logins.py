@@ -161,7 +161,7 @@ def logins_page(request: Request, who: User) -> HTMLResponse:
     return page(request, "logins.html", who, rows=rows)
 
 
-def _admin(request: Request, who: Principal, csrf: str, user_id: int) -> None:
+def _admin(request: Request, who: Principal, csrf: str) -> None:
     csrf_ok(request, csrf)
     require(who, "logins")
 
@@ -169,7 +169,7 @@ def _admin(request: Request, who: Principal, csrf: str, user_id: int) -> None:
 @router.post("/logins/{user_id}/reset")
 def login_reset(request: Request, who: User, csrf: Csrf, user_id: int) -> HTMLResponse:
     """A temporary password, shown once on this page, that the person must change at the next login."""
-    _admin(request, who, csrf, user_id)
+    _admin(request, who, csrf)
     with unit_of_work(engine_of(request), actor=who.actor) as session:
         org = tenants.get_organisation(session, who.org_slug)
         user = get_in_org(session, WebUser, org, user_id, "login")
@@ -181,7 +181,7 @@ def login_reset(request: Request, who: User, csrf: Csrf, user_id: int) -> HTMLRe
 @router.post("/logins/{user_id}/{action}")
 def login_action(request: Request, who: User, csrf: Csrf, user_id: int, action: str) -> RedirectResponse:
     """Disable or enable a login, or end its sessions."""
-    _admin(request, who, csrf, user_id)
+    _admin(request, who, csrf)
     if action not in ("disable", "enable", "end-sessions"):
         raise ProblemError(404, f"no such page: {request.url.path}")
     if action == "disable" and user_id == who.user_id:
