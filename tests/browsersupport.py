@@ -54,7 +54,8 @@ def launch(playwright: Any) -> Any:
 class Server:
     """``with Server() as server:`` the application with the demo loaded, at ``server.url``."""
 
-    def __init__(self, extra_env: dict[str, str] | None = None) -> None:
+    def __init__(self, extra_env: dict[str, str] | None = None, args: tuple[str, ...] = ()) -> None:
+        self.args = args  # more options of `rettesnor serve`
         self.folder = Path(tempfile.mkdtemp(prefix="rettesnor-browser-"))
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -85,7 +86,7 @@ class Server:
         exe = Path(sys.executable).parent / "rettesnor"
         log = (self.folder / "server.log").open("wb")
         self.proc = subprocess.Popen(
-            [str(exe), "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+            [str(exe), "serve", "--host", "127.0.0.1", "--port", str(self.port), *self.args],
             env=self.env, stdout=log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         deadline = time.monotonic() + 60

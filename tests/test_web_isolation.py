@@ -16,6 +16,7 @@ from starlette.routing import Mount, Route
 from rettesnor.records.archive_models import ModerationCase, RegistrationTask
 from rettesnor.records.db import session_factory
 from rettesnor.records.models import Account, Consent, Organisation, Review, Unit
+from rettesnor.records.web_models import ApiToken, WebSession, WebUser
 from rettesnor.web import api, pages
 from webapp import TestClient, api_token, demo_engine, login, make_app
 
@@ -38,8 +39,15 @@ def _victim() -> dict[str, Any]:
             select(RegistrationTask.id).where(RegistrationTask.organisation_id == org.id)
         ).first()
     assert accounts and record is not None and consent and review and unit and task
+    api_token(demo_engine(), VICTIM)  # a token, a login and a session of the victim (issue 15)
+    login(TestClient(make_app()), f"{VICTIM}.leder")
+    with session_factory(demo_engine())() as session:
+        token = session.scalars(select(ApiToken.id).where(ApiToken.organisation_id == org.id)).first()
+        user = session.scalars(select(WebUser).where(WebUser.username == f"{VICTIM}.leder")).one()
+        sid = session.scalars(select(WebSession.id).where(WebSession.user_id == user.id)).first()
     return {"account": accounts[0].id, "handles": [a.handle for a in accounts], "record": record,
-            "consent": consent, "review": review, "unit": unit, "task": task}  # fmt: skip
+            "consent": consent, "review": review, "unit": unit, "task": task, "token": token,
+            "login": user.id, "session": sid}  # fmt: skip
 
 
 def _leaks(body: str, victim: dict[str, Any]) -> list[str]:
@@ -134,6 +142,24 @@ def _page_requests(v: dict[str, Any], csrf: str) -> dict[tuple[str, str], list[t
             ("POST", "/moderation/bulk", {"csrf": csrf, "action": "keep", "record": str(r), "reason": "test"})
         ],
         ("GET", "/dashboard"): [("GET", "/dashboard", None)],
+        # One's own login (issue 15): by the session only; another organisation's ids are not found.
+        ("GET", "/account/sessions"): None,
+        ("POST", "/account/sessions/end-all"): None,  # (it would sign this client out)
+        ("POST", "/account/sessions/{session_id}/end"): [
+            ("POST", f"/account/sessions/{v['session']}/end", {"csrf": csrf})
+        ],
+        ("GET", "/account/password"): None,
+        ("POST", "/account/password"): None,
+        ("GET", "/account/tokens"): [("GET", "/account/tokens", None)],
+        ("POST", "/account/tokens/{token_id}/revoke"): [
+            ("POST", f"/account/tokens/{v['token']}/revoke", {"csrf": csrf})
+        ],
+        ("GET", "/logins"): [("GET", "/logins", None)],
+        ("POST", "/logins/{user_id}/reset"): [("POST", f"/logins/{v['login']}/reset", {"csrf": csrf})],
+        ("POST", "/logins/{user_id}/{action}"): [
+            ("POST", f"/logins/{v['login']}/{action}", {"csrf": csrf})
+            for action in ("disable", "enable", "end-sessions")
+        ],
         # Meta's webhook: no session; a payload is accepted only with Meta's signature (tests/test_platforms*)
         ("GET", "/webhooks/meta"): None,
         ("POST", "/webhooks/meta"): None,

@@ -63,9 +63,13 @@ def test_login_is_rate_limited() -> None:
         for _ in range(4)
     ]
     assert codes == [401, 401, 401, 429]
+    again = client.post("/login", data={"csrf": token, "username": "x", "password": "y"})
+    assert again.status_code == 429 and int(again.headers["retry-after"]) > 0
+    # Issue 15 (5): the lock is per login; the right password of another login from the same address
+    # still gets in (the address has its own, higher limit: tests/test_web_sessions.py).
     good = {"csrf": token, "username": "hjorring.komm", "password": PASSWORD}
-    r = client.post("/login", data=good)
-    assert r.status_code == 429 and int(r.headers["retry-after"]) > 0
+    r = client.post("/login", data=good, follow_redirects=False)
+    assert r.status_code == 303
 
 
 def test_forms_without_the_csrf_token_are_refused(client: TestClient) -> None:

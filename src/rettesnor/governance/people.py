@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from rettesnor.governance import notices
@@ -21,6 +21,7 @@ from rettesnor.governance.common import (
 from rettesnor.governance.errors import Conflict, InvalidValue, NotFound
 from rettesnor.governance.tenants import get_unit, unit_chain
 from rettesnor.records.models import PERSON_KINDS, ROLES, Organisation, Person, RoleGrant, Unit
+from rettesnor.records.web_models import ApiToken, WebSession, WebUser, scopes_allowed
 
 
 def get_person(session: Session, org: Organisation, person_id: int) -> Person:
@@ -116,7 +117,36 @@ def leave(session: Session, org: Organisation, person_id: int, left_on: dt.date 
     if day < person.started_on:
         raise InvalidValue(f"left on {day.isoformat()} is before started on {person.started_on.isoformat()}")
     person.left_on = day
+    if day <= dt.date.today():  # a later day: the logins and tokens stop working on that day
+        end_access(session, org, person_id, "left")
     return person
+
+
+def end_access(session: Session, org: Organisation, person_id: int, reason: str) -> None:
+    """End every session of the person's logins and revoke their API tokens (they left)."""
+    logins = select(WebUser.id).where(WebUser.organisation_id == org.id, WebUser.person_id == person_id)
+    session.execute(
+        update(WebSession)
+        .where(WebSession.user_id.in_(logins), WebSession.ended_at.is_(None))
+        .values(ended_at=now(), end_reason=reason)
+    )
+    for token in _live_tokens(session, org, person_id):
+        token.revoked_at = now()
+
+
+def _live_tokens(session: Session, org: Organisation, person_id: int) -> list[ApiToken]:
+    query = select(ApiToken).where(
+        ApiToken.organisation_id == org.id, ApiToken.person_id == person_id, ApiToken.revoked_at.is_(None)
+    )
+    return list(session.scalars(query))
+
+
+def _revoke_tokens_beyond_roles(session: Session, org: Organisation, person_id: int) -> None:
+    """Revoke the person's tokens that name a scope their roles no longer allow."""
+    allowed = scopes_allowed({g.role for g in roles_of(session, org, person_id)})
+    for token in _live_tokens(session, org, person_id):
+        if not set(token.scopes.split()) <= allowed:
+            token.revoked_at = now()
 
 
 def roles_of(session: Session, org: Organisation, person_id: int) -> list[RoleGrant]:
@@ -153,6 +183,8 @@ def revoke_role(session: Session, org: Organisation, grant_id: int) -> RoleGrant
     if grant.revoked_at is not None:
         raise Conflict(f"role grant {grant_id} is revoked already")
     grant.revoked_at = now()
+    session.flush()
+    _revoke_tokens_beyond_roles(session, org, grant.person_id)
     return grant
 
 
@@ -205,11 +237,13 @@ def led_by(session: Session, org: Organisation, leader_id: int, on: dt.date | No
     led = set(
         session.scalars(
             select(RoleGrant.unit_id).where(
-                RoleGrant.organisation_id == org.id, RoleGrant.person_id == leader_id,
-                RoleGrant.role == "unit_leader", RoleGrant.revoked_at.is_(None),
+                RoleGrant.organisation_id == org.id,
+                RoleGrant.person_id == leader_id,
+                RoleGrant.role == "unit_leader",
+                RoleGrant.revoked_at.is_(None),
             )
         )
-    )  # fmt: skip
+    )
     children: dict[int, list[int]] = {}
     for unit_id, parent_id in session.execute(
         select(Unit.id, Unit.parent_id).where(Unit.organisation_id == org.id)
@@ -225,11 +259,12 @@ def led_by(session: Session, org: Organisation, leader_id: int, on: dt.date | No
             todo += children.get(unit, [])
     found = session.scalars(
         select(Person).where(
-            Person.organisation_id == org.id, Person.id != leader_id,
+            Person.organisation_id == org.id,
+            Person.id != leader_id,
             Person.unit_id.in_(units) | (Person.manager_id == leader_id),
             Person.left_on.is_(None) | (Person.left_on > day),
         )
-    )  # fmt: skip
+    )
     return sorted(found, key=lambda p: (p.name, p.id))
 
 

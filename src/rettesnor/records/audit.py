@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 from rettesnor.records.base import Base
 from rettesnor.records.models import Activity, AuditEntry, Incident
 from rettesnor.records.types import utcnow
-from rettesnor.records.web_models import ApiToken, WebUser
+from rettesnor.records.web_models import ApiToken, WebSession, WebTotpUse, WebUser
 
 ACTOR_KEY = "actor"  # session.info key: who makes the changes
-NOT_AUDITED: tuple[type[Base], ...] = (AuditEntry, Activity)  # activity is a record of use, not a change
+NOT_AUDITED: tuple[type[Base], ...] = (AuditEntry, Activity, WebSession, WebTotpUse)  # records of use
 SKIPPED_FIELDS = frozenset({"id", "organisation_id", "created_at"})
 # Fields whose content must not reach people who may read the audit log but not the record itself.
 # Secrets of logins and API tokens never reach the log in any form (hashes and sealed secrets included).

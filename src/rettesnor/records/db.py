@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,6 +35,16 @@ def _sqlite_pragmas(engine: Engine, *, wal: bool) -> None:
         conn.exec_driver_sql("BEGIN")
 
 
+def _private_file(path: Path) -> None:
+    """Create the database file readable by us only (0600); SQLite gives its -wal and -shm files the
+    mode of the database file. A new folder is 0700. An existing file keeps the mode it was given."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.exists():
+        return
+    with contextlib.suppress(FileExistsError):  # another process made it at the same moment
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 def make_engine(url: str | URL | None = None, **kwargs: Any) -> Engine:
     """An engine for ``url`` (default: the configured database); the SQLite folder is created."""
     target = database_url() if url is None else normalise_url(url)
@@ -40,7 +52,7 @@ def make_engine(url: str | URL | None = None, **kwargs: Any) -> Engine:
         path = target.database
         in_memory = not path or path == ":memory:"
         if path and not in_memory:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            _private_file(Path(path))
         engine = create_engine(target, **kwargs)
         _sqlite_pragmas(engine, wal=not in_memory)
         return engine

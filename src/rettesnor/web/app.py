@@ -22,7 +22,7 @@ from rettesnor.item import InputError
 from rettesnor.records import migrate
 from rettesnor.records.db import make_engine
 from rettesnor.web import labels, render
-from rettesnor.web.auth import LoginRequired
+from rettesnor.web.auth import LoginRequired, PasswordChangeRequired
 from rettesnor.web.problems import ProblemError, problem_response, status_of
 from rettesnor.web.security import RateLimit
 from rettesnor.web.settings import Settings
@@ -120,6 +120,12 @@ def _handlers(app: FastAPI) -> None:
     async def _login(request: Request, _exc: LoginRequired) -> Response:
         return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
 
+    @app.exception_handler(PasswordChangeRequired)
+    async def _password(request: Request, _exc: PasswordChangeRequired) -> Response:
+        if _wants_json(request):
+            return problem_response(request, 403, "choose a new password first (/account/password)")
+        return RedirectResponse("/account/password", status_code=303)
+
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
         errors = [
@@ -155,13 +161,22 @@ def _page_routers() -> list[Any]:
         pages_accounts,
         pages_archive,
         pages_dashboard,
+        pages_logins,
         pages_moderation,
         pages_people,
         pages_tasks,
     )
 
-    modules = (pages_archive, pages_people, pages_accounts, pages_moderation, pages_dashboard, api_records,
-               pages_tasks)  # fmt: skip
+    modules = (
+        pages_archive,
+        pages_people,
+        pages_accounts,
+        pages_moderation,
+        pages_dashboard,
+        api_records,
+        pages_tasks,
+        pages_logins,
+    )
     return [m.router for m in modules]
 
 
@@ -183,7 +198,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.state.settings = cfg
     app.state.engine = db
-    app.state.login_limit = RateLimit(cfg.login_attempts, cfg.login_window_s)
+    app.state.login_limit = RateLimit(cfg.login_attempts, cfg.login_window_s)  # per login
+    app.state.address_limit = RateLimit(cfg.login_address_attempts, cfg.login_window_s)  # per address
     app.state.public_limit = RateLimit(cfg.public_requests, cfg.public_window_s)
     secret = cfg.resolved_secret()
     app.state.box = SecretBox(secret)  # seals TOTP secrets at rest
@@ -210,4 +226,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     }
     app.add_middleware(SessionMiddleware, **session_kw)
     app.add_middleware(Guard, max_body=cfg.max_body_bytes, hsts=secure)
+    if cfg.forwarded_allow_ips:
+        # Outermost: the client address and scheme the proxy saw, before anything reads them. Only the
+        # listed proxies are believed, and of X-Forwarded-For the last address they did not add.
+        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+        trusted = [h.strip() for h in cfg.forwarded_allow_ips.split(",") if h.strip()]
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=trusted)
     return app

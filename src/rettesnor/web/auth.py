@@ -16,8 +16,10 @@ from sqlalchemy.orm import Session
 
 from rettesnor.governance import people
 from rettesnor.records.db import session_factory
-from rettesnor.records.models import Organisation, Person
-from rettesnor.records.web_models import ApiToken, WebUser
+from rettesnor.records.models import Organisation, Person, RoleGrant
+from rettesnor.records.types import utcnow
+from rettesnor.records.web_models import ApiToken, WebUser, scopes_allowed
+from rettesnor.web import sessions
 from rettesnor.web.problems import ProblemError
 from rettesnor.web.security import TOKEN_PREFIX, token_digest
 
@@ -43,6 +45,7 @@ AREAS: dict[str, frozenset[str] | None] = {
     # going live: communications, or a leader of the account's unit (the page checks which unit)
     "accounts:activate": frozenset({"communications_officer", "unit_leader", "administrator"}),
     "dashboard": MODERATORS | {"records_manager", "auditor"},
+    "logins": frozenset({"administrator"}),  # reset passwords, disable and enable logins
 }
 # The scope an API token needs for an area.
 SCOPE_OF = {
@@ -63,6 +66,10 @@ class LoginRequired(Exception):
     """A page was asked for without a session: the answer is a redirect to the login page."""
 
 
+class PasswordChangeRequired(Exception):
+    """An administrator reset the password: the login chooses a new one before anything else."""
+
+
 @dataclass(frozen=True, slots=True)
 class Principal:
     org_id: int
@@ -76,10 +83,14 @@ class Principal:
     user_id: int | None = None
     language: str | None = None
     pack: str | None = None  # the organisation's pack, where the lookup had it at hand (API tokens)
+    session_id: int | None = None  # the server-side session of a signed-in person
+    must_change_password: bool = False
 
     def may(self, area: str) -> bool:
-        if self.scopes is not None:
-            return SCOPE_OF.get(area, "") in self.scopes
+        """A person: their roles allow the area. A token: it has the area's scope *and* the roles its
+        person holds now allow the area (a token never does more than its person could)."""
+        if self.scopes is not None and SCOPE_OF.get(area, "") not in self.scopes:
+            return False
         allowed = AREAS[area]
         return allowed is None or bool(allowed & self.roles)
 
@@ -88,7 +99,7 @@ def _roles(session: Session, org: Organisation, person_id: int) -> frozenset[str
     return frozenset(g.role for g in people.roles_of(session, org, person_id))
 
 
-def user_principal(session: Session, user_id: int) -> Principal | None:
+def user_principal(session: Session, user_id: int, session_id: int | None = None) -> Principal | None:
     user = session.get(WebUser, user_id)
     if user is None or user.disabled_at is not None:
         return None
@@ -108,34 +119,50 @@ def user_principal(session: Session, user_id: int) -> Principal | None:
         roles=_roles(session, org, person.id),
         user_id=user.id,
         language=user.language,
+        session_id=session_id,
+        must_change_password=user.must_change_password,
     )
 
 
-# The token lookup runs on every API call: one indexed query, built once (only the digest is bound).
+# The token lookup runs on every API call: two indexed queries, built once (only values are bound).
 _TOKEN_QUERY = (
     select(
         ApiToken.prefix,
         ApiToken.scopes,
+        ApiToken.expires_at,
         Organisation.id,
         Organisation.slug,
         Organisation.name,
         Organisation.pack,
         Person.id,
         Person.name,
+        Person.left_on,
     )
     .join(Organisation, Organisation.id == ApiToken.organisation_id)
     .join(Person, (Person.id == ApiToken.person_id) & (Person.organisation_id == Organisation.id))
     .where(ApiToken.token_sha256 == bindparam("digest"), ApiToken.revoked_at.is_(None))
 )
+_ROLES_QUERY = select(RoleGrant.role).where(
+    RoleGrant.organisation_id == bindparam("org"),
+    RoleGrant.person_id == bindparam("person"),
+    RoleGrant.revoked_at.is_(None),
+)
 
 
 def token_principal(conn: Connection | Session, token: str) -> Principal | None:
+    """The principal of a live token: not revoked, not expired, its person not gone; its scopes those it
+    names that the person's roles allow now."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
     row = conn.execute(_TOKEN_QUERY, {"digest": token_digest(token)}).first()
     if row is None:
         return None
-    prefix, scopes, org_id, slug, org_name, pack, person_id, name = row
+    prefix, scopes, expires_at, org_id, slug, org_name, pack, person_id, name, left_on = row
+    if expires_at is not None and expires_at <= utcnow():
+        return None
+    if left_on is not None and left_on <= dt.date.today():
+        return None
+    roles = frozenset(conn.execute(_ROLES_QUERY, {"org": org_id, "person": person_id}).scalars())
     return Principal(
         org_id=org_id,
         org_slug=slug,
@@ -143,8 +170,8 @@ def token_principal(conn: Connection | Session, token: str) -> Principal | None:
         person_id=person_id,
         name=name,
         actor=f"api-token:{prefix}",
-        roles=frozenset(),
-        scopes=frozenset(scopes.split()),
+        roles=roles,
+        scopes=frozenset(scopes.split()) & scopes_allowed(roles),
         pack=pack,
     )
 
@@ -164,7 +191,9 @@ def api_principal(request: Request) -> Principal:
     with engine_of(request).connect() as conn:
         principal = token_principal(conn, token.strip())
     if principal is None:
-        raise ProblemError(401, "the API token is unknown or revoked", {"WWW-Authenticate": "Bearer"})
+        raise ProblemError(
+            401, "the API token is unknown, expired or revoked", {"WWW-Authenticate": "Bearer"}
+        )
     return principal
 
 
@@ -173,15 +202,39 @@ async def api_principal_inline(request: Request) -> Principal:
     return api_principal(request)
 
 
-def page_principal(request: Request) -> Principal:
-    user_id = request.session.get("uid")
-    if not isinstance(user_id, int):
-        raise LoginRequired()
+def lifetime(request: Request) -> sessions.Lifetime:
+    cfg = request.app.state.settings
+    return sessions.Lifetime(idle_s=cfg.session_idle_s, absolute_s=cfg.session_max_age_s)
+
+
+def signed_in(request: Request) -> Principal | None:
+    """The person of the request's live server-side session, or None (an ended one is forgotten)."""
+    sid = request.session.get(sessions.KEY)
+    if sid is None:
+        return None
     with session_factory(engine_of(request))() as session:
-        principal = user_principal(session, user_id)
+        row = sessions.resolve(session, sid, lifetime(request))
+        principal = user_principal(session, row.user_id, row.id) if row is not None else None
+        if row is not None and principal is None:
+            sessions.end(session, row, "disabled")  # the login was disabled or the person left
+        session.commit()
     if principal is None:
         request.session.clear()
+    return principal
+
+
+def any_principal(request: Request) -> Principal:
+    """The signed-in person, also one who still owes a new password (for the password page)."""
+    principal = signed_in(request)
+    if principal is None:
         raise LoginRequired()
+    return principal
+
+
+def page_principal(request: Request) -> Principal:
+    principal = any_principal(request)
+    if principal.must_change_password:
+        raise PasswordChangeRequired()
     return principal
 
 

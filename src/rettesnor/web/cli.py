@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 
 out = Console(highlight=False, soft_wrap=True)
-web_app = typer.Typer(no_args_is_help=True, help="The web application: API tokens.")
+web_app = typer.Typer(no_args_is_help=True, help="The web application: logins and API tokens.")
 mail_app = typer.Typer(
     no_args_is_help=True, help="E-mail the outbox: leaders, task owners, the service office."
 )
@@ -31,12 +31,44 @@ def _loopback(host: str) -> bool:
         return False
 
 
+SECURE_HELP = "Secure and __Host- cookies and HSTS also on loopback (behind an HTTPS proxy)"
+PUBLIC_URL_HELP = "the address people use; https://… turns on secure cookies and HSTS (RETTESNOR_PUBLIC_URL)"
+FORWARDED_HELP = (
+    "reverse proxies whose X-Forwarded-For/-Proto are believed: comma-separated addresses or networks; "
+    "none by default (RETTESNOR_FORWARDED_ALLOW_IPS)"
+)
+
+
+def serve_settings(
+    host: str,
+    insecure_cookies: bool = False,
+    secure_cookies: bool = False,
+    public_url: str | None = None,
+    forwarded_allow_ips: str | None = None,
+) -> Any:
+    """The settings ``serve`` runs with. Cookies are ``Secure``/``__Host-`` with HSTS unless serving plain
+    HTTP on loopback; behind an HTTPS proxy on loopback ``--secure-cookies`` or an ``https://`` public URL
+    turns them on. Proxy headers are believed only from ``--forwarded-allow-ips``."""
+    from rettesnor.web.settings import Settings
+
+    public_url = public_url or os.environ.get("RETTESNOR_PUBLIC_URL") or None
+    forwarded_allow_ips = forwarded_allow_ips or os.environ.get("RETTESNOR_FORWARDED_ALLOW_IPS") or None
+    if insecure_cookies and (secure_cookies or (public_url or "").startswith("https://")):
+        raise typer.BadParameter("--insecure-cookies contradicts --secure-cookies / an https public URL")
+    https = secure_cookies or (public_url or "").lower().startswith("https://")
+    plain_http = insecure_cookies or (_loopback(host) and not https)  # loopback is a secure context
+    return Settings(secure_cookies=not plain_http, forwarded_allow_ips=forwarded_allow_ips)
+
+
 def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
     insecure_cookies: Annotated[
         bool, typer.Option(help="send the session cookie over plain HTTP (only for loopback)")
     ] = False,
+    secure_cookies: Annotated[bool, typer.Option(help=SECURE_HELP)] = False,
+    public_url: Annotated[str | None, typer.Option(help=PUBLIC_URL_HELP)] = None,
+    forwarded_allow_ips: Annotated[str | None, typer.Option(help=FORWARDED_HELP)] = None,
     platforms_worker: Annotated[
         bool, typer.Option(help="also drain the platform webhook queue in this process (every second)")
     ] = False,
@@ -47,12 +79,11 @@ def serve(
     from rettesnor.records import migrate
     from rettesnor.records.db import make_engine
     from rettesnor.web.app import create_app
-    from rettesnor.web.settings import Settings
 
-    plain_http = insecure_cookies or _loopback(host)  # browsers treat loopback as a secure context
+    settings = serve_settings(host, insecure_cookies, secure_cookies, public_url, forwarded_allow_ips)
     engine = make_engine()
     migrate.require_current(engine)
-    app = create_app(Settings(secure_cookies=not plain_http), engine=engine)
+    app = create_app(settings, engine=engine)
     out.print(f"Rettesnor is running at http://{host}:{port}/  (Ctrl+C stops it)")
     import gc
 
@@ -65,7 +96,17 @@ def serve(
         worker = BackgroundWorker(engine)
         worker.start()
     try:
-        uvicorn.run(app, host=host, port=port, access_log=False, log_level="info", server_header=False)
+        # The application reads proxy headers itself (settings.forwarded_allow_ips): uvicorn's own reading
+        # would believe X-Forwarded-For from any local peer.
+        uvicorn.run(
+            app,
+            host=host,
+            port=port,
+            access_log=False,
+            log_level="info",
+            server_header=False,
+            proxy_headers=False,
+        )
     finally:
         if worker is not None:
             worker.stop()
@@ -108,22 +149,106 @@ def token(
     org: Annotated[str, typer.Option("--org", "-o", help="the organisation's slug")],
     person: Annotated[int, typer.Option("--as", help="id of the person the token acts as")],
     name: Annotated[str, typer.Option(help="what the token is for")] = "api",
-    scope: Annotated[list[str] | None, typer.Option(help="a scope; repeat for more (default: all)")] = None,
+    scope: Annotated[
+        list[str] | None, typer.Option(help="a scope; repeat for more (default: all their roles allow)")
+    ] = None,
+    days: Annotated[int, typer.Option(help="days until it expires (1-366)")] = 90,
 ) -> None:
     """Create an API token for an organisation. It is shown once; only its SHA-256 is stored."""
+    from rettesnor.web import tokens
+
+    with _organisation(org) as (session, _org):
+        secret, row = tokens.create(session, org, person, name, scope or None, days=days)
+        expires = row.expires_at.date().isoformat() if row.expires_at else "-"
+    out.print(f"token {row.prefix}… (id {row.id}) for {org} with scopes {row.scopes}, expires {expires}:")
+    out.print("(shown only now)")
+    sys.stdout.write(secret + "\n")
+
+
+@web_app.command("tokens")
+def tokens_list(org: Annotated[str, typer.Option("--org", "-o", help="the organisation's slug")]) -> None:
+    """The organisation's API tokens: id, prefix, person, scopes, expiry, state."""
+    from rettesnor.web import tokens
+
+    with _organisation(org) as (session, organisation):
+        rows = tokens.listed(session, organisation)
+        lines = [
+            f"{t.id:>5}  {t.prefix}…  person {t.person_id:<5} {t.scopes:<40} "
+            f"{t.expires_at.date().isoformat() if t.expires_at else '-':<10}  "
+            f"{'live' if tokens.live(t) else 'revoked' if t.revoked_at else 'expired'}"
+            for t in rows
+        ]
+    out.print("\n".join(lines) if lines else "no API tokens")
+
+
+@web_app.command("revoke-token")
+def revoke_token(
+    token_id: Annotated[int, typer.Argument(help="the token's id (from `web tokens`)")],
+    org: Annotated[str, typer.Option("--org", "-o", help="the organisation's slug")],
+) -> None:
+    """Revoke an API token: it no longer opens the API."""
+    from rettesnor.web import tokens
+
+    with _organisation(org) as (session, organisation):
+        row = tokens.revoke(session, organisation, token_id)
+        prefix = row.prefix
+    out.print(f"token {token_id} ({prefix}…) of {org} is revoked")
+
+
+@web_app.command("reset-password")
+def reset_password(username: Annotated[str, typer.Argument(help="the login's user name")]) -> None:
+    """A temporary password (printed once) that must be changed at the next login; sessions end."""
+    from rettesnor.web import logins
+
+    with _login(username) as (session, user):
+        temporary = logins.reset_password(session, user)
+    out.print(f"temporary password of {username} (shown only now; it must be changed at the next login):")
+    sys.stdout.write(temporary + "\n")
+
+
+@web_app.command("disable")
+def disable(username: Annotated[str, typer.Argument(help="the login's user name")]) -> None:
+    """Disable a login: it cannot sign in, its sessions end and its person's API tokens are revoked."""
+    from rettesnor.web import logins
+
+    with _login(username) as (session, user):
+        changed = logins.set_disabled(session, user, True)
+    out.print(f"{username} is disabled" if changed else f"{username} was disabled already")
+
+
+@web_app.command("enable")
+def enable(username: Annotated[str, typer.Argument(help="the login's user name")]) -> None:
+    """Enable a disabled login again."""
+    from rettesnor.web import logins
+
+    with _login(username) as (session, user):
+        changed = logins.set_disabled(session, user, False)
+    out.print(f"{username} is enabled" if changed else f"{username} was not disabled")
+
+
+@web_app.command("end-sessions")
+def end_sessions(username: Annotated[str, typer.Argument(help="the login's user name")]) -> None:
+    """Sign a login out everywhere (every session of it ends)."""
+    from rettesnor.web import logins
+
+    with _login(username) as (session, user):
+        count = logins.end_sessions(session, user)
+    out.print(f"{count} session(s) of {username} ended")
+
+
+@contextmanager
+def _login(username: str) -> Iterator[tuple[Any, Any]]:
+    """One transaction on the login ``username`` of the configured, migrated database."""
     from rettesnor.records import migrate
     from rettesnor.records.db import make_engine, unit_of_work
-    from rettesnor.web import tokens
 
     engine = make_engine()
     try:
         migrate.require_current(engine)
-        with unit_of_work(engine, actor="cli") as session:
-            secret, row = tokens.create(session, org, person, name, scope or None)
+        with unit_of_work(engine, actor=os.environ.get("RETTESNOR_ACTOR", "cli")) as session:
+            yield session, _user(session, username)
     finally:
         engine.dispose()
-    out.print(f"token {row.prefix}… for {org} with scopes {row.scopes}: (shown only now)")
-    sys.stdout.write(secret + "\n")
 
 
 def _user(session: Any, username: str) -> Any:

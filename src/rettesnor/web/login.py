@@ -5,7 +5,9 @@ turns the second factor on or off.
 Nobody is created by a login: an OpenID Connect identity is linked to a login that exists already
 (found by user name or e-mail within the provider's organisation). A login through a provider does not
 ask for the local one-time code: the provider's own second factor applies. Failed attempts, passwords and
-codes alike, count against one rate limit per client.
+codes alike, count against a limit per login and a (higher) limit per client address, so that someone
+guessing one login's password does not lock another login out. A successful login starts a server-side
+session (rettesnor.web.sessions); logging out ends it for every copy of its cookie.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from rettesnor.i18n import translator
 from rettesnor.records.db import session_factory, unit_of_work
 from rettesnor.records.models import Organisation, Person
 from rettesnor.records.web_models import WebIdentity, WebUser
-from rettesnor.web import totp
+from rettesnor.web import sessions, totp
 from rettesnor.web.auth import Principal, engine_of, page_principal
 from rettesnor.web.problems import ProblemError
 from rettesnor.web.render import flash, language, page
@@ -55,7 +57,17 @@ def safe_next(target: str | None) -> str:
 
 
 def _client(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    """The client's address: the peer, or what a trusted proxy says (settings.forwarded_allow_ips)."""
+    return "addr:" + (request.client.host if request.client else "unknown")
+
+
+def _login_key(user: WebUser | None, username: str) -> str:
+    return f"user:{user.id}" if user is not None else f"name:{username[:100]}"
+
+
+def _failed(request: Request, login_key: str) -> None:
+    request.app.state.login_limit.hit(login_key)
+    request.app.state.address_limit.hit(_client(request))
 
 
 def _providers(request: Request) -> list[tuple[str, str]]:
@@ -81,14 +93,26 @@ def _login_page(
     )
 
 
-def _signed_in(request: Request, user_id: int, next: str) -> RedirectResponse:
-    request.session.clear()  # a fresh session: no fixation
-    request.session.update({"uid": user_id, "csrf": new_csrf_token()})
-    return RedirectResponse(safe_next(next), status_code=303)
+def _signed_in(request: Request, session: Session, user: WebUser, next: str) -> RedirectResponse:
+    """Start a server-side session (committed here); a fresh cookie with its id: no fixation."""
+    user.last_login_at = dt.datetime.now(dt.UTC)
+    sid = sessions.start(session, user.id, request.headers.get("user-agent"))
+    must_change = user.must_change_password
+    session.commit()
+    lang = request.session.get("lang")
+    request.session.clear()
+    request.session.update({sessions.KEY: sid, "csrf": new_csrf_token()})
+    if isinstance(lang, str):
+        request.session["lang"] = lang
+    return RedirectResponse("/account/password" if must_change else safe_next(next), status_code=303)
 
 
-def _too_many(request: Request, template: str, next: str, **context: Any) -> HTMLResponse | None:
-    wait: int = request.app.state.login_limit.retry_after(_client(request))
+def _too_many(
+    request: Request, template: str, next: str, login_key: str | None = None, **context: Any
+) -> HTMLResponse | None:
+    wait: int = request.app.state.address_limit.retry_after(_client(request))
+    if login_key is not None:
+        wait = max(wait, request.app.state.login_limit.retry_after(login_key))
     if not wait:
         return None
     _ = translator(language(request))
@@ -119,25 +143,27 @@ def login(
     next: Annotated[str, Form(max_length=500)] = "/check",
 ) -> Response:
     csrf_ok(request, csrf)
-    blocked = _too_many(request, "login.html", next)
-    if blocked is not None:
-        return blocked
-    limit = request.app.state.login_limit
+    name = username.strip().lower()
     with session_factory(engine_of(request))() as session:
-        user = session.scalars(select(WebUser).where(WebUser.username == username.strip().lower())).first()
+        user = session.scalars(select(WebUser).where(WebUser.username == name)).first()
+        key = _login_key(user, name)
+        blocked = _too_many(request, "login.html", next, key)
+        if blocked is not None:
+            return blocked
         ok = verify_password(user.password_hash if user else None, password)
         if ok and user is not None and user.disabled_at is None:
             if totp.enabled(user):
+                lang = request.session.get("lang")
                 request.session.clear()
                 request.session.update(
                     {PENDING: [user.id, time.time(), safe_next(next)], "csrf": new_csrf_token()}
                 )
+                if isinstance(lang, str):
+                    request.session["lang"] = lang
                 return RedirectResponse("/login/code", status_code=303)
-            user.last_login_at = dt.datetime.now(dt.UTC)
-            session.commit()
-            limit.reset(_client(request))
-            return _signed_in(request, user.id, next)
-    limit.hit(_client(request))
+            request.app.state.login_limit.reset(key)
+            return _signed_in(request, session, user, next)
+    _failed(request, key)
     _ = translator(language(request))
     return _login_page(request, next, 401, _("Wrong user name or password."))
 
@@ -168,18 +194,17 @@ def code_check(request: Request, csrf: Csrf, code: Annotated[str, Form(max_lengt
     if pending is None:
         return RedirectResponse("/login", status_code=303)
     user_id, next = pending
-    blocked = _too_many(request, "login_code.html", next)
+    key = f"user:{user_id}"
+    blocked = _too_many(request, "login_code.html", next, key)
     if blocked is not None:
         return blocked
-    limit = request.app.state.login_limit
     with session_factory(engine_of(request))() as session:
         user = session.get(WebUser, user_id)
-        if user is not None and user.disabled_at is None and totp.verify(user, request.app.state.box, code):
-            user.last_login_at = dt.datetime.now(dt.UTC)
-            session.commit()
-            limit.reset(_client(request))
-            return _signed_in(request, user.id, next)
-    limit.hit(_client(request))
+        box = request.app.state.box
+        if user is not None and user.disabled_at is None and totp.verify(session, user, box, code):
+            request.app.state.login_limit.reset(key)
+            return _signed_in(request, session, user, next)
+    _failed(request, key)
     _ = translator(language(request))
     error = _("That code is not right. Type the newest code from your authenticator app.")
     return page(request, "login_code.html", None, status=401, next=next, error=error)
@@ -187,8 +212,19 @@ def code_check(request: Request, csrf: Csrf, code: Annotated[str, Form(max_lengt
 
 @router.post("/logout")
 def logout(request: Request, csrf: Csrf) -> RedirectResponse:
+    """End the server-side session: a copy of the cookie no longer opens anything."""
     csrf_ok(request, csrf)
+    sid = request.session.get(sessions.KEY)
+    if sid is not None:
+        with session_factory(engine_of(request))() as session:
+            row = sessions.find(session, sid)
+            if row is not None:
+                sessions.end(session, row, "logout")
+            session.commit()
+    lang = request.session.get("lang")
     request.session.clear()
+    if isinstance(lang, str):
+        request.session["lang"] = lang
     return RedirectResponse("/login", status_code=303)
 
 
@@ -226,8 +262,8 @@ def totp_start(request: Request, who: User, csrf: Csrf) -> RedirectResponse:
         user = session.get(WebUser, who.user_id)
         if user is None or totp.enabled(user):
             raise ProblemError(409, "two-step login is already on; turn it off first")
+        totp.reset(user)
         user.totp_secret = box.seal(totp.new_secret())
-        user.totp_last_step = None
     return RedirectResponse("/account/security", status_code=303)
 
 
@@ -241,7 +277,7 @@ def totp_confirm(
         user = session.get(WebUser, who.user_id)
         if user is None or totp.enabled(user) or user.totp_secret is None:
             return RedirectResponse("/account/security", status_code=303)
-        ok = totp.verify(user, request.app.state.box, code)
+        ok = totp.verify(session, user, request.app.state.box, code)
         if ok:
             user.totp_enabled_at = dt.datetime.now(dt.UTC)
     if not ok:
@@ -262,7 +298,7 @@ def totp_disable(
         user = session.get(WebUser, who.user_id)
         if user is None or not totp.enabled(user):
             return RedirectResponse("/account/security", status_code=303)
-        ok = totp.verify(user, request.app.state.box, code)
+        ok = totp.verify(session, user, request.app.state.box, code)
         if ok:
             totp.reset(user)
     if not ok:
@@ -394,7 +430,7 @@ async def oidc_callback(name: str, request: Request) -> Response:
         metadata = await client.load_server_metadata()
     except Exception as exc:  # a wrong state, nonce, signature, audience, an error from the provider…
         log.warning("OIDC %s: sign-in refused (%s)", name, type(exc).__name__)
-        request.app.state.login_limit.hit(_client(request))
+        request.app.state.address_limit.hit(_client(request))
         return _login_page(request, next, 401, _("The sign-in did not succeed. Try again."))
     if not claims.get("sub") or claims.get("nonce") is None:
         return _login_page(request, next, 401, _("The sign-in did not succeed. Try again."))
@@ -409,13 +445,9 @@ async def oidc_callback(name: str, request: Request) -> Response:
                 403,
                 _("You signed in, but there is no login for you here. Ask your administrator to create one."),
             )
-        user.last_login_at = dt.datetime.now(dt.UTC)
         identity = session.scalars(
             select(WebIdentity).where(WebIdentity.issuer == issuer, WebIdentity.subject == str(claims["sub"]))
         ).first()
         if identity is not None:
-            identity.last_login_at = user.last_login_at
-        user_id = user.id
-        session.commit()
-    request.app.state.login_limit.reset(_client(request))
-    return _signed_in(request, user_id, next)
+            identity.last_login_at = dt.datetime.now(dt.UTC)
+        return _signed_in(request, session, user, next)

@@ -22,7 +22,7 @@ from rettesnor.policy.loader import load_pack
 from rettesnor.records.db import session_factory, unit_of_work
 from rettesnor.records.web_models import WebUser
 from rettesnor.web import labels
-from rettesnor.web.auth import LoginRequired, Principal, engine_of, page_principal, require
+from rettesnor.web.auth import LoginRequired, Principal, engine_of, page_principal, require, signed_in
 from rettesnor.web.problems import ProblemError
 from rettesnor.web.render import language, page
 from rettesnor.web.security import same_token
@@ -78,11 +78,11 @@ def set_language(
     _csrf(request, csrf)
     if lang not in LANGUAGES:
         raise ProblemError(422, f"unknown language {lang!r}; choose one of: {', '.join(LANGUAGES)}")
+    who = signed_in(request)  # an ended session is forgotten here, not carried into the new cookie
     request.session["lang"] = lang
-    uid = request.session.get("uid")
-    if isinstance(uid, int):
-        with unit_of_work(engine_of(request), actor="web") as session:
-            user = session.get(WebUser, uid)
+    if who is not None and who.user_id is not None:
+        with unit_of_work(engine_of(request), actor=who.actor) as session:
+            user = session.get(WebUser, who.user_id)
             if user is not None:
                 user.language = lang
     return RedirectResponse(_safe_next(next), status_code=303)
@@ -110,11 +110,28 @@ def _segments(text: str, result: Result) -> list[tuple[str, int | None]]:
 
 # Categories whose finding is fixed by taking the flagged words out. For the others (a missing
 # disclaimer, readability, an opinion, a complaint …) removing the words is not the fix: the remedy says it.
-REMOVABLE = frozenset({
-    "national_id", "phone", "email", "bank_account", "address", "case_number", "person_name",
-    "special_category", "child", "confidential", "profanity", "insult", "hate", "threat", "sexual",
-    "violence", "commercial", "work_email_private",
-})  # fmt: skip
+REMOVABLE = frozenset(
+    {
+        "national_id",
+        "phone",
+        "email",
+        "bank_account",
+        "address",
+        "case_number",
+        "person_name",
+        "special_category",
+        "child",
+        "confidential",
+        "profanity",
+        "insult",
+        "hate",
+        "threat",
+        "sexual",
+        "violence",
+        "commercial",
+        "work_email_private",
+    }
+)
 MAX_PHOTOS = 5
 
 
@@ -132,9 +149,14 @@ class CheckForm:
 
 
 def _check_page(
-    request: Request, who: Principal, form: CheckForm, status: int = 200, *, asked: bool = False,
+    request: Request,
+    who: Principal,
+    form: CheckForm,
+    status: int = 200,
+    *,
+    asked: bool = False,
     redacted: int = 0,
-) -> HTMLResponse:  # fmt: skip
+) -> HTMLResponse:
     """The check page; ``asked``: the form was sent (a blank text then gets a message)."""
     lang = language(request, who)
     _ = translator(lang)
@@ -158,13 +180,31 @@ def _check_page(
     if report is not None and placeholders and report["verdict"] == "publish":
         report["verdict"] = "revise"  # the placeholders themselves must be rewritten before publishing
     return page(
-        request, "check.html", who, status=status, text=form.text, kind=form.kind, account=form.account,
-        unit=form.unit, channel=form.channel, accounts=live, units=units,
-        kinds=[(k, labels.KINDS[k]) for k in POST_KINDS], result=result, report=report, error=error,
-        segments=_segments(form.text, result) if result else [], verdicts=labels.VERDICTS,
-        severities=labels.SEVERITIES, removable=REMOVABLE, placeholders=placeholders, redacted=redacted,
-        placeholder=_placeholder(lang), stripped=[s for s in stripped if s], max_photos=MAX_PHOTOS,
-    )  # fmt: skip
+        request,
+        "check.html",
+        who,
+        status=status,
+        text=form.text,
+        kind=form.kind,
+        account=form.account,
+        unit=form.unit,
+        channel=form.channel,
+        accounts=live,
+        units=units,
+        kinds=[(k, labels.KINDS[k]) for k in POST_KINDS],
+        result=result,
+        report=report,
+        error=error,
+        segments=_segments(form.text, result) if result else [],
+        verdicts=labels.VERDICTS,
+        severities=labels.SEVERITIES,
+        removable=REMOVABLE,
+        placeholders=placeholders,
+        redacted=redacted,
+        placeholder=_placeholder(lang),
+        stripped=[s for s in stripped if s],
+        max_photos=MAX_PHOTOS,
+    )
 
 
 def _placeholder(lang: str) -> str:
@@ -200,13 +240,17 @@ def _form_account(value: str) -> int | None:
 
 @router.post("/check")
 async def check_post(
-    request: Request, who: User, csrf: Csrf,
+    request: Request,
+    who: User,
+    csrf: Csrf,
     text: Annotated[str, Form(max_length=MAX_FORM_TEXT)] = "",
-    kind: Annotated[str, Form()] = "official_post", account: Annotated[str, Form()] = "",
-    unit: Annotated[str, Form()] = "", channel: Annotated[str, Form(max_length=40)] = "",
+    kind: Annotated[str, Form()] = "official_post",
+    account: Annotated[str, Form()] = "",
+    unit: Annotated[str, Form()] = "",
+    channel: Annotated[str, Form(max_length=40)] = "",
     photo: Annotated[list[UploadFile] | None, File()] = None,
     alt: Annotated[list[str] | None, Form(max_length=2000)] = None,
-) -> HTMLResponse:  # fmt: skip
+) -> HTMLResponse:
     require(who, "check")
     _csrf(request, csrf)
     uploads = [u for u in photo or [] if u.filename]
@@ -220,18 +264,24 @@ async def check_post(
             path.write_bytes(await upload.read(checking.MAX_PHOTO_BYTES + 1))
             name = Path(upload.filename or f"photo-{i + 1}").name[:200]
             photos.append(Photo(str(path), (alts[i] if i < len(alts) else "") or None, name))
-        form = CheckForm(normalise_text(text), kind, _form_account(account), _form_account(unit), channel,
-                         tuple(photos))  # fmt: skip
+        form = CheckForm(
+            normalise_text(text), kind, _form_account(account), _form_account(unit), channel, tuple(photos)
+        )
         return await run_in_threadpool(_check_page, request, who, form, asked=True)
 
 
 @router.post("/check/redact")
 def check_redact(
-    request: Request, who: User, csrf: Csrf,
-    text: Annotated[str, Form(max_length=MAX_FORM_TEXT)], finding: Annotated[int, Form(ge=1)],
-    kind: Annotated[str, Form()] = "official_post", account: Annotated[str, Form()] = "",
-    unit: Annotated[str, Form()] = "", channel: Annotated[str, Form(max_length=40)] = "",
-) -> HTMLResponse:  # fmt: skip
+    request: Request,
+    who: User,
+    csrf: Csrf,
+    text: Annotated[str, Form(max_length=MAX_FORM_TEXT)],
+    finding: Annotated[int, Form(ge=1)],
+    kind: Annotated[str, Form()] = "official_post",
+    account: Annotated[str, Form()] = "",
+    unit: Annotated[str, Form()] = "",
+    channel: Annotated[str, Form(max_length=40)] = "",
+) -> HTMLResponse:
     """Replace the spans of one finding by a placeholder and check the text again."""
     require(who, "check")
     _csrf(request, csrf)
@@ -262,14 +312,29 @@ def guideline_page(request: Request, who: User) -> HTMLResponse:
         pack = load_pack(org.pack)
     lang = language(request, who)
     rules: list[dict[str, Any]] = [
-        {"code": r.code, "title": pack.text(r.title, lang), "message": pack.text(r.message, lang),
-         "remedy": pack.text(r.remedy, lang), "severity": r.severity, "clauses": r.clauses,
-         "kinds": r.applies_to} for r in pack.rules
-    ]  # fmt: skip
+        {
+            "code": r.code,
+            "title": pack.text(r.title, lang),
+            "message": pack.text(r.message, lang),
+            "remedy": pack.text(r.remedy, lang),
+            "severity": r.severity,
+            "clauses": r.clauses,
+            "kinds": r.applies_to,
+        }
+        for r in pack.rules
+    ]
     return page(
-        request, "guideline.html", who, pack=pack, title=pack.text(pack.title, lang), rules=rules,
-        coverage=coverage(pack), severities=labels.SEVERITIES, statuses=labels.COVERAGE, kinds=labels.KINDS,
-    )  # fmt: skip
+        request,
+        "guideline.html",
+        who,
+        pack=pack,
+        title=pack.text(pack.title, lang),
+        rules=rules,
+        coverage=coverage(pack),
+        severities=labels.SEVERITIES,
+        statuses=labels.COVERAGE,
+        kinds=labels.KINDS,
+    )
 
 
 @router.get("/public/{org_slug}/accounts")

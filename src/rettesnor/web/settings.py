@@ -97,11 +97,16 @@ class Settings:
     """``database_url`` None: ``RETTESNOR_DATABASE_URL`` or the embedded SQLite file.
 
     ``secret_key`` None: ``RETTESNOR_SECRET_KEY`` or a key file in the data folder. It signs the session
-    cookie. ``secure_cookies``: the cookie is sent over HTTPS only (turn off only for plain HTTP on
-    loopback). ``max_body_bytes``: larger requests get 413. ``login_attempts`` failed logins per client
-    within ``login_window_s`` seconds, then 429 (the same for one-time codes); ``public_requests`` requests
-    per client to the public pages within ``public_window_s`` seconds, then 429. ``oidc``: providers of
-    OpenID Connect logins.
+    cookie. ``secure_cookies``: the cookie is sent over HTTPS only, named ``__Host-…``, and answers carry
+    HSTS (turn off only for plain HTTP on loopback). ``max_body_bytes``: larger requests get 413.
+    A session ends ``session_idle_s`` after its last request and ``session_max_age_s`` after it began.
+    ``login_attempts`` failed logins (passwords and one-time codes) of one login within ``login_window_s``
+    seconds, then that login waits (429); ``login_address_attempts`` failed logins from one address, then
+    that address waits: the right password of another login from the same address is not refused before.
+    ``forwarded_allow_ips``: the reverse proxies (comma-separated addresses or networks, ``*`` for any)
+    whose ``X-Forwarded-For``/``-Proto`` are believed; None: none, the peer is the client.
+    ``public_requests`` requests per client to the public pages within ``public_window_s`` seconds, then
+    429. ``oidc``: providers of OpenID Connect logins.
     """
 
     database_url: str | None = None
@@ -109,7 +114,10 @@ class Settings:
     secure_cookies: bool = True
     max_body_bytes: int = 2_000_000
     session_max_age_s: int = 8 * 3600
+    session_idle_s: int = 3600
     login_attempts: int = 10
+    login_address_attempts: int = 50
+    forwarded_allow_ips: str | None = None
     login_window_s: float = 300.0
     public_requests: int = 120  # requests per client to the pages open to everyone, within …
     public_window_s: float = 60.0

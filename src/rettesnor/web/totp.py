@@ -4,7 +4,8 @@ A person enrols on the page *Two-step login*: the application makes a secret, sh
 ``otpauth://`` URI, as text and as a QR code, and turns it on once the person types a code from their app.
 From then on the login asks for a code after the password. The secret is stored encrypted with a key
 derived from the application's secret key (Fernet), never in clear and never logged; a code is accepted
-once (the last time step used is kept). Recovery: an administrator resets it with
+once: its time step is written with a unique key on (login, step), so of two requests that bring the
+same code at the same moment only one gets in. Recovery: an administrator resets it with
 ``rettesnor web reset-totp USER`` and the person enrols again.
 """
 
@@ -18,8 +19,11 @@ import re
 
 import pyotp
 from cryptography.fernet import Fernet, InvalidToken
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, object_session
 
-from rettesnor.records.web_models import WebUser
+from rettesnor.records.web_models import WebTotpUse, WebUser
 
 ISSUER = "Rettesnor"
 DIGITS = 6
@@ -93,8 +97,11 @@ def matching_step(secret: str, code: str, now: dt.datetime | None = None) -> int
     return None
 
 
-def verify(user: WebUser, box: SecretBox, code: str, now: dt.datetime | None = None) -> bool:
-    """Whether ``code`` is a fresh code of the user's secret; records its step so it cannot be replayed."""
+def verify(
+    session: Session, user: WebUser, box: SecretBox, code: str, now: dt.datetime | None = None
+) -> bool:
+    """Whether ``code`` is a fresh code of the user's secret. Its step is spent in ``session`` (commit it):
+    the unique key refuses a second use, also by a request running at the same moment."""
     if user.totp_secret is None:
         return False
     secret = box.open(user.totp_secret)
@@ -103,6 +110,12 @@ def verify(user: WebUser, box: SecretBox, code: str, now: dt.datetime | None = N
     step = matching_step(secret, code, now)
     if step is None or (user.totp_last_step is not None and step <= user.totp_last_step):
         return False
+    try:
+        with session.begin_nested():  # on PostgreSQL this waits for a concurrent insert, then fails
+            session.add(WebTotpUse(user_id=user.id, step=step))
+    except IntegrityError:
+        return False
+    session.execute(delete(WebTotpUse).where(WebTotpUse.user_id == user.id, WebTotpUse.step < step - 10))
     user.totp_last_step = step
     return True
 
@@ -112,3 +125,6 @@ def reset(user: WebUser) -> None:
     user.totp_secret = None
     user.totp_enabled_at = None
     user.totp_last_step = None
+    session = object_session(user)
+    if session is not None:  # the steps of the old secret say nothing about the codes of a new one
+        session.execute(delete(WebTotpUse).where(WebTotpUse.user_id == user.id))
