@@ -296,17 +296,25 @@ def _build(session: Session, spec: Demo, today: dt.date) -> Organisation:
     # The head of the administration answers to the mayor (an elected official, so never due a review
     # themself), who goes through the guideline with them: nobody is left without a leader.
     mayor = people.add_person(
-        session, org, name=names(), unit=spec.units[0].slug, started_on=today - dt.timedelta(days=1200),
+        session,
+        org,
+        name=names(),
+        unit=spec.units[0].slug,
+        started_on=today - dt.timedelta(days=1200),
         kind="elected_official",
-    )  # fmt: skip
+    )
     people.set_manager(session, org, leaders[spec.units[0].slug].id, mayor.id)
     _reviews(session, org, spec, today, leaders, staff, mayor)
     # A moderator in the first unit: their closest leader is the first unit's leader (the demo's leader
     # login), who then finds the escalations in the queue. Made last, so the other names stay as they were.
     moderator = people.add_person(
-        session, org, name=names(), unit=spec.units[0].slug, manager_id=leaders[spec.units[0].slug].id,
+        session,
+        org,
+        name=names(),
+        unit=spec.units[0].slug,
+        manager_id=leaders[spec.units[0].slug].id,
         started_on=today - dt.timedelta(days=rng.randrange(400, 3000)),
-    )  # fmt: skip
+    )
     people.grant_role(session, org, moderator.id, "moderator")
     if spec.politician:
         politician = people.add_person(
@@ -454,9 +462,14 @@ def _reviews(
 
     def review(person: Person, leader: Person, held: dt.date) -> None:
         reviews.record_review(
-            session, org, person_id=person.id, leader_id=leader.id, kind=kind, held_on=held,
+            session,
+            org,
+            person_id=person.id,
+            leader_id=leader.id,
+            kind=kind,
+            held_on=held,
             policy_version_id=policy,
-        )  # fmt: skip
+        )
 
     # Half were reviewed in time; with a yearly review (Hustadvika) the others a little over a year ago,
     # so that their review fell due this year (not years back); newcomers are not due yet.
@@ -476,9 +489,13 @@ def _reviews(
                 boss = mayor if person is top else (top if person is leader else leader)
                 if person.started_on < today - dt.timedelta(days=60):
                     held = reviews.record_review(
-                        session, org, person_id=person.id, leader_id=boss.id, kind="onboarding",
+                        session,
+                        org,
+                        person_id=person.id,
+                        leader_id=boss.id,
+                        kind="onboarding",
                         held_on=person.started_on + dt.timedelta(days=7),
-                    )  # fmt: skip
+                    )
                     reviews.acknowledge(session, org, held.id, person.id)
     for unit, members in staff.items():
         for i, person in enumerate(members):

@@ -852,11 +852,18 @@ def _task_row(item: Any, names: dict[int, str], lang: str, today: dt.date) -> di
     from rettesnor.web import labels
 
     return {
-        "id": item.ref, "kind": item.kind, "title": labels.task_title(item, lang), "owner_id": item.owner_id,
+        "id": item.ref,
+        "kind": item.kind,
+        "title": labels.task_title(item, lang),
+        "owner_id": item.owner_id,
         "owner": names.get(item.owner_id) if item.owner_id is not None else None,
-        "due_on": _plain(item.due_on), "status": item.status, "overdue": item.overdue(today),
-        "journal_ref": item.journal_ref, "done_at": _plain(item.closed_at), "record_id": item.record_id,
-    }  # fmt: skip
+        "due_on": _plain(item.due_on),
+        "status": item.status,
+        "overdue": item.overdue(today),
+        "journal_ref": item.journal_ref,
+        "done_at": _plain(item.closed_at),
+        "record_id": item.record_id,
+    }
 
 
 @tasks_app.command("list")

@@ -158,8 +158,9 @@ def _new_version(
     if doc is None:
         raise EvidenceError(
             f"record {record.id} has no archived content (disposed); nothing is sent",
-            code="evidence_missing", record=record.id,
-        )  # fmt: skip
+            code="evidence_missing",
+            record=record.id,
+        )
     doc = {k: v for k, v in doc.items() if not k.startswith("rettesnor:evidence")}
     version = record.version + 1
     doc.update({"rettesnor:version": version, "rettesnor:event": event, "rettesnor:state": state, **extra})
@@ -191,9 +192,14 @@ def _set_decision(session: Session, org: Organisation, record: ArchiveRecord, ac
         )
     ).one()
     terms = fts.terms(
-        org.id, account_id=row.account_id, author_id=row.author_id, author_name=row.author_name,
-        categories=row.categories, decision=action, kind=row.kind,
-    )  # fmt: skip
+        org.id,
+        account_id=row.account_id,
+        author_id=row.author_id,
+        author_name=row.author_name,
+        categories=row.categories,
+        decision=action,
+        kind=row.kind,
+    )
     session.execute(update(RECORD_TABLE).where(r.id == record_id).values(decision=action, search_terms=terms))
     if row.search_terms is not None:
         fts.remove(session, [(record_id, row.text, row.search_terms)])
@@ -223,16 +229,18 @@ def capture_evidence(
         raise EvidenceError(
             f"the evidence for record {record.id} could not be captured (no archived content and "
             f"the platform did not give it); {action} refused, nothing was sent",
-            code="evidence_missing", record=record.id,
-        )  # fmt: skip
+            code="evidence_missing",
+            record=record.id,
+        )
     store = blobs or BlobStore()
     for a in (doc or {}).get("attachment", []):
         if not store.has(a["rettesnor:sha256"]):
             raise EvidenceError(
                 f"the evidence for record {record.id} is incomplete (attachment {a['name']!r} is missing "
                 f"from the file store); {action} refused, nothing was sent",
-                code="evidence_missing", record=record.id,
-            )  # fmt: skip
+                code="evidence_missing",
+                record=record.id,
+            )
     extra: dict[str, Any] = {"rettesnor:evidenceFor": action}
     if snapshot is not None:
         source = "platform"
@@ -248,8 +256,9 @@ def capture_evidence(
     if doc is None:  # disposed here, but the platform still shows it: the platform's copy is the evidence
         raise EvidenceError(
             f"record {record.id} was disposed from the archive; {action} refused",
-            code="evidence_missing", record=record.id,
-        )  # fmt: skip
+            code="evidence_missing",
+            record=record.id,
+        )
     return _new_version(session, org, record, "evidence", record.state, extra)
 
 
@@ -293,8 +302,10 @@ def decide(
         if platform is not None and platform.name != record.platform:
             raise InvalidValue(
                 f"record {record_id} is on {record.platform}, not on {platform.name}",
-                code="wrong_platform", record=record_id, platform=record.platform,
-            )  # fmt: skip
+                code="wrong_platform",
+                record=record_id,
+                platform=record.platform,
+            )
         ground = ground or (case.ground if case is not None and action in ("hide", "delete") else None)
         escalated_to = None
         if action == "delete":
@@ -302,14 +313,17 @@ def decide(
             if ground is None:
                 raise NotAllowed(
                     f"deleting record {record_id} needs a ground (--ground)",
-                    code="ground_needed", record=record_id,
-                )  # fmt: skip
+                    code="ground_needed",
+                    record=record_id,
+                )
             if allowed is not None and ground not in allowed:
                 raise NotAllowed(
                     f"the guideline allows deletion only on the grounds {', '.join(allowed)}; "
                     f"{ground!r} is not one of them: hide the comment or escalate instead",
-                    code="ground_not_allowed", ground=ground, grounds=list(allowed),
-                )  # fmt: skip
+                    code="ground_not_allowed",
+                    ground=ground,
+                    grounds=list(allowed),
+                )
         if action in ("hide", "delete") and record.state == "deleted":
             raise NotAllowed(
                 f"record {record_id} is deleted already", code="deleted_already", record=record_id
@@ -424,12 +438,15 @@ def _tell_leader(session: Session, org: Organisation, record: ArchiveRecord, lea
     account = session.get(Account, record.account_id) if record.account_id is not None else None
     name = account.name if account is not None else record.platform
     notices.owe(
-        session, org, "escalated", leader.email,
+        session,
+        org,
+        "escalated",
+        leader.email,
         {"record_id": record.id, "account": name, "platform": record.platform, "person": leader.id},
         subject=f"A comment on {name} was escalated to you (record {record.id})",
         body=f"A moderator escalated record {record.id} on {name} ({record.platform}) to you for a decision.",
         account_id=record.account_id,
-    )  # fmt: skip
+    )
 
 
 def _archive_reply(
@@ -458,6 +475,13 @@ def _archive_reply(
 
 
 __all__ = [
-    "ALL_GROUNDS", "Outcome", "capture_evidence", "decide", "deletion_grounds", "enqueue", "fts",
-    "list_queue", "unanswered",
-]  # fmt: skip
+    "ALL_GROUNDS",
+    "Outcome",
+    "capture_evidence",
+    "decide",
+    "deletion_grounds",
+    "enqueue",
+    "fts",
+    "list_queue",
+    "unanswered",
+]

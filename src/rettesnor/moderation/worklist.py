@@ -138,9 +138,13 @@ def get_work(session: Session, org: Organisation, ref: str) -> WorkItem:
 
 
 def close(
-    session: Session, org: Organisation, ref: str, by: int, journal_ref: str | None = None,
+    session: Session,
+    org: Organisation,
+    ref: str,
+    by: int,
+    journal_ref: str | None = None,
     reason: str | None = None,
-) -> WorkItem:  # fmt: skip
+) -> WorkItem:
     """Close a task: a registration with its journal reference (a complaint only so) or a documented
     reason; a takedown with what was done (``reason``)."""
     kind, number = parse_ref(ref)

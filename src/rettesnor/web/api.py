@@ -298,9 +298,11 @@ class CloseTaskRequest(BaseModel):
 
 @router.post("/tasks/{ref}/close", summary="Close a task: registered (journal reference) or with a reason")
 def close_task(
-    ref: Annotated[str, PathParam(max_length=20, description="R1, T1 … as listed")], body: CloseTaskRequest,
-    request: Request, who: Token,
-) -> dict[str, Any]:  # fmt: skip
+    ref: Annotated[str, PathParam(max_length=20, description="R1, T1 … as listed")],
+    body: CloseTaskRequest,
+    request: Request,
+    who: Token,
+) -> dict[str, Any]:
     """A complaint closes only with a journal reference: it cannot be rejected (Hjørring HJ-10)."""
     require(who, "tasks:write")
     with work(request, who) as (session, org):

@@ -55,9 +55,12 @@ def _pick(session: Session, org: Organisation, role: str | None, taken: set[int]
 
 def _user(session: Session, org: Organisation, username: str, person: Person) -> WebUser:
     user = WebUser(
-        organisation_id=org.id, person_id=person.id, username=username,
-        password_hash=hash_password(DEMO_PASSWORD), language=COUNTRY_LANGUAGE.get(org.country),
-    )  # fmt: skip
+        organisation_id=org.id,
+        person_id=person.id,
+        username=username,
+        password_hash=hash_password(DEMO_PASSWORD),
+        language=COUNTRY_LANGUAGE.get(org.country),
+    )
     session.add(user)
     session.flush()
     return user

@@ -31,8 +31,14 @@ router = APIRouter(include_in_schema=False)
 BASELINE = "nordic-baseline"
 OFFICE = frozenset({"communications_officer", "administrator"})
 Answer = Annotated[str, Form(max_length=5000)]
-QUESTIONS = ("purpose", "target_group", "dialogue_plan", "privacy_assessment", "confidentiality_assessment",
-             "resources_plan")  # fmt: skip
+QUESTIONS = (
+    "purpose",
+    "target_group",
+    "dialogue_plan",
+    "privacy_assessment",
+    "confidentiality_assessment",
+    "resources_plan",
+)
 
 
 @router.get("/accounts")
@@ -46,16 +52,27 @@ def accounts_page(request: Request, who: User) -> HTMLResponse:
         public = publiclist.public_list(session, org)
         # Only a leader of the account's own unit may approve it: others see who is waiting, no button.
         approvable = {
-            a.id for a in rows
-            if a.status == "applied" and who.may("accounts:approve")
+            a.id
+            for a in rows
+            if a.status == "applied"
+            and who.may("accounts:approve")
             and people.is_unit_leader(session, org, who.person_id, a.unit_id)
-        }  # fmt: skip
+        }
         ready = {a.id: readiness(session, org, who, a) for a in rows if a.status == "approved"}
     return page(
-        request, "accounts.html", who, rows=rows, units=units, problems=problems, public=public,
-        statuses=labels.STATUSES, severities=labels.PROBLEM_SEVERITIES, approvable=approvable,
-        ready=ready, dm_states=labels.DM_STATES,
-    )  # fmt: skip
+        request,
+        "accounts.html",
+        who,
+        rows=rows,
+        units=units,
+        problems=problems,
+        public=public,
+        statuses=labels.STATUSES,
+        severities=labels.PROBLEM_SEVERITIES,
+        approvable=approvable,
+        ready=ready,
+        dm_states=labels.DM_STATES,
+    )
 
 
 @router.get("/accounts/apply")
@@ -67,10 +84,16 @@ def application_form(request: Request, who: User) -> HTMLResponse:
         staff = [p for p in people.list_people(session, org) if p.left_on is None or p.left_on > today]
         pack = load_pack(org.pack)
     return page(
-        request, "account_apply.html", who, units=units, staff=staff, platforms=PLATFORMS,
-        dm_states=[(d, labels.DM_STATES[d]) for d in DM_STATES], questions=QUESTIONS,
+        request,
+        "account_apply.html",
+        who,
+        units=units,
+        staff=staff,
+        platforms=PLATFORMS,
+        dm_states=[(d, labels.DM_STATES[d]) for d in DM_STATES],
+        questions=QUESTIONS,
         photo_clause=photo_clause(pack),
-    )  # fmt: skip
+    )
 
 
 def photo_clause(pack: Pack) -> ClauseRef | None:
@@ -84,32 +107,52 @@ def photo_clause(pack: Pack) -> ClauseRef | None:
 
 @router.post("/accounts/apply")
 def apply(
-    request: Request, who: User, csrf: Csrf,
-    unit: Annotated[str, Form(max_length=20)], platform: Annotated[str, Form(max_length=20)],
-    handle: Annotated[str, Form(max_length=200)], name: Annotated[str, Form(max_length=200)],
-    url: Annotated[str, Form(max_length=500)], purpose: Answer, target_group: Answer, dialogue_plan: Answer,
-    privacy_assessment: Answer, confidentiality_assessment: Answer, resources_plan: Answer,
-    responsible: Annotated[str, Form(max_length=20)] = "", profile_text: Answer = "",
+    request: Request,
+    who: User,
+    csrf: Csrf,
+    unit: Annotated[str, Form(max_length=20)],
+    platform: Annotated[str, Form(max_length=20)],
+    handle: Annotated[str, Form(max_length=200)],
+    name: Annotated[str, Form(max_length=200)],
+    url: Annotated[str, Form(max_length=500)],
+    purpose: Answer,
+    target_group: Answer,
+    dialogue_plan: Answer,
+    privacy_assessment: Answer,
+    confidentiality_assessment: Answer,
+    resources_plan: Answer,
+    responsible: Annotated[str, Form(max_length=20)] = "",
+    profile_text: Answer = "",
     direct_messages: Annotated[str, Form(max_length=10)] = "unknown",
     password_attested: Annotated[str, Form(max_length=5)] = "",
-) -> RedirectResponse:  # fmt: skip
+) -> RedirectResponse:
     require(who, "accounts:apply")
     _csrf(request, csrf)
     application = accounts.Application(
-        unit=_number(unit, "the unit"), platform=platform, handle=handle.strip(), name=name.strip(),
-        url=url.strip(), purpose=purpose, target_group=target_group, dialogue_plan=dialogue_plan,
-        privacy_assessment=privacy_assessment, confidentiality_assessment=confidentiality_assessment,
-        resources_plan=resources_plan, applied_by=who.person_id,
+        unit=_number(unit, "the unit"),
+        platform=platform,
+        handle=handle.strip(),
+        name=name.strip(),
+        url=url.strip(),
+        purpose=purpose,
+        target_group=target_group,
+        dialogue_plan=dialogue_plan,
+        privacy_assessment=privacy_assessment,
+        confidentiality_assessment=confidentiality_assessment,
+        resources_plan=resources_plan,
+        applied_by=who.person_id,
         responsible=_number(responsible, "the responsible person") if responsible else who.person_id,
-        profile_text=profile_text.strip() or None, direct_messages=direct_messages,
+        profile_text=profile_text.strip() or None,
+        direct_messages=direct_messages,
         password_attested=bool(password_attested),
-    )  # fmt: skip
+    )
     with work(request, who) as (session, org):
         account = accounts.apply_for_account(session, org, application)
         account_id = account.id
     _ = translator(language(request, who))
-    flash(request, _("Application {account} sent. A leader of the unit approves it.").format(
-        account=account_id))  # fmt: skip
+    flash(
+        request, _("Application {account} sent. A leader of the unit approves it.").format(account=account_id)
+    )
     return RedirectResponse("/accounts" if who.may("accounts") else "/accounts/apply", status_code=303)
 
 
@@ -190,6 +233,8 @@ def activate(account_id: int, request: Request, who: User, csrf: Csrf) -> Redire
         account = accounts.activate_account(session, org, account_id)
         name = account.name
     _ = translator(language(request, who))
-    flash(request, _("{account} is live and on the public list. The service office is told.").format(
-        account=name))  # fmt: skip
+    flash(
+        request,
+        _("{account} is live and on the public list. The service office is told.").format(account=name),
+    )
     return RedirectResponse("/accounts", status_code=303)

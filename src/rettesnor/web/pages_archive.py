@@ -60,13 +60,18 @@ def period(since: str, until: str) -> tuple[dt.datetime | None, dt.datetime | No
 
 @router.get("/archive")
 def archive_page(
-    request: Request, who: User,
-    q: Annotated[str, Query(max_length=500)] = "", account: Annotated[str, Query(max_length=20)] = "",
-    since: Annotated[str, Query(max_length=20)] = "", until: Annotated[str, Query(max_length=20)] = "",
-    author: Annotated[str, Query(max_length=200)] = "", category: Annotated[str, Query(max_length=40)] = "",
-    decision: Annotated[str, Query(max_length=12)] = "", kind: Annotated[str, Query(max_length=20)] = "",
+    request: Request,
+    who: User,
+    q: Annotated[str, Query(max_length=500)] = "",
+    account: Annotated[str, Query(max_length=20)] = "",
+    since: Annotated[str, Query(max_length=20)] = "",
+    until: Annotated[str, Query(max_length=20)] = "",
+    author: Annotated[str, Query(max_length=200)] = "",
+    category: Annotated[str, Query(max_length=40)] = "",
+    decision: Annotated[str, Query(max_length=12)] = "",
+    kind: Annotated[str, Query(max_length=20)] = "",
     page_no: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1,
-) -> HTMLResponse:  # fmt: skip
+) -> HTMLResponse:
     require(who, "archive")
     account_id = _form_account(account)
     if decision and decision not in DECISIONS:
@@ -75,27 +80,49 @@ def archive_page(
         raise ProblemError(422, f"unknown kind {kind!r}; choose one of: {', '.join(RECORD_KINDS)}")
     low, high = period(since, until)
     filters = Filters(
-        account_id=account_id, since=low, until=high, author=author.strip() or None,
-        category=category.strip() or None, decision=decision or None, kind=kind or None,
-    )  # fmt: skip
+        account_id=account_id,
+        since=low,
+        until=high,
+        author=author.strip() or None,
+        category=category.strip() or None,
+        decision=decision or None,
+        kind=kind or None,
+    )
     offset = (page_no - 1) * PAGE_SIZE
     with work(request, who) as (session, org):
         if account_id is not None:
             accounts.get_account(session, org, account_id)  # 404 for an account of another organisation
         found = search(session, org, q or None, filters, limit=offset + PAGE_SIZE + 1)[offset:]
         all_accounts = accounts.list_accounts(session, org)
-    form = {"q": q, "account": account, "since": since, "until": until, "author": author,
-            "category": category, "decision": decision, "kind": kind}  # fmt: skip
+    form = {
+        "q": q,
+        "account": account,
+        "since": since,
+        "until": until,
+        "author": author,
+        "category": category,
+        "decision": decision,
+        "kind": kind,
+    }
     base = {k: v for k, v in form.items() if v}
     pages = {
         "prev": f"?{urlencode({**base, 'page': page_no - 1})}" if page_no > 1 else None,
         "next": f"?{urlencode({**base, 'page': page_no + 1})}" if len(found) > PAGE_SIZE else None,
     }
     return page(
-        request, "archive.html", who, rows=found[:PAGE_SIZE], form=form, accounts=all_accounts,
-        account_names={a.id: a.name for a in all_accounts}, pages=pages, page_no=page_no,
-        decisions=labels.DECISIONS_ALL, kinds=labels.RECORD_KINDS, states=labels.RECORD_STATES,
-    )  # fmt: skip
+        request,
+        "archive.html",
+        who,
+        rows=found[:PAGE_SIZE],
+        form=form,
+        accounts=all_accounts,
+        account_names={a.id: a.name for a in all_accounts},
+        pages=pages,
+        page_no=page_no,
+        decisions=labels.DECISIONS_ALL,
+        kinds=labels.RECORD_KINDS,
+        states=labels.RECORD_STATES,
+    )
 
 
 def record_in_org(session: Session, org: Organisation, record_id: int) -> ArchiveRecord:
@@ -118,9 +145,15 @@ def versions(session: Session, org: Organisation, record_id: int) -> list[dict[s
     out = []
     for entry, body in rows:
         doc = json.loads(body) if body is not None else None
-        out.append({"entry": entry, "doc": doc, "text": doc.get("content") if doc else None,
-                    "state": doc.get("rettesnor:state") if doc else None,
-                    "tombstone": bool(doc and doc.get("type") == "Tombstone")})  # fmt: skip
+        out.append(
+            {
+                "entry": entry,
+                "doc": doc,
+                "text": doc.get("content") if doc else None,
+                "state": doc.get("rettesnor:state") if doc else None,
+                "tombstone": bool(doc and doc.get("type") == "Tombstone"),
+            }
+        )
     return out
 
 
@@ -160,11 +193,24 @@ def record_page(record_id: int, request: Request, who: User) -> HTMLResponse:
     latest = next((v["doc"] for v in reversed(history) if v["doc"] is not None), None)
     findings = (latest or {}).get("rettesnor:findings") or []
     return page(
-        request, "archive_record.html", who, record=record, history=history, thread=talk,
-        findings=findings, decided=decided, names=names, account=account, kinds=labels.RECORD_KINDS,
-        states=labels.RECORD_STATES, events=labels.ENTRY_EVENTS, decisions=labels.DECISIONS_ALL,
-        severities=labels.SEVERITIES, grounds=labels.GROUNDS, platform_results=labels.PLATFORM_RESULTS,
-    )  # fmt: skip
+        request,
+        "archive_record.html",
+        who,
+        record=record,
+        history=history,
+        thread=talk,
+        findings=findings,
+        decided=decided,
+        names=names,
+        account=account,
+        kinds=labels.RECORD_KINDS,
+        states=labels.RECORD_STATES,
+        events=labels.ENTRY_EVENTS,
+        decisions=labels.DECISIONS_ALL,
+        severities=labels.SEVERITIES,
+        grounds=labels.GROUNDS,
+        platform_results=labels.PLATFORM_RESULTS,
+    )
 
 
 def record_ids(values: list[str], most: int, what: str) -> list[int]:
@@ -184,10 +230,12 @@ def record_ids(values: list[str], most: int, what: str) -> list[int]:
 
 @router.post("/archive/export")
 def archive_export(
-    request: Request, who: User, csrf: Csrf,
+    request: Request,
+    who: User,
+    csrf: Csrf,
     record: Annotated[list[str] | None, Form(max_length=MAX_EXPORT * 2)] = None,
     format: Annotated[str, Form(pattern="^(html|json)$")] = "html",
-) -> Response:  # fmt: skip
+) -> Response:
     """An access request (aktindsigt, innsyn, utlämnande): the chosen records, personal data redacted."""
     require(who, "archive")
     _csrf(request, csrf)
@@ -200,8 +248,11 @@ def archive_export(
     if format == "json":
         body = json.dumps(export, ensure_ascii=False, indent=2)
         name = f"{slug}-access-request-{dt.date.today().isoformat()}.json"
-        return Response(body, media_type="application/json",
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
+        return Response(
+            body,
+            media_type="application/json",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
     return page(request, "archive_export.html", who, export=export, ids=ids)
 
 
@@ -212,5 +263,11 @@ def archive_verify(request: Request, who: User, csrf: Csrf) -> HTMLResponse:
     _csrf(request, csrf)
     with work(request, who) as (session, org):
         result = chain.verify(session, org)
-    return page(request, "archive_verify.html", who, result=result, checked_at=dt.datetime.now(dt.UTC),
-                problems=labels.CHAIN_PROBLEMS)  # fmt: skip
+    return page(
+        request,
+        "archive_verify.html",
+        who,
+        result=result,
+        checked_at=dt.datetime.now(dt.UTC),
+        problems=labels.CHAIN_PROBLEMS,
+    )

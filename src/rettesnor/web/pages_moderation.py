@@ -95,20 +95,26 @@ def _escalations(session: Session, org: Organisation, record_ids_: list[int]) ->
     ids = {d.decided_by_id for d in last.values()} | {d.escalated_to_id or 0 for d in last.values()}
     names = queries.person_names(session, org, ids - {0})
     return {
-        rid: {"by": names.get(d.decided_by_id, ""), "to": names.get(d.escalated_to_id or 0, ""),
-              "at": d.decided_at, "reason": d.reason}
+        rid: {
+            "by": names.get(d.decided_by_id, ""),
+            "to": names.get(d.escalated_to_id or 0, ""),
+            "at": d.decided_at,
+            "reason": d.reason,
+        }
         for rid, d in last.items()
-    }  # fmt: skip
+    }
 
 
 @router.get("/moderation")
 def moderation_page(
-    request: Request, who: User,
+    request: Request,
+    who: User,
     status: Annotated[str, Query(pattern="^(open|escalated|decided|all)$")] = "open",
-    account: Annotated[str, Query(max_length=20)] = "", category: Annotated[str, Query(max_length=40)] = "",
+    account: Annotated[str, Query(max_length=20)] = "",
+    category: Annotated[str, Query(max_length=40)] = "",
     page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
     action: Annotated[str, Query(pattern="^(|keep|review|hide|delete)$")] = "",
-) -> HTMLResponse:  # fmt: skip
+) -> HTMLResponse:
     require(who, "moderation")
     account_id = _form_account(account)
     if category and category not in labels.CATEGORIES:
@@ -118,9 +124,15 @@ def moderation_page(
         if account_id is not None:
             accounts.get_account(session, org, account_id)  # 404 for an account of another organisation
         rows, total = queries.queue(
-            session, org, status=status, account_id=account_id, category=category or None,
-            limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE, recommended=action or None,
-        )  # fmt: skip
+            session,
+            org,
+            status=status,
+            account_id=account_id,
+            category=category or None,
+            limit=PAGE_SIZE,
+            offset=(page_no - 1) * PAGE_SIZE,
+            recommended=action or None,
+        )
         all_accounts = accounts.list_accounts(session, org)
         packs = _packs(session, org, all_accounts)
         escalated = _escalations(session, org, [r.record.id for r in rows if r.case.status == "escalated"])
@@ -145,13 +157,28 @@ def moderation_page(
         "next": f"?{urlencode({**base, 'page': page_no + 1})}" if page_no * PAGE_SIZE < total else None,
     }
     return page(
-        request, "moderation.html", who, rows=rows, total=total, filters=filters, accounts=all_accounts,
-        account_names={a.id: a.name for a in all_accounts}, statuses=labels.STATUSES,
-        decisions=labels.DECISIONS, verdicts=labels.VERDICTS, pages=pages, page_no=page_no,
-        may_decide=who.may("moderation:write"), cases=cases, grounds=labels.GROUNDS,
-        categories=labels.CATEGORIES, category_choices=_comment_categories(set(packs.values())),
-        templates=labels.REPLY_TEMPLATES, shortcuts=SHORTCUTS, task_kinds=labels.TASK_KINDS,
-    )  # fmt: skip
+        request,
+        "moderation.html",
+        who,
+        rows=rows,
+        total=total,
+        filters=filters,
+        accounts=all_accounts,
+        account_names={a.id: a.name for a in all_accounts},
+        statuses=labels.STATUSES,
+        decisions=labels.DECISIONS,
+        verdicts=labels.VERDICTS,
+        pages=pages,
+        page_no=page_no,
+        may_decide=who.may("moderation:write"),
+        cases=cases,
+        grounds=labels.GROUNDS,
+        categories=labels.CATEGORIES,
+        category_choices=_comment_categories(set(packs.values())),
+        templates=labels.REPLY_TEMPLATES,
+        shortcuts=SHORTCUTS,
+        task_kinds=labels.TASK_KINDS,
+    )
 
 
 def _form_choice(value: str, allowed: Sequence[str], what: str) -> str | None:
@@ -173,25 +200,42 @@ def _report(
     """Flash what happened to one comment, and what is left to do on the platform by hand."""
     d = outcome.decision
     if d.action == "escalate":
-        flash(request, _("Comment {record} escalated to {leader}.").format(
-            record=d.record_id, leader=leader or ""))  # fmt: skip
+        flash(
+            request,
+            _("Comment {record} escalated to {leader}.").format(record=d.record_id, leader=leader or ""),
+        )
     else:
-        flash(request, _("Decision recorded: {action} (comment {record}).").format(
-            action=_(labels.DECISIONS[d.action]), record=d.record_id))  # fmt: skip
+        flash(
+            request,
+            _("Decision recorded: {action} (comment {record}).").format(
+                action=_(labels.DECISIONS[d.action]), record=d.record_id
+            ),
+        )
     if d.platform_result == "failed":  # recorded, but the platform refused to carry it out
-        flash(request, _("Not carried out on {platform}: {why}").format(
-            platform=platform, why=_why(outcome.failure, lang)), "error")  # fmt: skip
+        flash(
+            request,
+            _("Not carried out on {platform}: {why}").format(
+                platform=platform, why=_why(outcome.failure, lang)
+            ),
+            "error",
+        )
     elif d.platform_result == "none" and d.action in BY_HAND:
         flash(request, _(BY_HAND[d.action]).format(platform=platform), "warning")
 
 
 @router.post("/moderation/{record_id}/decide")
 def moderation_decide(
-    record_id: int, request: Request, who: User, csrf: Csrf,
-    action: Annotated[str, Form(max_length=12)] = "", reason: Annotated[str, Form(max_length=2000)] = "",
-    ground: Annotated[str, Form(max_length=30)] = "", template: Annotated[str, Form(max_length=30)] = "",
-    reply: Annotated[str, Form(max_length=8000)] = "", back: Annotated[str, Form(max_length=500)] = "",
-) -> RedirectResponse:  # fmt: skip
+    record_id: int,
+    request: Request,
+    who: User,
+    csrf: Csrf,
+    action: Annotated[str, Form(max_length=12)] = "",
+    reason: Annotated[str, Form(max_length=2000)] = "",
+    ground: Annotated[str, Form(max_length=30)] = "",
+    template: Annotated[str, Form(max_length=30)] = "",
+    reply: Annotated[str, Form(max_length=8000)] = "",
+    back: Annotated[str, Form(max_length=500)] = "",
+) -> RedirectResponse:
     require(who, "moderation:write")
     _csrf(request, csrf)
     lang = language(request, who)
@@ -208,11 +252,18 @@ def moderation_decide(
             where = _platform(record_in_org(session, org, record_id).platform)  # another organisation's: 404
             with connected_platform(session, org, record_id, platform_settings(request)) as platform:
                 outcome = moderation.decide(
-                    session, org, record_id, action, by=who.person_id, platform=platform,
-                    reason=reason or _("Decided in the moderation queue"), ground=chosen_ground,
+                    session,
+                    org,
+                    record_id,
+                    action,
+                    by=who.person_id,
+                    platform=platform,
+                    reason=reason or _("Decided in the moderation queue"),
+                    ground=chosen_ground,
                     template=chosen_template if action == "reply" else None,
-                    reply=reply if action == "reply" else None, lang=lang,
-                )  # fmt: skip
+                    reply=reply if action == "reply" else None,
+                    lang=lang,
+                )
             to = outcome.decision.escalated_to_id
             leader = queries.person_names(session, org, {to}).get(to) if to else None
     except InputError as exc:  # refused: nothing of it was written; said on the page, in the user's language
@@ -224,12 +275,16 @@ def moderation_decide(
 
 @router.post("/moderation/bulk")
 def bulk_decide(
-    request: Request, who: User, csrf: Csrf,
+    request: Request,
+    who: User,
+    csrf: Csrf,
     action: Annotated[str, Form(max_length=12)],
     record: Annotated[list[str] | None, Form(max_length=MAX_BULK * 2)] = None,
-    reason: Annotated[str, Form(max_length=2000)] = "", back: Annotated[str, Form(max_length=500)] = "",
-    ground: Annotated[str, Form(max_length=30)] = "", template: Annotated[str, Form(max_length=30)] = "",
-) -> RedirectResponse:  # fmt: skip
+    reason: Annotated[str, Form(max_length=2000)] = "",
+    back: Annotated[str, Form(max_length=500)] = "",
+    ground: Annotated[str, Form(max_length=30)] = "",
+    template: Annotated[str, Form(max_length=30)] = "",
+) -> RedirectResponse:
     require(who, "moderation:write")
     _csrf(request, csrf)
     lang = language(request, who)
@@ -251,22 +306,36 @@ def bulk_decide(
             try:  # on the page's connector when it is connected; by hand otherwise
                 with connected_platform(session, org, rid, platform_settings(request)) as platform:
                     outcome = moderation.decide(
-                        session, org, rid, action, by=who.person_id, platform=platform, ground=chosen_ground,
-                        reason=reason or _("Decided in the moderation queue"), lang=lang,
+                        session,
+                        org,
+                        rid,
+                        action,
+                        by=who.person_id,
+                        platform=platform,
+                        ground=chosen_ground,
+                        reason=reason or _("Decided in the moderation queue"),
+                        lang=lang,
                         template=chosen_template if action == "reply" else None,
-                    )  # fmt: skip
+                    )
                 done.append(rid)
                 result = outcome.decision.platform_result
                 if result == "failed":  # recorded, but the platform refused
-                    refused.append(_("comment {record} on {platform}: {why}").format(
-                        record=rid, platform=where[rid], why=_why(outcome.failure, lang)))  # fmt: skip
+                    refused.append(
+                        _("comment {record} on {platform}: {why}").format(
+                            record=rid, platform=where[rid], why=_why(outcome.failure, lang)
+                        )
+                    )
                 elif result == "none" and action in BY_HAND:
                     by_hand[where[rid]] = by_hand.get(where[rid], 0) + 1
             except InputError as exc:  # refused: nothing of it was written (a savepoint per decision)
                 refused.append(_("comment {record}: {why}").format(record=rid, why=labels.say(exc, _)))
     if done:
-        flash(request, _("{count} comments decided: {action}.").format(
-            count=len(done), action=_(labels.DECISIONS[action])))  # fmt: skip
+        flash(
+            request,
+            _("{count} comments decided: {action}.").format(
+                count=len(done), action=_(labels.DECISIONS[action])
+            ),
+        )
     for name in sorted(by_hand):
         flash(request, _(BY_HAND[action]).format(platform=name), "warning")
     for line in refused:

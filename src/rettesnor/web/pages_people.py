@@ -62,18 +62,32 @@ def people_page(
         ids |= {r.leader_id for r in [*recent, *own] if r.leader_id}
         names = queries.person_names(session, org, ids)
     return page(
-        request, "people.html", who, own=own, overdue=late, recent=recent, staff=staff, versions=versions,
-        names=names, mine=bool(mine), today=today, review_kinds=labels.REVIEW_KINDS,
+        request,
+        "people.html",
+        who,
+        own=own,
+        overdue=late,
+        recent=recent,
+        staff=staff,
+        versions=versions,
+        names=names,
+        mine=bool(mine),
+        today=today,
+        review_kinds=labels.REVIEW_KINDS,
         usual_kind=USUAL_KIND.get(policy, "yearly"),
-    )  # fmt: skip
+    )
 
 
 @router.post("/people/reviews")
 def record_review(
-    request: Request, who: User, csrf: Csrf,
-    person: Annotated[str, Form(max_length=20)], kind: Annotated[str, Form(max_length=20)],
-    held_on: Annotated[str, Form(max_length=20)] = "", version: Annotated[str, Form(max_length=20)] = "",
-) -> RedirectResponse:  # fmt: skip
+    request: Request,
+    who: User,
+    csrf: Csrf,
+    person: Annotated[str, Form(max_length=20)],
+    kind: Annotated[str, Form(max_length=20)],
+    held_on: Annotated[str, Form(max_length=20)] = "",
+    version: Annotated[str, Form(max_length=20)] = "",
+) -> RedirectResponse:
     """A leader went through the guideline with one of their people."""
     require(who, "people:write")
     _csrf(request, csrf)
@@ -85,13 +99,22 @@ def record_review(
     version_id = _number(version, "the guideline version") if kind == "policy" else None
     with work(request, who) as (session, org):
         review = reviews.record_review(
-            session, org, person_id=_number(person, "the person"), leader_id=who.person_id, kind=kind,
-            held_on=day, policy_version_id=version_id,
-        )  # fmt: skip
+            session,
+            org,
+            person_id=_number(person, "the person"),
+            leader_id=who.person_id,
+            kind=kind,
+            held_on=day,
+            policy_version_id=version_id,
+        )
         review_id = review.id
     _ = translator(language(request, who))
-    flash(request, _("Review {review} recorded. The employee acknowledges it on their own page.").format(
-        review=review_id))  # fmt: skip
+    flash(
+        request,
+        _("Review {review} recorded. The employee acknowledges it on their own page.").format(
+            review=review_id
+        ),
+    )
     return RedirectResponse("/people", status_code=303)
 
 
@@ -121,22 +144,36 @@ def consents_page(request: Request, who: User) -> HTMLResponse:
             (u.id for u in units if people.is_unit_leader(session, org, who.person_id, u.id)), None
         )
     return page(
-        request, "consents.html", who, rows=rows, bases=bases, accounts=live,
-        account_names={a.id: a.name for a in live}, basis_names=labels.CONSENT_BASES,
-        givers=labels.CONSENT_GIVERS, today=dt.date.today(), units=units, own_unit=own_unit,
-    )  # fmt: skip
+        request,
+        "consents.html",
+        who,
+        rows=rows,
+        bases=bases,
+        accounts=live,
+        account_names={a.id: a.name for a in live},
+        basis_names=labels.CONSENT_BASES,
+        givers=labels.CONSENT_GIVERS,
+        today=dt.date.today(),
+        units=units,
+        own_unit=own_unit,
+    )
 
 
 @router.post("/consents")
 def register_consent(
-    request: Request, who: User, csrf: Csrf,
-    media_ref: Annotated[str, Form(max_length=500)], subject: Annotated[str, Form(max_length=200)],
-    basis: Annotated[str, Form(max_length=30)], given_on: Annotated[str, Form(max_length=20)] = "",
+    request: Request,
+    who: User,
+    csrf: Csrf,
+    media_ref: Annotated[str, Form(max_length=500)],
+    subject: Annotated[str, Form(max_length=200)],
+    basis: Annotated[str, Form(max_length=30)],
+    given_on: Annotated[str, Form(max_length=20)] = "",
     given_by: Annotated[str, Form(max_length=200)] = "",
     given_by_role: Annotated[str, Form(max_length=20)] = "",
-    child: Annotated[str, Form(max_length=5)] = "", account: Annotated[str, Form(max_length=20)] = "",
+    child: Annotated[str, Form(max_length=5)] = "",
+    account: Annotated[str, Form(max_length=20)] = "",
     unit: Annotated[str, Form(max_length=20)] = "",
-) -> RedirectResponse:  # fmt: skip
+) -> RedirectResponse:
     require(who, "consents:write")
     _csrf(request, csrf)
     if given_by_role and given_by_role not in CONSENT_GIVERS:
@@ -151,11 +188,19 @@ def register_consent(
         if unit_id is None and account_id is not None:
             unit_id = accounts.get_account(session, org, account_id).unit_id
         consent = consents.record_consent(
-            session, org, media_ref=media_ref, subject=subject, basis=basis,
-            given_on=parse_day(given_on, "given on") or dt.date.today(), given_by=given_by or None,
-            given_by_role=given_by_role or None, subject_is_child=bool(child),
-            account_id=account_id, recorded_by=who.person_id, unit=unit_id,
-        )  # fmt: skip
+            session,
+            org,
+            media_ref=media_ref,
+            subject=subject,
+            basis=basis,
+            given_on=parse_day(given_on, "given on") or dt.date.today(),
+            given_by=given_by or None,
+            given_by_role=given_by_role or None,
+            subject_is_child=bool(child),
+            account_id=account_id,
+            recorded_by=who.person_id,
+            unit=unit_id,
+        )
         consent_id = consent.id
     _ = translator(language(request, who))
     flash(request, _("Consent {consent} registered.").format(consent=consent_id))
@@ -171,6 +216,10 @@ def withdraw_consent(consent_id: int, request: Request, who: User, csrf: Csrf) -
         _consent, task = consents.withdraw_consent(session, org, consent_id, dt.date.today())
         due = task.due_on
     _ = translator(language(request, who))
-    flash(request, _("Consent {consent} withdrawn. A takedown task is due on {due}.").format(
-        consent=consent_id, due=due.isoformat()))  # fmt: skip
+    flash(
+        request,
+        _("Consent {consent} withdrawn. A takedown task is due on {due}.").format(
+            consent=consent_id, due=due.isoformat()
+        ),
+    )
     return RedirectResponse("/consents", status_code=303)

@@ -40,11 +40,18 @@ def tasks_page(
         items = worklist.list_work(session, org, open_only=show != "all")
         names = worklist.people_named(session, org, {i.owner_id for i in items if i.owner_id is not None})
     rows = [
-        {"ref": i.ref, "kind": i.kind, "title": labels.task_title(i, lang), "due_on": i.due_on,
-         "owner": names.get(i.owner_id) if i.owner_id is not None else None, "overdue": i.overdue(today),
-         "open": i.is_open, "journal_ref": i.journal_ref}
+        {
+            "ref": i.ref,
+            "kind": i.kind,
+            "title": labels.task_title(i, lang),
+            "due_on": i.due_on,
+            "owner": names.get(i.owner_id) if i.owner_id is not None else None,
+            "overdue": i.overdue(today),
+            "open": i.is_open,
+            "journal_ref": i.journal_ref,
+        }
         for i in items
-    ]  # fmt: skip
+    ]
     return page(request, "tasks.html", who, rows=rows, task_kinds=labels.TASK_KINDS, show_all=show == "all")
 
 
@@ -68,11 +75,18 @@ def task_page(ref: Ref, request: Request, who: User) -> HTMLResponse:
         names = worklist.people_named(session, org, ids)
         record_text = record.text if record is not None else None
     return page(
-        request, "task.html", who, task=item, title=labels.task_title(item, lang),
-        overdue=item.overdue(today), names=names, staff=staff, record_text=record_text,
+        request,
+        "task.html",
+        who,
+        task=item,
+        title=labels.task_title(item, lang),
+        overdue=item.overdue(today),
+        names=names,
+        staff=staff,
+        record_text=record_text,
         task_kinds=labels.TASK_KINDS,
         may_act=who.may("tasks:write") and item.is_open,
-    )  # fmt: skip
+    )
 
 
 def _back(ref: str) -> RedirectResponse:
@@ -106,8 +120,12 @@ def register(
     with work(request, who) as (session, org):
         item = worklist.close(session, org, ref, who.person_id, journal_ref=journal_ref)
     _ = translator(language(request, who))
-    flash(request, _("Task {task} is registered as {journal} and closed.").format(
-        task=item.ref, journal=item.journal_ref))  # fmt: skip
+    flash(
+        request,
+        _("Task {task} is registered as {journal} and closed.").format(
+            task=item.ref, journal=item.journal_ref
+        ),
+    )
     return _back(ref)
 
 

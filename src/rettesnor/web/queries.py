@@ -92,8 +92,15 @@ def all_tasks(
     items = worklist.list_work(session, org)
     names = person_names(session, org, {i.owner_id for i in items if i.owner_id is not None})
     return [
-        {"id": i.ref, "kind": i.kind, "title": labels.task_title(i, lang), "owner_id": i.owner_id,
-         "owner": names.get(i.owner_id) if i.owner_id is not None else None, "due_on": i.due_on,
-         "record_id": i.record_id, "overdue": i.overdue(day)}
+        {
+            "id": i.ref,
+            "kind": i.kind,
+            "title": labels.task_title(i, lang),
+            "owner_id": i.owner_id,
+            "owner": names.get(i.owner_id) if i.owner_id is not None else None,
+            "due_on": i.due_on,
+            "record_id": i.record_id,
+            "overdue": i.overdue(day),
+        }
         for i in items
-    ]  # fmt: skip
+    ]
