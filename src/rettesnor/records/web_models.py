@@ -37,6 +37,7 @@ SCOPE_ROLES: dict[str, frozenset[str] | None] = {
     "moderation:read": _MODERATORS | {"auditor"},
     "moderation:write": _MODERATORS,
     "tasks:read": _MODERATORS | {"records_manager", "auditor"},
+    "tasks:write": _MODERATORS | {"records_manager"},
     "archive:read": frozenset({"records_manager", "communications_officer", "administrator", "auditor"}),
     "people:read": frozenset({"unit_leader", "hr", "communications_officer", "administrator", "auditor"}),
 }
