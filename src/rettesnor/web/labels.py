@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rettesnor.web.i18n import N_
 
 KINDS = {
@@ -96,3 +98,70 @@ CHAIN_PROBLEMS = {
     "removed_before": N_("removed (the entry before record {record})"),
 }
 DM_STATES = {"off": N_("Off"), "on": N_("On"), "unknown": N_("Unknown")}
+# The categories of findings (``analysis.signals.CATEGORIES``): what the pages, exports and charts show.
+CATEGORIES = {
+    "national_id": N_("National identity number"),
+    "phone": N_("Phone number"),
+    "email": N_("E-mail address"),
+    "bank_account": N_("Bank account"),
+    "address": N_("Address"),
+    "case_number": N_("Case number"),
+    "person_name": N_("Person's name"),
+    "special_category": N_("Sensitive personal data (health, religion …)"),
+    "child": N_("Child"),
+    "complaint": N_("Complaint"),
+    "case_inquiry": N_("Question about a case"),
+    "crisis": N_("Crisis"),
+    "confidential": N_("Confidential information"),
+    "profanity": N_("Profanity"),
+    "insult": N_("Insult"),
+    "hate": N_("Hate speech"),
+    "threat": N_("Threat"),
+    "sexual": N_("Sexual content"),
+    "violence": N_("Violence"),
+    "commercial": N_("Advertising"),
+    "copyright": N_("Copyright"),
+    "opinion": N_("Political opinion"),
+    "missing_disclaimer": N_("Missing disclaimer"),
+    "work_email_private": N_("Work e-mail used privately"),
+    "readability": N_("Readability"),
+}
+# Legal grounds for hiding or deleting a comment (``policy.model.Ground``).
+GROUNDS = {
+    "personal_attack": N_("Personal attack"),
+    "third_person": N_("About a third person"),
+    "illegal": N_("Illegal content"),
+    "defamation": N_("Defamation"),
+    "harassment": N_("Harassment"),
+    "violence_or_pornography": N_("Violence or pornography"),
+    "incitement": N_("Incitement"),
+    "copyright": N_("Breach of copyright"),
+    "obscene": N_("Obscene content"),
+    "commercial": N_("Advertising"),
+    "confidential": N_("Confidential information"),
+    "personal_data": N_("Personal data"),
+}
+
+
+def category_name(code: str, gettext: Callable[[str], str]) -> str:
+    """A category in the reader's language (an unknown code as it is)."""
+    return gettext(CATEGORIES[code]) if code in CATEGORIES else code
+# What found a redacted span, for the redaction log of an access-request export (by detector family).
+DETECTORS = {
+    "author": N_("The author of the record"),
+    "address": N_("Address recognition"),
+    "names": N_("Name recognition"),
+    "national_id": N_("Identity number check"),
+    "phone": N_("Phone number check"),
+    "email": N_("E-mail recognition"),
+    "bank_account": N_("Bank account check"),
+    "case_number": N_("Case number recognition"),
+    "lexicon": N_("Word list of sensitive subjects"),
+    "rule": N_("A rule of the guideline"),
+}
+
+
+def detector_name(detector: str, gettext: Callable[[str], str]) -> str:
+    """The family of a detector (``address.street`` → address recognition); a rule code otherwise."""
+    family = detector.split(".", 1)[0]
+    return gettext(DETECTORS[family] if family in DETECTORS else DETECTORS["rule"])

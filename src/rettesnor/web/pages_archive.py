@@ -9,13 +9,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
+from starlette.background import BackgroundTask
 
 from rettesnor.archive import chain
 from rettesnor.archive.search import Filters, access_request, search
@@ -31,9 +36,10 @@ from rettesnor.records.archive_models import (
 from rettesnor.records.models import Organisation
 from rettesnor.web import labels, queries
 from rettesnor.web.auth import require
+from rettesnor.web.i18n import translator
 from rettesnor.web.pages import Csrf, User, _csrf, _form_account
 from rettesnor.web.problems import ProblemError
-from rettesnor.web.render import page
+from rettesnor.web.render import language, page
 from rettesnor.web.views import work
 
 router = APIRouter(include_in_schema=False)
@@ -73,6 +79,9 @@ def archive_page(
         raise ProblemError(422, f"unknown decision {decision!r}; choose one of: {', '.join(DECISIONS)}")
     if kind and kind not in RECORD_KINDS:
         raise ProblemError(422, f"unknown kind {kind!r}; choose one of: {', '.join(RECORD_KINDS)}")
+    if category and category not in labels.CATEGORIES:
+        choices = ", ".join(labels.CATEGORIES)
+        raise ProblemError(422, f"unknown category {category!r}; choose one of: {choices}")
     low, high = period(since, until)
     filters = Filters(
         account_id=account_id, since=low, until=high, author=author.strip() or None,
@@ -95,6 +104,7 @@ def archive_page(
         request, "archive.html", who, rows=found[:PAGE_SIZE], form=form, accounts=all_accounts,
         account_names={a.id: a.name for a in all_accounts}, pages=pages, page_no=page_no,
         decisions=labels.DECISIONS_ALL, kinds=labels.RECORD_KINDS, states=labels.RECORD_STATES,
+        categories=labels.CATEGORIES, may_extract=who.may("archive:extract"),
     )  # fmt: skip
 
 
@@ -192,17 +202,45 @@ def archive_export(
     require(who, "archive")
     _csrf(request, csrf)
     ids = record_ids(record or [], MAX_EXPORT, "export")
+    _ = translator(language(request, who))
     with work(request, who) as (session, org):
         for rid in ids:
             record_in_org(session, org, rid)  # 404 before anything is read
-        export = access_request(session, org, ids)
+        export = access_request(session, org, ids, lambda c: f"[{labels.category_name(c, _)}]")
         slug = org.slug
     if format == "json":
         body = json.dumps(export, ensure_ascii=False, indent=2)
         name = f"{slug}-access-request-{dt.date.today().isoformat()}.json"
         return Response(body, media_type="application/json",
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
-    return page(request, "archive_export.html", who, export=export, ids=ids)
+    return page(request, "archive_export.html", who, export=export, ids=ids, categories=labels.CATEGORIES,
+                detectors=labels.DETECTORS)  # fmt: skip
+
+
+@router.post("/archive/noark5")
+def archive_noark5(request: Request, who: User, csrf: Csrf) -> FileResponse:
+    """The organisation's Noark 5 arkivuttrekk (the extract for the national archive) as one ZIP file."""
+    require(who, "archive:extract")
+    _csrf(request, csrf)
+    from rettesnor.archive import noark5  # lxml and the schemas only when an extract is asked for
+
+    scratch = Path(tempfile.mkdtemp(prefix="rettesnor-noark5-"))
+    try:
+        with work(request, who) as (session, org):
+            extract = noark5.export(session, org, scratch / "uttrekk", actor=who.actor)
+            slug = org.slug
+        name = f"{slug}-noark5-{dt.date.today().isoformat()}.zip"
+        with zipfile.ZipFile(scratch / name, "w", zipfile.ZIP_DEFLATED) as zf:
+            for path in sorted(extract.folder.rglob("*")):
+                if path.is_file():
+                    zf.write(path, f"{slug}-noark5/{path.relative_to(extract.folder).as_posix()}")
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+    return FileResponse(
+        scratch / name, media_type="application/zip", filename=name,
+        background=BackgroundTask(shutil.rmtree, scratch, ignore_errors=True),
+    )  # fmt: skip
 
 
 @router.post("/archive/verify")
