@@ -270,7 +270,7 @@ def access_request(
         doc.pop("contentMap", None)
         if record.kind in ("comment", "private_message") and "attributedTo" in doc:
             doc["attributedTo"] = {"type": "Person", "name": placeholder("person_name")}
-            redactions.append({"field": "attributedTo", "category": "person_name", "detector": "author"})
+            redactions.append({"field": "attributedTo", "category": "person_name"})
         for x in redactions:
             counts[x["category"]] = counts.get(x["category"], 0) + 1
         records.append({"record": rid, "object": doc, "redactions": redactions})
