@@ -68,9 +68,10 @@ def page(
 
 
 def error_page(
-    request: Request, status: int, detail: str, headers: dict[str, str] | None = None
+    request: Request, status: int, detail: str, headers: dict[str, str] | None = None,
+    principal: Principal | None = None,
 ) -> HTMLResponse:
     return page(
-        request, "error.html", None, status=status, headers=headers, status_code=status,
+        request, "error.html", principal, status=status, headers=headers, status_code=status,
         title=TITLES.get(status, "Error"), detail=detail,
     )  # fmt: skip
