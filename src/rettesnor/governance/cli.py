@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
+from rettesnor.clitable import print_table
 from rettesnor.item import InputError
 
 if TYPE_CHECKING:
@@ -93,10 +93,8 @@ def _table(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str) -> 
     if _format(fmt) == "json":
         _print_json(list(rows))
         return
-    table = Table(*columns)
-    for row in rows:
-        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
-    out.print(table)
+    cells = [["" if row.get(c) is None else str(row.get(c)) for c in columns] for row in rows]
+    print_table(out, columns, cells)
 
 
 def _done(obj: Base, message: str, fmt: str) -> None:

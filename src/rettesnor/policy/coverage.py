@@ -29,6 +29,10 @@ class CoverageRow:
     status: str  # "implemented", "partial" (check done, workflow planned), "planned", "missing"
     detail: str  # rule codes, where a workflow is enforced, or the guidance moment
     tests: tuple[str, ...]
+    # The detail as parts a page can show in its reader's language: ("rules", "HJ001, HJ002"),
+    # ("shown_when", "official_post, reply"), ("guidance", ""), ("workflow", where), ("missing", ""),
+    # ("planned", what is planned or "").
+    parts: tuple[tuple[str, str], ...] = ()
 
 
 def _row(pack: Pack, clause: Clause) -> CoverageRow:
@@ -36,30 +40,36 @@ def _row(pack: Pack, clause: Clause) -> CoverageRow:
     notes = [c for c in pack.clauses if c.id == clause.id]
     parts: list[str] = []
     details: list[str] = []
+    shown: list[tuple[str, str]] = []
     tests: list[str] = []
     statuses: list[str] = []
     if rules:
         parts.append("check")
         details.append("rules " + ", ".join(r.code for r in rules))
+        shown.append(("rules", ", ".join(r.code for r in rules)))
         tests += [RULE_TEST.format(pack=pack.origin.get(r.code, pack.name), code=r.code) for r in rules]
         statuses.append("implemented")
     elif "check" in clause.kinds:
         statuses.append("missing")
         details.append("no rule cites this check clause")
+        shown.append(("missing", ""))
     for note in notes:
         parts.append(note.kind)
         if note.kind == "guidance":
             details.append(
                 "shown when checking " + ", ".join(note.show_when) if note.show_when else "guidance"
             )
+            shown.append(("shown_when", ", ".join(note.show_when)) if note.show_when else ("guidance", ""))
             tests.append(GUIDANCE_TEST.format(pack=pack.name, clause=ascii_id(note.id)))
             statuses.append("implemented" if note.show_when else "planned")
         elif note.id in IMPLEMENTED:
             details.append(IMPLEMENTED[note.id].where)
+            shown.append(("workflow", IMPLEMENTED[note.id].where))
             tests.append(IMPLEMENTED[note.id].test)
             statuses.append("implemented")
         else:
             details.append(f"planned: {note.implemented_by}" if note.implemented_by else "planned")
+            shown.append(("planned", note.implemented_by or ""))
             statuses.append("planned")
     if not notes and any(k in clause.kinds for k in ("workflow", "guidance")) and not rules:
         statuses.append("missing")
@@ -77,6 +87,7 @@ def _row(pack: Pack, clause: Clause) -> CoverageRow:
         status=status,
         detail="; ".join(details),
         tests=tuple(tests),
+        parts=tuple(shown),
     )
 
 

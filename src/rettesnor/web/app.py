@@ -170,11 +170,13 @@ def _page_routers() -> list[Any]:
         pages_accounts,
         pages_archive,
         pages_dashboard,
+        pages_guideline,
         pages_moderation,
         pages_people,
     )
 
-    modules = (pages_archive, pages_people, pages_accounts, pages_moderation, pages_dashboard, api_records)
+    modules = (pages_archive, pages_people, pages_accounts, pages_moderation, pages_dashboard,
+               pages_guideline, api_records)  # fmt: skip
     return [m.router for m in modules]
 
 

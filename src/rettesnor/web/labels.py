@@ -146,6 +146,8 @@ GROUNDS = {
 def category_name(code: str, gettext: Callable[[str], str]) -> str:
     """A category in the reader's language (an unknown code as it is)."""
     return gettext(CATEGORIES[code]) if code in CATEGORIES else code
+
+
 # What found a redacted span, for the redaction log of an access-request export (by detector family).
 DETECTORS = {
     "author": N_("The author of the record"),
@@ -165,3 +167,19 @@ def detector_name(detector: str, gettext: Callable[[str], str]) -> str:
     """The family of a detector (``address.street`` → address recognition); a rule code otherwise."""
     family = detector.split(".", 1)[0]
     return gettext(DETECTORS[family] if family in DETECTORS else DETECTORS["rule"])
+
+
+# What ``registry.check_registry`` found wrong with an account (``Problem.code``).
+REGISTRY_PROBLEMS = {
+    "not-approved": N_("Not approved"),
+    "no-responsible": N_("No responsible person"),
+    "dms-on": N_("Direct messages on"),
+    "inactive": N_("Inactive"),
+    "undesignated-author": N_("Posts by others than the designated authors"),
+    "no-service-assignment": N_("No service assignment"),
+    "service-office": N_("Service office not told"),
+    "profile-text": N_("Profile text"),
+    "no-application": N_("Application incomplete"),
+}
+# Values inside messages that are codes: translated where a message is (web.messages.localise).
+CODES = {**DM_STATES, **VERDICTS, **STATUSES, "never": N_("never"), "not checked": N_("not checked")}

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 
 from rettesnor.governance import accounts, people, publiclist, registry, tenants
 from rettesnor.moderation import queue as moderation
 from rettesnor.platforms.connector import connected_platform
 from rettesnor.platforms.webhooks import platform_settings
-from rettesnor.policy.coverage import coverage
 from rettesnor.policy.evaluate import Result
-from rettesnor.policy.loader import load_pack
 from rettesnor.records.db import session_factory, unit_of_work
 from rettesnor.records.web_models import WebUser
 from rettesnor.web import labels, queries
@@ -58,6 +58,13 @@ def home(request: Request) -> RedirectResponse:
     except LoginRequired:
         return RedirectResponse("/login", status_code=303)
     return RedirectResponse("/dashboard" if who.may("dashboard") else "/check", status_code=303)
+
+
+@router.get("/favicon.ico")
+def favicon() -> FileResponse:
+    """Browsers ask for /favicon.ico whatever the page says: the icon, not a 404 in every log."""
+    path = Path(str(resources.files("rettesnor.web") / "static" / "favicon.svg"))
+    return FileResponse(path, media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})
 
 
 @router.get("/healthz")
@@ -265,23 +272,6 @@ def accounts_page(request: Request, who: User) -> HTMLResponse:
     )  # fmt: skip
 
 
-@router.get("/guideline")
-def guideline_page(request: Request, who: User) -> HTMLResponse:
-    require(who, "guideline")
-    with work(request, who) as (_session, org):
-        pack = load_pack(org.pack)
-    lang = language(request, who)
-    rules: list[dict[str, Any]] = [
-        {"code": r.code, "title": pack.text(r.title, lang), "message": pack.text(r.message, lang),
-         "remedy": pack.text(r.remedy, lang), "severity": r.severity, "clauses": r.clauses,
-         "kinds": r.applies_to} for r in pack.rules
-    ]  # fmt: skip
-    return page(
-        request, "guideline.html", who, pack=pack, title=pack.text(pack.title, lang), rules=rules,
-        coverage=coverage(pack), severities=labels.SEVERITIES, statuses=labels.COVERAGE, kinds=labels.KINDS,
-    )  # fmt: skip
-
-
 @router.get("/public/{org_slug}/accounts")
 def public_accounts(org_slug: str, request: Request) -> HTMLResponse:
     """The public list of accounts (Hjørring 2, Hustadvika 2i): no login needed, so rate-limited."""
@@ -294,4 +284,10 @@ def public_accounts(org_slug: str, request: Request) -> HTMLResponse:
     with session_factory(engine_of(request))() as session:
         org = tenants.get_organisation(session, org_slug)
         rows = publiclist.public_list(session, org)
-    return page(request, "public_accounts.html", None, org=org, rows=rows)
+    signed_in = None
+    if "uid" in request.session:  # a signed-in person reads it in their language; no menu: it is public
+        try:
+            signed_in = page_principal(request)
+        except LoginRequired:
+            signed_in = None
+    return page(request, "public_accounts.html", None, org=org, rows=rows, lang=language(request, signed_in))

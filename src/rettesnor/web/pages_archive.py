@@ -173,7 +173,7 @@ def record_page(record_id: int, request: Request, who: User) -> HTMLResponse:
         request, "archive_record.html", who, record=record, history=history, thread=talk,
         findings=findings, decided=decided, names=names, account=account, kinds=labels.RECORD_KINDS,
         states=labels.RECORD_STATES, events=labels.ENTRY_EVENTS, decisions=labels.DECISIONS_ALL,
-        severities=labels.SEVERITIES,
+        severities=labels.SEVERITIES, categories=labels.CATEGORIES, grounds=labels.GROUNDS,
     )  # fmt: skip
 
 

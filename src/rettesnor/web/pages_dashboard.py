@@ -163,6 +163,10 @@ def _counts(
         "overdue_tasks": sum(1 for t in tasks if t["overdue"]),
         "overdue_reviews": len({o.person_id for o in reviews.overdue(session, org, today)}),
         "applications": len(accounts.list_accounts(session, org, status="applied")),
+        "records": session.scalar(
+            select(func.count()).select_from(ArchiveRecord).where(ArchiveRecord.organisation_id == org.id)
+        )
+        or 0,
     }
 
 
@@ -189,6 +193,7 @@ def dashboard(request: Request, who: User) -> HTMLResponse:
             task_rows[t["kind"]][1] += 1
     return page(
         request, "dashboard.html", who, counts=counts, weeks=week_names, series=series,
+        categories=labels.CATEGORIES,
         comment_rows=comment_rows, medians=medians, decided=[len(times[w]) for w in weeks],
         task_rows=[(k, task_rows[k][0], task_rows[k][1]) for k in kinds], task_kinds=labels.TASK_KINDS,
         # the charts are drawn with untranslated names; the template translates the legend and tables

@@ -61,8 +61,12 @@ def slug(status: int) -> str:
 
 
 def problem_response(
-    request: Request, status: int, detail: str, headers: dict[str, str] | None = None,
-    lang: str = "en", **extra: Any,
+    request: Request,
+    status: int,
+    detail: str,
+    headers: dict[str, str] | None = None,
+    lang: str = "en",
+    **extra: Any,
 ) -> JSONResponse:
     """The problem document; ``detail`` is in ``lang`` already, the title is translated here."""
     from rettesnor.web.i18n import translator
