@@ -11,7 +11,6 @@ import datetime as dt
 import json
 import shutil
 import tempfile
-import zipfile
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -22,7 +21,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 
-from rettesnor.archive import chain
+from rettesnor.archive import chain, export
 from rettesnor.archive.search import Filters, access_request, search
 from rettesnor.governance import accounts
 from rettesnor.records.archive_models import (
@@ -206,14 +205,14 @@ def archive_export(
     with work(request, who) as (session, org):
         for rid in ids:
             record_in_org(session, org, rid)  # 404 before anything is read
-        export = access_request(session, org, ids, lambda c: f"[{labels.category_name(c, _)}]")
+        released = access_request(session, org, ids, lambda c: f"[{labels.category_name(c, _)}]")
         slug = org.slug
     if format == "json":
-        body = json.dumps(export, ensure_ascii=False, indent=2)
+        body = json.dumps(released, ensure_ascii=False, indent=2)
         name = f"{slug}-access-request-{dt.date.today().isoformat()}.json"
         return Response(body, media_type="application/json",
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
-    return page(request, "archive_export.html", who, export=export, ids=ids, categories=labels.CATEGORIES,
+    return page(request, "archive_export.html", who, export=released, ids=ids, categories=labels.CATEGORIES,
                 detectors=labels.DETECTORS)  # fmt: skip
 
 
@@ -222,25 +221,17 @@ def archive_noark5(request: Request, who: User, csrf: Csrf) -> FileResponse:
     """The organisation's Noark 5 arkivuttrekk (the extract for the national archive) as one ZIP file."""
     require(who, "archive:extract")
     _csrf(request, csrf)
-    from rettesnor.archive import noark5  # lxml and the schemas only when an extract is asked for
-
     scratch = Path(tempfile.mkdtemp(prefix="rettesnor-noark5-"))
     try:
         with work(request, who) as (session, org):
-            extract = noark5.export(session, org, scratch / "uttrekk", actor=who.actor)
-            slug = org.slug
-        name = f"{slug}-noark5-{dt.date.today().isoformat()}.zip"
-        with zipfile.ZipFile(scratch / name, "w", zipfile.ZIP_DEFLATED) as zf:
-            for path in sorted(extract.folder.rglob("*")):
-                if path.is_file():
-                    zf.write(path, f"{slug}-noark5/{path.relative_to(extract.folder).as_posix()}")
+            export.noark5(session, org, scratch / "uttrekk", actor=who.actor)
+            name = f"{org.slug}-arkivuttrekk-{dt.date.today().isoformat()}"
+        archive = shutil.make_archive(str(scratch / name), "zip", scratch / "uttrekk")
     except BaseException:
         shutil.rmtree(scratch, ignore_errors=True)
         raise
-    return FileResponse(
-        scratch / name, media_type="application/zip", filename=name,
-        background=BackgroundTask(shutil.rmtree, scratch, ignore_errors=True),
-    )  # fmt: skip
+    return FileResponse(archive, media_type="application/zip", filename=f"{name}.zip",
+                        background=BackgroundTask(shutil.rmtree, scratch, True))  # fmt: skip
 
 
 @router.post("/archive/verify")
