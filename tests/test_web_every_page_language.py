@@ -31,8 +31,10 @@ ENGLISH = frozenset(
     "review record records account accounts leader task tasks comment comments page implemented partial "
     "planned missing error found such please allow roles no more less than".split()
 )
-ALONE = frozenset({"on", "off", "none", "unknown", "true", "false", "yes", "no", "implemented", "partial",
-                   "planned", "missing", "open", "closed", "approved", "applied", "active", "archived"})  # fmt: skip
+ALONE = frozenset(
+    "on off none unknown true false yes no implemented partial planned missing open closed approved applied "
+    "active archived".split()
+)
 SNAKE = re.compile(r"\b[a-z]+_[a-z_]+\b")  # case_inquiry, person_name
 KEBAB_LABEL = re.compile(r"\b[a-z]{3,}(?:-[a-z]{3,})+:")  # undesignated-author: …
 WORD = re.compile(r"[^\W\d_]+")
@@ -121,7 +123,7 @@ def _links(html: str, scope: str) -> list[str]:
 def _visit(client: TestClient) -> dict[str, str]:
     """Every page of the menu and one page of each kind linked from them: path → HTML."""
     start = client.get("/check").text
-    queue = _links(start, "nav") + ["/account/security"]
+    queue = [*_links(start, "nav"), "/account/security"]
     seen = {_shape(urlsplit(p).path) for p in queue}
     pages: dict[str, str] = {}
     while queue and len(pages) < MAX_PAGES:

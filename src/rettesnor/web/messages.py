@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
 from rettesnor.web.i18n import N_, Gettext
 from rettesnor.web.labels import CODES
@@ -180,11 +181,12 @@ INVALID = N_("{field}: invalid value")
 LIMITS = ("ge", "gt", "le", "lt", "max_length")
 
 
-def validation_detail(error: dict[str, object]) -> str:
+def validation_detail(error: dict[str, Any]) -> str:
     """One pydantic error as an English message that :func:`localise` translates."""
-    loc = [str(x) for x in error.get("loc", ()) or ()]  # type: ignore[union-attr]
+    loc = [str(x) for x in error.get("loc") or ()]
     field = ".".join(loc[1:]) or "request"
-    ctx = error.get("ctx") if isinstance(error.get("ctx"), dict) else {}
-    limit = next((ctx[k] for k in LIMITS if k in ctx), "")  # type: ignore[index, operator]
+    ctx = error.get("ctx")
+    ctx = ctx if isinstance(ctx, dict) else {}
+    limit = next((ctx[k] for k in LIMITS if k in ctx), "")
     template = VALIDATION.get(str(error.get("type", "")), INVALID)
     return template.format(field=field, limit=limit)

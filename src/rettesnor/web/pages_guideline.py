@@ -77,7 +77,8 @@ WORKFLOWS: tuple[str, ...] = (
 def _law(ref: LawRef, lang: str) -> dict[str, str]:
     """A law's citation and quote in the reader's language where there is one, else in the law's own."""
     own = LAW_LANGUAGE.get(ref.country or "", "en")
-    sources, quotes = dict(ref.source), dict(ref.quote)
+    sources = {str(k): v for k, v in ref.source.items()}
+    quotes = {str(k): v for k, v in ref.quote.items()}
     quote_lang = next(x for x in (lang, own, "en", *quotes) if x in quotes)
     return {"source": sources.get(lang) or sources.get("en") or next(iter(sources.values())),
             "quote": quotes[quote_lang], "lang": quote_lang}  # fmt: skip

@@ -59,7 +59,11 @@ def _refill(words: bool) -> None:
     ).all()
     update = sa.text("UPDATE archive_record SET search_terms = :t WHERE id = :id")
     for k in range(0, len(rows), 5000):
-        conn.execute(update, [{"id": r[0], "t": _terms(*r[1:], words=words)} for r in rows[k : k + 5000]])
+        batch = [
+            {"id": r[0], "t": _terms(r[1], r[2], r[3], r[4], r[5], r[6], r[7], words)}
+            for r in rows[k : k + 5000]
+        ]
+        conn.execute(update, batch)
     if conn.dialect.name == "sqlite":
         op.execute("INSERT INTO archive_fts(archive_fts) VALUES ('rebuild')")
         return
