@@ -124,3 +124,24 @@ def test_a_baseline_rule_says_so_and_quotes_the_law_of_the_readers_country(
     foreign = [q for ref in own.law if ref.country and not any(law in v for v in ref.source.values())
                for q in ref.quote.values()]  # fmt: skip
     assert foreign and not any(q in text for q in foreign)  # only the law of the organisation's country
+
+
+def test_the_apis_access_request_names_categories_in_the_callers_language() -> None:
+    from sqlalchemy import select
+
+    from rettesnor.records.archive_models import ArchiveRecord
+    from rettesnor.records.db import session_factory
+    from rettesnor.records.models import Organisation
+    from webapp import api_token, demo_engine
+
+    with session_factory(demo_engine())() as session:
+        org = session.scalars(select(Organisation.id).where(Organisation.slug == "hjorring")).one()
+        rid = session.scalars(select(ArchiveRecord.id).where(
+            ArchiveRecord.organisation_id == org, ArchiveRecord.kind == "comment")).first()  # fmt: skip
+    client = TestClient(make_app())
+    auth = {"Authorization": f"Bearer {api_token(demo_engine(), 'hjorring')}"}
+    danish = client.post("/api/v1/archive/access-requests", json={"records": [rid]},
+                         headers={**auth, "Accept-Language": "da"}).json()  # fmt: skip
+    assert danish["records"][0]["object"]["attributedTo"]["name"] == "[Personnavn]"
+    plain = client.post("/api/v1/archive/access-requests", json={"records": [rid]}, headers=auth).json()
+    assert plain["records"][0]["object"]["attributedTo"]["name"] == "[person_name]"  # codes for programs
