@@ -20,6 +20,7 @@ import pytest
 from webapp import TestClient, login, make_app
 
 ORGS = {"hjorring": "da", "hustadvika": "nb", "norsjo": "sv"}
+CHECKED = "Ring til Mette på 20 12 34 56 eller skriv til mette@example.dk, CPR 120385-1234. Vi er idioter."
 ROLES = ("komm", "leder", "arkiv", "ansat")
 MAX_PAGES = 40
 # Words that are English and not Danish, Norwegian or Swedish (not "for", "by", "at", "in", "to", "be",
@@ -29,7 +30,8 @@ ENGLISH = frozenset(
     "their what when where your you our into than these those its or an any every not only already "
     "unknown invalid choose one none yes on off true false open closed deleted hidden keep hide delete "
     "review record records account accounts leader task tasks comment comments page implemented partial "
-    "planned missing error found such please allow roles no more less than".split()
+    "planned missing error found such please allow roles no more less than complaint inquiry takedown question "
+    "reply answer".split()
 )
 ALONE = frozenset(
     "on off none unknown true false yes no implemented partial planned missing open closed approved applied "
@@ -167,6 +169,10 @@ def test_every_page_is_in_the_users_language(org: str, role: str) -> None:
         assert r.status_code < 500, f"{url}: {r.status_code}"
         if "text/html" in r.headers.get("content-type", ""):
             pages[f"{url} ({r.status_code})"] = r.text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', pages.get("/check") or client.get("/check").text)
+    assert csrf
+    checked = client.post("/check", data={"csrf": csrf.group(1), "kind": "official_post", "text": CHECKED})
+    pages["/check (with findings)"] = checked.text
     found = {}
     for url, html in pages.items():
         assert f'<html lang="{lang}">' in html, url

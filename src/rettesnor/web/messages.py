@@ -133,6 +133,14 @@ REGISTRY: tuple[str, ...] = (
     N_("the service office has not been told about the account"),
     N_("profile text: {verdict}"),
     N_("application answers missing: {fields}"),
+    # Titles of tasks as the services write them (moderation.registration, governance.consents).
+    N_("Register complaint: record {record} ({platform})"),
+    N_("Register case inquiry: record {record} ({platform})"),
+    N_("Register private inquiry: record {record} ({platform})"),
+    N_("Register complaint: a privately received inquiry"),
+    N_("Register case inquiry: a privately received inquiry"),
+    N_("Register private inquiry: a privately received inquiry"),
+    N_("Take down {media}: consent {consent} was withdrawn"),
 )
 _PLACE = re.compile(r"\\\{([a-z_]+)\\\}")
 
