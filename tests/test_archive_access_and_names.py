@@ -79,3 +79,17 @@ def test_a_street_and_number_alone_is_redacted_but_is_no_check_finding() -> None
     found = [(s.start, s.end) for s in street_numbers("Vejarbejdet på Østergade 12 slutter fredag.")]
     assert found == [(15, 27)]
     assert list(street_numbers("Vi ses kl. 12 på torvet.")) == []
+
+
+def test_a_street_in_the_organisations_own_post_stays(db: Session) -> None:
+    town = town_with_account(db, "epsilon")
+    acc = town.account.id  # type: ignore[union-attr]
+    text = "Biblioteket på Østergade 12 holder åbent til kl. 21."
+    ingest(
+        db, town.org, [post("p9", text, acc), comment("c9", "Bor I ikke på Østergade 12?", acc, parent="p9")]
+    )
+    ids = list(db.scalars(select(ArchiveRecord.id).where(ArchiveRecord.platform_id.in_(["p9", "c9"]))
+                          .order_by(ArchiveRecord.id)))  # fmt: skip
+    mine, theirs = access_request(db, town.org, ids)["records"]
+    assert mine["object"]["content"] == text  # where the library is, not anyone's home
+    assert "Østergade 12" not in theirs["object"]["content"]  # a citizen's words: redacted to be safe
