@@ -30,7 +30,8 @@ ENGLISH = frozenset(
     "their what when where your you our into than these those its or an any every not only already "
     "unknown invalid choose one none yes on off true false open closed deleted hidden keep hide delete "
     "review record records account accounts leader task tasks comment comments page implemented partial "
-    "planned missing error found such please allow roles no more less than complaint inquiry takedown question "
+    "planned missing error found such please allow roles no more less than complaint inquiry takedown "
+    "question "
     "reply answer".split()
 )
 ALONE = frozenset(
