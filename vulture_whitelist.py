@@ -35,3 +35,9 @@ _.TLD_EXTRACTOR, _.nlp
 
 # archive/noark5.py: the five Noark 5 schemas (kept for the split of noark5.py into one module per document)
 NOARK_XSDS
+
+# Set on rows that SQLAlchemy writes; strings marked for the catalogues (the workflow notes on the guideline page)
+_.password_changed_at, WORKFLOWS
+
+# html.parser.HTMLParser callbacks (tests/test_web_every_page_language.py); fixtures used for their effect
+_.handle_starttag, _.handle_endtag, _.handle_data, cli_engine

@@ -62,7 +62,7 @@ def test_access_request_redacts_personal_data_and_lists_it(db: Session) -> None:
         "category": "national_id",
         "start": CPR_DA.index("030578"),
         "end": CPR_DA.index("030578") + 11,
-    } in cpr["redactions"]
+    } in [{k: x.get(k) for k in ("category", "start", "end")} for x in cpr["redactions"]]
     assert cpr["object"]["attributedTo"]["name"] == "[person_name]"
 
 

@@ -80,6 +80,7 @@ def _page_requests(v: dict[str, Any], csrf: str) -> dict[tuple[str, str], list[t
     return {
         ("GET", "/"): None,
         ("GET", "/healthz"): None,
+        ("GET", "/favicon.ico"): None,
         ("GET", "/login"): None,
         ("POST", "/login"): None,
         ("POST", "/logout"): None,
@@ -123,6 +124,7 @@ def _page_requests(v: dict[str, Any], csrf: str) -> dict[tuple[str, str], list[t
         ("GET", "/archive/records/{record_id}"): [("GET", f"/archive/records/{r}", None)],
         ("POST", "/archive/export"): [("POST", "/archive/export", {"csrf": csrf, "record": str(r)})],
         ("POST", "/archive/verify"): [("POST", "/archive/verify", {"csrf": csrf})],
+        ("POST", "/archive/noark5"): [("POST", "/archive/noark5", {"csrf": csrf})],  # the login's own only
         ("GET", "/people"): [("GET", "/people", None)],
         ("POST", "/people/reviews"): [
             ("POST", "/people/reviews", {"csrf": csrf, "person": "1", "kind": "yearly"})

@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from rettesnor.check import OVERSIZED_LINE, check_lines, validate_text
+from rettesnor.clitable import print_table
 from rettesnor.governance import checking
 from rettesnor.item import KINDS, LANGUAGES, InputError, Item, Photo
 from rettesnor.policy.compare import compare
@@ -256,17 +257,27 @@ def policy_show(pack_name: str, fmt: Format = "text", lang: Lang = None) -> None
     if pack.source:
         out.print(pack.source, style="dim")
     for key, value in pack.parameters.model_dump().items():
-        out.print(f"  {key}: {value}")
-    table = Table("code", "rule", "applies to", "severity", "clauses", show_lines=False)
-    for r in pack.rules:
-        table.add_row(
+        out.print(f"  {key}: {_value(value)}")
+    rows: list[list[str | Text]] = [
+        [
             r.code,
             Text(pack.text(r.title, msg_lang)),
             ", ".join(r.applies_to),
             r.severity + (f" → {r.action}" if r.action else ""),
             ", ".join(c.id for c in r.clauses) or "-",
-        )
-    out.print(table)
+        ]
+        for r in pack.rules
+    ]
+    print_table(out, ["code", "rule", "applies to", "severity", "clauses"], rows, msg_lang)
+
+
+def _value(value: Any) -> str:
+    """A parameter as a person reads it: a list joined, a value not set as a dash (never ``None``)."""
+    if value is None:
+        return "–"
+    if isinstance(value, list | tuple):
+        return ", ".join(map(str, value)) or "–"
+    return str(value)
 
 
 @policy_app.command("rule")
@@ -312,18 +323,19 @@ def policy_coverage(pack_name: str, fmt: Format = "text") -> None:
     if _format(fmt) == "json":
         _json([asdict(r) for r in rows])
         return
-    table = Table("clause", "kind", "implemented as", "status", "where", "test")
     style = {"implemented": "green", "partial": "yellow", "planned": "yellow", "missing": "bold red"}
-    for r in rows:
-        table.add_row(
+    cells: list[list[str | Text]] = [
+        [
             r.clause,
             " + ".join(r.kinds),
             r.implementation,
             Text(r.status, style=style[r.status]),
             Text(r.detail),
             Text("\n".join(r.tests) or "-"),
-        )
-    out.print(table)
+        ]
+        for r in rows
+    ]
+    print_table(out, ["clause", "kind", "implemented as", "status", "where", "test"], cells)
     counts = {s: sum(r.status == s for r in rows) for s in style}
     out.print(", ".join(f"{n} {s}" for s, n in counts.items()))
 
@@ -336,10 +348,8 @@ def policy_compare(left: str, right: str, fmt: Format = "text") -> None:
     if _format(fmt) == "json":
         _json([asdict(d) for d in diffs])
         return
-    table = Table("topic", "name", a.name, b.name)
-    for d in diffs:
-        table.add_row(d.topic, d.name, Text(d.left), Text(d.right))
-    out.print(table)
+    cells: list[list[str | Text]] = [[d.topic, d.name, Text(d.left), Text(d.right)] for d in diffs]
+    print_table(out, ["topic", "name", a.name, b.name], cells)
 
 
 @policy_app.command("signals")

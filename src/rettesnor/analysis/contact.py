@@ -561,3 +561,21 @@ def _addresses(text: str) -> Iterator[Signal]:
         )
         evidence["parts"] = parts
         yield Signal("address", start, end, score, "address.street", evidence)
+
+
+def street_numbers(text: str) -> Iterator[Signal]:
+    """Every street name with a house number ("Solvej 4"), whether or not the text says someone lives
+    there: what an access-request export redacts, which errs on the side of the person (a check does
+    not flag a street and number alone: "Vejarbejdet på Østergade 12" is no one's address)."""
+    if _ANCHOR_HINT.search(text) is None:
+        return
+    for m in _ANCHOR.finditer(text):
+        start, weak = _street_start(text, m.start(), m["word"])
+        if start < 0 or weak:
+            continue
+        tail = _TAIL.match(text, m.end())
+        end = tail.end() if tail is not None else m.end()
+        evidence = _evidence(
+            "street_number", f"street word '{m['word']}'", [], "street", "A street name and house number."
+        )
+        yield Signal("address", start, end, 0.5, "address.street_number", evidence)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 from collections.abc import Iterable, Sequence
 
 from sqlalchemy.orm import Session
@@ -39,6 +40,14 @@ def token(tag: str, value: str) -> str:
     return f"z{tag}{hashlib.sha256(value.encode('utf-8')).hexdigest()[:12]}"
 
 
+_NAME_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def name_words(name: str | None) -> list[str]:
+    """The words of an author's name, case-folded: each is a token, so a part of a name finds it."""
+    return list(dict.fromkeys(_NAME_WORD.findall((name or "").casefold())))
+
+
 def terms(
     organisation_id: int,
     *,
@@ -56,6 +65,7 @@ def terms(
     for author in {author_id, author_name}:
         if author:
             out.append(token("au", author))
+    out.extend(token("aw", w) for w in name_words(author_name))
     out.extend(token("cat", c) for c in sorted(set((categories or "").split(","))) if c)
     if decision:
         out.append(token("dec", decision))
@@ -105,7 +115,13 @@ def replace(
     add(session, organisation_id, country, new)
 
 
-def sqlite_match(words: Iterable[str], tokens: Iterable[str]) -> str:
+def author_tokens(author: str) -> tuple[str, list[str]]:
+    """A sender asked for: the token of the whole value (a platform id or a full name), and the tokens
+    of its words (all of which a name must hold: "Mette" finds "Mette Hansen")."""
+    return token("au", author), [token("aw", w) for w in name_words(author)]
+
+
+def sqlite_match(words: Iterable[str], tokens: Iterable[str], author: str | None = None) -> str:
     """An FTS5 query: the words as phrases in ``text`` (the last one a prefix), the tokens in
     ``search_terms``; no FTS5 syntax from the user gets through (words are ``\\w+``)."""
     words = list(words)
@@ -113,4 +129,16 @@ def sqlite_match(words: Iterable[str], tokens: Iterable[str]) -> str:
     if words:
         parts.append(f'text:"{words[-1]}"*')
     parts.extend(f"search_terms:{t}" for t in tokens)
+    if author:
+        whole, name = author_tokens(author)
+        either = [f"search_terms:{whole}"]
+        if name:
+            either.append("(" + " AND ".join(f"search_terms:{t}" for t in name) + ")")
+        parts.append("(" + " OR ".join(either) + ")")
     return " AND ".join(parts)
+
+
+def pg_author(author: str) -> str:
+    """The author's tokens as a tsquery: the whole value, or every word of the name."""
+    whole, name = author_tokens(author)
+    return f"({whole} | ({' & '.join(name)}))" if name else whole

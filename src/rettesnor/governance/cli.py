@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Annotated, Any, BinaryIO
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from rettesnor.check import validate_text
+from rettesnor.clitable import print_table
 from rettesnor.item import MAX_TEXT_CHARS, InputError
 
 if TYPE_CHECKING:
@@ -98,6 +98,8 @@ def open_input(path: str) -> BinaryIO:
     if path == "-":
         return sys.stdin.buffer
     p = Path(path)
+    if p.is_dir():
+        raise InputError(f"{path} is a folder; give a file to check, or - for standard input")
     if not p.is_file():
         raise InputError(f"no such file: {path}")
     return p.open("rb")
@@ -116,10 +118,8 @@ def _table(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str) -> 
     if _format(fmt) == "json":
         _print_json(list(rows))
         return
-    table = Table(*columns)
-    for row in rows:
-        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
-    out.print(table)
+    cells = [["" if row.get(c) is None else str(row.get(c)) for c in columns] for row in rows]
+    print_table(out, columns, cells)
 
 
 def _done(obj: Base, message: str, fmt: str) -> None:

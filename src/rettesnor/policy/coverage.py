@@ -36,6 +36,10 @@ class CoverageRow:
     status: str  # "implemented", "partial" (check done, workflow planned), "planned", "missing"
     detail: str  # rule codes, where a workflow is enforced, or the guidance moment
     tests: tuple[str, ...]
+    # The detail as parts a page can show in its reader's language: ("rules", "HJ001, HJ002"),
+    # ("shown_when", "official_post, reply"), ("guidance", ""), ("workflow", where), ("missing", ""),
+    # ("planned", what is planned or "").
+    parts: tuple[tuple[str, str], ...] = ()
 
 
 def _row(pack: Pack, clause: Clause) -> CoverageRow:
@@ -43,16 +47,19 @@ def _row(pack: Pack, clause: Clause) -> CoverageRow:
     notes = [c for c in pack.clauses if c.id == clause.id]
     parts: list[str] = []
     details: list[str] = []
+    shown: list[tuple[str, str]] = []
     tests: list[str] = []
     statuses: list[str] = []
     if rules:
         parts.append("check")
         details.append("rules " + ", ".join(r.code for r in rules))
+        shown.append(("rules", ", ".join(r.code for r in rules)))
         tests += [RULE_TEST.format(pack=pack.origin.get(r.code, pack.name), code=r.code) for r in rules]
         statuses.append("implemented")
     elif "check" in clause.kinds:
         statuses.append("missing")
         details.append("no rule cites this check clause")
+        shown.append(("missing", ""))
     for note in notes:
         parts.append(note.kind)
         status = note_status(note)
@@ -61,9 +68,11 @@ def _row(pack: Pack, clause: Clause) -> CoverageRow:
             details.append(
                 "shown when checking " + ", ".join(note.show_when) if note.show_when else "guidance"
             )
+            shown.append(("shown_when", ", ".join(note.show_when)) if note.show_when else ("guidance", ""))
             tests.append(GUIDANCE_TEST.format(pack=pack.name, clause=ascii_id(note.id)))
         elif status == "implemented":
             details.append(IMPLEMENTED[note.id].where)
+            shown.append(("workflow", IMPLEMENTED[note.id].where))
             tests.append(IMPLEMENTED[note.id].test)
         else:
             details.append(f"planned: {note.implemented_by}" if note.implemented_by else "planned")
@@ -83,6 +92,7 @@ def _row(pack: Pack, clause: Clause) -> CoverageRow:
         status=status,
         detail="; ".join(details),
         tests=tuple(tests),
+        parts=tuple(shown),
     )
 
 

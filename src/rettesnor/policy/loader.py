@@ -34,6 +34,13 @@ def _locate(name_or_path: str, beside: Path | None = None) -> Path:
     for folder in (beside, BUILTIN_DIR):
         if folder is not None and (folder / f"{name_or_path}.yaml").is_file():
             return folder / f"{name_or_path}.yaml"
+    if candidate.is_dir():
+        raise PackError(f"{name_or_path} is a folder, not a pack; give a pack name or a pack's .yaml file")
+    if candidate.is_file():
+        raise PackError(
+            f"{name_or_path} is not a pack file: a pack is a .yaml or .yml file "
+            f"(built-in packs: {', '.join(builtin_packs())})"
+        )
     raise PackError(f"unknown pack {name_or_path!r}; built-in packs: {', '.join(builtin_packs())}")
 
 

@@ -59,6 +59,16 @@ class ClauseRef(Strict):
     quote: str = Field(min_length=3)
 
 
+class LawRef(Strict):
+    """The law a baseline rule rests on: where it is (``source``) and its words (``quote``), each in the
+    languages it is authentic or officially translated in. ``country`` None: EU/EEA law (the GDPR binds
+    Denmark and Sweden as EU members and Norway through the EEA Agreement)."""
+
+    country: Literal["DK", "NO", "SE"] | None = None
+    source: Text
+    quote: Text
+
+
 class Example(Strict):
     """A realistic text the rule must fire on (``fires: true``) or must leave alone (``fires: false``)."""
 
@@ -105,6 +115,7 @@ class Rule(Strict):
     action: Action | None = None  # for comments: what the moderator is advised to do
     ground: Ground | None = None
     replaces: list[str] = []  # codes of inherited rules this rule supersedes
+    law: list[LawRef] = []  # for baseline rules, which cite no clause: the law they rest on
     examples: list[Example] = []
 
     _title = field_validator("title", "message", "remedy")(_needs_english)

@@ -23,7 +23,9 @@ from starlette.background import BackgroundTask
 from rettesnor.archive import chain, export
 from rettesnor.archive.search import access_request
 from rettesnor.governance import consents, people, reviews
+from rettesnor.i18n import negotiate, translator
 from rettesnor.records.models import Organisation
+from rettesnor.web import labels
 from rettesnor.web.api import ERRORS, Limit, Offset, Page, Token, _slice
 from rettesnor.web.auth import require
 from rettesnor.web.pages_archive import record_in_org, versions
@@ -156,13 +158,19 @@ class AccessRequest(BaseModel):
 )
 def export_access_request(body: AccessRequest, request: Request, who: Token) -> dict[str, Any]:
     """The chosen records with the personal data the check found replaced by its category, and the list of
-    what was redacted per record (``redactions``)."""
+    what was redacted per record (``redactions``). The placeholders name the category in the language of
+    ``Accept-Language`` (``[Personnavn]``); without one, or in English, they are the category codes
+    (``[person_name]``) a program can rely on."""
     require(who, "archive")
     ids = list(dict.fromkeys(body.records))
+    lang = negotiate(request.headers.get("accept-language"))
+    _ = translator(lang)
     with work(request, who) as (session, org):
         for rid in ids:
             record_in_org(session, org, rid)
-        return access_request(session, org, ids)
+        if lang == "en":
+            return access_request(session, org, ids)
+        return access_request(session, org, ids, lambda c: f"[{labels.category_name(c, _)}]")
 
 
 @router.post("/archive/verify", summary="Recompute the organisation's hash chain now")

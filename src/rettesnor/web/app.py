@@ -22,7 +22,8 @@ from rettesnor.item import InputError
 from rettesnor.records import migrate
 from rettesnor.records.db import make_engine
 from rettesnor.web import labels, render
-from rettesnor.web.auth import LoginRequired, PasswordChangeRequired
+from rettesnor.web.auth import LoginRequired, PasswordChangeRequired, Principal, page_principal
+from rettesnor.web.messages import localise, validation_detail
 from rettesnor.web.problems import ProblemError, problem_response, status_of
 from rettesnor.web.security import RateLimit
 from rettesnor.web.settings import Settings
@@ -99,10 +100,26 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def _error(request: Request, status: int, detail: str, headers: dict[str, str] | None = None) -> Response:
+def _signed_in(request: Request) -> Principal | None:
+    """The person of the session, if any: the error page then has their menu and language."""
+    if _wants_json(request) or "session" not in request.scope or "uid" not in request.session:
+        return None
+    try:
+        return page_principal(request)
+    except Exception:  # an error page must never fail on the way to show the error
+        return None
+
+
+def _error(
+    request: Request, status: int, detail: str, headers: dict[str, str] | None = None, **extra: Any
+) -> Response:
+    """A problem document (API) or an error page, the detail in the reader's language."""
+    who = _signed_in(request)
+    lang = render.language(request, who)
+    detail = localise(detail, translator(lang))
     if _wants_json(request):
-        return problem_response(request, status, detail, headers)
-    return render.error_page(request, status, detail, headers)
+        return problem_response(request, status, detail, headers, lang=lang, **extra)
+    return render.error_page(request, status, detail, headers, who)
 
 
 def _handlers(app: FastAPI) -> None:
@@ -131,11 +148,11 @@ def _handlers(app: FastAPI) -> None:
         errors = [
             {"loc": [str(x) for x in e.get("loc", ())], "msg": str(e.get("msg", ""))} for e in exc.errors()
         ]
-        first = errors[0] if errors else {"loc": [], "msg": "invalid request"}
-        detail = f"{'.'.join(first['loc'][1:]) or 'request'}: {first['msg']}"
+        first = exc.errors()[0] if exc.errors() else {}
+        detail = validation_detail(dict(first))
         if _wants_json(request):
-            return problem_response(request, 422, detail, errors=errors)
-        return render.error_page(request, 422, detail)
+            return _error(request, 422, detail, errors=errors)
+        return _error(request, 422, detail)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
@@ -161,6 +178,7 @@ def _page_routers() -> list[Any]:
         pages_accounts,
         pages_archive,
         pages_dashboard,
+        pages_guideline,
         pages_logins,
         pages_moderation,
         pages_people,
@@ -176,6 +194,7 @@ def _page_routers() -> list[Any]:
         api_records,
         pages_tasks,
         pages_logins,
+        pages_guideline,
     )
     return [m.router for m in modules]
 

@@ -34,6 +34,7 @@ AREAS: dict[str, frozenset[str] | None] = {
     "tasks:write": MODERATORS | {"records_manager"},  # assign, register in the journal, close
     "accounts": frozenset({"communications_officer", "unit_leader", "administrator", "auditor"}),
     "archive": frozenset({"records_manager", "communications_officer", "administrator", "auditor"}),
+    "archive:extract": frozenset({"records_manager", "administrator"}),  # the national-archive extract
     "tokens": frozenset({"communications_officer", "administrator"}),
     "people": frozenset({"unit_leader", "hr", "communications_officer", "administrator", "auditor"}),
     "people:write": frozenset({"unit_leader"}),  # the service checks that the leader leads the person

@@ -221,3 +221,45 @@ def task_title(task: WorkItem, lang: str) -> str:
     if task.kind == "private_inquiry":
         return _(TASK_TITLES["private_inquiry:none"])
     return task.title
+
+
+def category_name(code: str, gettext: Callable[[str], str]) -> str:
+    """A category in the reader's language (an unknown code as it is)."""
+    return gettext(CATEGORIES[code]) if code in CATEGORIES else code
+
+
+# What found a redacted span, for the redaction log of an access-request export (by detector family).
+DETECTORS = {
+    "author": N_("The author of the record"),
+    "address": N_("Address recognition"),
+    "names": N_("Name recognition"),
+    "national_id": N_("Identity number check"),
+    "phone": N_("Phone number check"),
+    "email": N_("E-mail recognition"),
+    "bank_account": N_("Bank account check"),
+    "case_number": N_("Case number recognition"),
+    "lexicon": N_("Word list of sensitive subjects"),
+    "rule": N_("A rule of the guideline"),
+}
+
+
+def detector_name(detector: str, gettext: Callable[[str], str]) -> str:
+    """The family of a detector (``address.street`` → address recognition); a rule code otherwise."""
+    family = detector.split(".", 1)[0]
+    return gettext(DETECTORS[family] if family in DETECTORS else DETECTORS["rule"])
+
+
+# What ``registry.check_registry`` found wrong with an account (``Problem.code``).
+REGISTRY_PROBLEMS = {
+    "not-approved": N_("Not approved"),
+    "no-responsible": N_("No responsible person"),
+    "dms-on": N_("Direct messages on"),
+    "inactive": N_("Inactive"),
+    "undesignated-author": N_("Posts by others than the designated authors"),
+    "no-service-assignment": N_("No service assignment"),
+    "service-office": N_("Service office not told"),
+    "profile-text": N_("Profile text"),
+    "no-application": N_("Application incomplete"),
+}
+# Values inside messages that are codes: translated where a message is (web.messages.localise).
+CODES = {**DM_STATES, **VERDICTS, **STATUSES, "never": N_("never"), "not checked": N_("not checked")}

@@ -6,19 +6,18 @@ import base64
 import mimetypes
 import tempfile
 from dataclasses import dataclass, replace
+from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from rettesnor.governance import accounts, checking, publiclist, tenants
 from rettesnor.i18n import LANGUAGES, translator
 from rettesnor.item import Photo
-from rettesnor.policy.coverage import coverage
 from rettesnor.policy.evaluate import Result
-from rettesnor.policy.loader import load_pack
 from rettesnor.records.db import session_factory, unit_of_work
 from rettesnor.records.web_models import WebUser
 from rettesnor.web import labels
@@ -61,6 +60,13 @@ def home(request: Request) -> RedirectResponse:
     except LoginRequired:
         return RedirectResponse("/login", status_code=303)
     return RedirectResponse("/dashboard" if who.may("dashboard") else "/check", status_code=303)
+
+
+@router.get("/favicon.ico")
+def favicon() -> FileResponse:
+    """Browsers ask for /favicon.ico whatever the page says: the icon, not a 404 in every log."""
+    path = Path(str(resources.files("rettesnor.web") / "static" / "favicon.svg"))
+    return FileResponse(path, media_type="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})
 
 
 @router.get("/healthz")
@@ -305,38 +311,6 @@ def check_redact(
 # --- Accounts, guideline (the tasks: pages_tasks) ---------------------------------------------------
 
 
-@router.get("/guideline")
-def guideline_page(request: Request, who: User) -> HTMLResponse:
-    require(who, "guideline")
-    with work(request, who) as (_session, org):
-        pack = load_pack(org.pack)
-    lang = language(request, who)
-    rules: list[dict[str, Any]] = [
-        {
-            "code": r.code,
-            "title": pack.text(r.title, lang),
-            "message": pack.text(r.message, lang),
-            "remedy": pack.text(r.remedy, lang),
-            "severity": r.severity,
-            "clauses": r.clauses,
-            "kinds": r.applies_to,
-        }
-        for r in pack.rules
-    ]
-    return page(
-        request,
-        "guideline.html",
-        who,
-        pack=pack,
-        title=pack.text(pack.title, lang),
-        rules=rules,
-        coverage=coverage(pack),
-        severities=labels.SEVERITIES,
-        statuses=labels.COVERAGE,
-        kinds=labels.KINDS,
-    )
-
-
 @router.get("/public/{org_slug}/accounts")
 def public_accounts(org_slug: str, request: Request) -> HTMLResponse:
     """The public list of accounts (Hjørring 2, Hustadvika 2i): no login needed, so rate-limited."""
@@ -349,4 +323,10 @@ def public_accounts(org_slug: str, request: Request) -> HTMLResponse:
     with session_factory(engine_of(request))() as session:
         org = tenants.get_organisation(session, org_slug)
         rows = publiclist.public_list(session, org)
-    return page(request, "public_accounts.html", None, org=org, rows=rows)
+    signed_in = None
+    if "uid" in request.session:  # a signed-in person reads it in their language; no menu: it is public
+        try:
+            signed_in = page_principal(request)
+        except LoginRequired:
+            signed_in = None
+    return page(request, "public_accounts.html", None, org=org, rows=rows, lang=language(request, signed_in))

@@ -9,17 +9,22 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
+import tempfile
+from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
+from starlette.background import BackgroundTask
 
-from rettesnor.archive import chain
+from rettesnor.archive import chain, export
 from rettesnor.archive.search import Filters, access_request, search
 from rettesnor.governance import accounts
+from rettesnor.i18n import translator
 from rettesnor.records.archive_models import (
     DECISIONS,
     RECORD_KINDS,
@@ -33,7 +38,7 @@ from rettesnor.web import labels, queries
 from rettesnor.web.auth import require
 from rettesnor.web.pages import Csrf, User, _csrf, _form_account
 from rettesnor.web.problems import ProblemError
-from rettesnor.web.render import page
+from rettesnor.web.render import language, page
 from rettesnor.web.views import work
 
 router = APIRouter(include_in_schema=False)
@@ -78,6 +83,9 @@ def archive_page(
         raise ProblemError(422, f"unknown decision {decision!r}; choose one of: {', '.join(DECISIONS)}")
     if kind and kind not in RECORD_KINDS:
         raise ProblemError(422, f"unknown kind {kind!r}; choose one of: {', '.join(RECORD_KINDS)}")
+    if category and category not in labels.CATEGORIES:
+        choices = ", ".join(labels.CATEGORIES)
+        raise ProblemError(422, f"unknown category {category!r}; choose one of: {choices}")
     low, high = period(since, until)
     filters = Filters(
         account_id=account_id,
@@ -122,6 +130,8 @@ def archive_page(
         decisions=labels.DECISIONS_ALL,
         kinds=labels.RECORD_KINDS,
         states=labels.RECORD_STATES,
+        categories=labels.CATEGORIES,
+        may_extract=who.may("archive:extract"),
     )
 
 
@@ -208,8 +218,8 @@ def record_page(record_id: int, request: Request, who: User) -> HTMLResponse:
         events=labels.ENTRY_EVENTS,
         decisions=labels.DECISIONS_ALL,
         severities=labels.SEVERITIES,
+        categories=labels.CATEGORIES,
         grounds=labels.GROUNDS,
-        platform_results=labels.PLATFORM_RESULTS,
     )
 
 
@@ -240,20 +250,51 @@ def archive_export(
     require(who, "archive")
     _csrf(request, csrf)
     ids = record_ids(record or [], MAX_EXPORT, "export")
+    _ = translator(language(request, who))
     with work(request, who) as (session, org):
         for rid in ids:
             record_in_org(session, org, rid)  # 404 before anything is read
-        export = access_request(session, org, ids)
+        released = access_request(session, org, ids, lambda c: f"[{labels.category_name(c, _)}]")
         slug = org.slug
     if format == "json":
-        body = json.dumps(export, ensure_ascii=False, indent=2)
+        body = json.dumps(released, ensure_ascii=False, indent=2)
         name = f"{slug}-access-request-{dt.date.today().isoformat()}.json"
         return Response(
             body,
             media_type="application/json",
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
-    return page(request, "archive_export.html", who, export=export, ids=ids)
+    return page(
+        request,
+        "archive_export.html",
+        who,
+        export=released,
+        ids=ids,
+        categories=labels.CATEGORIES,
+        detectors=labels.DETECTORS,
+    )
+
+
+@router.post("/archive/noark5")
+def archive_noark5(request: Request, who: User, csrf: Csrf) -> FileResponse:
+    """The organisation's Noark 5 arkivuttrekk (the extract for the national archive) as one ZIP file."""
+    require(who, "archive:extract")
+    _csrf(request, csrf)
+    scratch = Path(tempfile.mkdtemp(prefix="rettesnor-noark5-"))
+    try:
+        with work(request, who) as (session, org):
+            export.noark5(session, org, scratch / "uttrekk", actor=who.actor)
+            name = f"{org.slug}-arkivuttrekk-{dt.date.today().isoformat()}"
+        archive = shutil.make_archive(str(scratch / name), "zip", scratch / "uttrekk")
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+    return FileResponse(
+        archive,
+        media_type="application/zip",
+        filename=f"{name}.zip",
+        background=BackgroundTask(shutil.rmtree, scratch, True),
+    )
 
 
 @router.post("/archive/verify")

@@ -170,6 +170,10 @@ def _counts(
         "overdue_tasks": sum(1 for t in tasks if t["overdue"]),
         "overdue_reviews": len({o.person_id for o in reviews.overdue(session, org, today)}),
         "applications": len(accounts.list_accounts(session, org, status="applied")),
+        "records": session.scalar(
+            select(func.count()).select_from(ArchiveRecord).where(ArchiveRecord.organisation_id == org.id)
+        )
+        or 0,
     }
 
 
@@ -201,6 +205,7 @@ def dashboard(request: Request, who: User) -> HTMLResponse:
         counts=counts,
         weeks=week_names,
         series=series,
+        categories=labels.CATEGORIES,
         comment_rows=comment_rows,
         medians=medians,
         decided=[len(times[w]) for w in weeks],

@@ -61,11 +61,20 @@ def slug(status: int) -> str:
 
 
 def problem_response(
-    request: Request, status: int, detail: str, headers: dict[str, str] | None = None, **extra: Any
+    request: Request,
+    status: int,
+    detail: str,
+    headers: dict[str, str] | None = None,
+    lang: str = "en",
+    **extra: Any,
 ) -> JSONResponse:
+    """The problem document; ``detail`` is in ``lang`` already, the title is translated here."""
+    from rettesnor.i18n import translator
+
+    headers = {**(headers or {}), "Content-Language": lang}
     body: dict[str, Any] = {
         "type": PROBLEM_TYPE + slug(status),
-        "title": TITLES.get(status, "Error"),
+        "title": translator(lang)(TITLES.get(status, "Error")),
         "status": status,
         "detail": detail,
         "instance": request.url.path,

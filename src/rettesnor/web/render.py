@@ -9,7 +9,9 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from rettesnor.i18n import LANGUAGE_NAMES, LANGUAGES, negotiate, translator
+from rettesnor.web import labels
 from rettesnor.web.auth import Principal
+from rettesnor.web.messages import localise
 from rettesnor.web.problems import TITLES
 from rettesnor.web.security import new_csrf_token
 
@@ -50,12 +52,17 @@ def page(
     *,
     status: int = 200,
     headers: dict[str, str] | None = None,
+    lang: str | None = None,
     **context: Any,
 ) -> HTMLResponse:
-    lang = language(request, principal)
+    """``template`` rendered in ``lang``, else the language of ``principal`` or of the request."""
+    lang = lang or language(request, principal)
     messages = request.session.pop("flash", []) if "session" in request.scope else []
+    gettext = translator(lang)
     html = ENV.get_template(template).render(
-        _=translator(lang),
+        _=gettext,
+        localised=lambda message: localise(str(message), gettext),  # a service's message, translated
+        labels=labels,
         lang=lang,
         languages=[(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
         user=principal,
@@ -68,12 +75,16 @@ def page(
 
 
 def error_page(
-    request: Request, status: int, detail: str, headers: dict[str, str] | None = None
+    request: Request,
+    status: int,
+    detail: str,
+    headers: dict[str, str] | None = None,
+    principal: Principal | None = None,
 ) -> HTMLResponse:
     return page(
         request,
         "error.html",
-        None,
+        principal,
         status=status,
         headers=headers,
         status_code=status,
