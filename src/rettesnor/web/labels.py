@@ -243,12 +243,6 @@ DETECTORS = {
 }
 
 
-def detector_name(detector: str, gettext: Callable[[str], str]) -> str:
-    """The family of a detector (``address.street`` → address recognition); a rule code otherwise."""
-    family = detector.split(".", 1)[0]
-    return gettext(DETECTORS[family] if family in DETECTORS else DETECTORS["rule"])
-
-
 # What ``registry.check_registry`` found wrong with an account (``Problem.code``).
 REGISTRY_PROBLEMS = {
     "not-approved": N_("Not approved"),

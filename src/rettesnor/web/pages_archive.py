@@ -220,6 +220,7 @@ def record_page(record_id: int, request: Request, who: User) -> HTMLResponse:
         severities=labels.SEVERITIES,
         categories=labels.CATEGORIES,
         grounds=labels.GROUNDS,
+        platform_results=labels.PLATFORM_RESULTS,
     )
 
 
