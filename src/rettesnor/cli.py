@@ -224,8 +224,7 @@ def analyse_cmd(
                 sys.stdout.flush()
         raise typer.Exit(status)
     _format(fmt)
-    result = analyse_text(_read_text(source), kind, language, country.upper() if country else None)
-    doc = result.to_dict()
+    doc = analyse_text(_read_text(source), kind, language, country.upper() if country else None).to_dict()
     if fmt == "json":
         _json(doc)
         return
