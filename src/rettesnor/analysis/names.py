@@ -208,6 +208,33 @@ def tokenize(text: str) -> list[Token]:
     return [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
 
 
+class LazyStarts:
+    """:func:`sentence_starts` computed only for the tokens asked about (the candidates): whether a
+    token starts a sentence depends on the two tokens before it and the gap, nothing else."""
+
+    __slots__ = ("_seen", "text", "tokens")
+
+    def __init__(self, text: str, tokens: Sequence[Token]) -> None:
+        self.text = text
+        self.tokens = tokens
+        self._seen: dict[int, bool] = {}
+
+    def __getitem__(self, i: int) -> bool:
+        hit = self._seen.get(i)
+        if hit is None:
+            hit = self._seen[i] = self._compute(i)
+        return hit
+
+    def _compute(self, i: int) -> bool:
+        if i == 0:
+            return True
+        _, prev_end, prev = self.tokens[i - 1]
+        before = self.tokens[i - 2][2] if i >= 2 else ""
+        if prev in _ENDERS and not (prev == "." and _abbreviation(before)):
+            return True
+        return "\n" in self.text[prev_end : self.tokens[i][0]]
+
+
 def sentence_starts(text: str, tokens: Sequence[Token]) -> list[bool]:
     """Whether each token begins a sentence (first token, after . ! ? : and the like, or a new line)."""
     out: list[bool] = []
@@ -350,6 +377,8 @@ def sequence_features(words: Sequence[str], starts: Sequence[bool], freq: dict[s
 class Model:
     """The CRF's weights, read from JSON; label scores of words are summed once per word form."""
 
+    _cand: dict[str, int]
+
     def __init__(self, doc: dict[str, Any]) -> None:
         if doc.get("format") != "rettesnor-names-crf/1" or tuple(doc["labels"]) != LABELS:
             raise ValueError("not a rettesnor names model (format rettesnor-names-crf/1)")
@@ -365,6 +394,24 @@ class Model:
         self.info: dict[str, Any] = doc.get("training", {})
         self._self: dict[tuple[str, bool], tuple[float, float, float]] = {}
         self._ctx: dict[int, dict[str | None, tuple[float, float, float]]] = {-2: {}, -1: {}, 1: {}}
+        self._cand = {}  # word -> 1 a candidate, 0 not, 2 a particle (a candidate before a capital)
+
+    def candidates(self, words: Sequence[str]) -> list[bool]:
+        """:func:`is_candidate` of each word, from a per-word cache."""
+        cache = self._cand
+        out: list[bool] = []
+        n = len(words)
+        for k, w in enumerate(words):
+            c = cache.get(w)
+            if c is None:
+                if len(cache) > _CACHE_MAX:
+                    cache.clear()
+                c = cache[w] = (
+                    2 if w in _PARTICLES and w.islower() and not _FLAGS.get(w, 0) & _NAME
+                    else int(is_candidate(w, None, self.freq))
+                )  # fmt: skip
+            out.append(c == 1 or (c == 2 and k + 1 < n and words[k + 1][:1].isupper()))
+        return out
 
     def _sum(self, feats: Iterable[str]) -> tuple[float, float, float]:
         a = b = c = 0.0
@@ -395,7 +442,7 @@ class Model:
             hit = cache[word] = self._sum(context_features(word, offset, self.freq))
         return hit
 
-    def state_scores(self, words: Sequence[str], starts: Sequence[bool], i: int) -> list[float]:
+    def state_scores(self, words: Sequence[str], starts: Sequence[bool] | LazyStarts, i: int) -> list[float]:
         n = len(words)
         a = self._own(words[i], starts[i])
         p2 = self._near(words[i - 2] if i >= 2 else None, -2)
@@ -407,6 +454,15 @@ class Model:
         """P(label) per token of a run of candidates (forward-backward; O on either side when flagged)."""
         et = self.exp_transitions
         n = len(scores)
+        if n == 1:  # the common run: the same arithmetic as below, without the loops
+            s = scores[0]
+            m = max(s)
+            cur = [math.exp(s[y] - m) * (et[0][y] if after_o else 1.0) for y in range(3)]
+            z = sum(cur)
+            cur = [v / z for v in cur]
+            joint = [cur[y] * (et[y][0] if before_o else 1.0) for y in range(3)]
+            z = sum(joint)
+            return [[v / z for v in joint]]
         pots = []
         for s in scores:
             m = max(s)
@@ -437,7 +493,9 @@ class Model:
             out.append([v / z for v in joint])
         return out
 
-    def tag(self, tokens: Sequence[Token], starts: Sequence[bool]) -> list[tuple[int, int, float]]:
+    def tag(
+        self, tokens: Sequence[Token], starts: Sequence[bool] | LazyStarts
+    ) -> list[tuple[int, int, float]]:
         """(first, last + 1, probability) of each name: token indices and the least sure token's
         probability of being part of a name."""
         words = [t[2] for t in tokens]
@@ -445,7 +503,8 @@ class Model:
         spans: list[tuple[int, int, float]] = []
         i = 0
         scored = 0
-        cand = [is_candidate(w, words[k + 1] if k + 1 < n else None, self.freq) for k, w in enumerate(words)]
+        cand = self.candidates(words)
+        own, near = self._own, self._near
         while i < n and scored < _MAX_SCORED:
             if not cand[i]:
                 i += 1
@@ -453,7 +512,15 @@ class Model:
             j = i
             while j < n and cand[j] and j - i < _MAX_RUN:
                 j += 1
-            scores = [self.state_scores(words, starts, k) for k in range(i, j)]
+            scores = []
+            for k in range(i, j):  # state_scores, inlined (the same sums in the same order)
+                a = own(words[k], starts[k])
+                p2 = near(words[k - 2] if k >= 2 else None, -2)
+                p1 = near(words[k - 1] if k >= 1 else None, -1)
+                n1 = near(words[k + 1] if k + 1 < n else None, 1)
+                scores.append(
+                    [a[0] + p2[0] + p1[0] + n1[0], a[1] + p2[1] + p1[1] + n1[1], a[2] + p2[2] + p1[2] + n1[2]]
+                )
             scored += j - i
             probs = self.marginals(scores, after_o=i > 0 and not cand[i - 1], before_o=j < n and not cand[j])
             begin = -1
@@ -702,7 +769,7 @@ def detect(text: str, ctx: AnalysisContext, tagger: Model | None = None) -> list
     tokens = tokenize(text)
     if not tokens:
         return []
-    starts = sentence_starts(text, tokens)
+    starts = LazyStarts(text, tokens)
     out: list[Signal] = []
     orgs = ctx.organisation_names
     covered: set[int] = set()
