@@ -176,6 +176,8 @@ class Parameters(Strict):
     guideline_review: GuidelineReview = "not_stated"
     organisation_names: list[str] = []
     work_email_domains: list[str] = []
+    # The organisation's own switchboard and service numbers: not a person's phone number in a post.
+    own_phone_numbers: list[str] = []
     approved_channels: list[str] = []
     lix_max: float = 45.0
     sentence_words_max: int = 25
