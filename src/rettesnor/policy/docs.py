@@ -22,6 +22,10 @@ def _rule_section(pack: Pack, rule: Rule, lang: str) -> list[str]:
             lines += [f"> ({e.kind}) {e.text}" for e in examples]
             lines.append("")
     lines += ["### Remedy", pack.text(rule.remedy, lang), ""]
+    if rule.law:
+        lines += ["### Law", ""]
+        lines += [f"- {country}: {ref}" for country, ref in sorted(rule.law.items())]
+        lines.append("")
     if rule.clauses:
         lines += ["### References", ""]
         lines += [f"- **{c.id}**: »{c.quote}«" for c in rule.clauses]

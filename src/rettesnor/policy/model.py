@@ -104,6 +104,10 @@ class Rule(Strict):
     action: Action | None = None  # for comments: what the moderator is advised to do
     ground: Ground | None = None
     replaces: list[str] = []  # codes of inherited rules this rule supersedes
+    # The statute and section that makes it illegal, per country ("straffeloven § 266 b"); a finding
+    # cites the one of the pack's country. A rule that replaces rules with a law and names none of its
+    # own inherits theirs (see rettesnor.policy.loader), so the citation survives the replacement.
+    law: dict[Literal["DK", "NO", "SE"], str] = {}
     examples: list[Example] = []
 
     _title = field_validator("title", "message", "remedy")(_needs_english)
