@@ -77,3 +77,13 @@ def test_the_rule_docs_list_the_law_of_each_country() -> None:
     assert "### Law" in text
     for ref in ("straffeloven § 266 b", "straffeloven § 185", "brottsbalken 16 kap. 8 §"):
         assert ref in text
+
+
+def test_the_check_page_shows_the_law() -> None:
+    from webapp import TestClient, login, make_app
+
+    client = TestClient(make_app())
+    token = login(client, "hjorring.komm")
+    html = client.post("/check", data={"csrf": token, "text": THREAT_DK, "kind": "comment"}).text
+    assert "straffeloven § 266 (trusler)" in html
+    assert '<span class="label">Lov:</span>' in html
