@@ -1,8 +1,10 @@
-"""One-command evaluation of the detectors of issue 3: offensive comments, person names, the written
-suite, faces. Prints tables and writes ``bench/results/evaluate-<date>.json``.
+"""One-command evaluation of what the engine notices (issues 3 and 16). Detection is measured through
+``rettesnor analyse`` (:func:`rettesnor.analyse.analyse_text`, no pack), policy behaviour through
+``check`` separately. Prints each part, then one summary table (today's figure, what it is compared
+with, the trivial baseline, the target), and writes ``bench/results/evaluate-<date>.json`` and ``.txt``.
 
-    .venv/bin/python bench/evaluate.py                      # everything (about 2 minutes on 2 cores)
-    .venv/bin/python bench/evaluate.py --only suite faces   # some parts
+    .venv/bin/python bench/evaluate.py                      # everything (about 4 minutes on 2 loaded cores)
+    .venv/bin/python bench/evaluate.py --only names language # some parts
     .venv/bin/python bench/evaluate.py --errors             # also print the suite's misses
 
 Parts (see docs/evaluation.md for the method and the latest figures):
@@ -13,10 +15,18 @@ Parts (see docs/evaluation.md for the method and the latest figures):
     the lexicons were written with DKHate in view), of the lexicon alone (a profanity, insult, hate or
     threat hit with score >= 0.5 means OFF) and of both combined (either fires); and the classifier's
     speed in µs per text.
-(b) ``names``: token-level PER precision/recall on the DaN+ dev splits and the held-out 20 % of the
-    Swedish NER corpus (``bench/evaluate_names.py``).
-(c) ``suite``: the written examples of ``bench/suite/suite.yaml``: precision and recall per category per
-    language of ``rettesnor.analysis.analyse``.
+(b) ``names``: token-level PER through ``analyse`` on the sets the name tagger never saw (DaN+ news dev
+    and the held-out fifth of DaN+ twitter/arto dev, the Swedish corpus, NorNE nb and nn dev), next to
+    the rules before the tagger (``bench/names_rules.py``), the trivial baseline (every capitalised word
+    not starting a sentence) and the model's 5-fold CV figures on its training parts.
+(b2) ``language``: accuracy per language of ``analyse``'s identification on up to 500 dev sentences of
+    5+ words per language, next to ``check``'s word-list detector (with the language's own country and
+    with another) and the trivial "the pack's country's language".
+(c) ``suite``: detection: the written examples of ``bench/suite/suite.yaml`` through ``analyse``,
+    precision and recall per category per language.
+(c2) ``policy``: the same examples as comments through ``check`` with a seed pack of the language's
+    country: precision and recall of findings per category the pack can flag, and how many texts get a
+    verdict other than "keep".
 (d) ``faces``: recall and false-positive rate on scikit-image's ``lfw_subset`` (100 faces, 100 non-faces,
     25 × 25 pixels) with the shipped parameters and with parameters chosen by 5-fold CV on it; faces
     found on ``astronaut`` (one face) and on scikit-image's people-free samples (false alarms).
@@ -39,14 +49,14 @@ from typing import Any
 
 import yaml
 
-from rettesnor.analysis import analyse, lexicon
+from rettesnor.analysis import lexicon
 from rettesnor.analysis.context import AnalysisContext
 
 REPO = Path(__file__).resolve().parents[1]
 DATASETS = REPO.parent / "shared" / "datasets"
 RESULTS_DIR = REPO / "bench" / "results"
 SUITE = REPO / "bench" / "suite" / "suite.yaml"
-PARTS = ("offensive", "names", "suite", "faces")
+PARTS = ("offensive", "names", "language", "suite", "policy", "faces")
 COUNTRY = {"da": "DK", "nb": "NO", "nn": "NO", "sv": "SE", "en": "DK"}
 MIN_SCORE = {"person_name": 0.6}  # a pack that flags private persons only; others 0.5
 OFFENSIVE_LEXICON = ("profanity", "insult", "hate", "threat")
@@ -139,25 +149,144 @@ def offensive(seed: int = 42) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------------------------------------
-# (b) person names
+# (b) person names, through ``analyse``
+
+
+def _train_names() -> ModuleType:
+    return _module(REPO / "scripts" / "train_names.py", "train_names")
+
+
+def _trivial_names(sentence: list[tuple[str, str]]) -> list[bool]:
+    """The trivial baseline: every capitalised word that does not start a sentence is a name."""
+    out = []
+    prev = ""
+    for i, (tok, _) in enumerate(sentence):
+        out.append(i > 0 and prev not in (".", "!", "?", ":") and tok[:1].isupper() and tok[:1].isalpha())
+        prev = tok
+    return out
 
 
 def names() -> dict[str, Any]:
-    ev = _module(REPO / "bench" / "evaluate_names.py", "evaluate_names")
-    builder = ev._builder()
-    da = AnalysisContext(kind="comment", language="da", country="DK")
-    sv = AnalysisContext(kind="comment", language="sv", country="SE")
+    """Token-level PER on the sets the tagger never saw (DaN+ news dev and the held-out fifth of each
+    other set, ``scripts/train_names.py``), through :func:`rettesnor.analyse.analyse_text` (language
+    identified, the set's country as the prior), next to today's rules before the tagger
+    (``bench/names_rules.py``, score >= 0.6) and the trivial baseline; with the 5-fold CV figures on the
+    training parts that the model file carries."""
+    from rettesnor.analyse import analyse_text
+
+    tn = _train_names()
+    rules = _module(REPO / "bench" / "names_rules.py", "names_rules")
+    from rettesnor.analysis.names import model
+
+    cv = model().info.get("cross_validation", {})
+    sets = tn.untouched(DATASETS)
+    country = {"da": "DK", "sv": "SE", "nb": "NO", "nn": "NO"}
     results: dict[str, Any] = {}
-    for file in ev.DANPLUS_DEV:
-        sentences = builder.read_conll(DATASETS / "danplus" / file)
-        results[file.removesuffix(".tsv")] = ev.evaluate(file, sentences, da)
-    _, heldout = builder.swedish_split(DATASETS)
-    results["sv_heldout_20pct"] = ev.evaluate("sv", heldout, sv)
-    print("\n(b) person names: token-level PER (score >= 0.6: private persons)")
-    print(f"{'set':20} {'gold':>5} {'P':>6} {'R':>6} {'F1':>6}")
+    for name, sentences in sets.items():
+        lang = name.split("_")[0]
+        ctx = AnalysisContext(kind="comment", language=lang, country=country[lang])
+        counts = {k: Counter[str]() for k in ("model", "model_0.6", "rules", "trivial")}
+        for sentence in sentences:
+            text, spans = tn.as_text(sentence)
+            found = [
+                (s["start"], s["end"], s["score"])
+                for s in analyse_text(text, "comment", None, country[lang]).to_dict()["signals"]
+                if s["category"] == "person_name"
+            ]
+            old = [(s.start, s.end) for s in rules.detect(text, ctx) if s.score >= 0.6]
+            trivial = _trivial_names(sentence)
+            for k, ((a, b), (_, tag)) in enumerate(zip(spans, sentence, strict=True)):
+                gold = tn.is_person(tag)
+                preds = {
+                    "model": any(a < e and s < b for s, e, _ in found),
+                    "model_0.6": any(a < e and s < b for s, e, sc in found if sc >= 0.6),
+                    "rules": any(a < e and s < b for s, e in old),
+                    "trivial": trivial[k],
+                }
+                for key, pred in preds.items():
+                    counts[key]["tp" if gold and pred else "fp" if pred else "fn" if gold else "tn"] += 1
+        r: dict[str, Any] = {
+            "sentences": len(sentences),
+            "gold_per_tokens": sum(1 for s in sentences for _, t in s if tn.is_person(t)),
+        }
+        r.update({key: _prf(c["tp"], c["fp"], c["fn"]) for key, c in counts.items()})
+        cv_key = name.removesuffix("_heldout").removesuffix("_dev")
+        if cv_key in cv:
+            r["cv_train_part"] = cv[cv_key]["all_signals"]
+        results[name] = r
+    print("\n(b) person names: token-level PER on untouched sets, through `analyse` (P / R)")
+    print(
+        f"{'set':20} {'gold':>5} "
+        + " ".join(f"{h:>11}" for h in ("model", "model>=0.6", "old rules", "trivial", "CV train"))
+    )
     for name, r in results.items():
-        x = r["min_score_0.6"]
-        print(f"{name:20} {r['gold_per_tokens']:5} {x['precision']:6.3f} {x['recall']:6.3f} {x['f1']:6.3f}")
+        cells = [
+            f"{r[k]['precision']:.2f} / {r[k]['recall']:.2f}" if k in r else "-"
+            for k in ("model", "model_0.6", "rules", "trivial", "cv_train_part")
+        ]
+        print(f"{name:20} {r['gold_per_tokens']:5} " + " ".join(f"{c:>11}" for c in cells))
+    return results
+
+
+# ---------------------------------------------------------------------------------------------------
+# (b2) language identification, through ``analyse`` (and what ``check`` uses)
+
+
+LANG_SETS = 500  # sentences per language
+MIN_WORDS = 5
+
+
+def language_sentences() -> dict[str, list[str]]:
+    """Up to 500 sentences of 5+ words per language: DaN+ news dev, the Swedish held-out 20 %, NorNE
+    bokmål and nynorsk dev (none of which any language detector was built from)."""
+    tn = _train_names()
+    b = _module(REPO / "scripts" / "build_name_gazetteer.py", "build_name_gazetteer")
+    sources = {
+        "da": b.read_conll(DATASETS / "danplus" / "da_news_dev.tsv"),
+        "sv": b.swedish_split(DATASETS)[1],
+        "nb": tn.read_norne(DATASETS / "norne" / "no_bokmaal-ud-dev.conllu"),
+        "nn": tn.read_norne(DATASETS / "norne" / "no_nynorsk-ud-dev.conllu"),
+    }
+    out: dict[str, list[str]] = {}
+    for lang, sentences in sources.items():
+        texts = [tn.as_text(s)[0] for s in sentences]
+        out[lang] = [t for t in texts if sum(w[:1].isalpha() for w in t.split()) >= MIN_WORDS][:LANG_SETS]
+    return out
+
+
+def language() -> dict[str, Any]:
+    from rettesnor.analyse import analyse_text
+    from rettesnor.analysis.language import detect_language
+
+    own = {"da": "DK", "sv": "SE", "nb": "NO", "nn": "NO"}
+    other = {"da": "NO", "sv": "DK", "nb": "SE", "nn": "DK"}
+    systems: dict[str, Any] = {
+        "analyse": lambda t, lang: analyse_text(t, "comment", None, own[lang]).language,
+        "check_own_country": lambda t, lang: detect_language(t, own[lang]),
+        "check_other_country": lambda t, lang: detect_language(t, other[lang]),
+        "trivial_country": lambda t, lang: {"DK": "da", "NO": "nb", "SE": "sv"}[own[lang]],
+    }
+    sentences = language_sentences()
+    results: dict[str, Any] = {"sentences": {k: len(v) for k, v in sentences.items()}}
+    for system, fn in systems.items():
+        per: dict[str, Any] = {}
+        nbnn = Counter[str]()
+        for lang, texts in sentences.items():
+            got = [fn(t, lang) for t in texts]
+            per[lang] = round(sum(g == lang for g in got) / len(texts), 3)
+            if lang in ("nb", "nn"):
+                told = [g for g in got if g in ("nb", "nn")]
+                nbnn.update({"right": sum(g == lang for g in told), "all": len(told)})
+        per["nb_vs_nn"] = round(nbnn["right"] / nbnn["all"], 3) if nbnn["all"] else 0.0
+        results[system] = per
+    print(
+        f"\n(b2) language: accuracy on dev sentences of {MIN_WORDS}+ words"
+        " (nb vs nn: among those read as nb or nn)"
+    )
+    cols = [*sentences, "nb_vs_nn"]
+    print(f"{'system':22} " + " ".join(f"{c:>8}" for c in cols))
+    for system in systems:
+        print(f"{system:22} " + " ".join(f"{results[system][c]:8.3f}" for c in cols))
     return results
 
 
@@ -188,41 +317,42 @@ def load_suite(path: Path = SUITE) -> list[dict[str, Any]]:
     return out
 
 
-def suite(errors: bool = False) -> dict[str, Any]:
-    examples = load_suite()
+def _score(
+    items: list[dict[str, Any]], fired: list[set[str]], categories: list[str], lang: str, misses: list[str]
+) -> dict[str, Any]:
+    """Precision/recall per category over all texts of a language (another category's text that fires
+    counts against precision), and over all categories."""
+    per: dict[str, Any] = {}
+    for c in categories:
+        tp = fp = fn = 0
+        for e, found in zip(items, fired, strict=True):
+            expected = (e["category"] == c and e["positive"]) or c in e["also"]
+            if c in found and expected:
+                tp += 1
+            elif c in found:
+                fp += 1
+                misses.append(f"FP {lang} {c}: {e['text']}")
+            elif expected:
+                fn += 1
+                misses.append(f"FN {lang} {c}: {e['text']}")
+        per[c] = _prf(tp, fp, fn)
+    total = Counter[str]()
+    for r in per.values():
+        total.update({k: r[k] for k in ("tp", "fp", "fn")})
+    per["all"] = _prf(total["tp"], total["fp"], total["fn"])
+    return per
+
+
+def _by_lang() -> dict[str, list[dict[str, Any]]]:
     by_lang: dict[str, list[dict[str, Any]]] = {}
-    for e in examples:
+    for e in load_suite():
         by_lang.setdefault(e["lang"], []).append(e)
-    results: dict[str, Any] = {}
-    misses: list[str] = []
-    for lang, items in by_lang.items():
-        ctx = AnalysisContext(kind="comment", language=lang, country=COUNTRY[lang])
-        categories = sorted({e["category"] for e in items})
-        fired = []
-        for e in items:
-            found = {s.name for s in analyse(e["text"], ctx) if s.score >= MIN_SCORE.get(s.name, 0.5)}
-            fired.append(found)
-        per: dict[str, Any] = {}
-        for c in categories:
-            tp = fp = fn = 0
-            for e, found in zip(items, fired, strict=True):
-                expected = (e["category"] == c and e["positive"]) or c in e["also"]
-                if c in found and expected:
-                    tp += 1
-                elif c in found:
-                    fp += 1
-                    misses.append(f"FP {lang} {c}: {e['text']}")
-                elif expected:
-                    fn += 1
-                    misses.append(f"FN {lang} {c}: {e['text']}")
-            per[c] = _prf(tp, fp, fn)
-        total = Counter[str]()
-        for r in per.values():
-            total.update({k: r[k] for k in ("tp", "fp", "fn")})
-        per["all"] = _prf(total["tp"], total["fp"], total["fn"])
-        results[lang] = {"examples": len(items), "categories": per}
+    return by_lang
+
+
+def _print_grid(results: dict[str, Any], title: str) -> None:
     cats = [*sorted({c for r in results.values() for c in r["categories"]} - {"all"}), "all"]
-    print("\n(c) written suite: precision / recall per category and language (bench/suite/suite.yaml)")
+    print(title)
     print(f"{'category':18} " + " ".join(f"{lang:>11}" for lang in results))
     for c in cats:
         row = []
@@ -230,11 +360,89 @@ def suite(errors: bool = False) -> dict[str, Any]:
             x = r["categories"].get(c)
             row.append(f"{x['precision']:.2f}/{x['recall']:.2f}" if x else "-")
         print(f"{c:18} " + " ".join(f"{v:>11}" for v in row))
+
+
+def suite(errors: bool = False) -> dict[str, Any]:
+    """Detection: the suite's categories as ``analyse`` gives them (language given, no pack)."""
+    from rettesnor.analyse import analyse_text
+
+    results: dict[str, Any] = {}
+    misses: list[str] = []
+    for lang, items in _by_lang().items():
+        fired = []
+        for e in items:
+            signals = analyse_text(e["text"], "comment", lang, COUNTRY[lang]).signals
+            fired.append({s.name for s in signals if s.score >= MIN_SCORE.get(s.name, 0.5)})
+        categories = sorted({e["category"] for e in items})
+        results[lang] = {"examples": len(items), "categories": _score(items, fired, categories, lang, misses)}
+    _print_grid(
+        results, "\n(c) detection on the written suite through `analyse`: P/R per category and language"
+    )
     print("examples: " + ", ".join(f"{lang} {r['examples']}" for lang, r in results.items()))
     if errors:
         for line in misses:
             print("  " + line)
     return {"min_score": {"default": 0.5, **MIN_SCORE}, "languages": results, "misses": misses}
+
+
+POLICY_PACK = {
+    "da": "dk-hjorring",
+    "nb": "no-hustadvika",
+    "nn": "no-hustadvika",
+    "sv": "se-norsjo",
+    "en": "nordic-baseline",
+}
+
+
+def _pack_categories(pack: Any) -> set[str]:
+    """The categories a pack can turn into a finding on a comment."""
+    out: set[str] = set()
+    for rule in pack.rules:
+        if "comment" in rule.applies_to:
+            out.update([rule.category] if rule.category else rule.signals)
+    return out
+
+
+def policy(errors: bool = False) -> dict[str, Any]:
+    """Policy behaviour: the same suite as comments through ``check_many`` with a seed pack of the
+    language's country (language given, so that identification errors do not count here). A category
+    counts as flagged when a finding of it comes out; "-" where the pack has no rule for it on comments.
+    The verdict row: the share of positives that are not kept, and of negatives that are."""
+    from rettesnor.check import check_many
+    from rettesnor.item import Item
+    from rettesnor.policy.loader import load_pack
+
+    results: dict[str, Any] = {}
+    misses: list[str] = []
+    for lang, items in _by_lang().items():
+        pack = load_pack(POLICY_PACK[lang])
+        checked = check_many([Item(e["text"], "comment", language=lang) for e in items], pack)
+        fired = [{f.category for f in r.findings} for r in checked]
+        flaggable = _pack_categories(pack)
+        categories = sorted({e["category"] for e in items} & flaggable)
+        per = _score(items, fired, categories, lang, misses)
+        pos = [r.verdict != "keep" for e, r in zip(items, checked, strict=True) if e["positive"]]
+        neg = [r.verdict != "keep" for e, r in zip(items, checked, strict=True) if not e["positive"]]
+        results[lang] = {
+            "pack": pack.name,
+            "examples": len(items),
+            "categories": per,
+            "positives_acted_on": round(sum(pos) / len(pos), 3),
+            "negatives_acted_on": round(sum(neg) / len(neg), 3),
+        }
+    _print_grid(results, "\n(c2) policy on the written suite through `check` (comments): P/R of findings")
+    print("pack: " + ", ".join(f"{lang} {r['pack']}" for lang, r in results.items()))
+    print(
+        "verdict other than keep, positives / negatives: "
+        + ", ".join(
+            f"{lang} {r['positives_acted_on']:.2f}/{r['negatives_acted_on']:.2f}"
+            for lang, r in results.items()
+        )
+    )
+    if errors:
+        for line in misses:
+            print("  policy " + line)
+    return {"languages": results, "misses": misses}
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -332,33 +540,141 @@ def faces() -> dict[str, Any]:
     return out
 
 
+def _pr(x: dict[str, Any]) -> str:
+    return f"{x['precision']:.2f} / {x['recall']:.2f}"
+
+
+def summary(results: dict[str, Any]) -> list[tuple[str, str, str, str, str, str]]:
+    """The one table: each figure of issue 16 with what it is compared against and its target."""
+    rows: list[tuple[str, str, str, str, str, str]] = []
+    for name, r in results.get("names", {}).items():
+        met = r["model"]["precision"] >= 0.9 and r["model"]["recall"] >= 0.9
+        rows.append(
+            (
+                f"names {name} P/R",
+                _pr(r["model"]),
+                _pr(r["rules"]),
+                _pr(r["trivial"]),
+                ">= 0.90 / 0.90",
+                "yes" if met else "no",
+            )
+        )
+    lang = results.get("language")
+    if lang:
+        for code in (*lang["sentences"], "nb_vs_nn"):
+            target = 0.95 if code == "nb_vs_nn" else 0.98
+            got = lang["analyse"][code]
+            rows.append(
+                (
+                    f"language {code} accuracy",
+                    f"{got:.3f}",
+                    f"{lang['check_own_country'][code]:.3f}",
+                    f"{lang['trivial_country'][code]:.3f}",
+                    f">= {target}",
+                    "yes" if got >= target else "no",
+                )
+            )
+    off = results.get("offensive")
+    if off:
+        n, pos = off["data"]["dkhate_texts"], off["data"]["dkhate_off"]
+        trivial = 0.5 * (2 * (n - pos) / (2 * n - pos))  # always NOT: F1(NOT) averaged with F1(OFF) = 0
+        got = off["classifier_as_in_check"]["macro_f1"]
+        rows.append(
+            (
+                "offensive DKHate 5-fold macro-F1",
+                f"{got:.3f}",
+                f"{off['lexicon']['macro_f1']:.3f}",
+                f"{trivial:.3f}",
+                ">= 0.82",
+                "yes" if got >= 0.82 else "no",
+            )
+        )
+    det = results.get("suite", {}).get("languages", {})
+    pol = results.get("policy", {}).get("languages", {})
+    for code, r in det.items():
+        p = pol.get(code)
+        rows.append(
+            (
+                f"suite {code} all P/R (analyse | check)",
+                _pr(r["categories"]["all"]),
+                _pr(p["categories"]["all"]) if p else "-",
+                "-",
+                "development set",
+                "-",
+            )
+        )
+    return rows
+
+
+def print_summary(rows: list[tuple[str, str, str, str, str, str]]) -> None:
+    head = ("measure", "today", "old rules / check / lexicon", "trivial", "target", "met")
+    widths = [max(len(x[k]) for x in (head, *rows)) for k in range(6)]
+    print("\nSummary (issue 16): today's figure, what it is compared with, the trivial baseline, the target")
+    for row in (head, tuple("-" * w for w in widths), *rows):
+        print("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
+class _Tee:
+    """Print to the terminal and keep a copy for bench/results."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.lines: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.lines.append(text)
+        return int(self.stream.write(text))
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--only", nargs="+", choices=PARTS, default=list(PARTS))
     parser.add_argument("--errors", action="store_true", help="print the suite's false alarms and misses")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
+    tee = _Tee(sys.stdout)
+    sys.stdout = tee
+    started = time.perf_counter()
+    cpu = time.process_time()
     results: dict[str, Any] = {}
-    if "offensive" in args.only:
-        results["offensive"] = offensive()
-    if "names" in args.only:
-        results["names"] = names()
-    if "suite" in args.only:
-        results["suite"] = suite(args.errors)
-    if "faces" in args.only:
-        results["faces"] = faces()
+    parts = {
+        "offensive": offensive,
+        "names": names,
+        "language": language,
+        "suite": lambda: suite(args.errors),
+        "policy": lambda: policy(args.errors),
+        "faces": faces,
+    }
+    for part, run in parts.items():
+        if part in args.only:
+            results[part] = run()
+    rows = summary(results)
+    print_summary(rows)
+    load = list(os.getloadavg()) if hasattr(os, "getloadavg") else None
+    print(
+        f"\n{time.perf_counter() - started:.0f} s wall, {time.process_time() - cpu:.0f} s CPU; "
+        f"load average {load}"
+    )
+    sys.stdout = tee.stream
     if not args.no_write:
         RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-        out = RESULTS_DIR / f"evaluate-{dt.date.today().isoformat()}.json"
+        stem = RESULTS_DIR / f"evaluate-{dt.date.today().isoformat()}"
         payload = {
             "date": dt.datetime.now().isoformat(timespec="seconds"),
             "parts": args.only,
             "results": results,
+            "summary": [list(r) for r in rows],
             "python": sys.version.split()[0],
-            "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
+            "load_average": load,
         }
-        out.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", "utf-8")
-        print(f"\nwrote {out.relative_to(REPO)}")
+        stem.with_suffix(".json").write_text(
+            json.dumps(payload, indent=2, ensure_ascii=False) + "\n", "utf-8"
+        )
+        stem.with_suffix(".txt").write_text("".join(tee.lines), "utf-8")
+        print(f"wrote {stem.relative_to(REPO)}.json and .txt")
 
 
 if __name__ == "__main__":

@@ -32,6 +32,7 @@ def context_for(pack: Pack, item: Item, language: str) -> AnalysisContext:
         country=pack.country,
         organisation_names=tuple(p.organisation_names),
         work_email_domains=tuple(p.work_email_domains),
+        own_phone_numbers=tuple(p.own_phone_numbers),
         channel=item.channel,
         approved_channels=tuple(p.approved_channels),
         lix_max=p.lix_max,

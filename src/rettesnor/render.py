@@ -59,6 +59,9 @@ def print_result(console: Console, result: Result, lang: str, source: str = "") 
         for clause in rule.clauses:
             console.print(Text(f"    {clause.id}: »{clause.quote}«", style="dim"))
         console.print(f"    {labels[1]}: {result.pack.text(rule.remedy, lang)}")
+        law = rule.statutes.get(result.pack.country)
+        if law:
+            console.print(Text(f"    {law}", style="dim"))
     for note in result.guidance:
         console.print(Text(f"  {labels[2]} {note}", style="dim"))
     console.print()

@@ -26,7 +26,7 @@ from stdnum.no import kontonr as _no_kontonr
 
 from rettesnor.analysis.chunk import as_chunk
 from rettesnor.analysis.context import AnalysisContext
-from rettesnor.analysis.nearby import words_around
+from rettesnor.analysis.nearby import WORD, words_around
 from rettesnor.analysis.signals import Signal
 
 MIN_SCORE = 0.5
@@ -50,7 +50,7 @@ def detect(text: str, ctx: AnalysisContext, national: Sequence[Signal] = ()) -> 
     if _DIGIT.search(text) is None:  # every other category needs a digit
         return
     lower = text.lower()  # for substring hints that skip the label regexes in most texts
-    claimed = _bank_accounts(text, lower) + _case_numbers(text, lower)
+    claimed = _bank_accounts(text, lower, ctx.country) + _case_numbers(text, lower)
     yield from claimed
     yield from _phones(text, ctx, claimed, national)
     yield from _addresses(text)
@@ -136,6 +136,30 @@ _EMAIL = re.compile(
 _EMAIL_HINT = re.compile(r"[\w%+\-]@[^\W_]")
 
 
+# Whose address it is. An address under the organisation's own domains (``work_email_domains``) or a
+# role address of any body ("post@", "postmottak@", "info@") is no private person's: score
+# ``ORGANISATION_SCORE``, so that a rule about a person's contact details asks for ``min_score`` 0.55
+# (as a rule about private persons' names ignores public officials). Free-mail providers make an
+# address a private one.
+ORGANISATION_SCORE = 0.5
+_ROLE_LOCAL = frozenset(
+    _words(
+        "post postmottak postkasse mail kontakt contact info information kommune kommunen kommun "
+        "borgerservice servicecenter servicetorget kundeservice kundtjanst support hjelp hjalp help "
+        "registrator registratur arkiv presse press redaktion redaksjon redaktionen sekretariat "
+        "noreply no-reply webmaster admin ekspedition reception resepsjon medborgarservice"
+    )
+)
+_FREE_MAIL = frozenset(
+    _words(
+        "gmail.com googlemail.com hotmail.com hotmail.dk hotmail.no hotmail.se outlook.com outlook.dk "
+        "live.com live.dk live.no live.se msn.com yahoo.com yahoo.dk yahoo.no yahoo.se icloud.com me.com "
+        "mac.com protonmail.com proton.me aol.com gmx.com gmx.net mail.dk jubii.dk ofir.dk stofanet.dk "
+        "email.dk youmail.dk online.no frisurf.no broadpark.no telia.com bredband.net spray.se passagen.se"
+    )
+)
+
+
 def _emails(text: str, ctx: AnalysisContext) -> Iterator[Signal]:
     work_domains = tuple(d.lower() for d in ctx.work_email_domains)
     seen: dict[str, dict[str, Any]] = {}  # domain → its evidence: a text of many addresses repeats few
@@ -144,20 +168,34 @@ def _emails(text: str, ctx: AnalysisContext) -> Iterator[Signal]:
         evidence = seen.get(domain)
         if evidence is None:
             evidence = seen[domain] = _email_evidence(domain, work_domains)
-        yield Signal("email", m.start(), m.end(), 0.95, "email.regex", dict(evidence))
+        evidence = dict(evidence)
+        score = 0.95
+        local = text[m.start() : m.start("domain") - 1].lower()
+        if evidence["work_domain"]:
+            score = ORGANISATION_SCORE
+        elif local in _ROLE_LOCAL:
+            score = ORGANISATION_SCORE
+            evidence["subtype"] = "role"
+            evidence["owner"] = "organisation"
+            evidence["explanation"] = (
+                f"A role address ({local}@) at {domain}: an organisation's, not a person's."
+            )
+        yield Signal("email", m.start(), m.end(), score, "email.regex", evidence)
 
 
 def _email_evidence(domain: str, work_domains: tuple[str, ...]) -> dict[str, Any]:
     work = any(domain == d or domain.endswith("." + d) for d in work_domains)
-    evidence = _evidence(
-        "email",
-        "local@domain with a letter TLD",
-        [],
-        "work" if work else "address",
-        f"An e-mail address at {domain}.",
-    )
+    free = domain in _FREE_MAIL
+    subtype = "work" if work else "private" if free else "address"
+    why = {
+        "work": f"An e-mail address under the organisation's own domain {domain}.",
+        "private": f"A private e-mail address (free-mail provider {domain}).",
+        "address": f"An e-mail address at {domain}.",
+    }[subtype]
+    evidence = _evidence("email", "local@domain with a letter TLD", [], subtype, why)
     evidence["domain"] = domain  # read by the work-e-mail-in-private-post detector
     evidence["work_domain"] = work
+    evidence["owner"] = "organisation" if work else "person"
     return evidence
 
 
@@ -212,6 +250,99 @@ def _other_number_word(word: str) -> bool:
     if word.startswith(_PHONE_STEMS) or not word.endswith(_NUMBER_WORDS):
         return False
     return any(word.endswith(x) and len(word) > len(x) for x in _NUMBER_WORDS)
+
+
+# Whose number it is. The organisation's own (listed in the pack: ``own_phone_numbers``), a service
+# number (toll-free, shared cost, …) or one the text gives as the organisation's or a unit's scores
+# ``ORGANISATION_SCORE``; any other is taken for a person's. Who: the nearest cue word in the same
+# sentence, up to five words before the number or three after it ("ring til hende på …" a person,
+# "ring til Borgerservice på …", "kontakt os på …", "… (sentralbordet)" the organisation); else, for a
+# number that is not a mobile one, a unit or the organisation named anywhere in the text ("Borgerservice
+# har åbent kl. 10-15. Ring på …"); else a person ("ring 915 62 384").
+_ORG_CUE_EXACT = frozenset(
+    _words(
+        "os oss us vi we kommunen kommune kommun kommunens nav skolen skolan biblioteket rådhuset "
+        "stadshuset kontoret hovednummer hovednummeret huvudnummer växeln växel sentralbordet "
+        "sentralbord omstillingen omstilling vagten vakta"
+    )
+)
+_WEAK_ORG_CUES = frozenset(_words("os oss us vi we"))  # only right before the number
+_ORG_CUE_STEMS = _words(
+    "borgerservice servicecent servicet servicesent kundeservice kundtjänst kundservice medborgarservice "
+    "kontaktcent jobcent sentralbord omstilling vagttelefon vakttelefon jourtelefon døgnvagt døgnvakt "
+    "legevakt lægevagt sekretariat reception resepsjon ekspedition switchboard helpline hotline "
+    "forvaltning afdeling avdeling avdelning tandpleje tannhelse tandvård sundhedspleje helsestasjon "
+    "hjemmepleje hjemmetjenest hemtjänst socialtjänst"
+)
+_PERSON_CUE_EXACT = frozenset(
+    _words(
+        "hende ham hun han ho henne honom hon him her she he hans hennes hendes hennar his privat "
+        "privatnummer nabo naboen granne grannen neighbour mor far mamma pappa"
+    )
+)
+_ORG_NUMBER_TYPES = frozenset(("toll_free", "premium_rate", "shared_cost", "uan"))
+_SENTENCE_END = re.compile(r"[.!?]\s+(?=[A-ZÆØÅÄÖ])|\n")
+
+
+def _own_numbers(ctx: AnalysisContext) -> frozenset[str]:
+    """National numbers of the organisation's own phone numbers (parsed once per context)."""
+    hit = _OWN_CACHE.get((ctx.own_phone_numbers, ctx.country))
+    if hit is None:
+        out: set[str] = set()
+        for raw in ctx.own_phone_numbers:
+            try:
+                out.add(str(phonenumbers.parse(raw, ctx.country).national_number))
+            except phonenumbers.NumberParseException:
+                out.add(_NON_DIGIT.sub("", raw))
+        if len(_OWN_CACHE) > 256:
+            _OWN_CACHE.clear()
+        hit = _OWN_CACHE[(ctx.own_phone_numbers, ctx.country)] = frozenset(out)
+    return hit
+
+
+_OWN_CACHE: dict[tuple[tuple[str, ...], str], frozenset[str]] = {}
+
+
+def _org_word(w: str, org_words: frozenset[str]) -> bool:
+    return w in _ORG_CUE_EXACT or w.startswith(_ORG_CUE_STEMS) or w in org_words
+
+
+def _phone_owner(
+    text: str, start: int, end: int, kind: str, national_number: str, ctx: AnalysisContext
+) -> tuple[str, str]:
+    """(owner, why) of a phone number: the organisation's own, a service number, or by the cues."""
+    if ctx.own_phone_numbers and national_number in _own_numbers(ctx):
+        return "organisation", "The organisation's own number (listed in the pack)."
+    if kind in _ORG_NUMBER_TYPES:
+        return "organisation", f"A {kind.replace('_', ' ')} number: a service's, not a person's."
+    owner, cue = _owner_cue(text, start, end, kind, ctx)
+    if not cue:
+        return owner, "Nothing says it is the organisation's: taken for a person's."
+    return (
+        owner,
+        f"'{cue}' says whose it is: {'the organisation' if owner == 'organisation' else 'a person'}.",
+    )
+
+
+def _owner_cue(text: str, start: int, end: int, kind: str, ctx: AnalysisContext) -> tuple[str, str]:
+    """("organisation" | "person", the cue word or "") of a phone number (see above)."""
+    org_words = frozenset(w.lower() for name in ctx.organisation_names for w in name.split())
+    left = text[max(0, start - 80) : start]
+    cut = [m.end() for m in _SENTENCE_END.finditer(left)]
+    before = [w.lower() for w in WORD.findall(left[cut[-1] if cut else 0 :])][-5:]
+    right = text[end : end + 40]
+    stop = _SENTENCE_END.search(right)
+    after = [w.lower() for w in WORD.findall(right[: stop.start() if stop else None])][:3]
+    for k, w in enumerate((*reversed(before), *after)):
+        if w in _PERSON_CUE_EXACT:
+            return "person", w
+        if _org_word(w, org_words) and (w not in _WEAK_ORG_CUES or k < 3):
+            return "organisation", w
+    if kind != "mobile":
+        for w in WORD.findall(text[:2000].lower()):
+            if w not in _WEAK_ORG_CUES and _org_word(w, org_words):
+                return "organisation", w
+    return "person", ""
 
 
 _NUMBER_TYPES = {
@@ -298,6 +429,10 @@ def _phones(
         score -= 0.35 if negative else 0.0
         if score < MIN_SCORE:
             continue
+        national_number = str(found[0].national_number) if found is not None else digits
+        owner, why = _phone_owner(text, start, end, kind, national_number, ctx)
+        if owner == "organisation":
+            score = ORGANISATION_SCORE
         evidence = _evidence(
             "phone_run",
             validator,
@@ -307,6 +442,8 @@ def _phones(
             + (" with phone words nearby." if positive else "."),
         )
         evidence["region"] = region_code
+        evidence["owner"] = owner
+        evidence["explanation"] += " " + why
         if negative:
             evidence["negative_context"] = negative
         yield Signal("phone", start, end, min(score, 0.99), "phone.phonenumbers", evidence)
@@ -320,8 +457,11 @@ _PART = re.compile(r"\S+")
 # Pre-filters that start with a character set (the lookbehinds above keep the engine from skipping).
 _IBAN_HINT = re.compile(r"[A-Z]{2}\d\d")
 _FOUR_DIGITS = re.compile(r"\d{4}")
-# Norwegian kontonummer 1234.56.78903 / 1234 56 78903 / 12345678903 (same separator twice).
-_NO_KONTO = re.compile(r"(?<![\w.,\-])\d{4}(?P<sep>[. \u00a0]?)\d{2}(?P=sep)\d{5}(?!\w|[.,\-]\d)")
+# Norwegian kontonummer 1234.56.78903 / 1234 56 78903 / 1234-56-78903 / 12345678903 (same separator
+# twice), or, in Norway, 1234 5678903 (bank and account apart).
+_NO_KONTO = re.compile(
+    r"(?<![\w.,\-])\d{4}(?:(?P<sep>[. \u00a0\-]?)\d{2}(?P=sep)\d{5}|(?P<split>[ \u00a0])\d{7})(?!\w|[.,\-]\d)"
+)
 # Danish reg.nr + kontonr with a reg label, the kontonr label optional: "reg. 1234 konto 0012345678".
 _DK_LABELLED = re.compile(
     r"(?i)(?<![\w.])(?P<label>reg(?:istrerings)?(?:\.|\s)?\s?(?:nr|nummer)?\.?)\s?:?\s?(?P<reg>\d{4})"
@@ -347,7 +487,7 @@ _BANK_STEMS = _words(
 )
 
 
-def _bank_accounts(text: str, lower: str) -> list[Signal]:
+def _bank_accounts(text: str, lower: str, country: str = "") -> list[Signal]:
     found: list[Signal] = []
     taken = _Spans()
     budget = _MAX_VALIDATIONS
@@ -379,11 +519,13 @@ def _bank_accounts(text: str, lower: str) -> list[Signal]:
         if budget <= 0:
             break
         budget -= 1
+        if m["split"] and country != "NO":
+            continue  # "1234 5678903" is a Danish reg.nr and account elsewhere (below)
         digits = _NON_DIGIT.sub("", m.group())
         if not _no_kontonr.is_valid(digits):
             continue
         labelled = bool(_context(text, m.start(), m.end(), _BANK_EXACT, _BANK_STEMS, 40))
-        if m["sep"]:
+        if m["sep"] or m["split"]:
             score = 0.95 if labelled else 0.85
         elif labelled:
             score = 0.9
@@ -430,14 +572,26 @@ _CASE = re.compile(
 )
 
 
+# The word for a case alone ("min sag 25/04417", "i saken 25/1234-3", "ärende BN 2025/0412") is a weaker
+# label: only a value of a case number's own shape follows it (year or two-digit year, "/", a serial,
+# optionally a unit code before and a document number after), as case systems in all three countries
+# write them.
+_CASE_WORD = re.compile(
+    r"(?i)(?<![\w.])(?P<label>sag(?:en)?|sak(?:en|a)?|ärende(?:t)?|case)\s(?:nr\.?\s|nummer\s)?"
+    r"(?P<value>(?:[A-ZÅÄÖ]{1,5}[\s\-])?(?:\d{2}|\d{4})/\d{3,6}(?:-\d{1,3})?)(?![\w/])"
+)
 _CASE_HINTS = _words("nr num ref case")
+_YEAR_PAIR = re.compile(r"(?:19|20)\d\d/(?:19|20)\d\d")
+_CASE_WORD_HINTS = _words("sag sak ärende case")
 
 
 def _case_numbers(text: str, lower: str) -> list[Signal]:
     found: list[Signal] = []
-    if not _hinted(lower, _CASE_HINTS):
+    labelled = _hinted(lower, _CASE_HINTS)
+    word = "/" in lower and _hinted(lower, _CASE_WORD_HINTS)
+    if not (labelled or word):
         return found
-    for m in _CASE.finditer(text):
+    for m in _CASE.finditer(text) if labelled else ():
         value = m["value"]
         if len(_NON_DIGIT.sub("", value)) < 2:
             continue
@@ -447,6 +601,17 @@ def _case_numbers(text: str, lower: str) -> list[Signal]:
         evidence["explanation"] = f"A case/journal reference after the label '{m['label']}'."
         # The span is the value (what a redaction must cover); the label is evidence.
         found.append(Signal("case_number", m.start("value"), m.end(), 0.9, "case_number.labelled", evidence))
+    taken = _Spans(tuple((x.start, x.end) for x in found))
+    for m in _CASE_WORD.finditer(text) if word else ():
+        if taken.overlaps(m.start("value"), m.end("value")) or _YEAR_PAIR.fullmatch(m["value"]):
+            continue  # "sagen 2024/2025": a season
+        label = m["label"].lower()
+        evidence = _evidence("case_word_value", "case-number shape", [label], "case_reference", "")
+        evidence["label"] = label
+        evidence["explanation"] = f"A case number ({m['value']}) after the word '{m['label']}'."
+        found.append(
+            Signal("case_number", m.start("value"), m.end("value"), 0.8, "case_number.word", evidence)
+        )
     return found
 
 

@@ -12,6 +12,7 @@ class AnalysisContext:
     country: str  # DK, NO, SE
     organisation_names: tuple[str, ...] = ()  # "Hjørring Kommune", …
     work_email_domains: tuple[str, ...] = ()  # "hjoring.dk", …
+    own_phone_numbers: tuple[str, ...] = ()  # the organisation's switchboard and service numbers
     channel: str | None = None
     approved_channels: tuple[str, ...] = ()
     lix_max: float = 45.0

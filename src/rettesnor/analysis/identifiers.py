@@ -31,13 +31,20 @@ MAX_CANDIDATES = 2000
 
 # Cheap pre-filter: every shape below contains six digits in a row.
 _SIX_DIGITS = re.compile(r"[0-9]{6}")
-# Six or eight digits, a separator and four or five digits; or 10-12 digits in one run.
+# Six or eight digits, a separator and four or five digits; or 10-12 digits in one run. The separator
+# may be any dash a word processor or phone keyboard writes instead of the hyphen (en dash "010190–1234",
+# non-breaking hyphen U+2011, hyphen U+2010, figure dash, minus sign) or a space, also a non-breaking
+# one; dashes are read as "-" and spaces as " " (:data:`_SEP_AS`).
+_DASHES = "\u2010\u2011\u2012\u2013\u2212"
+_SPACES = "\u00a0\u202f"
 _CANDIDATE = re.compile(
-    r"(?<![\w+])(?:(?P<head>[0-9]{6}|[0-9]{8})(?P<sep>[-+ ])(?P<tail>[0-9]{4,5})|(?P<run>[0-9]{10,12}))(?!\w)"
+    rf"(?<![\w+])(?:(?P<head>[0-9]{{6}}|[0-9]{{8}})(?P<sep>[-+ {_DASHES}{_SPACES}])(?P<tail>[0-9]{{4,5}})"
+    r"|(?P<run>[0-9]{10,12}))(?!\w)"
 )
+_SEP_AS = {**dict.fromkeys(_DASHES, "-"), **dict.fromkeys(_SPACES, " ")}
 # A candidate glued to more digits by one separator is part of a longer number (reg.nr + konto,
 # "1234-120385-1234", "12.1203851234").
-_GLUE = frozenset("-./ ")
+_GLUE = frozenset("-./ " + _DASHES + _SPACES)
 # An unseparated 10-digit run starting like a Swedish mobile number (070-…) is read as a phone
 # unless identity words are near: "0701234567" is both a valid date and a common way to write one.
 # Not for a CPR reading in a Danish organisation: Danish phone numbers have 8 digits and no
@@ -198,13 +205,14 @@ class _Context:
 # the readings it allows: (validator, pattern name). Ten digits may be a CPR or a personnummer.
 _SHAPES: dict[tuple[int, int, str], tuple[tuple[str, str], ...]] = {
     (6, 4, "-"): (("dk", "DDMMYY-SSSS"), ("se10", "YYMMDD-NNNC")),
-    (6, 4, " "): (("dk", "DDMMYY SSSS"),),
+    (6, 4, " "): (("dk", "DDMMYY SSSS"), ("se10", "YYMMDD NNNC")),
     (6, 4, "+"): (("se10", "YYMMDD+NNNC"),),
     (0, 10, ""): (("dk", "DDMMYYSSSS"), ("se10", "YYMMDDNNNC")),
     (6, 5, " "): (("no", "DDMMYY IIIKK"),),
     (6, 5, "-"): (("no", "DDMMYY-IIIKK"),),
     (0, 11, ""): (("no", "DDMMYYIIIKK"),),
     (8, 4, "-"): (("se12", "YYYYMMDD-NNNC"),),
+    (8, 4, " "): (("se12", "YYYYMMDD NNNC"),),
     (0, 12, ""): (("se12", "YYYYMMDDNNNC"),),
 }
 
@@ -254,6 +262,7 @@ def detect(text: str, ctx: AnalysisContext) -> list[Signal]:
             continue
         head, sep, tail, run = m.group("head", "sep", "tail", "run")
         if run is None:
+            sep = _SEP_AS.get(sep, sep)
             readings = _SHAPES.get((len(head), len(tail), sep))
             digits = head + tail
         else:

@@ -271,7 +271,9 @@ def load_file(file: Path, root: Path | None = None) -> LexiconFile:
         raise _fail(rel, "not UTF-8 text") from None
     if not file.name.endswith(".yaml"):
         raise _fail(rel, "lexicon files end with .yaml")
-    return load_document(doc, rel, language=file.parent.name, signal=file.name[: -len(".yaml")])
+    # "<signal>.forms.yaml": the inflected forms of "<signal>.yaml" (scripts/build_lexicon_forms.py)
+    signal = file.name[: -len(".yaml")].removesuffix(".forms")
+    return load_document(doc, rel, language=file.parent.name, signal=signal)
 
 
 def load_lexicons(root: Path = LEXICON_ROOT) -> tuple[LexiconFile, ...]:

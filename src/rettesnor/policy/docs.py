@@ -55,6 +55,10 @@ def _rule_section(pack: Pack, rule: Rule, lang: str) -> list[str]:
             lines.append("")
     lines += ["### Remedy", pack.text(rule.remedy, lang), ""]
     lines += ["### Known problems", "", *known_problems(pack, rule, lang), ""]
+    if rule.statutes:
+        lines += ["### Law", ""]
+        lines += [f"- {country}: {ref}" for country, ref in sorted(rule.statutes.items())]
+        lines.append("")
     if rule.clauses:
         lines += ["### References", ""]
         lines += [f"- **{c.id}**: »{c.quote}«" for c in rule.clauses]

@@ -40,6 +40,9 @@ class Finding:
         if self.rule.action is not None:
             out["action"] = self.rule.action
             out["ground"] = self.rule.ground
+        law = self.rule.statutes.get(pack.country)
+        if law:
+            out["law"] = law
         return out
 
 

@@ -126,8 +126,9 @@ def _resolve(path: Path, seen: tuple[Path, ...]) -> Pack:
     origin = dict(parent.origin) if parent else {}
     _apply_overrides(rules, pf, path)
     for rule in pf.rules:
-        for old in rule.replaces:
-            rules.pop(old, None)
+        replaced = [r for r in (rules.pop(old, None) for old in rule.replaces) if r is not None]
+        if not rule.statutes and any(r.statutes for r in replaced):
+            rule = rule.model_copy(update={"statutes": _merged_law(replaced)})
         if rule.code in rules and rule.code not in rule.replaces:
             raise PackError(f"{path}: rule {rule.code} is inherited; use 'overrides' or 'replaces'")
         rules[rule.code] = rule
@@ -155,6 +156,16 @@ def _resolve(path: Path, seen: tuple[Path, ...]) -> Pack:
         clauses=list(clauses.values()),
         origin=origin,
     )
+
+
+def _merged_law(rules: list[Rule]) -> dict[str, str]:
+    """The law citations of the replaced rules, per country ("straffeloven § 263; straffeloven § 185")."""
+    out: dict[str, list[str]] = {}
+    for rule in rules:
+        for country, ref in rule.statutes.items():
+            if ref not in out.setdefault(country, []):
+                out[country].append(ref)
+    return {country: "; ".join(refs) for country, refs in out.items()}
 
 
 def _check_deletion_grounds(rules: list[Rule], params: Parameters, path: Path) -> None:

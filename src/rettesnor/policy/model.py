@@ -116,6 +116,11 @@ class Rule(Strict):
     ground: Ground | None = None
     replaces: list[str] = []  # codes of inherited rules this rule supersedes
     law: list[LawRef] = []  # for baseline rules, which cite no clause: the law they rest on
+    # The statute and section that makes it illegal, per country ("straffeloven § 266 b"); a finding
+    # cites the one of the pack's country (``law`` above carries the quoted text for the guideline page).
+    # A rule that replaces rules with a law and names none of its
+    # own inherits theirs (see rettesnor.policy.loader), so the citation survives the replacement.
+    statutes: dict[Literal["DK", "NO", "SE"], str] = {}
     examples: list[Example] = []
 
     _title = field_validator("title", "message", "remedy")(_needs_english)
@@ -189,6 +194,8 @@ class Parameters(Strict):
     guideline_review: GuidelineReview = "not_stated"
     organisation_names: list[str] = []
     work_email_domains: list[str] = []
+    # The organisation's own switchboard and service numbers: not a person's phone number in a post.
+    own_phone_numbers: list[str] = []
     approved_channels: list[str] = []
     lix_max: float = 45.0
     sentence_words_max: int = 25
