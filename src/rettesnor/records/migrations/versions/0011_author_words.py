@@ -17,8 +17,8 @@ import re
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0015_author_words"
-down_revision: str | None = "0008_mail"
+revision: str = "0011_author_words"
+down_revision: str | None = "0009_sessions"
 branch_labels: str | None = None
 depends_on: str | None = None
 
