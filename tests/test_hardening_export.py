@@ -99,10 +99,10 @@ def test_cli_and_api_export_a_comment_that_broke_them(
     line = {"platform": "facebook", "id": "c\x01-9", "kind": "comment", "text": BAD[:40],
             "account": "hjorringkommune", "author": {"id": "u\x01", "name": "Bo\ufffe Lund"}}  # fmt: skip
     source.write_text(json.dumps(line) + "\n", encoding="utf-8")
-    code, out, err = run_cli(capsys, "archive", "import", str(source), "--org", "hjorring")
+    code, _, err = run_cli(capsys, "archive", "import", str(source), "--org", "hjorring")
     assert code == 0, err
     n5 = tmp_path / "n5"
-    code, out, err = run_cli(capsys, "archive", "export", "--org", "hjorring", "--format", "noark5",
+    code, _, err = run_cli(capsys, "archive", "export", "--org", "hjorring", "--format", "noark5",
                              "--out", str(n5))  # fmt: skip
     assert code == 0, err
     _schemas_hold(n5)
