@@ -92,7 +92,7 @@ def test_a_locked_database_is_waited_out_and_never_counts_as_a_failed_attempt(sq
 
 
 def test_the_worker_rides_out_a_lock_released_while_it_waits(sqlite_engine: Engine) -> None:
-    bodies, ids = _deliveries(sqlite_engine, 6)
+    bodies, _ = _deliveries(sqlite_engine, 6)
     for body in bodies:
         events.append(sqlite_engine, body)
     lock = WriteLock(str(sqlite_engine.url.database))
