@@ -20,6 +20,7 @@ from rettesnor.records.web_models import WebUser
 from rettesnor.web import labels, queries
 from rettesnor.web.auth import LoginRequired, Principal, engine_of, page_principal, require
 from rettesnor.web.i18n import LANGUAGES, translator
+from rettesnor.web.inputs import IdPath, parse_id
 from rettesnor.web.problems import ProblemError
 from rettesnor.web.render import flash, language, page
 from rettesnor.web.security import same_token
@@ -134,9 +135,7 @@ def check_form(request: Request, who: User) -> HTMLResponse:
 def _form_account(value: str) -> int | None:
     if not value:
         return None
-    if not value.isdigit():
-        raise ProblemError(422, f"account must be a number, not {value!r}")
-    return int(value)
+    return parse_id(value, "account")
 
 
 @router.post("/check")
@@ -210,7 +209,7 @@ def moderation_page(
 
 @router.post("/moderation/{record_id}/decide")
 def moderation_decide(
-    record_id: int, request: Request, who: User, csrf: Csrf,
+    record_id: IdPath, request: Request, who: User, csrf: Csrf,
     action: Annotated[str, Form()], reason: Annotated[str, Form(max_length=2000)] = "",
     ground: Annotated[str, Form(max_length=30)] = "", back: Annotated[str, Form(max_length=500)] = "",
 ) -> RedirectResponse:  # fmt: skip

@@ -17,6 +17,7 @@ from rettesnor.records.models import DM_STATES, PLATFORMS
 from rettesnor.web import labels
 from rettesnor.web.auth import require
 from rettesnor.web.i18n import translator
+from rettesnor.web.inputs import IdPath
 from rettesnor.web.pages import Csrf, User, _csrf
 from rettesnor.web.pages_people import _number
 from rettesnor.web.render import flash, language, page
@@ -73,7 +74,7 @@ def apply(
 
 
 @router.post("/accounts/{account_id}/approve")
-def approve(account_id: int, request: Request, who: User, csrf: Csrf) -> RedirectResponse:
+def approve(account_id: IdPath, request: Request, who: User, csrf: Csrf) -> RedirectResponse:
     """Approved by the signed-in leader today; the service refuses one who does not lead the unit."""
     require(who, "accounts:approve")
     _csrf(request, csrf)

@@ -19,6 +19,7 @@ from rettesnor.records.models import CONSENT_GIVERS
 from rettesnor.web import labels, queries
 from rettesnor.web.auth import require
 from rettesnor.web.i18n import translator
+from rettesnor.web.inputs import IdPath, parse_id
 from rettesnor.web.pages import Csrf, User, _csrf, _form_account
 from rettesnor.web.pages_archive import parse_day
 from rettesnor.web.problems import ProblemError
@@ -30,9 +31,9 @@ RECENT = 50
 
 
 def _number(value: str, what: str) -> int:
-    if not value.isdigit():
-        raise ProblemError(422, f"{what} must be chosen (a number, not {value[:20]!r})")
-    return int(value)
+    if not value.strip():
+        raise ProblemError(422, f"{what} must be chosen")
+    return parse_id(value, what)
 
 
 @router.get("/people")
@@ -91,7 +92,7 @@ def record_review(
 
 
 @router.post("/people/reviews/{review_id}/acknowledge")
-def acknowledge_review(review_id: int, request: Request, who: User, csrf: Csrf) -> RedirectResponse:
+def acknowledge_review(review_id: IdPath, request: Request, who: User, csrf: Csrf) -> RedirectResponse:
     """The employee confirms they have read and understood the guideline."""
     _csrf(request, csrf)
     with work(request, who) as (session, org):
@@ -147,7 +148,7 @@ def register_consent(
 
 
 @router.post("/consents/{consent_id}/withdraw")
-def withdraw_consent(consent_id: int, request: Request, who: User, csrf: Csrf) -> RedirectResponse:
+def withdraw_consent(consent_id: IdPath, request: Request, who: User, csrf: Csrf) -> RedirectResponse:
     """The person (or guardian) objects: the consent ends today and a takedown task is created."""
     require(who, "consents:write")
     _csrf(request, csrf)
