@@ -68,8 +68,8 @@ def test_page_ids_of_2_63_and_more_are_4xx(tmp_path: Path) -> None:
         token = csrf_of(c.get("/check").text)
         for url in (f"/archive/records/{BIG}", f"/archive?account={BIG}", f"/moderation?account={BIG}"):
             assert c.get(url).status_code in (404, 422), url
-        posts = [f"/moderation/{BIG}/decide", f"/accounts/{BIG}/approve", f"/people/reviews/{BIG}/acknowledge",
-                 f"/consents/{BIG}/withdraw"]  # fmt: skip
+        posts = [f"/moderation/{BIG}/decide", f"/accounts/{BIG}/approve",
+                 f"/people/reviews/{BIG}/acknowledge", f"/consents/{BIG}/withdraw"]  # fmt: skip
         for url in posts:
             r = c.post(url, data={"csrf": token, "action": "keep"}, follow_redirects=False)
             assert r.status_code in (404, 422), (url, r.status_code)

@@ -173,9 +173,9 @@ def _handlers(app: FastAPI) -> None:
     @app.exception_handler(StatementError)
     async def _out_of_range(request: Request, exc: Exception) -> Response:
         # a number too large for the database, a NUL in a text PostgreSQL cannot store: the input's fault
-        if isinstance(exc, StatementError) and not isinstance(exc, DataError):
-            if not isinstance(exc.orig, OverflowError):
-                raise exc  # any other database error: a 500, logged by Guard
+        overflow = isinstance(exc, StatementError) and isinstance(exc.orig, OverflowError)
+        if isinstance(exc, StatementError) and not (isinstance(exc, DataError) or overflow):
+            raise exc  # any other database error (locked, lost connection …): a 500, logged by Guard
         log.info("refused %s on %s %s", type(exc).__name__, request.method, request.url.path)
         return _error(request, 400, "a value in the request is out of range or holds a character that "
                                     "cannot be stored (such as NUL)")  # fmt: skip
