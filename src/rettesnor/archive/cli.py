@@ -128,7 +128,8 @@ def archive_verify(
         gov._print_json(
             [
                 {"organisation": r.organisation, "entries": r.entries, "head": r.head, "disposed": r.disposed,
-                 "ok": r.ok, "problem": str(r.problem) if r.problem else None}
+                 "decisions_head": r.decisions_head, "ok": r.ok,
+                 "problem": str(r.problem) if r.problem else None}
                 for r in results
             ]
         )  # fmt: skip

@@ -136,9 +136,11 @@ def verify(request: Request, who: Token) -> dict[str, Any]:
     problem = None
     if result.problem is not None:
         p = result.problem
-        problem = {"seq": p.seq, "record": p.record_id, "platform_id": p.platform_id, "what": p.what}
+        problem = {"seq": p.seq, "record": p.record_id, "platform_id": p.platform_id, "what": p.what,
+                   "code": p.code, "detail": p.detail}  # fmt: skip
     return {"organisation": result.organisation, "ok": result.ok, "entries": result.entries,
-            "disposed": result.disposed, "head": result.head, "problem": problem}  # fmt: skip
+            "disposed": result.disposed, "head": result.head, "decisions_head": result.decisions_head,
+            "problem": problem}  # fmt: skip
 
 
 def _in_folder(write: Callable[[Session, Organisation, Path], Any], request: Request, who: Any) -> Path:
