@@ -15,6 +15,7 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -181,6 +182,38 @@ def db_current(fmt: Format = "text") -> None:
             f"{info['database']}: at {at or 'nothing'}, head {head}" + (" (pending)" if at != head else "")
         )
     raise typer.Exit(1 if at != head else 0)
+
+
+@db_app.command("backup")
+def db_backup(
+    target: Annotated[Path, typer.Argument(help="the backup file to write (must not exist)")],
+) -> None:
+    """Back up the database while it is in use (SQLite's online backup API; pg_dump on PostgreSQL)."""
+    from rettesnor.records import backup
+    from rettesnor.records.db import make_engine
+    from rettesnor.records.settings import safe_url
+
+    engine = make_engine()
+    try:
+        backup.backup(engine, target)
+        out.print(f"{safe_url(engine.url)} backed up to {target} ({target.stat().st_size} bytes)")
+    finally:
+        engine.dispose()
+
+
+@db_app.command("restore")
+def db_restore(source: Annotated[Path, typer.Argument(help="a file written by `db backup`")]) -> None:
+    """Restore a backup into the configured, empty database; then run `rettesnor archive verify`."""
+    from rettesnor.records import backup
+    from rettesnor.records.db import make_engine
+    from rettesnor.records.settings import safe_url
+
+    engine = make_engine()
+    try:
+        backup.restore(engine, source)
+        out.print(f"{source} restored into {safe_url(engine.url)}; check it with `rettesnor archive verify`")
+    finally:
+        engine.dispose()
 
 
 # --- org -----------------------------------------------------------------------------------------
