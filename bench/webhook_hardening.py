@@ -119,7 +119,13 @@ def _pg_database() -> tuple[str, Any]:
 
 
 def run(
-    backend: str, count: int, rate: float, connections: int, web_workers: int, platform_workers: int
+    backend: str,
+    count: int,
+    rate: float,
+    connections: int,
+    web_workers: int,
+    platform_workers: int,
+    nice: int = 10,
 ) -> dict[str, Any]:
     from cryptography.fernet import Fernet
 
@@ -142,10 +148,11 @@ def run(
         commands = [[str(BIN / "uvicorn"), "--factory", "rettesnor.web.app:create_app", "--host", "127.0.0.1",
                      "--port", str(port), "--workers", str(web_workers), "--no-access-log",
                      "--log-level", "warning"]]  # fmt: skip
-        commands += [[str(BIN / "rettesnor"), "platforms", "worker", "--interval", "0.2"]] * platform_workers
+        worker = [str(BIN / "rettesnor"), "platforms", "worker", "--interval", "0.2"]
+        commands += [(["nice", "-n", str(nice)] if nice else []) + worker] * platform_workers
         shape = (f"{web_workers} uvicorn workers (--factory rettesnor.web.app:create_app) and "
-                 f"{platform_workers} `rettesnor platforms worker` processes, PostgreSQL 15 on the same "
-                 "machine")  # fmt: skip
+                 f"{platform_workers} `rettesnor platforms worker` processes (nice {nice}), PostgreSQL 15 on "
+                 "the same machine")  # fmt: skip
     log = (folder / "services.log").open("wb")
     processes = [subprocess.Popen(c, env=env, stdout=log, stderr=subprocess.STDOUT) for c in commands]
     load_before = os.getloadavg()
@@ -168,6 +175,10 @@ def run(
         load_during = os.getloadavg()
         engine = make_engine(url)
         started = time.perf_counter()
+        if backend == "postgresql" and not platform_workers:  # the answers alone were measured: drain now
+            from rettesnor.platforms import events
+
+            events.drain(engine)
         while time.perf_counter() - started < 600:  # the workers drain what was acknowledged
             with session_factory(engine)() as s:
                 pending = s.scalar(select(func.count()).where(PlatformEvent.status == "pending")) or 0
@@ -244,10 +255,24 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--web-workers", type=int, default=4)
     parser.add_argument("--platform-workers", type=int, default=2)
+    parser.add_argument(
+        "--worker-nice",
+        type=int,
+        default=10,
+        help="niceness of the platform workers (docs/deploy.md: Nice=10): answers first",
+    )
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args()
     count = args.count or int(args.rate * args.seconds)
-    figures = run(args.backend, count, args.rate, args.connections, args.web_workers, args.platform_workers)
+    figures = run(
+        args.backend,
+        count,
+        args.rate,
+        args.connections,
+        args.web_workers,
+        args.platform_workers,
+        args.worker_nice,
+    )
     print(json.dumps(figures, indent=2, ensure_ascii=False))
     out = args.out or ROOT / "bench" / "results" / f"webhook_hardening-{figures['date']}.json"
     runs = json.loads(out.read_text(encoding="utf-8"))["runs"] if out.is_file() else []

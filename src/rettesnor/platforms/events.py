@@ -25,7 +25,7 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, Insert, Table, func, select, update
@@ -44,12 +44,44 @@ log = logging.getLogger("rettesnor.platforms")
 EVENT_TABLE: Table = PlatformEvent.__table__  # type: ignore[assignment]
 MAX_ATTEMPTS = 5
 BATCH = 200
+# SQLite has one writer: the worker holds the write lock from its claim to its commit (BEGIN IMMEDIATE), while
+# the batch's texts are checked, and the endpoint's commits wait for it. Small batches keep that wait short.
+SQLITE_BATCH = 20
 LOCK_PATIENCE_S = 60.0  # how long drain() waits out a locked database before leaving rows pending
 BACKOFF_FIRST_S, BACKOFF_MAX_S = 0.05, 2.0
 
 
 def backoff(attempt: int) -> float:
     return float(min(BACKOFF_MAX_S, BACKOFF_FIRST_S * 2**attempt))
+
+
+class _Turns:
+    """Within one process (``serve --platforms-worker`` on SQLite) the endpoint's writer goes first: the
+    worker starts its next batch only when no acknowledgement is waiting for the write lock. SQLite's busy
+    wait polls at growing intervals, so without this a worker that commits and claims again back to back
+    keeps the lock and the endpoint's answers wait for the whole queue."""
+
+    def __init__(self) -> None:
+        self._waiting = 0
+        self._lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def endpoint(self) -> Iterator[None]:
+        with self._lock:
+            self._waiting += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._waiting -= 1
+
+    def worker_wait(self, most_s: float = 1.0) -> None:
+        deadline = time.monotonic() + most_s
+        while self._waiting and time.monotonic() < deadline:
+            time.sleep(0.001)
+
+
+TURNS = _Turns()
 
 
 class Locked(Exception):
@@ -122,7 +154,8 @@ class Appender:
         deadline = time.monotonic() + self.LOCK_PATIENCE_S
         for attempt in range(1_000_000):
             try:
-                self._write_once(bodies)
+                with TURNS.endpoint():
+                    self._write_once(bodies)
                 return
             except Exception as exc:
                 if not is_transient(exc) or time.monotonic() > deadline:
@@ -286,7 +319,7 @@ def _ingest_rows(
 def drain(
     engine: Engine,
     *,
-    batch: int = BATCH,
+    batch: int | None = None,
     max_rows: int | None = None,
     blobs: BlobStore | None = None,
     progress: Callable[[DrainReport], None] | None = None,
@@ -295,12 +328,15 @@ def drain(
     """Drain pending deliveries until none is left (or ``max_rows``). A locked database is waited out
     with back-off for up to ``lock_patience_s`` in all; the rows it kept from us stay pending, their
     attempts not counted."""
+    if batch is None:
+        batch = SQLITE_BATCH if engine.dialect.name == "sqlite" else BATCH
     total = DrainReport()
     make = session_factory(writer(engine))  # BEGIN IMMEDIATE on SQLite: the claim takes the write lock
     locked = 0  # consecutive locked tries; their back-off is bounded by lock_patience_s in all
     waited = 0.0
     while max_rows is None or total.rows < max_rows:
         size = batch if max_rows is None else min(batch, max_rows - total.rows)
+        TURNS.worker_wait()  # an acknowledgement waiting in this process goes first
         try:
             with make() as session:
                 session.info["actor"] = "platforms-worker"
