@@ -150,6 +150,11 @@ PROBLEMS = {
     "reordered": "reordered",
     "removed": "removed",
     "removed_before": "removed (the entry before record {record})",  # the chain cannot say whose it was
+    # what people read, against the chain (rettesnor.archive.derived)
+    "projection": "shown differently from the chain (the record's {detail})",
+    "content_removed": "removed (its content is gone without a disposal in the log)",
+    "decision_altered": "altered (moderation decision {detail} no longer matches its seal)",
+    "decision_removed": "removed (a moderation decision before decision {detail})",
 }
 
 
@@ -159,10 +164,11 @@ class Problem:
     record_id: int | None
     platform_id: str | None
     code: str  # a key of PROBLEMS
+    detail: str = ""  # the field or decision a derived-table problem names
 
     @property
     def what(self) -> str:
-        return PROBLEMS[self.code].format(record=self.record_id)
+        return PROBLEMS[self.code].format(record=self.record_id, detail=self.detail)
 
     def __str__(self) -> str:
         where = f"record {self.record_id}" + (f" ({self.platform_id})" if self.platform_id else "")
@@ -176,6 +182,7 @@ class Verification:
     head: str  # the last entry hash: write it down elsewhere to anchor the chain
     disposed: int  # entries whose content was disposed (checked by their hash in the chain only)
     problem: Problem | None
+    decisions_head: str = ""  # the last seal of the moderation decisions' chain: anchor it with the head
 
     @property
     def ok(self) -> bool:
@@ -185,7 +192,8 @@ class Verification:
 def verify(
     session: Session, org: Organisation, progress: Callable[[int], None] | None = None, batch: int = 20_000
 ) -> Verification:
-    """Recompute the chain of ``org``; name the first entry that was altered, removed or reordered."""
+    """Recompute the chain of ``org``; name the first entry that was altered, removed or reordered; then
+    check what people read against it (:mod:`rettesnor.archive.derived`) and name the first mismatch."""
     prev, expected, count, disposed = GENESIS, 1, 0, 0
     seen: dict[str, int] = {}
     last_seq = 0
@@ -232,7 +240,15 @@ def verify(
         return Verification(
             org.slug, count, prev, disposed, Problem(count + 1, tail, _platform_id(session, tail), "removed")
         )
-    return Verification(org.slug, count, prev, disposed, None)
+    from rettesnor.archive import derived
+
+    mismatch, decisions_head = derived.check_decisions(session, org.id)
+    mismatch = derived.check_records(session, org.id) or mismatch
+    found = None
+    if mismatch is not None:
+        m = mismatch
+        found = Problem(m.seq, m.record_id, m.platform_id, m.code, m.detail)
+    return Verification(org.slug, count, prev, disposed, found, decisions_head)
 
 
 def _entries(session: Session, organisation_id: int, after: int, limit: int) -> list[tuple[Any, ...]]:

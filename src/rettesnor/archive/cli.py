@@ -133,6 +133,7 @@ def archive_verify(
                     "entries": r.entries,
                     "head": r.head,
                     "disposed": r.disposed,
+                    "decisions_head": r.decisions_head,
                     "ok": r.ok,
                     "problem": str(r.problem) if r.problem else None,
                 }

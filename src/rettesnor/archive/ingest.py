@@ -20,6 +20,7 @@ import datetime as dt
 import gc
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -53,11 +54,34 @@ MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
 Enqueue = Callable[[Session, Organisation, Sequence[tuple[int, int | None, Result]]], tuple[int, int]]
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def storable(value: str) -> str:
+    """``value`` as UTF-8 and every database can store it: a lone surrogate (which a JSON body can carry
+    but UTF-8 cannot) becomes U+FFFD."""
+    return _SURROGATE.sub("\ufffd", value)
+
+
+def _storable_fields(obj: object, names: tuple[str, ...], nul: tuple[str, ...] = ()) -> None:
+    for name in names:
+        value = getattr(obj, name)
+        if isinstance(value, str):
+            cleaned = storable(value)
+            if name in nul:  # PostgreSQL's text cannot hold NUL; for a name or a reference it is noise
+                cleaned = cleaned.replace("\x00", "\ufffd")
+            if cleaned != value:
+                object.__setattr__(obj, name, cleaned)
+
+
 @dataclass(frozen=True, slots=True)
 class Attachment:
     name: str
     media_type: str
     data: bytes
+
+    def __post_init__(self) -> None:
+        _storable_fields(self, ("name", "media_type"), nul=("name", "media_type"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +105,11 @@ class Incoming:
     channel: str | None = None
 
     def __post_init__(self) -> None:
+        _storable_fields(
+            self,
+            ("platform_id", "text", "parent", "author_id", "author_name", "account"),
+            nul=("parent", "author_id", "author_name", "account"),
+        )
         if self.platform not in PLATFORMS:
             raise InvalidValue(f"unknown platform {self.platform!r}; choose one of: {', '.join(PLATFORMS)}")
         if self.kind not in SOURCE_KINDS:

@@ -41,6 +41,7 @@ from sqlalchemy.orm import Session
 from rettesnor import __version__
 from rettesnor.archive.blobs import BlobStore
 from rettesnor.archive.errors import ArchiveError
+from rettesnor.archive.xmlsafe import safe_suffix, xml_id, xml_text
 from rettesnor.governance.common import get_in_org
 from rettesnor.records.archive_models import (
     ArchiveAttachment,
@@ -103,7 +104,7 @@ def _dt(value: dt.datetime) -> str:
 
 def _text(value: str | None, default: str) -> str:
     """A value for an element that must not be empty; XML cannot carry control characters."""
-    cleaned = "".join(c for c in (value or "") if c in "\t\n\r" or ord(c) >= 0x20).strip()
+    cleaned = xml_text(value or "").strip()
     return cleaned or default
 
 
@@ -115,10 +116,16 @@ def _title(text: str | None, default: str, limit: int = 80) -> str:
 
 
 def _sub(parent: etree._Element, tag: str, text: object | None = None, **attrs: str) -> etree._Element:
-    el = etree.SubElement(parent, tag, attrs)
+    """The one way text enters an element: cleaned of what XML 1.0 forbids (see xmlsafe)."""
+    el = etree.SubElement(parent, tag, {k: xml_text(v) for k, v in attrs.items()})
     if text is not None:
-        el.text = str(text)
+        el.text = xml_text(str(text))
     return el
+
+
+def _ref(platform: str, platform_id: str) -> str:
+    """A record's id in the extract (mappeID, registreringsID)."""
+    return xml_id(f"{platform}:{platform_id}")
 
 
 def _root(kind: str) -> etree._Element:
@@ -323,8 +330,7 @@ class _Documents:
     def attachment(self, sha: str, name: str) -> str | None:
         if not self.ctx.blobs.has(sha):
             return None
-        suffix = Path(name).suffix[:10] if Path(name).suffix.isascii() else ""
-        ref = f"DOKUMENT/vedlegg/{sha[:2]}/{sha}{suffix}"
+        ref = f"DOKUMENT/vedlegg/{sha[:2]}/{sha}{safe_suffix(name)}"
         target = self.folder / ref
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -426,7 +432,7 @@ def _registrering(
         )
         ctx.counts["dokumentbeskrivelse"] += 1
         ctx.counts["dokumentobjekt"] += 1
-    _sub(reg, "registreringsID", f"{record.platform}:{record.platform_id}")
+    _sub(reg, "registreringsID", _ref(record.platform, record.platform_id))
     _sub(reg, "tittel", f"{kind} {record.platform_id}")
     if journal is not None:
         _sub(reg, "offentligTittel", TASK_TITLES.get(journal.task.kind, "Henvendelse på sosiale medier"))
@@ -597,7 +603,7 @@ def _write_folders(
         root_id = root.thread_id or root.id
         versions, decisions, disposals = data["versions"], data["decisions"], data["disposals"]
         times = [v.recorded_at for r in thread for v in versions.get(r.id, [])] or [root.received_at]
-        mappe_id = f"{root.platform}:{root.platform_id}"
+        mappe_id = _ref(root.platform, root.platform_id)
         title = _title(root.text, f"Tråd {root.platform_id}", 60)
         mappe = _mappe(
             ctx,
@@ -673,7 +679,7 @@ def _write_folders(
                 lo, hi = spans.get(account, (ctx.now, ctx.now))
                 head = _mappe(
                     ctx,
-                    f"{acc.platform}:{acc.handle}" if acc else "uten-konto",
+                    _ref(acc.platform, acc.handle) if acc else "uten-konto",
                     system_id(org.slug, "konto", account),
                     f"Konto: {acc.name} ({acc.platform})" if acc else "Meldinger uten kjent konto",
                     lo,
@@ -848,7 +854,7 @@ def _write_journal(ctx: _Context, folder: Path, kind: str) -> None:
             _sub(case, "tittel", f"Tråd: {j.folder_title}")
         post = _sub(reg, "journalpost")
         _sub(post, "systemID", j.system_id)
-        _sub(post, "registreringsID", f"{j.record.platform}:{j.record.platform_id}")
+        _sub(post, "registreringsID", _ref(j.record.platform, j.record.platform_id))
         _sub(post, "journalaar", j.year)
         _sub(post, "journalsekvensnummer", j.sequence)
         _sub(post, "journalpostnummer", j.number)
@@ -886,7 +892,7 @@ def _held(parent: etree._Element, holder: str, tag: str, name: str, value: objec
         box = etree.SubElement(parent, _a(holder))
     el = etree.SubElement(box, _a(tag), name=name)
     if value is not None:
-        etree.SubElement(el, _a("value")).text = str(value)
+        etree.SubElement(el, _a("value")).text = xml_text(str(value))
     return el
 
 
@@ -912,9 +918,9 @@ def _write_addml(
         },
     )
     dataset = etree.SubElement(root, _a("dataset"), name=f"{org.slug}-{ctx.now:%Y%m%d%H%M%S}")
-    etree.SubElement(
-        dataset, _a("description")
-    ).text = f"Arkivuttrekk av {org.name}s meldinger på sosiale medier, laget av {SYSTEM} {__version__}"
+    etree.SubElement(dataset, _a("description")).text = xml_text(
+        f"Arkivuttrekk av {org.name}s meldinger på sosiale medier, laget av {SYSTEM} {__version__}"
+    )
     reference = etree.SubElement(dataset, _a("reference"))
     context = etree.SubElement(reference, _a("context"))
     creators = _element(context, "recordCreators")
@@ -1001,6 +1007,17 @@ def export(
     if folder.exists() and any(folder.iterdir()):
         raise ArchiveError(f"{folder} is not empty; a Noark 5 extract needs a folder of its own")
     folder.mkdir(parents=True, exist_ok=True)
+    try:
+        return _export(session, org, folder, actor, blobs)
+    except BaseException:  # never leave a half-written extract that looks like one
+        for child in folder.iterdir():
+            shutil.rmtree(child) if child.is_dir() else child.unlink()
+        raise
+
+
+def _export(
+    session: Session, org: Organisation, folder: Path, actor: str, blobs: BlobStore | None
+) -> Extract:
     ctx = _Context(session, org, _text(actor, SYSTEM), blobs)
     period = _write_arkivstruktur(ctx, folder)
     ctx.counts["endring"] = _write_endringslogg(ctx, folder)
@@ -1047,8 +1064,7 @@ def journalpost_xml(session: Session, org: Organisation, task_id: int, actor: st
             return None
 
         def attachment(self, sha: str, name: str) -> str | None:
-            suffix = Path(name).suffix[:10] if Path(name).suffix.isascii() else ""
-            return f"DOKUMENT/vedlegg/{sha[:2]}/{sha}{suffix}"
+            return f"DOKUMENT/vedlegg/{sha[:2]}/{sha}{safe_suffix(name)}"
 
     arkiv = _root("arkivstruktur")
     _sub(arkiv, "systemID", system_id(org.slug, "arkiv"))
@@ -1069,7 +1085,7 @@ def journalpost_xml(session: Session, org: Organisation, task_id: int, actor: st
     _sub(part, "avsluttetDato", _dt(ctx.now))
     _sub(part, "avsluttetAv", ctx.actor)
     title = _title(root_record.text, f"Tråd {root_record.platform_id}", 60)
-    mappe_id = f"{root_record.platform}:{root_record.platform_id}"
+    mappe_id = _ref(root_record.platform, root_record.platform_id)
     mappe = _mappe(
         ctx,
         mappe_id,

@@ -206,6 +206,38 @@ def db_current(fmt: Format = "text") -> None:
     raise typer.Exit(1 if at != head else 0)
 
 
+@db_app.command("backup")
+def db_backup(
+    target: Annotated[Path, typer.Argument(help="the backup file to write (must not exist)")],
+) -> None:
+    """Back up the database while it is in use (SQLite's online backup API; pg_dump on PostgreSQL)."""
+    from rettesnor.records import backup
+    from rettesnor.records.db import make_engine
+    from rettesnor.records.settings import safe_url
+
+    engine = make_engine()
+    try:
+        backup.backup(engine, target)
+        out.print(f"{safe_url(engine.url)} backed up to {target} ({target.stat().st_size} bytes)")
+    finally:
+        engine.dispose()
+
+
+@db_app.command("restore")
+def db_restore(source: Annotated[Path, typer.Argument(help="a file written by `db backup`")]) -> None:
+    """Restore a backup into the configured, empty database; then run `rettesnor archive verify`."""
+    from rettesnor.records import backup
+    from rettesnor.records.db import make_engine
+    from rettesnor.records.settings import safe_url
+
+    engine = make_engine()
+    try:
+        backup.restore(engine, source)
+        out.print(f"{source} restored into {safe_url(engine.url)}; check it with `rettesnor archive verify`")
+    finally:
+        engine.dispose()
+
+
 # --- org -----------------------------------------------------------------------------------------
 
 

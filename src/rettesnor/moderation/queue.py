@@ -19,10 +19,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from rettesnor.archive import fts
+from rettesnor.archive import derived, fts
 from rettesnor.archive.blobs import BlobStore
 from rettesnor.archive.bulk import insert_rows
-from rettesnor.archive.chain import NewVersion, append, latest_doc
+from rettesnor.archive.chain import NewVersion, append, latest_doc, lock_chain
 from rettesnor.archive.errors import EvidenceError, InvalidValue, NotAllowed, NotFound
 from rettesnor.archive.ingest import Incoming, store
 from rettesnor.governance import checking, notices, people
@@ -369,7 +369,10 @@ def decide(
         session.flush()
     if evidence is not None:
         session.commit()  # the evidence is durable before anything is sent
-    return _carry_out(session, org, record, case, decision, platform, body)
+    outcome = _carry_out(session, org, record, case, decision, platform, body)
+    lock_chain(session, org.id)  # one decision at a time per organisation is sealed (PostgreSQL)
+    derived.seal(session, outcome.decision)  # who, what, why: archive verify notices a change
+    return outcome
 
 
 def _carry_out(

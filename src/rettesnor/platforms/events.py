@@ -10,6 +10,9 @@ intake (:func:`rettesnor.intake.ingest`: it archives and checks each text and fi
 - Changes for a page that no account is connected to are kept (``unrouted``) and can be replayed after
   the page is connected (:func:`replay`). A row that keeps failing is marked ``failed`` after
   ``MAX_ATTEMPTS`` with a one-line reason, and the rest of the queue goes on.
+- A locked database (SQLite's one writer busy, a PostgreSQL deadlock) is nobody's fault: the worker and
+  the endpoint's writer back off and try again without counting an attempt, so a burst never gives up an
+  acknowledged delivery. The worker's transactions begin with ``BEGIN IMMEDIATE`` on SQLite.
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ import hashlib
 import logging
 import queue
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, Insert, Table, func, select, update
@@ -33,7 +37,7 @@ from rettesnor.archive.errors import InvalidValue
 from rettesnor.archive.ingest import Incoming
 from rettesnor.intake import ingest
 from rettesnor.platforms.payload import parse
-from rettesnor.records.db import session_factory
+from rettesnor.records.db import is_transient, session_factory, writer
 from rettesnor.records.models import Organisation
 from rettesnor.records.platform_models import PlatformConnection, PlatformEvent
 from rettesnor.records.types import utcnow
@@ -42,6 +46,48 @@ log = logging.getLogger("rettesnor.platforms")
 EVENT_TABLE: Table = PlatformEvent.__table__  # type: ignore[assignment]
 MAX_ATTEMPTS = 5
 BATCH = 200
+# SQLite has one writer: the worker holds the write lock from its claim to its commit (BEGIN IMMEDIATE), while
+# the batch's texts are checked, and the endpoint's commits wait for it. Small batches keep that wait short.
+SQLITE_BATCH = 20
+LOCK_PATIENCE_S = 60.0  # how long drain() waits out a locked database before leaving rows pending
+BACKOFF_FIRST_S, BACKOFF_MAX_S = 0.05, 2.0
+
+
+def backoff(attempt: int) -> float:
+    return float(min(BACKOFF_MAX_S, BACKOFF_FIRST_S * 2**attempt))
+
+
+class _Turns:
+    """Within one process (``serve --platforms-worker`` on SQLite) the endpoint's writer goes first: the
+    worker starts its next batch only when no acknowledgement is waiting for the write lock. SQLite's busy
+    wait polls at growing intervals, so without this a worker that commits and claims again back to back
+    keeps the lock and the endpoint's answers wait for the whole queue."""
+
+    def __init__(self) -> None:
+        self._waiting = 0
+        self._lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def endpoint(self) -> Iterator[None]:
+        with self._lock:
+            self._waiting += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._waiting -= 1
+
+    def worker_wait(self, most_s: float = 1.0) -> None:
+        deadline = time.monotonic() + most_s
+        while self._waiting and time.monotonic() < deadline:
+            time.sleep(0.001)
+
+
+TURNS = _Turns()
+
+
+class Locked(Exception):
+    """The database was locked for one delivery: nobody's fault, the attempt does not count."""
 
 
 def _rows_of(bodies: list[bytes]) -> list[dict[str, object]]:
@@ -86,6 +132,7 @@ class Appender:
 
     MAX_GROUP = 500
     CHECKPOINT_S = 1.0
+    LOCK_PATIENCE_S = 30.0  # a locked database is waited out this long before the requests get an error
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -110,6 +157,20 @@ class Appender:
         await done
 
     def _write(self, bodies: list[bytes]) -> None:
+        """Commit ``bodies``; a locked database is retried with back-off (nothing is acknowledged before)."""
+        deadline = time.monotonic() + self.LOCK_PATIENCE_S
+        for attempt in range(1_000_000):
+            try:
+                with TURNS.endpoint():
+                    self._write_once(bodies)
+                return
+            except Exception as exc:
+                if not is_transient(exc) or time.monotonic() > deadline:
+                    raise
+                log.warning("webhook writer: database locked, trying again (%d)", attempt + 1)
+                time.sleep(backoff(attempt))
+
+    def _write_once(self, bodies: list[bytes]) -> None:
         if not self._sqlite:
             append_many(self.engine, bodies)
             return
@@ -263,30 +324,54 @@ def _ingest_rows(
 def drain(
     engine: Engine,
     *,
-    batch: int = BATCH,
+    batch: int | None = None,
     max_rows: int | None = None,
     blobs: BlobStore | None = None,
     progress: Callable[[DrainReport], None] | None = None,
+    lock_patience_s: float = LOCK_PATIENCE_S,
 ) -> DrainReport:
-    """Drain pending deliveries until none is left (or ``max_rows``)."""
+    """Drain pending deliveries until none is left (or ``max_rows``). A locked database is waited out
+    with back-off for up to ``lock_patience_s`` in all; the rows it kept from us stay pending, their
+    attempts not counted."""
+    if batch is None:
+        batch = SQLITE_BATCH if engine.dialect.name == "sqlite" else BATCH
     total = DrainReport()
-    make = session_factory(engine)
+    make = session_factory(writer(engine))  # BEGIN IMMEDIATE on SQLite: the claim takes the write lock
+    locked = 0  # consecutive locked tries; their back-off is bounded by lock_patience_s in all
+    waited = 0.0
     while max_rows is None or total.rows < max_rows:
         size = batch if max_rows is None else min(batch, max_rows - total.rows)
-        with make() as session:
-            session.info["actor"] = "platforms-worker"
-            rows = _claim(session, size)
-            if not rows:
+        TURNS.worker_wait()  # an acknowledgement waiting in this process goes first
+        try:
+            with make() as session:
+                session.info["actor"] = "platforms-worker"
+                rows = _claim(session, size)
+                if not rows:
+                    break
+                try:
+                    report = _ingest_rows(session, _Routes(session), rows, blobs)
+                    session.commit()
+                except Exception as exc:
+                    session.rollback()
+                    if is_transient(exc):
+                        raise Locked from exc
+                    log.warning(  # find the delivery at fault, one at a time
+                        "a batch of %d deliveries failed (%s); retrying one by one",
+                        len(rows),
+                        type(exc).__name__,
+                    )
+                    report = _one_by_one(make, rows, blobs)
+        except Exception as exc:
+            if not (isinstance(exc, Locked) or is_transient(exc)):
+                raise
+            pause = backoff(locked)
+            if waited + pause > lock_patience_s:
+                log.warning("the database stayed locked; %d deliveries wait for the next drain", size)
                 break
-            try:
-                report = _ingest_rows(session, _Routes(session), rows, blobs)
-                session.commit()
-            except Exception as exc:  # find the delivery at fault, one at a time
-                session.rollback()
-                log.warning(
-                    "a batch of %d deliveries failed (%s); retrying one by one", len(rows), type(exc).__name__
-                )
-                report = _one_by_one(make, rows, blobs)
+            locked, waited = locked + 1, waited + pause
+            time.sleep(pause)  # the rows are still pending, their attempts untouched
+            continue
+        locked = 0
         total.add(report)
         if progress is not None:
             progress(total)
@@ -306,6 +391,8 @@ def _one_by_one(
                 continue
             except Exception as exc:  # one bad delivery must not stop the queue
                 session.rollback()
+                if is_transient(exc):  # not this delivery's fault: back off in drain()
+                    raise Locked from exc
                 reason = f"{type(exc).__name__}: {str(exc).splitlines()[0][:300]}"
             attempts = row[2] + 1
             status = "failed" if attempts >= MAX_ATTEMPTS else "pending"

@@ -165,6 +165,9 @@ class ModerationDecision(Base):
     platform_result: Mapped[str] = mapped_column(String(12), default="none")  # none, sent, failed
     reply_text: Mapped[str | None] = mapped_column(Text)
     escalated_to_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    # The decisions' own chain (rettesnor.archive.derived): the seal of the decision before, and this one's.
+    seal_prev: Mapped[str | None] = mapped_column(String(64))
+    seal: Mapped[str | None] = mapped_column(String(64))
 
 
 class RegistrationTask(Base):

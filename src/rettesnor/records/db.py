@@ -32,7 +32,32 @@ def _sqlite_pragmas(engine: Engine, *, wal: bool) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")
+        # A transaction that will write takes the write lock at BEGIN, waiting busy_timeout for it: a
+        # deferred one that read first cannot upgrade once another writer committed, and fails at once.
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(IMMEDIATE) else "BEGIN")
+
+
+IMMEDIATE = "rettesnor_begin_immediate"
+TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "55P03"})  # serialization, deadlock, lock not available
+
+
+def writer(engine: Engine) -> Engine:
+    """``engine`` for transactions that write (same pool): ``BEGIN IMMEDIATE`` on SQLite."""
+    if engine.dialect.name != "sqlite":
+        return engine
+    return engine.execution_options(**{IMMEDIATE: True})
+
+
+def is_transient(exc: BaseException) -> bool:
+    """A database error that says "try again": SQLite busy or locked, a PostgreSQL deadlock or
+    serialization failure. Such an error is not the fault of the data being written."""
+    orig = getattr(exc, "orig", exc)
+    if getattr(orig, "sqlite_errorname", "") in ("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_BUSY_SNAPSHOT"):
+        return True
+    if getattr(orig, "sqlstate", None) in TRANSIENT_SQLSTATES:
+        return True
+    message = str(orig).lower()
+    return "database is locked" in message or "database table is locked" in message
 
 
 def _private_file(path: Path) -> None:
@@ -53,10 +78,11 @@ def make_engine(url: str | URL | None = None, **kwargs: Any) -> Engine:
         in_memory = not path or path == ":memory:"
         if path and not in_memory:
             _private_file(Path(path))
-        engine = create_engine(target, **kwargs)
+        engine = create_engine(target, **{"hide_parameters": True, **kwargs})
         _sqlite_pragmas(engine, wal=not in_memory)
         return engine
-    return create_engine(target, pool_pre_ping=True, **kwargs)
+    # hide_parameters: an error's message (and so a log line) never carries the values a user typed
+    return create_engine(target, pool_pre_ping=True, **{"hide_parameters": True, **kwargs})
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

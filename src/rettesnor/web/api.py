@@ -32,6 +32,7 @@ from rettesnor.policy.loader import load_pack
 from rettesnor.records.archive_models import DECISIONS, RECORD_KINDS
 from rettesnor.web import queries
 from rettesnor.web.auth import Principal, api_principal, api_principal_inline, require
+from rettesnor.web.inputs import IdField, IdPath, IdQuery, aware, zone_of
 from rettesnor.web.problems import Problem
 from rettesnor.web.views import account_row, pack_for, pack_named, plain, run_check, work
 from rettesnor.web.webhooks import platform_settings
@@ -88,7 +89,9 @@ class PhotoIn(BaseModel):
 class CheckRequest(BaseModel):
     text: str = Field(description="the draft, reply, comment or profile text", max_length=1_000_000)
     kind: str = Field("official_post", description="official_post, reply, comment, account_profile, …")
-    account: int | None = Field(None, description="an account of the organisation: its unit's pack applies")
+    account: IdField | None = Field(
+        None, description="an account of the organisation: its unit's pack applies"
+    )
     unit: int | str | None = Field(None, description="a unit (id or slug): its pack and approved channels")
     channel: str | None = Field(None, description="where an internal message is sent (teams, messenger …)")
     pack: str | None = Field(None, description="a built-in pack by name (default: the organisation's)")
@@ -191,7 +194,7 @@ def public_accounts(request: Request, who: Token, limit: Limit = 50, offset: Off
 
 
 @router.get("/accounts/{account_id}", summary="One account")
-def get_account(account_id: int, request: Request, who: Token) -> dict[str, Any]:
+def get_account(account_id: IdPath, request: Request, who: Token) -> dict[str, Any]:
     require(who, "accounts")
     with work(request, who) as (session, org):
         return account_row(accounts.get_account(session, org, account_id))
@@ -224,8 +227,8 @@ def moderation_queue(
     limit: Limit = 50,
     offset: Offset = 0,
     status: Literal["open", "escalated", "decided", "all"] = "open",
-    account: int | None = None,
-    category: str | None = None,
+    account: IdQuery = None,
+    category: Annotated[str | None, Query(max_length=40)] = None,
 ) -> Page:
     require(who, "moderation")
     with work(request, who) as (session, org):
@@ -244,11 +247,11 @@ class DecisionRequest(BaseModel):
     reason: str = Field(description="why (recorded)", max_length=2000)
     ground: str | None = Field(None, description="legal ground of a hide or delete (default: the rule's)")
     reply: str | None = Field(None, max_length=8000)
-    escalate_to: int | None = None
+    escalate_to: IdField | None = None
 
 
 @router.post("/moderation/records/{record_id}/decisions", summary="Decide on a comment", status_code=201)
-def decide(record_id: int, body: DecisionRequest, request: Request, who: Token) -> dict[str, Any]:
+def decide(record_id: IdPath, body: DecisionRequest, request: Request, who: Token) -> dict[str, Any]:
     """Recorded with the token's person; evidence is saved before a hide or a delete."""
     require(who, "moderation:write")
     with (
@@ -318,15 +321,27 @@ def archive_search(
     offset: Offset = 0,
     q: Annotated[str | None, Query(max_length=500)] = None,
     kind: Literal["post", "comment", "reply", "private_message", "moderator_action"] | None = None,
-    account: int | None = None,
-    category: str | None = None,
-    since: dt.datetime | None = None,
-    until: dt.datetime | None = None,
+    account: IdQuery = None,
+    category: Annotated[str | None, Query(max_length=40)] = None,
+    since: Annotated[
+        dt.datetime | None,
+        Query(
+            description="from this time on; without a zone: the organisation's (2026-01-01 is local midnight)"
+        ),
+    ] = None,
+    until: Annotated[dt.datetime | None, Query(description="before this time; zone as for since")] = None,
 ) -> Page:
     require(who, "archive")
     assert kind is None or kind in RECORD_KINDS
-    filters = Filters(account_id=account, kind=kind, category=category, since=since, until=until)
     with work(request, who) as (session, org):
+        zone = zone_of(org)
+        filters = Filters(
+            account_id=account,
+            kind=kind,
+            category=category,
+            since=aware(since, zone),
+            until=aware(until, zone),
+        )
         if account is not None:
             accounts.get_account(session, org, account)
         found = search(session, org, q, filters, limit=offset + limit + 1)[offset:]

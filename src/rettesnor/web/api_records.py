@@ -28,6 +28,7 @@ from rettesnor.records.models import Organisation
 from rettesnor.web import labels
 from rettesnor.web.api import ERRORS, Limit, Offset, Page, Token, _slice
 from rettesnor.web.auth import require
+from rettesnor.web.inputs import MAX_ID, IdField, IdPath, IdQuery
 from rettesnor.web.pages_archive import record_in_org, versions
 from rettesnor.web.problems import ProblemError
 from rettesnor.web.views import plain, work
@@ -66,7 +67,7 @@ def list_people(request: Request, who: Token, limit: Limit = 50, offset: Offset 
 
 @router.get("/reviews", summary="Reviews of the guideline held with employees", response_model=Page)
 def list_reviews(
-    request: Request, who: Token, limit: Limit = 50, offset: Offset = 0, person: int | None = None
+    request: Request, who: Token, limit: Limit = 50, offset: Offset = 0, person: IdQuery = None
 ) -> Page:
     require(who, "people")
     with work(request, who) as (session, org):
@@ -80,7 +81,7 @@ def list_reviews(
     response_model=Page,
 )
 def overdue_reviews(
-    request: Request, who: Token, limit: Limit = 50, offset: Offset = 0, leader: int | None = None
+    request: Request, who: Token, limit: Limit = 50, offset: Offset = 0, leader: IdQuery = None
 ) -> Page:
     require(who, "people")
     with work(request, who) as (session, org):
@@ -141,14 +142,14 @@ def _record(session: Session, org: Organisation, record_id: int) -> dict[str, An
 
 
 @router.get("/archive/records/{record_id}", summary="One record with every version in chain order")
-def get_record(record_id: int, request: Request, who: Token) -> dict[str, Any]:
+def get_record(record_id: IdPath, request: Request, who: Token) -> dict[str, Any]:
     require(who, "archive")
     with work(request, who) as (session, org):
         return _record(session, org, record_id)
 
 
 class AccessRequest(BaseModel):
-    records: list[int] = Field(
+    records: list[IdField] = Field(
         description="the records to release", min_length=1, max_length=MAX_ACCESS_REQUEST
     )
 
@@ -181,13 +182,21 @@ def verify(request: Request, who: Token) -> dict[str, Any]:
     problem = None
     if result.problem is not None:
         p = result.problem
-        problem = {"seq": p.seq, "record": p.record_id, "platform_id": p.platform_id, "what": p.what}
+        problem = {
+            "seq": p.seq,
+            "record": p.record_id,
+            "platform_id": p.platform_id,
+            "what": p.what,
+            "code": p.code,
+            "detail": p.detail,
+        }
     return {
         "organisation": result.organisation,
         "ok": result.ok,
         "entries": result.entries,
         "disposed": result.disposed,
         "head": result.head,
+        "decisions_head": result.decisions_head,
         "problem": problem,
     }
 
@@ -249,8 +258,8 @@ def task_journalpost(task_id: str, request: Request, who: Token) -> Response:
     journal matters)."""
     require(who, "tasks")
     number = task_id.removeprefix("R")
-    if not number.isdigit():
-        raise ProblemError(422, f"{task_id!r} is not a registration task id such as R12")
+    if not (number.isascii() and number.isdigit()) or not 1 <= int(number) <= MAX_ID:
+        raise ProblemError(422, f"{task_id[:30]!r} is not a registration task id such as R12")
     with work(request, who) as (session, org):
         xml = export.journalpost_xml(session, org, int(number), actor=who.actor)
     return Response(xml, media_type="application/xml")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+import traceback
 from typing import Any
 from urllib.parse import quote
 
@@ -12,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
+from sqlalchemy.exc import DataError, StatementError
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
@@ -46,9 +48,26 @@ TOO_LARGE = "rettesnor.body_too_large"
 HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
 
 
+def _frames(exc: BaseException) -> str:
+    """A traceback that names files, lines and functions, and the exception's type only: never its
+    message or any value (a database error's message can carry what the user typed)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    lines = [f'  File "{f.filename}", line {f.lineno}, in {f.name}' for f in frames]
+    cause = exc.__cause__ or exc.__context__
+    tail = f" (from {type(cause).__name__})" if cause is not None else ""
+    return "\n".join(["Traceback (most recent call last):", *lines, f"{type(exc).__name__}{tail}"])
+
+
+def _has_nul(scope: Scope) -> bool:
+    query = scope.get("query_string", b"")
+    return "\x00" in scope.get("path", "") or b"\x00" in query or b"%00" in query
+
+
 class Guard:
     """Security headers on every answer, a bound on the request body, and a log line without personal
-    data: method, path (never the query string), status and time."""
+    data: method, path (never the query string), status and time. A NUL character in the path or the
+    query is refused with 400. An unhandled error is answered with 500 here and logged with a traceback
+    without values, instead of travelling on to the server's logger with its message."""
 
     def __init__(self, app: ASGIApp, max_body: int, hsts: bool) -> None:
         self.app, self.max_body = app, max_body
@@ -90,7 +109,23 @@ class Guard:
                 response = problem_response(Request(scope), 413, detail)
                 await response(scope, receive, send_guarded)
                 return
-            await self.app(scope, receive_bounded, send_guarded)
+            if _has_nul(scope):
+                response = problem_response(Request(scope), 400, "the address holds a NUL character")
+                await response(scope, receive, send_guarded)
+                return
+            try:
+                await self.app(scope, receive_bounded, send_guarded)
+            except Exception as exc:
+                log.error(
+                    "unhandled %s on %s %s\n%s",
+                    type(exc).__name__,
+                    scope.get("method"),
+                    scope.get("path"),
+                    _frames(exc),
+                )
+                if status == 0:  # nothing was sent yet: the reader gets a proper 500
+                    detail = "something went wrong on our side; the error was logged"
+                    await _error(Request(scope), 500, detail)(scope, receive, send_guarded)
         finally:
             ms = (time.perf_counter() - started) * 1000
             log.info("%s %s %s %.1fms", scope.get("method"), scope.get("path"), status, ms)
@@ -163,6 +198,21 @@ def _handlers(app: FastAPI) -> None:
         if exc.status_code == 404:
             detail = f"no such page: {request.url.path}"
         return _error(request, exc.status_code, detail, dict(exc.headers or {}))
+
+    @app.exception_handler(DataError)
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(StatementError)
+    async def _out_of_range(request: Request, exc: Exception) -> Response:
+        # a number too large for the database, a NUL in a text PostgreSQL cannot store: the input's fault
+        overflow = isinstance(exc, StatementError) and isinstance(exc.orig, OverflowError)
+        if isinstance(exc, StatementError) and not (isinstance(exc, DataError) or overflow):
+            raise exc  # any other database error (locked, lost connection …): a 500, logged by Guard
+        log.info("refused %s on %s %s", type(exc).__name__, request.method, request.url.path)
+        return _error(
+            request,
+            400,
+            "a value in the request is out of range or holds a character that cannot be stored (such as NUL)",
+        )
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> Response:

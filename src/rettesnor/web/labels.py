@@ -100,6 +100,10 @@ CHAIN_PROBLEMS = {
     "reordered": N_("reordered"),
     "removed": N_("removed from the chain"),
     "removed_before": N_("removed (the entry before record {record})"),
+    "projection": N_("shown differently from the chain (the record's {detail})"),
+    "content_removed": N_("removed (its content is gone without a disposal in the log)"),
+    "decision_altered": N_("altered (moderation decision {detail} no longer matches its seal)"),
+    "decision_removed": N_("removed (a moderation decision before decision {detail})"),
 }
 DM_STATES = {"off": N_("Off"), "on": N_("On"), "unknown": N_("Unknown")}
 

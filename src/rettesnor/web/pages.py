@@ -22,6 +22,7 @@ from rettesnor.records.db import session_factory, unit_of_work
 from rettesnor.records.web_models import WebUser
 from rettesnor.web import labels
 from rettesnor.web.auth import LoginRequired, Principal, engine_of, page_principal, require, signed_in
+from rettesnor.web.inputs import parse_id
 from rettesnor.web.problems import ProblemError
 from rettesnor.web.render import language, page
 from rettesnor.web.security import same_token
@@ -239,9 +240,7 @@ def check_form(request: Request, who: User) -> HTMLResponse:
 def _form_account(value: str) -> int | None:
     if not value:
         return None
-    if not value.isdigit():
-        raise ProblemError(422, f"account must be a number, not {value!r}")
-    return int(value)
+    return parse_id(value, "account")
 
 
 @router.post("/check")

@@ -21,6 +21,7 @@ from rettesnor.policy.model import ClauseRef, Pack
 from rettesnor.records.models import DM_STATES, PLATFORMS, Account, Organisation
 from rettesnor.web import labels
 from rettesnor.web.auth import Principal, require
+from rettesnor.web.inputs import IdPath
 from rettesnor.web.pages import Csrf, User, _csrf
 from rettesnor.web.pages_people import _number
 from rettesnor.web.problems import ProblemError
@@ -157,7 +158,7 @@ def apply(
 
 
 @router.post("/accounts/{account_id}/approve")
-def approve(account_id: int, request: Request, who: User, csrf: Csrf) -> RedirectResponse:
+def approve(account_id: IdPath, request: Request, who: User, csrf: Csrf) -> RedirectResponse:
     """Approved by the signed-in leader today; the service refuses one who does not lead the unit."""
     require(who, "accounts:approve")
     _csrf(request, csrf)
@@ -211,7 +212,7 @@ def _activator(session: Session, org: Organisation, who: Principal, account_id: 
 
 
 @router.post("/accounts/{account_id}/direct-messages-off")
-def direct_messages_off(account_id: int, request: Request, who: User, csrf: Csrf) -> RedirectResponse:
+def direct_messages_off(account_id: IdPath, request: Request, who: User, csrf: Csrf) -> RedirectResponse:
     """The person confirms that the message function is removed on the platform (Hjørring HJ-9)."""
     require(who, "accounts:activate")
     _csrf(request, csrf)
@@ -224,7 +225,7 @@ def direct_messages_off(account_id: int, request: Request, who: User, csrf: Csrf
 
 
 @router.post("/accounts/{account_id}/activate")
-def activate(account_id: int, request: Request, who: User, csrf: Csrf) -> RedirectResponse:
+def activate(account_id: IdPath, request: Request, who: User, csrf: Csrf) -> RedirectResponse:
     """The account goes live: on the public list, and the service office is told."""
     require(who, "accounts:activate")
     _csrf(request, csrf)

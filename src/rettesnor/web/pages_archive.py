@@ -36,6 +36,7 @@ from rettesnor.records.archive_models import (
 from rettesnor.records.models import Organisation
 from rettesnor.web import labels, queries
 from rettesnor.web.auth import require
+from rettesnor.web.inputs import IdPath, day_end, parse_id, zone_of
 from rettesnor.web.pages import Csrf, User, _csrf, _form_account
 from rettesnor.web.problems import ProblemError
 from rettesnor.web.render import language, page
@@ -55,11 +56,14 @@ def parse_day(value: str, what: str) -> dt.date | None:
         raise ProblemError(422, f"{what} must be a date like 2026-12-31, not {value[:20]!r}") from None
 
 
-def period(since: str, until: str) -> tuple[dt.datetime | None, dt.datetime | None]:
-    """From the start of ``since`` to the end of ``until`` (both days included), in UTC."""
+def period(since: str, until: str, zone: dt.tzinfo = dt.UTC) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """From the start of ``since`` to the end of ``until`` (both days included), days in ``zone``."""
     start, end = parse_day(since, "from"), parse_day(until, "to")
-    low = dt.datetime.combine(start, dt.time(), tzinfo=dt.UTC) if start else None
-    high = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC) if end else None
+    try:  # the first and the last day of the calendar exist only in some zones' UTC
+        low = dt.datetime.combine(start, dt.time(), tzinfo=zone).astimezone(dt.UTC) if start else None
+        high = day_end(end, zone).astimezone(dt.UTC) if end else None
+    except OverflowError:
+        raise ProblemError(422, "the dates must lie between 0001-01-02 and 9999-12-31") from None
     return low, high
 
 
@@ -86,18 +90,18 @@ def archive_page(
     if category and category not in labels.CATEGORIES:
         choices = ", ".join(labels.CATEGORIES)
         raise ProblemError(422, f"unknown category {category!r}; choose one of: {choices}")
-    low, high = period(since, until)
-    filters = Filters(
-        account_id=account_id,
-        since=low,
-        until=high,
-        author=author.strip() or None,
-        category=category.strip() or None,
-        decision=decision or None,
-        kind=kind or None,
-    )
     offset = (page_no - 1) * PAGE_SIZE
     with work(request, who) as (session, org):
+        low, high = period(since, until, zone_of(org))
+        filters = Filters(
+            account_id=account_id,
+            since=low,
+            until=high,
+            author=author.strip() or None,
+            category=category.strip() or None,
+            decision=decision or None,
+            kind=kind or None,
+        )
         if account_id is not None:
             accounts.get_account(session, org, account_id)  # 404 for an account of another organisation
         found = search(session, org, q or None, filters, limit=offset + PAGE_SIZE + 1)[offset:]
@@ -183,7 +187,7 @@ def thread(session: Session, org: Organisation, record: ArchiveRecord) -> list[A
 
 
 @router.get("/archive/records/{record_id}")
-def record_page(record_id: int, request: Request, who: User) -> HTMLResponse:
+def record_page(record_id: IdPath, request: Request, who: User) -> HTMLResponse:
     require(who, "archive")
     with work(request, who) as (session, org):
         record = record_in_org(session, org, record_id)
@@ -228,9 +232,7 @@ def record_ids(values: list[str], most: int, what: str) -> list[int]:
     """Record numbers of checked boxes, each once; at least one, at most ``most``."""
     ids = []
     for v in values:
-        if not v.isdigit():
-            raise ProblemError(422, f"a record is a number, not {v[:20]!r}")
-        ids.append(int(v))
+        ids.append(parse_id(v, "a record"))
     ids = list(dict.fromkeys(ids))
     if not ids:
         raise ProblemError(422, f"choose at least one record to {what}")

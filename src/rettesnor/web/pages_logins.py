@@ -18,6 +18,7 @@ from rettesnor.records.models import Person
 from rettesnor.records.web_models import WebUser
 from rettesnor.web import logins, sessions, tokens
 from rettesnor.web.auth import Principal, any_principal, engine_of, lifetime, page_principal, require
+from rettesnor.web.inputs import IdPath
 from rettesnor.web.login import csrf_ok
 from rettesnor.web.problems import ProblemError
 from rettesnor.web.render import flash, language, page
@@ -47,7 +48,7 @@ def sessions_page(request: Request, who: User) -> HTMLResponse:
 
 
 @router.post("/account/sessions/{session_id}/end")
-def end_one(request: Request, who: User, csrf: Csrf, session_id: int) -> RedirectResponse:
+def end_one(request: Request, who: User, csrf: Csrf, session_id: IdPath) -> RedirectResponse:
     csrf_ok(request, csrf)
     with session_factory(engine_of(request))() as session:
         live = sessions.live(session, _me(session, who).id, lifetime(request))
@@ -137,7 +138,7 @@ def tokens_page(request: Request, who: User) -> HTMLResponse:
 
 
 @router.post("/account/tokens/{token_id}/revoke")
-def token_revoke(request: Request, who: User, csrf: Csrf, token_id: int) -> RedirectResponse:
+def token_revoke(request: Request, who: User, csrf: Csrf, token_id: IdPath) -> RedirectResponse:
     csrf_ok(request, csrf)
     with unit_of_work(engine_of(request), actor=who.actor) as session:
         org = tenants.get_organisation(session, who.org_slug)
@@ -169,7 +170,7 @@ def _admin(request: Request, who: Principal, csrf: str) -> None:
 
 
 @router.post("/logins/{user_id}/reset")
-def login_reset(request: Request, who: User, csrf: Csrf, user_id: int) -> HTMLResponse:
+def login_reset(request: Request, who: User, csrf: Csrf, user_id: IdPath) -> HTMLResponse:
     """A temporary password, shown once on this page, that the person must change at the next login."""
     _admin(request, who, csrf)
     with unit_of_work(engine_of(request), actor=who.actor) as session:
@@ -181,7 +182,7 @@ def login_reset(request: Request, who: User, csrf: Csrf, user_id: int) -> HTMLRe
 
 
 @router.post("/logins/{user_id}/{action}")
-def login_action(request: Request, who: User, csrf: Csrf, user_id: int, action: str) -> RedirectResponse:
+def login_action(request: Request, who: User, csrf: Csrf, user_id: IdPath, action: str) -> RedirectResponse:
     """Disable or enable a login, or end its sessions."""
     _admin(request, who, csrf)
     if action not in ("disable", "enable", "end-sessions"):

@@ -31,6 +31,7 @@ from rettesnor.records.archive_models import ModerationDecision
 from rettesnor.records.models import Account, Organisation
 from rettesnor.web import labels, queries
 from rettesnor.web.auth import require
+from rettesnor.web.inputs import IdPath
 from rettesnor.web.pages import PAGE_SIZE, Csrf, User, _csrf, _form_account, _safe_next, known_decision
 from rettesnor.web.pages_archive import record_ids, record_in_org
 from rettesnor.web.problems import ProblemError
@@ -225,7 +226,7 @@ def _report(
 
 @router.post("/moderation/{record_id}/decide")
 def moderation_decide(
-    record_id: int,
+    record_id: IdPath,
     request: Request,
     who: User,
     csrf: Csrf,

@@ -20,6 +20,7 @@ from rettesnor.policy.loader import load_pack
 from rettesnor.records.models import CONSENT_GIVERS
 from rettesnor.web import labels, queries
 from rettesnor.web.auth import require
+from rettesnor.web.inputs import IdPath, parse_id
 from rettesnor.web.pages import Csrf, User, _csrf, _form_account
 from rettesnor.web.pages_archive import parse_day
 from rettesnor.web.problems import ProblemError
@@ -33,9 +34,9 @@ USUAL_KIND = {"yearly_by_leader": "yearly", "with_all_and_onboarding": "policy"}
 
 
 def _number(value: str, what: str) -> int:
-    if not value.isdigit():
-        raise ProblemError(422, f"{what} must be chosen (a number, not {value[:20]!r})")
-    return int(value)
+    if not value.strip():
+        raise ProblemError(422, f"{what} must be chosen")
+    return parse_id(value, what)
 
 
 @router.get("/people")
@@ -119,7 +120,7 @@ def record_review(
 
 
 @router.post("/people/reviews/{review_id}/acknowledge")
-def acknowledge_review(review_id: int, request: Request, who: User, csrf: Csrf) -> RedirectResponse:
+def acknowledge_review(review_id: IdPath, request: Request, who: User, csrf: Csrf) -> RedirectResponse:
     """The employee confirms they have read and understood the guideline."""
     _csrf(request, csrf)
     with work(request, who) as (session, org):
@@ -208,7 +209,7 @@ def register_consent(
 
 
 @router.post("/consents/{consent_id}/withdraw")
-def withdraw_consent(consent_id: int, request: Request, who: User, csrf: Csrf) -> RedirectResponse:
+def withdraw_consent(consent_id: IdPath, request: Request, who: User, csrf: Csrf) -> RedirectResponse:
     """The person (or guardian) objects: the consent ends today and a takedown task is created."""
     require(who, "consents:write")
     _csrf(request, csrf)

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0011_author_words"
-down_revision: str | None = "0009_sessions"
+down_revision: str | None = "0010_decision_seal"
 branch_labels: str | None = None
 depends_on: str | None = None
 
