@@ -72,10 +72,13 @@ def negotiate(accept_language: str | None) -> str:
 
 
 def extract() -> list[str]:
-    """Every translatable string of the templates and the code of the web application, sorted."""
+    """Every translatable string of the templates and the code of the web application and of the
+    archive's documents (PDF/A, E-ARK, Noark 5 titles), sorted."""
     from babel.messages.extract import extract_from_dir
 
-    root = Path(str(resources.files("rettesnor.web")))
     method_map = [("templates/**.html", "jinja2"), ("**.py", "python")]
-    found = {str(m[2]) for m in extract_from_dir(str(root), method_map) if isinstance(m[2], str)}
+    found: set[str] = set()
+    for package in ("rettesnor.web", "rettesnor.archive"):
+        root = Path(str(resources.files(package)))
+        found |= {str(m[2]) for m in extract_from_dir(str(root), method_map) if isinstance(m[2], str)}
     return sorted(found)
