@@ -143,13 +143,34 @@ def archive_verify(
 def archive_export(
     org: Org,
     out_dir: Annotated[Path, typer.Option("--out", help="folder to write to")],
-    export_format: Annotated[str, typer.Option("--format", "-f", help="jsonl or noark5")] = "jsonl",
+    export_format: Annotated[
+        str, typer.Option("--format", "-f", help="jsonl, noark5, eark (E-ARK SIP) or fgs (Swedish FGS)")
+    ] = "jsonl",
+    since: Annotated[str | None, typer.Option(help="E-ARK: records received on or after, YYYY-MM-DD")] = None,
+    until: Annotated[str | None, typer.Option(help="E-ARK: records received before, YYYY-MM-DD")] = None,
+    agreement: Annotated[
+        str | None, typer.Option(help="E-ARK/FGS: the submission agreement (leveransöverenskommelse)")
+    ] = None,
 ) -> None:
-    """Export the organisation's records: JSON Lines of canonical records, or a Noark 5 extract."""
+    """Export the organisation's records: JSON Lines of canonical records, a Noark 5 extract, or an
+    E-ARK SIP (CSIP with METS and PREMIS; fgs: the Swedish FGS Paketstruktur profile of it)."""
     from rettesnor.archive import export
 
-    if export_format not in ("jsonl", "noark5"):
-        raise InputError(f"unknown format {export_format!r}; choose one of: jsonl, noark5")
+    if export_format not in ("jsonl", "noark5", "eark", "fgs"):
+        raise InputError(f"unknown format {export_format!r}; choose one of: jsonl, noark5, eark, fgs")
+    if export_format in ("eark", "fgs"):
+        from rettesnor.archive import eark
+
+        with gov._tenant(org) as (s, o):
+            package = eark.export(
+                s, o, out_dir, profile=export_format, actor=_actor(), agreement=agreement,
+                since=_time(since, "--since"), until=_time(until, "--until"),
+            )  # fmt: skip
+        gov.out.print(
+            f"E-ARK SIP ({export_format}) with {package.records} records, {package.documents} PDF/A "
+            f"documents and {package.attachments} attachments written to {package.folder}"
+        )
+        return
     with gov._tenant(org) as (s, o):
         if export_format == "jsonl":
             path, n = export.jsonl(s, o, out_dir)
