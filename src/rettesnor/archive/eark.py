@@ -118,8 +118,8 @@ class Package:
 def _file_el(fid: str, entry: FileEntry) -> etree._Element:
     el = etree.Element(
         _m("file"),
-        {"ID": fid, "MIMETYPE": entry.media, "SIZE": str(entry.size), "CREATED": recordxml.stamp(entry.created),
-         "CHECKSUM": entry.digest, "CHECKSUMTYPE": "SHA-256"},
+        {"ID": fid, "MIMETYPE": entry.media, "SIZE": str(entry.size),
+         "CREATED": recordxml.stamp(entry.created), "CHECKSUM": entry.digest, "CHECKSUMTYPE": "SHA-256"},
     )  # fmt: skip
     etree.SubElement(el, _m("FLocat"), {"LOCTYPE": "URL", _ns(XLINK, "type"): "simple",
                                         _ns(XLINK, "href"): entry.href})  # fmt: skip
@@ -139,10 +139,14 @@ def _agents(hdr: etree._Element, org: Organisation, profile: str, actor: str, ag
     agent("ARCHIVIST", "ORGANIZATION", org.name, org.slug, "IDENTIFICATIONCODE")
     # The validator holds every CREATOR agent to CSIP12-16 (software): the organisation is the ARCHIVIST.
     if profile == "fgs":  # FGS Paketstruktur: who submits the package
-        el = etree.SubElement(hdr, _m("agent"), {"ROLE": "OTHER", "OTHERROLE": "SUBMITTER", "TYPE": "INDIVIDUAL"})
+        el = etree.SubElement(
+            hdr, _m("agent"), {"ROLE": "OTHER", "OTHERROLE": "SUBMITTER", "TYPE": "INDIVIDUAL"}
+        )
         etree.SubElement(el, _m("name")).text = recordxml.clean(actor)
     if agreement:
-        etree.SubElement(hdr, _m("altRecordID"), {"TYPE": "SUBMISSIONAGREEMENT"}).text = recordxml.clean(agreement)
+        etree.SubElement(hdr, _m("altRecordID"), {"TYPE": "SUBMISSIONAGREEMENT"}).text = recordxml.clean(
+            agreement
+        )
 
 
 def _mets_root(objid: str, label: str) -> etree._Element:
@@ -189,7 +193,9 @@ class _Writer:
         self.last: dt.datetime | None = None
 
     def entry(self, path: Path, base: Path, media: str) -> FileEntry:
-        return FileEntry(path.relative_to(base).as_posix(), media, path.stat().st_size, _sha256(path), self.now)
+        return FileEntry(
+            path.relative_to(base).as_posix(), media, path.stat().st_size, _sha256(path), self.now
+        )
 
     # --- the representation: data files and its METS, streamed ---
 
@@ -210,8 +216,7 @@ class _Writer:
                 yield self.entry(path, self.rep, "application/xml")
                 if item.tasks:
                     threads.add(rec.thread_id or rec.id)
-            for entry in self._attachments([v.entry_id for item in batch for v in item.versions]):
-                yield entry
+            yield from self._attachments([v.entry_id for item in batch for v in item.versions])
             for root in sorted(threads):
                 path = data / "documents" / f"thread-{root}.pdf"
                 if path.exists():
@@ -238,7 +243,9 @@ class _Writer:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(self.blobs.path(sha), path)
                 self.package.attachments += 1
-                yield self.entry(path, self.rep, media if media in KNOWN_MEDIA else "application/octet-stream")
+                yield self.entry(
+                    path, self.rep, media if media in KNOWN_MEDIA else "application/octet-stream"
+                )
 
     def representation(self) -> int:
         self.rep.mkdir(parents=True)
@@ -250,17 +257,22 @@ class _Writer:
             root = _mets_root("rep1", label)
             with xf.element(root.tag, dict(root.attrib), nsmap=root.nsmap):
                 xf.write(_header(self.org, self.now, self.profile, self.actor, None))
-                with xf.element(_m("fileSec"), {"ID": "rep1-files"}):
-                    with xf.element(_m("fileGrp"), {"ID": "rep1-data", "USE": "Data"}):
-                        for entry in self.data_files():
-                            n += 1
-                            xf.write(_file_el(f"file-{n}", entry))
-                            xf.flush()
-                with xf.element(_m("structMap"), {"ID": "rep1-struct", "TYPE": "PHYSICAL", "LABEL": "CSIP"}):
-                    with xf.element(_m("div"), {"ID": "rep1-div", "LABEL": "rep1"}):
-                        with xf.element(_m("div"), {"ID": "rep1-div-data", "LABEL": "Data"}):
-                            for k in range(1, n + 1):
-                                xf.write(etree.Element(_m("fptr"), {"FILEID": f"file-{k}"}))
+                with (
+                    xf.element(_m("fileSec"), {"ID": "rep1-files"}),
+                    xf.element(_m("fileGrp"), {"ID": "rep1-data", "USE": "Data"}),
+                ):
+                    for entry in self.data_files():
+                        n += 1
+                        xf.write(_file_el(f"file-{n}", entry))
+                        xf.flush()
+                # The structMap counts the files rather than remembering them.
+                with (
+                    xf.element(_m("structMap"), {"ID": "rep1-struct", "TYPE": "PHYSICAL", "LABEL": "CSIP"}),
+                    xf.element(_m("div"), {"ID": "rep1-div", "LABEL": "rep1"}),
+                    xf.element(_m("div"), {"ID": "rep1-div-data", "LABEL": "Data"}),
+                ):
+                    for k in range(1, n + 1):
+                        xf.write(etree.Element(_m("fptr"), {"FILEID": f"file-{k}"}))
         self.package.files = n
         return n
 
@@ -269,7 +281,10 @@ class _Writer:
     def premis(self) -> Path:
         path = self.folder / "metadata" / "preservation" / "premis.xml"
         path.parent.mkdir(parents=True)
-        p = lambda tag: _ns(PREMIS, tag)  # noqa: E731
+
+        def p(tag: str) -> str:
+            return _ns(PREMIS, tag)
+
         software = f"Rettesnor {__version__}"
         with etree.xmlfile(str(path), encoding="utf-8") as xf:
             xf.write_declaration()
@@ -306,9 +321,13 @@ class _Writer:
                                f"SHA-256 of {self.package.files} files, in the representation's METS",
                                "software"))  # fmt: skip
                 for d in self.session.scalars(
-                    select(DisposalLog).where(DisposalLog.organisation_id == self.org.id).order_by(DisposalLog.id)
+                    select(DisposalLog)
+                    .where(DisposalLog.organisation_id == self.org.id)
+                    .order_by(DisposalLog.id)
                 ):
-                    detail = f"content of record {d.record_id} ({d.record_kind}) disposed under rule {d.rule_id}"
+                    detail = (
+                        f"content of record {d.record_id} ({d.record_kind}) disposed under rule {d.rule_id}"
+                    )
                     xf.write(event(f"disposal-{d.id}", "deletion", d.disposed_at, detail, "organisation"))
                 for aid, name, kind, version in (
                     ("software", "Rettesnor", "software", __version__),
@@ -328,10 +347,13 @@ class _Writer:
     def documentation(self) -> Path:
         path = self.folder / "documentation" / "README.txt"
         path.parent.mkdir(parents=True)
-        day = lambda v: v.date().isoformat() if v else "–"  # noqa: E731
+
+        def day(value: dt.datetime | None) -> str:
+            return value.date().isoformat() if value else "–"
+
         text = self.tr(README).format(
-            organisation=self.org.name, start=day(self.first), end=day(self.last), records=self.package.records,
-            documents=self.package.documents, attachments=self.package.attachments, version=__version__,
+            organisation=self.org.name, start=day(self.first), end=day(self.last),
+            records=self.package.records, documents=self.package.documents, attachments=self.package.attachments, version=__version__,
             made=recordxml.stamp(self.now),
         )  # fmt: skip
         path.write_text(text + "\n", encoding="utf-8")
@@ -375,7 +397,9 @@ class _Writer:
                 n += 1
                 grp.append(_file_el(f"file-{n}", e))
                 ids.setdefault(use, []).append(f"file-{n}")
-        struct = etree.SubElement(root, _m("structMap"), {"ID": "struct", "TYPE": "PHYSICAL", "LABEL": "CSIP"})
+        struct = etree.SubElement(
+            root, _m("structMap"), {"ID": "struct", "TYPE": "PHYSICAL", "LABEL": "CSIP"}
+        )
         top = etree.SubElement(struct, _m("div"), {"ID": "div-root", "LABEL": self.objid})
         etree.SubElement(top, _m("div"), {"ID": "div-metadata", "LABEL": "Metadata", "ADMID": "premis"})
         for use in ("Documentation", "Schemas"):
@@ -418,4 +442,3 @@ def export(
     schemas = writer.schemas()
     writer.root_mets(premis, readme, schemas)
     return writer.package
-
