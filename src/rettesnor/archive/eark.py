@@ -353,8 +353,8 @@ class _Writer:
 
         text = self.tr(README).format(
             organisation=self.org.name, start=day(self.first), end=day(self.last),
-            records=self.package.records, documents=self.package.documents, attachments=self.package.attachments, version=__version__,
-            made=recordxml.stamp(self.now),
+            records=self.package.records, documents=self.package.documents,
+            attachments=self.package.attachments, version=__version__, made=recordxml.stamp(self.now),
         )  # fmt: skip
         path.write_text(text + "\n", encoding="utf-8")
         return path
