@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archivedata import COMPLAINT_DA, CPR_DA, FRIENDLY_DA, INSULT_DA, comment, post, town_with_account
+from pdfasupport import assert_pdfa
 from rettesnor.archive import noark5, retention
 from rettesnor.archive.blobs import BlobStore
 from rettesnor.archive.chain import verify
@@ -117,8 +118,13 @@ def test_extract_validates_against_the_official_schemas_and_every_checksum_match
         assert obj.findtext("n:sjekksumAlgoritme", namespaces=ns) == "SHA-256"
         assert _sha(path) == obj.findtext("n:sjekksum", namespaces=ns)
         assert path.stat().st_size == int(obj.findtext("n:filstoerrelse", namespaces=ns))
-        if path.suffix == ".json":
-            assert _sha(path) in chain
+        if path.suffix == ".xml":  # a version as XML: its <canonical> is the chain's content
+            canonical = etree.parse(str(path)).findtext(".//{urn:x-rettesnor:record:1}canonical")
+            assert hashlib.sha256(canonical.encode("utf-8")).hexdigest() in chain
+    # The complaint's thread as PDF/A, the only PDF; no JSON documents (not an archival format).
+    pdfs = sorted((out / "DOKUMENT").rglob("*.pdf"))
+    assert len(pdfs) == 1 and assert_pdfa(pdfs[0].read_bytes(), "da")
+    assert not list((out / "DOKUMENT").rglob("*.json"))
     files = [p for p in (out / "DOKUMENT").rglob("*") if p.is_file()]
     assert len(files) == len(objects) == extract.counts["dokumentobjekt"]
     # The structure: one account folder with two threads; the complaint is a journalpost.
@@ -141,7 +147,7 @@ def test_extract_validates_against_the_official_schemas_and_every_checksum_match
     assert "Lise Dam" not in (out / "offentligJournal.xml").read_text(encoding="utf-8")
     assert verify(db, town.org).ok  # type: ignore[attr-defined]
     # A damaged file is found.
-    objects_files = sorted((out / "DOKUMENT").rglob("*.json"))
+    objects_files = sorted((out / "DOKUMENT").rglob("*.xml"))
     objects_files[0].write_bytes(objects_files[0].read_bytes() + b" ")
     assert any("sjekksum" in p for p in noark5.validate(out))
     with pytest.raises(ArchiveError, match="not empty"):

@@ -223,3 +223,24 @@ def test_bad_input_is_one_line(cli, tmp_path: Path) -> None:  # type: ignore[no-
         code, _, err = cli(*args)
         assert code == 2 and says in err and err.count("\n") == 1, err
     assert not (tmp_path / "x.pdf").exists()
+
+
+@pytest.mark.parametrize("org", sorted(SEEDS))
+def test_noark5_extract_of_each_seed_organisation_in_archival_formats(cli, org: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from rettesnor.archive import noark5
+
+    out = tmp_path / "n5"
+    code, _, err = cli("archive", "export", "--org", org, "--format", "noark5", "--out", str(out))
+    assert code == 0, err
+    assert noark5.validate(out) == []
+    n5 = {"n": noark5.NS["arkivstruktur"]}
+    tree = etree.parse(str(out / "arkivstruktur.xml"))
+    assert tree.findtext("n:tittel", namespaces=n5) == LABELS[org]
+    documents = [p for p in (out / "DOKUMENT").rglob("*") if p.is_file()]
+    assert {p.suffix for p in documents} <= {".xml", ".pdf", ".png", ".jpg"}, {p.suffix for p in documents}
+    pdfs = [p for p in documents if p.suffix == ".pdf"]
+    assert pdfs and len(pdfs) == len(tree.findall(".//n:registrering[n:journalaar]", n5))
+    for path in pdfs:
+        assert_pdfa(path.read_bytes(), SEEDS[org])
+    for path in (p for p in documents if p.suffix == ".xml"):
+        assert records_schema().validate(etree.parse(str(path))), path
