@@ -473,6 +473,32 @@ def tasks_export(
             sys.stdout.write(journalpost_xml(s, o, task, _actor()))
 
 
+@gov.tasks_app.command("journal-address")
+def tasks_journal_address(
+    address: Annotated[str, typer.Argument(help="the records system's mail-in address ('' turns it off)")],
+    org: Org,
+) -> None:
+    """Where registration tasks are sent as e-mail: the journal address of the records system."""
+    from rettesnor.archive import journalmail
+
+    with gov._tenant(org) as (s, o):
+        journalmail.set_address(s, o, address)
+        slug, now = o.slug, o.journal_address
+    gov.out.print(f"journal address of {slug}: {now or 'none (journal mail is off)'}")
+
+
+@gov.tasks_app.command("send")
+def tasks_send(task: int, org: Org) -> None:
+    """Send a registration task to the records system's journal address: the thread as PDF/A and its
+    metadata in the body and as XML, through the outbox (rettesnor mail send)."""
+    from rettesnor.archive import journalmail
+
+    with gov._tenant(org) as (s, o):
+        note = journalmail.send_task(s, o, task)
+        info = (note.id, note.recipient)
+    gov.out.print(f"registration task {task} is in the outbox as message {info[0]} to {info[1]}")
+
+
 def registration_rows(org: str, overdue: bool, all_: bool) -> list[dict[str, Any]]:
     """Registration tasks as rows of ``rettesnor tasks list``."""
     from rettesnor.moderation import registration

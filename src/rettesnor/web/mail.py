@@ -123,6 +123,10 @@ def compose(note: Notification, org: Organisation, settings: MailSettings) -> Em
                 _(subject_text).format(**values),
                 _(body_text).format(**values) + "\n\n" + settings.base_url + path.format(**values),
             )
+    if note.kind == "journal":  # a registration task for the records system (rettesnor.archive.journalmail)
+        from rettesnor.archive import journalmail
+
+        subject, body = journalmail.text(values, org, lang)
     msg = EmailMessage()
     msg["From"] = settings.sender
     msg["To"] = note.recipient
@@ -204,6 +208,10 @@ def send_pending(
                 org = session.get(Organisation, note.organisation_id)
                 assert org is not None  # the foreign key says so
                 message = compose(note, org, settings)
+                if note.kind == "journal":  # the thread as PDF/A and the metadata as XML
+                    from rettesnor.archive import journalmail
+
+                    journalmail.attach(session, org, note, message)
                 try:
                     if smtp is None:
                         smtp = opener(settings)
