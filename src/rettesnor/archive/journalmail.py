@@ -160,3 +160,5 @@ def attach(session: Session, org: Organisation, note: Notification, message: Ema
     message.add_attachment(
         metadata_xml(params, org), maintype="application", subtype="xml", filename=f"{name}.xml"
     )
+    if "Content-Language" not in message:  # becoming multipart moved the Content-* headers to the text
+        message["Content-Language"] = lang
