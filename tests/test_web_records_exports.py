@@ -70,7 +70,7 @@ def test_documents_and_access_request_as_pdfa(engine: object) -> None:
 
 def test_package_download_validates(engine: object, tmp_path: Path) -> None:
     client, csrf = _client(engine, "norsjo.arkiv")
-    assert "Packages for the archive" in client.get("/archive").text
+    assert "Paket till arkivet" in client.get("/archive").text  # the Swedish records manager's language
     r = client.post("/archive/package", data={"csrf": csrf, "format": "fgs", "agreement": "LÖ 2026:3"})
     assert r.status_code == 200 and r.headers["content-type"] == "application/zip"
     with zipfile.ZipFile(io.BytesIO(r.content)) as z:
