@@ -151,6 +151,9 @@ def archive_export(
     agreement: Annotated[
         str | None, typer.Option(help="E-ARK/FGS: the submission agreement (leveransöverenskommelse)")
     ] = None,
+    documents: Annotated[
+        bool, typer.Option("--documents/--no-documents", help="E-ARK/FGS: threads with a task as PDF/A")
+    ] = True,
 ) -> None:
     """Export the organisation's records: JSON Lines of canonical records, a Noark 5 extract, or an
     E-ARK SIP (CSIP with METS and PREMIS; fgs: the Swedish FGS Paketstruktur profile of it)."""
@@ -164,7 +167,7 @@ def archive_export(
         with gov._tenant(org) as (s, o):
             package = eark.export(
                 s, o, out_dir, profile=export_format, actor=_actor(), agreement=agreement,
-                since=_time(since, "--since"), until=_time(until, "--until"),
+                since=_time(since, "--since"), until=_time(until, "--until"), documents=documents,
             )  # fmt: skip
         gov.out.print(
             f"E-ARK SIP ({export_format}) with {package.records} records, {package.documents} PDF/A "

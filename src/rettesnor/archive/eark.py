@@ -176,9 +176,10 @@ class _Writer:
     def __init__(
         self, session: Session, org: Organisation, folder: Path, profile: str, actor: str,
         agreement: str | None, blobs: BlobStore | None, since: dt.datetime | None, until: dt.datetime | None,
+        documents: bool = True,
     ) -> None:  # fmt: skip
         self.session, self.org, self.profile, self.actor = session, org, profile, actor
-        self.agreement, self.since, self.until = agreement, since, until
+        self.agreement, self.since, self.until, self.documents = agreement, since, until, documents
         self.blobs = blobs or BlobStore()
         self.now = utcnow()
         self.lang = "sv" if profile == "fgs" else COUNTRY_LANGUAGE.get(org.country, "en")
@@ -214,7 +215,7 @@ class _Writer:
                 path.write_bytes(recordxml.to_bytes(recordxml.element(self.org, item)))
                 self.package.records += 1
                 yield self.entry(path, self.rep, "application/xml")
-                if item.tasks:
+                if item.tasks and self.documents:
                     threads.add(rec.thread_id or rec.id)
             yield from self._attachments([v.entry_id for item in batch for v in item.versions])
             for root in sorted(threads):
@@ -427,13 +428,17 @@ def export(
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
     blobs: BlobStore | None = None,
+    documents: bool = True,
 ) -> Package:
-    """Write the package into a new folder under ``folder`` (named by its id); returns what it holds."""
+    """Write the package into a new folder under ``folder`` (named by its id); returns what it holds.
+    ``documents``: a PDF/A of each thread with a registration task (about 0.1-0.5 s each to render)."""
     if profile not in FORMATS:
         raise InvalidValue(f"unknown package profile {profile!r}; choose one of: {', '.join(FORMATS)}")
     if since is not None and until is not None and until <= since:
         raise InvalidValue("the period ends before it starts")
-    writer = _Writer(session, org, folder, profile, actor or "Rettesnor", agreement, blobs, since, until)
+    writer = _Writer(
+        session, org, folder, profile, actor or "Rettesnor", agreement, blobs, since, until, documents
+    )
     if writer.folder.exists():
         raise ArchiveError(f"{writer.folder} exists already")
     writer.representation()
