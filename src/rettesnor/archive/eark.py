@@ -204,17 +204,24 @@ class _Writer:
         from rettesnor.archive import pdfa
 
         data = self.rep / "data"
+        folder = ""
         for batch in recordxml.batches(self.session, self.org, self.since, self.until):
             threads: set[int] = set()
             for item in batch:
                 rec = item.record
                 self.first = rec.received_at if self.first is None else min(self.first, rec.received_at)
                 self.last = rec.received_at if self.last is None else max(self.last, rec.received_at)
-                path = data / "records" / f"{rec.id // 1000:04d}" / f"{rec.id}.xml"
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(recordxml.to_bytes(recordxml.element(self.org, item)))
+                if folder != f"records/{rec.id // 1000:04d}":
+                    folder = f"records/{rec.id // 1000:04d}"
+                    (data / folder).mkdir(parents=True, exist_ok=True)
+                href = f"data/{folder}/{rec.id}.xml"
+                body = recordxml.to_bytes(recordxml.element(self.org, item))
+                with open(self.rep / href, "wb") as fh:  # size and SHA-256 from the bytes: no second read
+                    fh.write(body)
                 self.package.records += 1
-                yield self.entry(path, self.rep, "application/xml")
+                yield FileEntry(
+                    href, "application/xml", len(body), hashlib.sha256(body).hexdigest(), self.now
+                )
                 if item.tasks and self.documents:
                     threads.add(rec.thread_id or rec.id)
             yield from self._attachments([v.entry_id for item in batch for v in item.versions])

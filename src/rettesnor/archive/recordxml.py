@@ -103,7 +103,7 @@ def batches(
             items[record_id].versions.append(Version(entry_id, number, event, at, digest, body))
         for d in session.scalars(
             select(ModerationDecision)
-            .where(ModerationDecision.record_id.in_(ids))
+            .where(ModerationDecision.organisation_id == org.id, ModerationDecision.record_id.in_(ids))
             .order_by(ModerationDecision.id)
         ):
             items[d.record_id].decisions.append(d)
