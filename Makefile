@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run demo test lint bench bench-registry postgres clean docs browser screenshots bench-web
+.PHONY: run demo test lint bench bench-registry postgres clean docs browser pdf screenshots bench-web
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -21,7 +21,7 @@ $(VENV)/.installed-test: $(BIN)/python pyproject.toml
 # adds nothing and prints the demo logins), then serve on http://127.0.0.1:8000/ until Ctrl+C.
 HOST ?= 127.0.0.1
 PORT ?= 8000
-run: $(VENV)/.installed
+run: $(VENV)/.installed pdf
 	$(BIN)/rettesnor db upgrade
 	$(BIN)/rettesnor demo load
 	@echo "Open http://$(HOST):$(PORT)/ and sign in with a demo login above (password: rettesnor-demo)."
@@ -46,8 +46,13 @@ lint: $(VENV)/.installed-test
 # names it: make expands prerequisites when it reads the rule.
 AXE := tests/browser/node_modules/.package-lock.json
 
-test: lint browser $(AXE)
+test: lint browser pdf $(AXE)
 	$(BIN)/pytest
+
+# PDF/A documents (WeasyPrint) need Pango and a font to embed: Debian's DejaVu.
+pdf:
+	@{ ldconfig -p | grep -q libpango-1.0 && fc-list | grep -qi dejavu; } || (apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
 
 browser:
 	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)

@@ -41,3 +41,6 @@ _.password_changed_at, _.used_at, WORKFLOWS, REGISTRY_PROBLEMS
 
 # html.parser.HTMLParser callbacks (tests/test_web_every_page_language.py); fixtures used for their effect
 _.handle_starttag, _.handle_endtag, _.handle_data, cli_engine
+
+# lxml.etree.Resolver.resolve: the signature lxml calls
+pubid

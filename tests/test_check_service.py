@@ -22,13 +22,13 @@ from PIL import ExifTags, Image
 from sqlalchemy import Engine, select
 
 from clisupport import run_cli
+from rettesnor import labels
 from rettesnor.analysis import images
 from rettesnor.archive.ingest import Incoming
 from rettesnor.governance import channels, checking, people, tenants
 from rettesnor.intake import ingest
 from rettesnor.records.archive_models import ArchiveRecord
 from rettesnor.records.db import make_engine, unit_of_work
-from rettesnor.web import labels
 from webapp import TestClient, api_token, csrf_of, load_demo, login, make_app
 
 skimage_data: Any = importlib.import_module("skimage.data")

@@ -200,9 +200,9 @@ def test_the_cli_names_the_mismatch_and_fails(
 def test_the_verify_page_names_a_derived_mismatch_in_the_readers_language(
     lang: str, code: str, expected: str
 ) -> None:
+    from rettesnor import labels
     from rettesnor.archive.chain import Problem, Verification
     from rettesnor.i18n import translator
-    from rettesnor.web import labels
     from rettesnor.web.render import ENV
 
     detail = "7" if code == "decision_altered" else "author_name"

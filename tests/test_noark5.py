@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archivedata import COMPLAINT_DA, CPR_DA, FRIENDLY_DA, INSULT_DA, comment, post, town_with_account
+from pdfasupport import assert_pdfa
 from rettesnor.archive import noark5, retention
 from rettesnor.archive.blobs import BlobStore
 from rettesnor.archive.chain import verify
@@ -60,17 +61,40 @@ def _archive(db: Session, blobs: BlobStore) -> tuple[object, int]:
         comment("c2", INSULT_DA, acc, author="Bent Holm"),
         comment("c3", COMPLAINT_DA, acc, author="Lise Dam"),
         comment("c4", CPR_DA, acc, author="Ole Krag"),
-        Incoming("facebook", "r1", "reply", "Tak, vi ses!", account=acc, parent="c1",
-                 author_id="page", author_name="Skovbo Skole"),
-        Incoming("facebook", "p2", "post", "Ny plakat for vinterferien (rettet).", event="edit",
-                 account=acc, attachments=(picture,)),
-    ]  # fmt: skip
+        Incoming(
+            "facebook",
+            "r1",
+            "reply",
+            "Tak, vi ses!",
+            account=acc,
+            parent="c1",
+            author_id="page",
+            author_name="Skovbo Skole",
+        ),
+        Incoming(
+            "facebook",
+            "p2",
+            "post",
+            "Ny plakat for vinterferien (rettet).",
+            event="edit",
+            account=acc,
+            attachments=(picture,),
+        ),
+    ]
     ingest(db, town.org, events, blobs=blobs)
     c2 = db.scalars(select(ArchiveRecord).where(ArchiveRecord.platform_id == "c2")).one()
     fb = FakePlatform()
     fb.add("c2", INSULT_DA, "u2", "Bent Holm")
-    queue.decide(db, town.org, c2.id, "hide", by=town.comms.id, reason="Personangreb på medarbejdere",
-                 platform=fb, blobs=blobs)  # fmt: skip
+    queue.decide(
+        db,
+        town.org,
+        c2.id,
+        "hide",
+        by=town.comms.id,
+        reason="Personangreb på medarbejdere",
+        platform=fb,
+        blobs=blobs,
+    )
     [task] = db.scalars(select(RegistrationTask).where(RegistrationTask.kind == "complaint")).all()
     registration.close(db, town.org, task.id, town.comms.id, journal_ref="24/00123-2")
     retention.set_rule(db, town.org, "comment", dispose_after_days=30, decision_ref="Bevaringsplan 2024")
@@ -92,10 +116,19 @@ def test_extract_validates_against_the_official_schemas_and_every_checksum_match
     extract = noark5.export(db, town.org, out, actor="Arkivarie Test", blobs=blobs)  # type: ignore[attr-defined]
     names = {p.name for p in out.iterdir()}
     assert names == {
-        "arkivuttrekk.xml", "arkivstruktur.xml", "endringslogg.xml", "loependeJournal.xml",
-        "offentligJournal.xml", "arkivstruktur.xsd", "endringslogg.xsd", "loependeJournal.xsd",
-        "offentligJournal.xsd", "metadatakatalog.xsd", "addml.xsd", "DOKUMENT",
-    }  # fmt: skip
+        "arkivuttrekk.xml",
+        "arkivstruktur.xml",
+        "endringslogg.xml",
+        "loependeJournal.xml",
+        "offentligJournal.xml",
+        "arkivstruktur.xsd",
+        "endringslogg.xsd",
+        "loependeJournal.xsd",
+        "offentligJournal.xsd",
+        "metadatakatalog.xsd",
+        "addml.xsd",
+        "DOKUMENT",
+    }
     # Every XML file against the official schema.
     for xml in sorted(out.glob("*.xml")):
         name = "addml" if xml.name == "arkivuttrekk.xml" else xml.stem
@@ -118,8 +151,13 @@ def test_extract_validates_against_the_official_schemas_and_every_checksum_match
         assert obj.findtext("n:sjekksumAlgoritme", namespaces=ns) == "SHA-256"
         assert _sha(path) == obj.findtext("n:sjekksum", namespaces=ns)
         assert path.stat().st_size == int(obj.findtext("n:filstoerrelse", namespaces=ns))
-        if path.suffix == ".json":
-            assert _sha(path) in chain
+        if path.suffix == ".xml":  # a version as XML: its <canonical> is the chain's content
+            canonical = etree.parse(str(path)).findtext(".//{urn:x-rettesnor:record:1}canonical")
+            assert hashlib.sha256(canonical.encode("utf-8")).hexdigest() in chain
+    # The complaint's thread as PDF/A, the only PDF; no JSON documents (not an archival format).
+    pdfs = sorted((out / "DOKUMENT").rglob("*.pdf"))
+    assert len(pdfs) == 1 and assert_pdfa(pdfs[0].read_bytes(), "da")
+    assert not list((out / "DOKUMENT").rglob("*.json"))
     files = [p for p in (out / "DOKUMENT").rglob("*") if p.is_file()]
     assert len(files) == len(objects) == extract.counts["dokumentobjekt"]
     # The structure: one account folder with two threads; the complaint is a journalpost.
@@ -142,7 +180,7 @@ def test_extract_validates_against_the_official_schemas_and_every_checksum_match
     assert "Lise Dam" not in (out / "offentligJournal.xml").read_text(encoding="utf-8")
     assert verify(db, town.org).ok  # type: ignore[attr-defined]
     # A damaged file is found.
-    objects_files = sorted((out / "DOKUMENT").rglob("*.json"))
+    objects_files = sorted((out / "DOKUMENT").rglob("*.xml"))
     objects_files[0].write_bytes(objects_files[0].read_bytes() + b" ")
     assert any("sjekksum" in p for p in noark5.validate(out))
     with pytest.raises(ArchiveError, match="not empty"):

@@ -468,9 +468,9 @@ def test_another_organisations_ids_are_not_found() -> None:
     ],
 )
 def test_broken_chain_is_named_in_the_readers_language(lang: str, code: str, expected: str) -> None:
+    from rettesnor import labels
     from rettesnor.archive.chain import Problem, Verification
     from rettesnor.i18n import translator
-    from rettesnor.web import labels
     from rettesnor.web.render import ENV
 
     result = Verification("hjorring", 11, "ab" * 32, 0, Problem(5, 12, "c3", code))

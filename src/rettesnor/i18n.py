@@ -24,7 +24,7 @@ ALIASES = {"no": "nb", "nn": "nb", "nb": "nb", "da": "da", "sv": "sv", "en": "en
 DEFAULT = "en"
 COUNTRY_LANGUAGE = {"DK": "da", "NO": "nb", "SE": "sv"}  # an organisation's language by its country
 LOCALE_DIR = Path(str(resources.files("rettesnor") / "web" / "locale"))
-TRANSLATED = ("web", "notify")  # the packages whose strings the catalogues translate
+TRANSLATED = ("web", "notify", "archive")  # the packages whose strings the catalogues translate
 
 Gettext = Callable[[str], str]
 
@@ -75,13 +75,15 @@ def negotiate(accept_language: str | None) -> str:
 
 
 def extract() -> list[str]:
-    """Every translatable string of the templates and the code of the web application and the e-mails,
-    sorted."""
-    from babel.messages.extract import extract_from_dir
+    """Every translatable string of the templates and the code of the web application, the e-mails and the
+    archive's documents (PDF/A, E-ARK, Noark 5 titles), sorted."""
+    from babel.messages.extract import extract_from_dir, extract_from_file
 
     method_map = [("templates/**.html", "jinja2"), ("**.py", "python")]
     found: set[str] = set()
     for package in TRANSLATED:
         root = Path(str(resources.files("rettesnor") / package))
         found |= {str(m[2]) for m in extract_from_dir(str(root), method_map) if isinstance(m[2], str)}
+    labels = Path(str(resources.files("rettesnor") / "labels.py"))
+    found |= {str(m[2]) for m in extract_from_file("python", str(labels)) if isinstance(m[2], str)}
     return sorted(found)

@@ -151,13 +151,44 @@ def archive_verify(
 def archive_export(
     org: Org,
     out_dir: Annotated[Path, typer.Option("--out", help="folder to write to")],
-    export_format: Annotated[str, typer.Option("--format", "-f", help="jsonl or noark5")] = "jsonl",
+    export_format: Annotated[
+        str, typer.Option("--format", "-f", help="jsonl, noark5, eark (E-ARK SIP) or fgs (Swedish FGS)")
+    ] = "jsonl",
+    since: Annotated[str | None, typer.Option(help="E-ARK: records received on or after, YYYY-MM-DD")] = None,
+    until: Annotated[str | None, typer.Option(help="E-ARK: records received before, YYYY-MM-DD")] = None,
+    agreement: Annotated[
+        str | None, typer.Option(help="E-ARK/FGS: the submission agreement (leveransöverenskommelse)")
+    ] = None,
+    documents: Annotated[
+        bool, typer.Option("--documents/--no-documents", help="E-ARK/FGS: threads with a task as PDF/A")
+    ] = True,
 ) -> None:
-    """Export the organisation's records: JSON Lines of canonical records, or a Noark 5 extract."""
+    """Export the organisation's records: JSON Lines of canonical records, a Noark 5 extract, or an
+    E-ARK SIP (CSIP with METS and PREMIS; fgs: the Swedish FGS Paketstruktur profile of it)."""
     from rettesnor.archive import export
 
-    if export_format not in ("jsonl", "noark5"):
-        raise InputError(f"unknown format {export_format!r}; choose one of: jsonl, noark5")
+    if export_format not in ("jsonl", "noark5", "eark", "fgs"):
+        raise InputError(f"unknown format {export_format!r}; choose one of: jsonl, noark5, eark, fgs")
+    if export_format in ("eark", "fgs"):
+        from rettesnor.archive import eark
+
+        with gov._tenant(org) as (s, o):
+            package = eark.export(
+                s,
+                o,
+                out_dir,
+                profile=export_format,
+                actor=_actor(),
+                agreement=agreement,
+                since=_time(since, "--since"),
+                until=_time(until, "--until"),
+                documents=documents,
+            )
+        gov.out.print(
+            f"E-ARK SIP ({export_format}) with {package.records} records, {package.documents} PDF/A "
+            f"documents and {package.attachments} attachments written to {package.folder}"
+        )
+        return
     with gov._tenant(org) as (s, o):
         if export_format == "jsonl":
             path, n = export.jsonl(s, o, out_dir)
@@ -168,15 +199,58 @@ def archive_export(
     gov.out.print(f"{n} versions written to {path}")
 
 
+Lang = Annotated[
+    str | None, typer.Option("--lang", help="language of the document: da, nb, sv or en (default: the org's)")
+]
+
+
+def _write_pdf(pdf: bytes, out_file: Path, what: str) -> None:
+    out_file.write_bytes(pdf)
+    gov.out.print(f"{what} written to {out_file} (PDF/A-2b, {len(pdf):,} bytes)")
+
+
 @archive_app.command("access-request")
 def archive_access_request(
-    org: Org, records: Annotated[list[int], typer.Argument(help="ids of the records asked for")]
+    org: Org,
+    records: Annotated[list[int], typer.Argument(help="ids of the records asked for")],
+    out_file: Annotated[
+        Path | None, typer.Option("--out", help="write a PDF/A document here (default: JSON on stdout)")
+    ] = None,
+    lang: Lang = None,
 ) -> None:
-    """The records with the personal data the engine found redacted, and the redactions listed (JSON)."""
+    """The records with the personal data the engine found redacted, and the redactions listed: JSON, or
+    with --out a PDF/A document in the requester's language (--lang)."""
     from rettesnor.archive.search import access_request
 
     with gov._tenant(org) as (s, o):
-        gov._print_json(access_request(s, o, records))
+        if out_file is None:
+            gov._print_json(access_request(s, o, records))
+            return
+        from rettesnor.archive.pdfa import access_request_pdf
+
+        pdf = access_request_pdf(s, o, records, lang)
+    _write_pdf(pdf, out_file, "access request")
+
+
+@archive_app.command("document")
+def archive_document(
+    org: Org,
+    record: Annotated[int, typer.Argument(help="record id")],
+    out_file: Annotated[Path, typer.Option("--out", help="the PDF/A file to write")],
+    what: Annotated[str, typer.Option("--of", help="thread (the whole thread) or record (every version)")] = (
+        "thread"
+    ),
+    lang: Lang = None,
+) -> None:
+    """A comment thread or a record with its versions as a PDF/A-2b document."""
+    from rettesnor.archive import pdfa
+
+    if what not in ("thread", "record"):
+        raise InputError(f"unknown document {what!r}; choose thread or record")
+    with gov._tenant(org) as (s, o):
+        make = pdfa.thread_pdf if what == "thread" else pdfa.record_pdf
+        pdf = make(s, o, record, lang)
+    _write_pdf(pdf, out_file, what)
 
 
 @archive_app.command("snapshot")
@@ -185,12 +259,21 @@ def archive_snapshot(
     account: Annotated[int, typer.Option(help="account id")],
     year: Annotated[int, typer.Option(help="the year to document")] = dt.date.today().year,
     out_file: Annotated[
-        Path | None, typer.Option("--out", help="HTML file (default: standard output)")
+        Path | None, typer.Option("--out", help="HTML or PDF file (default: HTML on standard output)")
     ] = None,
+    lang: Lang = None,
 ) -> None:
-    """A self-contained HTML page of an account's posts and comments in a year (Norsjö 4.8)."""
+    """A self-contained HTML page of an account's posts and comments in a year (Norsjö 4.8); a PDF/A-2b
+    document when --out ends in .pdf."""
     from rettesnor.archive.snapshot import snapshot_html
 
+    if out_file is not None and out_file.suffix.lower() == ".pdf":
+        from rettesnor.archive.pdfa import snapshot_pdf
+
+        with gov._tenant(org) as (s, o):
+            pdf = snapshot_pdf(s, o, account, year, lang)
+        _write_pdf(pdf, out_file, "snapshot")
+        return
     with gov._tenant(org) as (s, o):
         html = snapshot_html(s, o, account, year)
     if out_file is None:

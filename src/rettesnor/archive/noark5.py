@@ -10,11 +10,14 @@ One folder::
     loependeJournal.xml    } only when there are journal entries (journalposts from registration tasks)
     offentligJournal.xml   }
     *.xsd                  the schemas the files name, copied from the package
-    DOKUMENT/              the canonical JSON of each version, and the attachments
+    DOKUMENT/              each version as XML (records.xsd), a PDF/A-2b of each journalpost's thread,
+                           and the attachments
 
-A version's document file holds exactly the bytes whose SHA-256 the hash chain holds (``content_sha256``),
-so the extract can be checked against ``archive verify``'s head without the database. Disposed versions
-have no file; their dokumentbeskrivelse carries ``utfoertKassasjon`` and the disposal is in the change log.
+Documents are in archival formats (XML, PDF/A; JSON is not one). A version's XML keeps, in ``<canonical>``,
+exactly the text whose SHA-256 the hash chain holds (``content_sha256``), so the extract can be checked
+against ``archive verify``'s head without the database. Titles and descriptions are in the organisation's
+language; code values (dokumentstatus, journalposttype …) are Noark's. Disposed versions have no file;
+their dokumentbeskrivelse carries ``utfoertKassasjon`` and the disposal is in the change log.
 
 ``arkivstruktur.xml`` is written incrementally (one thread at a time), so large archives do not have to fit
 in memory.
@@ -43,6 +46,7 @@ from rettesnor.archive.blobs import BlobStore
 from rettesnor.archive.errors import ArchiveError
 from rettesnor.archive.xmlsafe import safe_suffix, xml_id, xml_text
 from rettesnor.governance.common import get_in_org
+from rettesnor.i18n import COUNTRY_LANGUAGE, N_, translator
 from rettesnor.records.archive_models import (
     ArchiveAttachment,
     ArchiveContent,
@@ -81,6 +85,31 @@ TASK_TITLES = {
     "private_inquiry": "Henvendelse mottatt privat på sosiale medier",
 }
 BATCH = 2000
+# Titles and descriptions, written in the organisation's language (the web application's catalogues).
+ARKIV_TITLE = N_("Social media – {organisation}")
+ARKIV_ABOUT = N_("Messages sent and received on the organisation's social-media accounts")
+PART_TITLE = N_("Messages on social media")
+ACCOUNT_TITLE = N_("Account: {name} ({platform})")
+NO_ACCOUNT = N_("Messages without a known account")
+NO_ACCOUNT_ABOUT = N_("Messages that are not tied to a registered account")
+THREAD_TITLE = N_("Thread: {title}")
+THREAD_DEFAULT = N_("Thread {platform_id}")
+THREAD_ABOUT = N_("{n} messages")
+TASK_FOLDER_ABOUT = N_("Registration task from social media")
+RECORD_ABOUT = N_("State: {state}; versions: {versions}")
+THREAD_DOCUMENT = N_("The thread as a document (PDF/A)")
+TITLES_OF_TASKS = {
+    "complaint": N_("Complaint received on social media"),
+    "case_inquiry": N_("Case question received on social media"),
+    "private_inquiry": N_("Inquiry received privately on social media"),
+}
+KIND_TITLES = {
+    "post": N_("Post"),
+    "comment": N_("Comment"),
+    "reply": N_("Reply"),
+    "private_message": N_("Private message"),
+    "moderator_action": N_("Moderator action"),
+}
 
 
 def schema_dir() -> Path:
@@ -201,6 +230,13 @@ class _Context:
             self.tasks.setdefault(task.record_id, task)
         self.journal: list[_Journal] = []
         self.counts: Counter[str] = Counter()
+        self.lang = COUNTRY_LANGUAGE.get(org.country, "en")
+        self.tr = translator(self.lang)
+
+    def task_title(self, kind: str) -> str:
+        return self.tr(TITLES_OF_TASKS.get(kind, "")) or TASK_TITLES.get(
+            kind, "Henvendelse på sosiale medier"
+        )
 
     def person(self, person_id: int | None) -> str:
         if person_id is None:
@@ -320,12 +356,25 @@ class _Documents:
         self.ctx, self.folder = ctx, folder
         self.written = 0
 
-    def version(self, record: ArchiveRecord, v: _Version) -> tuple[str, int]:
+    def version(self, record: ArchiveRecord, v: _Version) -> tuple[str, int, str]:
+        """The version as XML (records.xsd): its reference, size and SHA-256."""
+        from rettesnor.archive import recordxml
+
         assert v.body is not None
-        data = v.body.encode("utf-8")
-        ref = f"DOKUMENT/{record.id // 1000:05d}/{record.id}-v{v.version}.json"
+        one = recordxml.Version(v.entry_id, v.version, v.event, v.recorded_at, v.digest, v.body)
+        data = recordxml.to_bytes(recordxml.element(self.ctx.org, recordxml.Item(record), [one]))
+        ref = f"DOKUMENT/{record.id // 1000:05d}/{record.id}-v{v.version}.xml"
         self._write(ref, data)
-        return ref, len(data)
+        return ref, len(data), hashlib.sha256(data).hexdigest()
+
+    def thread(self, record: ArchiveRecord) -> tuple[str, int, str] | None:
+        """The record's thread as PDF/A-2b, in the organisation's language."""
+        from rettesnor.archive.pdfa import thread_pdf
+
+        data = thread_pdf(self.ctx.session, self.ctx.org, record.id, self.ctx.lang)
+        ref = f"DOKUMENT/{record.id // 1000:05d}/{record.id}-traad.pdf"
+        self._write(ref, data)
+        return ref, len(data), hashlib.sha256(data).hexdigest()
 
     def attachment(self, sha: str, name: str) -> str | None:
         if not self.ctx.blobs.has(sha):
@@ -389,17 +438,18 @@ def _registrering(
             attachments.setdefault(sha, (media, name, size, v.recorded_at))
         if v.body is None:
             continue
-        ref, size = docs.version(record, v)
+        ref, size, digest = docs.version(record, v)
         _dokumentobjekt(
             desc,
             system_id(org.slug, "dokumentobjekt", v.entry_id),
             v.version,
-            "JSON",
-            f"application/activity+json; canonical JSON (ActivityStreams 2.0); hendelse {v.event}",
+            "XML",
+            f"application/xml; records.xsd (urn:x-rettesnor:record:1); hendelse {v.event}; "
+            f"kjedens SHA-256 {v.digest}",
             v.recorded_at,
             SYSTEM,
             ref,
-            v.digest,
+            digest,
             size,
         )
         ctx.counts["dokumentobjekt"] += 1
@@ -432,15 +482,47 @@ def _registrering(
         )
         ctx.counts["dokumentbeskrivelse"] += 1
         ctx.counts["dokumentobjekt"] += 1
+    thread_doc = docs.thread(record) if journal is not None else None
+    if thread_doc is not None:  # the journalpost's thread, for people to read
+        n = len(reg.findall("dokumentbeskrivelse")) + 1
+        at = versions[-1].recorded_at if versions else record.received_at
+        doc = _sub(reg, "dokumentbeskrivelse")
+        _sub(doc, "systemID", system_id(org.slug, "traaddokument", record.id))
+        _sub(doc, "dokumenttype", "Vedlegg")
+        _sub(doc, "dokumentstatus", "Dokumentet er ferdigstilt")
+        _sub(doc, "tittel", ctx.tr(THREAD_DOCUMENT))
+        _sub(doc, "opprettetDato", _dt(ctx.now))
+        _sub(doc, "opprettetAv", SYSTEM)
+        _sub(doc, "tilknyttetRegistreringSom", "Vedlegg")
+        _sub(doc, "dokumentnummer", n)
+        _sub(doc, "tilknyttetDato", _dt(at))
+        _sub(doc, "tilknyttetAv", SYSTEM)
+        ref, size, digest = thread_doc
+        _dokumentobjekt(
+            doc,
+            system_id(org.slug, "traadobjekt", record.id),
+            1,
+            "PDF/A-2b",
+            "application/pdf; PDF/A-2b",
+            ctx.now,
+            SYSTEM,
+            ref,
+            digest,
+            size,
+        )
+        ctx.counts["dokumentbeskrivelse"] += 1
+        ctx.counts["dokumentobjekt"] += 1
+    kind_title = ctx.tr(KIND_TITLES.get(record.kind, "")) or kind
     _sub(reg, "registreringsID", _ref(record.platform, record.platform_id))
-    _sub(reg, "tittel", f"{kind} {record.platform_id}")
+    _sub(reg, "tittel", f"{kind_title} {record.platform_id}")
     if journal is not None:
-        _sub(reg, "offentligTittel", TASK_TITLES.get(journal.task.kind, "Henvendelse på sosiale medier"))
+        _sub(reg, "offentligTittel", ctx.task_title(journal.task.kind))
+    about = ctx.tr(RECORD_ABOUT).format(state=record.state, versions=record.version)
     _sub(
         reg,
         "beskrivelse",
-        f"Tilstand: {record.state}; versjoner: {record.version}"
-        + (f"; kategorier: {record.categories}" if record.categories else "")
+        about
+        + (f"; {record.categories}" if record.categories else "")
         + (f"; policy: {record.policy}" if record.policy else ""),
     )
     if record.author_name or record.author_id:
@@ -549,8 +631,8 @@ def _write_arkivstruktur(ctx: _Context, folder: Path) -> tuple[dt.datetime, dt.d
         with arkiv:
             head = etree.Element("head")
             _sub(head, "systemID", system_id(org.slug, "arkiv"))
-            _sub(head, "tittel", f"Sosiale medier – {org.name}")
-            _sub(head, "beskrivelse", "Meldinger sendt og mottatt på kommunens kontoer i sosiale medier")
+            _sub(head, "tittel", ctx.tr(ARKIV_TITLE).format(organisation=org.name))
+            _sub(head, "beskrivelse", ctx.tr(ARKIV_ABOUT))
             _sub(head, "arkivstatus", "Avsluttet")
             _sub(head, "dokumentmedium", "Elektronisk arkiv")
             _sub(head, "opprettetDato", _dt(org.created_at or start))
@@ -565,7 +647,7 @@ def _write_arkivstruktur(ctx: _Context, folder: Path) -> tuple[dt.datetime, dt.d
             with xf.element("arkivdel"):
                 part = etree.Element("head")
                 _sub(part, "systemID", system_id(org.slug, "arkivdel"))
-                _sub(part, "tittel", "Meldinger på sosiale medier")
+                _sub(part, "tittel", ctx.tr(PART_TITLE))
                 _sub(part, "arkivdelstatus", "Avsluttet periode")
                 _sub(part, "dokumentmedium", "Elektronisk arkiv")
                 _sub(part, "opprettetDato", _dt(start))
@@ -604,15 +686,15 @@ def _write_folders(
         versions, decisions, disposals = data["versions"], data["decisions"], data["disposals"]
         times = [v.recorded_at for r in thread for v in versions.get(r.id, [])] or [root.received_at]
         mappe_id = _ref(root.platform, root.platform_id)
-        title = _title(root.text, f"Tråd {root.platform_id}", 60)
+        title = _title(root.text, ctx.tr(THREAD_DEFAULT).format(platform_id=root.platform_id), 60)
         mappe = _mappe(
             ctx,
             mappe_id,
             system_id(org.slug, "tråd", root_id),
-            f"Tråd: {title}",
+            ctx.tr(THREAD_TITLE).format(title=title),
             min(times),
             max(times),
-            f"{len(thread)} meldinger",
+            ctx.tr(THREAD_ABOUT).format(n=len(thread)),
         )
         number = 0
         for record in thread:
@@ -681,10 +763,12 @@ def _write_folders(
                     ctx,
                     _ref(acc.platform, acc.handle) if acc else "uten-konto",
                     system_id(org.slug, "konto", account),
-                    f"Konto: {acc.name} ({acc.platform})" if acc else "Meldinger uten kjent konto",
+                    ctx.tr(ACCOUNT_TITLE).format(name=acc.name, platform=acc.platform)
+                    if acc
+                    else ctx.tr(NO_ACCOUNT),
                     lo,
                     hi,
-                    acc.url if acc else "Meldinger som ikke er knyttet til en registrert konto",
+                    acc.url if acc else ctx.tr(NO_ACCOUNT_ABOUT),
                 )
                 open_account = xf.element("mappe")
                 open_account.__enter__()
@@ -849,16 +933,16 @@ def _write_journal(ctx: _Context, folder: Path, kind: str) -> None:
         _sub(case, "saksaar", j.folder_year)
         _sub(case, "sakssekvensnummer", j.folder_number)
         if public:
-            _sub(case, "offentligTittel", "Tråd på sosiale medier")
+            _sub(case, "offentligTittel", ctx.tr(THREAD_TITLE).format(title="…"))
         else:
-            _sub(case, "tittel", f"Tråd: {j.folder_title}")
+            _sub(case, "tittel", ctx.tr(THREAD_TITLE).format(title=j.folder_title))
         post = _sub(reg, "journalpost")
         _sub(post, "systemID", j.system_id)
         _sub(post, "registreringsID", _ref(j.record.platform, j.record.platform_id))
         _sub(post, "journalaar", j.year)
         _sub(post, "journalsekvensnummer", j.sequence)
         _sub(post, "journalpostnummer", j.number)
-        title = TASK_TITLES.get(j.task.kind, "Henvendelse på sosiale medier")
+        title = ctx.task_title(j.task.kind)
         if public:
             _sub(post, "offentligTittel", title)
         else:
@@ -1066,9 +1150,12 @@ def journalpost_xml(session: Session, org: Organisation, task_id: int, actor: st
         def attachment(self, sha: str, name: str) -> str | None:
             return f"DOKUMENT/vedlegg/{sha[:2]}/{sha}{safe_suffix(name)}"
 
+        def thread(self, record: ArchiveRecord) -> tuple[str, int, str] | None:
+            return None  # rendered anew it would not match: only the full extract carries it
+
     arkiv = _root("arkivstruktur")
     _sub(arkiv, "systemID", system_id(org.slug, "arkiv"))
-    _sub(arkiv, "tittel", f"Sosiale medier – {org.name}")
+    _sub(arkiv, "tittel", ctx.tr(ARKIV_TITLE).format(organisation=org.name))
     _sub(arkiv, "opprettetDato", _dt(org.created_at or record.received_at))
     _sub(arkiv, "opprettetAv", SYSTEM)
     _sub(arkiv, "avsluttetDato", _dt(ctx.now))
@@ -1078,22 +1165,22 @@ def journalpost_xml(session: Session, org: Organisation, task_id: int, actor: st
     _sub(creator, "arkivskaperNavn", org.name)
     part = _sub(arkiv, "arkivdel")
     _sub(part, "systemID", system_id(org.slug, "arkivdel"))
-    _sub(part, "tittel", "Meldinger på sosiale medier")
+    _sub(part, "tittel", ctx.tr(PART_TITLE))
     _sub(part, "arkivdelstatus", "Aktiv periode")
     _sub(part, "opprettetDato", _dt(min(times)))
     _sub(part, "opprettetAv", SYSTEM)
     _sub(part, "avsluttetDato", _dt(ctx.now))
     _sub(part, "avsluttetAv", ctx.actor)
-    title = _title(root_record.text, f"Tråd {root_record.platform_id}", 60)
+    title = _title(root_record.text, ctx.tr(THREAD_DEFAULT).format(platform_id=root_record.platform_id), 60)
     mappe_id = _ref(root_record.platform, root_record.platform_id)
     mappe = _mappe(
         ctx,
         mappe_id,
         system_id(org.slug, "tråd", root_id),
-        f"Tråd: {title}",
+        ctx.tr(THREAD_TITLE).format(title=title),
         min(times),
         max(times),
-        "Registreringsoppgave fra sosiale medier",
+        ctx.tr(TASK_FOLDER_ABOUT),
     )
     part.append(mappe)
     journal = _Journal(

@@ -37,7 +37,8 @@ _TEMPLATE = _ENV.from_string(TEMPLATE)
 LANG = {"DK": "da", "NO": "nb", "SE": "sv"}
 
 
-def snapshot_html(session: Session, org: Organisation, account_id: int, year: int) -> str:
+def snapshot_data(session: Session, org: Organisation, account_id: int, year: int) -> dict[str, Any]:
+    """The account, its posts of ``year`` and the comments and replies under each (by post id)."""
     account = session.scalars(
         select(Account).where(Account.organisation_id == org.id, Account.id == account_id)
     ).first()
@@ -69,15 +70,21 @@ def snapshot_html(session: Session, org: Organisation, account_id: int, year: in
             .order_by(ArchiveRecord.id)
         ):
             threads.setdefault(c.thread_id or 0, []).append(c)
+    return {
+        "org": org,
+        "account": account,
+        "year": year,
+        "since": since.date(),
+        "until": (until - dt.timedelta(days=1)).date(),
+        "posts": posts,
+        "threads": threads,
+        "count": len(posts) + sum(len(v) for v in threads.values()),
+    }
+
+
+def snapshot_html(session: Session, org: Organisation, account_id: int, year: int) -> str:
     return _TEMPLATE.render(
-        org=org,
-        account=account,
-        year=year,
-        since=since.date(),
-        until=(until - dt.timedelta(days=1)).date(),
-        posts=posts,
-        threads=threads,
-        count=len(posts) + sum(len(v) for v in threads.values()),
+        **snapshot_data(session, org, account_id, year),
         made=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
         lang=LANG.get(org.country, "en"),
     )

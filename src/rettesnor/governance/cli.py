@@ -881,7 +881,7 @@ Who = Annotated[str, typer.Option("--by", help="login (e.g. hjorring.leder) or i
 
 
 def _task_row(item: Any, names: dict[int, str], lang: str, today: dt.date) -> dict[str, Any]:
-    from rettesnor.web import labels
+    from rettesnor import labels
 
     return {
         "id": item.ref,

@@ -21,6 +21,7 @@ KINDS = {
     "account_live": "the service office: an account went live (Hustadvika 2i)",
     "escalated": "a leader: a comment was escalated to them (Hustadvika 2r)",
     "tasks_digest": "a task owner: open and overdue registration tasks (Hjørring 10, Norsjö 5.4)",
+    "journal": "the records system: a registration task, its thread as PDF/A (Hjørring 10, Hustadvika 2m)",
 }
 Params = dict[str, str | int]
 

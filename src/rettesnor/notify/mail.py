@@ -26,6 +26,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from rettesnor.archive import journalmail
 from rettesnor.governance import notices, people
 from rettesnor.i18n import COUNTRY_LANGUAGE, N_, translator
 from rettesnor.item import InputError
@@ -126,6 +127,8 @@ def compose(note: Notification, org: Organisation, settings: MailSettings) -> Em
                 _(subject_text).format(**values),
                 _(body_text).format(**values) + "\n\n" + settings.base_url + path.format(**values),
             )
+    if note.kind == "journal":  # a registration task for the records system (rettesnor.archive.journalmail)
+        subject, body = journalmail.text(values, org, lang)
     msg = EmailMessage()
     msg["From"] = settings.sender
     msg["To"] = note.recipient
@@ -207,6 +210,8 @@ def send_pending(
                 org = session.get(Organisation, note.organisation_id)
                 assert org is not None  # the foreign key says so
                 message = compose(note, org, settings)
+                if note.kind == "journal":  # the thread as PDF/A and the metadata as XML
+                    journalmail.attach(session, org, note, message)
                 try:
                     if smtp is None:
                         smtp = opener(settings)

@@ -69,6 +69,7 @@ class Organisation(Base):
     service_office: Mapped[str | None] = mapped_column(String(200))  # who is told of new accounts
     website: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    journal_address: Mapped[str | None] = mapped_column(String(200))  # the records system's mail-in address
 
 
 class Unit(Base):

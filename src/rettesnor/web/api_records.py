@@ -20,12 +20,12 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 
+from rettesnor import labels
 from rettesnor.archive import chain, export
 from rettesnor.archive.search import access_request
 from rettesnor.governance import consents, people, reviews
 from rettesnor.i18n import negotiate, translator
 from rettesnor.records.models import Organisation
-from rettesnor.web import labels
 from rettesnor.web.api import ERRORS, Limit, Offset, Page, Token, _slice
 from rettesnor.web.auth import require
 from rettesnor.web.inputs import MAX_ID, IdField, IdPath, IdQuery

@@ -19,11 +19,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from rettesnor import labels
 from rettesnor.i18n import translator
 from rettesnor.item import InputError
 from rettesnor.records import migrate
 from rettesnor.records.db import make_engine
-from rettesnor.web import labels, render, sessions
+from rettesnor.web import render, sessions
 from rettesnor.web.auth import LoginRequired, PasswordChangeRequired, Principal, page_principal
 from rettesnor.web.messages import localise, validation_detail
 from rettesnor.web.problems import ProblemError, problem_response, status_of

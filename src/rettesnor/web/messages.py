@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from rettesnor.i18n import N_, Gettext
-from rettesnor.web.labels import CODES
+from rettesnor.labels import CODES
 
 ERRORS: tuple[str, ...] = (
     N_("{task} is not a registration task id such as R12"),

@@ -14,13 +14,13 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
+from rettesnor import labels
 from rettesnor.governance import accounts, checking, publiclist, tenants
 from rettesnor.i18n import LANGUAGES, translator
 from rettesnor.item import Photo
 from rettesnor.policy.evaluate import Result
 from rettesnor.records.db import session_factory, unit_of_work
 from rettesnor.records.web_models import WebUser
-from rettesnor.web import labels
 from rettesnor.web.auth import LoginRequired, Principal, engine_of, page_principal, require, signed_in
 from rettesnor.web.inputs import parse_id
 from rettesnor.web.problems import ProblemError

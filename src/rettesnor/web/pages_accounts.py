@@ -14,12 +14,12 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
+from rettesnor import labels
 from rettesnor.governance import accounts, people, publiclist, registry, tenants
 from rettesnor.i18n import translator
 from rettesnor.policy.loader import load_pack
 from rettesnor.policy.model import ClauseRef, Pack
 from rettesnor.records.models import DM_STATES, PLATFORMS, Account, Organisation
-from rettesnor.web import labels
 from rettesnor.web.auth import Principal, require
 from rettesnor.web.inputs import IdPath
 from rettesnor.web.pages import Csrf, User, _csrf

@@ -21,6 +21,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 
+from rettesnor import labels
 from rettesnor.archive import chain, export
 from rettesnor.archive.search import Filters, access_request, search
 from rettesnor.governance import accounts
@@ -34,7 +35,7 @@ from rettesnor.records.archive_models import (
     ModerationDecision,
 )
 from rettesnor.records.models import Organisation
-from rettesnor.web import labels, queries
+from rettesnor.web import queries
 from rettesnor.web.auth import require
 from rettesnor.web.inputs import IdPath, day_end, parse_id, zone_of
 from rettesnor.web.pages import Csrf, User, _csrf, _form_account
@@ -315,3 +316,155 @@ def archive_verify(request: Request, who: User, csrf: Csrf) -> HTMLResponse:
         checked_at=dt.datetime.now(dt.UTC),
         problems=labels.CHAIN_PROBLEMS,
     )
+
+
+# --- Records in archival formats (issue 19): PDF/A documents, E-ARK/FGS packages, journal mail ----------
+
+PDF_LANG = "^(|da|nb|sv|en)$"
+
+
+def _download(data: bytes, media: str, name: str) -> Response:
+    return Response(data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.get("/archive/records/{record_id}/document.pdf")
+def record_document(
+    record_id: IdPath,
+    request: Request,
+    who: User,
+    of: Annotated[str, Query(pattern="^(thread|record)$")] = "thread",
+    lang: Annotated[str, Query(pattern=PDF_LANG)] = "",
+) -> Response:
+    """The record's thread, or the record with every version, as PDF/A-2b."""
+    from rettesnor.archive import pdfa
+
+    require(who, "archive")
+    with work(request, who) as (session, org):
+        record_in_org(session, org, record_id)
+        make = pdfa.thread_pdf if of == "thread" else pdfa.record_pdf
+        pdf = make(session, org, record_id, lang or None)
+        slug = org.slug
+    return _download(pdf, "application/pdf", f"{slug}-{of}-{record_id}.pdf")
+
+
+@router.post("/archive/export.pdf")
+def archive_export_pdf(
+    request: Request,
+    who: User,
+    csrf: Csrf,
+    record: Annotated[list[str] | None, Form(max_length=MAX_EXPORT * 2)] = None,
+    lang: Annotated[str, Form(pattern=PDF_LANG)] = "",
+) -> Response:
+    """An access request as PDF/A with the redaction log, in the language the requester chose."""
+    from rettesnor.archive.pdfa import access_request_pdf
+
+    require(who, "archive")
+    _csrf(request, csrf)
+    ids = record_ids(record or [], MAX_EXPORT, "export")
+    with work(request, who) as (session, org):
+        for rid in ids:
+            record_in_org(session, org, rid)
+        pdf = access_request_pdf(session, org, ids, lang or None)
+        slug = org.slug
+    return _download(pdf, "application/pdf", f"{slug}-access-request-{dt.date.today().isoformat()}.pdf")
+
+
+@router.post("/archive/package")
+def archive_package(
+    request: Request,
+    who: User,
+    csrf: Csrf,
+    format: Annotated[str, Form(pattern="^(eark|fgs)$")] = "eark",
+    since: Annotated[str, Form(max_length=20)] = "",
+    until: Annotated[str, Form(max_length=20)] = "",
+    agreement: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """An E-ARK SIP (or its Swedish FGS profile) of the archive or a period of it, as a ZIP file."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from starlette.background import BackgroundTask
+    from starlette.responses import FileResponse
+
+    from rettesnor.archive import eark
+
+    require(who, "archive")
+    _csrf(request, csrf)
+    low, high = period(since, until)
+    work_dir = Path(tempfile.mkdtemp(prefix="rettesnor-sip-"))
+    try:
+        with work(request, who) as (session, org):
+            package = eark.export(
+                session,
+                org,
+                work_dir / "out",
+                profile=format,
+                actor=who.actor,
+                agreement=agreement.strip() or None,
+                since=low,
+                until=high,
+            )
+            slug = org.slug
+        archive = shutil.make_archive(
+            str(work_dir / package.folder.name), "zip", package.folder.parent, package.folder.name
+        )
+    except BaseException:
+        shutil.rmtree(work_dir, ignore_errors=True)
+        raise
+    name = f"{slug}-{format}-{dt.date.today().isoformat()}.zip"
+    return FileResponse(
+        archive,
+        media_type="application/zip",
+        filename=name,
+        background=BackgroundTask(shutil.rmtree, work_dir, ignore_errors=True),
+    )
+
+
+@router.post("/tasks/{task_id}/journal")
+def task_to_journal(task_id: IdPath, request: Request, who: User, csrf: Csrf) -> Response:
+    """Send a registration task to the records system's journal address (through the outbox)."""
+    from fastapi.responses import RedirectResponse
+
+    from rettesnor.archive import journalmail
+    from rettesnor.i18n import translator
+    from rettesnor.web.render import flash, language
+
+    require(who, "archive")
+    _csrf(request, csrf)
+    _ = translator(language(request, who))
+    with work(request, who) as (session, org):
+        note = journalmail.send_task(session, org, task_id)
+        to = note.recipient
+    flash(
+        request,
+        _("Registration task {task} is on its way to the journal ({address}).").format(
+            task=f"R{task_id}", address=to
+        ),
+    )
+    return RedirectResponse("/tasks", status_code=303)
+
+
+@router.post("/tasks/{task_id}/journal-ref")
+def task_journal_ref(
+    task_id: IdPath,
+    request: Request,
+    who: User,
+    csrf: Csrf,
+    journal_ref: Annotated[str, Form(min_length=1, max_length=100)],
+) -> Response:
+    """The records system's answer typed back: the case number closes the task."""
+    from fastapi.responses import RedirectResponse
+
+    from rettesnor.i18n import translator
+    from rettesnor.moderation import registration
+    from rettesnor.web.render import flash, language
+
+    require(who, "archive")
+    _csrf(request, csrf)
+    _ = translator(language(request, who))
+    with work(request, who) as (session, org):
+        registration.close(session, org, task_id, who.person_id, journal_ref=journal_ref)
+    done = _("Registration task {task} is registered as {ref}.")
+    flash(request, done.format(task=f"R{task_id}", ref=journal_ref.strip()))
+    return RedirectResponse("/tasks", status_code=303)

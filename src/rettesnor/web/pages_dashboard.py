@@ -19,10 +19,11 @@ from fastapi.responses import HTMLResponse
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from rettesnor import labels
 from rettesnor.governance import accounts, reviews
 from rettesnor.records.archive_models import ArchiveRecord, ModerationCase, ModerationDecision
 from rettesnor.records.models import Organisation
-from rettesnor.web import labels, queries
+from rettesnor.web import queries
 from rettesnor.web.auth import require
 from rettesnor.web.pages import User
 from rettesnor.web.render import page

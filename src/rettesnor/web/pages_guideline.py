@@ -10,11 +10,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
+from rettesnor import labels
 from rettesnor.i18n import N_, Gettext, translator
 from rettesnor.policy.coverage import CoverageRow, coverage
 from rettesnor.policy.loader import load_pack
 from rettesnor.policy.model import LawRef, Pack, Rule
-from rettesnor.web import labels
 from rettesnor.web.auth import require
 from rettesnor.web.pages import User
 from rettesnor.web.render import language, page

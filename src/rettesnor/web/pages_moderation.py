@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rettesnor import labels
 from rettesnor.governance import accounts, tenants
 from rettesnor.i18n import N_, Gettext, translator
 from rettesnor.item import InputError
@@ -29,7 +30,7 @@ from rettesnor.platforms.meta_client import GraphError
 from rettesnor.policy.loader import load_pack
 from rettesnor.records.archive_models import ModerationDecision
 from rettesnor.records.models import Account, Organisation
-from rettesnor.web import labels, queries
+from rettesnor.web import queries
 from rettesnor.web.auth import require
 from rettesnor.web.inputs import IdPath
 from rettesnor.web.pages import PAGE_SIZE, Csrf, User, _csrf, _form_account, _safe_next, known_decision

@@ -14,11 +14,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from rettesnor import labels
 from rettesnor.governance import accounts, consents, lifecycle, people, reviews, tenants
 from rettesnor.i18n import translator
 from rettesnor.policy.loader import load_pack
 from rettesnor.records.models import CONSENT_GIVERS
-from rettesnor.web import labels, queries
+from rettesnor.web import queries
 from rettesnor.web.auth import require
 from rettesnor.web.inputs import IdPath, parse_id
 from rettesnor.web.pages import Csrf, User, _csrf, _form_account

@@ -13,12 +13,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from rettesnor import labels
 from rettesnor.governance import people
 from rettesnor.governance.common import get_in_org
 from rettesnor.i18n import translator
 from rettesnor.moderation import worklist
 from rettesnor.records.archive_models import ArchiveRecord
-from rettesnor.web import labels
 from rettesnor.web.auth import require
 from rettesnor.web.pages import Csrf, User, _csrf
 from rettesnor.web.pages_people import _number

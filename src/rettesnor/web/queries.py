@@ -12,10 +12,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
+from rettesnor import labels
 from rettesnor.moderation import worklist
 from rettesnor.records.archive_models import ArchiveRecord, ModerationCase
 from rettesnor.records.models import Organisation, Person
-from rettesnor.web import labels
 
 MAX_LIMIT = 200
 

@@ -8,8 +8,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from rettesnor import labels
 from rettesnor.i18n import LANGUAGE_NAMES, LANGUAGES, negotiate, translator
-from rettesnor.web import labels
 from rettesnor.web.auth import Principal
 from rettesnor.web.messages import localise
 from rettesnor.web.problems import TITLES
