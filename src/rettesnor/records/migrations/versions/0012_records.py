@@ -1,7 +1,7 @@
 """Journal mail: the address of the organisation's records system (journal), where registration tasks
 are sent as e-mail.
 
-Revision ID: 0016_records
+Revision ID: 0012_records
 Revises: 0008_mail
 Create Date: 2026-12-03
 """
