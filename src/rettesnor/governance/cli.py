@@ -1049,6 +1049,36 @@ def tasks_export(
             sys.stdout.write(journalpost_xml(s, o, number, os.environ.get("RETTESNOR_ACTOR", "cli")))
 
 
+
+@tasks_app.command("journal-address")
+def tasks_journal_address(
+    address: Annotated[str, typer.Argument(help="the records system's mail-in address ('' turns it off)")],
+    org: Org,
+) -> None:
+    """Where registration tasks are sent as e-mail: the journal address of the records system."""
+    from rettesnor.archive import journalmail
+
+    with _tenant(org) as (s, o):
+        journalmail.set_address(s, o, address)
+        slug, now = o.slug, o.journal_address
+    out.print(f"journal address of {slug}: {now or 'none (journal mail is off)'}")
+
+
+@tasks_app.command("send")
+def tasks_send(task: Annotated[str, typer.Argument(help="R1 … as listed")], org: Org) -> None:
+    """Send a registration task to the records system's journal address: the thread as PDF/A and its
+    metadata in the body and as XML, through the outbox (rettesnor mail send)."""
+    from rettesnor.archive import journalmail
+    from rettesnor.moderation import worklist
+
+    kind, number = worklist.parse_ref(task)
+    if kind != worklist.REGISTRATION:
+        raise InputError(f"task {task} is a takedown; only registration tasks (R1 …) go to the journal")
+    with _tenant(org) as (s, o):
+        note = journalmail.send_task(s, o, number)
+        info = (note.id, note.recipient)
+    out.print(f"registration task R{number} is in the outbox as message {info[0]} to {info[1]}")
+
 # --- guidelines ----------------------------------------------------------------------------------
 
 
