@@ -84,10 +84,10 @@ def test_package_download_validates(engine: object, tmp_path: Path) -> None:
 
 def test_send_a_task_to_the_journal_and_type_back_the_case_number(engine: object) -> None:
     client, csrf = _client(engine, "hjorring.arkiv")
-    tasks = client.get("/tasks").text
-    task = re.search(r'action="/tasks/(\d+)/journal"', tasks)
-    assert task, "the records manager sees a send button"
-    number = task.group(1)
+    listed = re.search(r'href="/tasks/R(\d+)"', client.get("/tasks").text)
+    assert listed, "the records manager sees the registration tasks"
+    number = listed.group(1)
+    assert f'action="/tasks/{number}/journal"' in client.get(f"/tasks/R{number}").text, "a send button"
     r = client.post(f"/tasks/{number}/journal", data={"csrf": csrf}, follow_redirects=False)
     assert r.status_code == 422 and "no journal address" in r.text
     with unit_of_work(engine, actor="test") as session:  # type: ignore[arg-type]
@@ -100,8 +100,8 @@ def test_send_a_task_to_the_journal_and_type_back_the_case_number(engine: object
         assert [n.recipient for n in notes] == ["journal@hjorring.example"]
     r = client.post(f"/tasks/{number}/journal-ref", data={"csrf": csrf, "journal_ref": "26/00042-1"})
     assert r.status_code == 200 and "26/00042-1" in r.text
-    assert f'action="/tasks/{number}/journal"' not in client.get("/tasks").text  # closed: no longer open
+    assert f'action="/tasks/{number}/journal"' not in client.get(f"/tasks/R{number}").text  # closed
     # A unit leader sees the tasks but may not send them to the journal.
     leader, leader_csrf = _client(engine, "hjorring.leder")
-    assert "/journal-ref" not in leader.get("/tasks").text
+    assert "/journal-ref" not in leader.get(f"/tasks/R{number}").text
     assert leader.post(f"/tasks/{number}/journal", data={"csrf": leader_csrf}).status_code == 403

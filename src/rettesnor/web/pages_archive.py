@@ -442,7 +442,7 @@ def task_to_journal(task_id: IdPath, request: Request, who: User, csrf: Csrf) ->
             task=f"R{task_id}", address=to
         ),
     )
-    return RedirectResponse("/tasks", status_code=303)
+    return RedirectResponse(f"/tasks/R{task_id}", status_code=303)
 
 
 @router.post("/tasks/{task_id}/journal-ref")
@@ -467,4 +467,4 @@ def task_journal_ref(
         registration.close(session, org, task_id, who.person_id, journal_ref=journal_ref)
     done = _("Registration task {task} is registered as {ref}.")
     flash(request, done.format(task=f"R{task_id}", ref=journal_ref.strip()))
-    return RedirectResponse("/tasks", status_code=303)
+    return RedirectResponse(f"/tasks/R{task_id}", status_code=303)
