@@ -21,6 +21,8 @@ KINDS = {
     "account_live": "the service office: an account went live (Hustadvika 2i)",
     "escalated": "a leader: a comment was escalated to them (Hustadvika 2r)",
     "tasks_digest": "a task owner: open and overdue registration tasks (Hjørring 10, Norsjö 5.4)",
+    "publish_waiting": "an approver: a post is waiting for their approval (issue 18)",
+    "publish_failed": "an author: their post could not be published (issue 18)",
 }
 Params = dict[str, str | int]
 

@@ -46,6 +46,8 @@ ROLES = (
     "administrator",
     "auditor",
     "hr",
+    "crisis_manager",  # the crisis management: crisis news goes out only on their word (Hustadvika 1f)
+    "publish_approver",  # named to approve posts where the pack says approvers are named (issue 18)
 )
 PLATFORMS = ("facebook", "instagram", "linkedin", "x", "youtube", "tiktok", "snapchat", "threads", "other")
 ACCOUNT_STATUSES = ("applied", "approved", "active", "archived")
@@ -417,4 +419,4 @@ class AuditEntry(Base):
 
 # The archive's tables (records, hash chain, moderation, tasks, retention) and the web application's
 # (logins, API tokens) share this metadata.
-from rettesnor.records import archive_models, platform_models, web_models  # noqa: E402, F401
+from rettesnor.records import archive_models, platform_models, publish_models, web_models  # noqa: E402, F401

@@ -1,0 +1,292 @@
+"""Issue 18, publishing: the gates of the pack (designated authors, blocking findings, acknowledgements,
+approval, crisis, override, nobody approves their own post), the publisher against the Graph API stand-in
+(Facebook feed with photos, Instagram container then publish from a signed URL, retries, permission
+errors), and the archive record with its approval chain. Names are invented."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from skimage import data as skimage_data
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from govdata import Town, make_town
+from platformdata import APP_SECRET, PAGE_TOKEN, connected_town, live_server, settings
+from rettesnor.archive.blobs import BlobStore
+from rettesnor.governance import assignments, people
+from rettesnor.governance.errors import Conflict, InvalidValue, NotAllowed
+from rettesnor.platforms import connector
+from rettesnor.platforms.standin import GraphStandin
+from rettesnor.policy.loader import load_pack
+from rettesnor.publishing import publisher, service
+from rettesnor.records.archive_models import ArchiveRecord
+from rettesnor.records.db import unit_of_work
+from rettesnor.records.models import AuditEntry, Notification
+from rettesnor.records.publish_models import Publication
+
+CALM = "Biblioteket holder åbent til kl. 20 på torsdag. Kom forbi og lån en bog."
+SECRET = "publish-test-secret-" + "x" * 20
+LIVE_SECRET = "t" * 40  # the secret of platformdata.live_server's application
+
+
+def astronaut_jpeg() -> bytes:
+    """scikit-image's astronaut: one face, so the check asks for consent or a basis."""
+    out = io.BytesIO()
+    Image.fromarray(skimage_data.astronaut()).save(out, "JPEG")
+    return out.getvalue()
+
+
+@pytest.fixture
+def standin() -> Iterator[GraphStandin]:
+    with GraphStandin(app_secret=APP_SECRET) as running:
+        yield running
+
+
+def _draft(db: Session, town: Town, author: int, text: str = CALM, photos: tuple[service.NewPhoto, ...] = ()) -> Publication:
+    assert town.account is not None
+    return service.save_draft(db, town.org, author, service.Draft(town.account.id, text, photos=photos))
+
+
+# --- the gates (a rolled-back session) --------------------------------------------------------------
+
+
+def test_anyone_saves_a_draft_only_designated_authors_submit(db: Session, standin: GraphStandin) -> None:
+    town = connected_town(db, standin, settings(standin.base_url)).town
+    outsider = town.staff[2]  # an employee of the school, not an author of its account
+    pub = _draft(db, town, outsider.id)
+    assert pub.status == "draft"
+    with pytest.raises(NotAllowed) as refused:
+        service.submit(db, town.org, pub.id, outsider.id)
+    assert refused.value.code == "not_designated" and pub.status == "draft"
+    mine = _draft(db, town, town.b.id)
+    assert service.submit(db, town.org, mine.id, town.b.id).status == "scheduled"  # no finding: no approval
+
+
+def test_warning_needs_an_acknowledgement_and_a_leader_approves(db: Session, standin: GraphStandin) -> None:
+    town = connected_town(db, standin, settings(standin.base_url)).town
+    photo = service.NewPhoto("sommerfest.jpg", astronaut_jpeg(), "En astronaut i rumdragt foran et flag")
+    pub = _draft(db, town, town.b.id, "Se billedet fra sommerfesten på skolen i dag.", (photo,))
+    result = service.run_check(db, town.org, pub)
+    assert "HJ010" in service.codes(result, "warn")  # photo of a person, no consent or basis named
+    with pytest.raises(InvalidValue) as refused:
+        service.submit(db, town.org, pub.id, town.b.id)
+    assert refused.value.code == "needs_ack" and "HJ010" in str(refused.value)
+    service.submit(db, town.org, pub.id, town.b.id, {"HJ010": "Forældrene har givet skriftligt samtykke."})
+    assert pub.status == "submitted" and json.loads(pub.acknowledgements or "{}")["HJ010"]
+    with pytest.raises(NotAllowed) as own:
+        service.decide(db, town.org, pub.id, town.b.id, "approve")
+    assert own.value.code == "own_post"
+    with pytest.raises(NotAllowed):
+        service.decide(db, town.org, pub.id, town.a.id, "approve")  # a colleague, not a leader
+    service.decide(db, town.org, pub.id, town.leader.id, "approve", "Fint.")
+    assert pub.status == "scheduled" and pub.due_at is not None
+    assert [s.act for s in service.steps_of(db, pub)] == ["saved", "submitted", "approved"]
+
+
+def test_changes_and_reject_need_a_comment(db: Session, standin: GraphStandin) -> None:
+    town = connected_town(db, standin, settings(standin.base_url)).town
+    photo = service.NewPhoto("hold.jpg", astronaut_jpeg(), "En astronaut")
+    pub = _draft(db, town, town.b.id, "Billeder fra dagens arrangement.", (photo,))
+    service.submit(db, town.org, pub.id, town.b.id, {"HJ010": "Offentligt arrangement på torvet."})
+    with pytest.raises(InvalidValue):
+        service.decide(db, town.org, pub.id, town.leader.id, "changes")
+    service.decide(db, town.org, pub.id, town.leader.id, "changes", "Skriv hvor det var.")
+    assert pub.status == "changes"
+    service.save_draft(db, town.org, town.b.id, service.Draft(pub.account_id, pub.text + " På torvet."), pub.id)
+    service.submit(db, town.org, pub.id, town.b.id, {"HJ010": "Offentligt arrangement på torvet."})
+    service.decide(db, town.org, pub.id, town.leader.id, "reject", "Ikke i denne uge.")
+    assert pub.status == "rejected"
+    with pytest.raises(Conflict):
+        service.submit(db, town.org, pub.id, town.b.id)
+
+
+def test_block_stops_and_only_a_leader_overrides_with_a_reason_in_the_audit_log(
+    db: Session, standin: GraphStandin
+) -> None:
+    town = connected_town(db, standin, settings(standin.base_url)).town
+    text = "Ring til Tove Kjærsgaard på CPR 010203-1234 hvis du har spørgsmål."
+    pub = _draft(db, town, town.b.id, text)
+    blocking = service.codes(service.run_check(db, town.org, pub), "block")
+    assert blocking
+    with pytest.raises(NotAllowed) as refused:
+        service.submit(db, town.org, pub.id, town.b.id)
+    assert refused.value.code == "blocked"
+    acks = {c: "Set og overvejet." for c in service.codes(service.run_check(db, town.org, pub), "warn")}
+    service.submit(db, town.org, pub.id, town.b.id, acks, override_request="Borgeren har selv bedt om det.")
+    assert pub.status == "submitted" and service.approvers(db, town.org, pub) == [town.leader.id]
+    with pytest.raises(InvalidValue) as no_reason:
+        service.decide(db, town.org, pub.id, town.leader.id, "approve")
+    assert no_reason.value.code == "override_reason"
+    service.decide(db, town.org, pub.id, town.leader.id, "approve", override_reason="Aftalt med borgeren skriftligt.")
+    assert pub.status == "scheduled"
+    logged = db.scalars(select(AuditEntry).where(AuditEntry.object_type == "publication",
+                                                 AuditEntry.object_id == pub.id,
+                                                 AuditEntry.field == "override_reason")).all()  # fmt: skip
+    assert [e.new_value for e in logged] == ["Aftalt med borgeren skriftligt."]
+    assert "override" in [s.act for s in service.steps_of(db, pub)]
+
+
+def test_crisis_posts_need_the_crisis_management(db: Session, standin: GraphStandin) -> None:
+    town = connected_town(db, standin, settings(standin.base_url), slug="kyst", pack="no-hustadvika").town
+    text = "Kriseledelsen informerer: Det brenner i sentrum, og beboere i Storgata evakueres nå."
+    pub = _draft(db, town, town.b.id, text)
+    result = service.run_check(db, town.org, pub)
+    assert service.is_crisis(result)
+    acks = {c: "Avklart med kriseledelsen." for c in service.codes(result, "warn")}
+    overrides = "Kriseledelsen har gitt instruks." if service.codes(result, "block") else None
+    with pytest.raises(Conflict) as nobody:  # no one holds the crisis-management role yet
+        service.submit(db, town.org, pub.id, town.b.id, acks, override_request=overrides)
+    assert nobody.value.code == "no_approver" and pub.status == "draft"
+    people.grant_role(db, town.org, town.comms.id, "crisis_manager")
+    service.submit(db, town.org, pub.id, town.b.id, acks, override_request=overrides)
+    assert pub.status == "submitted" and pub.crisis
+    with pytest.raises(NotAllowed) as leader:
+        service.decide(db, town.org, pub.id, town.leader.id, "approve")
+    assert leader.value.code == "not_approver"
+    service.decide(db, town.org, pub.id, town.comms.id, "approve", override_reason="Instruks fra kriseledelsen kl. 14.")
+    assert pub.status == "scheduled"
+
+
+def test_the_packs_parameter_decides_whether_approval_is_needed(db: Session, standin: GraphStandin) -> None:
+    town = connected_town(db, standin, settings(standin.base_url)).town
+    pub = _draft(db, town, town.b.id)
+    result = service.run_check(db, town.org, pub)
+    pack = load_pack("dk-hjorring")
+    modes = {m: pack.model_copy(update={"parameters": pack.parameters.model_copy(update={"publish_approval": m})})
+             for m in ("never", "on_findings", "always")}  # fmt: skip
+    assert not result.findings or service.codes(result, "warn") == []
+    assert [service.needs_approval(modes[m], result, False, False) for m in modes] == [False, False, True]
+    assert service.needs_approval(modes["never"], result, True, False)  # a crisis always
+
+
+def test_named_approvers(db: Session, standin: GraphStandin) -> None:
+    town = connected_town(db, standin, settings(standin.base_url)).town
+    people.grant_role(db, town.org, town.comms.id, "publish_approver")
+    pack = load_pack("dk-hjorring")
+    named = pack.model_copy(update={"parameters": pack.parameters.model_copy(update={"publish_approvers": "named"})})
+    pub = _draft(db, town, town.b.id)
+    assert service.approvers(db, town.org, pub, named) == [town.comms.id]
+    assert service.approvers(db, town.org, pub, pack) == [town.leader.id]
+
+
+# --- the publisher (a database of its own: it commits) ----------------------------------------------
+
+
+def _setup(engine: Engine, standin: GraphStandin, slug: str = "alpha", platform: str = "facebook") -> dict[str, int]:
+    cfg = settings(standin.base_url)
+    with unit_of_work(engine, actor="test") as db:
+        if platform == "facebook":
+            connected = connected_town(db, standin, cfg, slug=slug)
+            town, page_id = connected.town, connected.page.id
+        else:
+            from govdata import live_account
+
+            town = make_town(db, slug)
+            account = live_account(db, town, handle=f"{slug}-ig")
+            account.platform = "instagram"
+            page = standin.add_page(f"{slug} ig", PAGE_TOKEN + slug + "ig", platform="instagram")
+            connector.connect(db, town.org, account.id, page.id, page.token, cfg, by="test")
+            page_id = page.id
+        assert town.account is not None
+        return {"org": town.org.id, "account": town.account.id, "b": town.b.id, "leader": town.leader.id,
+                "page": int(page_id)}  # fmt: skip
+
+
+def _cfg(standin: GraphStandin, tmp_path: Path, base_url: str = "http://127.0.0.1:9") -> publisher.PublishSettings:
+    return publisher.PublishSettings(settings(standin.base_url), SECRET, base_url, BlobStore(tmp_path / "blobs"))
+
+
+def _scheduled(engine: Engine, ids: dict[str, int], text: str = CALM, photos: tuple[service.NewPhoto, ...] = (),
+               acks: dict[str, str] | None = None) -> int:  # fmt: skip
+    from rettesnor.records.models import Organisation
+
+    with unit_of_work(engine, actor="test") as db:
+        org = db.get(Organisation, ids["org"])
+        assert org is not None
+        pub = service.save_draft(db, org, ids["b"], service.Draft(ids["account"], text, photos=photos))
+        service.submit(db, org, pub.id, ids["b"], acks)
+        if pub.status == "submitted":
+            service.decide(db, org, pub.id, ids["leader"], "approve")
+        assert pub.status == "scheduled"
+        return pub.id
+
+
+def test_facebook_post_goes_out_and_is_archived_with_its_chain(fresh_engine: Engine, standin: GraphStandin,
+                                                               tmp_path: Path) -> None:  # fmt: skip
+    ids = _setup(fresh_engine, standin)
+    pub_id = _scheduled(fresh_engine, ids)
+    report = publisher.publish_due(fresh_engine, _cfg(standin, tmp_path))
+    assert (report.published, report.failed) == (1, 0)
+    posts = standin.posts(standin.pages[str(ids["page"])])
+    assert [p.text for p in posts] == [CALM]
+    with unit_of_work(fresh_engine) as db:
+        pub = db.get(Publication, pub_id)
+        assert pub is not None and pub.status == "published" and pub.platform_id == posts[0].id
+        record = db.get(ArchiveRecord, pub.record_id)
+        assert record is not None and record.platform_id == posts[0].id and record.kind == "post"
+        assert record.text == CALM
+    assert publisher.publish_due(fresh_engine, _cfg(standin, tmp_path)).published == 0  # nothing twice
+
+
+def test_permission_errors_fail_at_once_and_tell_the_author(fresh_engine: Engine, standin: GraphStandin,
+                                                            tmp_path: Path) -> None:  # fmt: skip
+    ids = _setup(fresh_engine, standin)
+    pub_id = _scheduled(fresh_engine, ids)
+    standin.fail("POST", "/feed", 200, status=403, message="(#200) requires the pages_manage_posts permission")
+    report = publisher.publish_due(fresh_engine, _cfg(standin, tmp_path))
+    assert (report.published, report.retried, report.failed) == (0, 0, 1)
+    with unit_of_work(fresh_engine) as db:
+        pub = db.get(Publication, pub_id)
+        assert pub is not None and pub.status == "failed" and pub.error_kind == "permission"
+        notes = db.scalars(select(Notification).where(Notification.kind == "publish_failed")).all()
+        assert len(notes) == 1 and json.loads(notes[0].params or "{}")["post"] == pub_id
+    assert [c for c in standin.calls if c[0] == "POST"] and not standin.posts(standin.pages[str(ids["page"])])
+
+
+def test_transient_errors_are_retried_later_after_a_look_up(fresh_engine: Engine, standin: GraphStandin,
+                                                            tmp_path: Path) -> None:  # fmt: skip
+    import datetime as dt
+
+    ids = _setup(fresh_engine, standin)
+    pub_id = _scheduled(fresh_engine, ids)
+    standin.fail("POST", "/feed", 2, status=500, message="(#2) Service temporarily unavailable")
+    first = publisher.publish_due(fresh_engine, _cfg(standin, tmp_path))
+    assert (first.published, first.retried) == (0, 1)
+    with unit_of_work(fresh_engine) as db:
+        pub = db.get(Publication, pub_id)
+        assert pub is not None and pub.status == "scheduled" and pub.error_kind == "transient"
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5)
+    second = publisher.publish_due(fresh_engine, _cfg(standin, tmp_path), now=later)
+    assert second.published == 1
+    feed_reads = [c for c in standin.calls if c[0] == "GET" and c[1].endswith("/feed")]
+    assert feed_reads, "the second attempt looks the post up before posting"
+    assert len(standin.posts(standin.pages[str(ids["page"])])) == 1
+
+
+def test_photos_on_facebook_and_instagram_from_signed_urls(fresh_engine: Engine, standin: GraphStandin,
+                                                           tmp_path: Path) -> None:  # fmt: skip
+    fb = _setup(fresh_engine, standin, "alpha")
+    ig = _setup(fresh_engine, standin, "beta", platform="instagram")
+    photo = service.NewPhoto("astronaut.jpg", astronaut_jpeg(), "En astronaut i hvid rumdragt")
+    text = "Billeder fra åbent hus. Alle på billederne har givet samtykke til, at vi deler dem."
+    fb_id = _scheduled(fresh_engine, fb, text, (photo,), {})
+    ig_id = _scheduled(fresh_engine, ig, text, (photo,), {})
+    with live_server(fresh_engine, settings(standin.base_url)) as base:
+        cfg = _cfg(standin, tmp_path, base)
+        report = publisher.publish_due(fresh_engine, publisher.PublishSettings(cfg.platforms, LIVE_SECRET, base, cfg.blobs))
+    assert report.published == 2, report
+    fb_post = standin.posts(standin.pages[str(fb["page"])])[0]
+    assert len(fb_post.media) == 1 and standin.objects[fb_post.media[0]].image == photo.data
+    assert standin.objects[fb_post.media[0]].alt == photo.alt
+    ig_media = standin.posts(standin.pages[str(ig["page"])])[0]
+    assert ig_media.text == text and ig_media.image == photo.data
+    with unit_of_work(fresh_engine) as db:
+        for pid in (fb_id, ig_id):
+            pub = db.get(Publication, pid)
+            assert pub is not None and pub.status == "published"
