@@ -24,6 +24,7 @@ SCOPES = (
     "tasks:read",
     "archive:read",
     "people:read",
+    "publish",
 )
 
 

@@ -157,9 +157,11 @@ def _page_routers() -> list[Any]:
         pages_dashboard,
         pages_moderation,
         pages_people,
+        pages_publish,
     )
 
-    modules = (pages_archive, pages_people, pages_accounts, pages_moderation, pages_dashboard, api_records)
+    modules = (pages_archive, pages_people, pages_accounts, pages_moderation, pages_dashboard, api_records,
+               pages_publish)  # fmt: skip
     return [m.router for m in modules]
 
 

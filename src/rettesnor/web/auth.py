@@ -40,6 +40,7 @@ AREAS: dict[str, frozenset[str] | None] = {
     "accounts:apply": None,  # anyone may apply for an account (Hustadvika 2a–f); a leader approves
     "accounts:approve": frozenset({"unit_leader"}),  # the service checks that they lead the account's unit
     "dashboard": MODERATORS | {"records_manager", "auditor"},
+    "publish": None,  # anyone writes a draft; the service lets only designated authors submit (issue 18)
 }
 # The scope an API token needs for an area.
 SCOPE_OF = {
@@ -52,6 +53,7 @@ SCOPE_OF = {
     "archive": "archive:read",
     "people": "people:read",
     "consents": "people:read",
+    "publish": "publish",
 }
 
 

@@ -197,3 +197,8 @@ PLATFORM_RESULTS = {
     "none": N_("not sent: no connection to {platform}, to be done there by hand"),
     "failed": N_("refused by {platform}: unchanged there"),
 }
+
+# The publishing service's refusals (issue 18) are said the same way.
+from rettesnor.web.labels_publish import ERRORS as _PUBLISH_ERRORS  # noqa: E402
+
+ERRORS.update(_PUBLISH_ERRORS)
