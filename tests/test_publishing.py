@@ -19,11 +19,12 @@ from sqlalchemy.orm import Session
 from govdata import Town, make_town
 from platformdata import APP_SECRET, PAGE_TOKEN, connected_town, live_server, settings
 from rettesnor.archive.blobs import BlobStore
-from rettesnor.governance import assignments, people
+from rettesnor.governance import people
 from rettesnor.governance.errors import Conflict, InvalidValue, NotAllowed
 from rettesnor.platforms import connector
 from rettesnor.platforms.standin import GraphStandin
 from rettesnor.policy.loader import load_pack
+from rettesnor.policy.model import Pack
 from rettesnor.publishing import publisher, service
 from rettesnor.records.archive_models import ArchiveRecord
 from rettesnor.records.db import unit_of_work
@@ -38,7 +39,7 @@ LIVE_SECRET = "t" * 40  # the secret of platformdata.live_server's application
 def astronaut_jpeg() -> bytes:
     """scikit-image's astronaut: one face, so the check asks for consent or a basis."""
     out = io.BytesIO()
-    Image.fromarray(skimage_data.astronaut()).save(out, "JPEG")
+    Image.fromarray(skimage_data.astronaut()).save(out, "JPEG")  # type: ignore[no-untyped-call]
     return out.getvalue()
 
 
@@ -48,9 +49,15 @@ def standin() -> Iterator[GraphStandin]:
         yield running
 
 
-def _draft(db: Session, town: Town, author: int, text: str = CALM, photos: tuple[service.NewPhoto, ...] = ()) -> Publication:
+def _draft(
+    db: Session, town: Town, author: int, text: str = CALM, photos: tuple[service.NewPhoto, ...] = ()
+) -> Publication:
     assert town.account is not None
     return service.save_draft(db, town.org, author, service.Draft(town.account.id, text, photos=photos))
+
+
+def with_parameter(pack: Pack, **changes: object) -> Pack:
+    return pack.model_copy(update={"parameters": pack.parameters.model_copy(update=changes)})
 
 
 # --- the gates (a rolled-back session) --------------------------------------------------------------
@@ -98,7 +105,9 @@ def test_changes_and_reject_need_a_comment(db: Session, standin: GraphStandin) -
         service.decide(db, town.org, pub.id, town.leader.id, "changes")
     service.decide(db, town.org, pub.id, town.leader.id, "changes", "Skriv hvor det var.")
     assert pub.status == "changes"
-    service.save_draft(db, town.org, town.b.id, service.Draft(pub.account_id, pub.text + " På torvet."), pub.id)
+    service.save_draft(
+        db, town.org, town.b.id, service.Draft(pub.account_id, pub.text + " På torvet."), pub.id
+    )
     service.submit(db, town.org, pub.id, town.b.id, {"HJ010": "Offentligt arrangement på torvet."})
     service.decide(db, town.org, pub.id, town.leader.id, "reject", "Ikke i denne uge.")
     assert pub.status == "rejected"
@@ -123,7 +132,9 @@ def test_block_stops_and_only_a_leader_overrides_with_a_reason_in_the_audit_log(
     with pytest.raises(InvalidValue) as no_reason:
         service.decide(db, town.org, pub.id, town.leader.id, "approve")
     assert no_reason.value.code == "override_reason"
-    service.decide(db, town.org, pub.id, town.leader.id, "approve", override_reason="Aftalt med borgeren skriftligt.")
+    service.decide(
+        db, town.org, pub.id, town.leader.id, "approve", override_reason="Aftalt med borgeren skriftligt."
+    )
     assert pub.status == "scheduled"
     logged = db.scalars(select(AuditEntry).where(AuditEntry.object_type == "publication",
                                                  AuditEntry.object_id == pub.id,
@@ -149,7 +160,9 @@ def test_crisis_posts_need_the_crisis_management(db: Session, standin: GraphStan
     with pytest.raises(NotAllowed) as leader:
         service.decide(db, town.org, pub.id, town.leader.id, "approve")
     assert leader.value.code == "not_approver"
-    service.decide(db, town.org, pub.id, town.comms.id, "approve", override_reason="Instruks fra kriseledelsen kl. 14.")
+    service.decide(
+        db, town.org, pub.id, town.comms.id, "approve", override_reason="Instruks fra kriseledelsen kl. 14."
+    )
     assert pub.status == "scheduled"
 
 
@@ -158,8 +171,7 @@ def test_the_packs_parameter_decides_whether_approval_is_needed(db: Session, sta
     pub = _draft(db, town, town.b.id)
     result = service.run_check(db, town.org, pub)
     pack = load_pack("dk-hjorring")
-    modes = {m: pack.model_copy(update={"parameters": pack.parameters.model_copy(update={"publish_approval": m})})
-             for m in ("never", "on_findings", "always")}  # fmt: skip
+    modes = {m: with_parameter(pack, publish_approval=m) for m in ("never", "on_findings", "always")}
     assert not result.findings or service.codes(result, "warn") == []
     assert [service.needs_approval(modes[m], result, False, False) for m in modes] == [False, False, True]
     assert service.needs_approval(modes["never"], result, True, False)  # a crisis always
@@ -169,7 +181,7 @@ def test_named_approvers(db: Session, standin: GraphStandin) -> None:
     town = connected_town(db, standin, settings(standin.base_url)).town
     people.grant_role(db, town.org, town.comms.id, "publish_approver")
     pack = load_pack("dk-hjorring")
-    named = pack.model_copy(update={"parameters": pack.parameters.model_copy(update={"publish_approvers": "named"})})
+    named = with_parameter(pack, publish_approvers="named")
     pub = _draft(db, town, town.b.id)
     assert service.approvers(db, town.org, pub, named) == [town.comms.id]
     assert service.approvers(db, town.org, pub, pack) == [town.leader.id]
@@ -178,7 +190,9 @@ def test_named_approvers(db: Session, standin: GraphStandin) -> None:
 # --- the publisher (a database of its own: it commits) ----------------------------------------------
 
 
-def _setup(engine: Engine, standin: GraphStandin, slug: str = "alpha", platform: str = "facebook") -> dict[str, int]:
+def _setup(
+    engine: Engine, standin: GraphStandin, slug: str = "alpha", platform: str = "facebook"
+) -> dict[str, int]:
     cfg = settings(standin.base_url)
     with unit_of_work(engine, actor="test") as db:
         if platform == "facebook":
@@ -198,12 +212,18 @@ def _setup(engine: Engine, standin: GraphStandin, slug: str = "alpha", platform:
                 "page": int(page_id)}  # fmt: skip
 
 
-def _cfg(standin: GraphStandin, tmp_path: Path, base_url: str = "http://127.0.0.1:9") -> publisher.PublishSettings:
-    return publisher.PublishSettings(settings(standin.base_url), SECRET, base_url, BlobStore(tmp_path / "blobs"))
+def _cfg(
+    standin: GraphStandin, tmp_path: Path, base_url: str = "http://127.0.0.1:9"
+) -> publisher.PublishSettings:
+    return publisher.PublishSettings(
+        settings(standin.base_url), SECRET, base_url, BlobStore(tmp_path / "blobs")
+    )
 
 
-def _scheduled(engine: Engine, ids: dict[str, int], text: str = CALM, photos: tuple[service.NewPhoto, ...] = (),
-               acks: dict[str, str] | None = None) -> int:  # fmt: skip
+def _scheduled(
+    engine: Engine, ids: dict[str, int], text: str = CALM, photos: tuple[service.NewPhoto, ...] = (),
+    acks: dict[str, str] | None = None,
+) -> int:  # fmt: skip
     from rettesnor.records.models import Organisation
 
     with unit_of_work(engine, actor="test") as db:
@@ -238,7 +258,9 @@ def test_permission_errors_fail_at_once_and_tell_the_author(fresh_engine: Engine
                                                             tmp_path: Path) -> None:  # fmt: skip
     ids = _setup(fresh_engine, standin)
     pub_id = _scheduled(fresh_engine, ids)
-    standin.fail("POST", "/feed", 200, status=403, message="(#200) requires the pages_manage_posts permission")
+    standin.fail(
+        "POST", "/feed", 200, status=403, message="(#200) requires the pages_manage_posts permission"
+    )
     report = publisher.publish_due(fresh_engine, _cfg(standin, tmp_path))
     assert (report.published, report.retried, report.failed) == (0, 0, 1)
     with unit_of_work(fresh_engine) as db:
@@ -279,7 +301,9 @@ def test_photos_on_facebook_and_instagram_from_signed_urls(fresh_engine: Engine,
     ig_id = _scheduled(fresh_engine, ig, text, (photo,), {})
     with live_server(fresh_engine, settings(standin.base_url)) as base:
         cfg = _cfg(standin, tmp_path, base)
-        report = publisher.publish_due(fresh_engine, publisher.PublishSettings(cfg.platforms, LIVE_SECRET, base, cfg.blobs))
+        report = publisher.publish_due(
+            fresh_engine, publisher.PublishSettings(cfg.platforms, LIVE_SECRET, base, cfg.blobs)
+        )
     assert report.published == 2, report
     fb_post = standin.posts(standin.pages[str(fb["page"])])[0]
     assert len(fb_post.media) == 1 and standin.objects[fb_post.media[0]].image == photo.data

@@ -215,8 +215,8 @@ class GraphClient:
         return out
 
     def request(
-        self, method: str, path: str, params: dict[str, Any] | None = None, data: dict[str, Any] | None = None,
-        *, retry: bool = True,
+        self, method: str, path: str, params: dict[str, Any] | None = None,
+        data: dict[str, Any] | None = None, *, retry: bool = True,
     ) -> Any:  # fmt: skip
         """One call; ``path`` relative to the pinned version (``/123_456``) or a full paging URL.
         ``retry=False``: one attempt only, for a call that creates something (a post): a retry after an
@@ -360,7 +360,9 @@ class GraphClient:
             data["alt_text_custom"] = alt
         return str(self.request("POST", f"{page_id}/photos", data=data, retry=False)["id"])
 
-    def fb_publish(self, page_id: str, message: str, link: str | None = None, media: tuple[str, ...] = ()) -> str:
+    def fb_publish(
+        self, page_id: str, message: str, link: str | None = None, media: tuple[str, ...] = ()
+    ) -> str:
         """A post on the page's feed with its text, a link and the photos uploaded before; its id."""
         data: dict[str, Any] = {"message": message}
         if link:

@@ -357,8 +357,8 @@ class GraphStandin:
             return self._error(400, 100, "Unsupported request method")
         if edge == "scheduled_posts":
             self._release_due()
-            items = sorted((o for o in self.objects.values() if o.page_id == page.id and o.scheduled
-                            and not o.published and not o.deleted), key=lambda o: o.scheduled or 0)  # fmt: skip
+            waiting = [o for o in self.objects.values() if o.page_id == page.id and o.scheduled]
+            items = sorted((o for o in waiting if not o.published and not o.deleted), key=lambda o: o.created)
             return 200, self._paged(f"/{self.version}/{page.id}/{edge}", items, params), {}
         if edge is None:
             if page.platform == "instagram":
@@ -380,8 +380,11 @@ class GraphStandin:
                 (
                     o
                     for o in self.objects.values()
-                    if o.page_id == page.id and o.kind in ("post", "media") and not o.deleted
-                    and o.published and o.created >= since
+                    if o.page_id == page.id
+                    and o.kind in ("post", "media")
+                    and not o.deleted
+                    and o.published
+                    and o.created >= since
                 ),
                 key=lambda o: -o.created,
             )
@@ -393,8 +396,8 @@ class GraphStandin:
     def posts(self, page: Page) -> list[Obj]:
         """The page's published posts (Facebook) or media (Instagram), oldest first."""
         self._release_due()
-        return sorted((o for o in self.objects.values() if o.page_id == page.id and o.kind in ("post", "media")
-                       and o.published and not o.deleted), key=lambda o: (o.created, o.id))  # fmt: skip
+        mine = [o for o in self.objects.values() if o.page_id == page.id and o.kind in ("post", "media")]
+        return sorted((o for o in mine if o.published and not o.deleted), key=lambda o: (o.created, o.id))
 
     def _release_due(self) -> None:
         now = int(time.time())
@@ -427,12 +430,17 @@ class GraphStandin:
             if image is None:
                 return self._error(400, 324, "(#324) Missing or invalid image file")
             photo = Obj(self.new_id(), page.id, "photo", "", page.id, page.name, now, image=image,
-                        alt=params.get("alt_text_custom"), published=params.get("published") != "false")  # fmt: skip
+                        alt=params.get("alt_text_custom"),
+                        published=params.get("published") != "false")  # fmt: skip
             self.objects[photo.id] = photo
             return 200, {"id": photo.id}, {}
         if edge == "feed":
             message, link = params.get("message", ""), params.get("link")
-            media = [json.loads(v)["media_fbid"] for k, v in sorted(params.items()) if k.startswith("attached_media")]
+            media = [
+                json.loads(v)["media_fbid"]
+                for k, v in sorted(params.items())
+                if k.startswith("attached_media")
+            ]
             if not message.strip() and not link and not media:
                 return self._error(400, 100, "(#100) Missing message or attachment")
             if any(m not in self.objects or self.objects[m].kind != "photo" for m in media):
@@ -456,8 +464,8 @@ class GraphStandin:
             if image is None:
                 return self._error(400, 9004, "Media download has failed. The media URI doesn't meet our "
                                    "requirements.", subcode=2207052)  # fmt: skip
-            container = Obj(self.new_id(), page.id, "container", caption, page.id, page.name, now, image=image,
-                            alt=params.get("alt_text"), published=False)  # fmt: skip
+            container = Obj(self.new_id(), page.id, "container", caption, page.id, page.name, now,
+                            image=image, alt=params.get("alt_text"), published=False)  # fmt: skip
             self.objects[container.id] = container
             return 200, {"id": container.id}, {}
         container_obj = self.objects.get(params.get("creation_id", ""))

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import httpx
@@ -91,8 +91,12 @@ def _claim(engine: Engine, now: dt.datetime) -> tuple[int, bool] | None:
     with unit_of_work(engine, actor=ACTOR) as session:
         query = (
             select(Publication)
-            .where(or_(and_(Publication.status == "scheduled", Publication.due_at <= now),
-                       Publication.status == "publishing"))  # fmt: skip
+            .where(
+                or_(
+                    and_(Publication.status == "scheduled", Publication.due_at <= now),
+                    Publication.status == "publishing",
+                )
+            )
             .order_by(Publication.due_at, Publication.id)
             .limit(1)
             .with_for_update(skip_locked=True)
@@ -145,7 +149,11 @@ def _attempt(
 
 
 def _post(
-    session: Session, client: GraphClient, connection: PlatformConnection, pub: Publication, cfg: PublishSettings
+    session: Session,
+    client: GraphClient,
+    connection: PlatformConnection,
+    pub: Publication,
+    cfg: PublishSettings,
 ) -> str:
     photos = service.photos_of(session, pub)
     urls = [media.signed_url(cfg.base_url, cfg.secret, p.id) for p in photos]
@@ -156,7 +164,9 @@ def _post(
     return client.fb_publish(connection.page_id, pub.text, pub.link, attached)
 
 
-def _look_up(session: Session, client: GraphClient, connection: PlatformConnection, pub: Publication) -> str | None:
+def _look_up(
+    session: Session, client: GraphClient, connection: PlatformConnection, pub: Publication
+) -> str | None:
     """The post on the page made by an earlier attempt whose answer was lost: same text, made since the
     attempt began, not already recorded for another post."""
     started = pub.attempt_started_at or pub.updated_at
@@ -165,7 +175,9 @@ def _look_up(session: Session, client: GraphClient, connection: PlatformConnecti
         items = [(str(m["id"]), str(m.get("caption") or "")) for m in client.ig_recent(connection.page_id)
                  if _epoch(m.get("timestamp")) >= since]  # fmt: skip
     else:
-        items = [(str(p["id"]), str(p.get("message") or "")) for p in client.fb_recent(connection.page_id, since)]
+        items = [
+            (str(p["id"]), str(p.get("message") or "")) for p in client.fb_recent(connection.page_id, since)
+        ]
     taken = set(session.scalars(select(Publication.platform_id).where(
         Publication.account_id == pub.account_id, Publication.platform_id.is_not(None))))  # fmt: skip
     for platform_id, text in items:
@@ -210,7 +222,11 @@ def metadata(session: Session, pub: Publication) -> dict[str, object]:
 
 
 def _archive(
-    session: Session, org: Organisation, pub: Publication, connection: PlatformConnection, cfg: PublishSettings
+    session: Session,
+    org: Organisation,
+    pub: Publication,
+    connection: PlatformConnection,
+    cfg: PublishSettings,
 ) -> None:
     """The post as an outgoing record of the archive (Norsjö 4.6: every message sent is a public record),
     its photos and its metadata attached; the platform's id lets comments thread under it."""
@@ -228,7 +244,9 @@ def _archive(
         ArchiveRecord.platform_id == pub.platform_id)).first()  # fmt: skip
 
 
-def _refused(session: Session, org: Organisation, pub: Publication, exc: GraphError, report: PublishReport) -> None:
+def _refused(
+    session: Session, org: Organisation, pub: Publication, exc: GraphError, report: PublishReport
+) -> None:
     detail = {"code": exc.code, "detail": exc.detail[:200]}
     if exc.retryable and pub.attempts < MAX_ATTEMPTS:
         wait = min(RETRY_MAX_S, RETRY_BASE_S * 2.0 ** (pub.attempts - 1))
@@ -243,7 +261,7 @@ def _refused(session: Session, org: Organisation, pub: Publication, exc: GraphEr
 
 
 def _fail(
-    session: Session, org: Organisation, pub: Publication, kind: str, detail: dict[str, object],
+    session: Session, org: Organisation, pub: Publication, kind: str, detail: Mapping[str, object],
     report: PublishReport,
 ) -> None:  # fmt: skip
     """For good: on the page (the post's error) and by e-mail to the author."""

@@ -35,7 +35,7 @@ from rettesnor.analysis import analyse
 from rettesnor.check import context_for
 from rettesnor.governance import accounts, notices, people
 from rettesnor.governance.common import atomic, get_in_org
-from rettesnor.governance.errors import Conflict, InvalidValue, NotAllowed
+from rettesnor.governance.errors import Conflict, GovernanceError, InvalidValue, NotAllowed
 from rettesnor.governance.tenants import unit_chain
 from rettesnor.item import Item, Photo
 from rettesnor.policy.evaluate import Result
@@ -68,7 +68,7 @@ class Draft:
     photos: tuple[NewPhoto, ...] = ()
 
 
-def _refuse(cls: type[Exception], message: str, code: str, **params: object) -> Exception:
+def _refuse(cls: type[GovernanceError], message: str, code: str, **params: object) -> Exception:
     return cls(message, code=code, **params)
 
 
@@ -86,7 +86,9 @@ def steps_of(session: Session, pub: Publication) -> list[PublicationStep]:
     return list(session.scalars(query.order_by(PublicationStep.id)))
 
 
-def _step(session: Session, pub: Publication, act: str, person_id: int | None, comment: str | None = None) -> None:
+def _step(
+    session: Session, pub: Publication, act: str, person_id: int | None, comment: str | None = None
+) -> None:
     session.add(PublicationStep(organisation_id=pub.organisation_id, publication_id=pub.id, act=act,
                                 person_id=person_id, comment=comment, at=utcnow()))  # fmt: skip
 
@@ -99,7 +101,7 @@ def _valid(session: Session, org: Organisation, draft: Draft) -> Account:
     if len(text) > MAX_TEXT or "\x00" in text:
         raise _refuse(InvalidValue, f"the text is over {MAX_TEXT} characters", "text_too_long", max=MAX_TEXT)
     if account.platform not in ("facebook", "instagram"):
-        raise _refuse(InvalidValue, f"posts can be published on facebook and instagram, not {account.platform}",
+        raise _refuse(InvalidValue, f"posts go to facebook and instagram, not {account.platform}",
                       "platform_unsupported", platform=account.platform)  # fmt: skip
     if account.platform == "instagram":
         if len(draft.photos) != 1:
@@ -111,7 +113,9 @@ def _valid(session: Session, org: Organisation, draft: Draft) -> Account:
             raise _refuse(InvalidValue, "Instagram posts cannot carry a link", "instagram_no_link")
     if len(draft.photos) > MAX_PHOTOS:
         raise _refuse(InvalidValue, f"at most {MAX_PHOTOS} photos", "too_many_photos", max=MAX_PHOTOS)
-    if draft.link is not None and (not draft.link.startswith(("https://", "http://")) or len(draft.link) > 500):
+    if draft.link is not None and (
+        not draft.link.startswith(("https://", "http://")) or len(draft.link) > 500
+    ):
         raise _refuse(InvalidValue, "the link must be a web address starting with https://", "bad_link")
     if draft.publish_at is not None and draft.publish_at.tzinfo is None:
         raise _refuse(InvalidValue, "the time needs a time zone", "bad_time")
@@ -338,8 +342,9 @@ def decide(
         if blocking:
             reason = (override_reason or "").strip()
             if len(reason) < 3:
-                raise _refuse(InvalidValue, f"the check blocks this post ({', '.join(blocking)}); give the "
-                              "reason for overriding it", "override_reason", codes=", ".join(blocking))  # fmt: skip
+                raise _refuse(InvalidValue, f"the check blocks this post ({', '.join(blocking)}); give "
+                              "the reason for overriding it", "override_reason",
+                              codes=", ".join(blocking))  # fmt: skip
             # The reason goes into the audit log with the change of this field (who, when, old, new).
             pub.override_reason = reason
             _step(session, pub, "override", person.id, f"{', '.join(blocking)}: {reason}")
@@ -397,7 +402,10 @@ def when(pub: Publication) -> dt.datetime:
 
 def chain(session: Session, pub: Publication) -> list[dict[str, Any]]:
     """The approval chain as data (for the archive's metadata and the API)."""
-    names = {p.id: p.name for p in session.scalars(select(Person).where(Person.organisation_id == pub.organisation_id))}
+    names = {
+        p.id: p.name
+        for p in session.scalars(select(Person).where(Person.organisation_id == pub.organisation_id))
+    }
     return [
         {"act": s.act, "person": names.get(s.person_id) if s.person_id else None, "person_id": s.person_id,
          "comment": s.comment, "at": s.at.isoformat()}

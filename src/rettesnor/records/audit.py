@@ -14,8 +14,8 @@ from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
 from rettesnor.records.models import Activity, AuditEntry, Base, Incident
-from rettesnor.records.types import utcnow
 from rettesnor.records.publish_models import PublicationPhoto
+from rettesnor.records.types import utcnow
 from rettesnor.records.web_models import ApiToken, WebUser
 
 ACTOR_KEY = "actor"  # session.info key: who makes the changes

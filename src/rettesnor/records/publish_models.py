@@ -81,9 +81,7 @@ class PublicationPhoto(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     organisation_id: Mapped[int] = _org_fk()
-    publication_id: Mapped[int] = mapped_column(
-        ForeignKey("publication.id", ondelete="CASCADE"), index=True
-    )
+    publication_id: Mapped[int] = mapped_column(ForeignKey("publication.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     name: Mapped[str] = mapped_column(String(200))
     alt: Mapped[str | None] = mapped_column(Text)
@@ -98,9 +96,7 @@ class PublicationStep(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     organisation_id: Mapped[int] = _org_fk()
-    publication_id: Mapped[int] = mapped_column(
-        ForeignKey("publication.id", ondelete="CASCADE"), index=True
-    )
+    publication_id: Mapped[int] = mapped_column(ForeignKey("publication.id", ondelete="CASCADE"), index=True)
     act: Mapped[str] = mapped_column(String(12))
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     comment: Mapped[str | None] = mapped_column(Text)

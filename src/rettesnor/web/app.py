@@ -151,6 +151,7 @@ def _page_routers() -> list[Any]:
     """The pages of the archive, people and consents, accounts, moderation and the dashboard; and the API
     of people, reviews, consents and the archive's records."""
     from rettesnor.web import (
+        api_publish,
         api_records,
         pages_accounts,
         pages_archive,
@@ -161,7 +162,7 @@ def _page_routers() -> list[Any]:
     )
 
     modules = (pages_archive, pages_people, pages_accounts, pages_moderation, pages_dashboard, api_records,
-               pages_publish)  # fmt: skip
+               pages_publish, api_publish)  # fmt: skip
     return [m.router for m in modules]
 
 

@@ -40,11 +40,13 @@ ERRORS = {
     "not_author": N_("Only the author may change a draft."),
     "not_editable": N_("This post can no longer be changed."),
     "not_designated": N_(
-        "{person} is not a designated author of {account}. Save the post as a draft and ask a designated author."
+        "{person} is not a designated author of {account}. Save the post as a draft and ask a designated "
+        "author."
     ),
     "account_not_live": N_("The account {account} is not approved for use."),
     "blocked": N_(
-        "The check blocks this post ({codes}). Change it, or ask a leader to override it and give your reason."
+        "The check blocks this post ({codes}). Change it, or ask a leader to override it and give your "
+        "reason."
     ),
     "no_override": N_("The guideline allows no override of a blocking finding."),
     "needs_ack": N_("Acknowledge each warning in your own words before you submit: {codes}."),
@@ -52,7 +54,8 @@ ERRORS = {
     "not_waiting": N_("This post is not waiting for a decision."),
     "own_post": N_("Nobody approves their own post."),
     "not_approver": N_(
-        "{person} may not decide on this post. A crisis post needs the crisis management; a blocked post a leader."
+        "{person} may not decide on this post. A crisis post needs the crisis management; a blocked post "
+        "a leader."
     ),
     "needs_comment": N_("Say why in a comment."),
     "override_reason": N_("The check blocks this post ({codes}). Give your reason for overriding it."),

@@ -74,7 +74,9 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     ),
     "publish_failed": (
         N_("Post {post} for {account} could not be published"),
-        N_("Post {post} for {account} could not be published. What happened, and what to do, is on its page:"),
+        N_(
+            "Post {post} for {account} could not be published. What happened, and what to do, is on its page:"
+        ),
         "/publish/{post}",
     ),
 }

@@ -29,9 +29,10 @@ from rettesnor.records.archive_models import (
     ModerationDecision,
 )
 from rettesnor.records.models import Organisation
-from rettesnor.web import labels, queries
+from rettesnor.web import labels, labels_publish, queries
 from rettesnor.web.auth import require
 from rettesnor.web.pages import Csrf, User, _csrf, _form_account
+from rettesnor.web.pages_publish import publication_of_record
 from rettesnor.web.problems import ProblemError
 from rettesnor.web.render import page
 from rettesnor.web.views import work
@@ -157,6 +158,7 @@ def record_page(record_id: int, request: Request, who: User) -> HTMLResponse:
         )
         names = queries.person_names(session, org, {d.decided_by_id for d in decided})
         account = accounts.get_account(session, org, record.account_id) if record.account_id else None
+        published = publication_of_record(session, org, record.id)  # sent through Rettesnor (issue 18)
     latest = next((v["doc"] for v in reversed(history) if v["doc"] is not None), None)
     findings = (latest or {}).get("rettesnor:findings") or []
     return page(
@@ -164,6 +166,7 @@ def record_page(record_id: int, request: Request, who: User) -> HTMLResponse:
         findings=findings, decided=decided, names=names, account=account, kinds=labels.RECORD_KINDS,
         states=labels.RECORD_STATES, events=labels.ENTRY_EVENTS, decisions=labels.DECISIONS_ALL,
         severities=labels.SEVERITIES, grounds=labels.GROUNDS, platform_results=labels.PLATFORM_RESULTS,
+        published=published, publish_acts=labels_publish.ACTS,
     )  # fmt: skip
 
 

@@ -64,7 +64,9 @@ def parse_time(value: str, org: Organisation) -> dt.datetime | None:
 async def _photos(uploads: list[UploadFile] | None, alts: list[str] | None) -> tuple[service.NewPhoto, ...]:
     files = [u for u in uploads or [] if u.filename]
     if len(files) > service.MAX_PHOTOS:
-        raise GovernanceError(f"at most {service.MAX_PHOTOS} photos", code="too_many_photos", max=service.MAX_PHOTOS)
+        raise GovernanceError(
+            f"at most {service.MAX_PHOTOS} photos", code="too_many_photos", max=service.MAX_PHOTOS
+        )
     texts = list(alts or [])
     out = []
     for i, upload in enumerate(files):
@@ -84,7 +86,9 @@ def _say(exc: Exception, lang: str) -> str:
 # --- compose -----------------------------------------------------------------------------------------
 
 
-def _compose(request: Request, who: Principal, status: int = 200, error: str = "", **form: Any) -> HTMLResponse:
+def _compose(
+    request: Request, who: Principal, status: int = 200, error: str = "", **form: Any
+) -> HTMLResponse:
     with work(request, who) as (session, org):
         live = [a for a in accounts.list_accounts(session, org)
                 if a.status in service.LIVE_ACCOUNT and a.platform in ("facebook", "instagram")]  # fmt: skip
@@ -124,7 +128,9 @@ async def compose_post(
         photos = await _photos(photo, alt)
         if not account.isdigit():
             raise GovernanceError("choose the account", code="account_needed")
-        pub_id = await run_in_threadpool(_save, request, who, int(account), text, link, publish_at, photos, None)
+        pub_id = await run_in_threadpool(
+            _save, request, who, int(account), text, link, publish_at, photos, None
+        )
     except (GovernanceError, checking.PhotoError) as exc:
         return _compose(request, who, 422, _say(exc, lang), **form)
     return RedirectResponse(f"/publish/{pub_id}", status_code=303)
@@ -135,8 +141,8 @@ def _save(
     photos: tuple[service.NewPhoto, ...], pub_id: int | None,
 ) -> int:  # fmt: skip
     with work(request, who) as (session, org):
-        draft = service.Draft(account, text.replace("\r\n", "\n"), link.strip() or None, parse_time(publish_at, org),
-                              photos)  # fmt: skip
+        when = parse_time(publish_at, org)
+        draft = service.Draft(account, text.replace("\r\n", "\n"), link.strip() or None, when, photos)
         return service.save_draft(session, org, who.person_id, draft, pub_id).id
 
 
@@ -154,7 +160,9 @@ def _failure(pub: Publication, lang: str) -> str | None:
     return GraphError(pub.error_kind, code, None, str(detail.get("detail") or "")).message(lang)
 
 
-def _post_view(session: Session, org: Organisation, who: Principal, pub: Publication, lang: str) -> dict[str, Any]:
+def _post_view(
+    session: Session, org: Organisation, who: Principal, pub: Publication, lang: str
+) -> dict[str, Any]:
     result = service.run_check(session, org, pub, lang)
     report = result.to_dict(lang)
     names = {p.id: p.name for p in session.scalars(select(Person).where(Person.organisation_id == org.id))}
@@ -166,19 +174,23 @@ def _post_view(session: Session, org: Organisation, who: Principal, pub: Publica
     editable = pub.status in service.EDITABLE and pub.author_id == who.person_id
     return {
         "pub": pub, "report": report, "account": account, "author": names.get(pub.author_id, ""),
-        "steps": [(s, names.get(s.person_id, "") if s.person_id else "") for s in service.steps_of(session, pub)],
+        "steps": [(s, names.get(s.person_id, "") if s.person_id else "")
+                  for s in service.steps_of(session, pub)],
         "photos": photos, "editable": editable,
         "designated": accounts.is_designated(session, org, pub.account_id, who.person_id),
         "may_decide": service.may_decide(session, org, pub, who.person_id),
         "warn_codes": service.codes(result, "warn"), "block_codes": service.codes(result, "block"),
         "acks": json.loads(pub.acknowledgements) if pub.acknowledgements else {},
         "local": lambda t: t.astimezone(zone).strftime("%Y-%m-%d %H:%M") if t else "",
-        "publish_at_local": pub.publish_at.astimezone(zone).strftime("%Y-%m-%dT%H:%M") if pub.publish_at else "",
+        "publish_at_local": pub.publish_at.astimezone(zone).strftime("%Y-%m-%dT%H:%M")
+        if pub.publish_at else "",
         "failure": _failure(pub, lang),
     }  # fmt: skip
 
 
-def _post_page(request: Request, who: Principal, pub_id: int, status: int = 200, error: str = "") -> HTMLResponse:
+def _post_page(
+    request: Request, who: Principal, pub_id: int, status: int = 200, error: str = ""
+) -> HTMLResponse:
     lang = language(request, who)
     with work(request, who) as (session, org):
         pub = service.get_publication(session, org, pub_id)
@@ -213,7 +225,8 @@ def calendar_page(
     return page(
         request, "publish_calendar.html", who, groups=groups, days=days, names=names, accounts=all_accounts,
         account=account, states=labels_publish.STATES, monday=monday, start=start,
-        previous=(monday - dt.timedelta(days=7)).isoformat(), following=(monday + dt.timedelta(days=7)).isoformat(),
+        previous=(monday - dt.timedelta(days=7)).isoformat(),
+        following=(monday + dt.timedelta(days=7)).isoformat(),
         local=lambda t: t.astimezone(zone).strftime("%Y-%m-%d %H:%M") if t else "", when=service.when,
     )  # fmt: skip
 
@@ -239,7 +252,9 @@ async def edit_post(
         photos = await _photos(photo, alt)
         await run_in_threadpool(_save, request, who, account, text, link, publish_at, photos, pub_id)
     except (GovernanceError, checking.PhotoError) as exc:
-        return await run_in_threadpool(_post_page, request, who, pub_id, 422, _say(exc, language(request, who)))
+        return await run_in_threadpool(
+            _post_page, request, who, pub_id, 422, _say(exc, language(request, who))
+        )
     return RedirectResponse(f"/publish/{pub_id}", status_code=303)
 
 
@@ -258,7 +273,9 @@ async def submit_post(request: Request, who: User, pub_id: int) -> Response:
     try:
         await run_in_threadpool(run)
     except GovernanceError as exc:
-        return await run_in_threadpool(_post_page, request, who, pub_id, 422, _say(exc, language(request, who)))
+        return await run_in_threadpool(
+            _post_page, request, who, pub_id, 422, _say(exc, language(request, who))
+        )
     return RedirectResponse(f"/publish/{pub_id}", status_code=303)
 
 
@@ -293,4 +310,16 @@ def signed_photo(
         photo = session.get(PublicationPhoto, photo_id)
         if photo is None:
             raise ProblemError(404, "no such photo")
-        return Response(photo.data, media_type=photo.media_type, headers={"Cache-Control": "private, max-age=60"})
+        return Response(
+            photo.data, media_type=photo.media_type, headers={"Cache-Control": "private, max-age=60"}
+        )
+
+
+def publication_of_record(session: Session, org: Organisation, record_id: int) -> dict[str, Any] | None:
+    """The post an archive record was published from, with its acknowledgements and approval chain."""
+    pub = session.scalars(select(Publication).where(
+        Publication.organisation_id == org.id, Publication.record_id == record_id)).first()  # fmt: skip
+    if pub is None:
+        return None
+    acks = json.loads(pub.acknowledgements) if pub.acknowledgements else {}
+    return {"pub": pub, "acks": acks, "chain": service.chain(session, pub)}
