@@ -374,7 +374,7 @@ class GraphClient:
     def fb_recent(self, page_id: str, since: int) -> list[dict[str, Any]]:
         """The page's posts since ``since`` (Unix time): to find a post whose answer was lost."""
         params: dict[str, Any] = {"fields": "id,message,created_time", "since": since, "limit": 100}
-        return list(self.paged(f"{page_id}/feed", params, max_pages=5))
+        return list(self.paged(f"{page_id}/feed", params, max_pages=10))
 
     def ig_container(self, ig_user_id: str, image_url: str, caption: str, alt: str | None) -> str:
         """An Instagram media container: Meta fetches the photo from ``image_url``."""
