@@ -114,8 +114,8 @@ def _designate_and_connect(server: bs.Server, standin: Any, org_slug: str) -> di
     try:
         with unit_of_work(engine, actor="test") as db:
             org = tenants.get_organisation(db, org_slug)
-            person = {u.username.split(".")[1]: u.person_id
-                      for u in db.scalars(select(WebUser).where(WebUser.organisation_id == org.id))}  # fmt: skip
+            users = db.scalars(select(WebUser).where(WebUser.organisation_id == org.id))
+            person = {u.username.split(".")[1]: u.person_id for u in users}
             account = next(a for a in db.scalars(select(Account).where(
                 Account.organisation_id == org.id, Account.platform == "facebook",
                 Account.status.in_(("approved", "active"))).order_by(Account.id)))  # fmt: skip
