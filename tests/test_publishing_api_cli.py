@@ -61,8 +61,8 @@ def test_the_journey_through_the_api(fresh_engine: Engine, standin: GraphStandin
              "alt": "En astronaut i hvid rumdragt"}  # fmt: skip
     with TestClient(make_app(fresh_engine)) as client:
         # not a designated author: a draft, but no submission
-        r = client.post("/api/v1/publications", headers=headers["other"],
-                        json={"account": ids["account"], "text": "Biblioteket holder lukket mandag."})  # fmt: skip
+        closed = {"account": ids["account"], "text": "Biblioteket holder lukket mandag."}
+        r = client.post("/api/v1/publications", headers=headers["other"], json=closed)
         assert r.status_code == 201 and r.json()["status"] == "draft"
         refused = client.post(
             f"/api/v1/publications/{r.json()['id']}/submit", headers=headers["other"], json={}
