@@ -77,11 +77,16 @@ def publish_due(
     """Send every post that is due (at most ``limit``). ``after_answer`` is called after the platform
     answered and before the commit (the crash tests kill the process there)."""
     report = PublishReport()
-    for _ in range(limit):
-        claimed = _claim(engine, now or utcnow())
-        if claimed is None:
-            break
-        _attempt(engine, cfg, claimed[0], claimed[1], report, http, after_answer)
+    client = http or httpx.Client(timeout=cfg.platforms.timeout_s)  # one connection pool for the run
+    try:
+        for _ in range(limit):
+            claimed = _claim(engine, now or utcnow())
+            if claimed is None:
+                break
+            _attempt(engine, cfg, claimed[0], claimed[1], report, client, after_answer)
+    finally:
+        if http is None:
+            client.close()
     return report
 
 
