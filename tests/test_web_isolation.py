@@ -39,7 +39,29 @@ def _victim() -> dict[str, Any]:
         ).first()
     assert accounts and record is not None and consent and review and unit and task
     return {"account": accounts[0].id, "handles": [a.handle for a in accounts], "record": record,
-            "consent": consent, "review": review, "unit": unit, "task": task}  # fmt: skip
+            "consent": consent, "review": review, "unit": unit, "task": task,
+            "post": _victim_post()}  # fmt: skip
+
+
+def _victim_post() -> int:
+    """A draft of the victim's (the demo has no posts written through Rettesnor)."""
+    from rettesnor.governance import tenants
+    from rettesnor.publishing import service
+    from rettesnor.records.db import unit_of_work
+    from rettesnor.records.models import Person
+    from rettesnor.records.publish_models import Publication
+
+    with unit_of_work(demo_engine(), actor="test") as session:
+        org = tenants.get_organisation(session, VICTIM)
+        found = session.scalars(select(Publication.id).where(Publication.organisation_id == org.id)).first()
+        if found is not None:
+            return found
+        meta = Account.platform.in_(("facebook", "instagram"))
+        account = session.scalars(select(Account).where(Account.organisation_id == org.id, meta)).first()
+        author = session.scalars(select(Person).where(Person.organisation_id == org.id)).first()
+        assert account is not None and author is not None
+        photos = () if account.platform == "facebook" else (service.NewPhoto("x.png", b"x"),)
+        return service.save_draft(session, org, author.id, service.Draft(account.id, "Hej", photos=photos)).id
 
 
 def _leaks(body: str, victim: dict[str, Any]) -> list[str]:
@@ -64,7 +86,7 @@ def token() -> str:
 
 # (method, route path) → how the intruder asks for the victim's data; None: a route without tenant data.
 def _page_requests(v: dict[str, Any], csrf: str) -> dict[tuple[str, str], list[tuple[str, str, Any]] | None]:
-    a, r = v["account"], v["record"]
+    a, r, p = v["account"], v["record"], v["post"]
     consent = {"csrf": csrf, "media_ref": "x.jpg", "subject": "Elev", "basis": "written_consent",
                "given_by": "Mor", "account": str(a)}  # fmt: skip
     application = {"csrf": csrf, "unit": str(v["unit"]), "platform": "facebook", "handle": "x", "name": "X",
@@ -120,6 +142,22 @@ def _page_requests(v: dict[str, Any], csrf: str) -> dict[tuple[str, str], list[t
             ("POST", "/moderation/bulk", {"csrf": csrf, "action": "keep", "record": str(r), "reason": "test"})
         ],
         ("GET", "/dashboard"): [("GET", "/dashboard", None)],
+        ("GET", "/publish"): [("GET", "/publish", None)],
+        ("POST", "/publish"): [("POST", "/publish", {"csrf": csrf, "text": "Hej", "account": str(a)})],
+        ("GET", "/publish/calendar"): [
+            ("GET", f"/publish/calendar?account={a}", None),
+            ("GET", "/publish/calendar", None),
+        ],
+        ("GET", "/publish/{pub_id}"): [("GET", f"/publish/{p}", None)],
+        ("POST", "/publish/{pub_id}/edit"): [
+            ("POST", f"/publish/{p}/edit", {"csrf": csrf, "text": "Hej", "account": str(a)})
+        ],
+        ("POST", "/publish/{pub_id}/submit"): [("POST", f"/publish/{p}/submit", {"csrf": csrf})],
+        ("POST", "/publish/{pub_id}/decide"): [
+            ("POST", f"/publish/{p}/decide", {"csrf": csrf, "act": "reject", "comment": "x"})
+        ],
+        # the photos Meta fetches: no session, an HMAC-signed URL that expires (tests/test_publishing.py)
+        ("GET", "/media/publish/{photo_id}"): [("GET", "/media/publish/1?exp=9999999999&sig=00", None)],
         # Meta's webhook: no session; a payload is accepted only with Meta's signature (tests/test_platforms*)
         ("GET", "/webhooks/meta"): None,
         ("POST", "/webhooks/meta"): None,
@@ -127,10 +165,21 @@ def _page_requests(v: dict[str, Any], csrf: str) -> dict[tuple[str, str], list[t
 
 
 def _api_requests(v: dict[str, Any]) -> dict[tuple[str, str], list[tuple[str, str, Any]] | None]:
-    a, r = v["account"], v["record"]
+    a, r, p = v["account"], v["record"], v["post"]
     return {
+        ("POST", "/api/v1/publications"): [("POST", "/api/v1/publications", {"account": a, "text": "Hej"})],
+        ("GET", "/api/v1/publications"): [
+            ("GET", f"/api/v1/publications?account={a}", None),
+            ("GET", "/api/v1/publications?limit=200", None),
+        ],
+        ("GET", "/api/v1/publications/{pub_id}"): [("GET", f"/api/v1/publications/{p}", None)],
+        ("POST", "/api/v1/publications/{pub_id}/submit"): [("POST", f"/api/v1/publications/{p}/submit", {})],
+        ("POST", "/api/v1/publications/{pub_id}/decision"): [
+            ("POST", f"/api/v1/publications/{p}/decision", {"act": "reject", "comment": "x"})
+        ],
         ("GET", "/api/v1/openapi.json"): None,
         ("POST", "/api/v1/check"): [("POST", "/api/v1/check", {"text": "Hej", "account": a})],
+        ("POST", "/api/v1/analyse"): None,  # signals of a text given in the request, no pack, no records
         ("GET", "/api/v1/accounts"): [("GET", "/api/v1/accounts?limit=200", None)],
         ("GET", "/api/v1/accounts/problems"): [("GET", "/api/v1/accounts/problems?limit=200", None)],
         ("GET", "/api/v1/accounts/public"): [("GET", "/api/v1/accounts/public?limit=200", None)],

@@ -387,6 +387,7 @@ def calendar(
     will go out, else when they were last changed)."""
     query = select(Publication).where(Publication.organisation_id == org.id)
     if account_id is not None:
+        accounts.get_account(session, org, account_id)  # another organisation's account: not found
         query = query.where(Publication.account_id == account_id)
     rows = list(session.scalars(query.order_by(Publication.id)))
     if start is not None:

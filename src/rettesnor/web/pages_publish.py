@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from rettesnor import checking
 from rettesnor.governance import accounts
-from rettesnor.governance.errors import GovernanceError
+from rettesnor.governance.errors import GovernanceError, NotFound
 from rettesnor.platforms.meta_client import GraphError
 from rettesnor.publishing import media, service
 from rettesnor.records.db import session_factory
@@ -131,6 +131,8 @@ async def compose_post(
         pub_id = await run_in_threadpool(
             _save, request, who, int(account), text, link, publish_at, photos, None
         )
+    except NotFound:
+        raise  # another organisation's account: 404, as everywhere
     except (GovernanceError, checking.PhotoError) as exc:
         return _compose(request, who, 422, _say(exc, lang), **form)
     return RedirectResponse(f"/publish/{pub_id}", status_code=303)
@@ -251,6 +253,8 @@ async def edit_post(
     try:
         photos = await _photos(photo, alt)
         await run_in_threadpool(_save, request, who, account, text, link, publish_at, photos, pub_id)
+    except NotFound:
+        raise
     except (GovernanceError, checking.PhotoError) as exc:
         return await run_in_threadpool(
             _post_page, request, who, pub_id, 422, _say(exc, language(request, who))
@@ -272,6 +276,8 @@ async def submit_post(request: Request, who: User, pub_id: int) -> Response:
 
     try:
         await run_in_threadpool(run)
+    except NotFound:
+        raise
     except GovernanceError as exc:
         return await run_in_threadpool(
             _post_page, request, who, pub_id, 422, _say(exc, language(request, who))
@@ -290,6 +296,8 @@ def decide_post(
     try:
         with work(request, who) as (session, org):
             service.decide(session, org, pub_id, who.person_id, act, comment, override_reason or None)
+    except NotFound:
+        raise
     except GovernanceError as exc:
         return _post_page(request, who, pub_id, 422, _say(exc, language(request, who)))
     return RedirectResponse(f"/publish/{pub_id}", status_code=303)
