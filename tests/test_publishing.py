@@ -314,3 +314,74 @@ def test_photos_on_facebook_and_instagram_from_signed_urls(fresh_engine: Engine,
         for pid in (fb_id, ig_id):
             pub = db.get(Publication, pid)
             assert pub is not None and pub.status == "published"
+
+
+def test_a_failure_is_on_the_posts_page_and_in_the_authors_mail(
+    fresh_engine: Engine, standin: GraphStandin, tmp_path: Path
+) -> None:
+    """The page says what the platform refused and what to do, in the author's language; the e-mail too."""
+    from rettesnor.records.models import Organisation
+    from rettesnor.records.web_models import WebUser
+    from rettesnor.web import mail
+    from rettesnor.web.i18n import catalogue
+    from rettesnor.web.security import hash_password
+    from webapp import TestClient, login, make_app
+
+    ids = _setup(fresh_engine, standin)
+    pub_id = _scheduled(fresh_engine, ids)
+    with unit_of_work(fresh_engine, actor="test") as db:
+        people.set_email(db, db.get(Organisation, ids["org"]), ids["b"], "birk.almind@alpha.example")  # type: ignore[arg-type]
+        db.add(WebUser(organisation_id=ids["org"], person_id=ids["b"], username="alpha.birk",
+                       password_hash=hash_password("a-long-password-1"), language="da"))  # fmt: skip
+    standin.fail(
+        "POST", "/feed", 200, status=403, message="(#200) requires the pages_manage_posts permission"
+    )
+    assert publisher.publish_due(fresh_engine, _cfg(standin, tmp_path)).failed == 1
+    with TestClient(make_app(fresh_engine)) as client:
+        login(client, "alpha.birk", "a-long-password-1")
+        html = client.get(f"/publish/{pub_id}").text
+    assert "Appen mangler tilladelsen pages_manage_posts til denne side (fejl 200)" in html
+    assert catalogue("da")["Failed"] in html
+    with unit_of_work(fresh_engine) as db:
+        note = db.scalars(select(Notification).where(Notification.kind == "publish_failed")).one()
+        org = db.get(Organisation, ids["org"])
+        assert org is not None and note.recipient == "birk.almind@alpha.example"
+        message = mail.compose(
+            note, org, mail.MailSettings(host="localhost", sender="rettesnor@alpha.example")
+        )
+    assert message["Subject"] == f"Opslag {pub_id} til Skovbo Skole kunne ikke offentliggøres"
+    assert f"/publish/{pub_id}" in message.get_content()
+
+
+def test_the_standin_schedules_posts_and_refuses_like_meta(standin: GraphStandin) -> None:
+    import time
+
+    import httpx
+
+    fb = standin.add_page("Skovbo Skole", "EAAfb" + "f" * 30)
+    ig = standin.add_page("skovboskole", "EAAig" + "i" * 30, platform="instagram")
+    base = f"{standin.base_url}/v26.0"
+
+    def call(page_token: str, method: str, path: str, **data: str) -> httpx.Response:
+        return httpx.request(
+            method, f"{base}/{path}", data=data, headers={"Authorization": f"Bearer {page_token}"}
+        )
+
+    soon = str(int(time.time()) + 3600)
+    r = call(fb.token, "POST", f"{fb.id}/feed", message="Juletræet tændes kl. 17.", published="false",
+             scheduled_publish_time=soon)  # fmt: skip
+    assert r.status_code == 200 and not standin.posts(fb)
+    listed = call(fb.token, "GET", f"{fb.id}/scheduled_posts").json()["data"]
+    assert [p["message"] for p in listed] == ["Juletræet tændes kl. 17."]
+    too_soon = call(fb.token, "POST", f"{fb.id}/feed", message="Nu", published="false",
+                    scheduled_publish_time=str(int(time.time()) + 60))  # fmt: skip
+    assert too_soon.status_code == 400 and too_soon.json()["error"]["code"] == 100
+    no_image = call(ig.token, "POST", f"{ig.id}/media", caption="Hej")
+    assert no_image.status_code == 400 and "image_url" in no_image.json()["error"]["message"]
+    unreachable = call(
+        ig.token, "POST", f"{ig.id}/media", caption="Hej", image_url="http://127.0.0.1:9/x.jpg"
+    )
+    assert unreachable.json()["error"]["code"] == 9004
+    fb.permissions.discard("pages_manage_posts")
+    denied = call(fb.token, "POST", f"{fb.id}/feed", message="Hej")
+    assert denied.status_code == 403 and denied.json()["error"]["code"] == 200
