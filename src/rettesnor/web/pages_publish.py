@@ -27,6 +27,7 @@ from rettesnor.records.publish_models import Publication, PublicationPhoto
 from rettesnor.web import labels, labels_publish
 from rettesnor.web.auth import Principal, engine_of, page_principal, require
 from rettesnor.web.i18n import translator
+from rettesnor.web.pages import _segments
 from rettesnor.web.problems import ProblemError
 from rettesnor.web.render import language, page
 from rettesnor.web.security import same_token
@@ -187,6 +188,7 @@ def _post_view(
         "publish_at_local": pub.publish_at.astimezone(zone).strftime("%Y-%m-%dT%H:%M")
         if pub.publish_at else "",
         "failure": _failure(pub, lang),
+        "segments": _segments(pub.text, result),  # the text with the findings marked, as on the check page
     }  # fmt: skip
 
 
