@@ -245,3 +245,20 @@ def test_someone_who_is_not_a_designated_author_cannot_submit(
     )
     assert page.locator("#state").inner_text() == tr(lang, "Draft")
     assert page.url.endswith(f"/publish/{pub_id}/submit") or page.url.endswith(f"/publish/{pub_id}")
+
+
+def test_the_text_is_checked_as_it_is_written(page: Any, server: bs.Server, standin: Any) -> None:
+    lang, base = "da", server.url
+    setup = _prepare(server, standin, "hjorring")
+    bs.sign_in(page, base, "hjorring.ansat")
+    page.goto(f"{base}/publish")
+    page.select_option("#account", str(setup["account"]))
+    page.locator("#text").press_sequentially(
+        "Ring til Tove Kjærsgaard på 23 45 67 89, hvis du har spørgsmål."
+    )
+    live = page.locator("#live-findings li")
+    live.first.wait_for()
+    shown = page.locator("#live-findings").inner_text()
+    assert shown.startswith(tr(lang, "Check as you write"))
+    assert "23 45 67 89" not in shown and live.count() >= 1
+    assert page.locator("#live-findings .sev-block, #live-findings .sev-warn").count() >= 1

@@ -148,6 +148,9 @@ def _page_requests(v: dict[str, Any], csrf: str) -> dict[tuple[str, str], list[t
             ("GET", f"/publish/calendar?account={a}", None),
             ("GET", "/publish/calendar", None),
         ],
+        ("POST", "/publish/live"): [
+            ("POST", "/publish/live", {"csrf": csrf, "text": "Hej", "account": str(a)})
+        ],
         ("GET", "/publish/{pub_id}"): [("GET", f"/publish/{p}", None)],
         ("POST", "/publish/{pub_id}/edit"): [
             ("POST", f"/publish/{p}/edit", {"csrf": csrf, "text": "Hej", "account": str(a)})

@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from rettesnor import checking
 from rettesnor.governance import accounts
 from rettesnor.governance.errors import GovernanceError, NotFound
+from rettesnor.item import Item
 from rettesnor.platforms.meta_client import GraphError
 from rettesnor.publishing import media, service
 from rettesnor.records.db import session_factory
@@ -203,6 +204,34 @@ def _post_page(
         request, "publish_post.html", who, status=status, error=error, states=labels_publish.STATES,
         acts=labels_publish.ACTS, decisions=labels_publish.DECISIONS, severities=labels.SEVERITIES, **view,
     )  # fmt: skip
+
+
+@router.post("/publish/live")
+def live_check(
+    request: Request,
+    who: User,
+    csrf: Csrf,
+    text: Annotated[str, Form(max_length=service.MAX_TEXT + 100)] = "",
+    account: Annotated[str, Form(max_length=20)] = "",
+) -> dict[str, Any]:
+    """The check of the text as it is being written (the compose page calls it while the person types):
+    the findings in the user's language. Photos are checked when the post is saved."""
+    require(who, "publish")
+    _csrf(request, csrf)
+    lang = language(request, who)
+    _ = translator(lang)
+    if not text.strip():
+        return {"verdict": "", "findings": []}
+    with work(request, who) as (session, org):
+        pack = checking.pack_for(session, org, int(account) if account.isdigit() else None)
+    result = checking.check(Item(text=text.replace("\r\n", "\n"), kind="official_post"), pack, lang)
+    report = result.to_dict(lang)
+    return {
+        "verdict": _(labels.VERDICTS.get(report["verdict"], report["verdict"])),
+        "findings": [{"code": f["code"], "severity": f["severity"],
+                      "severity_text": _(labels.SEVERITIES.get(f["severity"], f["severity"])),
+                      "message": f["message"], "remedy": f["remedy"]} for f in report["findings"]],
+    }  # fmt: skip
 
 
 @router.get("/publish/calendar")
