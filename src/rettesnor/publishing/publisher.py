@@ -208,7 +208,7 @@ def _done(
     pub.status, pub.platform_id, pub.published_at = "published", platform_id, now
     pub.error_kind = pub.error = None
     pub.updated_at = now
-    service._step(session, pub, "published", None, platform_id)
+    service.step(session, pub, "published", None, platform_id)
     session.flush()
     accounts.record_activity(session, org, pub.account_id, pub.author_id, at=now)
     _archive(session, org, pub, connection, cfg)
@@ -259,7 +259,7 @@ def _refused(
             wait = max(wait, exc.retry_after)
         pub.status, pub.due_at = "scheduled", utcnow() + dt.timedelta(seconds=wait)
         pub.error_kind, pub.error = exc.kind, json.dumps(detail)[:300]
-        service._step(session, pub, "retry", None, f"{exc.kind} {exc.code or ''}".strip())
+        service.step(session, pub, "retry", None, f"{exc.kind} {exc.code or ''}".strip())
         report.retried += 1
         return
     _fail(session, org, pub, exc.kind, detail, report)
@@ -272,7 +272,7 @@ def _fail(
     """For good: on the page (the post's error) and by e-mail to the author."""
     pub.status, pub.error_kind, pub.error = "failed", kind, json.dumps(detail)[:300]
     pub.updated_at = utcnow()
-    service._step(session, pub, "failed", None, kind)
+    service.step(session, pub, "failed", None, kind)
     author = session.get(Person, pub.author_id)
     account = session.get(Account, pub.account_id)
     notices.owe(

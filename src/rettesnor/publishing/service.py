@@ -86,9 +86,10 @@ def steps_of(session: Session, pub: Publication) -> list[PublicationStep]:
     return list(session.scalars(query.order_by(PublicationStep.id)))
 
 
-def _step(
+def step(
     session: Session, pub: Publication, act: str, person_id: int | None, comment: str | None = None
 ) -> None:
+    """Add one act to the post's approval chain (rows are only added)."""
     session.add(PublicationStep(organisation_id=pub.organisation_id, publication_id=pub.id, act=act,
                                 person_id=person_id, comment=comment, at=utcnow()))  # fmt: skip
 
@@ -162,7 +163,7 @@ def save_draft(
                                      name=Path(photo.name).name[:200] or f"photo-{i + 1}",
                                      alt=(photo.alt or "").strip() or None, media_type=media,
                                      data=photo.data))  # fmt: skip
-    _step(session, pub, "saved", author.id)
+    step(session, pub, "saved", author.id)
     session.flush()
     return pub
 
@@ -287,7 +288,7 @@ def submit(
     comment = "; ".join(f"{c}: {t}" for c, t in acks.items()) or None
     if blocking:
         comment = (comment + "; " if comment else "") + f"override asked: {override}"
-    _step(session, pub, "submitted", person.id, comment)
+    step(session, pub, "submitted", person.id, comment)
     pub.updated_at = utcnow()
     if needs_approval(pack, result, pub.crisis, bool(blocking)):
         pub.status = "submitted"
@@ -347,14 +348,14 @@ def decide(
                               codes=", ".join(blocking))  # fmt: skip
             # The reason goes into the audit log with the change of this field (who, when, old, new).
             pub.override_reason = reason
-            _step(session, pub, "override", person.id, f"{', '.join(blocking)}: {reason}")
-        _step(session, pub, "approved", person.id, note)
+            step(session, pub, "override", person.id, f"{', '.join(blocking)}: {reason}")
+        step(session, pub, "approved", person.id, note)
         _schedule(pub)
     elif act == "changes":
-        _step(session, pub, "changes", person.id, note)
+        step(session, pub, "changes", person.id, note)
         pub.status = "changes"
     else:
-        _step(session, pub, "rejected", person.id, note)
+        step(session, pub, "rejected", person.id, note)
         pub.status = "rejected"
     pub.updated_at = utcnow()
     session.flush()

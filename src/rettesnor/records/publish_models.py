@@ -4,8 +4,8 @@
   publisher: a post due to go out is a row in ``scheduled`` with its time; ``publishing`` means an attempt
   was committed before the platform was called, so a publisher that finds such a row (after a crash) first
   looks the post up on the platform by its text and time before it posts again (no post twice).
-- ``publication_photo``: the photos with their alt text, kept until the post is out (Instagram fetches
-  them from a short-lived signed URL).
+- ``publication_photo``: the photos with their alt text, kept with the post (Meta fetches them from a
+  short-lived signed URL; the archive keeps its own copy as the record's attachments).
 - ``publication_step``: the approval chain, one row per act: saved, submitted, acknowledged, approved,
   changes asked for, rejected, block overridden, published, failed; who, when, and the comment.
 """
