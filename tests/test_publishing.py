@@ -385,3 +385,36 @@ def test_the_standin_schedules_posts_and_refuses_like_meta(standin: GraphStandin
     fb.permissions.discard("pages_manage_posts")
     denied = call(fb.token, "POST", f"{fb.id}/feed", message="Hej")
     assert denied.status_code == 403 and denied.json()["error"]["code"] == 200
+
+
+def test_a_change_of_a_published_post_passes_the_gates_and_becomes_a_version(
+    fresh_engine: Engine, standin: GraphStandin, tmp_path: Path
+) -> None:
+    from rettesnor.records.archive_models import ArchiveEntry
+    from rettesnor.records.models import Organisation
+
+    ids = _setup(fresh_engine, standin)
+    first = _scheduled(fresh_engine, ids)
+    assert publisher.publish_due(fresh_engine, _cfg(standin, tmp_path)).published == 1
+    changed = CALM + " Vi har også kaffe på kanden."
+    with unit_of_work(fresh_engine, actor="test") as db:
+        org = db.get(Organisation, ids["org"])
+        assert org is not None
+        revision = service.revise(db, org, first, ids["b"], changed)
+        assert revision.status == "draft" and revision.revision_of == first
+        with pytest.raises(Conflict):
+            service.revise(db, org, revision.id, ids["b"], changed)  # a draft is changed as a draft
+        service.submit(db, org, revision.id, ids["b"])
+        rid = revision.id
+    assert publisher.publish_due(fresh_engine, _cfg(standin, tmp_path)).published == 1
+    posts = standin.posts(standin.pages[str(ids["page"])])
+    assert [p.text for p in posts] == [changed]  # edited in place, not posted again
+    with unit_of_work(fresh_engine) as db:
+        original, rev = db.get(Publication, first), db.get(Publication, rid)
+        assert original is not None and rev is not None
+        assert rev.status == "published" and rev.platform_id == original.platform_id == posts[0].id
+        record = db.get(ArchiveRecord, original.record_id)
+        assert record is not None and record.version == 2 and record.text == changed
+        events = db.scalars(select(ArchiveEntry.event).where(ArchiveEntry.record_id == record.id)
+                            .order_by(ArchiveEntry.seq)).all()  # fmt: skip
+        assert list(events)[-1] == "edit"

@@ -155,6 +155,9 @@ def _page_requests(v: dict[str, Any], csrf: str) -> dict[tuple[str, str], list[t
         ("POST", "/publish/{pub_id}/edit"): [
             ("POST", f"/publish/{p}/edit", {"csrf": csrf, "text": "Hej", "account": str(a)})
         ],
+        ("POST", "/publish/{pub_id}/revise"): [
+            ("POST", f"/publish/{p}/revise", {"csrf": csrf, "text": "Hej"})
+        ],
         ("POST", "/publish/{pub_id}/submit"): [("POST", f"/publish/{p}/submit", {"csrf": csrf})],
         ("POST", "/publish/{pub_id}/decide"): [
             ("POST", f"/publish/{p}/decide", {"csrf": csrf, "act": "reject", "comment": "x"})
@@ -176,6 +179,9 @@ def _api_requests(v: dict[str, Any]) -> dict[tuple[str, str], list[tuple[str, st
             ("GET", "/api/v1/publications?limit=200", None),
         ],
         ("GET", "/api/v1/publications/{pub_id}"): [("GET", f"/api/v1/publications/{p}", None)],
+        ("POST", "/api/v1/publications/{pub_id}/revisions"): [
+            ("POST", f"/api/v1/publications/{p}/revisions", {"text": "Hej"})
+        ],
         ("POST", "/api/v1/publications/{pub_id}/submit"): [("POST", f"/api/v1/publications/{p}/submit", {})],
         ("POST", "/api/v1/publications/{pub_id}/decision"): [
             ("POST", f"/api/v1/publications/{p}/decision", {"act": "reject", "comment": "x"})

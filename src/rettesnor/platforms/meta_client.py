@@ -371,6 +371,10 @@ class GraphClient:
             data[f"attached_media[{i}]"] = json.dumps({"media_fbid": media_id})
         return str(self.request("POST", f"{page_id}/feed", data=data, retry=False)["id"])
 
+    def fb_edit(self, post_id: str, message: str) -> None:
+        """Change the text of a page's post (setting it again is harmless: it can be retried)."""
+        self.request("POST", post_id, data={"message": message})
+
     def fb_recent(self, page_id: str, since: int) -> list[dict[str, Any]]:
         """The page's posts since ``since`` (Unix time): to find a post whose answer was lost."""
         params: dict[str, Any] = {"fields": "id,message,created_time", "since": since, "limit": 100}

@@ -555,6 +555,12 @@ class GraphStandin:
         denied = self._need(page, IG_MANAGE if ig else ENGAGE)
         if denied:
             return denied
+        if method == "POST" and edge is None and obj.kind == "post" and "message" in params:
+            denied = self._need(page, POSTS)
+            if denied:
+                return denied
+            obj.text = params["message"]
+            return 200, {"success": True}, {}
         if method == "POST" and edge is None and ("is_hidden" in params or "hide" in params):
             if obj.kind not in ("comment", "ig_comment"):
                 return self._error(400, 100, "(#100) Only comments can be hidden")

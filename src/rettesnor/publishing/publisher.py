@@ -138,6 +138,10 @@ def _attempt(
             _fail(session, org, pub, "token", {}, report)
             return
         try:
+            if pub.revision_of is not None:  # setting a post's text is idempotent: no look-up needed
+                _revise(session, org, pub, connection, client, cfg)
+                report.published += 1
+                return
             found = _look_up(session, client, connection, pub) if before else None
             if found is None:
                 found = _post(session, client, connection, pub, cfg)
@@ -151,6 +155,35 @@ def _attempt(
             _refused(session, org, pub, exc, report)
         finally:
             client.close()
+
+
+def _revise(
+    session: Session, org: Organisation, pub: Publication, connection: PlatformConnection,
+    client: GraphClient, cfg: PublishSettings,
+) -> None:  # fmt: skip
+    """A change of a published post: its text edited on the page, a new version in the archive."""
+    original = session.get(Publication, pub.revision_of)
+    assert original is not None and original.platform_id is not None
+    client.fb_edit(original.platform_id, pub.text)
+    now = utcnow()
+    pub.status, pub.platform_id, pub.published_at, pub.updated_at = (
+        "published",
+        original.platform_id,
+        now,
+        now,
+    )
+    pub.error_kind = pub.error = None
+    original.text, original.updated_at = pub.text, now
+    service.step(session, pub, "published", None, original.platform_id)
+    session.flush()
+    meta = json.dumps(metadata(session, pub), ensure_ascii=False, indent=1).encode("utf-8")
+    event = Incoming(
+        platform=connection.platform, platform_id=original.platform_id, kind="post", text=pub.text,
+        event="edit", account=pub.account_id, author_id=connection.page_id, author_name=connection.name,
+        published_at=now, attachments=(Attachment("publication.json", "application/json", meta),),
+    )  # fmt: skip
+    ingest(session, org, [event], blobs=cfg.blobs)
+    pub.record_id = original.record_id
 
 
 def _post(

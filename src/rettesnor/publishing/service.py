@@ -168,6 +168,27 @@ def save_draft(
     return pub
 
 
+@atomic
+def revise(
+    session: Session, org: Organisation, publication_id: int, author_id: int, text: str
+) -> Publication:
+    """A change of a published Facebook post, as a new draft that passes the same gates; once published it
+    edits the post on the page and the archive record gets a new version. Instagram captions cannot be
+    edited through the Graph API."""
+    original = get_publication(session, org, publication_id)
+    if original.status != "published" or original.revision_of is not None:
+        raise _refuse(Conflict, f"post {original.id} is not a published post", "not_published")
+    account = accounts.get_account(session, org, original.account_id)
+    if account.platform != "facebook":
+        raise _refuse(
+            InvalidValue, "Instagram captions cannot be changed once published", "instagram_no_edit"
+        )
+    pub = save_draft(session, org, author_id, Draft(original.account_id, text, original.link))
+    pub.revision_of = original.id
+    session.flush()
+    return pub
+
+
 # --- the check -------------------------------------------------------------------------------------
 
 

@@ -72,6 +72,9 @@ class Publication(Base):
     platform_id: Mapped[str | None] = mapped_column(String(200))
     published_at: Mapped[dt.datetime | None]
     record_id: Mapped[int | None] = mapped_column(ForeignKey("archive_record.id"))
+    # A change of a published post: the post it changes. It passes the same gates; published, it edits the
+    # post on the platform and becomes a new version of its archive record.
+    revision_of: Mapped[int | None] = mapped_column(ForeignKey("publication.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 

@@ -68,7 +68,7 @@ def _photos(photos: list[PhotoIn]) -> tuple[service.NewPhoto, ...]:
 
 FIELDS = (
     "id", "account_id", "author_id", "status", "text", "link", "publish_at", "due_at", "verdict", "crisis",
-    "platform_id", "published_at", "record_id", "error_kind", "attempts",
+    "platform_id", "published_at", "record_id", "error_kind", "attempts", "revision_of",
 )  # fmt: skip
 
 
@@ -128,6 +128,19 @@ def submit(pub_id: int, body: SubmitIn, request: Request, who: Token) -> dict[st
             session, org, pub_id, who.person_id, body.acknowledgements, body.override_request
         )
         return row(session, org, pub, full=True)
+
+
+class RevisionIn(BaseModel):
+    text: str = Field(max_length=service.MAX_TEXT)
+
+
+@router.post(
+    "/publications/{pub_id}/revisions", summary="Change a published post (a new draft)", status_code=201
+)
+def revise(pub_id: int, body: RevisionIn, request: Request, who: Token) -> dict[str, Any]:
+    require(who, "publish")
+    with work(request, who) as (session, org):
+        return row(session, org, service.revise(session, org, pub_id, who.person_id, body.text), full=True)
 
 
 @router.post("/publications/{pub_id}/decision", summary="Approve, ask for changes, or reject")

@@ -58,6 +58,8 @@ ERRORS = {
         "a leader."
     ),
     "needs_comment": N_("Say why in a comment."),
+    "not_published": N_("Only a published post can be changed this way."),
+    "instagram_no_edit": N_("Instagram captions cannot be changed once published."),
     "override_reason": N_("The check blocks this post ({codes}). Give your reason for overriding it."),
 }
 # Failures of the publisher that are not the Graph API's own (those are said by GraphError.message).

@@ -189,6 +189,8 @@ def _post_view(
         "publish_at_local": pub.publish_at.astimezone(zone).strftime("%Y-%m-%dT%H:%M")
         if pub.publish_at else "",
         "failure": _failure(pub, lang),
+        "revisable": pub.status == "published" and pub.revision_of is None and account.platform == "facebook"
+        and accounts.is_designated(session, org, pub.account_id, who.person_id),
         "segments": _segments(pub.text, result),  # the text with the findings marked, as on the check page
     }  # fmt: skip
 
@@ -314,6 +316,24 @@ async def submit_post(request: Request, who: User, pub_id: int) -> Response:
             _post_page, request, who, pub_id, 422, _say(exc, language(request, who))
         )
     return RedirectResponse(f"/publish/{pub_id}", status_code=303)
+
+
+@router.post("/publish/{pub_id}/revise")
+def revise_post(
+    request: Request, who: User, csrf: Csrf, pub_id: int,
+    text: Annotated[str, Form(max_length=service.MAX_TEXT + 100)] = "",
+) -> Response:  # fmt: skip
+    """A change of a published post: a new draft that goes through the same gates."""
+    require(who, "publish")
+    _csrf(request, csrf)
+    try:
+        with work(request, who) as (session, org):
+            revision = service.revise(session, org, pub_id, who.person_id, text.replace("\r\n", "\n")).id
+    except NotFound:
+        raise
+    except GovernanceError as exc:
+        return _post_page(request, who, pub_id, 422, _say(exc, language(request, who)))
+    return RedirectResponse(f"/publish/{revision}", status_code=303)
 
 
 @router.post("/publish/{pub_id}/decide")

@@ -55,6 +55,7 @@ def upgrade() -> None:
         sa.Column("platform_id", sa.String(length=200), nullable=True),
         sa.Column("published_at", sa.DateTime(), nullable=True),
         sa.Column("record_id", sa.Integer(), nullable=True),
+        sa.Column("revision_of", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
         _org("publication"),
@@ -62,6 +63,9 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["author_id"], ["person.id"], name="fk_publication_author_id_person"),
         sa.ForeignKeyConstraint(
             ["record_id"], ["archive_record.id"], name="fk_publication_record_id_archive_record"
+        ),
+        sa.ForeignKeyConstraint(
+            ["revision_of"], ["publication.id"], name="fk_publication_revision_of_publication"
         ),
         sa.PrimaryKeyConstraint("id", name="pk_publication"),
         sa.UniqueConstraint("idempotency_key", name="uq_publication_idempotency_key"),
