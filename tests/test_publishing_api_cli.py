@@ -153,6 +153,9 @@ def test_the_journey_on_the_command_line(
     code, out, err = run_cli(capsys, "publish", "worker", "--once")
     assert code == 0 and out.strip() == "published=1 recovered=0 retried=0 failed=0", err
     assert [p.text for p in standin.posts(page)] == [text + " Igen!"]
+    code, out, err = run_cli(capsys, "publish", "revise", "-o", "alpha", "-p", author, "--post", str(mine),
+                             "--text", text + " Tak!", "--format", "json")  # fmt: skip
+    assert code == 0 and json.loads(out)["status"] == "draft", err
     code, out, err = run_cli(capsys, "publish", "calendar", "-o", "alpha")
     assert "published" in out and "draft" in out
     code, out, err = run_cli(capsys, "publish", "compose", "-o", "alpha", "-p", author, "-a", account,

@@ -104,6 +104,18 @@ def submit(
         out.print(f"post {pub.id} is {pub.status}")
 
 
+@publish_app.command("revise")
+def revise(
+    org: Org, person: Person, post: PostId, text: Annotated[str, typer.Option(help="the new text")],
+    lang: Lang = None, fmt: Format = "text",
+) -> None:  # fmt: skip
+    """Change a published Facebook post: a new draft that is submitted and approved like a new post."""
+    from rettesnor.publishing import service
+
+    with _org_session(org) as (session, organisation):
+        _show(session, organisation, service.revise(session, organisation, post, person, text), lang, fmt)
+
+
 @publish_app.command("decide")
 def decide(
     org: Org, person: Person, post: PostId,
