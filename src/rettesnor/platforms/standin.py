@@ -86,6 +86,15 @@ class Fault:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away mid-request (a publisher killed in a crash test) is not an error."""
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 def _iso(ts: int) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S+0000", time.gmtime(ts))
 
@@ -128,7 +137,7 @@ class GraphStandin:
 
             do_GET = do_POST = do_DELETE = _serve
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = _Server(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         threading.Thread(target=self._server.serve_forever, daemon=True, name="graph-standin").start()
         self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}"
