@@ -44,3 +44,6 @@ _.handle_starttag, _.handle_endtag, _.handle_data, cli_engine
 
 # lxml.etree.Resolver.resolve: the signature lxml calls
 pubid
+
+# Publishing: a report field printed by name, the list of approval acts (documentation of the column), a column
+_.recovered, recovered, STEP_ACTS, _.idempotency_key, idempotency_key

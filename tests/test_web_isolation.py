@@ -21,8 +21,14 @@ from rettesnor.web import api, pages
 from webapp import TestClient, api_token, demo_engine, login, make_app
 
 VICTIM, INTRUDER = "hjorring", "norsjo"
-APPLICATION = ("purpose", "target_group", "dialogue_plan", "privacy_assessment", "confidentiality_assessment",
-               "resources_plan")  # fmt: skip
+APPLICATION = (
+    "purpose",
+    "target_group",
+    "dialogue_plan",
+    "privacy_assessment",
+    "confidentiality_assessment",
+    "resources_plan",
+)
 
 
 def _victim() -> dict[str, Any]:
@@ -45,9 +51,40 @@ def _victim() -> dict[str, Any]:
         token = session.scalars(select(ApiToken.id).where(ApiToken.organisation_id == org.id)).first()
         user = session.scalars(select(WebUser).where(WebUser.username == f"{VICTIM}.leder")).one()
         sid = session.scalars(select(WebSession.id).where(WebSession.user_id == user.id)).first()
-    return {"account": accounts[0].id, "handles": [a.handle for a in accounts], "record": record,
-            "consent": consent, "review": review, "unit": unit, "task": task, "token": token,
-            "login": user.id, "session": sid}  # fmt: skip
+    return {
+        "account": accounts[0].id,
+        "handles": [a.handle for a in accounts],
+        "record": record,
+        "consent": consent,
+        "review": review,
+        "unit": unit,
+        "task": task,
+        "token": token,
+        "login": user.id,
+        "session": sid,
+        "post": _victim_post(),
+    }
+
+
+def _victim_post() -> int:
+    """A draft of the victim's (the demo has no posts written through Rettesnor)."""
+    from rettesnor.governance import tenants
+    from rettesnor.publishing import service
+    from rettesnor.records.db import unit_of_work
+    from rettesnor.records.models import Person
+    from rettesnor.records.publish_models import Publication
+
+    with unit_of_work(demo_engine(), actor="test") as session:
+        org = tenants.get_organisation(session, VICTIM)
+        found = session.scalars(select(Publication.id).where(Publication.organisation_id == org.id)).first()
+        if found is not None:
+            return found
+        meta = Account.platform.in_(("facebook", "instagram"))
+        account = session.scalars(select(Account).where(Account.organisation_id == org.id, meta)).first()
+        author = session.scalars(select(Person).where(Person.organisation_id == org.id)).first()
+        assert account is not None and author is not None
+        photos = () if account.platform == "facebook" else (service.NewPhoto("x.png", b"x"),)
+        return service.save_draft(session, org, author.id, service.Draft(account.id, "Hej", photos=photos)).id
 
 
 def _leaks(body: str, victim: dict[str, Any]) -> list[str]:
@@ -72,11 +109,24 @@ def token() -> str:
 
 # (method, route path) → how the intruder asks for the victim's data; None: a route without tenant data.
 def _page_requests(v: dict[str, Any], csrf: str) -> dict[tuple[str, str], list[tuple[str, str, Any]] | None]:
-    a, r = v["account"], v["record"]
-    consent = {"csrf": csrf, "media_ref": "x.jpg", "subject": "Elev", "basis": "written_consent",
-               "given_by": "Mor", "account": str(a)}  # fmt: skip
-    application = {"csrf": csrf, "unit": str(v["unit"]), "platform": "facebook", "handle": "x", "name": "X",
-                   "url": "https://x.example", **dict.fromkeys(APPLICATION, "a long answer")}  # fmt: skip
+    a, r, p = v["account"], v["record"], v["post"]
+    consent = {
+        "csrf": csrf,
+        "media_ref": "x.jpg",
+        "subject": "Elev",
+        "basis": "written_consent",
+        "given_by": "Mor",
+        "account": str(a),
+    }
+    application = {
+        "csrf": csrf,
+        "unit": str(v["unit"]),
+        "platform": "facebook",
+        "handle": "x",
+        "name": "X",
+        "url": "https://x.example",
+        **dict.fromkeys(APPLICATION, "a long answer"),
+    }
     return {
         ("GET", "/"): None,
         ("GET", "/healthz"): None,
@@ -162,6 +212,28 @@ def _page_requests(v: dict[str, Any], csrf: str) -> dict[tuple[str, str], list[t
             ("POST", f"/logins/{v['login']}/{action}", {"csrf": csrf})
             for action in ("disable", "enable", "end-sessions")
         ],
+        ("GET", "/publish"): [("GET", "/publish", None)],
+        ("POST", "/publish"): [("POST", "/publish", {"csrf": csrf, "text": "Hej", "account": str(a)})],
+        ("GET", "/publish/calendar"): [
+            ("GET", f"/publish/calendar?account={a}", None),
+            ("GET", "/publish/calendar", None),
+        ],
+        ("POST", "/publish/live"): [
+            ("POST", "/publish/live", {"csrf": csrf, "text": "Hej", "account": str(a)})
+        ],
+        ("GET", "/publish/{pub_id}"): [("GET", f"/publish/{p}", None)],
+        ("POST", "/publish/{pub_id}/edit"): [
+            ("POST", f"/publish/{p}/edit", {"csrf": csrf, "text": "Hej", "account": str(a)})
+        ],
+        ("POST", "/publish/{pub_id}/revise"): [
+            ("POST", f"/publish/{p}/revise", {"csrf": csrf, "text": "Hej"})
+        ],
+        ("POST", "/publish/{pub_id}/submit"): [("POST", f"/publish/{p}/submit", {"csrf": csrf})],
+        ("POST", "/publish/{pub_id}/decide"): [
+            ("POST", f"/publish/{p}/decide", {"csrf": csrf, "act": "reject", "comment": "x"})
+        ],
+        # the photos Meta fetches: no session, an HMAC-signed URL that expires (tests/test_publishing.py)
+        ("GET", "/media/publish/{photo_id}"): [("GET", "/media/publish/1?exp=9999999999&sig=00", None)],
         # Meta's webhook: no session; a payload is accepted only with Meta's signature (tests/test_platforms*)
         ("GET", "/webhooks/meta"): None,
         ("POST", "/webhooks/meta"): None,
@@ -169,8 +241,21 @@ def _page_requests(v: dict[str, Any], csrf: str) -> dict[tuple[str, str], list[t
 
 
 def _api_requests(v: dict[str, Any]) -> dict[tuple[str, str], list[tuple[str, str, Any]] | None]:
-    a, r = v["account"], v["record"]
+    a, r, p = v["account"], v["record"], v["post"]
     return {
+        ("POST", "/api/v1/publications"): [("POST", "/api/v1/publications", {"account": a, "text": "Hej"})],
+        ("GET", "/api/v1/publications"): [
+            ("GET", f"/api/v1/publications?account={a}", None),
+            ("GET", "/api/v1/publications?limit=200", None),
+        ],
+        ("GET", "/api/v1/publications/{pub_id}"): [("GET", f"/api/v1/publications/{p}", None)],
+        ("POST", "/api/v1/publications/{pub_id}/revisions"): [
+            ("POST", f"/api/v1/publications/{p}/revisions", {"text": "Hej"})
+        ],
+        ("POST", "/api/v1/publications/{pub_id}/submit"): [("POST", f"/api/v1/publications/{p}/submit", {})],
+        ("POST", "/api/v1/publications/{pub_id}/decision"): [
+            ("POST", f"/api/v1/publications/{p}/decision", {"act": "reject", "comment": "x"})
+        ],
         ("GET", "/api/v1/openapi.json"): None,
         ("POST", "/api/v1/analyse"): None,  # a text's signals without any pack: reads no organisation's data
         ("POST", "/api/v1/check"): [("POST", "/api/v1/check", {"text": "Hej", "account": a})],

@@ -51,6 +51,10 @@ from rettesnor.platforms import cli as platforms_cli  # noqa: E402  (typer only;
 
 for _name, _sub_app in platforms_cli.SUB_APPS:  # platforms (Facebook Pages, Instagram)
     app.add_typer(_sub_app, name=_name)
+from rettesnor.publishing import cli as publishing_cli  # noqa: E402  (typer only; services load lazily)
+
+for _name, _sub_app in publishing_cli.SUB_APPS:  # publish (compose, submit, decide, worker)
+    app.add_typer(_sub_app, name=_name)
 
 out = Console(highlight=False, soft_wrap=True)
 

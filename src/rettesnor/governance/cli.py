@@ -1049,7 +1049,6 @@ def tasks_export(
             sys.stdout.write(journalpost_xml(s, o, number, os.environ.get("RETTESNOR_ACTOR", "cli")))
 
 
-
 @tasks_app.command("journal-address")
 def tasks_journal_address(
     address: Annotated[str, typer.Argument(help="the records system's mail-in address ('' turns it off)")],
@@ -1078,6 +1077,7 @@ def tasks_send(task: Annotated[str, typer.Argument(help="R1 … as listed")], or
         note = journalmail.send_task(s, o, number)
         info = (note.id, note.recipient)
     out.print(f"registration task R{number} is in the outbox as message {info[0]} to {info[1]}")
+
 
 # --- guidelines ----------------------------------------------------------------------------------
 

@@ -22,6 +22,8 @@ KINDS = {
     "escalated": "a leader: a comment was escalated to them (Hustadvika 2r)",
     "tasks_digest": "a task owner: open and overdue registration tasks (Hjørring 10, Norsjö 5.4)",
     "journal": "the records system: a registration task, its thread as PDF/A (Hjørring 10, Hustadvika 2m)",
+    "publish_waiting": "an approver: a post is waiting for their approval (issue 18)",
+    "publish_failed": "an author: their post could not be published (issue 18)",
 }
 Params = dict[str, str | int]
 

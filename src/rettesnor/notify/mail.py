@@ -65,6 +65,21 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
         ),
         "/tasks",
     ),
+    "publish_waiting": (
+        N_("A post for {account} is waiting for your approval"),
+        N_(
+            "Post {post} for {account} is waiting for your approval. Its check and the author's "
+            "acknowledgements are on its page:"
+        ),
+        "/publish/{post}",
+    ),
+    "publish_failed": (
+        N_("Post {post} for {account} could not be published"),
+        N_(
+            "Post {post} for {account} could not be published. What happened, and what to do, is on its page:"
+        ),
+        "/publish/{post}",
+    ),
 }
 
 

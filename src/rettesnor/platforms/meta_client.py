@@ -220,9 +220,17 @@ class GraphClient:
         return out
 
     def request(
-        self, method: str, path: str, params: dict[str, Any] | None = None, data: dict[str, Any] | None = None
+        self,
+        method: str,
+        path: str,
+        params: dict[str, Any] | None = None,
+        data: dict[str, Any] | None = None,
+        *,
+        retry: bool = True,
     ) -> Any:
-        """One call; ``path`` relative to the pinned version (``/123_456``) or a full paging URL."""
+        """One call; ``path`` relative to the pinned version (``/123_456``) or a full paging URL.
+        ``retry=False``: one attempt only, for a call that creates something (a post): a retry after an
+        answer that was lost could create it twice; the publisher retries after looking it up instead."""
         full = path.startswith(("http://", "https://"))  # a paging URL carries every parameter already
         url = _without_token(path) if full else f"{self.settings.graph_url}/{path.lstrip('/')}"
         headers = {"Authorization": f"Bearer {self._token}"}
@@ -243,7 +251,7 @@ class GraphClient:
                 if answer.is_success and not (isinstance(payload, dict) and "error" in payload):
                     return payload
                 error = classify(answer.status_code, payload, answer.headers)
-            if not error.retryable or attempt >= self.settings.max_attempts:
+            if not error.retryable or not retry or attempt >= self.settings.max_attempts:
                 raise error
             wait = self._wait(attempt, error)
             if wait is None:
@@ -352,3 +360,46 @@ class GraphClient:
 
     def ig_reply(self, comment_id: str, message: str) -> str:
         return str(self.request("POST", f"{comment_id}/replies", data={"message": message})["id"])
+
+    # --- publishing (issue 18) ----------------------------------------------------------------------
+
+    def fb_photo(self, page_id: str, url: str, alt: str | None) -> str:
+        """An unpublished photo of the page, fetched by Meta from ``url``; its id, to attach to a post."""
+        data = {"url": url, "published": "false"}
+        if alt:
+            data["alt_text_custom"] = alt
+        return str(self.request("POST", f"{page_id}/photos", data=data, retry=False)["id"])
+
+    def fb_publish(
+        self, page_id: str, message: str, link: str | None = None, media: tuple[str, ...] = ()
+    ) -> str:
+        """A post on the page's feed with its text, a link and the photos uploaded before; its id."""
+        data: dict[str, Any] = {"message": message}
+        if link:
+            data["link"] = link
+        for i, media_id in enumerate(media):
+            data[f"attached_media[{i}]"] = json.dumps({"media_fbid": media_id})
+        return str(self.request("POST", f"{page_id}/feed", data=data, retry=False)["id"])
+
+    def fb_edit(self, post_id: str, message: str) -> None:
+        """Change the text of a page's post (setting it again is harmless: it can be retried)."""
+        self.request("POST", post_id, data={"message": message})
+
+    def fb_recent(self, page_id: str, since: int) -> list[dict[str, Any]]:
+        """The page's posts since ``since`` (Unix time): to find a post whose answer was lost."""
+        params: dict[str, Any] = {"fields": "id,message,created_time", "since": since, "limit": 100}
+        return list(self.paged(f"{page_id}/feed", params, max_pages=10))
+
+    def ig_container(self, ig_user_id: str, image_url: str, caption: str, alt: str | None) -> str:
+        """An Instagram media container: Meta fetches the photo from ``image_url``."""
+        data = {"image_url": image_url, "caption": caption}
+        if alt:
+            data["alt_text"] = alt
+        return str(self.request("POST", f"{ig_user_id}/media", data=data, retry=False)["id"])
+
+    def ig_publish(self, ig_user_id: str, container_id: str) -> str:
+        data = {"creation_id": container_id}
+        return str(self.request("POST", f"{ig_user_id}/media_publish", data=data, retry=False)["id"])
+
+    def ig_recent(self, ig_user_id: str) -> list[dict[str, Any]]:
+        return list(self.paged(f"{ig_user_id}/media", {"fields": "id,caption,timestamp", "limit": 50}, 2))

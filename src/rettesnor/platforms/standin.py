@@ -31,7 +31,13 @@ READ = "pages_read_user_content"
 ENGAGE = "pages_manage_engagement"
 MESSAGING = "pages_messaging"
 IG_MANAGE = "instagram_manage_comments"
-ALL_PERMISSIONS = frozenset({READ, ENGAGE, MESSAGING, "pages_read_engagement", IG_MANAGE, "instagram_basic"})
+POSTS = "pages_manage_posts"
+IG_PUBLISH = "instagram_content_publish"
+ALL_PERMISSIONS = frozenset(
+    {READ, ENGAGE, MESSAGING, "pages_read_engagement", IG_MANAGE, "instagram_basic", POSTS, IG_PUBLISH}
+)
+# Facebook: a scheduled post is due between 10 minutes and 75 days ahead.
+SCHEDULE_MIN_S, SCHEDULE_MAX_S = 600, 75 * 86400
 
 
 @dataclass
@@ -59,6 +65,13 @@ class Obj:
     post_id: str | None = None
     hidden: bool = False
     deleted: bool = False
+    # Publishing: a post's link and photos, a photo's or container's image, a post's scheduled time.
+    link: str | None = None
+    media: list[str] = field(default_factory=list)
+    image: bytes | None = None
+    alt: str | None = None
+    published: bool = True
+    scheduled: int | None = None
 
 
 @dataclass
@@ -71,6 +84,15 @@ class Fault:
     message: str
     subcode: int | None = None
     headers: dict[str, str] = field(default_factory=dict)
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that went away mid-request (a publisher killed in a crash test) is not an error."""
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 def _iso(ts: int) -> str:
@@ -115,7 +137,7 @@ class GraphStandin:
 
             do_GET = do_POST = do_DELETE = _serve
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = _Server(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         threading.Thread(target=self._server.serve_forever, daemon=True, name="graph-standin").start()
         self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}"
@@ -338,8 +360,15 @@ class GraphStandin:
     def _page(
         self, method: str, page: Page, edge: str | None, params: dict[str, str]
     ) -> tuple[int, dict[str, Any], dict[str, str]]:
+        if method == "POST" and edge in ("feed", "photos", "media", "media_publish"):
+            return self._publish(page, edge, params)
         if method != "GET":
             return self._error(400, 100, "Unsupported request method")
+        if edge == "scheduled_posts":
+            self._release_due()
+            waiting = [o for o in self.objects.values() if o.page_id == page.id and o.scheduled]
+            items = sorted((o for o in waiting if not o.published and not o.deleted), key=lambda o: o.created)
+            return 200, self._paged(f"/{self.version}/{page.id}/{edge}", items, params), {}
         if edge is None:
             if page.platform == "instagram":
                 return 200, {"id": page.id, "username": page.name, "name": page.name}, {}
@@ -354,16 +383,153 @@ class GraphStandin:
             denied = self._need(page, READ) if page.platform == "facebook" else None
             if denied:
                 return denied
+            self._release_due()
+            since = int(params["since"]) if params.get("since", "").isdigit() else 0
             items = sorted(
                 (
                     o
                     for o in self.objects.values()
-                    if o.page_id == page.id and o.kind in ("post", "media") and not o.deleted
+                    if o.page_id == page.id
+                    and o.kind in ("post", "media")
+                    and not o.deleted
+                    and o.published
+                    and o.created >= since
                 ),
                 key=lambda o: -o.created,
             )
             return 200, self._paged(f"/{self.version}/{page.id}/{edge}", items, params), {}
         return self._error(400, 2500, f"Unknown edge {edge}")
+
+    # --- publishing -----------------------------------------------------------------------------------
+
+    def posts(self, page: Page) -> list[Obj]:
+        """The page's published posts (Facebook) or media (Instagram), oldest first."""
+        self._release_due()
+        mine = [o for o in self.objects.values() if o.page_id == page.id and o.kind in ("post", "media")]
+        return sorted((o for o in mine if o.published and not o.deleted), key=lambda o: (o.created, o.id))
+
+    def _release_due(self) -> None:
+        now = int(time.time())
+        for o in self.objects.values():
+            if o.scheduled is not None and not o.published and o.scheduled <= now:
+                o.published, o.created = True, o.scheduled
+
+    def _fetch(self, url: str) -> bytes | None:
+        """Meta fetches a photo given by URL; an error, a non-image answer or a timeout is a failure."""
+        try:
+            answer = httpx.get(url, timeout=5)
+        except httpx.HTTPError:
+            return None
+        if answer.status_code != 200 or not answer.headers.get("content-type", "").startswith("image/"):
+            return None
+        return answer.content
+
+    def _publish(
+        self, page: Page, edge: str, params: dict[str, str]
+    ) -> tuple[int, dict[str, Any], dict[str, str]]:
+        ig = page.platform == "instagram"
+        if ig != (edge in ("media", "media_publish")):
+            return self._error(400, 100, f"(#100) Tried accessing nonexisting field ({edge})")
+        denied = self._need(page, IG_PUBLISH if ig else POSTS)
+        if denied:
+            return denied
+        now = int(time.time())
+        if edge == "photos":
+            image = self._fetch(params.get("url", "")) if params.get("url") else None
+            if image is None:
+                return self._error(400, 324, "(#324) Missing or invalid image file")
+            photo = Obj(
+                self.new_id(),
+                page.id,
+                "photo",
+                "",
+                page.id,
+                page.name,
+                now,
+                image=image,
+                alt=params.get("alt_text_custom"),
+                published=params.get("published") != "false",
+            )
+            self.objects[photo.id] = photo
+            return 200, {"id": photo.id}, {}
+        if edge == "feed":
+            message, link = params.get("message", ""), params.get("link")
+            media = [
+                json.loads(v)["media_fbid"]
+                for k, v in sorted(params.items())
+                if k.startswith("attached_media")
+            ]
+            if not message.strip() and not link and not media:
+                return self._error(400, 100, "(#100) Missing message or attachment")
+            if any(m not in self.objects or self.objects[m].kind != "photo" for m in media):
+                return self._error(400, 100, "(#100) attached_media: the photo does not exist")
+            scheduled = None
+            if params.get("published") == "false" and params.get("scheduled_publish_time"):
+                scheduled = int(params["scheduled_publish_time"])
+                if not SCHEDULE_MIN_S <= scheduled - now <= SCHEDULE_MAX_S:
+                    return self._error(400, 100, "(#100) The specified scheduled publish time is invalid.")
+            post = Obj(
+                f"{page.id}_{self.new_id()}",
+                page.id,
+                "post",
+                message,
+                page.id,
+                page.name,
+                now,
+                link=link,
+                media=media,
+                published=scheduled is None,
+                scheduled=scheduled,
+            )
+            self.objects[post.id] = post
+            return 200, {"id": post.id}, {}
+        if edge == "media":
+            caption = params.get("caption", "")
+            if len(caption) > 2200:
+                return self._error(400, 100, "(#100) The caption is too long (2,200 characters at most)")
+            if not params.get("image_url"):
+                return self._error(400, 100, "(#100) The parameter image_url is required")
+            image = self._fetch(params["image_url"])
+            if image is None:
+                return self._error(
+                    400,
+                    9004,
+                    "Media download has failed. The media URI doesn't meet our requirements.",
+                    subcode=2207052,
+                )
+            container = Obj(
+                self.new_id(),
+                page.id,
+                "container",
+                caption,
+                page.id,
+                page.name,
+                now,
+                image=image,
+                alt=params.get("alt_text"),
+                published=False,
+            )
+            self.objects[container.id] = container
+            return 200, {"id": container.id}, {}
+        container_obj = self.objects.get(params.get("creation_id", ""))
+        if container_obj is None or container_obj.kind != "container" or container_obj.page_id != page.id:
+            return self._error(400, 100, "(#100) The media container does not exist", subcode=2207027)
+        if container_obj.published:
+            return self._error(400, 9007, "The media has been published already", subcode=2207006)
+        container_obj.published = True
+        media_obj = Obj(
+            self.new_id(),
+            page.id,
+            "media",
+            container_obj.text,
+            page.id,
+            page.name,
+            now,
+            image=container_obj.image,
+            alt=container_obj.alt,
+        )
+        self.objects[media_obj.id] = media_obj
+        return 200, {"id": media_obj.id}, {}
 
     def _paged(self, path: str, items: list[Obj], params: dict[str, str]) -> dict[str, Any]:
         limit = max(1, min(100, int(params.get("limit") or 25)))
@@ -441,6 +607,12 @@ class GraphStandin:
         denied = self._need(page, IG_MANAGE if ig else ENGAGE)
         if denied:
             return denied
+        if method == "POST" and edge is None and obj.kind == "post" and "message" in params:
+            denied = self._need(page, POSTS)
+            if denied:
+                return denied
+            obj.text = params["message"]
+            return 200, {"success": True}, {}
         if method == "POST" and edge is None and ("is_hidden" in params or "hide" in params):
             if obj.kind not in ("comment", "ig_comment"):
                 return self._error(400, 100, "(#100) Only comments can be hidden")

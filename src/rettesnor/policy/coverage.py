@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from rettesnor.policy.inventory import Clause, clauses_for
 from rettesnor.policy.model import ClauseNote, Pack
-from rettesnor.policy.workflows import IMPLEMENTED
+from rettesnor.policy.workflows import IMPLEMENTED, PUBLISHING
 
 
 def note_status(note: ClauseNote) -> str:
@@ -76,6 +76,11 @@ def _row(pack: Pack, clause: Clause) -> CoverageRow:
             tests.append(IMPLEMENTED[note.id].test)
         else:
             details.append(f"planned: {note.implemented_by}" if note.implemented_by else "planned")
+    also = PUBLISHING.get(clause.id)
+    if also is not None:  # enforced again where a post is published through Rettesnor
+        parts += [] if "workflow" in parts else ["workflow"]
+        details.append(also.where)
+        tests.append(also.test)
     if not notes and any(k in clause.kinds for k in ("workflow", "guidance")) and not rules:
         statuses.append("missing")
     if "missing" in statuses:

@@ -21,6 +21,11 @@ PhotoConsent = Literal[
 ]
 DirectMessages = Literal["must_be_off", "not_stated"]
 GuidelineReview = Literal["yearly_by_leader", "with_all_and_onboarding", "not_stated"]
+# Publishing through Rettesnor (docs/publishing.md): when a post needs an approval before it goes out,
+# who may give it, and whether a leader may override a blocking finding (with a reason, audited).
+PublishApproval = Literal["never", "on_findings", "always"]
+PublishApprovers = Literal["unit_leader", "named"]
+BlockOverride = Literal["leader_with_reason", "never"]
 # Legal grounds for deleting a citizen's comment (Hustadvika 2q, Norsjö 4.10 a–h).
 Ground = Literal[
     "personal_attack",
@@ -199,6 +204,11 @@ class Parameters(Strict):
     approved_channels: list[str] = []
     lix_max: float = 45.0
     sentence_words_max: int = 25
+    publish_approval: PublishApproval = "on_findings"
+    publish_approvers: PublishApprovers = "unit_leader"
+    # Posts about a crisis (the crisis signal) are approved only by a person with the crisis_manager role.
+    crisis_approval: bool = True
+    block_override: BlockOverride = "leader_with_reason"
 
 
 class PackFile(Strict):

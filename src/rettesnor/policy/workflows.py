@@ -185,3 +185,35 @@ IMPLEMENTED: dict[str, Workflow] = {
         "tests/test_archive_cli.py::test_yearly_snapshot_is_self_contained_html",
     ),
 }
+
+# Clauses that publishing through Rettesnor enforces too (issue 18, docs/publishing.md), shown beside the
+# first way they are enforced.
+PUBLISHING: dict[str, Workflow] = {
+    "NS-4.3": Workflow(
+        "publishing: only a designated author of the account submits a post; anyone else saves a draft",
+        "tests/test_publishing.py::test_anyone_saves_a_draft_only_designated_authors_submit",
+    ),
+    "NS-4.6": Workflow(
+        "publishing: a post becomes an outgoing record of the archive as it goes out, with its check, "
+        "acknowledgements and approval chain",
+        "tests/test_publishing.py::test_facebook_post_goes_out_and_is_archived_with_its_chain",
+    ),
+    "HJ-2": Workflow(
+        "publishing: the leader of the account's unit approves posts as the pack's publish_approval says",
+        "tests/test_publishing.py::test_warning_needs_an_acknowledgement_and_a_leader_approves",
+    ),
+    "HJ-7": Workflow(
+        "publishing: a photo of people without a stated consent or basis needs the author's written "
+        "acknowledgement and a leader's approval",
+        "tests/test_journey_publish.py::test_compose_consent_basis_approve_publish_archive",
+    ),
+    "HU-1f": Workflow(
+        "publishing: a post about a crisis is approved only by a person with the crisis_manager role",
+        "tests/test_publishing.py::test_crisis_posts_need_the_crisis_management",
+    ),
+    "HU-2a–f": Workflow(
+        "publishing: pictures of users need the written consent (2d) acknowledged by the author and an "
+        "approval before the post goes out",
+        "tests/test_journey_publish.py::test_compose_consent_basis_approve_publish_archive",
+    ),
+}

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from rettesnor.records.base import Base
 from rettesnor.records.models import Activity, AuditEntry, Incident
+from rettesnor.records.publish_models import PublicationPhoto
 from rettesnor.records.types import utcnow
 from rettesnor.records.web_models import ApiToken, WebSession, WebTotpUse, WebUser
 
@@ -27,6 +28,7 @@ RESTRICTED: dict[type[Base], frozenset[str]] = {
     Incident: frozenset({"description"}),
     WebUser: frozenset({"password_hash", "totp_secret", "totp_last_step"}),
     ApiToken: frozenset({"token_sha256"}),
+    PublicationPhoto: frozenset({"data"}),  # the photo's bytes: the log says it changed, not what it is
 }
 RESTRICTED_VALUE = "[restricted]"
 

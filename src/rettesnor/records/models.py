@@ -37,6 +37,8 @@ ROLES = (
     "administrator",
     "auditor",
     "hr",
+    "crisis_manager",  # the crisis management: crisis news goes out only on their word (Hustadvika 1f)
+    "publish_approver",  # named to approve posts where the pack says approvers are named (issue 18)
 )
 PLATFORMS = ("facebook", "instagram", "linkedin", "x", "youtube", "tiktok", "snapchat", "threads", "other")
 ACCOUNT_STATUSES = ("applied", "approved", "active", "archived")

@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from sqlalchemy import MetaData
 
-from rettesnor.records import archive_models, models, platform_models, web_models  # noqa: F401  (their tables)
+from rettesnor.records import (  # noqa: F401  (their tables)
+    archive_models,
+    models,
+    platform_models,
+    publish_models,
+    web_models,
+)
 from rettesnor.records.base import Base
 
 metadata: MetaData = Base.metadata

@@ -26,6 +26,7 @@ SCOPES = (
     "tasks:write",
     "archive:read",
     "people:read",
+    "publish",
 )
 # The roles whose holders may use a scope (None: everyone of the organisation). A token acts for its
 # person with the scopes it names *and* their roles allow at the moment of use (rettesnor.web.auth keeps

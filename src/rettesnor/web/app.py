@@ -225,6 +225,7 @@ def _page_routers() -> list[Any]:
     """The pages of the archive, people and consents, accounts, moderation and the dashboard; and the API
     of people, reviews, consents and the archive's records."""
     from rettesnor.web import (
+        api_publish,
         api_records,
         pages_accounts,
         pages_archive,
@@ -233,6 +234,7 @@ def _page_routers() -> list[Any]:
         pages_logins,
         pages_moderation,
         pages_people,
+        pages_publish,
         pages_tasks,
     )
 
@@ -246,6 +248,8 @@ def _page_routers() -> list[Any]:
         pages_tasks,
         pages_logins,
         pages_guideline,
+        pages_publish,
+        api_publish,
     )
     return [m.router for m in modules]
 

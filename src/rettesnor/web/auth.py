@@ -47,6 +47,7 @@ AREAS: dict[str, frozenset[str] | None] = {
     "accounts:activate": frozenset({"communications_officer", "unit_leader", "administrator"}),
     "dashboard": MODERATORS | {"records_manager", "auditor"},
     "logins": frozenset({"administrator"}),  # reset passwords, disable and enable logins
+    "publish": None,  # anyone writes a draft; the service lets only designated authors submit (issue 18)
 }
 # The scope an API token needs for an area.
 SCOPE_OF = {
@@ -60,6 +61,7 @@ SCOPE_OF = {
     "archive": "archive:read",
     "people": "people:read",
     "consents": "people:read",
+    "publish": "publish",
 }
 
 

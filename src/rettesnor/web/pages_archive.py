@@ -35,10 +35,11 @@ from rettesnor.records.archive_models import (
     ModerationDecision,
 )
 from rettesnor.records.models import Organisation
-from rettesnor.web import queries
+from rettesnor.web import labels_publish, queries
 from rettesnor.web.auth import require
 from rettesnor.web.inputs import IdPath, day_end, parse_id, zone_of
 from rettesnor.web.pages import Csrf, User, _csrf, _form_account
+from rettesnor.web.pages_publish import publication_of_record
 from rettesnor.web.problems import ProblemError
 from rettesnor.web.render import language, page
 from rettesnor.web.views import work
@@ -205,6 +206,7 @@ def record_page(record_id: IdPath, request: Request, who: User) -> HTMLResponse:
         )
         names = queries.person_names(session, org, {d.decided_by_id for d in decided})
         account = accounts.get_account(session, org, record.account_id) if record.account_id else None
+        published = publication_of_record(session, org, record.id)  # sent through Rettesnor (issue 18)
     latest = next((v["doc"] for v in reversed(history) if v["doc"] is not None), None)
     findings = (latest or {}).get("rettesnor:findings") or []
     return page(
@@ -226,6 +228,8 @@ def record_page(record_id: IdPath, request: Request, who: User) -> HTMLResponse:
         categories=labels.CATEGORIES,
         grounds=labels.GROUNDS,
         platform_results=labels.PLATFORM_RESULTS,
+        published=published,
+        publish_acts=labels_publish.ACTS,
     )
 
 

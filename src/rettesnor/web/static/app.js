@@ -50,3 +50,43 @@ document.addEventListener("DOMContentLoaded", function () {
     }
   });
 });
+
+// Publish: the text is checked as it is written (a second after the last key), the findings listed under
+// it; the post's page after saving shows the full check with the photos.
+document.addEventListener("DOMContentLoaded", function () {
+  var box = document.getElementById("live-findings");
+  var form = document.getElementById("compose");
+  if (!box || !form) { return; }
+  var text = form.querySelector("#text");
+  var account = form.querySelector("#account");
+  var timer = null;
+  function show(data) {
+    while (box.firstChild) { box.removeChild(box.firstChild); }
+    if (!data.verdict) { return; }
+    var head = document.createElement("p");
+    head.textContent = box.getAttribute("data-title") + ": " + data.verdict;
+    head.className = "live-verdict";
+    box.appendChild(head);
+    var list = document.createElement("ul");
+    data.findings.forEach(function (f) {
+      var item = document.createElement("li");
+      item.className = "finding sev-" + f.severity;
+      item.textContent = f.message + " (" + f.severity_text + ", " + f.code + ") " + f.remedy;
+      list.appendChild(item);
+    });
+    box.appendChild(list);
+  }
+  function check() {
+    var body = new URLSearchParams();
+    body.append("csrf", form.querySelector("input[name=csrf]").value);
+    body.append("text", text.value);
+    body.append("account", account ? account.value : "");
+    fetch("/publish/live", { method: "POST", body: body, credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) { if (data) { show(data); } })
+      .catch(function () { /* the check on saving still runs */ });
+  }
+  function later() { clearTimeout(timer); timer = setTimeout(check, 800); }
+  text.addEventListener("input", later);
+  if (account) { account.addEventListener("change", later); }
+});
