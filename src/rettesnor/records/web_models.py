@@ -34,6 +34,7 @@ SCOPES = (
 _MODERATORS = frozenset({"moderator", "communications_officer", "unit_leader", "administrator"})
 SCOPE_ROLES: dict[str, frozenset[str] | None] = {
     "check": None,
+    "publish": None,  # anyone drafts; the publishing service lets only designated authors submit
     "accounts:read": frozenset({"communications_officer", "unit_leader", "administrator", "auditor"}),
     "moderation:read": _MODERATORS | {"auditor"},
     "moderation:write": _MODERATORS,
