@@ -175,6 +175,17 @@ def _page_requests(v: dict[str, Any], csrf: str) -> dict[tuple[str, str], list[t
         ("POST", "/archive/export"): [("POST", "/archive/export", {"csrf": csrf, "record": str(r)})],
         ("POST", "/archive/verify"): [("POST", "/archive/verify", {"csrf": csrf})],
         ("POST", "/archive/noark5"): [("POST", "/archive/noark5", {"csrf": csrf})],  # the login's own only
+        ("POST", "/archive/package"): [
+            ("POST", "/archive/package", {"csrf": csrf, "format": "eark"})
+        ],  # own only
+        ("POST", "/archive/export.pdf"): [("POST", "/archive/export.pdf", {"csrf": csrf, "record": str(r)})],
+        ("GET", "/archive/records/{record_id}/document.pdf"): [
+            ("GET", f"/archive/records/{r}/document.pdf", None)
+        ],
+        ("POST", "/tasks/{task_id}/journal"): [("POST", f"/tasks/{v['task']}/journal", {"csrf": csrf})],
+        ("POST", "/tasks/{task_id}/journal-ref"): [
+            ("POST", f"/tasks/{v['task']}/journal-ref", {"csrf": csrf, "journal_ref": "X 1"})
+        ],
         ("GET", "/people"): [("GET", "/people", None)],
         ("POST", "/people/reviews"): [
             ("POST", "/people/reviews", {"csrf": csrf, "person": "1", "kind": "yearly"})
