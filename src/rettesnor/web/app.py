@@ -21,7 +21,7 @@ from rettesnor.i18n import translator
 from rettesnor.item import InputError
 from rettesnor.records import migrate
 from rettesnor.records.db import make_engine
-from rettesnor.web import labels, render
+from rettesnor.web import labels, render, sessions
 from rettesnor.web.auth import LoginRequired, PasswordChangeRequired, Principal, page_principal
 from rettesnor.web.messages import localise, validation_detail
 from rettesnor.web.problems import ProblemError, problem_response, status_of
@@ -102,7 +102,7 @@ def _wants_json(request: Request) -> bool:
 
 def _signed_in(request: Request) -> Principal | None:
     """The person of the session, if any: the error page then has their menu and language."""
-    if _wants_json(request) or "session" not in request.scope or "uid" not in request.session:
+    if _wants_json(request) or "session" not in request.scope or sessions.KEY not in request.session:
         return None
     try:
         return page_principal(request)
