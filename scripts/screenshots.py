@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -18,14 +19,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 import browsersupport as bs  # noqa: E402
+from test_check_service import photo_with_face_and_gps  # noqa: E402
 
 CPR_TEXT = (
     "Kom til sommerfest på Skovbo Skole fredag kl. 15! Spørg efter Mette Hansen, CPR 120385-1234, "
     "ved indgangen, eller ring på 20 12 34 56."
 )
-# (file name, path) of each page, in the order of the README
+# (file name, path) of each page, in the order of the README (the check and the moderation queue are
+# shot apart: the check with a photo, the queue at a comment with its recommended ground)
 PAGES = (
-    ("moderation", "/moderation"),
     ("accounts", "/accounts"),
     ("archive", "/archive"),
     ("dashboard", "/dashboard"),
@@ -60,12 +62,22 @@ def main(argv: list[str] | None = None) -> int:
         bs.sign_in(page, server.url, "hjorring.komm")
         with page.expect_navigation():  # the demo login reads Danish; the README is in English
             page.select_option("#lang-select", "en")
-        page.goto(f"{server.url}/check")
-        page.fill("#text", CPR_TEXT)
-        page.click("form[action='/check'] button[type=submit]")
-        page.wait_for_load_state()
-        page.locator("#result-heading").scroll_into_view_if_needed()
+        with tempfile.TemporaryDirectory() as tmp:  # a photo with a face and a GPS position in its EXIF
+            photo = photo_with_face_and_gps(Path(tmp) / "sommerfest.jpg")
+            page.goto(f"{server.url}/check")
+            page.fill("#text", CPR_TEXT)
+            page.set_input_files("#photo-1", str(photo))
+            page.click("form[action='/check'] button[type=submit]")
+            page.wait_for_load_state()
+        page.eval_on_selector("#result-heading", "h => h.scrollIntoView({block: 'start'})")
         shoot(page, args.out, "check")
+        page.goto(f"{server.url}/moderation")  # the first comment whose recommendation has a ground
+        grounded = page.locator("select[id^='ground-']").filter(has=page.locator("option[selected]"))
+        if grounded.count():
+            grounded.first.evaluate(
+                "s => (s.closest('article, li, section') || s).scrollIntoView({block: 'start'})"
+            )
+        shoot(page, args.out, "moderation")
         for name, path in PAGES:
             response = page.goto(server.url + path)
             if response is None or response.status >= 400:

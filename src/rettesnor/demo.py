@@ -304,9 +304,9 @@ def _build(session: Session, spec: Demo, today: dt.date) -> Organisation:
         kind="elected_official",
     )
     people.set_manager(session, org, leaders[spec.units[0].slug].id, mayor.id)
-    _reviews(session, org, spec, today, leaders, staff, mayor)
     # A moderator in the first unit: their closest leader is the first unit's leader (the demo's leader
-    # login), who then finds the escalations in the queue. Made last, so the other names stay as they were.
+    # login), who then finds the escalations in the queue. Made after the mayor, so the other names stay as
+    # they were, and reviewed in time like their colleagues.
     moderator = people.add_person(
         session,
         org,
@@ -316,6 +316,7 @@ def _build(session: Session, spec: Demo, today: dt.date) -> Organisation:
         started_on=today - dt.timedelta(days=rng.randrange(400, 3000)),
     )
     people.grant_role(session, org, moderator.id, "moderator")
+    _reviews(session, org, spec, today, leaders, staff, mayor, moderator)
     if spec.politician:
         politician = people.add_person(
             session,
@@ -439,6 +440,7 @@ def _reviews(
     leaders: dict[str, Person],
     staff: dict[str, list[Person]],
     mayor: Person,
+    moderator: Person,
 ) -> None:
     first = spec.units[0].slug
     version = lifecycle.draft_policy(
@@ -475,6 +477,7 @@ def _reviews(
     # so that their review fell due this year (not years back); newcomers are not due yet.
     late = max(dt.date(today.year, 1, 1), today - dt.timedelta(days=30))
     review(top, mayor, today - dt.timedelta(days=90))
+    review(moderator, top, today - dt.timedelta(days=60))
     for n, (unit, leader) in enumerate(leaders.items()):
         if unit == first:
             continue
@@ -485,7 +488,7 @@ def _reviews(
     if load_pack(org.pack).parameters.guideline_review == "with_all_and_onboarding":
         # everyone but the newcomers acknowledged the guideline when they started (Norddjurs)
         for unit, leader in leaders.items():
-            for person in [leader, *staff[unit]]:
+            for person in [leader, *staff[unit], *([moderator] if unit == first else [])]:
                 boss = mayor if person is top else (top if person is leader else leader)
                 if person.started_on < today - dt.timedelta(days=60):
                     held = reviews.record_review(

@@ -21,6 +21,7 @@ from rettesnor.item import Photo
 from rettesnor.policy.evaluate import Result
 from rettesnor.records.db import session_factory, unit_of_work
 from rettesnor.records.web_models import WebUser
+from rettesnor.web import sessions
 from rettesnor.web.auth import LoginRequired, Principal, engine_of, page_principal, require, signed_in
 from rettesnor.web.inputs import parse_id
 from rettesnor.web.problems import ProblemError
@@ -323,7 +324,7 @@ def public_accounts(org_slug: str, request: Request) -> HTMLResponse:
         org = tenants.get_organisation(session, org_slug)
         rows = publiclist.public_list(session, org)
     signed_in = None
-    if "uid" in request.session:  # a signed-in person reads it in their language; no menu: it is public
+    if sessions.KEY in request.session:  # signed in: their language; no menu: it is public
         try:
             signed_in = page_principal(request)
         except LoginRequired:
