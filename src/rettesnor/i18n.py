@@ -85,5 +85,5 @@ def extract() -> list[str]:
         root = Path(str(resources.files("rettesnor") / package))
         found |= {str(m[2]) for m in extract_from_dir(str(root), method_map) if isinstance(m[2], str)}
     labels = Path(str(resources.files("rettesnor") / "labels.py"))
-    found |= {str(m[2]) for m in extract_from_file("python", str(labels)) if isinstance(m[2], str)}
+    found |= {str(m[1]) for m in extract_from_file("python", str(labels)) if isinstance(m[1], str)}
     return sorted(found)
