@@ -2,7 +2,7 @@
 reason, decider or action (existing decisions are sealed in id order).
 
 Revision ID: 0010_decision_seal
-Revises: 0008_mail
+Revises: 0009_sessions
 Create Date: 2026-12-03
 """
 

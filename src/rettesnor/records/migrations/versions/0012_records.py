@@ -2,7 +2,7 @@
 are sent as e-mail.
 
 Revision ID: 0012_records
-Revises: 0008_mail
+Revises: 0011_author_words
 Create Date: 2026-12-03
 """
 
@@ -17,11 +17,11 @@ branch_labels: str | None = None
 depends_on: str | None = None
 
 
+# Plain ALTER TABLE on both backends (SQLite ≥ 3.35 drops a column in place): a batch operation would copy
+# the organisation table, which every other table references, and fail on its foreign keys.
 def upgrade() -> None:
-    with op.batch_alter_table("organisation", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("journal_address", sa.String(length=200), nullable=True))
+    op.add_column("organisation", sa.Column("journal_address", sa.String(length=200), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("organisation", schema=None) as batch_op:
-        batch_op.drop_column("journal_address")
+    op.execute("ALTER TABLE organisation DROP COLUMN journal_address")

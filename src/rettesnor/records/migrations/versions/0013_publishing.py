@@ -1,7 +1,7 @@
 """Publishing through Rettesnor (issue 18): posts, their photos and their approval chain; the queue.
 
 Revision ID: 0013_publishing
-Revises: 0008_mail
+Revises: 0012_records
 Create Date: 2026-12-03
 """
 
