@@ -23,7 +23,7 @@ from sqlalchemy import select
 
 import browsersupport as bs
 from rettesnor.i18n import catalogue
-from rettesnor.web import labels
+from rettesnor import labels
 
 REASON = bs.missing() or (None if bs.AXE.is_file() else f"{bs.AXE} is missing (make test runs npm ci)")
 if REASON and not os.environ.get("CI"):

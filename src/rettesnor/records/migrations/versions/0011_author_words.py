@@ -4,7 +4,7 @@
 archive's sender filter "Mette" finds "Mette Hansen" with the same single index lookup; the terms of the
 records already stored are computed again and the full-text index is rebuilt from them.
 
-Revision ID: 0015_author_words
+Revision ID: 0011_author_words
 Revises: 0010_decision_seal
 Create Date: 2026-12-03
 """
