@@ -33,51 +33,14 @@ from rettesnor.records.archive_models import DECISIONS, RECORD_KINDS
 from rettesnor.web import queries
 from rettesnor.web.auth import Principal, api_principal, api_principal_inline, require
 from rettesnor.web.inputs import IdField, IdPath, IdQuery, aware, zone_of
-from rettesnor.web.problems import Problem
+from rettesnor.web.paging import ERRORS, Limit, Offset, Page, page_of, slice_of
 from rettesnor.web.views import account_row, pack_for, pack_named, plain, run_check, work
 from rettesnor.web.webhooks import platform_settings
 
-ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": Problem, "content": {"application/problem+json": {}}} for code in (401, 403, 404, 422)
-}
 router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS)
 Token = Annotated[Principal, Depends(api_principal)]
 FastToken = Annotated[Principal, Depends(api_principal_inline)]  # looked up on the event loop
 INLINE_CHARS = 4000
-Limit = Annotated[int, Query(ge=1, le=queries.MAX_LIMIT, description="items per page")]
-Offset = Annotated[int, Query(ge=0, le=10_000_000, description="items to skip")]
-
-
-class Page(BaseModel):
-    items: list[dict[str, Any]]
-    total: int | None = Field(description="all matching items; null where counting is not offered")
-    limit: int
-    offset: int
-    next_offset: int | None
-
-
-def _page(items: list[dict[str, Any]], limit: int, offset: int, total: int | None = None) -> Page:
-    """A page of ``items`` (which hold everything from ``offset`` on, or exactly the page when ``total``)."""
-    if total is None:
-        more = len(items) > limit
-        return Page(
-            items=items[:limit],
-            total=None,
-            limit=limit,
-            offset=offset,
-            next_offset=offset + limit if more else None,
-        )
-    return Page(
-        items=items,
-        total=total,
-        limit=limit,
-        offset=offset,
-        next_offset=offset + limit if offset + limit < total else None,
-    )
-
-
-def _slice(items: list[dict[str, Any]], limit: int, offset: int) -> Page:
-    return _page(items[offset : offset + limit], limit, offset, len(items))
 
 
 class PhotoIn(BaseModel):
@@ -168,7 +131,7 @@ async def analyse_endpoint(body: AnalyseRequest, who: FastToken) -> dict[str, An
 def list_accounts(request: Request, who: Token, limit: Limit = 50, offset: Offset = 0) -> Page:
     require(who, "accounts")
     with work(request, who) as (session, org):
-        return _slice([account_row(a) for a in accounts.list_accounts(session, org)], limit, offset)
+        return slice_of([account_row(a) for a in accounts.list_accounts(session, org)], limit, offset)
 
 
 @router.get("/accounts/problems", summary="Registry checks: what is wrong", response_model=Page)
@@ -182,7 +145,7 @@ def registry_problems(
     require(who, "accounts")
     with work(request, who) as (session, org):
         problems = registry.check_registry(session, org, inactive_days=inactive_days)
-        return _slice([p.to_dict() for p in problems], limit, offset)
+        return slice_of([p.to_dict() for p in problems], limit, offset)
 
 
 @router.get("/accounts/public", summary="The public list of accounts", response_model=Page)
@@ -190,7 +153,7 @@ def public_accounts(request: Request, who: Token, limit: Limit = 50, offset: Off
     require(who, "accounts")
     with work(request, who) as (session, org):
         rows = [{k: plain(v) for k, v in r.items()} for r in publiclist.public_list(session, org)]
-        return _slice(rows, limit, offset)
+        return slice_of(rows, limit, offset)
 
 
 @router.get("/accounts/{account_id}", summary="One account")
@@ -237,7 +200,7 @@ def moderation_queue(
         rows, total = queries.queue(
             session, org, status=status, account_id=account, category=category, limit=limit, offset=offset
         )
-        return _page([queue_row(r) for r in rows], limit, offset, total)
+        return page_of([queue_row(r) for r in rows], limit, offset, total)
 
 
 class DecisionRequest(BaseModel):
@@ -289,7 +252,7 @@ def list_tasks(
     with work(request, who) as (session, org):
         lang = COUNTRY_LANGUAGE.get(org.country, "en")  # titles in the organisation's language
         rows = [{k: plain(v) for k, v in r.items()} for r in queries.all_tasks(session, org, lang=lang)]
-    return _slice([r for r in rows if r["overdue"] or not overdue], limit, offset)
+    return slice_of([r for r in rows if r["overdue"] or not overdue], limit, offset)
 
 
 class CloseTaskRequest(BaseModel):
@@ -360,7 +323,7 @@ def archive_search(
             }
             for r in found
         ]
-    return _page(items, limit, offset)
+    return page_of(items, limit, offset)
 
 
 @router.get("/guideline", summary="The organisation's guideline: rules with clause quotes, coverage")

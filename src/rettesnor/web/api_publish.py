@@ -20,8 +20,8 @@ from rettesnor.governance.errors import InvalidValue
 from rettesnor.publishing import service
 from rettesnor.records.models import Organisation
 from rettesnor.records.publish_models import PUBLICATION_STATES, Publication
-from rettesnor.web.api import ERRORS, Limit, Offset, Page, _slice
 from rettesnor.web.auth import Principal, api_principal, require
+from rettesnor.web.paging import ERRORS, Limit, Offset, Page, slice_of
 from rettesnor.web.views import plain, work
 
 router = APIRouter(prefix="/api/v1", tags=["publishing"], responses=ERRORS)
@@ -130,7 +130,7 @@ def calendar(
             for p in service.calendar(session, org, account)
             if status is None or p.status == status
         ]
-    return _slice(rows, limit, offset)
+    return slice_of(rows, limit, offset)
 
 
 @router.get("/publications/{pub_id}", summary="A post, its check and its approval chain")

@@ -22,14 +22,15 @@ from starlette.background import BackgroundTask
 
 from rettesnor import labels
 from rettesnor.archive import chain, export
+from rettesnor.archive.lookup import record_in_org, versions
 from rettesnor.archive.search import access_request
 from rettesnor.governance import consents, people, reviews
 from rettesnor.i18n import negotiate, translator
 from rettesnor.records.models import Organisation
-from rettesnor.web.api import ERRORS, Limit, Offset, Page, Token, _slice
+from rettesnor.web.api import Token
 from rettesnor.web.auth import require
 from rettesnor.web.inputs import MAX_ID, IdField, IdPath, IdQuery
-from rettesnor.web.pages_archive import record_in_org, versions
+from rettesnor.web.paging import ERRORS, Limit, Offset, Page, slice_of
 from rettesnor.web.problems import ProblemError
 from rettesnor.web.views import plain, work
 
@@ -62,7 +63,7 @@ CONSENT_KEYS = (
 def list_people(request: Request, who: Token, limit: Limit = 50, offset: Offset = 0) -> Page:
     require(who, "people")
     with work(request, who) as (session, org):
-        return _slice([_row(p, PERSON_KEYS) for p in people.list_people(session, org)], limit, offset)
+        return slice_of([_row(p, PERSON_KEYS) for p in people.list_people(session, org)], limit, offset)
 
 
 @router.get("/reviews", summary="Reviews of the guideline held with employees", response_model=Page)
@@ -72,7 +73,7 @@ def list_reviews(
     require(who, "people")
     with work(request, who) as (session, org):
         rows = [_row(r, REVIEW_KEYS) for r in reviews.list_reviews(session, org, person)]
-    return _slice(rows, limit, offset)
+    return slice_of(rows, limit, offset)
 
 
 @router.get(
@@ -88,7 +89,7 @@ def overdue_reviews(
         late = reviews.overdue(session, org, dt.date.today(), leader_id=leader)
     keys = ("person_id", "person_name", "leader_id", "kind", "due_on", "last_on", "reason")
     rows = [_row(o, keys) for o in late]
-    return _slice(rows, limit, offset)
+    return slice_of(rows, limit, offset)
 
 
 @router.get("/consents", summary="The consent register for photos and video", response_model=Page)
@@ -102,7 +103,7 @@ def list_consents(
     require(who, "consents")
     with work(request, who) as (session, org):
         rows = [_row(c, CONSENT_KEYS) for c in consents.list_consents(session, org, media_ref)]
-    return _slice(rows, limit, offset)
+    return slice_of(rows, limit, offset)
 
 
 def _record(session: Session, org: Organisation, record_id: int) -> dict[str, Any]:

@@ -12,7 +12,7 @@ import json
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
@@ -23,14 +23,13 @@ from starlette.background import BackgroundTask
 
 from rettesnor import labels
 from rettesnor.archive import chain, export
+from rettesnor.archive.lookup import record_in_org, versions
 from rettesnor.archive.search import Filters, access_request, search
 from rettesnor.governance import accounts
 from rettesnor.i18n import translator
 from rettesnor.records.archive_models import (
     DECISIONS,
     RECORD_KINDS,
-    ArchiveContent,
-    ArchiveEntry,
     ArchiveRecord,
     ModerationDecision,
 )
@@ -139,38 +138,6 @@ def archive_page(
         categories=labels.CATEGORIES,
         may_extract=who.may("archive:extract"),
     )
-
-
-def record_in_org(session: Session, org: Organisation, record_id: int) -> ArchiveRecord:
-    record = session.scalars(
-        select(ArchiveRecord).where(ArchiveRecord.organisation_id == org.id, ArchiveRecord.id == record_id)
-    ).first()
-    if record is None:
-        raise ProblemError(404, f"no record {record_id} in the archive of this organisation")
-    return record
-
-
-def versions(session: Session, org: Organisation, record_id: int) -> list[dict[str, Any]]:
-    """Every version of the record in chain order, with its document (None once disposed)."""
-    rows = session.execute(
-        select(ArchiveEntry, ArchiveContent.body)
-        .outerjoin(ArchiveContent, ArchiveContent.entry_id == ArchiveEntry.id)
-        .where(ArchiveEntry.organisation_id == org.id, ArchiveEntry.record_id == record_id)
-        .order_by(ArchiveEntry.seq)
-    ).all()
-    out = []
-    for entry, body in rows:
-        doc = json.loads(body) if body is not None else None
-        out.append(
-            {
-                "entry": entry,
-                "doc": doc,
-                "text": doc.get("content") if doc else None,
-                "state": doc.get("rettesnor:state") if doc else None,
-                "tombstone": bool(doc and doc.get("type") == "Tombstone"),
-            }
-        )
-    return out
 
 
 def thread(session: Session, org: Organisation, record: ArchiveRecord) -> list[ArchiveRecord]:

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rettesnor import labels
+from rettesnor.archive.lookup import record_in_org
 from rettesnor.governance import accounts, tenants
 from rettesnor.i18n import N_, Gettext, translator
 from rettesnor.item import InputError
@@ -34,7 +35,7 @@ from rettesnor.web import queries
 from rettesnor.web.auth import require
 from rettesnor.web.inputs import IdPath
 from rettesnor.web.pages import PAGE_SIZE, Csrf, User, _csrf, _form_account, _safe_next, known_decision
-from rettesnor.web.pages_archive import record_ids, record_in_org
+from rettesnor.web.pages_archive import record_ids
 from rettesnor.web.problems import ProblemError
 from rettesnor.web.render import flash, language, page
 from rettesnor.web.views import work
@@ -249,9 +250,10 @@ def moderation_decide(
     known_decision(action)
     chosen_ground = _form_choice(ground, moderation.ALL_GROUNDS, "ground")
     chosen_template = _form_choice(template, tuple(TEMPLATES), "reply template")
+    with work(request, who) as (session, org):  # another organisation's record: 404, not a refusal
+        where = _platform(record_in_org(session, org, record_id).platform)
     try:
         with work(request, who) as (session, org):
-            where = _platform(record_in_org(session, org, record_id).platform)  # another organisation's: 404
             with connected_platform(session, org, record_id, platform_settings(request)) as platform:
                 outcome = moderation.decide(
                     session,
