@@ -163,7 +163,7 @@ def get_account(account_id: IdPath, request: Request, who: Token) -> dict[str, A
         return account_row(accounts.get_account(session, org, account_id))
 
 
-def queue_row(row: queries.QueueRow) -> dict[str, Any]:
+def queue_row(row: moderation.QueueRow) -> dict[str, Any]:
     c, r = row.case, row.record
     return {
         "case": c.id,
@@ -197,7 +197,7 @@ def moderation_queue(
     with work(request, who) as (session, org):
         if account is not None:
             accounts.get_account(session, org, account)  # 404 for an account of another organisation
-        rows, total = queries.queue(
+        rows, total = moderation.queue_page(
             session, org, status=status, account_id=account, category=category, limit=limit, offset=offset
         )
         return page_of([queue_row(r) for r in rows], limit, offset, total)

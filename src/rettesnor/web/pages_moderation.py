@@ -126,7 +126,7 @@ def moderation_page(
     with work(request, who) as (session, org):
         if account_id is not None:
             accounts.get_account(session, org, account_id)  # 404 for an account of another organisation
-        rows, total = queries.queue(
+        rows, total = moderation.queue_page(
             session,
             org,
             status=status,
