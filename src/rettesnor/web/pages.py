@@ -26,7 +26,7 @@ from rettesnor.web.auth import LoginRequired, Principal, engine_of, page_princip
 from rettesnor.web.inputs import parse_id
 from rettesnor.web.problems import ProblemError
 from rettesnor.web.render import language, page
-from rettesnor.web.security import same_token
+from rettesnor.web.security import csrf_ok, safe_next
 from rettesnor.web.views import POST_KINDS, normalise_text, pack_for, run_check, work
 
 router = APIRouter(include_in_schema=False)
@@ -36,22 +36,10 @@ PAGE_SIZE = 25
 MAX_FORM_TEXT = 100_000
 
 
-def _csrf(request: Request, token: str) -> None:
-    if not same_token(token, request.session.get("csrf")):
-        raise ProblemError(403, "the form has expired or did not come from this site; reload and try again")
-
-
 def known_decision(action: str) -> str:
     if action not in labels.DECISIONS:
         raise ProblemError(422, f"unknown decision {action!r}; choose one of: {', '.join(labels.DECISIONS)}")
     return action
-
-
-def _safe_next(target: str | None) -> str:
-    """Only a path on this site (no scheme, no //host): no open redirect after login."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/check"
-    return target
 
 
 @router.get("/")
@@ -83,7 +71,7 @@ def set_language(
     lang: Annotated[str, Form()],
     next: Annotated[str, Form(max_length=500)] = "/check",
 ) -> RedirectResponse:
-    _csrf(request, csrf)
+    csrf_ok(request, csrf)
     if lang not in LANGUAGES:
         raise ProblemError(422, f"unknown language {lang!r}; choose one of: {', '.join(LANGUAGES)}")
     who = signed_in(request)  # an ended session is forgotten here, not carried into the new cookie
@@ -93,7 +81,7 @@ def set_language(
             user = session.get(WebUser, who.user_id)
             if user is not None:
                 user.language = lang
-    return RedirectResponse(_safe_next(next), status_code=303)
+    return RedirectResponse(safe_next(next), status_code=303)
 
 
 # --- Check before you post -------------------------------------------------------------------------
@@ -258,7 +246,7 @@ async def check_post(
     alt: Annotated[list[str] | None, Form(max_length=2000)] = None,
 ) -> HTMLResponse:
     require(who, "check")
-    _csrf(request, csrf)
+    csrf_ok(request, csrf)
     uploads = [u for u in photo or [] if u.filename]
     if len(uploads) > MAX_PHOTOS:
         raise ProblemError(422, f"at most {MAX_PHOTOS} photos at a time")
@@ -290,7 +278,7 @@ def check_redact(
 ) -> HTMLResponse:
     """Replace the spans of one finding by a placeholder and check the text again."""
     require(who, "check")
-    _csrf(request, csrf)
+    csrf_ok(request, csrf)
     form = CheckForm(normalise_text(text), kind, _form_account(account), _form_account(unit), channel)
     lang = language(request, who)
     with work(request, who) as (session, org):

@@ -22,10 +22,11 @@ from rettesnor.policy.model import ClauseRef, Pack
 from rettesnor.records.models import DM_STATES, PLATFORMS, Account, Organisation
 from rettesnor.web.auth import Principal, require
 from rettesnor.web.inputs import IdPath
-from rettesnor.web.pages import Csrf, User, _csrf
+from rettesnor.web.pages import Csrf, User
 from rettesnor.web.pages_people import _number
 from rettesnor.web.problems import ProblemError
 from rettesnor.web.render import flash, language, page
+from rettesnor.web.security import csrf_ok
 from rettesnor.web.views import work
 
 router = APIRouter(include_in_schema=False)
@@ -128,7 +129,7 @@ def apply(
     password_attested: Annotated[str, Form(max_length=5)] = "",
 ) -> RedirectResponse:
     require(who, "accounts:apply")
-    _csrf(request, csrf)
+    csrf_ok(request, csrf)
     application = accounts.Application(
         unit=_number(unit, "the unit"),
         platform=platform,
@@ -161,7 +162,7 @@ def apply(
 def approve(account_id: IdPath, request: Request, who: User, csrf: Csrf) -> RedirectResponse:
     """Approved by the signed-in leader today; the service refuses one who does not lead the unit."""
     require(who, "accounts:approve")
-    _csrf(request, csrf)
+    csrf_ok(request, csrf)
     with work(request, who) as (session, org):
         account = accounts.approve_account(session, org, account_id, who.person_id, dt.date.today())
         account_name = account.name
@@ -215,7 +216,7 @@ def _activator(session: Session, org: Organisation, who: Principal, account_id: 
 def direct_messages_off(account_id: IdPath, request: Request, who: User, csrf: Csrf) -> RedirectResponse:
     """The person confirms that the message function is removed on the platform (Hjørring HJ-9)."""
     require(who, "accounts:activate")
-    _csrf(request, csrf)
+    csrf_ok(request, csrf)
     with work(request, who) as (session, org):
         name = _activator(session, org, who, account_id).name
         accounts.set_direct_messages(session, org, account_id, "off")
@@ -228,7 +229,7 @@ def direct_messages_off(account_id: IdPath, request: Request, who: User, csrf: C
 def activate(account_id: IdPath, request: Request, who: User, csrf: Csrf) -> RedirectResponse:
     """The account goes live: on the public list, and the service office is told."""
     require(who, "accounts:activate")
-    _csrf(request, csrf)
+    csrf_ok(request, csrf)
     with work(request, who) as (session, org):
         _activator(session, org, who, account_id)
         account = accounts.activate_account(session, org, account_id)

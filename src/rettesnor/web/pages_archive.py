@@ -37,10 +37,11 @@ from rettesnor.records.models import Organisation
 from rettesnor.web import labels_publish, queries
 from rettesnor.web.auth import require
 from rettesnor.web.inputs import IdPath, day_end, parse_id, zone_of
-from rettesnor.web.pages import Csrf, User, _csrf, _form_account
+from rettesnor.web.pages import Csrf, User, _form_account
 from rettesnor.web.pages_publish import publication_of_record
 from rettesnor.web.problems import ProblemError
 from rettesnor.web.render import language, page
+from rettesnor.web.security import csrf_ok
 from rettesnor.web.views import work
 
 router = APIRouter(include_in_schema=False)
@@ -223,7 +224,7 @@ def archive_export(
 ) -> Response:
     """An access request (aktindsigt, innsyn, utlämnande): the chosen records, personal data redacted."""
     require(who, "archive")
-    _csrf(request, csrf)
+    csrf_ok(request, csrf)
     ids = record_ids(record or [], MAX_EXPORT, "export")
     _ = translator(language(request, who))
     with work(request, who) as (session, org):
@@ -254,7 +255,7 @@ def archive_export(
 def archive_noark5(request: Request, who: User, csrf: Csrf) -> FileResponse:
     """The organisation's Noark 5 arkivuttrekk (the extract for the national archive) as one ZIP file."""
     require(who, "archive:extract")
-    _csrf(request, csrf)
+    csrf_ok(request, csrf)
     scratch = Path(tempfile.mkdtemp(prefix="rettesnor-noark5-"))
     try:
         with work(request, who) as (session, org):
@@ -276,7 +277,7 @@ def archive_noark5(request: Request, who: User, csrf: Csrf) -> FileResponse:
 def archive_verify(request: Request, who: User, csrf: Csrf) -> HTMLResponse:
     """Recompute the organisation's hash chain now and show the result."""
     require(who, "archive")
-    _csrf(request, csrf)
+    csrf_ok(request, csrf)
     with work(request, who) as (session, org):
         result = chain.verify(session, org)
     return page(
@@ -330,7 +331,7 @@ def archive_export_pdf(
     from rettesnor.archive.pdfa import access_request_pdf
 
     require(who, "archive")
-    _csrf(request, csrf)
+    csrf_ok(request, csrf)
     ids = record_ids(record or [], MAX_EXPORT, "export")
     with work(request, who) as (session, org):
         for rid in ids:
@@ -361,7 +362,7 @@ def archive_package(
     from rettesnor.archive import eark
 
     require(who, "archive")
-    _csrf(request, csrf)
+    csrf_ok(request, csrf)
     low, high = period(since, until)
     work_dir = Path(tempfile.mkdtemp(prefix="rettesnor-sip-"))
     try:
@@ -402,7 +403,7 @@ def task_to_journal(task_id: IdPath, request: Request, who: User, csrf: Csrf) ->
     from rettesnor.web.render import flash, language
 
     require(who, "archive")
-    _csrf(request, csrf)
+    csrf_ok(request, csrf)
     _ = translator(language(request, who))
     with work(request, who) as (session, org):
         note = journalmail.send_task(session, org, task_id)
@@ -432,7 +433,7 @@ def task_journal_ref(
     from rettesnor.web.render import flash, language
 
     require(who, "archive")
-    _csrf(request, csrf)
+    csrf_ok(request, csrf)
     _ = translator(language(request, who))
     with work(request, who) as (session, org):
         registration.close(session, org, task_id, who.person_id, journal_ref=journal_ref)

@@ -19,9 +19,9 @@ from rettesnor.records.web_models import WebUser
 from rettesnor.web import logins, sessions, tokens
 from rettesnor.web.auth import Principal, any_principal, engine_of, lifetime, page_principal, require
 from rettesnor.web.inputs import IdPath
-from rettesnor.web.login import csrf_ok
 from rettesnor.web.problems import ProblemError
 from rettesnor.web.render import flash, language, page
+from rettesnor.web.security import csrf_ok
 
 router = APIRouter(include_in_schema=False)
 User = Annotated[Principal, Depends(page_principal)]

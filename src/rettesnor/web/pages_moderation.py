@@ -34,10 +34,11 @@ from rettesnor.records.models import Account, Organisation
 from rettesnor.web import queries
 from rettesnor.web.auth import require
 from rettesnor.web.inputs import IdPath
-from rettesnor.web.pages import PAGE_SIZE, Csrf, User, _csrf, _form_account, _safe_next, known_decision
+from rettesnor.web.pages import PAGE_SIZE, Csrf, User, _form_account, known_decision
 from rettesnor.web.pages_archive import record_ids
 from rettesnor.web.problems import ProblemError
 from rettesnor.web.render import flash, language, page
+from rettesnor.web.security import csrf_ok, safe_next
 from rettesnor.web.views import work
 from rettesnor.web.webhooks import platform_settings
 
@@ -240,10 +241,10 @@ def moderation_decide(
     back: Annotated[str, Form(max_length=500)] = "",
 ) -> RedirectResponse:
     require(who, "moderation:write")
-    _csrf(request, csrf)
+    csrf_ok(request, csrf)
     lang = language(request, who)
     _ = translator(lang)
-    target = _safe_next(back) if back.startswith("/moderation") else "/moderation"
+    target = safe_next(back) if back.startswith("/moderation") else "/moderation"
     if not action:
         flash(request, _("Choose a decision for comment {record}.").format(record=record_id), "error")
         return RedirectResponse(target, status_code=303)
@@ -290,10 +291,10 @@ def bulk_decide(
     template: Annotated[str, Form(max_length=30)] = "",
 ) -> RedirectResponse:
     require(who, "moderation:write")
-    _csrf(request, csrf)
+    csrf_ok(request, csrf)
     lang = language(request, who)
     _ = translator(lang)
-    target = _safe_next(back) if back.startswith("/moderation") else "/moderation"
+    target = safe_next(back) if back.startswith("/moderation") else "/moderation"
     if not record:  # nothing ticked: said on the page, nothing decided
         flash(request, _("Choose at least one comment for the bulk decision."), "error")
         return RedirectResponse(target, status_code=303)

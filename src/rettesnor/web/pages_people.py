@@ -22,10 +22,11 @@ from rettesnor.records.models import CONSENT_GIVERS
 from rettesnor.web import queries
 from rettesnor.web.auth import require
 from rettesnor.web.inputs import IdPath, parse_id
-from rettesnor.web.pages import Csrf, User, _csrf, _form_account
+from rettesnor.web.pages import Csrf, User, _form_account
 from rettesnor.web.pages_archive import parse_day
 from rettesnor.web.problems import ProblemError
 from rettesnor.web.render import flash, language, page
+from rettesnor.web.security import csrf_ok
 from rettesnor.web.views import work
 
 router = APIRouter(include_in_schema=False)
@@ -92,7 +93,7 @@ def record_review(
 ) -> RedirectResponse:
     """A leader went through the guideline with one of their people."""
     require(who, "people:write")
-    _csrf(request, csrf)
+    csrf_ok(request, csrf)
     if kind not in labels.REVIEW_KINDS:
         raise ProblemError(
             422, f"unknown kind of review {kind!r}; choose one of: {', '.join(labels.REVIEW_KINDS)}"
@@ -123,7 +124,7 @@ def record_review(
 @router.post("/people/reviews/{review_id}/acknowledge")
 def acknowledge_review(review_id: IdPath, request: Request, who: User, csrf: Csrf) -> RedirectResponse:
     """The employee confirms they have read and understood the guideline."""
-    _csrf(request, csrf)
+    csrf_ok(request, csrf)
     with work(request, who) as (session, org):
         reviews.acknowledge(session, org, review_id, who.person_id)
     _ = translator(language(request, who))
@@ -177,7 +178,7 @@ def register_consent(
     unit: Annotated[str, Form(max_length=20)] = "",
 ) -> RedirectResponse:
     require(who, "consents:write")
-    _csrf(request, csrf)
+    csrf_ok(request, csrf)
     if given_by_role and given_by_role not in CONSENT_GIVERS:
         raise ProblemError(
             422, f"unknown giver {given_by_role!r}; choose one of: {', '.join(CONSENT_GIVERS)}"
@@ -213,7 +214,7 @@ def register_consent(
 def withdraw_consent(consent_id: IdPath, request: Request, who: User, csrf: Csrf) -> RedirectResponse:
     """The person (or guardian) objects: the consent ends today and a takedown task is created."""
     require(who, "consents:write")
-    _csrf(request, csrf)
+    csrf_ok(request, csrf)
     with work(request, who) as (session, org):
         _consent, task = consents.withdraw_consent(session, org, consent_id, dt.date.today())
         due = task.due_on

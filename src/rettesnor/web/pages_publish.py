@@ -31,18 +31,13 @@ from rettesnor.web.auth import Principal, engine_of, page_principal, require
 from rettesnor.web.pages import _segments
 from rettesnor.web.problems import ProblemError
 from rettesnor.web.render import language, page
-from rettesnor.web.security import same_token
+from rettesnor.web.security import csrf_ok
 from rettesnor.web.views import work
 
 router = APIRouter(include_in_schema=False)
 User = Annotated[Principal, Depends(page_principal)]
 Csrf = Annotated[str, Form(alias="csrf")]
 ZONES = {"DK": "Europe/Copenhagen", "NO": "Europe/Oslo", "SE": "Europe/Stockholm"}
-
-
-def _csrf(request: Request, token: str) -> None:
-    if not same_token(token, request.session.get("csrf")):
-        raise ProblemError(403, "the form has expired or did not come from this site; reload and try again")
 
 
 def zone_of(org: Organisation) -> ZoneInfo:
@@ -148,7 +143,7 @@ async def compose_post(
     alt: Annotated[list[str] | None, Form(max_length=2000)] = None,
 ) -> Response:
     require(who, "publish")
-    _csrf(request, csrf)
+    csrf_ok(request, csrf)
     lang = language(request, who)
     form = {"text": text, "account": account, "link": link, "publish_at": publish_at}
     try:
@@ -272,7 +267,7 @@ def live_check(
     """The check of the text as it is being written (the compose page calls it while the person types):
     the findings in the user's language. Photos are checked when the post is saved."""
     require(who, "publish")
-    _csrf(request, csrf)
+    csrf_ok(request, csrf)
     lang = language(request, who)
     _ = translator(lang)
     if not text.strip():
@@ -358,7 +353,7 @@ async def edit_post(
     alt: Annotated[list[str] | None, Form(max_length=2000)] = None,
 ) -> Response:
     require(who, "publish")
-    _csrf(request, csrf)
+    csrf_ok(request, csrf)
     try:
         photos = await _photos(photo, alt)
         await run_in_threadpool(_save, request, who, account, text, link, publish_at, photos, pub_id)
@@ -375,7 +370,7 @@ async def edit_post(
 async def submit_post(request: Request, who: User, pub_id: int) -> Response:
     require(who, "publish")
     form = await request.form()
-    _csrf(request, str(form.get("csrf", "")))
+    csrf_ok(request, str(form.get("csrf", "")))
     acks = {k[4:]: str(v)[:2000] for k, v in form.items() if k.startswith("ack-")}
     override = str(form.get("override_request", ""))[:2000] or None
 
@@ -404,7 +399,7 @@ def revise_post(
 ) -> Response:
     """A change of a published post: a new draft that goes through the same gates."""
     require(who, "publish")
-    _csrf(request, csrf)
+    csrf_ok(request, csrf)
     try:
         with work(request, who) as (session, org):
             revision = service.revise(session, org, pub_id, who.person_id, text.replace("\r\n", "\n")).id
@@ -426,7 +421,7 @@ def decide_post(
     override_reason: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     require(who, "publish")
-    _csrf(request, csrf)
+    csrf_ok(request, csrf)
     try:
         with work(request, who) as (session, org):
             service.decide(session, org, pub_id, who.person_id, act, comment, override_reason or None)

@@ -20,9 +20,10 @@ from rettesnor.i18n import translator
 from rettesnor.moderation import worklist
 from rettesnor.records.archive_models import ArchiveRecord
 from rettesnor.web.auth import require
-from rettesnor.web.pages import Csrf, User, _csrf
+from rettesnor.web.pages import Csrf, User
 from rettesnor.web.pages_people import _number
 from rettesnor.web.render import flash, language, page
+from rettesnor.web.security import csrf_ok
 from rettesnor.web.views import work
 
 router = APIRouter(include_in_schema=False)
@@ -98,7 +99,7 @@ def assign(
     ref: Ref, request: Request, who: User, csrf: Csrf, owner: Annotated[str, Form(max_length=20)]
 ) -> RedirectResponse:
     require(who, "tasks:write")
-    _csrf(request, csrf)
+    csrf_ok(request, csrf)
     with work(request, who) as (session, org):
         item = worklist.assign(session, org, ref, _number(owner, "the owner"))
         name = worklist.people_named(session, org, {item.owner_id} if item.owner_id else set())
@@ -116,7 +117,7 @@ def register(
 ) -> RedirectResponse:
     """Registered in the journal: closed with its case number."""
     require(who, "tasks:write")
-    _csrf(request, csrf)
+    csrf_ok(request, csrf)
     with work(request, who) as (session, org):
         item = worklist.close(session, org, ref, who.person_id, journal_ref=journal_ref)
     _ = translator(language(request, who))
@@ -135,7 +136,7 @@ def close(
 ) -> RedirectResponse:
     """Closed unregistered with a documented reason (never a complaint); a takedown: what was done."""
     require(who, "tasks:write")
-    _csrf(request, csrf)
+    csrf_ok(request, csrf)
     with work(request, who) as (session, org):
         item = worklist.close(session, org, ref, who.person_id, reason=reason)
     _ = translator(language(request, who))
