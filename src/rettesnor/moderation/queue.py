@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, get_args
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
 from rettesnor.archive import derived, fts
@@ -105,20 +105,68 @@ def enqueue(
     return len(rows), create_many(session, org, register)
 
 
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    case: ModerationCase
+    record: ArchiveRecord
+    parent_text: str | None
+    thread_text: str | None = None  # the post that opened the thread, when it is not the parent
+
+
+def queue_page(
+    session: Session,
+    org: Organisation,
+    *,
+    status: str = "open",
+    account_id: int | None = None,
+    category: str | None = None,
+    recommended: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    newest_first: bool = True,
+) -> tuple[list[QueueRow], int]:
+    """The one read of the moderation queue (pages, API and CLI): its cases with the comment each answers
+    and the post that opened its thread, newest first unless asked otherwise; and how many there are."""
+    parent = aliased(ArchiveRecord)
+    root = aliased(ArchiveRecord)
+    where = [ModerationCase.organisation_id == org.id]
+    if status != "all":
+        where.append(ModerationCase.status == status)
+    if account_id is not None:
+        where.append(ModerationCase.account_id == account_id)
+    if recommended:
+        where.append(ModerationCase.recommended == recommended)
+    if category:
+        c = ModerationCase.categories
+        where.append(
+            (c == category) | c.like(f"{category},%") | c.like(f"%,{category}") | c.like(f"%,{category},%")
+        )
+    total = session.scalar(select(func.count()).select_from(ModerationCase).where(*where)) or 0
+    order = ModerationCase.id.desc() if newest_first else ModerationCase.id
+    rows = session.execute(
+        select(ModerationCase, ArchiveRecord, parent.text, root.text)
+        .join(ArchiveRecord, ArchiveRecord.id == ModerationCase.record_id)
+        .outerjoin(parent, (parent.id == ArchiveRecord.parent_id) & (parent.organisation_id == org.id))
+        .outerjoin(
+            root,
+            (root.id == ArchiveRecord.thread_id)
+            & (root.id != ArchiveRecord.parent_id)
+            & (root.organisation_id == org.id),
+        )
+        .where(*where)
+        .order_by(order)
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    return [QueueRow(r[0], r[1], r[2], r[3]) for r in rows], total
+
+
 def list_queue(
     session: Session, org: Organisation, status: str = "open", account_id: int | None = None, limit: int = 100
 ) -> list[tuple[ModerationCase, ArchiveRecord]]:
-    query = (
-        select(ModerationCase, ArchiveRecord)
-        .join(ArchiveRecord, ArchiveRecord.id == ModerationCase.record_id)
-        .where(ModerationCase.organisation_id == org.id)
-    )
-    if status != "all":
-        query = query.where(ModerationCase.status == status)
-    if account_id is not None:
-        query = query.where(ModerationCase.account_id == account_id)
-    order = ModerationCase.id
-    return [(row[0], row[1]) for row in session.execute(query.order_by(order).limit(limit)).all()]
+    """The cases and their comments oldest first (the order ``rettesnor moderation queue`` prints)."""
+    rows, _ = queue_page(session, org, status=status, account_id=account_id, limit=limit, newest_first=False)
+    return [(r.case, r.record) for r in rows]
 
 
 def unanswered(
@@ -480,11 +528,13 @@ def _archive_reply(
 __all__ = [
     "ALL_GROUNDS",
     "Outcome",
+    "QueueRow",
     "capture_evidence",
     "decide",
     "deletion_grounds",
     "enqueue",
     "fts",
     "list_queue",
+    "queue_page",
     "unanswered",
 ]

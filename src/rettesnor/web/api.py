@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi import Path as PathParam
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -31,53 +31,15 @@ from rettesnor.policy.coverage import coverage
 from rettesnor.policy.loader import load_pack
 from rettesnor.records.archive_models import DECISIONS, RECORD_KINDS
 from rettesnor.web import queries
-from rettesnor.web.auth import Principal, api_principal, api_principal_inline, require
+from rettesnor.web.auth import Principal
+from rettesnor.web.deps import OrgSession, api_area, api_may
 from rettesnor.web.inputs import IdField, IdPath, IdQuery, aware, zone_of
-from rettesnor.web.problems import Problem
+from rettesnor.web.paging import ERRORS, Limit, Offset, Page, page_of, slice_of
 from rettesnor.web.views import account_row, pack_for, pack_named, plain, run_check, work
 from rettesnor.web.webhooks import platform_settings
 
-ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": Problem, "content": {"application/problem+json": {}}} for code in (401, 403, 404, 422)
-}
 router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS)
-Token = Annotated[Principal, Depends(api_principal)]
-FastToken = Annotated[Principal, Depends(api_principal_inline)]  # looked up on the event loop
 INLINE_CHARS = 4000
-Limit = Annotated[int, Query(ge=1, le=queries.MAX_LIMIT, description="items per page")]
-Offset = Annotated[int, Query(ge=0, le=10_000_000, description="items to skip")]
-
-
-class Page(BaseModel):
-    items: list[dict[str, Any]]
-    total: int | None = Field(description="all matching items; null where counting is not offered")
-    limit: int
-    offset: int
-    next_offset: int | None
-
-
-def _page(items: list[dict[str, Any]], limit: int, offset: int, total: int | None = None) -> Page:
-    """A page of ``items`` (which hold everything from ``offset`` on, or exactly the page when ``total``)."""
-    if total is None:
-        more = len(items) > limit
-        return Page(
-            items=items[:limit],
-            total=None,
-            limit=limit,
-            offset=offset,
-            next_offset=offset + limit if more else None,
-        )
-    return Page(
-        items=items,
-        total=total,
-        limit=limit,
-        offset=offset,
-        next_offset=offset + limit if offset + limit < total else None,
-    )
-
-
-def _slice(items: list[dict[str, Any]], limit: int, offset: int) -> Page:
-    return _page(items[offset : offset + limit], limit, offset, len(items))
 
 
 class PhotoIn(BaseModel):
@@ -123,13 +85,14 @@ def _photo(folder: str, index: int, photo: PhotoIn) -> Photo:
 
 
 @router.post("/check", summary="Check a text against the guideline")
-async def check_text(body: CheckRequest, request: Request, who: FastToken) -> dict[str, Any]:
+async def check_text(
+    body: CheckRequest, request: Request, who: Annotated[Principal, api_may("check", inline=True)]
+) -> dict[str, Any]:
     """The check JSON contract of ``rettesnor check --format json``.
 
     A short text without an account is checked on the event loop (well under a millisecond: a hop to a
     worker thread would cost more than the check); a long text, or one for an account (a database
     lookup), in the thread pool, so that it never holds up other requests."""
-    require(who, "check")
     if (
         len(body.text) <= INLINE_CHARS
         and body.account is None
@@ -149,12 +112,12 @@ class AnalyseRequest(BaseModel):
 
 
 @router.post("/analyse", summary="The signals of a text, without any pack")
-async def analyse_endpoint(body: AnalyseRequest, who: FastToken) -> dict[str, Any]:
+async def analyse_endpoint(
+    body: AnalyseRequest, who: Annotated[Principal, api_may("check", inline=True)]
+) -> dict[str, Any]:
     """The detection contract of ``rettesnor analyse --format json``: signals (category, span, score,
     detector, evidence) and the language with its confidence. Packs decide what becomes a finding."""
     from rettesnor.analyse import analyse_text
-
-    require(who, "check")
 
     def run() -> dict[str, Any]:
         return analyse_text(body.text, body.kind, body.language, body.country).to_dict()
@@ -165,42 +128,44 @@ async def analyse_endpoint(body: AnalyseRequest, who: FastToken) -> dict[str, An
 
 
 @router.get("/accounts", summary="The account registry", response_model=Page)
-def list_accounts(request: Request, who: Token, limit: Limit = 50, offset: Offset = 0) -> Page:
-    require(who, "accounts")
-    with work(request, who) as (session, org):
-        return _slice([account_row(a) for a in accounts.list_accounts(session, org)], limit, offset)
+def list_accounts(
+    request: Request, db: Annotated[OrgSession, api_area("accounts")], limit: Limit = 50, offset: Offset = 0
+) -> Page:
+    session, org = db.session, db.org
+    return slice_of([account_row(a) for a in accounts.list_accounts(session, org)], limit, offset)
 
 
 @router.get("/accounts/problems", summary="Registry checks: what is wrong", response_model=Page)
 def registry_problems(
     request: Request,
-    who: Token,
+    db: Annotated[OrgSession, api_area("accounts")],
     limit: Limit = 50,
     offset: Offset = 0,
     inactive_days: Annotated[int, Query(ge=1, le=3650)] = registry.DEFAULT_INACTIVE_DAYS,
 ) -> Page:
-    require(who, "accounts")
-    with work(request, who) as (session, org):
-        problems = registry.check_registry(session, org, inactive_days=inactive_days)
-        return _slice([p.to_dict() for p in problems], limit, offset)
+    session, org = db.session, db.org
+    problems = registry.check_registry(session, org, inactive_days=inactive_days)
+    return slice_of([p.to_dict() for p in problems], limit, offset)
 
 
 @router.get("/accounts/public", summary="The public list of accounts", response_model=Page)
-def public_accounts(request: Request, who: Token, limit: Limit = 50, offset: Offset = 0) -> Page:
-    require(who, "accounts")
-    with work(request, who) as (session, org):
-        rows = [{k: plain(v) for k, v in r.items()} for r in publiclist.public_list(session, org)]
-        return _slice(rows, limit, offset)
+def public_accounts(
+    request: Request, db: Annotated[OrgSession, api_area("accounts")], limit: Limit = 50, offset: Offset = 0
+) -> Page:
+    session, org = db.session, db.org
+    rows = [{k: plain(v) for k, v in r.items()} for r in publiclist.public_list(session, org)]
+    return slice_of(rows, limit, offset)
 
 
 @router.get("/accounts/{account_id}", summary="One account")
-def get_account(account_id: IdPath, request: Request, who: Token) -> dict[str, Any]:
-    require(who, "accounts")
-    with work(request, who) as (session, org):
-        return account_row(accounts.get_account(session, org, account_id))
+def get_account(
+    account_id: IdPath, request: Request, db: Annotated[OrgSession, api_area("accounts")]
+) -> dict[str, Any]:
+    session, org = db.session, db.org
+    return account_row(accounts.get_account(session, org, account_id))
 
 
-def queue_row(row: queries.QueueRow) -> dict[str, Any]:
+def queue_row(row: moderation.QueueRow) -> dict[str, Any]:
     c, r = row.case, row.record
     return {
         "case": c.id,
@@ -223,21 +188,20 @@ def queue_row(row: queries.QueueRow) -> dict[str, Any]:
 @router.get("/moderation/queue", summary="The moderation queue, newest first", response_model=Page)
 def moderation_queue(
     request: Request,
-    who: Token,
+    db: Annotated[OrgSession, api_area("moderation")],
     limit: Limit = 50,
     offset: Offset = 0,
     status: Literal["open", "escalated", "decided", "all"] = "open",
     account: IdQuery = None,
     category: Annotated[str | None, Query(max_length=40)] = None,
 ) -> Page:
-    require(who, "moderation")
-    with work(request, who) as (session, org):
-        if account is not None:
-            accounts.get_account(session, org, account)  # 404 for an account of another organisation
-        rows, total = queries.queue(
-            session, org, status=status, account_id=account, category=category, limit=limit, offset=offset
-        )
-        return _page([queue_row(r) for r in rows], limit, offset, total)
+    session, org = db.session, db.org
+    if account is not None:
+        accounts.get_account(session, org, account)  # 404 for an account of another organisation
+    rows, total = moderation.queue_page(
+        session, org, status=status, account_id=account, category=category, limit=limit, offset=offset
+    )
+    return page_of([queue_row(r) for r in rows], limit, offset, total)
 
 
 class DecisionRequest(BaseModel):
@@ -251,19 +215,21 @@ class DecisionRequest(BaseModel):
 
 
 @router.post("/moderation/records/{record_id}/decisions", summary="Decide on a comment", status_code=201)
-def decide(record_id: IdPath, body: DecisionRequest, request: Request, who: Token) -> dict[str, Any]:
+def decide(
+    record_id: IdPath,
+    body: DecisionRequest,
+    request: Request,
+    db: Annotated[OrgSession, api_area("moderation:write")],
+) -> dict[str, Any]:
     """Recorded with the token's person; evidence is saved before a hide or a delete."""
-    require(who, "moderation:write")
-    with (
-        work(request, who) as (session, org),
-        connected_platform(session, org, record_id, platform_settings(request)) as platform,
-    ):  # the page's connector, or None: the decision is then carried out by hand
+    with connected_platform(db.session, db.org, record_id, platform_settings(request)) as platform:
+        # the page's connector, or None: the decision is then carried out by hand
         outcome = moderation.decide(
-            session,
-            org,
+            db.session,
+            db.org,
             record_id,
             body.action,
-            by=who.person_id,
+            by=db.who.person_id,
             reason=body.reason,
             ground=body.ground,
             reply=body.reply,
@@ -283,13 +249,16 @@ def decide(record_id: IdPath, body: DecisionRequest, request: Request, who: Toke
 
 @router.get("/tasks", summary="Open tasks: registrations and takedowns", response_model=Page)
 def list_tasks(
-    request: Request, who: Token, limit: Limit = 50, offset: Offset = 0, overdue: bool = False
+    request: Request,
+    db: Annotated[OrgSession, api_area("tasks")],
+    limit: Limit = 50,
+    offset: Offset = 0,
+    overdue: bool = False,
 ) -> Page:
-    require(who, "tasks")
-    with work(request, who) as (session, org):
-        lang = COUNTRY_LANGUAGE.get(org.country, "en")  # titles in the organisation's language
-        rows = [{k: plain(v) for k, v in r.items()} for r in queries.all_tasks(session, org, lang=lang)]
-    return _slice([r for r in rows if r["overdue"] or not overdue], limit, offset)
+    session, org = db.session, db.org
+    lang = COUNTRY_LANGUAGE.get(org.country, "en")  # titles in the organisation's language
+    rows = [{k: plain(v) for k, v in r.items()} for r in queries.all_tasks(session, org, lang=lang)]
+    return slice_of([r for r in rows if r["overdue"] or not overdue], limit, offset)
 
 
 class CloseTaskRequest(BaseModel):
@@ -304,19 +273,18 @@ def close_task(
     ref: Annotated[str, PathParam(max_length=20, description="R1, T1 … as listed")],
     body: CloseTaskRequest,
     request: Request,
-    who: Token,
+    db: Annotated[OrgSession, api_area("tasks:write")],
 ) -> dict[str, Any]:
     """A complaint closes only with a journal reference: it cannot be rejected (Hjørring HJ-10)."""
-    require(who, "tasks:write")
-    with work(request, who) as (session, org):
-        item = worklist.close(session, org, ref, who.person_id, body.journal_ref, body.reason)
-        return {"id": item.ref, "status": item.status, "journal_ref": item.journal_ref, "note": item.note}
+    session, org = db.session, db.org
+    item = worklist.close(session, org, ref, db.who.person_id, body.journal_ref, body.reason)
+    return {"id": item.ref, "status": item.status, "journal_ref": item.journal_ref, "note": item.note}
 
 
 @router.get("/archive/search", summary="Search the archive", response_model=Page)
 def archive_search(
     request: Request,
-    who: Token,
+    db: Annotated[OrgSession, api_area("archive")],
     limit: Limit = 50,
     offset: Offset = 0,
     q: Annotated[str | None, Query(max_length=500)] = None,
@@ -331,43 +299,41 @@ def archive_search(
     ] = None,
     until: Annotated[dt.datetime | None, Query(description="before this time; zone as for since")] = None,
 ) -> Page:
-    require(who, "archive")
     assert kind is None or kind in RECORD_KINDS
-    with work(request, who) as (session, org):
-        zone = zone_of(org)
-        filters = Filters(
-            account_id=account,
-            kind=kind,
-            category=category,
-            since=aware(since, zone),
-            until=aware(until, zone),
-        )
-        if account is not None:
-            accounts.get_account(session, org, account)
-        found = search(session, org, q, filters, limit=offset + limit + 1)[offset:]
-        items = [
-            {
-                "id": r.id,
-                "platform": r.platform,
-                "platform_id": r.platform_id,
-                "kind": r.kind,
-                "account_id": r.account_id,
-                "text": r.text,
-                "state": r.state,
-                "categories": r.categories,
-                "decision": r.decision,
-                "received_at": plain(r.received_at),
-            }
-            for r in found
-        ]
-    return _page(items, limit, offset)
+    session, org = db.session, db.org
+    zone = zone_of(org)
+    filters = Filters(
+        account_id=account,
+        kind=kind,
+        category=category,
+        since=aware(since, zone),
+        until=aware(until, zone),
+    )
+    if account is not None:
+        accounts.get_account(session, org, account)
+    found = search(session, org, q, filters, limit=offset + limit + 1)[offset:]
+    items = [
+        {
+            "id": r.id,
+            "platform": r.platform,
+            "platform_id": r.platform_id,
+            "kind": r.kind,
+            "account_id": r.account_id,
+            "text": r.text,
+            "state": r.state,
+            "categories": r.categories,
+            "decision": r.decision,
+            "received_at": plain(r.received_at),
+        }
+        for r in found
+    ]
+    return page_of(items, limit, offset)
 
 
 @router.get("/guideline", summary="The organisation's guideline: rules with clause quotes, coverage")
-def guideline(request: Request, who: Token) -> dict[str, Any]:
-    require(who, "guideline")
-    with work(request, who) as (_session, org):
-        pack = load_pack(org.pack)
+def guideline(request: Request, db: Annotated[OrgSession, api_area("guideline")]) -> dict[str, Any]:
+    _session, org = db.session, db.org
+    pack = load_pack(org.pack)
     return {
         "pack": pack.name,
         "title": pack.text(pack.title, pack.language),

@@ -11,7 +11,7 @@ import datetime as dt
 import json
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -20,12 +20,11 @@ from rettesnor.governance.errors import InvalidValue
 from rettesnor.publishing import service
 from rettesnor.records.models import Organisation
 from rettesnor.records.publish_models import PUBLICATION_STATES, Publication
-from rettesnor.web.api import ERRORS, Limit, Offset, Page, _slice
-from rettesnor.web.auth import Principal, api_principal, require
-from rettesnor.web.views import plain, work
+from rettesnor.web.deps import OrgSession, api_area
+from rettesnor.web.paging import ERRORS, Limit, Offset, Page, slice_of
+from rettesnor.web.views import plain
 
 router = APIRouter(prefix="/api/v1", tags=["publishing"], responses=ERRORS)
-Token = Annotated[Principal, Depends(api_principal)]
 
 
 class PhotoIn(BaseModel):
@@ -100,14 +99,11 @@ def row(session: Session, org: Organisation, pub: Publication, full: bool = Fals
 
 
 @router.post("/publications", summary="Write a post (a draft), checked", status_code=201)
-async def create(body: PostIn, request: Request, who: Token) -> dict[str, Any]:
-    require(who, "publish")
-
+async def create(body: PostIn, db: Annotated[OrgSession, api_area("publish")]) -> dict[str, Any]:
     def run() -> dict[str, Any]:
-        with work(request, who) as (session, org):
-            draft = service.Draft(body.account, body.text, body.link, body.publish_at, _photos(body.photos))
-            pub = service.save_draft(session, org, who.person_id, draft)
-            return row(session, org, pub, full=True)
+        draft = service.Draft(body.account, body.text, body.link, body.publish_at, _photos(body.photos))
+        pub = service.save_draft(db.session, db.org, db.who.person_id, draft)
+        return row(db.session, db.org, pub, full=True)
 
     return await run_in_threadpool(run)
 
@@ -115,39 +111,36 @@ async def create(body: PostIn, request: Request, who: Token) -> dict[str, Any]:
 @router.get("/publications", summary="The calendar: posts by their time", response_model=Page)
 def calendar(
     request: Request,
-    who: Token,
+    db: Annotated[OrgSession, api_area("publish")],
     limit: Limit = 50,
     offset: Offset = 0,
     account: Annotated[int | None, Query()] = None,
     status: Annotated[str | None, Query(description=", ".join(PUBLICATION_STATES))] = None,
 ) -> Page:
-    require(who, "publish")
     if status is not None and status not in PUBLICATION_STATES:
         raise InvalidValue(f"unknown status {status!r}; choose one of: {', '.join(PUBLICATION_STATES)}")
-    with work(request, who) as (session, org):
-        rows = [
-            row(session, org, p)
-            for p in service.calendar(session, org, account)
-            if status is None or p.status == status
-        ]
-    return _slice(rows, limit, offset)
+    session, org = db.session, db.org
+    rows = [
+        row(session, org, p)
+        for p in service.calendar(session, org, account)
+        if status is None or p.status == status
+    ]
+    return slice_of(rows, limit, offset)
 
 
 @router.get("/publications/{pub_id}", summary="A post, its check and its approval chain")
-def one(pub_id: int, request: Request, who: Token) -> dict[str, Any]:
-    require(who, "publish")
-    with work(request, who) as (session, org):
-        return row(session, org, service.get_publication(session, org, pub_id), full=True)
+def one(pub_id: int, request: Request, db: Annotated[OrgSession, api_area("publish")]) -> dict[str, Any]:
+    session, org = db.session, db.org
+    return row(session, org, service.get_publication(session, org, pub_id), full=True)
 
 
 @router.post("/publications/{pub_id}/submit", summary="Submit a post (designated authors only)")
-def submit(pub_id: int, body: SubmitIn, request: Request, who: Token) -> dict[str, Any]:
-    require(who, "publish")
-    with work(request, who) as (session, org):
-        pub = service.submit(
-            session, org, pub_id, who.person_id, body.acknowledgements, body.override_request
-        )
-        return row(session, org, pub, full=True)
+def submit(
+    pub_id: int, body: SubmitIn, request: Request, db: Annotated[OrgSession, api_area("publish")]
+) -> dict[str, Any]:
+    session, org = db.session, db.org
+    pub = service.submit(session, org, pub_id, db.who.person_id, body.acknowledgements, body.override_request)
+    return row(session, org, pub, full=True)
 
 
 class RevisionIn(BaseModel):
@@ -157,17 +150,17 @@ class RevisionIn(BaseModel):
 @router.post(
     "/publications/{pub_id}/revisions", summary="Change a published post (a new draft)", status_code=201
 )
-def revise(pub_id: int, body: RevisionIn, request: Request, who: Token) -> dict[str, Any]:
-    require(who, "publish")
-    with work(request, who) as (session, org):
-        return row(session, org, service.revise(session, org, pub_id, who.person_id, body.text), full=True)
+def revise(
+    pub_id: int, body: RevisionIn, request: Request, db: Annotated[OrgSession, api_area("publish")]
+) -> dict[str, Any]:
+    session, org = db.session, db.org
+    return row(session, org, service.revise(session, org, pub_id, db.who.person_id, body.text), full=True)
 
 
 @router.post("/publications/{pub_id}/decision", summary="Approve, ask for changes, or reject")
-def decision(pub_id: int, body: DecisionIn, request: Request, who: Token) -> dict[str, Any]:
-    require(who, "publish")
-    with work(request, who) as (session, org):
-        pub = service.decide(
-            session, org, pub_id, who.person_id, body.act, body.comment, body.override_reason
-        )
-        return row(session, org, pub, full=True)
+def decision(
+    pub_id: int, body: DecisionIn, request: Request, db: Annotated[OrgSession, api_area("publish")]
+) -> dict[str, Any]:
+    session, org = db.session, db.org
+    pub = service.decide(session, org, pub_id, db.who.person_id, body.act, body.comment, body.override_reason)
+    return row(session, org, pub, full=True)

@@ -22,16 +22,16 @@ from starlette.background import BackgroundTask
 
 from rettesnor import labels
 from rettesnor.archive import chain, export
+from rettesnor.archive.lookup import record_in_org, versions
 from rettesnor.archive.search import access_request
 from rettesnor.governance import consents, people, reviews
 from rettesnor.i18n import negotiate, translator
 from rettesnor.records.models import Organisation
-from rettesnor.web.api import ERRORS, Limit, Offset, Page, Token, _slice
-from rettesnor.web.auth import require
+from rettesnor.web.deps import OrgSession, api_area
 from rettesnor.web.inputs import MAX_ID, IdField, IdPath, IdQuery
-from rettesnor.web.pages_archive import record_in_org, versions
+from rettesnor.web.paging import ERRORS, Limit, Offset, Page, slice_of
 from rettesnor.web.problems import ProblemError
-from rettesnor.web.views import plain, work
+from rettesnor.web.views import plain
 
 router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS)
 MAX_ACCESS_REQUEST = 200
@@ -59,20 +59,24 @@ CONSENT_KEYS = (
 
 
 @router.get("/people", summary="People of the organisation", response_model=Page)
-def list_people(request: Request, who: Token, limit: Limit = 50, offset: Offset = 0) -> Page:
-    require(who, "people")
-    with work(request, who) as (session, org):
-        return _slice([_row(p, PERSON_KEYS) for p in people.list_people(session, org)], limit, offset)
+def list_people(
+    request: Request, db: Annotated[OrgSession, api_area("people")], limit: Limit = 50, offset: Offset = 0
+) -> Page:
+    session, org = db.session, db.org
+    return slice_of([_row(p, PERSON_KEYS) for p in people.list_people(session, org)], limit, offset)
 
 
 @router.get("/reviews", summary="Reviews of the guideline held with employees", response_model=Page)
 def list_reviews(
-    request: Request, who: Token, limit: Limit = 50, offset: Offset = 0, person: IdQuery = None
+    request: Request,
+    db: Annotated[OrgSession, api_area("people")],
+    limit: Limit = 50,
+    offset: Offset = 0,
+    person: IdQuery = None,
 ) -> Page:
-    require(who, "people")
-    with work(request, who) as (session, org):
-        rows = [_row(r, REVIEW_KEYS) for r in reviews.list_reviews(session, org, person)]
-    return _slice(rows, limit, offset)
+    session, org = db.session, db.org
+    rows = [_row(r, REVIEW_KEYS) for r in reviews.list_reviews(session, org, person)]
+    return slice_of(rows, limit, offset)
 
 
 @router.get(
@@ -81,28 +85,30 @@ def list_reviews(
     response_model=Page,
 )
 def overdue_reviews(
-    request: Request, who: Token, limit: Limit = 50, offset: Offset = 0, leader: IdQuery = None
+    request: Request,
+    db: Annotated[OrgSession, api_area("people")],
+    limit: Limit = 50,
+    offset: Offset = 0,
+    leader: IdQuery = None,
 ) -> Page:
-    require(who, "people")
-    with work(request, who) as (session, org):
-        late = reviews.overdue(session, org, dt.date.today(), leader_id=leader)
+    session, org = db.session, db.org
+    late = reviews.overdue(session, org, dt.date.today(), leader_id=leader)
     keys = ("person_id", "person_name", "leader_id", "kind", "due_on", "last_on", "reason")
     rows = [_row(o, keys) for o in late]
-    return _slice(rows, limit, offset)
+    return slice_of(rows, limit, offset)
 
 
 @router.get("/consents", summary="The consent register for photos and video", response_model=Page)
 def list_consents(
     request: Request,
-    who: Token,
+    db: Annotated[OrgSession, api_area("consents")],
     limit: Limit = 50,
     offset: Offset = 0,
     media_ref: Annotated[str | None, Query(max_length=500)] = None,
 ) -> Page:
-    require(who, "consents")
-    with work(request, who) as (session, org):
-        rows = [_row(c, CONSENT_KEYS) for c in consents.list_consents(session, org, media_ref)]
-    return _slice(rows, limit, offset)
+    session, org = db.session, db.org
+    rows = [_row(c, CONSENT_KEYS) for c in consents.list_consents(session, org, media_ref)]
+    return slice_of(rows, limit, offset)
 
 
 def _record(session: Session, org: Organisation, record_id: int) -> dict[str, Any]:
@@ -142,10 +148,11 @@ def _record(session: Session, org: Organisation, record_id: int) -> dict[str, An
 
 
 @router.get("/archive/records/{record_id}", summary="One record with every version in chain order")
-def get_record(record_id: IdPath, request: Request, who: Token) -> dict[str, Any]:
-    require(who, "archive")
-    with work(request, who) as (session, org):
-        return _record(session, org, record_id)
+def get_record(
+    record_id: IdPath, request: Request, db: Annotated[OrgSession, api_area("archive")]
+) -> dict[str, Any]:
+    session, org = db.session, db.org
+    return _record(session, org, record_id)
 
 
 class AccessRequest(BaseModel):
@@ -157,28 +164,28 @@ class AccessRequest(BaseModel):
 @router.post(
     "/archive/access-requests", summary="Export records for an access request, personal data redacted"
 )
-def export_access_request(body: AccessRequest, request: Request, who: Token) -> dict[str, Any]:
+def export_access_request(
+    body: AccessRequest, request: Request, db: Annotated[OrgSession, api_area("archive")]
+) -> dict[str, Any]:
     """The chosen records with the personal data the check found replaced by its category, and the list of
     what was redacted per record (``redactions``). The placeholders name the category in the language of
     ``Accept-Language`` (``[Personnavn]``); without one, or in English, they are the category codes
     (``[person_name]``) a program can rely on."""
-    require(who, "archive")
     ids = list(dict.fromkeys(body.records))
     lang = negotiate(request.headers.get("accept-language"))
     _ = translator(lang)
-    with work(request, who) as (session, org):
-        for rid in ids:
-            record_in_org(session, org, rid)
-        if lang == "en":
-            return access_request(session, org, ids)
-        return access_request(session, org, ids, lambda c: f"[{labels.category_name(c, _)}]")
+    session, org = db.session, db.org
+    for rid in ids:
+        record_in_org(session, org, rid)
+    if lang == "en":
+        return access_request(session, org, ids)
+    return access_request(session, org, ids, lambda c: f"[{labels.category_name(c, _)}]")
 
 
 @router.post("/archive/verify", summary="Recompute the organisation's hash chain now")
-def verify(request: Request, who: Token) -> dict[str, Any]:
-    require(who, "archive")
-    with work(request, who) as (session, org):
-        result = chain.verify(session, org)
+def verify(request: Request, db: Annotated[OrgSession, api_area("archive")]) -> dict[str, Any]:
+    session, org = db.session, db.org
+    result = chain.verify(session, org)
     problem = None
     if result.problem is not None:
         p = result.problem
@@ -201,12 +208,11 @@ def verify(request: Request, who: Token) -> dict[str, Any]:
     }
 
 
-def _in_folder(write: Callable[[Session, Organisation, Path], Any], request: Request, who: Any) -> Path:
+def _in_folder(write: Callable[[Session, Organisation, Path], Any], db: OrgSession) -> Path:
     """Run an export into a fresh temporary folder; the caller removes it after the answer is sent."""
     folder = Path(tempfile.mkdtemp(prefix="rettesnor-export-"))
     try:
-        with work(request, who) as (session, org):
-            write(session, org, folder)
+        write(db.session, db.org, folder)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -218,9 +224,8 @@ def _in_folder(write: Callable[[Session, Organisation, Path], Any], request: Req
     summary="Every version of every record as canonical JSON Lines, in chain order",
     response_class=FileResponse,
 )
-def export_jsonl(request: Request, who: Token) -> FileResponse:
-    require(who, "archive")
-    folder = _in_folder(lambda s, o, f: export.jsonl(s, o, f), request, who)
+def export_jsonl(db: Annotated[OrgSession, api_area("archive")]) -> FileResponse:
+    folder = _in_folder(lambda s, o, f: export.jsonl(s, o, f), db)
     (path,) = folder.glob("*.jsonl")
     return FileResponse(
         path,
@@ -235,9 +240,8 @@ def export_jsonl(request: Request, who: Token) -> FileResponse:
     summary="The Noark 5 arkivuttrekk (arkivuttrekk.xml, arkivstruktur.xml, endringslogg.xml, DOKUMENT/)",
     response_class=FileResponse,
 )
-def export_noark5(request: Request, who: Token) -> FileResponse:
-    require(who, "archive")
-    folder = _in_folder(lambda s, o, f: export.noark5(s, o, f / "uttrekk", actor=who.actor), request, who)
+def export_noark5(db: Annotated[OrgSession, api_area("archive")]) -> FileResponse:
+    folder = _in_folder(lambda s, o, f: export.noark5(s, o, f / "uttrekk", actor=db.who.actor), db)
     archive = shutil.make_archive(str(folder / "arkivuttrekk"), "zip", folder / "uttrekk")
     return FileResponse(
         archive,
@@ -253,13 +257,14 @@ def export_noark5(request: Request, who: Token) -> FileResponse:
     response_class=Response,
     responses={200: {"content": {"application/xml": {}}}},
 )
-def task_journalpost(task_id: str, request: Request, who: Token) -> Response:
+def task_journalpost(
+    task_id: str, request: Request, db: Annotated[OrgSession, api_area("tasks")]
+) -> Response:
     """``task_id`` as ``/tasks`` lists it: ``R12`` is registration task 12 (takedowns, ``T…``, are not
     journal matters)."""
-    require(who, "tasks")
     number = task_id.removeprefix("R")
     if not (number.isascii() and number.isdigit()) or not 1 <= int(number) <= MAX_ID:
         raise ProblemError(422, f"{task_id[:30]!r} is not a registration task id such as R12")
-    with work(request, who) as (session, org):
-        xml = export.journalpost_xml(session, org, int(number), actor=who.actor)
+    session, org = db.session, db.org
+    xml = export.journalpost_xml(session, org, int(number), actor=db.who.actor)
     return Response(xml, media_type="application/xml")

@@ -31,7 +31,7 @@ from rettesnor.web import sessions, totp
 from rettesnor.web.auth import Principal, engine_of, page_principal
 from rettesnor.web.problems import ProblemError
 from rettesnor.web.render import flash, language, page
-from rettesnor.web.security import new_csrf_token, same_token, verify_password
+from rettesnor.web.security import csrf_ok, new_csrf_token, safe_next, verify_password
 from rettesnor.web.settings import OidcProvider
 
 log = logging.getLogger("rettesnor.web")
@@ -42,18 +42,6 @@ Csrf = Annotated[str, Form(alias="csrf")]
 PENDING_S = 300  # time to type the one-time code after the password
 PENDING = "pending"  # session key: the login that gave the right password and now owes a code
 NEXT = "oidc_next"  # session key: where to go after an OpenID Connect login
-
-
-def csrf_ok(request: Request, token: str) -> None:
-    if not same_token(token, request.session.get("csrf")):
-        raise ProblemError(403, "the form has expired or did not come from this site; reload and try again")
-
-
-def safe_next(target: str | None) -> str:
-    """Only a path on this site (no scheme, no //host): no open redirect after login."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/check"
-    return target
 
 
 def _client(request: Request) -> str:

@@ -10,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -22,36 +22,24 @@ from rettesnor.policy.evaluate import Result
 from rettesnor.records.db import session_factory, unit_of_work
 from rettesnor.records.web_models import WebUser
 from rettesnor.web import sessions
-from rettesnor.web.auth import LoginRequired, Principal, engine_of, page_principal, require, signed_in
+from rettesnor.web.auth import LoginRequired, Principal, engine_of, page_principal, signed_in
+from rettesnor.web.deps import OrgSession, page_area, page_may
 from rettesnor.web.inputs import parse_id
 from rettesnor.web.problems import ProblemError
 from rettesnor.web.render import language, page
-from rettesnor.web.security import same_token
+from rettesnor.web.security import csrf_ok, safe_next
 from rettesnor.web.views import POST_KINDS, normalise_text, pack_for, run_check, work
 
 router = APIRouter(include_in_schema=False)
-User = Annotated[Principal, Depends(page_principal)]
 Csrf = Annotated[str, Form(alias="csrf")]
 PAGE_SIZE = 25
 MAX_FORM_TEXT = 100_000
-
-
-def _csrf(request: Request, token: str) -> None:
-    if not same_token(token, request.session.get("csrf")):
-        raise ProblemError(403, "the form has expired or did not come from this site; reload and try again")
 
 
 def known_decision(action: str) -> str:
     if action not in labels.DECISIONS:
         raise ProblemError(422, f"unknown decision {action!r}; choose one of: {', '.join(labels.DECISIONS)}")
     return action
-
-
-def _safe_next(target: str | None) -> str:
-    """Only a path on this site (no scheme, no //host): no open redirect after login."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/check"
-    return target
 
 
 @router.get("/")
@@ -83,7 +71,7 @@ def set_language(
     lang: Annotated[str, Form()],
     next: Annotated[str, Form(max_length=500)] = "/check",
 ) -> RedirectResponse:
-    _csrf(request, csrf)
+    csrf_ok(request, csrf)
     if lang not in LANGUAGES:
         raise ProblemError(422, f"unknown language {lang!r}; choose one of: {', '.join(LANGUAGES)}")
     who = signed_in(request)  # an ended session is forgotten here, not carried into the new cookie
@@ -93,7 +81,7 @@ def set_language(
             user = session.get(WebUser, who.user_id)
             if user is not None:
                 user.language = lang
-    return RedirectResponse(_safe_next(next), status_code=303)
+    return RedirectResponse(safe_next(next), status_code=303)
 
 
 # --- Check before you post -------------------------------------------------------------------------
@@ -233,8 +221,7 @@ def _stripped(photo: Photo, result: Result) -> dict[str, str] | None:
 
 
 @router.get("/check")
-def check_form(request: Request, who: User) -> HTMLResponse:
-    require(who, "check")
+def check_form(request: Request, who: Annotated[Principal, page_may("check")]) -> HTMLResponse:
     return _check_page(request, who, CheckForm())
 
 
@@ -247,7 +234,7 @@ def _form_account(value: str) -> int | None:
 @router.post("/check")
 async def check_post(
     request: Request,
-    who: User,
+    who: Annotated[Principal, page_may("check")],
     csrf: Csrf,
     text: Annotated[str, Form(max_length=MAX_FORM_TEXT)] = "",
     kind: Annotated[str, Form()] = "official_post",
@@ -257,8 +244,7 @@ async def check_post(
     photo: Annotated[list[UploadFile] | None, File()] = None,
     alt: Annotated[list[str] | None, Form(max_length=2000)] = None,
 ) -> HTMLResponse:
-    require(who, "check")
-    _csrf(request, csrf)
+    csrf_ok(request, csrf)
     uploads = [u for u in photo or [] if u.filename]
     if len(uploads) > MAX_PHOTOS:
         raise ProblemError(422, f"at most {MAX_PHOTOS} photos at a time")
@@ -279,7 +265,7 @@ async def check_post(
 @router.post("/check/redact")
 def check_redact(
     request: Request,
-    who: User,
+    db: Annotated[OrgSession, page_area("check")],
     csrf: Csrf,
     text: Annotated[str, Form(max_length=MAX_FORM_TEXT)],
     finding: Annotated[int, Form(ge=1)],
@@ -289,12 +275,11 @@ def check_redact(
     channel: Annotated[str, Form(max_length=40)] = "",
 ) -> HTMLResponse:
     """Replace the spans of one finding by a placeholder and check the text again."""
-    require(who, "check")
-    _csrf(request, csrf)
+    csrf_ok(request, csrf)
     form = CheckForm(normalise_text(text), kind, _form_account(account), _form_account(unit), channel)
-    lang = language(request, who)
-    with work(request, who) as (session, org):
-        pack = pack_for(session, org, form.account, form.unit, None)
+    lang = language(request, db.who)
+    session, org = db.session, db.org
+    pack = pack_for(session, org, form.account, form.unit, None)
     result = run_check(form.text, kind, pack, lang, channel.strip() or None)
     if finding > len(result.findings) or result.findings[finding - 1].category not in REMOVABLE:
         raise ProblemError(422, f"there is no finding {finding} in this text that can be removed")
@@ -302,7 +287,7 @@ def check_redact(
     redacted = form.text
     for span in spans:
         redacted = redacted[: span.start] + _placeholder(lang) + redacted[span.end :]
-    return _check_page(request, who, replace(form, text=redacted), redacted=len(spans))
+    return _check_page(request, db.who, replace(form, text=redacted), redacted=len(spans))
 
 
 # The moderation queue and its decisions: pages_moderation.py.

@@ -20,13 +20,14 @@ from rettesnor.i18n import translator
 from rettesnor.policy.loader import load_pack
 from rettesnor.policy.model import ClauseRef, Pack
 from rettesnor.records.models import DM_STATES, PLATFORMS, Account, Organisation
-from rettesnor.web.auth import Principal, require
+from rettesnor.web.auth import Principal
+from rettesnor.web.deps import OrgSession, page_area
 from rettesnor.web.inputs import IdPath
-from rettesnor.web.pages import Csrf, User, _csrf
+from rettesnor.web.pages import Csrf
 from rettesnor.web.pages_people import _number
 from rettesnor.web.problems import ProblemError
 from rettesnor.web.render import flash, language, page
-from rettesnor.web.views import work
+from rettesnor.web.security import csrf_ok
 
 router = APIRouter(include_in_schema=False)
 BASELINE = "nordic-baseline"
@@ -43,27 +44,26 @@ QUESTIONS = (
 
 
 @router.get("/accounts")
-def accounts_page(request: Request, who: User) -> HTMLResponse:
+def accounts_page(request: Request, db: Annotated[OrgSession, page_area("accounts")]) -> HTMLResponse:
     """The registry, the applications a leader approves, the approved accounts to make live."""
-    require(who, "accounts")
-    with work(request, who) as (session, org):
-        rows = accounts.list_accounts(session, org)
-        units = {u.id: u.name for u in tenants.list_units(session, org)}
-        problems = registry.check_registry(session, org)
-        public = publiclist.public_list(session, org)
-        # Only a leader of the account's own unit may approve it: others see who is waiting, no button.
-        approvable = {
-            a.id
-            for a in rows
-            if a.status == "applied"
-            and who.may("accounts:approve")
-            and people.is_unit_leader(session, org, who.person_id, a.unit_id)
-        }
-        ready = {a.id: readiness(session, org, who, a) for a in rows if a.status == "approved"}
+    session, org = db.session, db.org
+    rows = accounts.list_accounts(session, org)
+    units = {u.id: u.name for u in tenants.list_units(session, org)}
+    problems = registry.check_registry(session, org)
+    public = publiclist.public_list(session, org)
+    # Only a leader of the account's own unit may approve it: others see who is waiting, no button.
+    approvable = {
+        a.id
+        for a in rows
+        if a.status == "applied"
+        and db.who.may("accounts:approve")
+        and people.is_unit_leader(session, org, db.who.person_id, a.unit_id)
+    }
+    ready = {a.id: readiness(session, org, db.who, a) for a in rows if a.status == "approved"}
     return page(
         request,
         "accounts.html",
-        who,
+        db.who,
         rows=rows,
         units=units,
         problems=problems,
@@ -77,17 +77,18 @@ def accounts_page(request: Request, who: User) -> HTMLResponse:
 
 
 @router.get("/accounts/apply")
-def application_form(request: Request, who: User) -> HTMLResponse:
-    require(who, "accounts:apply")
+def application_form(
+    request: Request, db: Annotated[OrgSession, page_area("accounts:apply")]
+) -> HTMLResponse:
     today = dt.date.today()
-    with work(request, who) as (session, org):
-        units = tenants.list_units(session, org)
-        staff = [p for p in people.list_people(session, org) if p.left_on is None or p.left_on > today]
-        pack = load_pack(org.pack)
+    session, org = db.session, db.org
+    units = tenants.list_units(session, org)
+    staff = [p for p in people.list_people(session, org) if p.left_on is None or p.left_on > today]
+    pack = load_pack(org.pack)
     return page(
         request,
         "account_apply.html",
-        who,
+        db.who,
         units=units,
         staff=staff,
         platforms=PLATFORMS,
@@ -109,7 +110,7 @@ def photo_clause(pack: Pack) -> ClauseRef | None:
 @router.post("/accounts/apply")
 def apply(
     request: Request,
-    who: User,
+    db: Annotated[OrgSession, page_area("accounts:apply")],
     csrf: Csrf,
     unit: Annotated[str, Form(max_length=20)],
     platform: Annotated[str, Form(max_length=20)],
@@ -127,8 +128,7 @@ def apply(
     direct_messages: Annotated[str, Form(max_length=10)] = "unknown",
     password_attested: Annotated[str, Form(max_length=5)] = "",
 ) -> RedirectResponse:
-    require(who, "accounts:apply")
-    _csrf(request, csrf)
+    csrf_ok(request, csrf)
     application = accounts.Application(
         unit=_number(unit, "the unit"),
         platform=platform,
@@ -141,31 +141,32 @@ def apply(
         privacy_assessment=privacy_assessment,
         confidentiality_assessment=confidentiality_assessment,
         resources_plan=resources_plan,
-        applied_by=who.person_id,
-        responsible=_number(responsible, "the responsible person") if responsible else who.person_id,
+        applied_by=db.who.person_id,
+        responsible=_number(responsible, "the responsible person") if responsible else db.who.person_id,
         profile_text=profile_text.strip() or None,
         direct_messages=direct_messages,
         password_attested=bool(password_attested),
     )
-    with work(request, who) as (session, org):
-        account = accounts.apply_for_account(session, org, application)
-        account_id = account.id
-    _ = translator(language(request, who))
+    session, org = db.session, db.org
+    account = accounts.apply_for_account(session, org, application)
+    account_id = account.id
+    _ = translator(language(request, db.who))
     flash(
         request, _("Application {account} sent. A leader of the unit approves it.").format(account=account_id)
     )
-    return RedirectResponse("/accounts" if who.may("accounts") else "/accounts/apply", status_code=303)
+    return RedirectResponse("/accounts" if db.who.may("accounts") else "/accounts/apply", status_code=303)
 
 
 @router.post("/accounts/{account_id}/approve")
-def approve(account_id: IdPath, request: Request, who: User, csrf: Csrf) -> RedirectResponse:
+def approve(
+    account_id: IdPath, request: Request, db: Annotated[OrgSession, page_area("accounts:approve")], csrf: Csrf
+) -> RedirectResponse:
     """Approved by the signed-in leader today; the service refuses one who does not lead the unit."""
-    require(who, "accounts:approve")
-    _csrf(request, csrf)
-    with work(request, who) as (session, org):
-        account = accounts.approve_account(session, org, account_id, who.person_id, dt.date.today())
-        account_name = account.name
-    _ = translator(language(request, who))
+    csrf_ok(request, csrf)
+    session, org = db.session, db.org
+    account = accounts.approve_account(session, org, account_id, db.who.person_id, dt.date.today())
+    account_name = account.name
+    _ = translator(language(request, db.who))
     flash(request, _("{account} is approved.").format(account=account_name))
     return RedirectResponse("/accounts", status_code=303)
 
@@ -212,28 +213,36 @@ def _activator(session: Session, org: Organisation, who: Principal, account_id: 
 
 
 @router.post("/accounts/{account_id}/direct-messages-off")
-def direct_messages_off(account_id: IdPath, request: Request, who: User, csrf: Csrf) -> RedirectResponse:
+def direct_messages_off(
+    account_id: IdPath,
+    request: Request,
+    db: Annotated[OrgSession, page_area("accounts:activate")],
+    csrf: Csrf,
+) -> RedirectResponse:
     """The person confirms that the message function is removed on the platform (Hjørring HJ-9)."""
-    require(who, "accounts:activate")
-    _csrf(request, csrf)
-    with work(request, who) as (session, org):
-        name = _activator(session, org, who, account_id).name
-        accounts.set_direct_messages(session, org, account_id, "off")
-    _ = translator(language(request, who))
+    csrf_ok(request, csrf)
+    session, org = db.session, db.org
+    name = _activator(session, org, db.who, account_id).name
+    accounts.set_direct_messages(session, org, account_id, "off")
+    _ = translator(language(request, db.who))
     flash(request, _("Direct messages of {account} are recorded as off.").format(account=name))
     return RedirectResponse("/accounts", status_code=303)
 
 
 @router.post("/accounts/{account_id}/activate")
-def activate(account_id: IdPath, request: Request, who: User, csrf: Csrf) -> RedirectResponse:
+def activate(
+    account_id: IdPath,
+    request: Request,
+    db: Annotated[OrgSession, page_area("accounts:activate")],
+    csrf: Csrf,
+) -> RedirectResponse:
     """The account goes live: on the public list, and the service office is told."""
-    require(who, "accounts:activate")
-    _csrf(request, csrf)
-    with work(request, who) as (session, org):
-        _activator(session, org, who, account_id)
-        account = accounts.activate_account(session, org, account_id)
-        name = account.name
-    _ = translator(language(request, who))
+    csrf_ok(request, csrf)
+    session, org = db.session, db.org
+    _activator(session, org, db.who, account_id)
+    account = accounts.activate_account(session, org, account_id)
+    name = account.name
+    _ = translator(language(request, db.who))
     flash(
         request,
         _("{account} is live and on the public list. The service office is told.").format(account=name),

@@ -12,7 +12,7 @@ import json
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
@@ -23,26 +23,25 @@ from starlette.background import BackgroundTask
 
 from rettesnor import labels
 from rettesnor.archive import chain, export
+from rettesnor.archive.lookup import record_in_org, versions
 from rettesnor.archive.search import Filters, access_request, search
 from rettesnor.governance import accounts
 from rettesnor.i18n import translator
 from rettesnor.records.archive_models import (
     DECISIONS,
     RECORD_KINDS,
-    ArchiveContent,
-    ArchiveEntry,
     ArchiveRecord,
     ModerationDecision,
 )
 from rettesnor.records.models import Organisation
 from rettesnor.web import labels_publish, queries
-from rettesnor.web.auth import require
+from rettesnor.web.deps import OrgSession, page_area
 from rettesnor.web.inputs import IdPath, day_end, parse_id, zone_of
-from rettesnor.web.pages import Csrf, User, _csrf, _form_account
+from rettesnor.web.pages import Csrf, _form_account
 from rettesnor.web.pages_publish import publication_of_record
 from rettesnor.web.problems import ProblemError
 from rettesnor.web.render import language, page
-from rettesnor.web.views import work
+from rettesnor.web.security import csrf_ok
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 25
@@ -72,7 +71,7 @@ def period(since: str, until: str, zone: dt.tzinfo = dt.UTC) -> tuple[dt.datetim
 @router.get("/archive")
 def archive_page(
     request: Request,
-    who: User,
+    db: Annotated[OrgSession, page_area("archive")],
     q: Annotated[str, Query(max_length=500)] = "",
     account: Annotated[str, Query(max_length=20)] = "",
     since: Annotated[str, Query(max_length=20)] = "",
@@ -83,7 +82,6 @@ def archive_page(
     kind: Annotated[str, Query(max_length=20)] = "",
     page_no: Annotated[int, Query(alias="page", ge=1, le=10_000)] = 1,
 ) -> HTMLResponse:
-    require(who, "archive")
     account_id = _form_account(account)
     if decision and decision not in DECISIONS:
         raise ProblemError(422, f"unknown decision {decision!r}; choose one of: {', '.join(DECISIONS)}")
@@ -93,21 +91,21 @@ def archive_page(
         choices = ", ".join(labels.CATEGORIES)
         raise ProblemError(422, f"unknown category {category!r}; choose one of: {choices}")
     offset = (page_no - 1) * PAGE_SIZE
-    with work(request, who) as (session, org):
-        low, high = period(since, until, zone_of(org))
-        filters = Filters(
-            account_id=account_id,
-            since=low,
-            until=high,
-            author=author.strip() or None,
-            category=category.strip() or None,
-            decision=decision or None,
-            kind=kind or None,
-        )
-        if account_id is not None:
-            accounts.get_account(session, org, account_id)  # 404 for an account of another organisation
-        found = search(session, org, q or None, filters, limit=offset + PAGE_SIZE + 1)[offset:]
-        all_accounts = accounts.list_accounts(session, org)
+    session, org = db.session, db.org
+    low, high = period(since, until, zone_of(org))
+    filters = Filters(
+        account_id=account_id,
+        since=low,
+        until=high,
+        author=author.strip() or None,
+        category=category.strip() or None,
+        decision=decision or None,
+        kind=kind or None,
+    )
+    if account_id is not None:
+        accounts.get_account(session, org, account_id)  # 404 for an account of another organisation
+    found = search(session, org, q or None, filters, limit=offset + PAGE_SIZE + 1)[offset:]
+    all_accounts = accounts.list_accounts(session, org)
     form = {
         "q": q,
         "account": account,
@@ -126,7 +124,7 @@ def archive_page(
     return page(
         request,
         "archive.html",
-        who,
+        db.who,
         rows=found[:PAGE_SIZE],
         form=form,
         accounts=all_accounts,
@@ -137,40 +135,8 @@ def archive_page(
         kinds=labels.RECORD_KINDS,
         states=labels.RECORD_STATES,
         categories=labels.CATEGORIES,
-        may_extract=who.may("archive:extract"),
+        may_extract=db.who.may("archive:extract"),
     )
-
-
-def record_in_org(session: Session, org: Organisation, record_id: int) -> ArchiveRecord:
-    record = session.scalars(
-        select(ArchiveRecord).where(ArchiveRecord.organisation_id == org.id, ArchiveRecord.id == record_id)
-    ).first()
-    if record is None:
-        raise ProblemError(404, f"no record {record_id} in the archive of this organisation")
-    return record
-
-
-def versions(session: Session, org: Organisation, record_id: int) -> list[dict[str, Any]]:
-    """Every version of the record in chain order, with its document (None once disposed)."""
-    rows = session.execute(
-        select(ArchiveEntry, ArchiveContent.body)
-        .outerjoin(ArchiveContent, ArchiveContent.entry_id == ArchiveEntry.id)
-        .where(ArchiveEntry.organisation_id == org.id, ArchiveEntry.record_id == record_id)
-        .order_by(ArchiveEntry.seq)
-    ).all()
-    out = []
-    for entry, body in rows:
-        doc = json.loads(body) if body is not None else None
-        out.append(
-            {
-                "entry": entry,
-                "doc": doc,
-                "text": doc.get("content") if doc else None,
-                "state": doc.get("rettesnor:state") if doc else None,
-                "tombstone": bool(doc and doc.get("type") == "Tombstone"),
-            }
-        )
-    return out
 
 
 def thread(session: Session, org: Organisation, record: ArchiveRecord) -> list[ArchiveRecord]:
@@ -189,30 +155,29 @@ def thread(session: Session, org: Organisation, record: ArchiveRecord) -> list[A
 
 
 @router.get("/archive/records/{record_id}")
-def record_page(record_id: IdPath, request: Request, who: User) -> HTMLResponse:
-    require(who, "archive")
-    with work(request, who) as (session, org):
-        record = record_in_org(session, org, record_id)
-        history = versions(session, org, record_id)
-        talk = thread(session, org, record)
-        decided = list(
-            session.scalars(
-                select(ModerationDecision)
-                .where(
-                    ModerationDecision.organisation_id == org.id, ModerationDecision.record_id == record_id
-                )
-                .order_by(ModerationDecision.id)
-            )
+def record_page(
+    record_id: IdPath, request: Request, db: Annotated[OrgSession, page_area("archive")]
+) -> HTMLResponse:
+    session, org = db.session, db.org
+    record = record_in_org(session, org, record_id)
+    history = versions(session, org, record_id)
+    talk = thread(session, org, record)
+    decided = list(
+        session.scalars(
+            select(ModerationDecision)
+            .where(ModerationDecision.organisation_id == org.id, ModerationDecision.record_id == record_id)
+            .order_by(ModerationDecision.id)
         )
-        names = queries.person_names(session, org, {d.decided_by_id for d in decided})
-        account = accounts.get_account(session, org, record.account_id) if record.account_id else None
-        published = publication_of_record(session, org, record.id)  # sent through Rettesnor (issue 18)
+    )
+    names = queries.person_names(session, org, {d.decided_by_id for d in decided})
+    account = accounts.get_account(session, org, record.account_id) if record.account_id else None
+    published = publication_of_record(session, org, record.id)  # sent through Rettesnor (issue 18)
     latest = next((v["doc"] for v in reversed(history) if v["doc"] is not None), None)
     findings = (latest or {}).get("rettesnor:findings") or []
     return page(
         request,
         "archive_record.html",
-        who,
+        db.who,
         record=record,
         history=history,
         thread=talk,
@@ -249,21 +214,20 @@ def record_ids(values: list[str], most: int, what: str) -> list[int]:
 @router.post("/archive/export")
 def archive_export(
     request: Request,
-    who: User,
+    db: Annotated[OrgSession, page_area("archive")],
     csrf: Csrf,
     record: Annotated[list[str] | None, Form(max_length=MAX_EXPORT * 2)] = None,
     format: Annotated[str, Form(pattern="^(html|json)$")] = "html",
 ) -> Response:
     """An access request (aktindsigt, innsyn, utlämnande): the chosen records, personal data redacted."""
-    require(who, "archive")
-    _csrf(request, csrf)
+    csrf_ok(request, csrf)
     ids = record_ids(record or [], MAX_EXPORT, "export")
-    _ = translator(language(request, who))
-    with work(request, who) as (session, org):
-        for rid in ids:
-            record_in_org(session, org, rid)  # 404 before anything is read
-        released = access_request(session, org, ids, lambda c: f"[{labels.category_name(c, _)}]")
-        slug = org.slug
+    _ = translator(language(request, db.who))
+    session, org = db.session, db.org
+    for rid in ids:
+        record_in_org(session, org, rid)  # 404 before anything is read
+    released = access_request(session, org, ids, lambda c: f"[{labels.category_name(c, _)}]")
+    slug = org.slug
     if format == "json":
         body = json.dumps(released, ensure_ascii=False, indent=2)
         name = f"{slug}-access-request-{dt.date.today().isoformat()}.json"
@@ -275,7 +239,7 @@ def archive_export(
     return page(
         request,
         "archive_export.html",
-        who,
+        db.who,
         export=released,
         ids=ids,
         categories=labels.CATEGORIES,
@@ -284,15 +248,15 @@ def archive_export(
 
 
 @router.post("/archive/noark5")
-def archive_noark5(request: Request, who: User, csrf: Csrf) -> FileResponse:
+def archive_noark5(
+    request: Request, db: Annotated[OrgSession, page_area("archive:extract")], csrf: Csrf
+) -> FileResponse:
     """The organisation's Noark 5 arkivuttrekk (the extract for the national archive) as one ZIP file."""
-    require(who, "archive:extract")
-    _csrf(request, csrf)
+    csrf_ok(request, csrf)
     scratch = Path(tempfile.mkdtemp(prefix="rettesnor-noark5-"))
     try:
-        with work(request, who) as (session, org):
-            export.noark5(session, org, scratch / "uttrekk", actor=who.actor)
-            name = f"{org.slug}-arkivuttrekk-{dt.date.today().isoformat()}"
+        export.noark5(db.session, db.org, scratch / "uttrekk", actor=db.who.actor)
+        name = f"{db.org.slug}-arkivuttrekk-{dt.date.today().isoformat()}"
         archive = shutil.make_archive(str(scratch / name), "zip", scratch / "uttrekk")
     except BaseException:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -306,16 +270,17 @@ def archive_noark5(request: Request, who: User, csrf: Csrf) -> FileResponse:
 
 
 @router.post("/archive/verify")
-def archive_verify(request: Request, who: User, csrf: Csrf) -> HTMLResponse:
+def archive_verify(
+    request: Request, db: Annotated[OrgSession, page_area("archive")], csrf: Csrf
+) -> HTMLResponse:
     """Recompute the organisation's hash chain now and show the result."""
-    require(who, "archive")
-    _csrf(request, csrf)
-    with work(request, who) as (session, org):
-        result = chain.verify(session, org)
+    csrf_ok(request, csrf)
+    session, org = db.session, db.org
+    result = chain.verify(session, org)
     return page(
         request,
         "archive_verify.html",
-        who,
+        db.who,
         result=result,
         checked_at=dt.datetime.now(dt.UTC),
         problems=labels.CHAIN_PROBLEMS,
@@ -335,26 +300,25 @@ def _download(data: bytes, media: str, name: str) -> Response:
 def record_document(
     record_id: IdPath,
     request: Request,
-    who: User,
+    db: Annotated[OrgSession, page_area("archive")],
     of: Annotated[str, Query(pattern="^(thread|record)$")] = "thread",
     lang: Annotated[str, Query(pattern=PDF_LANG)] = "",
 ) -> Response:
     """The record's thread, or the record with every version, as PDF/A-2b."""
     from rettesnor.archive import pdfa
 
-    require(who, "archive")
-    with work(request, who) as (session, org):
-        record_in_org(session, org, record_id)
-        make = pdfa.thread_pdf if of == "thread" else pdfa.record_pdf
-        pdf = make(session, org, record_id, lang or None)
-        slug = org.slug
+    session, org = db.session, db.org
+    record_in_org(session, org, record_id)
+    make = pdfa.thread_pdf if of == "thread" else pdfa.record_pdf
+    pdf = make(session, org, record_id, lang or None)
+    slug = org.slug
     return _download(pdf, "application/pdf", f"{slug}-{of}-{record_id}.pdf")
 
 
 @router.post("/archive/export.pdf")
 def archive_export_pdf(
     request: Request,
-    who: User,
+    db: Annotated[OrgSession, page_area("archive")],
     csrf: Csrf,
     record: Annotated[list[str] | None, Form(max_length=MAX_EXPORT * 2)] = None,
     lang: Annotated[str, Form(pattern=PDF_LANG)] = "",
@@ -362,21 +326,20 @@ def archive_export_pdf(
     """An access request as PDF/A with the redaction log, in the language the requester chose."""
     from rettesnor.archive.pdfa import access_request_pdf
 
-    require(who, "archive")
-    _csrf(request, csrf)
+    csrf_ok(request, csrf)
     ids = record_ids(record or [], MAX_EXPORT, "export")
-    with work(request, who) as (session, org):
-        for rid in ids:
-            record_in_org(session, org, rid)
-        pdf = access_request_pdf(session, org, ids, lang or None)
-        slug = org.slug
+    session, org = db.session, db.org
+    for rid in ids:
+        record_in_org(session, org, rid)
+    pdf = access_request_pdf(session, org, ids, lang or None)
+    slug = org.slug
     return _download(pdf, "application/pdf", f"{slug}-access-request-{dt.date.today().isoformat()}.pdf")
 
 
 @router.post("/archive/package")
 def archive_package(
     request: Request,
-    who: User,
+    db: Annotated[OrgSession, page_area("archive")],
     csrf: Csrf,
     format: Annotated[str, Form(pattern="^(eark|fgs)$")] = "eark",
     since: Annotated[str, Form(max_length=20)] = "",
@@ -393,23 +356,21 @@ def archive_package(
 
     from rettesnor.archive import eark
 
-    require(who, "archive")
-    _csrf(request, csrf)
+    csrf_ok(request, csrf)
     low, high = period(since, until)
     work_dir = Path(tempfile.mkdtemp(prefix="rettesnor-sip-"))
     try:
-        with work(request, who) as (session, org):
-            package = eark.export(
-                session,
-                org,
-                work_dir / "out",
-                profile=format,
-                actor=who.actor,
-                agreement=agreement.strip() or None,
-                since=low,
-                until=high,
-            )
-            slug = org.slug
+        package = eark.export(
+            db.session,
+            db.org,
+            work_dir / "out",
+            profile=format,
+            actor=db.who.actor,
+            agreement=agreement.strip() or None,
+            since=low,
+            until=high,
+        )
+        slug = db.org.slug
         archive = shutil.make_archive(
             str(work_dir / package.folder.name), "zip", package.folder.parent, package.folder.name
         )
@@ -426,7 +387,9 @@ def archive_package(
 
 
 @router.post("/tasks/{task_id}/journal")
-def task_to_journal(task_id: IdPath, request: Request, who: User, csrf: Csrf) -> Response:
+def task_to_journal(
+    task_id: IdPath, request: Request, db: Annotated[OrgSession, page_area("archive")], csrf: Csrf
+) -> Response:
     """Send a registration task to the records system's journal address (through the outbox)."""
     from fastapi.responses import RedirectResponse
 
@@ -434,12 +397,11 @@ def task_to_journal(task_id: IdPath, request: Request, who: User, csrf: Csrf) ->
     from rettesnor.i18n import translator
     from rettesnor.web.render import flash, language
 
-    require(who, "archive")
-    _csrf(request, csrf)
-    _ = translator(language(request, who))
-    with work(request, who) as (session, org):
-        note = journalmail.send_task(session, org, task_id)
-        to = note.recipient
+    csrf_ok(request, csrf)
+    _ = translator(language(request, db.who))
+    session, org = db.session, db.org
+    note = journalmail.send_task(session, org, task_id)
+    to = note.recipient
     flash(
         request,
         _("Registration task {task} is on its way to the journal ({address}).").format(
@@ -453,7 +415,7 @@ def task_to_journal(task_id: IdPath, request: Request, who: User, csrf: Csrf) ->
 def task_journal_ref(
     task_id: IdPath,
     request: Request,
-    who: User,
+    db: Annotated[OrgSession, page_area("archive")],
     csrf: Csrf,
     journal_ref: Annotated[str, Form(min_length=1, max_length=100)],
 ) -> Response:
@@ -464,11 +426,10 @@ def task_journal_ref(
     from rettesnor.moderation import registration
     from rettesnor.web.render import flash, language
 
-    require(who, "archive")
-    _csrf(request, csrf)
-    _ = translator(language(request, who))
-    with work(request, who) as (session, org):
-        registration.close(session, org, task_id, who.person_id, journal_ref=journal_ref)
+    csrf_ok(request, csrf)
+    _ = translator(language(request, db.who))
+    session, org = db.session, db.org
+    registration.close(session, org, task_id, db.who.person_id, journal_ref=journal_ref)
     done = _("Registration task {task} is registered as {ref}.")
     flash(request, done.format(task=f"R{task_id}", ref=journal_ref.strip()))
     return RedirectResponse(f"/tasks/R{task_id}", status_code=303)

@@ -12,7 +12,7 @@ import datetime as dt
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
@@ -24,10 +24,8 @@ from rettesnor.governance import accounts, reviews
 from rettesnor.records.archive_models import ArchiveRecord, ModerationCase, ModerationDecision
 from rettesnor.records.models import Organisation
 from rettesnor.web import queries
-from rettesnor.web.auth import require
-from rettesnor.web.pages import User
+from rettesnor.web.deps import OrgSession, page_area
 from rettesnor.web.render import page
-from rettesnor.web.views import work
 
 router = APIRouter(include_in_schema=False)
 WEEKS = 8
@@ -179,15 +177,14 @@ def _counts(
 
 
 @router.get("/dashboard")
-def dashboard(request: Request, who: User) -> HTMLResponse:
-    require(who, "dashboard")
+def dashboard(request: Request, db: Annotated[OrgSession, page_area("dashboard")]) -> HTMLResponse:
     today = dt.date.today()
     weeks = [monday(today) - dt.timedelta(weeks=i) for i in range(WEEKS - 1, -1, -1)]
-    with work(request, who) as (session, org):
-        series, per_week = comments_by_category(session, org, weeks)
-        times = decision_times(session, org, weeks)
-        tasks = queries.all_tasks(session, org, today)
-        counts = _counts(session, org, tasks, today)
+    session, org = db.session, db.org
+    series, per_week = comments_by_category(session, org, weeks)
+    times = decision_times(session, org, weeks)
+    tasks = queries.all_tasks(session, org, today)
+    counts = _counts(session, org, tasks, today)
     week_names = [week_label(w) for w in weeks]
     comment_rows = [[float(per_week[w].get(s, 0)) for s in series] for w in weeks]
     medians = [round(statistics.median(times[w]), 1) if times[w] else None for w in weeks]
@@ -202,7 +199,7 @@ def dashboard(request: Request, who: User) -> HTMLResponse:
     return page(
         request,
         "dashboard.html",
-        who,
+        db.who,
         counts=counts,
         weeks=week_names,
         series=series,

@@ -15,10 +15,8 @@ from rettesnor.i18n import N_, Gettext, translator
 from rettesnor.policy.coverage import CoverageRow, coverage
 from rettesnor.policy.loader import load_pack
 from rettesnor.policy.model import LawRef, Pack, Rule
-from rettesnor.web.auth import require
-from rettesnor.web.pages import User
+from rettesnor.web.deps import OrgSession, page_area
 from rettesnor.web.render import language, page
-from rettesnor.web.views import work
 
 router = APIRouter(include_in_schema=False)
 BASELINE = "nordic-baseline"
@@ -140,13 +138,14 @@ def _parts(row: CoverageRow, _: Gettext) -> list[dict[str, Any]]:
 
 @router.get("/guideline")
 def guideline_page(
-    request: Request, who: User, q: Annotated[str, Query(max_length=200)] = ""
+    request: Request,
+    db: Annotated[OrgSession, page_area("guideline")],
+    q: Annotated[str, Query(max_length=200)] = "",
 ) -> HTMLResponse:
-    require(who, "guideline")
-    with work(request, who) as (_session, org):
-        pack = load_pack(org.pack)
-        country = org.country
-    lang = language(request, who)
+    _session, org = db.session, db.org
+    pack = load_pack(org.pack)
+    country = org.country
+    lang = language(request, db.who)
     _ = translator(lang)
     rules = [_rule(pack, r, lang, country) for r in pack.rules]
     words = q.casefold().split()
@@ -165,7 +164,7 @@ def guideline_page(
     return page(
         request,
         "guideline.html",
-        who,
+        db.who,
         pack=pack,
         title=pack.text(pack.title, lang),
         rules=shown,

@@ -18,10 +18,11 @@ from rettesnor.records.models import Person
 from rettesnor.records.web_models import WebUser
 from rettesnor.web import logins, sessions, tokens
 from rettesnor.web.auth import Principal, any_principal, engine_of, lifetime, page_principal, require
+from rettesnor.web.deps import page_may
 from rettesnor.web.inputs import IdPath
-from rettesnor.web.login import csrf_ok
 from rettesnor.web.problems import ProblemError
 from rettesnor.web.render import flash, language, page
+from rettesnor.web.security import csrf_ok
 
 router = APIRouter(include_in_schema=False)
 User = Annotated[Principal, Depends(page_principal)]
@@ -152,8 +153,7 @@ def token_revoke(request: Request, who: User, csrf: Csrf, token_id: IdPath) -> R
 
 
 @router.get("/logins")
-def logins_page(request: Request, who: User) -> HTMLResponse:
-    require(who, "logins")
+def logins_page(request: Request, who: Annotated[Principal, page_may("logins")]) -> HTMLResponse:
     with session_factory(engine_of(request))() as session:
         rows = session.execute(
             select(WebUser, Person.name)

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rettesnor import labels
+from rettesnor.archive.lookup import record_in_org
 from rettesnor.governance import accounts, tenants
 from rettesnor.i18n import N_, Gettext, translator
 from rettesnor.item import InputError
@@ -31,13 +32,13 @@ from rettesnor.policy.loader import load_pack
 from rettesnor.records.archive_models import ModerationDecision
 from rettesnor.records.models import Account, Organisation
 from rettesnor.web import queries
-from rettesnor.web.auth import require
+from rettesnor.web.deps import OrgSession, page_area
 from rettesnor.web.inputs import IdPath
-from rettesnor.web.pages import PAGE_SIZE, Csrf, User, _csrf, _form_account, _safe_next, known_decision
-from rettesnor.web.pages_archive import record_ids, record_in_org
+from rettesnor.web.pages import PAGE_SIZE, Csrf, _form_account, known_decision
+from rettesnor.web.pages_archive import record_ids
 from rettesnor.web.problems import ProblemError
 from rettesnor.web.render import flash, language, page
-from rettesnor.web.views import work
+from rettesnor.web.security import csrf_ok, safe_next
 from rettesnor.web.webhooks import platform_settings
 
 router = APIRouter(include_in_schema=False)
@@ -110,34 +111,33 @@ def _escalations(session: Session, org: Organisation, record_ids_: list[int]) ->
 @router.get("/moderation")
 def moderation_page(
     request: Request,
-    who: User,
+    db: Annotated[OrgSession, page_area("moderation")],
     status: Annotated[str, Query(pattern="^(open|escalated|decided|all)$")] = "open",
     account: Annotated[str, Query(max_length=20)] = "",
     category: Annotated[str, Query(max_length=40)] = "",
     page_no: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
     action: Annotated[str, Query(pattern="^(|keep|review|hide|delete)$")] = "",
 ) -> HTMLResponse:
-    require(who, "moderation")
     account_id = _form_account(account)
     if category and category not in labels.CATEGORIES:
         raise ProblemError(422, f"unknown category {category!r}")
-    lang = language(request, who)
-    with work(request, who) as (session, org):
-        if account_id is not None:
-            accounts.get_account(session, org, account_id)  # 404 for an account of another organisation
-        rows, total = queries.queue(
-            session,
-            org,
-            status=status,
-            account_id=account_id,
-            category=category or None,
-            limit=PAGE_SIZE,
-            offset=(page_no - 1) * PAGE_SIZE,
-            recommended=action or None,
-        )
-        all_accounts = accounts.list_accounts(session, org)
-        packs = _packs(session, org, all_accounts)
-        escalated = _escalations(session, org, [r.record.id for r in rows if r.case.status == "escalated"])
+    lang = language(request, db.who)
+    session, org = db.session, db.org
+    if account_id is not None:
+        accounts.get_account(session, org, account_id)  # 404 for an account of another organisation
+    rows, total = moderation.queue_page(
+        session,
+        org,
+        status=status,
+        account_id=account_id,
+        category=category or None,
+        limit=PAGE_SIZE,
+        offset=(page_no - 1) * PAGE_SIZE,
+        recommended=action or None,
+    )
+    all_accounts = accounts.list_accounts(session, org)
+    packs = _packs(session, org, all_accounts)
+    escalated = _escalations(session, org, [r.record.id for r in rows if r.case.status == "escalated"])
     cases = {}
     for r in rows:
         pack = load_pack(packs.get(r.case.account_id, packs[None]))
@@ -161,7 +161,7 @@ def moderation_page(
     return page(
         request,
         "moderation.html",
-        who,
+        db.who,
         rows=rows,
         total=total,
         filters=filters,
@@ -172,7 +172,7 @@ def moderation_page(
         verdicts=labels.VERDICTS,
         pages=pages,
         page_no=page_no,
-        may_decide=who.may("moderation:write"),
+        may_decide=db.who.may("moderation:write"),
         cases=cases,
         grounds=labels.GROUNDS,
         categories=labels.CATEGORIES,
@@ -229,7 +229,7 @@ def _report(
 def moderation_decide(
     record_id: IdPath,
     request: Request,
-    who: User,
+    db: Annotated[OrgSession, page_area("moderation:write")],
     csrf: Csrf,
     action: Annotated[str, Form(max_length=12)] = "",
     reason: Annotated[str, Form(max_length=2000)] = "",
@@ -238,37 +238,36 @@ def moderation_decide(
     reply: Annotated[str, Form(max_length=8000)] = "",
     back: Annotated[str, Form(max_length=500)] = "",
 ) -> RedirectResponse:
-    require(who, "moderation:write")
-    _csrf(request, csrf)
+    csrf_ok(request, csrf)
+    session, org, who = db.session, db.org, db.who
     lang = language(request, who)
     _ = translator(lang)
-    target = _safe_next(back) if back.startswith("/moderation") else "/moderation"
+    target = safe_next(back) if back.startswith("/moderation") else "/moderation"
     if not action:
         flash(request, _("Choose a decision for comment {record}.").format(record=record_id), "error")
         return RedirectResponse(target, status_code=303)
     known_decision(action)
     chosen_ground = _form_choice(ground, moderation.ALL_GROUNDS, "ground")
     chosen_template = _form_choice(template, tuple(TEMPLATES), "reply template")
+    where = _platform(record_in_org(session, org, record_id).platform)  # another organisation's: 404
     try:
-        with work(request, who) as (session, org):
-            where = _platform(record_in_org(session, org, record_id).platform)  # another organisation's: 404
-            with connected_platform(session, org, record_id, platform_settings(request)) as platform:
-                outcome = moderation.decide(
-                    session,
-                    org,
-                    record_id,
-                    action,
-                    by=who.person_id,
-                    platform=platform,
-                    reason=reason or _("Decided in the moderation queue"),
-                    ground=chosen_ground,
-                    template=chosen_template if action == "reply" else None,
-                    reply=reply if action == "reply" else None,
-                    lang=lang,
-                )
-            to = outcome.decision.escalated_to_id
-            leader = queries.person_names(session, org, {to}).get(to) if to else None
-    except InputError as exc:  # refused: nothing of it was written; said on the page, in the user's language
+        with connected_platform(session, org, record_id, platform_settings(request)) as platform:
+            outcome = moderation.decide(
+                session,
+                org,
+                record_id,
+                action,
+                by=who.person_id,
+                platform=platform,
+                reason=reason or _("Decided in the moderation queue"),
+                ground=chosen_ground,
+                template=chosen_template if action == "reply" else None,
+                reply=reply if action == "reply" else None,
+                lang=lang,
+            )
+        to = outcome.decision.escalated_to_id
+        leader = queries.person_names(session, org, {to}).get(to) if to else None
+    except InputError as exc:  # refused: decide wrote nothing of it (a savepoint); said on the page
         flash(request, _("Not decided: {why}").format(why=labels.say(exc, _)), "error")
         return RedirectResponse(target, status_code=303)
     _report(request, _, lang, outcome, where, leader)
@@ -278,7 +277,7 @@ def moderation_decide(
 @router.post("/moderation/bulk")
 def bulk_decide(
     request: Request,
-    who: User,
+    db: Annotated[OrgSession, page_area("moderation:write")],
     csrf: Csrf,
     action: Annotated[str, Form(max_length=12)],
     record: Annotated[list[str] | None, Form(max_length=MAX_BULK * 2)] = None,
@@ -287,11 +286,10 @@ def bulk_decide(
     ground: Annotated[str, Form(max_length=30)] = "",
     template: Annotated[str, Form(max_length=30)] = "",
 ) -> RedirectResponse:
-    require(who, "moderation:write")
-    _csrf(request, csrf)
-    lang = language(request, who)
+    csrf_ok(request, csrf)
+    lang = language(request, db.who)
     _ = translator(lang)
-    target = _safe_next(back) if back.startswith("/moderation") else "/moderation"
+    target = safe_next(back) if back.startswith("/moderation") else "/moderation"
     if not record:  # nothing ticked: said on the page, nothing decided
         flash(request, _("Choose at least one comment for the bulk decision."), "error")
         return RedirectResponse(target, status_code=303)
@@ -302,35 +300,35 @@ def bulk_decide(
     done: list[int] = []
     refused: list[str] = []
     by_hand: dict[str, int] = {}
-    with work(request, who) as (session, org):
-        where = {rid: _platform(record_in_org(session, org, rid).platform) for rid in ids}  # others': 404
-        for rid in ids:
-            try:  # on the page's connector when it is connected; by hand otherwise
-                with connected_platform(session, org, rid, platform_settings(request)) as platform:
-                    outcome = moderation.decide(
-                        session,
-                        org,
-                        rid,
-                        action,
-                        by=who.person_id,
-                        platform=platform,
-                        ground=chosen_ground,
-                        reason=reason or _("Decided in the moderation queue"),
-                        lang=lang,
-                        template=chosen_template if action == "reply" else None,
+    session, org = db.session, db.org
+    where = {rid: _platform(record_in_org(session, org, rid).platform) for rid in ids}  # others': 404
+    for rid in ids:
+        try:  # on the page's connector when it is connected; by hand otherwise
+            with connected_platform(session, org, rid, platform_settings(request)) as platform:
+                outcome = moderation.decide(
+                    session,
+                    org,
+                    rid,
+                    action,
+                    by=db.who.person_id,
+                    platform=platform,
+                    ground=chosen_ground,
+                    reason=reason or _("Decided in the moderation queue"),
+                    lang=lang,
+                    template=chosen_template if action == "reply" else None,
+                )
+            done.append(rid)
+            result = outcome.decision.platform_result
+            if result == "failed":  # recorded, but the platform refused
+                refused.append(
+                    _("comment {record} on {platform}: {why}").format(
+                        record=rid, platform=where[rid], why=_why(outcome.failure, lang)
                     )
-                done.append(rid)
-                result = outcome.decision.platform_result
-                if result == "failed":  # recorded, but the platform refused
-                    refused.append(
-                        _("comment {record} on {platform}: {why}").format(
-                            record=rid, platform=where[rid], why=_why(outcome.failure, lang)
-                        )
-                    )
-                elif result == "none" and action in BY_HAND:
-                    by_hand[where[rid]] = by_hand.get(where[rid], 0) + 1
-            except InputError as exc:  # refused: nothing of it was written (a savepoint per decision)
-                refused.append(_("comment {record}: {why}").format(record=rid, why=labels.say(exc, _)))
+                )
+            elif result == "none" and action in BY_HAND:
+                by_hand[where[rid]] = by_hand.get(where[rid], 0) + 1
+        except InputError as exc:  # refused: nothing of it was written (a savepoint per decision)
+            refused.append(_("comment {record}: {why}").format(record=rid, why=labels.say(exc, _)))
     if done:
         flash(
             request,

@@ -20,13 +20,13 @@ from rettesnor.i18n import translator
 from rettesnor.policy.loader import load_pack
 from rettesnor.records.models import CONSENT_GIVERS
 from rettesnor.web import queries
-from rettesnor.web.auth import require
+from rettesnor.web.deps import OrgSession, page_area
 from rettesnor.web.inputs import IdPath, parse_id
-from rettesnor.web.pages import Csrf, User, _csrf, _form_account
+from rettesnor.web.pages import Csrf, _form_account
 from rettesnor.web.pages_archive import parse_day
 from rettesnor.web.problems import ProblemError
 from rettesnor.web.render import flash, language, page
-from rettesnor.web.views import work
+from rettesnor.web.security import csrf_ok
 
 router = APIRouter(include_in_schema=False)
 RECENT = 50
@@ -42,31 +42,33 @@ def _number(value: str, what: str) -> int:
 
 @router.get("/people")
 def people_page(
-    request: Request, who: User, mine: Annotated[str, Query(pattern="^(|1)$")] = ""
+    request: Request,
+    db: Annotated[OrgSession, page_area(None)],
+    mine: Annotated[str, Query(pattern="^(|1)$")] = "",
 ) -> HTMLResponse:
     """Everyone sees their own reviews; leaders, HR and communications see who is overdue."""
     today = dt.date.today()
-    with work(request, who) as (session, org):
-        own = reviews.list_reviews(session, org, who.person_id)
-        late: list[reviews.Overdue] = []
-        recent = []
-        staff = []
-        versions = []
-        if who.may("people"):
-            late = reviews.overdue(session, org, today, leader_id=who.person_id if mine else None)
-            recent = reviews.list_reviews(session, org)[-RECENT:][::-1]
-        if who.may("people:write"):  # a leader records reviews with their own people only
-            staff = [p for p in people.led_by(session, org, who.person_id, today) if p.kind == "employee"]
-            versions = [v for v in lifecycle.list_policy_versions(session, org) if v.status == "published"]
-            versions.sort(key=lambda v: (v.published_on or today, v.id), reverse=True)  # the newest first
-        policy = load_pack(org.pack).parameters.guideline_review
-        ids = {o.leader_id for o in late if o.leader_id} | {r.person_id for r in recent}
-        ids |= {r.leader_id for r in [*recent, *own] if r.leader_id}
-        names = queries.person_names(session, org, ids)
+    session, org = db.session, db.org
+    own = reviews.list_reviews(session, org, db.who.person_id)
+    late: list[reviews.Overdue] = []
+    recent = []
+    staff = []
+    versions = []
+    if db.who.may("people"):
+        late = reviews.overdue(session, org, today, leader_id=db.who.person_id if mine else None)
+        recent = reviews.list_reviews(session, org)[-RECENT:][::-1]
+    if db.who.may("people:write"):  # a leader records reviews with their own people only
+        staff = [p for p in people.led_by(session, org, db.who.person_id, today) if p.kind == "employee"]
+        versions = [v for v in lifecycle.list_policy_versions(session, org) if v.status == "published"]
+        versions.sort(key=lambda v: (v.published_on or today, v.id), reverse=True)  # the newest first
+    policy = load_pack(org.pack).parameters.guideline_review
+    ids = {o.leader_id for o in late if o.leader_id} | {r.person_id for r in recent}
+    ids |= {r.leader_id for r in [*recent, *own] if r.leader_id}
+    names = queries.person_names(session, org, ids)
     return page(
         request,
         "people.html",
-        who,
+        db.who,
         own=own,
         overdue=late,
         recent=recent,
@@ -83,7 +85,7 @@ def people_page(
 @router.post("/people/reviews")
 def record_review(
     request: Request,
-    who: User,
+    db: Annotated[OrgSession, page_area("people:write")],
     csrf: Csrf,
     person: Annotated[str, Form(max_length=20)],
     kind: Annotated[str, Form(max_length=20)],
@@ -91,26 +93,25 @@ def record_review(
     version: Annotated[str, Form(max_length=20)] = "",
 ) -> RedirectResponse:
     """A leader went through the guideline with one of their people."""
-    require(who, "people:write")
-    _csrf(request, csrf)
+    csrf_ok(request, csrf)
     if kind not in labels.REVIEW_KINDS:
         raise ProblemError(
             422, f"unknown kind of review {kind!r}; choose one of: {', '.join(labels.REVIEW_KINDS)}"
         )
     day = parse_day(held_on, "held on") or dt.date.today()
     version_id = _number(version, "the guideline version") if kind == "policy" else None
-    with work(request, who) as (session, org):
-        review = reviews.record_review(
-            session,
-            org,
-            person_id=_number(person, "the person"),
-            leader_id=who.person_id,
-            kind=kind,
-            held_on=day,
-            policy_version_id=version_id,
-        )
-        review_id = review.id
-    _ = translator(language(request, who))
+    session, org = db.session, db.org
+    review = reviews.record_review(
+        session,
+        org,
+        person_id=_number(person, "the person"),
+        leader_id=db.who.person_id,
+        kind=kind,
+        held_on=day,
+        policy_version_id=version_id,
+    )
+    review_id = review.id
+    _ = translator(language(request, db.who))
     flash(
         request,
         _("Review {review} recorded. The employee acknowledges it on their own page.").format(
@@ -121,12 +122,13 @@ def record_review(
 
 
 @router.post("/people/reviews/{review_id}/acknowledge")
-def acknowledge_review(review_id: IdPath, request: Request, who: User, csrf: Csrf) -> RedirectResponse:
+def acknowledge_review(
+    review_id: IdPath, request: Request, db: Annotated[OrgSession, page_area(None)], csrf: Csrf
+) -> RedirectResponse:
     """The employee confirms they have read and understood the guideline."""
-    _csrf(request, csrf)
-    with work(request, who) as (session, org):
-        reviews.acknowledge(session, org, review_id, who.person_id)
-    _ = translator(language(request, who))
+    csrf_ok(request, csrf)
+    reviews.acknowledge(db.session, db.org, review_id, db.who.person_id)
+    _ = translator(language(request, db.who))
     flash(request, _("Thank you. Your acknowledgement is recorded."))
     return RedirectResponse("/people", status_code=303)
 
@@ -135,20 +137,19 @@ def acknowledge_review(review_id: IdPath, request: Request, who: User, csrf: Csr
 
 
 @router.get("/consents")
-def consents_page(request: Request, who: User) -> HTMLResponse:
-    require(who, "consents")
-    with work(request, who) as (session, org):
-        rows = consents.list_consents(session, org)[::-1]
-        bases = consents.allowed_bases(session, org, None) if who.may("consents:write") else ()
-        live = accounts.list_accounts(session, org)
-        units = tenants.list_units(session, org)
-        own_unit = next(
-            (u.id for u in units if people.is_unit_leader(session, org, who.person_id, u.id)), None
-        )
+def consents_page(request: Request, db: Annotated[OrgSession, page_area("consents")]) -> HTMLResponse:
+    session, org = db.session, db.org
+    rows = consents.list_consents(session, org)[::-1]
+    bases = consents.allowed_bases(session, org, None) if db.who.may("consents:write") else ()
+    live = accounts.list_accounts(session, org)
+    units = tenants.list_units(session, org)
+    own_unit = next(
+        (u.id for u in units if people.is_unit_leader(session, org, db.who.person_id, u.id)), None
+    )
     return page(
         request,
         "consents.html",
-        who,
+        db.who,
         rows=rows,
         bases=bases,
         accounts=live,
@@ -164,7 +165,7 @@ def consents_page(request: Request, who: User) -> HTMLResponse:
 @router.post("/consents")
 def register_consent(
     request: Request,
-    who: User,
+    db: Annotated[OrgSession, page_area("consents:write")],
     csrf: Csrf,
     media_ref: Annotated[str, Form(max_length=500)],
     subject: Annotated[str, Form(max_length=200)],
@@ -176,48 +177,48 @@ def register_consent(
     account: Annotated[str, Form(max_length=20)] = "",
     unit: Annotated[str, Form(max_length=20)] = "",
 ) -> RedirectResponse:
-    require(who, "consents:write")
-    _csrf(request, csrf)
+    csrf_ok(request, csrf)
     if given_by_role and given_by_role not in CONSENT_GIVERS:
         raise ProblemError(
             422, f"unknown giver {given_by_role!r}; choose one of: {', '.join(CONSENT_GIVERS)}"
         )
     account_id = _form_account(account)
-    with work(request, who) as (session, org):
-        # the unit whose guideline applies: the one chosen, else the account's (management approval
-        # is given by a leader of the unit)
-        unit_id = _number(unit, "the unit") if unit else None
-        if unit_id is None and account_id is not None:
-            unit_id = accounts.get_account(session, org, account_id).unit_id
-        consent = consents.record_consent(
-            session,
-            org,
-            media_ref=media_ref,
-            subject=subject,
-            basis=basis,
-            given_on=parse_day(given_on, "given on") or dt.date.today(),
-            given_by=given_by or None,
-            given_by_role=given_by_role or None,
-            subject_is_child=bool(child),
-            account_id=account_id,
-            recorded_by=who.person_id,
-            unit=unit_id,
-        )
-        consent_id = consent.id
-    _ = translator(language(request, who))
+    session, org = db.session, db.org
+    # the unit whose guideline applies: the one chosen, else the account's (management approval
+    # is given by a leader of the unit)
+    unit_id = _number(unit, "the unit") if unit else None
+    if unit_id is None and account_id is not None:
+        unit_id = accounts.get_account(session, org, account_id).unit_id
+    consent = consents.record_consent(
+        session,
+        org,
+        media_ref=media_ref,
+        subject=subject,
+        basis=basis,
+        given_on=parse_day(given_on, "given on") or dt.date.today(),
+        given_by=given_by or None,
+        given_by_role=given_by_role or None,
+        subject_is_child=bool(child),
+        account_id=account_id,
+        recorded_by=db.who.person_id,
+        unit=unit_id,
+    )
+    consent_id = consent.id
+    _ = translator(language(request, db.who))
     flash(request, _("Consent {consent} registered.").format(consent=consent_id))
     return RedirectResponse("/consents", status_code=303)
 
 
 @router.post("/consents/{consent_id}/withdraw")
-def withdraw_consent(consent_id: IdPath, request: Request, who: User, csrf: Csrf) -> RedirectResponse:
+def withdraw_consent(
+    consent_id: IdPath, request: Request, db: Annotated[OrgSession, page_area("consents:write")], csrf: Csrf
+) -> RedirectResponse:
     """The person (or guardian) objects: the consent ends today and a takedown task is created."""
-    require(who, "consents:write")
-    _csrf(request, csrf)
-    with work(request, who) as (session, org):
-        _consent, task = consents.withdraw_consent(session, org, consent_id, dt.date.today())
-        due = task.due_on
-    _ = translator(language(request, who))
+    csrf_ok(request, csrf)
+    session, org = db.session, db.org
+    _consent, task = consents.withdraw_consent(session, org, consent_id, dt.date.today())
+    due = task.due_on
+    _ = translator(language(request, db.who))
     flash(
         request,
         _("Consent {consent} withdrawn. A takedown task is due on {due}.").format(

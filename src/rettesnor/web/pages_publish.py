@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,22 +27,17 @@ from rettesnor.records.db import session_factory
 from rettesnor.records.models import Organisation, Person
 from rettesnor.records.publish_models import Publication, PublicationPhoto
 from rettesnor.web import labels_publish
-from rettesnor.web.auth import Principal, engine_of, page_principal, require
+from rettesnor.web.auth import Principal, engine_of
+from rettesnor.web.deps import OrgSession, page_area, page_may
 from rettesnor.web.pages import _segments
 from rettesnor.web.problems import ProblemError
 from rettesnor.web.render import language, page
-from rettesnor.web.security import same_token
+from rettesnor.web.security import csrf_ok
 from rettesnor.web.views import work
 
 router = APIRouter(include_in_schema=False)
-User = Annotated[Principal, Depends(page_principal)]
 Csrf = Annotated[str, Form(alias="csrf")]
 ZONES = {"DK": "Europe/Copenhagen", "NO": "Europe/Oslo", "SE": "Europe/Stockholm"}
-
-
-def _csrf(request: Request, token: str) -> None:
-    if not same_token(token, request.session.get("csrf")):
-        raise ProblemError(403, "the form has expired or did not come from this site; reload and try again")
 
 
 def zone_of(org: Organisation) -> ZoneInfo:
@@ -130,15 +125,14 @@ def _compose(
 
 
 @router.get("/publish")
-def compose_page(request: Request, who: User) -> HTMLResponse:
-    require(who, "publish")
+def compose_page(request: Request, who: Annotated[Principal, page_may("publish")]) -> HTMLResponse:
     return _compose(request, who)
 
 
 @router.post("/publish")
 async def compose_post(
     request: Request,
-    who: User,
+    who: Annotated[Principal, page_may("publish")],
     csrf: Csrf,
     text: Annotated[str, Form(max_length=service.MAX_TEXT + 100)] = "",
     account: Annotated[str, Form()] = "",
@@ -147,8 +141,7 @@ async def compose_post(
     photo: Annotated[list[UploadFile] | None, File()] = None,
     alt: Annotated[list[str] | None, Form(max_length=2000)] = None,
 ) -> Response:
-    require(who, "publish")
-    _csrf(request, csrf)
+    csrf_ok(request, csrf)
     lang = language(request, who)
     form = {"text": text, "account": account, "link": link, "publish_at": publish_at}
     try:
@@ -264,21 +257,20 @@ def _post_page(
 @router.post("/publish/live")
 def live_check(
     request: Request,
-    who: User,
+    db: Annotated[OrgSession, page_area("publish")],
     csrf: Csrf,
     text: Annotated[str, Form(max_length=service.MAX_TEXT + 100)] = "",
     account: Annotated[str, Form(max_length=20)] = "",
 ) -> dict[str, Any]:
     """The check of the text as it is being written (the compose page calls it while the person types):
     the findings in the user's language. Photos are checked when the post is saved."""
-    require(who, "publish")
-    _csrf(request, csrf)
-    lang = language(request, who)
+    csrf_ok(request, csrf)
+    lang = language(request, db.who)
     _ = translator(lang)
     if not text.strip():
         return {"verdict": "", "findings": []}
-    with work(request, who) as (session, org):
-        pack = checking.pack_for(session, org, int(account) if account.isdigit() else None)
+    session, org = db.session, db.org
+    pack = checking.pack_for(session, org, int(account) if account.isdigit() else None)
     result = checking.check(Item(text=text.replace("\r\n", "\n"), kind="official_post"), pack, lang)
     report = result.to_dict(lang)
     return {
@@ -299,19 +291,18 @@ def live_check(
 @router.get("/publish/calendar")
 def calendar_page(
     request: Request,
-    who: User,
+    db: Annotated[OrgSession, page_area("publish")],
     account: Annotated[int | None, Query()] = None,
     week: Annotated[str | None, Query(max_length=10, pattern=r"^\d{4}-\d{2}-\d{2}$")] = None,
 ) -> HTMLResponse:
-    require(who, "publish")
-    with work(request, who) as (session, org):
-        zone = zone_of(org)
-        today = dt.datetime.now(zone).date()
-        start_day = dt.date.fromisoformat(week) if week else today
-        monday = start_day - dt.timedelta(days=start_day.weekday())
-        start = dt.datetime.combine(monday, dt.time(), zone).astimezone(dt.UTC)
-        rows = service.calendar(session, org, account)
-        all_accounts = accounts.list_accounts(session, org)
+    session, org = db.session, db.org
+    zone = zone_of(org)
+    today = dt.datetime.now(zone).date()
+    start_day = dt.date.fromisoformat(week) if week else today
+    monday = start_day - dt.timedelta(days=start_day.weekday())
+    start = dt.datetime.combine(monday, dt.time(), zone).astimezone(dt.UTC)
+    rows = service.calendar(session, org, account)
+    all_accounts = accounts.list_accounts(session, org)
     names = {a.id: a.name for a in all_accounts}
     days: list[tuple[dt.date, list[Publication]]] = [(monday + dt.timedelta(days=i), []) for i in range(7)]
     for p in rows:
@@ -322,7 +313,7 @@ def calendar_page(
     return page(
         request,
         "publish_calendar.html",
-        who,
+        db.who,
         groups=groups,
         days=days,
         names=names,
@@ -339,15 +330,14 @@ def calendar_page(
 
 
 @router.get("/publish/{pub_id}")
-def post_page(request: Request, who: User, pub_id: int) -> HTMLResponse:
-    require(who, "publish")
+def post_page(request: Request, who: Annotated[Principal, page_may("publish")], pub_id: int) -> HTMLResponse:
     return _post_page(request, who, pub_id)
 
 
 @router.post("/publish/{pub_id}/edit")
 async def edit_post(
     request: Request,
-    who: User,
+    who: Annotated[Principal, page_may("publish")],
     csrf: Csrf,
     pub_id: int,
     text: Annotated[str, Form(max_length=service.MAX_TEXT + 100)] = "",
@@ -357,8 +347,7 @@ async def edit_post(
     photo: Annotated[list[UploadFile] | None, File()] = None,
     alt: Annotated[list[str] | None, Form(max_length=2000)] = None,
 ) -> Response:
-    require(who, "publish")
-    _csrf(request, csrf)
+    csrf_ok(request, csrf)
     try:
         photos = await _photos(photo, alt)
         await run_in_threadpool(_save, request, who, account, text, link, publish_at, photos, pub_id)
@@ -372,10 +361,11 @@ async def edit_post(
 
 
 @router.post("/publish/{pub_id}/submit")
-async def submit_post(request: Request, who: User, pub_id: int) -> Response:
-    require(who, "publish")
+async def submit_post(
+    request: Request, who: Annotated[Principal, page_may("publish")], pub_id: int
+) -> Response:
     form = await request.form()
-    _csrf(request, str(form.get("csrf", "")))
+    csrf_ok(request, str(form.get("csrf", "")))
     acks = {k[4:]: str(v)[:2000] for k, v in form.items() if k.startswith("ack-")}
     override = str(form.get("override_request", ""))[:2000] or None
 
@@ -397,14 +387,13 @@ async def submit_post(request: Request, who: User, pub_id: int) -> Response:
 @router.post("/publish/{pub_id}/revise")
 def revise_post(
     request: Request,
-    who: User,
+    who: Annotated[Principal, page_may("publish")],
     csrf: Csrf,
     pub_id: int,
     text: Annotated[str, Form(max_length=service.MAX_TEXT + 100)] = "",
 ) -> Response:
     """A change of a published post: a new draft that goes through the same gates."""
-    require(who, "publish")
-    _csrf(request, csrf)
+    csrf_ok(request, csrf)
     try:
         with work(request, who) as (session, org):
             revision = service.revise(session, org, pub_id, who.person_id, text.replace("\r\n", "\n")).id
@@ -418,15 +407,14 @@ def revise_post(
 @router.post("/publish/{pub_id}/decide")
 def decide_post(
     request: Request,
-    who: User,
+    who: Annotated[Principal, page_may("publish")],
     csrf: Csrf,
     pub_id: int,
     act: Annotated[str, Form(max_length=20)],
     comment: Annotated[str, Form(max_length=2000)] = "",
     override_reason: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    require(who, "publish")
-    _csrf(request, csrf)
+    csrf_ok(request, csrf)
     try:
         with work(request, who) as (session, org):
             service.decide(session, org, pub_id, who.person_id, act, comment, override_reason or None)

@@ -19,11 +19,11 @@ from rettesnor.governance.common import get_in_org
 from rettesnor.i18n import translator
 from rettesnor.moderation import worklist
 from rettesnor.records.archive_models import ArchiveRecord
-from rettesnor.web.auth import require
-from rettesnor.web.pages import Csrf, User, _csrf
+from rettesnor.web.deps import OrgSession, page_area
+from rettesnor.web.pages import Csrf
 from rettesnor.web.pages_people import _number
 from rettesnor.web.render import flash, language, page
-from rettesnor.web.views import work
+from rettesnor.web.security import csrf_ok
 
 router = APIRouter(include_in_schema=False)
 Ref = Annotated[str, Path(max_length=20)]
@@ -31,14 +31,15 @@ Ref = Annotated[str, Path(max_length=20)]
 
 @router.get("/tasks")
 def tasks_page(
-    request: Request, who: User, show: Annotated[str, Query(pattern="^(|all)$")] = ""
+    request: Request,
+    db: Annotated[OrgSession, page_area("tasks")],
+    show: Annotated[str, Query(pattern="^(|all)$")] = "",
 ) -> HTMLResponse:
-    require(who, "tasks")
     today = dt.date.today()
-    lang = language(request, who)
-    with work(request, who) as (session, org):
-        items = worklist.list_work(session, org, open_only=show != "all")
-        names = worklist.people_named(session, org, {i.owner_id for i in items if i.owner_id is not None})
+    lang = language(request, db.who)
+    session, org = db.session, db.org
+    items = worklist.list_work(session, org, open_only=show != "all")
+    names = worklist.people_named(session, org, {i.owner_id for i in items if i.owner_id is not None})
     rows = [
         {
             "ref": i.ref,
@@ -52,32 +53,33 @@ def tasks_page(
         }
         for i in items
     ]
-    return page(request, "tasks.html", who, rows=rows, task_kinds=labels.TASK_KINDS, show_all=show == "all")
+    return page(
+        request, "tasks.html", db.who, rows=rows, task_kinds=labels.TASK_KINDS, show_all=show == "all"
+    )
 
 
 @router.get("/tasks/{ref}")
-def task_page(ref: Ref, request: Request, who: User) -> HTMLResponse:
-    require(who, "tasks")
+def task_page(ref: Ref, request: Request, db: Annotated[OrgSession, page_area("tasks")]) -> HTMLResponse:
     today = dt.date.today()
-    lang = language(request, who)
-    with work(request, who) as (session, org):
-        item = worklist.get_work(session, org, ref)
-        record = (
-            get_in_org(session, ArchiveRecord, org, item.record_id, "record")
-            if item.record_id is not None
-            else None
-        )
-        staff = sorted(
-            (p for p in people.list_people(session, org) if p.left_on is None or p.left_on > today),
-            key=lambda p: p.name,
-        )
-        ids = {p for p in (item.owner_id, item.closed_by_id) if p is not None}
-        names = worklist.people_named(session, org, ids)
-        record_text = record.text if record is not None else None
+    lang = language(request, db.who)
+    session, org = db.session, db.org
+    item = worklist.get_work(session, org, ref)
+    record = (
+        get_in_org(session, ArchiveRecord, org, item.record_id, "record")
+        if item.record_id is not None
+        else None
+    )
+    staff = sorted(
+        (p for p in people.list_people(session, org) if p.left_on is None or p.left_on > today),
+        key=lambda p: p.name,
+    )
+    ids = {p for p in (item.owner_id, item.closed_by_id) if p is not None}
+    names = worklist.people_named(session, org, ids)
+    record_text = record.text if record is not None else None
     return page(
         request,
         "task.html",
-        who,
+        db.who,
         task=item,
         title=labels.task_title(item, lang),
         overdue=item.overdue(today),
@@ -85,7 +87,7 @@ def task_page(ref: Ref, request: Request, who: User) -> HTMLResponse:
         staff=staff,
         record_text=record_text,
         task_kinds=labels.TASK_KINDS,
-        may_act=who.may("tasks:write") and item.is_open,
+        may_act=db.who.may("tasks:write") and item.is_open,
     )
 
 
@@ -95,14 +97,17 @@ def _back(ref: str) -> RedirectResponse:
 
 @router.post("/tasks/{ref}/assign")
 def assign(
-    ref: Ref, request: Request, who: User, csrf: Csrf, owner: Annotated[str, Form(max_length=20)]
+    ref: Ref,
+    request: Request,
+    db: Annotated[OrgSession, page_area("tasks:write")],
+    csrf: Csrf,
+    owner: Annotated[str, Form(max_length=20)],
 ) -> RedirectResponse:
-    require(who, "tasks:write")
-    _csrf(request, csrf)
-    with work(request, who) as (session, org):
-        item = worklist.assign(session, org, ref, _number(owner, "the owner"))
-        name = worklist.people_named(session, org, {item.owner_id} if item.owner_id else set())
-    _ = translator(language(request, who))
+    csrf_ok(request, csrf)
+    session, org = db.session, db.org
+    item = worklist.assign(session, org, ref, _number(owner, "the owner"))
+    name = worklist.people_named(session, org, {item.owner_id} if item.owner_id else set())
+    _ = translator(language(request, db.who))
     flash(
         request,
         _("Task {task} is now {owner}'s.").format(task=item.ref, owner=name.get(item.owner_id or 0, "")),
@@ -112,14 +117,17 @@ def assign(
 
 @router.post("/tasks/{ref}/register")
 def register(
-    ref: Ref, request: Request, who: User, csrf: Csrf, journal_ref: Annotated[str, Form(max_length=100)]
+    ref: Ref,
+    request: Request,
+    db: Annotated[OrgSession, page_area("tasks:write")],
+    csrf: Csrf,
+    journal_ref: Annotated[str, Form(max_length=100)],
 ) -> RedirectResponse:
     """Registered in the journal: closed with its case number."""
-    require(who, "tasks:write")
-    _csrf(request, csrf)
-    with work(request, who) as (session, org):
-        item = worklist.close(session, org, ref, who.person_id, journal_ref=journal_ref)
-    _ = translator(language(request, who))
+    csrf_ok(request, csrf)
+    session, org = db.session, db.org
+    item = worklist.close(session, org, ref, db.who.person_id, journal_ref=journal_ref)
+    _ = translator(language(request, db.who))
     flash(
         request,
         _("Task {task} is registered as {journal} and closed.").format(
@@ -131,13 +139,16 @@ def register(
 
 @router.post("/tasks/{ref}/close")
 def close(
-    ref: Ref, request: Request, who: User, csrf: Csrf, reason: Annotated[str, Form(max_length=2000)]
+    ref: Ref,
+    request: Request,
+    db: Annotated[OrgSession, page_area("tasks:write")],
+    csrf: Csrf,
+    reason: Annotated[str, Form(max_length=2000)],
 ) -> RedirectResponse:
     """Closed unregistered with a documented reason (never a complaint); a takedown: what was done."""
-    require(who, "tasks:write")
-    _csrf(request, csrf)
-    with work(request, who) as (session, org):
-        item = worklist.close(session, org, ref, who.person_id, reason=reason)
-    _ = translator(language(request, who))
+    csrf_ok(request, csrf)
+    session, org = db.session, db.org
+    item = worklist.close(session, org, ref, db.who.person_id, reason=reason)
+    _ = translator(language(request, db.who))
     flash(request, _("Task {task} is closed.").format(task=item.ref))
     return _back(ref)

@@ -1,4 +1,5 @@
-"""Passwords (argon2), API tokens (random, stored as SHA-256), CSRF tokens and the login rate limit."""
+"""Passwords (argon2), API tokens (random, stored as SHA-256), CSRF tokens, safe redirects after a form,
+and the login rate limit. The pages take these from here only."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ from collections import deque
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from fastapi import Request
+
+from rettesnor.web.problems import ProblemError
 
 TOKEN_PREFIX = "rtn_"
 _hasher = PasswordHasher()
@@ -44,6 +48,19 @@ def same_token(given: str | None, expected: str | None) -> bool:
     if not given or not expected:
         return False
     return secrets.compare_digest(given.encode(), expected.encode())
+
+
+def csrf_ok(request: Request, token: str) -> None:
+    """The form carries the CSRF token of this browser's session, else a 403."""
+    if not same_token(token, request.session.get("csrf")):
+        raise ProblemError(403, "the form has expired or did not come from this site; reload and try again")
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path on this site (no scheme, no //host): no open redirect after login."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/check"
+    return target
 
 
 class RateLimit:
