@@ -22,8 +22,8 @@ import pytest
 from sqlalchemy import select
 
 import browsersupport as bs
-from rettesnor.i18n import catalogue
 from rettesnor import labels
+from rettesnor.i18n import catalogue
 
 REASON = bs.missing() or (None if bs.AXE.is_file() else f"{bs.AXE} is missing (make test runs npm ci)")
 if REASON and not os.environ.get("CI"):
