@@ -555,7 +555,7 @@ def batch_run(samples: Sequence[Sample], timer: Timer) -> Run:
         if "error" in out:
             errors += 1
         for f in out.get("findings", ()):
-            for span in f["spans"]:
+            for span in f.get("spans", ()):
                 if f["category"] in COUNTED_CATEGORIES:
                     spans.append((f["category"], span["start"], span["end"]))
                 else:
