@@ -32,9 +32,24 @@ sys.path.insert(0, str(REPO / "bench"))
 
 SEED = 17
 LANGS = ("da", "nb", "nn", "sv", "en")
-KINDS = ("comment", "comment", "comment", "official_post", "reply", "private_post", "account_profile",
-         "internal_message", "image")  # fmt: skip  (comments weigh most, as in real use)
-PACKS = {"da": "dk-hjorring", "nb": "no-hustadvika", "nn": "no-hustadvika", "sv": "se-norsjo", "en": "nordic-baseline"}  # fmt: skip
+KINDS = (
+    "comment",
+    "comment",
+    "comment",
+    "official_post",
+    "reply",
+    "private_post",
+    "account_profile",
+    "internal_message",
+    "image",
+)  # fmt: skip  (comments weigh most, as in real use)
+PACKS = {
+    "da": "dk-hjorring",
+    "nb": "no-hustadvika",
+    "nn": "no-hustadvika",
+    "sv": "se-norsjo",
+    "en": "nordic-baseline",
+}
 _LEET = {"o": "0", "i": "1", "e": "3", "a": "4", "s": "5"}
 
 
@@ -81,17 +96,36 @@ def _identifier(rng: random.Random, language: str) -> str:
         number = idgen.se_number(rng)[2:]
         number = f"{number[:6]}-{number[6:]}"
     elif pick == 3:
-        return rng.choice(("ring", "tlf.", "ring meg på", "call")) + " " + rng.choice(
-            ("+45 20 12 34 56", "20123456", "412 34 567", "070-123 45 67", "+46 70 123 45 67", "98 76 54 32")
+        return (
+            rng.choice(("ring", "tlf.", "ring meg på", "call"))
+            + " "
+            + rng.choice(
+                (
+                    "+45 20 12 34 56",
+                    "20123456",
+                    "412 34 567",
+                    "070-123 45 67",
+                    "+46 70 123 45 67",
+                    "98 76 54 32",
+                )
+            )
         )
     elif pick == 4:
-        return rng.choice(("skriv til", "mail:", "e-post", "")) + " " + rng.choice(
-            ("mette.jensen@gmail.com", "ole@hjoring.dk", "kari@online.no", "a@b.dk", "sara99@yahoo.se")
+        return (
+            rng.choice(("skriv til", "mail:", "e-post", ""))
+            + " "
+            + rng.choice(
+                ("mette.jensen@gmail.com", "ole@hjoring.dk", "kari@online.no", "a@b.dk", "sara99@yahoo.se")
+            )
         )
     elif pick == 5:
-        return rng.choice(("Østergade 12, 2. tv.", "Storgata 5B", "Drottninggatan 71", "bor på Karl Johans gate 1"))
+        return rng.choice(
+            ("Østergade 12, 2. tv.", "Storgata 5B", "Drottninggatan 71", "bor på Karl Johans gate 1")
+        )
     elif pick == 6:
-        return rng.choice(("sagsnr. 2024/123", "j.nr. 12-345", "reg. 1234 konto 0012345678", "DK5000400440116243"))
+        return rng.choice(
+            ("sagsnr. 2024/123", "j.nr. 12-345", "reg. 1234 konto 0012345678", "DK5000400440116243")
+        )
     elif pick == 7:
         return rng.choice(("12 år gammel", "kl. 10.30", "d. 12/3", "1234 5678 9012", "2024"))
     else:
@@ -102,7 +136,6 @@ def _identifier(rng: random.Random, language: str) -> str:
 def generated(n: int = 20_000, seed: int = SEED) -> list[tuple[str, str | None, str, bool, str | None]]:
     """``n`` texts: (language it is written in, language given or None, kind, has images, channel)."""
     import idgen
-
     from rettesnor.analysis.language import _MARKERS
 
     rng = random.Random(seed)
@@ -146,7 +179,6 @@ def _signal(s: Any) -> list[Any]:
 
 def _rows() -> Iterator[dict[str, Any]]:
     import check_throughput as bench
-
     from rettesnor.analysis import analyse, analyse_many
     from rettesnor.check import check_lines, context_for
     from rettesnor.item import Item
@@ -156,7 +188,13 @@ def _rows() -> Iterator[dict[str, Any]]:
         pack = load_pack(pack_name)
         lines = [
             json.dumps(
-                {"id": str(i), "text": it.text, "kind": it.kind, "language": it.language, "channel": it.channel},
+                {
+                    "id": str(i),
+                    "text": it.text,
+                    "kind": it.kind,
+                    "language": it.language,
+                    "channel": it.channel,
+                },
                 ensure_ascii=False,
             ).encode()
             for i, it in enumerate(items)

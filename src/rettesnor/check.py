@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from rettesnor.analysis import AnalysisContext, analyse, analyse_many
+from rettesnor.analysis import AnalysisContext, analyse, analyse_chunk
 from rettesnor.analysis.language import detect_language, detect_languages
 from rettesnor.analysis.signals import Signal
 from rettesnor.item import KINDS, InputError, Item
@@ -63,8 +63,8 @@ CHUNK = 512
 def check_many(items: Iterable[Item], pack: Pack, lang: str | None = None) -> list[Result]:
     """:func:`check` for many items: the same results, in order, computed chunk by chunk.
 
-    Items of a chunk are grouped by what the detectors may know of them (kind, language, channel,
-    images), and each group is analysed at once (:func:`rettesnor.analysis.analyse_many`).
+    Each chunk is analysed at once (:func:`rettesnor.analysis.analyse_chunk`): a detector splits it
+    only by what it reads of the items (their language, kind, channel, images).
     """
     items = list(items)
     results: list[Result] = []
@@ -79,13 +79,8 @@ def _check_chunk(items: list[Item], pack: Pack, lang: str | None) -> list[Result
     languages: list[str] = [item.language or "" for item in items]
     for i, language in zip(unknown, detected, strict=True):
         languages[i] = language
-    groups: dict[AnalysisContext, list[int]] = {}
-    for i, item in enumerate(items):
-        groups.setdefault(context_for(pack, item, languages[i]), []).append(i)
-    signals: list[list[Signal]] = [[]] * len(items)
-    for ctx, members in groups.items():
-        for i, found in zip(members, analyse_many([items[i].text for i in members], ctx), strict=True):
-            signals[i] = found
+    contexts = [context_for(pack, item, languages[i]) for i, item in enumerate(items)]
+    signals = analyse_chunk([item.text for item in items], contexts)
     message_lang = lang or pack.language
     return [
         Result(
