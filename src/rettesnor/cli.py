@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from rettesnor.check import OVERSIZED_LINE, check_lines, validate_text
+from rettesnor.check import OVERSIZED_LINE, JsonlChunk, check_jsonl_chunk, numbered_chunks, validate_text
 from rettesnor.governance import checking
 from rettesnor.item import KINDS, LANGUAGES, InputError, Item, Photo
 from rettesnor.policy.compare import compare
@@ -100,6 +100,9 @@ def check_cmd(
     ] = None,
     account: Annotated[int | None, typer.Option(help="with --org: the account (id) the text is for")] = None,
     lang: Lang = None,
+    workers: Annotated[
+        int, typer.Option("--workers", "-w", help="with --jsonl: processes that check (0: one per core)")
+    ] = 1,
 ) -> None:
     """Check a draft, reply, comment or profile text, and its photos, against a guideline.
 
@@ -111,7 +114,7 @@ def check_cmd(
     if kind is not None and kind not in KINDS:
         raise InputError(f"unknown kind {kind!r}; choose one of: {', '.join(KINDS)}")
     if jsonl:
-        raise typer.Exit(_batch(source, pack, kind, msg_lang))
+        raise typer.Exit(_batch(source, pack, kind, msg_lang, _workers(workers)))
     _format(fmt)
     photos = _photos(image or [], alt or [], msg_lang)
     item = Item(text=read_text(source), kind=kind or "official_post", images=photos, channel=channel)
@@ -156,19 +159,72 @@ def _photo_error(exc: checking.PhotoError, lang: str) -> str:
     return _(checking.PHOTO_ERRORS[exc.code]).format(name=exc.name)
 
 
-def _batch(source: str, pack: Pack, kind: str | None, lang: str) -> int:
+def _batch(source: str, pack: Pack, kind: str | None, lang: str, workers: int) -> int:
     """Stream JSONL in, JSONL out; constant memory. Bad lines are reported and skipped."""
     status = 0
+    sys.stdout.flush()
+    out = getattr(sys.stdout, "buffer", None)
     with open_input(source) as fh:
-        for result in check_lines(_bounded_lines(fh), pack, kind, lang):
-            _json(result)
-            if "error" in result:
-                print(f"rettesnor: error: line {result['line']}: {result['error']}", file=sys.stderr)
+        for done in _checked(numbered_chunks(_bounded_lines(fh)), pack, kind, lang, workers):
+            if out is not None:
+                out.write(done.output)
+                out.flush()
+            else:  # a text-only stream (tests that replace sys.stdout)
+                sys.stdout.write(done.output.decode())
+                sys.stdout.flush()
+            for number, message in done.errors:
+                print(f"rettesnor: error: line {number}: {message}", file=sys.stderr)
                 status = 2
-            elif status == 0 and any(f["severity"] == "block" for f in result["findings"]):
+            if status == 0 and done.blocking:
                 status = 1
-            sys.stdout.flush()
     return status
+
+
+def _checked(
+    chunks: Iterator[list[tuple[int, bytes]]], pack: Pack, kind: str | None, lang: str, workers: int
+) -> Iterator[JsonlChunk]:
+    """Each chunk checked, in order: here, or by ``workers`` processes with a few chunks in flight each
+    (the input is read only as fast as they check it, so memory stays constant)."""
+    if workers == 1:
+        for part in chunks:
+            yield check_jsonl_chunk(part, pack, kind, lang)
+        return
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    window: deque[Future[JsonlChunk]] = deque()
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_worker_init, initargs=(pack, kind, lang)
+    ) as pool:
+        for part in chunks:
+            window.append(pool.submit(_worker_check, part))
+            if len(window) >= 2 * workers:
+                yield window.popleft().result()
+        while window:
+            yield window.popleft().result()
+
+
+_WORKER: tuple[Pack, str | None, str] | None = None
+
+
+def _worker_init(pack: Pack, kind: str | None, lang: str) -> None:
+    global _WORKER
+    _WORKER = (pack, kind, lang)
+
+
+def _worker_check(part: list[tuple[int, bytes]]) -> JsonlChunk:
+    assert _WORKER is not None
+    pack, kind, lang = _WORKER
+    return check_jsonl_chunk(part, pack, kind, lang)
+
+
+def _workers(value: int) -> int:
+    if value < 0:
+        raise InputError(f"--workers must be 0 (every core) or more, not {value}")
+    return value or os.cpu_count() or 1
 
 
 @app.command("analyse")
