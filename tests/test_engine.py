@@ -3,13 +3,17 @@
 * A chunk is split, per detector, only by the context fields that detector reads (``analysis.READS``):
   the declaration is checked against each module's source, and mixed chunks against text-by-text checks.
 * Overlap resolution keeps what the quadratic version kept, and stays fast on a text full of numbers.
+* ``rettesnor check --jsonl --workers N`` writes what one process writes, in the same order, and the
+  lines msgspec decodes are the items (or the errors) the old JSON path gave.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import random
 import re
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -19,8 +23,8 @@ import pytest
 from rettesnor import analysis
 from rettesnor.analysis import READS, Signal, _drop_overlapped_identifiers, analyse, analyse_chunk
 from rettesnor.analysis.context import AnalysisContext
-from rettesnor.check import check, check_many
-from rettesnor.item import Item
+from rettesnor.check import check, check_lines, check_many, parse_line, parse_raw, validate_text
+from rettesnor.item import InputError, Item
 from rettesnor.policy.loader import load_pack
 
 _FIELDS = {f.name for f in dataclasses.fields(AnalysisContext)}
@@ -117,3 +121,84 @@ def test_overlap_resolution_is_fast_on_many_numbers() -> None:
     kept = _drop_overlapped_identifiers(signals)
     assert time.perf_counter() - t0 < 2.0
     assert {s.name for s in kept} == {"national_id"} and len(kept) == 50_000
+
+
+# --- `rettesnor check --jsonl --workers N`, as a user runs it -------------------------------------------
+
+
+def _run(*args: str, stdin: bytes) -> subprocess.CompletedProcess[bytes]:
+    cmd = [sys.executable, "-c", "from rettesnor.cli import main; main()", *args]
+    return subprocess.run(cmd, input=stdin, capture_output=True, timeout=120, check=False)
+
+
+def _jsonl(n: int) -> bytes:
+    rng = random.Random(11)
+    lines = []
+    for i in range(n):
+        if i % 397 == 5:
+            lines.append("{not json")
+        elif i % 211 == 7:
+            lines.append(json.dumps({"id": str(i), "text": "hej", "kind": "tweet"}))
+        else:
+            text = rng.choice(_TEXTS) + " " + rng.choice(_TEXTS)
+            lines.append(json.dumps({"id": str(i), "text": text, "kind": "comment"}, ensure_ascii=False))
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_workers_give_the_same_lines_in_the_same_order() -> None:
+    stdin = _jsonl(1500)  # three chunks of 512 and a bit: several in flight at once
+    one = _run("check", "--jsonl", "-", "-p", "dk-hjorring", stdin=stdin)
+    two = _run("check", "--jsonl", "-", "-p", "dk-hjorring", "--workers", "2", stdin=stdin)
+    every = _run("check", "--jsonl", "-", "-p", "dk-hjorring", "-w", "0", stdin=stdin)
+    assert one.returncode == two.returncode == every.returncode == 2  # lines in error
+    assert one.stdout == two.stdout == every.stdout
+    assert one.stderr == two.stderr == every.stderr
+    results = [json.loads(line) for line in two.stdout.decode().splitlines()]
+    assert len(results) == 1500
+    assert [r.get("id", r.get("line")) for r in results][:8] == ["0", "1", "2", "3", "4", 6, "6", 8]
+    assert results[5] == {"line": 6, "error": results[5]["error"]} and "JSON" in results[5]["error"]
+    assert any(r.get("verdict") == "delete" or r.get("findings") for r in results)
+
+
+def test_workers_must_not_be_negative() -> None:
+    proc = _run("check", "--jsonl", "-", "-p", "dk-hjorring", "--workers", "-1", stdin=b'{"text": "hej"}\n')
+    assert proc.returncode == 2
+    assert (
+        proc.stderr.decode().strip() == "rettesnor: error: --workers must be 0 (every core) or more, not -1"
+    )
+    assert proc.stdout == b""
+
+
+def test_check_jsonl_writes_what_check_lines_gives() -> None:
+    pack = load_pack("dk-hjorring")
+    lines = _jsonl(700).splitlines()
+    proc = _run("check", "--jsonl", "-", "-p", "dk-hjorring", stdin=b"\n".join(lines) + b"\n")
+    got = [json.loads(line) for line in proc.stdout.decode().splitlines()]
+    assert got == list(check_lines(lines, pack))
+
+
+def test_parse_raw_gives_what_the_text_path_gives() -> None:
+    raws = [
+        b'{"id": 1, "text": "hej", "kind": "comment"}',
+        b'{"text": "x", "kind": "comment", "language": "sv", "channel": "teams"}',
+        b'{"text": "\\u00e6 NaN", "kind": "reply", "x": NaN}',
+        b'{"text": "a\\ud800", "kind": "comment"}',
+        b'\xef\xbb\xbf{"text": "bom", "kind": "comment"}',
+        b'{"text": "\xff", "kind": "comment"}',
+        b'{"text": "a"} \x00',
+        b'{"text": "  ", "kind": "comment"}',
+        b'["text"]',
+        b'{"text": "a", "kind": 3}',
+        b'{"text": "a"}',
+        b'{"n": 1e400, "text": "a", "kind": "comment"}',
+    ]
+    for raw in raws:
+        try:
+            want: object = parse_line(validate_text(raw), "comment")
+        except InputError as exc:
+            want = str(exc)
+        try:
+            got: object = parse_raw(raw, "comment")
+        except InputError as exc:
+            got = str(exc)
+        assert got == want, raw
