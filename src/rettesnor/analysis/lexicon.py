@@ -23,7 +23,8 @@ Term syntax: ``word`` the exact word, ``word*`` words starting with it, ``*word`
 ``*word*`` the letters anywhere in a word; a space matches any whitespace; ``<n>`` matches a number of
 1–3 digits; matching ignores case.
 
-How it runs (the hot path of every check): all files are validated at import. A text is checked with
+How it runs (the hot path of every check): a language's files are read and validated when a text
+first needs them (``tests/test_lexicon.py`` reads them all). A text is checked with
 the languages {the text's, the country's main language, English} (Nynorsk and Bokmål bring each
 other); for each such set the terms and excepts of all its files are compiled, on first use, into two
 trie-shaped regular expressions, so the cost per character hardly grows with the number of terms: one
@@ -527,12 +528,33 @@ def _lower(text: str) -> str:
 # The detector
 
 
-def _open_files() -> tuple[LexiconFile, ...]:
-    return load_lexicons()
-
-
-FILES: tuple[LexiconFile, ...] = _open_files()
+_ALL: list[tuple[LexiconFile, ...]] = []
+_BY_LANGUAGE: dict[str, tuple[LexiconFile, ...]] = {}
 _MATCHERS: dict[tuple[str, ...], Matcher] = {}
+
+
+def all_files() -> tuple[LexiconFile, ...]:
+    """Every lexicon file, validated (read on first use; ``lexicon.FILES`` is the same)."""
+    if not _ALL:
+        _ALL.append(load_lexicons())
+    return _ALL[0]
+
+
+def files_of(language: str) -> tuple[LexiconFile, ...]:
+    """The files of one language, read and validated when a text first needs them: a check of Danish
+    texts reads the Danish and English lists only (start-up time, issue 17)."""
+    found = _BY_LANGUAGE.get(language)
+    if found is None:
+        folder = LEXICON_ROOT / language
+        paths = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+        found = _BY_LANGUAGE[language] = tuple(load_file(f, LEXICON_ROOT) for f in paths)
+    return found
+
+
+def __getattr__(name: str) -> tuple[LexiconFile, ...]:
+    if name == "FILES":
+        return all_files()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def languages_for(ctx: AnalysisContext) -> tuple[str, ...]:
@@ -549,7 +571,9 @@ def matcher(languages: tuple[str, ...]) -> Matcher:
     """The compiled matcher for a set of languages (built on first use, then kept)."""
     m = _MATCHERS.get(languages)
     if m is None:
-        m = _MATCHERS[languages] = Matcher(languages, FILES)
+        # In the order of the folders, as load_lexicons reads them: the matcher is the same.
+        files = [f for lang in sorted(languages) for f in files_of(lang)]
+        m = _MATCHERS[languages] = Matcher(languages, files)
     return m
 
 
@@ -703,6 +727,6 @@ def detect_many(texts: Sequence[str], ctx: AnalysisContext) -> dict[int, list[Si
 def counts() -> dict[str, dict[str, int]]:
     """Terms per language and signal (for docs and the CLI)."""
     out: dict[str, dict[str, int]] = {}
-    for f in FILES:
+    for f in all_files():
         out.setdefault(f.language, {})[f.signal] = f.term_count
     return out

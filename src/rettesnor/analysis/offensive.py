@@ -203,21 +203,15 @@ def _load() -> OffensiveModel:
     return OffensiveModel.from_json(text)
 
 
-def _load_or_none() -> OffensiveModel | None:
-    try:
-        return _load()
-    except ModelError:  # only while bootstrapping: scripts/train_offensive.py imports this module
-        return None
-
-
-_MODEL: OffensiveModel | None = _load_or_none()
+_MODEL: list[OffensiveModel] = []
 
 
 def model() -> OffensiveModel:
-    """The packaged model, loaded at import (a clear error if the file is missing or broken)."""
-    if _MODEL is None:
-        return _load()
-    return _MODEL
+    """The packaged model, loaded on first use (a clear error if the file is missing or broken): every
+    command imports this module, only a check needs the model (start-up time, issue 17)."""
+    if not _MODEL:
+        _MODEL.append(_load())
+    return _MODEL[0]
 
 
 def _lexicon_names(text: str, ctx: AnalysisContext, found: Iterable[Signal] | None) -> tuple[str, ...]:
