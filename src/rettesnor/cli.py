@@ -185,6 +185,12 @@ def _checked(
 ) -> Iterator[JsonlChunk]:
     """Each chunk checked, in order: here, or by ``workers`` processes with a few chunks in flight each
     (the input is read only as fast as they check it, so memory stays constant)."""
+    first = next(chunks, None)
+    if first is None:
+        return
+    # The first chunk is checked here: the word lists, patterns and models it loads are then shared
+    # with the forked workers instead of being loaded again in each.
+    yield check_jsonl_chunk(first, pack, kind, lang)
     if workers == 1:
         for part in chunks:
             yield check_jsonl_chunk(part, pack, kind, lang)
