@@ -318,12 +318,14 @@ def detect_many(
     out: dict[int, list[Signal]] = {}
     m = model()
     probability, threshold = m.probability, m.threshold
+    solo = max(threshold, SOLO_THRESHOLD)
     for i, text in enumerate(texts):
         if lexicon_signals is None:
             names = _lexicon_names(text, ctx, None)
         else:
-            names = _lexicon_names(text, ctx, lexicon_signals.get(i, ()))
+            found = lexicon_signals.get(i)
+            names = _lexicon_names(text, ctx, found) if found else ()  # most texts have no signal
         p = probability(text, names)
-        if fires(p, threshold, names):
+        if p >= (threshold if names else solo):  # fires(), inlined
             out[i] = [_signal(m, text, p, names)]
     return out
