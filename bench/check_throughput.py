@@ -824,14 +824,25 @@ def parallel_run(
 # The command: `rettesnor check --jsonl` as a user runs it, and its start-up
 # --------------------------------------------------------------------------------------------------
 
-_CLI = "import sys; from rettesnor.cli import main; main(sys.argv[1:])"
+# The command, and its peak resident size written at exit (VmHWM is the process's own since its exec;
+# the rusage of a child forked from this big process would count this process's pages too).
+_CLI = """import atexit, os, sys
+def _peak():
+    path = os.environ.get("BENCH_PEAK_RSS_FILE")
+    if path:
+        with open("/proc/self/status") as status, open(path, "w") as out:
+            out.write(next((line.split()[1] for line in status if line.startswith("VmHWM")), "0"))
+atexit.register(_peak)
+from rettesnor.cli import main
+main(sys.argv[1:])
+"""
 
 
 def _run_cli(args: Sequence[str], stdin_path: Path) -> tuple[float, float, int, int]:
-    """(wall s, CPU s of the command and its workers, max RSS in kB, exit status) of ``rettesnor ARGS``.
-
-    The figures are the command's own (``os.wait4`` on its process), not those of other children of
-    this process (the every-core rows fork workers as big as this process)."""
+    """(wall s, CPU s of the command and its workers, peak RSS of the command in kB, exit status) of
+    ``rettesnor ARGS``; the CPU time is the command's own (``os.wait4`` on its process)."""
+    peak = stdin_path.with_suffix(".peak")
+    env = {**os.environ, "BENCH_PEAK_RSS_FILE": str(peak)}
     t0 = time.perf_counter()
     with stdin_path.open("rb") as fh:
         proc = subprocess.Popen(
@@ -839,11 +850,16 @@ def _run_cli(args: Sequence[str], stdin_path: Path) -> tuple[float, float, int, 
             stdin=fh,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            env=env,
         )
         _pid, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, proc.returncode
+    try:
+        rss = int(peak.read_text() or 0)
+    except (OSError, ValueError):
+        rss = 0
+    return wall, usage.ru_utime + usage.ru_stime, rss, proc.returncode
 
 
 def cli_runs(texts: Sequence[str], pack: str, lines: int, cores: int, folder: Path) -> dict[str, Any]:
