@@ -30,10 +30,26 @@ from rettesnor.policy.loader import load_pack
 _FIELDS = {f.name for f in dataclasses.fields(AnalysisContext)}
 
 
-@pytest.mark.parametrize("name", sorted(READS))
-def test_reads_declares_every_context_field_a_detector_reads(name: str) -> None:
+def _sources(name: str, seen: set[str]) -> str:
+    """The source of ``rettesnor.analysis.<name>`` and of the helper modules of the analysis it imports
+    (a detector may hand its context to one of them)."""
+    if name in seen:
+        return ""
+    seen.add(name)
     module = sys.modules[f"rettesnor.analysis.{name}"]
     source = Path(module.__file__ or "").read_text(encoding="utf-8")
+    helpers = set(re.findall(r"from rettesnor\.analysis\.(\w+) import", source))
+    for group in re.findall(r"from rettesnor\.analysis import \(?([\w, ]+)", source):
+        helpers.update(x.strip() for x in group.split(","))
+    helpers -= set(READS) - {name}  # another detector is checked on its own
+    return source + "".join(
+        _sources(h, seen) for h in sorted(helpers) if f"rettesnor.analysis.{h}" in sys.modules
+    )
+
+
+@pytest.mark.parametrize("name", sorted(READS))
+def test_reads_declares_every_context_field_a_detector_reads(name: str) -> None:
+    source = _sources(name, set())
     read = set(re.findall(r"\bctx\.(\w+)", source)) & _FIELDS
     declared = READS[name]
     if declared is None:
