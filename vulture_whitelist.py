@@ -35,3 +35,6 @@ _.TLD_EXTRACTOR, _.nlp
 
 # archive/noark5.py: the five Noark 5 schemas (kept for the split of noark5.py into one module per document)
 NOARK_XSDS
+
+# Python: a module's __getattr__ (PEP 562) answers `lexicon.FILES`, read on first use
+__getattr__
