@@ -176,6 +176,16 @@ def test_workers_give_the_same_lines_in_the_same_order() -> None:
     assert any(r.get("verdict") == "delete" or r.get("findings") for r in results)
 
 
+def test_workers_need_jsonl() -> None:
+    proc = _run("check", "-", "-p", "dk-hjorring", "--workers", "2", stdin=b"hej")
+    assert proc.returncode == 2
+    assert (
+        proc.stderr.decode().strip()
+        == "rettesnor: error: --workers needs --jsonl (one text is checked in one process)"
+    )
+    assert proc.stdout == b""
+
+
 def test_workers_must_not_be_negative() -> None:
     proc = _run("check", "--jsonl", "-", "-p", "dk-hjorring", "--workers", "-1", stdin=b'{"text": "hej"}\n')
     assert proc.returncode == 2

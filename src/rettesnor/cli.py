@@ -115,6 +115,8 @@ def check_cmd(
         raise InputError(f"unknown kind {kind!r}; choose one of: {', '.join(KINDS)}")
     if jsonl:
         raise typer.Exit(_batch(source, pack, kind, msg_lang, _workers(workers)))
+    if workers != 1:
+        raise InputError("--workers needs --jsonl (one text is checked in one process)")
     _format(fmt)
     photos = _photos(image or [], alt or [], msg_lang)
     item = Item(text=read_text(source), kind=kind or "official_post", images=photos, channel=channel)
