@@ -15,6 +15,8 @@ from rettesnor.analysis import AnalysisContext, analyse, analyse_chunk
 from rettesnor.analysis.language import detect_language, detect_languages
 from rettesnor.analysis.signals import Signal
 from rettesnor.item import KINDS, InputError, Item
+from rettesnor.item import OVERSIZED_LINE as OVERSIZED_LINE  # re-exported: defined with the Item
+from rettesnor.item import validate_text as validate_text
 from rettesnor.policy.evaluate import Result, evaluate, guidance_for
 from rettesnor.policy.model import Pack
 
@@ -97,19 +99,6 @@ def _check_chunk(items: list[Item], pack: Pack, lang: str | None) -> list[Result
     ]
 
 
-def validate_text(raw: bytes) -> str:
-    """Decode user input or say, in one line, why it cannot be checked."""
-    if b"\x00" in raw:
-        raise InputError("input looks binary (it contains NUL bytes); give UTF-8 text")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"input is not valid UTF-8 (byte {exc.start})") from None
-    if not text.strip():
-        raise InputError("input is empty; nothing to check")
-    return text
-
-
 def parse_line(line: str, default_kind: str | None) -> Item:
     """One JSONL line ``{"id", "text", "kind"}`` to an Item, or a one-line InputError."""
     try:
@@ -153,10 +142,6 @@ def _item(obj: Any, default_kind: str | None) -> Item:
         language=lang if isinstance(lang, str) else None,
         channel=obj.get("channel") if isinstance(obj.get("channel"), str) else None,
     )
-
-
-# Stands in for a JSONL line that was too long to read; the reader skips the rest of that line.
-OVERSIZED_LINE = b"\x00oversized"
 
 
 def check_lines(

@@ -22,8 +22,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from rettesnor.check import validate_text
-from rettesnor.item import MAX_TEXT_CHARS, InputError
+from rettesnor.item import MAX_TEXT_CHARS, InputError, validate_text
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
