@@ -47,3 +47,5 @@ pubid
 
 # Publishing: a report field printed by name, the list of approval acts (documentation of the column), a column
 _.recovered, recovered, STEP_ACTS, _.idempotency_key, idempotency_key
+# Python: a module's __getattr__ (PEP 562) answers `lexicon.FILES`, read on first use
+__getattr__

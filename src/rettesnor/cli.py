@@ -8,23 +8,23 @@ import sys
 from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Any, BinaryIO
+from typing import TYPE_CHECKING, Annotated, Any, BinaryIO
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from rettesnor.check import OVERSIZED_LINE, check_lines, validate_text
 from rettesnor.clitable import print_table
-from rettesnor.governance import checking
-from rettesnor.item import KINDS, LANGUAGES, InputError, Item, Photo
-from rettesnor.policy.compare import compare
-from rettesnor.policy.coverage import coverage
-from rettesnor.policy.docs import known_problems, pack_markdown, signals_section
-from rettesnor.policy.loader import builtin_packs, load_pack
-from rettesnor.policy.model import Pack
-from rettesnor.render import print_result
+from rettesnor.item import KINDS, LANGUAGES, OVERSIZED_LINE, InputError, Item, Photo, validate_text
+
+if TYPE_CHECKING:
+    from rettesnor.check import JsonlChunk
+    from rettesnor.governance import checking
+    from rettesnor.policy.model import Pack
+
+# The engine (word lists, models, patterns) and the packs' models are imported by the commands that use
+# them, so `rettesnor --help` and the commands that check nothing start without them (issue 17).
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False)
 policy_app = typer.Typer(no_args_is_help=True, help="Show, document and compare policy packs.")
@@ -76,6 +76,12 @@ def _lang(value: str | None, pack: Pack) -> str:
     return value
 
 
+def _load_pack(name: str) -> Pack:
+    from rettesnor.policy.loader import load_pack
+
+    return load_pack(name)
+
+
 def _json(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
 
@@ -105,18 +111,26 @@ def check_cmd(
     ] = None,
     account: Annotated[int | None, typer.Option(help="with --org: the account (id) the text is for")] = None,
     lang: Lang = None,
+    workers: Annotated[
+        int, typer.Option("--workers", "-w", help="with --jsonl: processes that check (0: one per core)")
+    ] = 1,
 ) -> None:
     """Check a draft, reply, comment or profile text, and its photos, against a guideline.
 
     With --org the organisation's guideline applies (the unit's, with its approved channels), as on the
     check page and in the API. Exit status: 0 nothing blocking, 1 blocking findings, 2 usage or input error.
     """
-    pack = load_pack(policy)
+    from rettesnor.governance import checking
+    from rettesnor.render import print_result
+
+    pack = _load_pack(policy)
     msg_lang = _lang(lang, pack)
     if kind is not None and kind not in KINDS:
         raise InputError(f"unknown kind {kind!r}; choose one of: {', '.join(KINDS)}")
     if jsonl:
-        raise typer.Exit(_batch(source, pack, kind, msg_lang))
+        raise typer.Exit(_batch(source, pack, kind, msg_lang, _workers(workers)))
+    if workers != 1:
+        raise InputError("--workers needs --jsonl (one text is checked in one process)")
     _format(fmt)
     photos = _photos(image or [], alt or [], msg_lang)
     item = Item(text=read_text(source), kind=kind or "official_post", images=photos, channel=channel)
@@ -142,6 +156,8 @@ def check_cmd(
 
 def _photos(paths: list[str], alts: list[str], lang: str) -> tuple[Photo, ...]:
     """The --image files with their --alt texts, each one checked to be a readable file."""
+    from rettesnor.governance import checking
+
     if len(alts) > len(paths):
         raise InputError(f"{len(alts)} --alt texts for {len(paths)} --image files")
     photos = tuple(Photo(path, alts[i] if i < len(alts) else None) for i, path in enumerate(paths))
@@ -155,25 +171,91 @@ def _photos(paths: list[str], alts: list[str], lang: str) -> tuple[Photo, ...]:
 
 def _photo_error(exc: checking.PhotoError, lang: str) -> str:
     """A photo's problem in the user's language (the pages' catalogues; nn reads the bokmål one)."""
+    from rettesnor.governance import checking
     from rettesnor.i18n import ALIASES, translator
 
     _ = translator(ALIASES.get(lang, "en"))
     return _(checking.PHOTO_ERRORS[exc.code]).format(name=exc.name)
 
 
-def _batch(source: str, pack: Pack, kind: str | None, lang: str) -> int:
+def _batch(source: str, pack: Pack, kind: str | None, lang: str, workers: int) -> int:
     """Stream JSONL in, JSONL out; constant memory. Bad lines are reported and skipped."""
+    from rettesnor.check import numbered_chunks
+
     status = 0
+    sys.stdout.flush()
+    out = getattr(sys.stdout, "buffer", None)
     with open_input(source) as fh:
-        for result in check_lines(_bounded_lines(fh), pack, kind, lang):
-            _json(result)
-            if "error" in result:
-                print(f"rettesnor: error: line {result['line']}: {result['error']}", file=sys.stderr)
+        for done in _checked(numbered_chunks(_bounded_lines(fh)), pack, kind, lang, workers):
+            if out is not None:
+                out.write(done.output)
+                out.flush()
+            else:  # a text-only stream (tests that replace sys.stdout)
+                sys.stdout.write(done.output.decode())
+                sys.stdout.flush()
+            for number, message in done.errors:
+                print(f"rettesnor: error: line {number}: {message}", file=sys.stderr)
                 status = 2
-            elif status == 0 and any(f["severity"] == "block" for f in result["findings"]):
+            if status == 0 and done.blocking:
                 status = 1
-            sys.stdout.flush()
     return status
+
+
+def _checked(
+    chunks: Iterator[list[tuple[int, bytes]]], pack: Pack, kind: str | None, lang: str, workers: int
+) -> Iterator[JsonlChunk]:
+    """Each chunk checked, in order: here, or by ``workers`` processes with a few chunks in flight each
+    (the input is read only as fast as they check it, so memory stays constant)."""
+    from rettesnor.check import check_jsonl_chunk
+
+    first = next(chunks, None)
+    if first is None:
+        return
+    # The first chunk is checked here: the word lists, patterns and models it loads are then shared
+    # with the forked workers instead of being loaded again in each.
+    yield check_jsonl_chunk(first, pack, kind, lang)
+    if workers == 1:
+        for part in chunks:
+            yield check_jsonl_chunk(part, pack, kind, lang)
+        return
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    window: deque[Future[JsonlChunk]] = deque()
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_worker_init, initargs=(pack, kind, lang)
+    ) as pool:
+        for part in chunks:
+            window.append(pool.submit(_worker_check, part))
+            if len(window) >= 2 * workers:
+                yield window.popleft().result()
+        while window:
+            yield window.popleft().result()
+
+
+_WORKER: tuple[Pack, str | None, str] | None = None
+
+
+def _worker_init(pack: Pack, kind: str | None, lang: str) -> None:
+    global _WORKER
+    _WORKER = (pack, kind, lang)
+
+
+def _worker_check(part: list[tuple[int, bytes]]) -> JsonlChunk:
+    from rettesnor.check import check_jsonl_chunk
+
+    assert _WORKER is not None
+    pack, kind, lang = _WORKER
+    return check_jsonl_chunk(part, pack, kind, lang)
+
+
+def _workers(value: int) -> int:
+    if value < 0:
+        raise InputError(f"--workers must be 0 (every core) or more, not {value}")
+    return value or os.cpu_count() or 1
 
 
 @app.command("analyse")
@@ -240,7 +322,9 @@ def _bounded_lines(fh: BinaryIO) -> Iterator[bytes]:
 @policy_app.command("list")
 def policy_list(fmt: Format = "text") -> None:
     """The built-in packs."""
-    packs = [load_pack(name) for name in builtin_packs()]
+    from rettesnor.policy.loader import builtin_packs
+
+    packs = [_load_pack(name) for name in builtin_packs()]
     if _format(fmt) == "json":
         _json([{"pack": p.name, "extends": p.chain[1:], "title": p.title["en"]} for p in packs])
         return
@@ -252,7 +336,7 @@ def policy_list(fmt: Format = "text") -> None:
 @policy_app.command("show")
 def policy_show(pack_name: str, fmt: Format = "text", lang: Lang = None) -> None:
     """The pack's parameters and rules, readable."""
-    pack = load_pack(pack_name)
+    pack = _load_pack(pack_name)
     msg_lang = _lang(lang, pack)
     if _format(fmt) == "json":
         _json(pack.model_dump(mode="json"))
@@ -287,7 +371,9 @@ def _value(value: Any) -> str:
 @policy_app.command("rule")
 def policy_rule(code: str, policy: Annotated[str, typer.Option("--policy", "-p")], lang: Lang = None) -> None:
     """Document one rule the way ruff documents its rules."""
-    pack = load_pack(policy)
+    from rettesnor.policy.docs import known_problems, signals_section
+
+    pack = _load_pack(policy)
     msg_lang = _lang(lang, pack)
     rule = pack.rule(code.upper())
     if rule is None:
@@ -313,14 +399,18 @@ def policy_rule(code: str, policy: Annotated[str, typer.Option("--policy", "-p")
 @policy_app.command("docs")
 def policy_docs(pack_name: str, lang: Lang = None) -> None:
     """The pack as Markdown: every rule with its examples and clause quotes (see docs/rules/)."""
-    pack = load_pack(pack_name)
+    from rettesnor.policy.docs import pack_markdown
+
+    pack = _load_pack(pack_name)
     sys.stdout.write(pack_markdown(pack, _lang(lang, pack)) + "\n")
 
 
 @policy_app.command("coverage")
 def policy_coverage(pack_name: str, fmt: Format = "text") -> None:
     """Every clause of the organisation's guideline: check, workflow or guidance, and its test."""
-    pack = load_pack(pack_name)
+    from rettesnor.policy.coverage import coverage
+
+    pack = _load_pack(pack_name)
     rows = coverage(pack)
     if not rows:
         raise InputError(f"pack {pack.name} is not tied to a seed guideline (no clause_prefix)")
@@ -347,7 +437,9 @@ def policy_coverage(pack_name: str, fmt: Format = "text") -> None:
 @policy_app.command("compare")
 def policy_compare(left: str, right: str, fmt: Format = "text") -> None:
     """Where two packs differ."""
-    a, b = load_pack(left), load_pack(right)
+    from rettesnor.policy.compare import compare
+
+    a, b = _load_pack(left), _load_pack(right)
     diffs = compare(a, b)
     if _format(fmt) == "json":
         _json([asdict(d) for d in diffs])
@@ -370,12 +462,15 @@ def policy_signals() -> None:
 @demo_app.command("check")
 def demo_check(folder: Annotated[Path, typer.Argument()] = Path("examples"), lang: Lang = None) -> None:
     """Check every demo text (``<kind>.<anything>.txt``) under FOLDER against every seed pack."""
+    from rettesnor.governance import checking
+    from rettesnor.render import print_result
+
     files = sorted(folder.glob("*/*.txt"))
     if not files:
         raise InputError(f"no demo texts under {folder}/ (expected <pack>/<kind>.<name>.txt)")
     for path in files:
         pack_name, kind = path.parent.name, path.name.split(".", 1)[0]
-        pack = load_pack(pack_name)
+        pack = _load_pack(pack_name)
         item = Item(text=validate_text(path.read_bytes()), kind=kind, id=path.stem)
         msg_lang = _lang(lang, pack)
         print_result(out, checking.check(item, pack, msg_lang), msg_lang, str(path))

@@ -67,3 +67,20 @@ class Item:
             raise InputError(f"unknown kind {self.kind!r}; choose one of: {', '.join(KINDS)}")
         if len(self.text) > MAX_TEXT_CHARS:
             raise InputError(f"text is {len(self.text)} characters; the limit is {MAX_TEXT_CHARS}")
+
+
+def validate_text(raw: bytes) -> str:
+    """Decode user input or say, in one line, why it cannot be checked."""
+    if b"\x00" in raw:
+        raise InputError("input looks binary (it contains NUL bytes); give UTF-8 text")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"input is not valid UTF-8 (byte {exc.start})") from None
+    if not text.strip():
+        raise InputError("input is empty; nothing to check")
+    return text
+
+
+# Stands in for a JSONL line that was too long to read; the reader skips the rest of that line.
+OVERSIZED_LINE = b"\x00oversized"

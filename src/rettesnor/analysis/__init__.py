@@ -11,6 +11,7 @@ modules without one.
 from __future__ import annotations
 
 import sys
+from bisect import bisect_left, insort
 from collections.abc import Callable, Iterable, Sequence
 
 from rettesnor.analysis import contact, discourse, identifiers, lexicon, names, offensive, readability
@@ -61,25 +62,92 @@ def _many(detector: Detector) -> ManyDetector:
     return loop
 
 
+# What each detector reads of its context: a chunk is split only by these (one scan of the whole chunk
+# where the texts differ in language alone). None: the whole context. tests/test_engine.py checks
+# these against the modules' sources, so a detector that starts reading more fails there.
+READS: dict[str, tuple[str, ...] | None] = {
+    "identifiers": ("language", "country"),
+    "contact": ("country", "work_email_domains"),
+    "names": ("organisation_names",),
+    "lexicon": ("language", "country"),
+    "discourse": None,
+    "readability": ("kind", "lix_max", "sentence_words_max"),
+    "offensive": (),  # it reads the lexicon's signals, given to it
+}
+
+
+def _module_name(detector: Detector) -> str:
+    return detector.__module__.rsplit(".", 1)[-1]
+
+
+class _Groups:
+    """The parts of a chunk whose texts share what a detector reads, each joined once and reused."""
+
+    def __init__(self, chunk: Chunk, contexts: Sequence[AnalysisContext]) -> None:
+        self.chunk, self.contexts = chunk, contexts
+        self.uniform = all(c == contexts[0] for c in contexts)
+        self._parts: dict[tuple[int, ...], Chunk] = {}
+
+    def split(self, fields: tuple[str, ...] | None) -> list[tuple[Chunk, list[int], AnalysisContext]]:
+        """(sub-chunk, the indices of its texts in the chunk, a context they share) per group."""
+        contexts = self.contexts
+        if self.uniform or not contexts:
+            return [(self.chunk, list(range(len(self.chunk))), contexts[0])] if contexts else []
+        groups: dict[object, list[int]] = {}
+        if fields is None:
+            for i, ctx in enumerate(contexts):
+                groups.setdefault(ctx, []).append(i)
+        else:
+            for i, ctx in enumerate(contexts):
+                groups.setdefault(tuple(getattr(ctx, f) for f in fields), []).append(i)
+        if len(groups) == 1:
+            return [(self.chunk, list(range(len(self.chunk))), contexts[0])]
+        out = []
+        for members in groups.values():
+            key = tuple(members)
+            part = self._parts.get(key)
+            if part is None:
+                part = self._parts[key] = Chunk([self.chunk.texts[i] for i in members])
+            out.append((part, members, contexts[members[0]]))
+        return out
+
+
 def analyse_many(texts: Sequence[str], ctx: AnalysisContext) -> list[list[Signal]]:
     """:func:`analyse` for many texts with one context: the same signals, in the same order, per text.
 
     Detectors with a ``detect_many`` scan the chunk at once; keep chunks to a few hundred texts.
     """
+    return analyse_chunk(texts, [ctx] * len(texts))
+
+
+def analyse_chunk(texts: Sequence[str], contexts: Sequence[AnalysisContext]) -> list[list[Signal]]:
+    """:func:`analyse` for many texts, each with its own context: the same signals as text by text.
+
+    Each detector scans the chunk once where the texts differ only in what it does not read
+    (:data:`READS`): the language splits the chunk for the word lists and national IDs, not for phone
+    numbers, names or readability.
+    """
     chunk = as_chunk(texts)
+    groups = _Groups(chunk, contexts)
     out: list[list[Signal]] = [[] for _ in range(len(chunk))]
     for detector in DETECTORS:
-        if detector is contact.detect:
-            national = {
-                i: [s for s in found if s.name == "national_id"] for i, found in enumerate(out) if found
-            }
-            many = contact.detect_many(chunk, ctx, national)
-        else:
-            many = _many(detector)(chunk, ctx)
-        for i, found in many.items():
-            out[i].extend(found)
-    for i, found in offensive.detect_many(chunk.texts, ctx, dict(enumerate(out))).items():
-        out[i].extend(found)
+        name = _module_name(detector)
+        for part, members, ctx in groups.split(READS.get(name)):
+            if detector is contact.detect:
+                national = {
+                    k: [s for s in out[i] if s.name == "national_id"] for k, i in enumerate(members) if out[i]
+                }
+                many = contact.detect_many(part, ctx, national)
+            elif detector is discourse.detect:
+                many = discourse.detect_many(part, ctx, {k: out[i] for k, i in enumerate(members) if out[i]})
+            else:
+                many = _many(detector)(part, ctx)
+            for k, found in many.items():
+                out[members[k]].extend(found)
+    for part, members, ctx in groups.split(READS["offensive"]):
+        found_so_far = {k: out[i] for k, i in enumerate(members) if out[i]}
+        for k, found in offensive.detect_many(part.texts, ctx, found_so_far).items():
+            out[members[k]].extend(found)
     return [_drop_overlapped_identifiers(s) if len(s) > 1 else s for s in out]
 
 
@@ -87,16 +155,24 @@ _IDENTIFIER_RANK = {"national_id": 0, "bank_account": 1, "phone": 2, "case_numbe
 
 
 def _drop_overlapped_identifiers(signals: list[Signal]) -> list[Signal]:
-    """One digit run is one identifier: keep the highest-ranked, highest-scored claim on it."""
+    """One digit run is one identifier: keep the highest-ranked, highest-scored claim on it.
+
+    Claims are taken in that order and kept unless they overlap one kept before; the kept ones never
+    overlap each other, so sorted by start their ends rise too, and the one kept claim that starts last
+    before a new claim ends is the only one it can overlap (a bisect: n log n on a 1 MB text of numbers).
+    """
     ids = [s for s in signals if s.name in _IDENTIFIER_RANK]
     if len(ids) < 2:
         return signals
     ids.sort(key=lambda s: (_IDENTIFIER_RANK[s.name], -s.score))
-    kept: list[Signal] = []
+    spans: list[tuple[int, int]] = []  # the kept claims, sorted
+    keep: set[int] = set()
     for s in ids:
-        if not any(s.start < k.end and k.start < s.end for k in kept):
-            kept.append(s)
-    keep = set(map(id, kept))
+        i = bisect_left(spans, (s.end,))  # the kept claims that start before s ends: spans[:i]
+        if i and spans[i - 1][1] > s.start:
+            continue
+        insort(spans, (s.start, s.end))
+        keep.add(id(s))
     return [s for s in signals if s.name not in _IDENTIFIER_RANK or id(s) in keep]
 
 
@@ -107,5 +183,6 @@ __all__ = [
     "AnalysisContext",
     "Signal",
     "analyse",
+    "analyse_chunk",
     "analyse_many",
 ]

@@ -9,10 +9,12 @@ so the lexicon is not run twice for one check.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 
 from rettesnor.analysis import lexicon
+from rettesnor.analysis.chunk import Chunk, as_chunk
 from rettesnor.analysis.context import AnalysisContext
 from rettesnor.analysis.signals import Signal
 
@@ -64,7 +66,58 @@ def _org_mentions(text: str, names: tuple[str, ...]) -> list[tuple[int, int]]:
     ]
 
 
-def detect(text: str, ctx: AnalysisContext) -> Iterator[Signal]:
+def detect_many(
+    texts: Sequence[str], ctx: AnalysisContext, lexicon_signals: Mapping[int, Sequence[Signal]]
+) -> dict[int, list[Signal]]:
+    """:func:`detect` for a chunk, given the lexicon's signals by text index (texts without any may be
+    left out): the organisation's names are looked for in the chunk at once."""
+    chunk = as_chunk(texts)
+    kind = ctx.kind
+    if kind in _PER_TEXT_KINDS or (ctx.has_images and kind in _IMAGE_KINDS):
+        candidates: Iterable[int] = range(len(chunk))
+    elif ctx.organisation_names and _org_pattern(ctx.organisation_names) is not None:
+        candidates = _org_candidates(chunk, ctx.organisation_names)
+    else:
+        return {}
+    out: dict[int, list[Signal]] = {}
+    for i in candidates:
+        text = chunk.texts[i]
+        found = list(
+            detect(text, ctx, [s for s in lexicon_signals.get(i, ()) if s.detector.startswith("lexicon.")])
+        )
+        if found:
+            out[i] = found
+    return out
+
+
+# Kinds whose every text may give a signal without the organisation's name.
+_PER_TEXT_KINDS = frozenset({"private_post", "account_profile", "internal_message"})
+
+
+def _org_candidates(chunk: Chunk, names: tuple[str, ...]) -> Iterable[int]:
+    """The texts in which :func:`_org_mentions` may find a name: one scan of the chunk's lower-cased text
+    (a superset: the separator looks like a text's start or end); every text where that is not safe."""
+    pattern = _org_pattern(names)
+    low = chunk.low if chunk.joinable else None
+    if pattern is None or low is None:
+        return range(len(chunk))
+    starts, n = chunk.starts, len(chunk)
+    out: list[int] = []
+    pos = 0
+    while (m := pattern.search(low, pos)) is not None:
+        i = bisect_right(starts, m.start()) - 1
+        out.append(i)
+        if i + 1 >= n:
+            break
+        pos = starts[i + 1]
+    return out
+
+
+def detect(
+    text: str, ctx: AnalysisContext, lexicon_signals: Sequence[Signal] | None = None
+) -> Iterator[Signal]:
+    """``lexicon_signals``: the lexicon's signals for this text when the caller has them (batch mode);
+    otherwise the lexicon's last scan is reused or the lexicon is run."""
     kind = ctx.kind
     org = _org_mentions(text, ctx.organisation_names) if ctx.organisation_names else []
     for s, e in org:
@@ -73,7 +126,7 @@ def detect(text: str, ctx: AnalysisContext) -> Iterator[Signal]:
         yield Signal("marker.workplace", s, e, 1.0, "discourse.org_name", evidence)
 
     if kind == "private_post":
-        yield from _private_post(text, ctx, org)
+        yield from _private_post(text, ctx, org, lexicon_signals)
     elif kind == "account_profile" and not org:
         yield _profile_without_org(text, ctx)
     elif kind == "internal_message" and ctx.channel:
@@ -94,7 +147,8 @@ def detect(text: str, ctx: AnalysisContext) -> Iterator[Signal]:
 
     if ctx.has_images and kind in _IMAGE_KINDS:
         people = _PEOPLE.search(text)
-        if people is not None and not any(s.name == "marker.image_people" for s in lexicon.scan(text, ctx)):
+        lex = lexicon.scan(text, ctx) if lexicon_signals is None else lexicon_signals
+        if people is not None and not any(s.name == "marker.image_people" for s in lex):
             yield Signal(
                 "marker.image_people",
                 people.start(),
@@ -105,8 +159,11 @@ def detect(text: str, ctx: AnalysisContext) -> Iterator[Signal]:
             )
 
 
-def _private_post(text: str, ctx: AnalysisContext, org: list[tuple[int, int]]) -> Iterator[Signal]:
-    lex = lexicon.scan(text, ctx)
+def _private_post(
+    text: str, ctx: AnalysisContext, org: list[tuple[int, int]], lex: Sequence[Signal] | None
+) -> Iterator[Signal]:
+    if lex is None:
+        lex = lexicon.scan(text, ctx)
     names = {s.name for s in lex}
     workplace = org + [(s.start, s.end) for s in lex if s.name == "marker.workplace"]
     if workplace and "marker.disclaimer" not in names and "marker.role_statement" not in names:

@@ -23,7 +23,8 @@ Term syntax: ``word`` the exact word, ``word*`` words starting with it, ``*word`
 ``*word*`` the letters anywhere in a word; a space matches any whitespace; ``<n>`` matches a number of
 1–3 digits; matching ignores case.
 
-How it runs (the hot path of every check): all files are validated at import. A text is checked with
+How it runs (the hot path of every check): a language's files are read and validated when a text
+first needs them (``tests/test_lexicon.py`` reads them all). A text is checked with
 the languages {the text's, the country's main language, English} (Nynorsk and Bokmål bring each
 other); for each such set the terms and excepts of all its files are compiled, on first use, into two
 trie-shaped regular expressions, so the cost per character hardly grows with the number of terms: one
@@ -36,6 +37,7 @@ passes run only on the tokens that need them: letter substitutions ("1d1ot", "l0
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +46,7 @@ from typing import Any
 
 import yaml
 
+from rettesnor.analysis.chunk import as_chunk
 from rettesnor.analysis.context import AnalysisContext
 from rettesnor.analysis.signals import SIGNAL_NAMES, Signal
 from rettesnor.item import LANGUAGES
@@ -412,6 +415,55 @@ class Matcher:
                 self._judge(low, m.start(), m.end(), m.group(), out)
         return out
 
+    def hits_many(self, low: str, starts: Sequence[int]) -> dict[int, list[Hit]]:
+        """:meth:`hits` for a chunk: ``low`` is its joined text lower-cased; each text's hits, by index,
+        at offsets within that text. One scan per trie for the whole chunk; the separator looks like a
+        text's start and end to every boundary test, so the hits are those of :meth:`hits` text by text."""
+        out: dict[int, list[Hit]] = {}
+        if self.bounded is not None:
+            # " " + low: each match's group starts one character later than in ``low``.
+            self._scan_many(self.bounded, " " + low, low, starts, 1, out)
+        if self.free is not None:
+            self._scan_many(self.free, low, low, starts, 0, out)
+        if out:
+            for i, found in out.items():
+                base = starts[i]
+                if base:
+                    found[:] = [(s - base, e - base, x) for s, e, x in found]
+        return out
+
+    def _scan_many(
+        self,
+        pattern: re.Pattern[str],
+        subject: str,
+        low: str,
+        starts: Sequence[int],
+        shift: int,
+        out: dict[int, list[Hit]],
+    ) -> None:
+        group = 1 if shift else 0
+        n = len(starts)
+        owner, counts, end_of_owner = -1, 0, -1
+        pos = 0
+        while pos >= 0:
+            restart = -1
+            for m in pattern.finditer(subject, pos):
+                s, e = m.span(group)
+                s -= shift
+                if s >= end_of_owner:  # a later text: find it, its hits count anew
+                    owner = bisect_right(starts, s) - 1
+                    counts = 0
+                    end_of_owner = starts[owner + 1] if owner + 1 < n else len(low) + 1
+                if counts == _MAX_HITS:  # as many as one text may have: go on with the next text
+                    restart = end_of_owner + shift - (1 if shift else 0)
+                    break
+                counts += 1
+                found = out.get(owner)
+                if found is None:
+                    found = out[owner] = []
+                self._judge(low, s, e - shift, m.group(group), found)
+            pos = restart if restart >= 0 and restart < len(subject) else -1
+
     def _judge(self, low: str, s: int, e: int, key: str, out: list[Hit]) -> None:
         """Add the entries of the term found at ``s:e`` (and of shorter terms there) whose bounds hold."""
         lookup = self.lookup
@@ -478,12 +530,33 @@ def _lower(text: str) -> str:
 # The detector
 
 
-def _open_files() -> tuple[LexiconFile, ...]:
-    return load_lexicons()
-
-
-FILES: tuple[LexiconFile, ...] = _open_files()
+_ALL: list[tuple[LexiconFile, ...]] = []
+_BY_LANGUAGE: dict[str, tuple[LexiconFile, ...]] = {}
 _MATCHERS: dict[tuple[str, ...], Matcher] = {}
+
+
+def all_files() -> tuple[LexiconFile, ...]:
+    """Every lexicon file, validated (read on first use; ``lexicon.FILES`` is the same)."""
+    if not _ALL:
+        _ALL.append(load_lexicons())
+    return _ALL[0]
+
+
+def files_of(language: str) -> tuple[LexiconFile, ...]:
+    """The files of one language, read and validated when a text first needs them: a check of Danish
+    texts reads the Danish and English lists only (start-up time, issue 17)."""
+    found = _BY_LANGUAGE.get(language)
+    if found is None:
+        folder = LEXICON_ROOT / language
+        paths = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+        found = _BY_LANGUAGE[language] = tuple(load_file(f, LEXICON_ROOT) for f in paths)
+    return found
+
+
+def __getattr__(name: str) -> tuple[LexiconFile, ...]:
+    if name == "FILES":
+        return all_files()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def languages_for(ctx: AnalysisContext) -> tuple[str, ...]:
@@ -500,7 +573,9 @@ def matcher(languages: tuple[str, ...]) -> Matcher:
     """The compiled matcher for a set of languages (built on first use, then kept)."""
     m = _MATCHERS.get(languages)
     if m is None:
-        m = _MATCHERS[languages] = Matcher(languages, FILES)
+        # In the order of the folders, as load_lexicons reads them: the matcher is the same.
+        files = [f for lang in sorted(languages) for f in files_of(lang)]
+        m = _MATCHERS[languages] = Matcher(languages, files)
     return m
 
 
@@ -517,8 +592,12 @@ def _token(low: str, pos: int) -> tuple[int, int]:
     return s, e
 
 
-def _candidates(low: str, m: Matcher) -> list[tuple[int, int, Entry, dict[str, Any] | None]]:
-    found: list[tuple[int, int, Entry, dict[str, Any] | None]] = [(s, e, x, None) for s, e, x in m.hits(low)]
+def _candidates(
+    low: str, m: Matcher, hits: list[Hit] | None = None
+) -> list[tuple[int, int, Entry, dict[str, Any] | None]]:
+    found: list[tuple[int, int, Entry, dict[str, Any] | None]] = [
+        (s, e, x, None) for s, e, x in (m.hits(low) if hits is None else hits)
+    ]
     if _LEET_HINT.search(low):
         # Only the tokens with a substitution are scanned again, with the substitutions undone.
         seen: set[int] = set()
@@ -553,9 +632,12 @@ def _candidates(low: str, m: Matcher) -> list[tuple[int, int, Entry, dict[str, A
     return found
 
 
-def _scan(text: str, m: Matcher) -> list[Signal]:
-    low = _lower(text)
-    found = _candidates(low, m)
+def _scan(text: str, m: Matcher, low: str | None = None, hits: list[Hit] | None = None) -> list[Signal]:
+    """The signals of ``text``; ``low`` (its lower-cased form) and ``hits`` (``m.hits(low)``) when the
+    caller has them already (batch mode)."""
+    if low is None:
+        low = _lower(text)
+    found = _candidates(low, m, hits)
     if not found:
         return []
     if len(found) > 1:
@@ -615,9 +697,38 @@ def detect(text: str, ctx: AnalysisContext) -> Iterator[Signal]:
     return iter(scan(text, ctx))
 
 
+def detect_many(texts: Sequence[str], ctx: AnalysisContext) -> dict[int, list[Signal]]:
+    """:func:`detect` for a chunk: one pass of each trie over the chunk's joined, lower-cased text, and
+    two cheap scans for disguised words; only the texts with a hit or a hint are looked at one by one."""
+    chunk = as_chunk(texts)
+    m = matcher(languages_for(ctx))
+    low = chunk.low if chunk.joinable else None
+    out: dict[int, list[Signal]] = {}
+    if low is None:  # NUL in a text, or "İ" (lower-casing moves offsets): text by text
+        for i, text in enumerate(chunk.texts):
+            found = _scan(text, m)
+            if found:
+                out[i] = found
+        return out
+    hits = m.hits_many(low, chunk.starts)
+    # Hints of disguised words (digits or signs in words, "*" / "#"): a superset of the texts where
+    # the per-text scan finds them (the separator may stand where a text has no character at all).
+    hinted = set(chunk.matching(_LEET_HINT))
+    hinted.update(chunk.containing("*"))
+    hinted.update(chunk.containing("#"))
+    hinted.update(i for i, found in hits.items() if found)
+    starts, texts_ = chunk.starts, chunk.texts
+    for i in sorted(hinted):
+        text = texts_[i]
+        found = _scan(text, m, low[starts[i] : starts[i] + len(text)], hits.get(i, []))
+        if found:
+            out[i] = found
+    return out
+
+
 def counts() -> dict[str, dict[str, int]]:
     """Terms per language and signal (for docs and the CLI)."""
     out: dict[str, dict[str, int]] = {}
-    for f in FILES:
+    for f in all_files():
         out.setdefault(f.language, {})[f.signal] = f.term_count
     return out

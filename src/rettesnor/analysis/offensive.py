@@ -203,21 +203,15 @@ def _load() -> OffensiveModel:
     return OffensiveModel.from_json(text)
 
 
-def _load_or_none() -> OffensiveModel | None:
-    try:
-        return _load()
-    except ModelError:  # only while bootstrapping: scripts/train_offensive.py imports this module
-        return None
-
-
-_MODEL: OffensiveModel | None = _load_or_none()
+_MODEL: list[OffensiveModel] = []
 
 
 def model() -> OffensiveModel:
-    """The packaged model, loaded at import (a clear error if the file is missing or broken)."""
-    if _MODEL is None:
-        return _load()
-    return _MODEL
+    """The packaged model, loaded on first use (a clear error if the file is missing or broken): every
+    command imports this module, only a check needs the model (start-up time, issue 17)."""
+    if not _MODEL:
+        _MODEL.append(_load())
+    return _MODEL[0]
 
 
 def _lexicon_names(text: str, ctx: AnalysisContext, found: Iterable[Signal] | None) -> tuple[str, ...]:
@@ -255,18 +249,48 @@ def assess(text: str, ctx: AnalysisContext, lexicon_signals: Iterable[Signal] | 
     return Assessment(p, offensive, agreeing, agreement)
 
 
+_EXPLANATION = (
+    "A classifier trained on offensive comments (DKHate and comments written in Norwegian and Swedish) "
+    "finds this text offensive."
+)
+_EVIDENCE_KEYS = ("classifier", "threshold", "top_features", "lexicon", "agreement", "explanation")
+
+
+class _Evidence(Mapping[str, Any]):
+    """The classifier's evidence; its ``top_features`` are worked out only when read (when a finding is
+    written), since most signals of a chunk never become findings that are shown."""
+
+    __slots__ = ("_model", "_names", "_text", "_values")
+
+    def __init__(self, m: OffensiveModel, text: str, p: float, names: tuple[str, ...]) -> None:
+        agreeing, agreement = _agreement(True, names)
+        self._model, self._text, self._names = m, text, names
+        self._values: dict[str, Any] = {
+            "classifier": round(p, 3),
+            "threshold": m.threshold,
+            "lexicon": list(agreeing),
+            "agreement": agreement,
+            "explanation": _EXPLANATION,
+        }
+
+    def __getitem__(self, key: str) -> Any:
+        if key == "top_features" and key not in self._values:
+            self._values[key] = self._model.top_features(self._text, self._names)
+        return self._values[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_EVIDENCE_KEYS)
+
+    def __len__(self) -> int:
+        return len(_EVIDENCE_KEYS)
+
+    def __repr__(self) -> str:
+        return repr(dict(self))
+
+
 def _signal(m: OffensiveModel, text: str, p: float, names: tuple[str, ...]) -> Signal:
-    agreeing, agreement = _agreement(True, names)
-    evidence = {
-        "classifier": round(p, 3),
-        "threshold": m.threshold,
-        "top_features": m.top_features(text, names),
-        "lexicon": list(agreeing),
-        "agreement": agreement,
-        "explanation": "A classifier trained on offensive comments (DKHate and comments written in "
-        "Norwegian and Swedish) finds this text offensive.",
-    }
-    name = agreeing[0] if agreeing else DEFAULT_SIGNAL
+    evidence = _Evidence(m, text, p, names)
+    name = evidence["lexicon"][0] if evidence["lexicon"] else DEFAULT_SIGNAL
     return Signal(name, 0, 0, p, DETECTOR, evidence)
 
 
@@ -294,12 +318,14 @@ def detect_many(
     out: dict[int, list[Signal]] = {}
     m = model()
     probability, threshold = m.probability, m.threshold
+    solo = max(threshold, SOLO_THRESHOLD)
     for i, text in enumerate(texts):
         if lexicon_signals is None:
             names = _lexicon_names(text, ctx, None)
         else:
-            names = _lexicon_names(text, ctx, lexicon_signals.get(i, ()))
+            found = lexicon_signals.get(i)
+            names = _lexicon_names(text, ctx, found) if found else ()  # most texts have no signal
         p = probability(text, names)
-        if fires(p, threshold, names):
+        if p >= (threshold if names else solo):  # fires(), inlined
             out[i] = [_signal(m, text, p, names)]
     return out

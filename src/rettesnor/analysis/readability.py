@@ -123,6 +123,8 @@ def detect(text: str, ctx: AnalysisContext) -> Iterator[Signal]:
     if count_words <= limit:
         return  # no sentence can be longer than the whole text
     for s, e in spans:
+        if (e - s + 1) // 2 <= limit:
+            continue  # words are split by whitespace: too short to hold more than the limit
         n = words(text, s, e)[0]
         if n > limit:
             yield Signal(

@@ -21,9 +21,8 @@ from typing import TYPE_CHECKING, Annotated, Any, BinaryIO
 import typer
 from rich.console import Console
 
-from rettesnor.check import validate_text
 from rettesnor.clitable import print_table
-from rettesnor.item import MAX_TEXT_CHARS, InputError
+from rettesnor.item import MAX_TEXT_CHARS, InputError, validate_text
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

@@ -91,17 +91,21 @@ def _applies(rule: Rule, kind: str, present: set[str]) -> bool:
     return not (rule.unless and any(u in present for u in rule.unless))
 
 
-_RULE_INDEX: dict[int, tuple[Pack, dict[str, list[Rule]]]] = {}
+_RULE_INDEX: dict[int, tuple[Pack, dict[str, tuple[list[Rule], dict[str, list[int]]]]]] = {}
 
 
-def _rules_by_kind(pack: Pack) -> dict[str, list[Rule]]:
-    """The pack's rules per kind of content, computed once per pack (packs are immutable)."""
+def _rules_by_kind(pack: Pack) -> dict[str, tuple[list[Rule], dict[str, list[int]]]]:
+    """Per kind of content: the pack's rules, and for each signal the positions of the rules that read
+    it (computed once per pack; packs are immutable), so a text's signals lead straight to its rules."""
     cached = _RULE_INDEX.get(id(pack))
     if cached is None or cached[0] is not pack:
-        index: dict[str, list[Rule]] = {}
+        index: dict[str, tuple[list[Rule], dict[str, list[int]]]] = {}
         for rule in pack.rules:
             for kind in rule.applies_to:
-                index.setdefault(kind, []).append(rule)
+                rules, by_signal = index.setdefault(kind, ([], {}))
+                for name in rule.signals:
+                    by_signal.setdefault(name, []).append(len(rules))
+                rules.append(rule)
         cached = _RULE_INDEX[id(pack)] = (pack, index)
     return cached[1]
 
@@ -111,9 +115,19 @@ def evaluate(pack: Pack, item: Item, signals: list[Signal], lang: str | None = N
     if not signals:  # the common case for citizens' comments: nothing to decide
         return []
     present = {s.name for s in signals}
+    indexed = _rules_by_kind(pack).get(item.kind)
+    if indexed is None:
+        return []
+    rules, by_signal = indexed
+    hit: set[int] = set()
+    for name in present:
+        positions = by_signal.get(name)
+        if positions is not None:
+            hit.update(positions)
     findings: list[Finding] = []
-    for rule in _rules_by_kind(pack).get(item.kind, ()):
-        if present.isdisjoint(rule.signals) or not _applies(rule, item.kind, present):
+    for position in sorted(hit):  # the pack's order, as before
+        rule = rules[position]
+        if not _applies(rule, item.kind, present):
             continue
         by_category: dict[str, Finding] = {}
         for s in signals:

@@ -44,29 +44,27 @@ def _locate(name_or_path: str, beside: Path | None = None) -> Path:
     raise PackError(f"unknown pack {name_or_path!r}; built-in packs: {', '.join(builtin_packs())}")
 
 
-def _to_python(node: yaml.Node, path: tuple[Any, ...], lines: dict[tuple[Any, ...], int]) -> Any:
+# libyaml's parser where it is installed: a pack is read at every start of `rettesnor check`.
+_COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _to_python(
+    node: yaml.Node, path: tuple[Any, ...], lines: dict[tuple[Any, ...], int], scalars: yaml.SafeLoader
+) -> Any:
     """Convert a composed YAML node to Python, remembering the line of every key path."""
     lines.setdefault(path, node.start_mark.line + 1)  # a key's own line wins over its value's
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = _to_python(key_node, (*path, "<key>"), {})
+            key = _to_python(key_node, (*path, "<key>"), {}, scalars)
             if key in out:
                 raise yaml.MarkedYAMLError(problem=f"duplicate key {key!r}", problem_mark=key_node.start_mark)
             lines[(*path, key)] = key_node.start_mark.line + 1
-            out[key] = _to_python(value_node, (*path, key), lines)
+            out[key] = _to_python(value_node, (*path, key), lines, scalars)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_to_python(v, (*path, i), lines) for i, v in enumerate(node.value)]
-    return _scalar(node)
-
-
-def _scalar(node: yaml.Node) -> Any:
-    loader = yaml.SafeLoader("")
-    try:
-        return loader.construct_object(node, deep=True)
-    finally:
-        loader.dispose()
+        return [_to_python(v, (*path, i), lines, scalars) for i, v in enumerate(node.value)]
+    return scalars.construct_object(node, deep=True)
 
 
 def _line_of(loc: tuple[Any, ...], lines: dict[tuple[Any, ...], int]) -> int:
@@ -83,8 +81,12 @@ def read_pack_file(path: Path) -> PackFile:
         raise PackError(f"{path}: cannot read pack: {exc}") from None
     lines: dict[tuple[Any, ...], int] = {}
     try:
-        node = yaml.compose(raw_text, Loader=yaml.SafeLoader)
-        data = _to_python(node, (), lines) if node is not None else None
+        node = yaml.compose(raw_text, Loader=_COMPOSER)
+        scalars = yaml.SafeLoader("")  # one constructor for every scalar of the file
+        try:
+            data = _to_python(node, (), lines, scalars) if node is not None else None
+        finally:
+            scalars.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f"{path}:{mark.line + 1}" if mark else str(path)
