@@ -67,7 +67,7 @@ def _many(detector: Detector) -> ManyDetector:
 # these against the modules' sources, so a detector that starts reading more fails there.
 READS: dict[str, tuple[str, ...] | None] = {
     "identifiers": ("language", "country"),
-    "contact": ("country", "work_email_domains"),
+    "contact": ("country", "work_email_domains", "organisation_names", "own_phone_numbers"),
     "names": ("organisation_names",),
     "lexicon": ("language", "country"),
     "discourse": None,
