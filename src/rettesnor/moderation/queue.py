@@ -123,10 +123,9 @@ def queue_page(
     recommended: str | None = None,
     limit: int = 50,
     offset: int = 0,
-    newest_first: bool = True,
 ) -> tuple[list[QueueRow], int]:
     """The one read of the moderation queue (pages, API and CLI): its cases with the comment each answers
-    and the post that opened its thread, newest first unless asked otherwise; and how many there are."""
+    and the post that opened its thread, newest first everywhere; and how many there are."""
     parent = aliased(ArchiveRecord)
     root = aliased(ArchiveRecord)
     where = [ModerationCase.organisation_id == org.id]
@@ -142,7 +141,6 @@ def queue_page(
             (c == category) | c.like(f"{category},%") | c.like(f"%,{category}") | c.like(f"%,{category},%")
         )
     total = session.scalar(select(func.count()).select_from(ModerationCase).where(*where)) or 0
-    order = ModerationCase.id.desc() if newest_first else ModerationCase.id
     rows = session.execute(
         select(ModerationCase, ArchiveRecord, parent.text, root.text)
         .join(ArchiveRecord, ArchiveRecord.id == ModerationCase.record_id)
@@ -154,7 +152,7 @@ def queue_page(
             & (root.organisation_id == org.id),
         )
         .where(*where)
-        .order_by(order)
+        .order_by(ModerationCase.id.desc())
         .limit(limit)
         .offset(offset)
     ).all()
@@ -164,8 +162,8 @@ def queue_page(
 def list_queue(
     session: Session, org: Organisation, status: str = "open", account_id: int | None = None, limit: int = 100
 ) -> list[tuple[ModerationCase, ArchiveRecord]]:
-    """The cases and their comments oldest first (the order ``rettesnor moderation queue`` prints)."""
-    rows, _ = queue_page(session, org, status=status, account_id=account_id, limit=limit, newest_first=False)
+    """The cases and their comments newest first, as the page and the API show them."""
+    rows, _ = queue_page(session, org, status=status, account_id=account_id, limit=limit)
     return [(r.case, r.record) for r in rows]
 
 
