@@ -53,9 +53,9 @@ def test_comments_are_queued_with_action_rule_clause_and_ground(db: Session) -> 
     town, _ = _setup(db, texts=(CPR_DA, FRIENDLY_DA, INSULT_DA))
     rows = queue.list_queue(db, town.org)  # type: ignore[attr-defined]
     assert [(r.platform_id, c.recommended, c.categories, c.rule_code, c.ground) for c, r in rows] == [
-        ("c0", "hide", "national_id", "NB003", "personal_data"),
         ("c2", "review", "insult", "NB012", "personal_attack"),  # the ground a hide or delete would take
-    ]
+        ("c0", "hide", "national_id", "NB003", "personal_data"),
+    ]  # newest first, as the page and the API
 
 
 def test_evidence_is_saved_before_hiding_and_the_decision_records_who_when_why(db: Session) -> None:

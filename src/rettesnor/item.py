@@ -14,6 +14,8 @@ KINDS: tuple[str, ...] = (
     "account_profile",
     "image",
 )
+# The kinds a person picks for a text (pages, API); "image" is a photo's own kind, never chosen.
+TEXT_KINDS: tuple[str, ...] = tuple(k for k in KINDS if k != "image")
 COMMENT_KINDS: frozenset[str] = frozenset({"comment"})
 # Languages of content and of the messages of findings (ISO 639-1), defined here once.
 LANGUAGES: tuple[str, ...] = ("da", "nb", "nn", "sv", "en")

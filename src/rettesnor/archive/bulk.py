@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Table
+from sqlalchemy import Table, delete
 from sqlalchemy.orm import Session
 
 from rettesnor.records.types import UTCDateTime
@@ -81,3 +81,22 @@ def values_many(
         part = params[k : k + per]
         sql = f"{head} VALUES {', '.join([row] * len(part))}{tail}"
         conn.exec_driver_sql(sql, tuple(v for p in part for v in p))
+
+
+def write_categories(
+    session: Session, table: Table, owners: Sequence[tuple[int, str | None]], replace: bool = False
+) -> None:
+    """One row of ``table`` (record_category, case_category) per category of each (id, comma list);
+    ``replace``: the owners had rows before (a new version of a record), which go first."""
+    key = next(c for c in table.primary_key.columns if c.name != "category")
+    if replace:
+        ids = [owner for owner, _ in owners]
+        for k in range(0, len(ids), 1000):
+            session.execute(delete(table).where(key.in_(ids[k : k + 1000])))
+    rows = [
+        {key.name: owner, "category": c}
+        for owner, cats in owners
+        for c in sorted(set((cats or "").split(",")))
+        if c
+    ]
+    insert_rows(session, table, rows)

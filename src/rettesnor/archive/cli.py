@@ -294,7 +294,7 @@ def moderation_queue(
     limit: Annotated[int, typer.Option()] = 100,
     fmt: Format = "text",
 ) -> None:
-    """Comments waiting for a decision, with the engine's recommendation and its ground."""
+    """Comments waiting for a decision, newest first, with the engine's recommendation and its ground."""
     from rettesnor.moderation.queue import list_queue
 
     with gov._tenant(org) as (s, o):

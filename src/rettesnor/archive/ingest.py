@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from rettesnor.archive import fts
 from rettesnor.archive.blobs import BlobStore
-from rettesnor.archive.bulk import insert_rows
+from rettesnor.archive.bulk import insert_rows, write_categories
 from rettesnor.archive.canonical import compact_findings, document, urn
 from rettesnor.archive.chain import NewVersion, allocate_ids, append, latest_doc, lock_chain
 from rettesnor.archive.errors import InvalidValue, NotFound
@@ -40,7 +40,7 @@ from rettesnor.governance import checking, lifecycle, tenants
 from rettesnor.item import MAX_TEXT_CHARS, InputError, Item
 from rettesnor.policy.evaluate import Result
 from rettesnor.policy.model import Pack
-from rettesnor.records.archive_models import RECORD_TABLE, ArchiveRecord
+from rettesnor.records.archive_models import RECORD_CATEGORY_TABLE, RECORD_TABLE, ArchiveRecord
 from rettesnor.records.models import PLATFORMS, Account, Organisation
 from rettesnor.records.types import utcnow
 
@@ -615,6 +615,7 @@ def _versions(
     fresh = sorted((s for s in changed if s.new), key=lambda s: s.id)  # a parent before its replies
     if fresh:
         insert_rows(session, RECORD_TABLE, [_record_row(org.id, s) for s in fresh])
+        write_categories(session, RECORD_CATEGORY_TABLE, [(s.id, s.categories) for s in fresh])
     known = [s for s in changed if not s.new]
     if known:
         session.execute(
@@ -643,6 +644,7 @@ def _versions(
                 for s in known
             ],
         )
+        write_categories(session, RECORD_CATEGORY_TABLE, [(s.id, s.categories) for s in known], replace=True)
     append(session, org.id, versions, now)
     if changed:
         # Every record has an index row (text or not), so that filters alone are an index lookup too.

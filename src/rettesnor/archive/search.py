@@ -15,13 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session
 
 from rettesnor.archive.canonical import PERSONAL_DATA
 from rettesnor.archive.errors import InvalidValue
 from rettesnor.archive.fts import is_sqlite, name_words, pg_author, pg_config, sqlite_match, token
-from rettesnor.records.archive_models import ArchiveContent, ArchiveEntry, ArchiveRecord
+from rettesnor.records.archive_models import ArchiveContent, ArchiveEntry, ArchiveRecord, RecordCategory
 from rettesnor.records.models import Organisation
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -49,10 +49,7 @@ def _filtered(query: Select[Any], org: Organisation, f: Filters) -> Select[Any]:
         query = query.where(r.received_at < f.until)
     if f.category:
         query = query.where(
-            (r.categories == f.category)
-            | r.categories.like(f"{f.category},%")
-            | r.categories.like(f"%,{f.category}")
-            | r.categories.like(f"%,{f.category},%")
+            exists().where(RecordCategory.record_id == r.id, RecordCategory.category == f.category)
         )
     if f.decision:
         query = query.where(r.decision == f.decision)

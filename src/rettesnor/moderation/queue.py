@@ -15,13 +15,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, get_args
 
-from sqlalchemy import func, select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
 from rettesnor.archive import derived, fts
 from rettesnor.archive.blobs import BlobStore
-from rettesnor.archive.bulk import insert_rows
+from rettesnor.archive.bulk import insert_rows, write_categories
 from rettesnor.archive.chain import NewVersion, append, latest_doc, lock_chain
 from rettesnor.archive.errors import EvidenceError, InvalidValue, NotAllowed, NotFound
 from rettesnor.archive.ingest import Incoming, store
@@ -34,10 +34,12 @@ from rettesnor.policy.evaluate import Result
 from rettesnor.policy.loader import load_pack
 from rettesnor.policy.model import ACTION_ORDER, Ground
 from rettesnor.records.archive_models import (
+    CASE_CATEGORY_TABLE,
     CASE_TABLE,
     DECISIONS,
     RECORD_TABLE,
     ArchiveRecord,
+    CaseCategory,
     ModerationCase,
     ModerationDecision,
 )
@@ -102,6 +104,15 @@ def enqueue(
         rows = fresh
         if rows:
             insert_rows(session, CASE_TABLE, rows)
+            ids = select(ModerationCase.record_id, ModerationCase.id).where(
+                ModerationCase.organisation_id == org.id,
+                ModerationCase.record_id.in_([r["record_id"] for r in rows]),
+            )
+            # the cases' ids, given by the database, for their category rows
+            case_of: dict[int, int] = {record_id: case_id for record_id, case_id in session.execute(ids)}
+            write_categories(
+                session, CASE_CATEGORY_TABLE, [(case_of[r["record_id"]], r["categories"]) for r in rows]
+            )
     return len(rows), create_many(session, org, register)
 
 
@@ -123,10 +134,9 @@ def queue_page(
     recommended: str | None = None,
     limit: int = 50,
     offset: int = 0,
-    newest_first: bool = True,
 ) -> tuple[list[QueueRow], int]:
     """The one read of the moderation queue (pages, API and CLI): its cases with the comment each answers
-    and the post that opened its thread, newest first unless asked otherwise; and how many there are."""
+    and the post that opened its thread, newest first everywhere; and how many there are."""
     parent = aliased(ArchiveRecord)
     root = aliased(ArchiveRecord)
     where = [ModerationCase.organisation_id == org.id]
@@ -137,12 +147,10 @@ def queue_page(
     if recommended:
         where.append(ModerationCase.recommended == recommended)
     if category:
-        c = ModerationCase.categories
         where.append(
-            (c == category) | c.like(f"{category},%") | c.like(f"%,{category}") | c.like(f"%,{category},%")
+            exists().where(CaseCategory.case_id == ModerationCase.id, CaseCategory.category == category)
         )
     total = session.scalar(select(func.count()).select_from(ModerationCase).where(*where)) or 0
-    order = ModerationCase.id.desc() if newest_first else ModerationCase.id
     rows = session.execute(
         select(ModerationCase, ArchiveRecord, parent.text, root.text)
         .join(ArchiveRecord, ArchiveRecord.id == ModerationCase.record_id)
@@ -154,7 +162,7 @@ def queue_page(
             & (root.organisation_id == org.id),
         )
         .where(*where)
-        .order_by(order)
+        .order_by(ModerationCase.id.desc())
         .limit(limit)
         .offset(offset)
     ).all()
@@ -164,8 +172,8 @@ def queue_page(
 def list_queue(
     session: Session, org: Organisation, status: str = "open", account_id: int | None = None, limit: int = 100
 ) -> list[tuple[ModerationCase, ArchiveRecord]]:
-    """The cases and their comments oldest first (the order ``rettesnor moderation queue`` prints)."""
-    rows, _ = queue_page(session, org, status=status, account_id=account_id, limit=limit, newest_first=False)
+    """The cases and their comments newest first, as the page and the API show them."""
+    rows, _ = queue_page(session, org, status=status, account_id=account_id, limit=limit)
     return [(r.case, r.record) for r in rows]
 
 

@@ -146,6 +146,28 @@ class ModerationCase(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
+class RecordCategory(Base):
+    """A finding category of a record's current version, one row each: what the category filter reads.
+
+    ``ArchiveRecord.categories`` (comma-separated) stays, for now: it is in the hash chain's projection."""
+
+    __tablename__ = "record_category"
+    __table_args__ = (Index(None, "category", "record_id"),)
+
+    record_id: Mapped[int] = mapped_column(ForeignKey("archive_record.id"), primary_key=True)
+    category: Mapped[str] = mapped_column(String(100), primary_key=True)
+
+
+class CaseCategory(Base):
+    """A finding category of a moderation case, one row each (``ModerationCase.categories`` stays too)."""
+
+    __tablename__ = "case_category"
+    __table_args__ = (Index(None, "category", "case_id"),)
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("moderation_case.id"), primary_key=True)
+    category: Mapped[str] = mapped_column(String(100), primary_key=True)
+
+
 class ModerationDecision(Base):
     """Who decided what about a comment, when and why; the evidence saved before any platform action."""
 
@@ -245,4 +267,6 @@ ENTRY_TABLE: Table = ArchiveEntry.__table__  # type: ignore[assignment]
 CONTENT_TABLE: Table = ArchiveContent.__table__  # type: ignore[assignment]
 ATTACHMENT_TABLE: Table = ArchiveAttachment.__table__  # type: ignore[assignment]
 CASE_TABLE: Table = ModerationCase.__table__  # type: ignore[assignment]
+RECORD_CATEGORY_TABLE: Table = RecordCategory.__table__  # type: ignore[assignment]
+CASE_CATEGORY_TABLE: Table = CaseCategory.__table__  # type: ignore[assignment]
 DISPOSAL_TABLE: Table = DisposalLog.__table__  # type: ignore[assignment]

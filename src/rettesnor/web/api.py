@@ -23,7 +23,7 @@ from rettesnor.archive.search import Filters, search
 from rettesnor.governance import accounts, publiclist, registry
 from rettesnor.governance.errors import InvalidValue
 from rettesnor.i18n import COUNTRY_LANGUAGE
-from rettesnor.item import Photo
+from rettesnor.item import KINDS, Photo
 from rettesnor.moderation import queue as moderation
 from rettesnor.moderation import worklist
 from rettesnor.platforms.connector import connected_platform
@@ -50,7 +50,7 @@ class PhotoIn(BaseModel):
 
 class CheckRequest(BaseModel):
     text: str = Field(description="the draft, reply, comment or profile text", max_length=1_000_000)
-    kind: str = Field("official_post", description="official_post, reply, comment, account_profile, …")
+    kind: str = Field("official_post", description=f"one of: {', '.join(KINDS)}")
     account: IdField | None = Field(
         None, description="an account of the organisation: its unit's pack applies"
     )
@@ -106,7 +106,7 @@ async def check_text(
 
 class AnalyseRequest(BaseModel):
     text: str = Field(description="any text", max_length=1_000_000)
-    kind: str = Field("comment", description="comment, official_post, reply, account_profile, …")
+    kind: str = Field("comment", description=f"one of: {', '.join(KINDS)}")
     language: str | None = Field(None, description="da, nb, nn, sv, en (default: identified)")
     country: str | None = Field(None, description="DK, NO or SE: a prior for very short texts")
 

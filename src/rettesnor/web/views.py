@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from rettesnor.governance import checking
 from rettesnor.governance.errors import InvalidValue, NotFound
-from rettesnor.item import KINDS, LANGUAGES, MAX_TEXT_CHARS, Item, Photo
+from rettesnor.item import KINDS, LANGUAGES, MAX_TEXT_CHARS, TEXT_KINDS, Item, Photo
 from rettesnor.policy.evaluate import Result
 from rettesnor.policy.loader import builtin_packs, load_pack
 from rettesnor.policy.model import Pack
@@ -20,7 +20,7 @@ from rettesnor.records.db import unit_of_work
 from rettesnor.records.models import Organisation
 from rettesnor.web.auth import Principal, engine_of
 
-POST_KINDS = ("official_post", "reply", "comment", "account_profile", "private_post", "internal_message")
+POST_KINDS = TEXT_KINDS
 
 
 @contextmanager
