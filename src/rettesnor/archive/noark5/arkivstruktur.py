@@ -1257,4 +1257,14 @@ def summary(extract: Extract) -> dict[str, Any]:
     }
 
 
-__all__ = ["Extract", "export", "journalpost_xml", "schema_dir", "summary", "validate"]
+__all__ = [
+    "NS",
+    "Extract",
+    "export",
+    "journalpost_xml",
+    "listed_checksums",
+    "schema_dir",
+    "schema_path",
+    "summary",
+    "validate",
+]
