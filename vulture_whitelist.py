@@ -33,9 +33,6 @@ pytest_plugins
 # bench/check_throughput.py: set on a module for the comparison with Presidio
 _.TLD_EXTRACTOR, _.nlp
 
-# archive/noark5.py: the five Noark 5 schemas (kept for the split of noark5.py into one module per document)
-NOARK_XSDS
-
 # Set on rows that SQLAlchemy writes; strings marked for the catalogues (the workflow notes on the guideline page)
 _.password_changed_at, _.used_at, WORKFLOWS, REGISTRY_PROBLEMS
 

@@ -87,7 +87,7 @@ def test_a_failed_export_leaves_no_half_written_extract(
     def broken(*_a: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(noark5, "_write_endringslogg", broken)
+    monkeypatch.setattr(noark5.endringslogg, "write", broken)
     out = tmp_path / "x"
     with pytest.raises(RuntimeError):
         noark5.export(db, town.org, out)
