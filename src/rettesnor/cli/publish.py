@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from rettesnor.platforms.cli import _actor, _engine, _fail, _org_session
+from rettesnor.cli.platforms import _actor, _engine, _fail, _org_session
 
 out = Console(highlight=False, soft_wrap=True)
 publish_app = typer.Typer(

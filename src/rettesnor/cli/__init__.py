@@ -32,26 +32,26 @@ demo_app = typer.Typer(no_args_is_help=True, help="Try the product on the demo m
 app.add_typer(policy_app, name="policy")
 app.add_typer(demo_app, name="demo")
 # --- sub-commands of other parts of the product: add them here ---
-from rettesnor.governance import cli as governance_cli  # noqa: E402  (typer only; services load lazily)
-from rettesnor.governance.cli import MAX_FILE_BYTES, open_input, read_text  # noqa: E402
+from rettesnor.cli import governance as governance_cli  # noqa: E402  (typer only; services load lazily)
+from rettesnor.cli.governance import MAX_FILE_BYTES, open_input, read_text  # noqa: E402
 
 for _name, _sub_app in governance_cli.SUB_APPS:  # db, org, people, accounts, consents, reviews, …
     app.add_typer(_sub_app, name=_name)
 governance_cli.register_demo(demo_app)
-from rettesnor.archive import cli as archive_cli  # noqa: E402  (typer only; services load lazily)
+from rettesnor.cli import archive as archive_cli  # noqa: E402  (typer only; services load lazily)
 
 for _name, _sub_app in archive_cli.SUB_APPS:  # archive, moderation, retention (+ registration tasks)
     app.add_typer(_sub_app, name=_name)
-from rettesnor.web import cli as web_cli  # noqa: E402  (typer only; the web app loads lazily)
+from rettesnor.cli import web as web_cli  # noqa: E402  (typer only; the web app loads lazily)
 
 for _name, _sub_app in web_cli.SUB_APPS:  # web (API tokens)
     app.add_typer(_sub_app, name=_name)
 web_cli.register(app, demo_app)  # serve; `demo load` also creates the demo logins
-from rettesnor.platforms import cli as platforms_cli  # noqa: E402  (typer only; connectors load lazily)
+from rettesnor.cli import platforms as platforms_cli  # noqa: E402  (typer only; connectors load lazily)
 
 for _name, _sub_app in platforms_cli.SUB_APPS:  # platforms (Facebook Pages, Instagram)
     app.add_typer(_sub_app, name=_name)
-from rettesnor.publishing import cli as publishing_cli  # noqa: E402  (typer only; services load lazily)
+from rettesnor.cli import publish as publishing_cli  # noqa: E402  (typer only; services load lazily)
 
 for _name, _sub_app in publishing_cli.SUB_APPS:  # publish (compose, submit, decide, worker)
     app.add_typer(_sub_app, name=_name)

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from rettesnor.governance import cli as gov
+from rettesnor.cli import governance as gov
 from rettesnor.item import InputError
 
 archive_app = typer.Typer(
