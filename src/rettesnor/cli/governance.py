@@ -10,28 +10,33 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 import os
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, BinaryIO
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 
-from rettesnor.clitable import print_table
-from rettesnor.item import MAX_TEXT_CHARS, InputError, validate_text
+from rettesnor.cli.common import (
+    Format,
+    check_format,
+    db_session,
+    done,
+    out,
+    plain,
+    print_json,
+    read_text,
+    table,
+    tenant,
+    to_dict,
+    today,
+)
+from rettesnor.item import InputError
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from rettesnor.records.base import Base
     from rettesnor.records.models import Organisation
-
-out = Console(highlight=False, soft_wrap=True)
-MAX_FILE_BYTES = MAX_TEXT_CHARS * 4  # the longest text a check takes, in UTF-8 at most this long
 
 db_app = typer.Typer(no_args_is_help=True, help="Create and migrate the governance database.")
 org_app = typer.Typer(no_args_is_help=True, help="Organisations (municipalities) and their units.")
@@ -62,93 +67,9 @@ SUB_APPS: tuple[tuple[str, typer.Typer], ...] = (
 )
 
 Org = Annotated[str, typer.Option("--org", "-o", help="the organisation's slug, e.g. norddjurs")]
-Format = Annotated[str, typer.Option("--format", "-f", help="text or json")]
 By = Annotated[int, typer.Option("--by", help="id of the person who decides or acts")]
 As = Annotated[int, typer.Option("--as", help="id of the person themself")]
 Day = Annotated[str, typer.Option(help="a date, YYYY-MM-DD (default today)")]
-
-
-def _today() -> str:
-    return dt.date.today().isoformat()
-
-
-def _format(value: str, allowed: tuple[str, ...] = ("text", "json")) -> str:
-    if value not in allowed:
-        raise InputError(f"unknown format {value!r}; choose one of: {', '.join(allowed)}")
-    return value
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    return value
-
-
-def _record(obj: Base) -> dict[str, Any]:
-    return {c.key: _plain(getattr(obj, c.key)) for c in obj.__table__.columns}
-
-
-def _print_json(obj: Any) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
-
-
-def open_input(path: str) -> BinaryIO:
-    """A file to read, or standard input for ``-``."""
-    if path == "-":
-        return sys.stdin.buffer
-    p = Path(path)
-    if p.is_dir():
-        raise InputError(f"{path} is a folder; give a file to check, or - for standard input")
-    if not p.is_file():
-        raise InputError(f"no such file: {path}")
-    return p.open("rb")
-
-
-def read_text(path: str) -> str:
-    """A text to check from a file or ``-``: at most :data:`MAX_FILE_BYTES`, UTF-8, validated."""
-    with open_input(path) as fh:
-        raw = fh.read(MAX_FILE_BYTES + 1)
-    if len(raw) > MAX_FILE_BYTES:
-        raise InputError(f"input is over the size limit of {MAX_FILE_BYTES} bytes")
-    return validate_text(raw)
-
-
-def _table(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str) -> None:
-    if _format(fmt) == "json":
-        _print_json(list(rows))
-        return
-    cells = [["" if row.get(c) is None else str(row.get(c)) for c in columns] for row in rows]
-    print_table(out, columns, cells)
-
-
-def _done(obj: Base, message: str, fmt: str) -> None:
-    if _format(fmt) == "json":
-        _print_json(_record(obj))
-    else:
-        out.print(message)
-
-
-@contextmanager
-def _engine_session(check_schema: bool = True) -> Iterator[Session]:
-    from rettesnor.records import migrate
-    from rettesnor.records.db import make_engine, unit_of_work
-
-    engine = make_engine()
-    try:
-        if check_schema:
-            migrate.require_current(engine)
-        with unit_of_work(engine, actor=os.environ.get("RETTESNOR_ACTOR", "cli")) as session:
-            yield session
-    finally:
-        engine.dispose()
-
-
-@contextmanager
-def _tenant(slug: str) -> Iterator[tuple[Session, Organisation]]:
-    from rettesnor.governance.tenants import get_organisation
-
-    with _engine_session() as session:
-        yield session, get_organisation(session, slug)
 
 
 # --- db ------------------------------------------------------------------------------------------
@@ -196,8 +117,8 @@ def db_current(fmt: Format = "text") -> None:
         info = {"database": safe_url(engine.url), "current": at, "head": head, "pending": at != head}
     finally:
         engine.dispose()
-    if _format(fmt) == "json":
-        _print_json(info)
+    if check_format(fmt) == "json":
+        print_json(info)
     else:
         out.print(
             f"{info['database']}: at {at or 'nothing'}, head {head}" + (" (pending)" if at != head else "")
@@ -253,7 +174,7 @@ def org_add(
     """Register a municipality."""
     from rettesnor.governance import tenants
 
-    with _engine_session() as s:
+    with db_session() as s:
         org = tenants.create_organisation(
             s,
             slug_=slug,
@@ -263,16 +184,16 @@ def org_add(
             service_office=service_office,
             website=website,
         )
-        _done(org, f"organisation {org.slug} ({org.pack})", fmt)
+        done(org, f"organisation {org.slug} ({org.pack})", fmt)
 
 
 @org_app.command("list")
 def org_list(fmt: Format = "text") -> None:
     from rettesnor.governance import tenants
 
-    with _engine_session() as s:
-        rows = [_record(o) for o in tenants.list_organisations(s)]
-    _table(rows, ["slug", "name", "country", "pack"], fmt)
+    with db_session() as s:
+        rows = [to_dict(o) for o in tenants.list_organisations(s)]
+    table(rows, ["slug", "name", "country", "pack"], fmt)
 
 
 @org_app.command("add-unit")
@@ -287,9 +208,9 @@ def org_add_unit(
     """Add a unit; its pack (if any) must extend the pack of the unit above."""
     from rettesnor.governance import tenants
 
-    with _tenant(org) as (s, o):
+    with tenant(org) as (s, o):
         unit = tenants.add_unit(s, o, slug_=slug, name=name, parent=parent, pack=pack)
-        _done(unit, f"unit {unit.id} {unit.slug}: {tenants.unit_path(s, o, unit)}", fmt)
+        done(unit, f"unit {unit.id} {unit.slug}: {tenants.unit_path(s, o, unit)}", fmt)
 
 
 @org_app.command("units")
@@ -297,12 +218,12 @@ def org_units(org: Org, fmt: Format = "text") -> None:
     """The units with the pack that applies in each."""
     from rettesnor.governance import tenants
 
-    with _tenant(org) as (s, o):
+    with tenant(org) as (s, o):
         rows = [
-            {**_record(u), "path": tenants.unit_path(s, o, u), "applies": tenants.unit_pack(s, o, u)}
+            {**to_dict(u), "path": tenants.unit_path(s, o, u), "applies": tenants.unit_pack(s, o, u)}
             for u in tenants.list_units(s, o)
         ]
-    _table(rows, ["id", "slug", "path", "applies"], fmt)
+    table(rows, ["id", "slug", "path", "applies"], fmt)
 
 
 # --- people --------------------------------------------------------------------------------------
@@ -321,11 +242,11 @@ def people_add(
 ) -> None:
     from rettesnor.governance import people
 
-    with _tenant(org) as (s, o):
+    with tenant(org) as (s, o):
         p = people.add_person(
             s, o, name=name, unit=unit, started_on=started_on, email=email, kind=kind, manager_id=manager
         )
-        _done(p, f"person {p.id}", fmt)
+        done(p, f"person {p.id}", fmt)
 
 
 @people_app.command("list")
@@ -335,12 +256,12 @@ def people_list(org: Org, unit: Annotated[str | None, typer.Option()] = None, fm
     from rettesnor.governance import people
     from rettesnor.records.web_models import WebUser
 
-    with _tenant(org) as (s, o):
+    with tenant(org) as (s, o):
         # the login a person signs in with is how other commands name them (--by)
         query = select(WebUser.person_id, WebUser.username).where(WebUser.organisation_id == o.id)
         logins = {pid: name for pid, name in s.execute(query).all()}
-        rows = [{**_record(p), "login": logins.get(p.id)} for p in people.list_people(s, o, unit)]
-    _table(rows, ["id", "login", "name", "kind", "unit_id", "manager_id", "started_on", "left_on"], fmt)
+        rows = [{**to_dict(p), "login": logins.get(p.id)} for p in people.list_people(s, o, unit)]
+    table(rows, ["id", "login", "name", "kind", "unit_id", "manager_id", "started_on", "left_on"], fmt)
 
 
 @people_app.command("grant-role")
@@ -350,18 +271,18 @@ def people_grant_role(
     """Give a role: employee, account_editor, moderator, unit_leader (--unit), communications_officer …"""
     from rettesnor.governance import people
 
-    with _tenant(org) as (s, o):
+    with tenant(org) as (s, o):
         grant = people.grant_role(s, o, person, role, unit)
-        _done(grant, f"person {person} is {role}", fmt)
+        done(grant, f"person {person} is {role}", fmt)
 
 
 @people_app.command("roles")
 def people_roles(person: int, org: Org, fmt: Format = "text") -> None:
     from rettesnor.governance import people
 
-    with _tenant(org) as (s, o):
-        rows = [_record(g) for g in people.roles_of(s, o, person)]
-    _table(rows, ["id", "role", "unit_id", "granted_at"], fmt)
+    with tenant(org) as (s, o):
+        rows = [to_dict(g) for g in people.roles_of(s, o, person)]
+    table(rows, ["id", "role", "unit_id", "granted_at"], fmt)
 
 
 @people_app.command("set-email")
@@ -374,24 +295,24 @@ def people_set_email(
     """Set a person's work e-mail (where escalations and task digests go); waiting messages follow."""
     from rettesnor.governance import people
 
-    with _tenant(org) as (s, o):
-        _done(people.set_email(s, o, person, email or None), f"person {person}: e-mail set", fmt)
+    with tenant(org) as (s, o):
+        done(people.set_email(s, o, person, email or None), f"person {person}: e-mail set", fmt)
 
 
 @people_app.command("set-manager")
 def people_set_manager(person: int, manager: int, org: Org, fmt: Format = "text") -> None:
     from rettesnor.governance import people
 
-    with _tenant(org) as (s, o):
-        _done(people.set_manager(s, o, person, manager), f"person {person}: manager {manager}", fmt)
+    with tenant(org) as (s, o):
+        done(people.set_manager(s, o, person, manager), f"person {person}: manager {manager}", fmt)
 
 
 @people_app.command("leave")
 def people_leave(person: int, org: Org, on: Day = "", fmt: Format = "text") -> None:
     from rettesnor.governance import people
 
-    with _tenant(org) as (s, o):
-        _done(people.leave(s, o, person, on or _today()), f"person {person} left", fmt)
+    with tenant(org) as (s, o):
+        done(people.leave(s, o, person, on or today()), f"person {person} left", fmt)
 
 
 # --- accounts ------------------------------------------------------------------------------------
@@ -441,9 +362,9 @@ def accounts_apply(
         direct_messages=dms,
         password_attested=password_attested,
     )
-    with _tenant(org) as (s, o):
+    with tenant(org) as (s, o):
         account = accounts.apply_for_account(s, o, app)
-        _done(account, f"account {account.id} applied (profile text: {account.profile_verdict})", fmt)
+        done(account, f"account {account.id} applied (profile text: {account.profile_verdict})", fmt)
 
 
 @accounts_app.command("approve")
@@ -451,9 +372,9 @@ def accounts_approve(account: int, org: Org, by: By, on: Day = "", fmt: Format =
     """Approval by a leader of the account's unit."""
     from rettesnor.governance import accounts
 
-    with _tenant(org) as (s, o):
-        a = accounts.approve_account(s, o, account, by, on or _today())
-        _done(a, f"account {account} approved by person {by}", fmt)
+    with tenant(org) as (s, o):
+        a = accounts.approve_account(s, o, account, by, on or today())
+        done(a, f"account {account} approved by person {by}", fmt)
 
 
 @accounts_app.command("activate")
@@ -461,17 +382,17 @@ def accounts_activate(account: int, org: Org, fmt: Format = "text") -> None:
     """Go live: approved, responsible person accepted, DMs off where required, profile text passes."""
     from rettesnor.governance import accounts
 
-    with _tenant(org) as (s, o):
+    with tenant(org) as (s, o):
         a = accounts.activate_account(s, o, account)
-        _done(a, f"account {account} is active; {o.service_office} has been notified", fmt)
+        done(a, f"account {account} is active; {o.service_office} has been notified", fmt)
 
 
 @accounts_app.command("archive")
 def accounts_archive(account: int, org: Org, fmt: Format = "text") -> None:
     from rettesnor.governance import accounts
 
-    with _tenant(org) as (s, o):
-        _done(accounts.archive_account(s, o, account), f"account {account} archived", fmt)
+    with tenant(org) as (s, o):
+        done(accounts.archive_account(s, o, account), f"account {account} archived", fmt)
 
 
 @accounts_app.command("dms")
@@ -479,8 +400,8 @@ def accounts_dms(account: int, state: str, org: Org, fmt: Format = "text") -> No
     """Record whether direct messages are off, on or unknown."""
     from rettesnor.governance import accounts
 
-    with _tenant(org) as (s, o):
-        _done(accounts.set_direct_messages(s, o, account, state), f"account {account}: DMs {state}", fmt)
+    with tenant(org) as (s, o):
+        done(accounts.set_direct_messages(s, o, account, state), f"account {account}: DMs {state}", fmt)
 
 
 @accounts_app.command("profile")
@@ -488,9 +409,9 @@ def accounts_profile(account: int, text: str, org: Org, fmt: Format = "text") ->
     """Set the profile text; it is checked with the unit's pack."""
     from rettesnor.governance import accounts
 
-    with _tenant(org) as (s, o):
+    with tenant(org) as (s, o):
         result = accounts.update_profile(s, o, account, text)
-        _done(
+        done(
             accounts.get_account(s, o, account),
             f"profile text: {result.verdict} {' '.join(result.codes)}",
             fmt,
@@ -503,25 +424,25 @@ def accounts_list(
 ) -> None:
     from rettesnor.governance import accounts
 
-    with _tenant(org) as (s, o):
-        rows = [_record(a) for a in accounts.list_accounts(s, o, status)]
-    _table(rows, ["id", "platform", "handle", "status", "unit_id", "direct_messages", "profile_verdict"], fmt)
+    with tenant(org) as (s, o):
+        rows = [to_dict(a) for a in accounts.list_accounts(s, o, status)]
+    table(rows, ["id", "platform", "handle", "status", "unit_id", "direct_messages", "profile_verdict"], fmt)
 
 
 @accounts_app.command("show")
 def accounts_show(account: int, org: Org, fmt: Format = "text") -> None:
     from rettesnor.governance import accounts, assignments
 
-    with _tenant(org) as (s, o):
-        record = _record(accounts.get_account(s, o, account))
-        record["assignments"] = [_record(a) for a in assignments.list_assignments(s, o, account)]
-    if _format(fmt) == "json":
-        _print_json(record)
+    with tenant(org) as (s, o):
+        data = to_dict(accounts.get_account(s, o, account))
+        data["assignments"] = [to_dict(a) for a in assignments.list_assignments(s, o, account)]
+    if check_format(fmt) == "json":
+        print_json(data)
         return
-    for key, value in record.items():
+    for key, value in data.items():
         if key != "assignments":
             out.print(f"{key}: {'' if value is None else value}")
-    for a in record["assignments"]:
+    for a in data["assignments"]:
         state = "accepted" if a["accepted_at"] else "waiting for acceptance"
         out.print(f"assignment {a['id']}: person {a['person_id']} {a['role']} ({state})")
 
@@ -539,33 +460,33 @@ def accounts_assign(
     """Propose a person for a part in the account; it counts once they accept."""
     from rettesnor.governance import assignments
 
-    with _tenant(org) as (s, o):
+    with tenant(org) as (s, o):
         a = assignments.assign(s, o, account, person, role, by, replace=replace)
-        _done(a, f"assignment {a.id}: waiting for person {person} to accept", fmt)
+        done(a, f"assignment {a.id}: waiting for person {person} to accept", fmt)
 
 
 @accounts_app.command("accept")
 def accounts_accept(assignment: int, org: Org, as_: As, fmt: Format = "text") -> None:
     from rettesnor.governance import assignments
 
-    with _tenant(org) as (s, o):
-        _done(assignments.accept(s, o, assignment, as_), f"assignment {assignment} accepted", fmt)
+    with tenant(org) as (s, o):
+        done(assignments.accept(s, o, assignment, as_), f"assignment {assignment} accepted", fmt)
 
 
 @accounts_app.command("decline")
 def accounts_decline(assignment: int, org: Org, as_: As, fmt: Format = "text") -> None:
     from rettesnor.governance import assignments
 
-    with _tenant(org) as (s, o):
-        _done(assignments.decline(s, o, assignment, as_), f"assignment {assignment} declined", fmt)
+    with tenant(org) as (s, o):
+        done(assignments.decline(s, o, assignment, as_), f"assignment {assignment} declined", fmt)
 
 
 @accounts_app.command("end")
 def accounts_end(assignment: int, org: Org, fmt: Format = "text") -> None:
     from rettesnor.governance import assignments
 
-    with _tenant(org) as (s, o):
-        _done(assignments.end_assignment(s, o, assignment), f"assignment {assignment} ended", fmt)
+    with tenant(org) as (s, o):
+        done(assignments.end_assignment(s, o, assignment), f"assignment {assignment} ended", fmt)
 
 
 @accounts_app.command("activity")
@@ -579,10 +500,10 @@ def accounts_activity(
     """Record a post or reply; says when its author is not designated (Norsjö 4.3)."""
     from rettesnor.governance import accounts
 
-    with _tenant(org) as (s, o):
+    with tenant(org) as (s, o):
         act = accounts.record_activity(s, o, account, person, kind=kind)
         note = "" if act.designated else " (the author is not a designated author)"
-        _done(act, f"activity {act.id} recorded{note}", fmt)
+        done(act, f"activity {act.id} recorded{note}", fmt)
 
 
 @accounts_app.command("check")
@@ -594,9 +515,9 @@ def accounts_check(
     """Check the whole registry; exit 1 when there are errors."""
     from rettesnor.governance import registry
 
-    with _tenant(org) as (s, o):
+    with tenant(org) as (s, o):
         problems = registry.check_registry(s, o, inactive_days=inactive_days)
-    _table(
+    table(
         [p.to_dict() for p in problems],
         ["account_id", "platform", "handle", "code", "severity", "message"],
         fmt,
@@ -611,11 +532,11 @@ def accounts_public_list(
     """The list of active accounts to publish on the website (Norsjö 4.4)."""
     from rettesnor.governance import publiclist
 
-    _format(fmt, ("json", "html"))
-    with _tenant(org) as (s, o):
+    check_format(fmt, ("json", "html"))
+    with tenant(org) as (s, o):
         entries = publiclist.public_list(s, o)
         if fmt == "json":
-            _print_json(publiclist.public_list_document(o, entries))
+            print_json(publiclist.public_list_document(o, entries))
         else:
             sys.stdout.write(publiclist.public_list_html(o, entries))
 
@@ -643,14 +564,14 @@ def permissions_grant(
 ) -> None:
     from rettesnor.governance import permissions
 
-    with _tenant(org) as (s, o):
+    with tenant(org) as (s, o):
         p = permissions.grant_permission(
             s,
             o,
             person_id=person,
             kind=kind,
             granted_by=by,
-            valid_from=valid_from or _today(),
+            valid_from=valid_from or today(),
             valid_until=valid_until,
             granted=not refused,
             scope=scope,
@@ -658,15 +579,15 @@ def permissions_grant(
             disclaimer=disclaimer,
         )
         wait = " (waiting for the person to accept)" if kind in permissions.NEEDS_ACCEPTANCE else ""
-        _done(p, f"permission {p.id} {'refused' if refused else 'granted'}{wait}", fmt)
+        done(p, f"permission {p.id} {'refused' if refused else 'granted'}{wait}", fmt)
 
 
 @permissions_app.command("accept")
 def permissions_accept(permission: int, org: Org, as_: As, fmt: Format = "text") -> None:
     from rettesnor.governance import permissions
 
-    with _tenant(org) as (s, o):
-        _done(permissions.accept_permission(s, o, permission, as_), f"permission {permission} accepted", fmt)
+    with tenant(org) as (s, o):
+        done(permissions.accept_permission(s, o, permission, as_), f"permission {permission} accepted", fmt)
 
 
 @permissions_app.command("decline")
@@ -674,8 +595,8 @@ def permissions_decline(permission: int, org: Org, as_: As, fmt: Format = "text"
     """Decline a service assignment offered to you: it never comes into force."""
     from rettesnor.governance import permissions
 
-    with _tenant(org) as (s, o):
-        _done(permissions.decline_permission(s, o, permission, as_), f"permission {permission} declined", fmt)
+    with tenant(org) as (s, o):
+        done(permissions.decline_permission(s, o, permission, as_), f"permission {permission} declined", fmt)
 
 
 @permissions_app.command("list")
@@ -684,9 +605,9 @@ def permissions_list(
 ) -> None:
     from rettesnor.governance import permissions
 
-    with _tenant(org) as (s, o):
-        rows = [_record(p) for p in permissions.list_permissions(s, o, person)]
-    _table(rows, ["id", "person_id", "kind", "granted", "valid_from", "valid_until", "accepted_at"], fmt)
+    with tenant(org) as (s, o):
+        rows = [to_dict(p) for p in permissions.list_permissions(s, o, person)]
+    table(rows, ["id", "person_id", "kind", "granted", "valid_from", "valid_until", "accepted_at"], fmt)
 
 
 # --- approved channels (Norddjurs ND-3, ND-7) ------------------------------------------------------
@@ -707,7 +628,7 @@ def channels_approve(
 ) -> None:
     from rettesnor.governance import channels
 
-    with _tenant(org) as (s, o):
+    with tenant(org) as (s, o):
         c = channels.approve_channel(
             s,
             o,
@@ -720,15 +641,15 @@ def channels_approve(
             open_to_colleagues=not closed_to_colleagues,
             open_to_management=not closed_to_management,
         )
-        _done(c, f"channel {c.key} approved in unit {unit} (id {c.id})", fmt)
+        done(c, f"channel {c.key} approved in unit {unit} (id {c.id})", fmt)
 
 
 @channels_app.command("withdraw")
 def channels_withdraw(channel: int, org: Org, by: By, on: Day = "", fmt: Format = "text") -> None:
     from rettesnor.governance import channels
 
-    with _tenant(org) as (s, o):
-        _done(channels.withdraw_channel(s, o, channel, by, on or None), f"channel {channel} withdrawn", fmt)
+    with tenant(org) as (s, o):
+        done(channels.withdraw_channel(s, o, channel, by, on or None), f"channel {channel} withdrawn", fmt)
 
 
 @channels_app.command("list")
@@ -738,11 +659,11 @@ def channels_list(
     """The channels in force in the unit (its own and those above it); the pack's default if none."""
     from rettesnor.governance import channels
 
-    with _tenant(org) as (s, o):
-        rows = [_record(c) for c in channels.list_channels(s, o, unit)]
+    with tenant(org) as (s, o):
+        rows = [to_dict(c) for c in channels.list_channels(s, o, unit)]
         keys = channels.approved_keys(s, o, unit)
-    if rows or _format(fmt) == "json":
-        _table(rows, ["id", "unit_id", "key", "name", "open_to", "approved_by_id", "approved_on"], fmt)
+    if rows or check_format(fmt) == "json":
+        table(rows, ["id", "unit_id", "key", "name", "open_to", "approved_by_id", "approved_on"], fmt)
     else:
         out.print(f"no channels registered; the guideline's default applies: {', '.join(keys)}")
 
@@ -759,10 +680,10 @@ def channels_check(
     from rettesnor.governance import checking
 
     body = read_text(source)
-    with _tenant(org) as (s, o):
+    with tenant(org) as (s, o):
         result = checking.check_internal_message(s, o, unit, body, channel).to_dict()
-    if _format(fmt) == "json":
-        _print_json(result)
+    if check_format(fmt) == "json":
+        print_json(result)
     else:
         for f in result["findings"]:
             out.print(f"{f['severity']}: {f['code']} {f['message']}")
@@ -793,14 +714,14 @@ def consents_add(
 ) -> None:
     from rettesnor.governance import consents
 
-    with _tenant(org) as (s, o):
+    with tenant(org) as (s, o):
         c = consents.record_consent(
             s,
             o,
             media_ref=media,
             subject=subject,
             basis=basis,
-            given_on=given_on or _today(),
+            given_on=given_on or today(),
             given_by=given_by,
             given_by_role=given_by_role,
             subject_is_child=child,
@@ -808,7 +729,7 @@ def consents_add(
             account_id=account,
             recorded_by=by,
         )
-        _done(c, f"consent {c.id} recorded", fmt)
+        done(c, f"consent {c.id} recorded", fmt)
 
 
 @consents_app.command("withdraw")
@@ -816,9 +737,9 @@ def consents_withdraw(consent: int, org: Org, on: Day = "", fmt: Format = "text"
     """The person objects: the consent ends and a takedown task is created."""
     from rettesnor.governance import consents
 
-    with _tenant(org) as (s, o):
-        c, task = consents.withdraw_consent(s, o, consent, on or _today())
-        _done(task, f"consent {c.id} withdrawn; takedown task {task.id} due {task.due_on.isoformat()}", fmt)
+    with tenant(org) as (s, o):
+        c, task = consents.withdraw_consent(s, o, consent, on or today())
+        done(task, f"consent {c.id} withdrawn; takedown task {task.id} due {task.due_on.isoformat()}", fmt)
 
 
 @consents_app.command("list")
@@ -827,9 +748,9 @@ def consents_list(
 ) -> None:
     from rettesnor.governance import consents
 
-    with _tenant(org) as (s, o):
-        rows = [_record(c) for c in consents.list_consents(s, o, media)]
-    _table(rows, ["id", "media_ref", "basis", "given_on", "withdrawn_on"], fmt)
+    with tenant(org) as (s, o):
+        rows = [to_dict(c) for c in consents.list_consents(s, o, media)]
+    table(rows, ["id", "media_ref", "basis", "given_on", "withdrawn_on"], fmt)
 
 
 @consents_app.command("lookup")
@@ -837,7 +758,7 @@ def consents_lookup(media: str, org: Org, fmt: Format = "text") -> None:
     """May this medium be shown? Exit 1 when no consent covers it."""
     from rettesnor.governance import consents
 
-    with _tenant(org) as (s, o):
+    with tenant(org) as (s, o):
         status = consents.lookup(s, o, media)
     info = {
         "media_ref": media,
@@ -845,8 +766,8 @@ def consents_lookup(media: str, org: Org, fmt: Format = "text") -> None:
         "consents": status.in_force,
         "withdrawn": status.withdrawn,
     }
-    if _format(fmt) == "json":
-        _print_json(info)
+    if check_format(fmt) == "json":
+        print_json(info)
     else:
         out.print(
             f"{media}: {'covered' if status.covered else 'NOT covered'}"
@@ -888,11 +809,11 @@ def _task_row(item: Any, names: dict[int, str], lang: str, today: dt.date) -> di
         "title": labels.task_title(item, lang),
         "owner_id": item.owner_id,
         "owner": names.get(item.owner_id) if item.owner_id is not None else None,
-        "due_on": _plain(item.due_on),
+        "due_on": plain(item.due_on),
         "status": item.status,
         "overdue": item.overdue(today),
         "journal_ref": item.journal_ref,
-        "done_at": _plain(item.closed_at),
+        "done_at": plain(item.closed_at),
         "record_id": item.record_id,
     }
 
@@ -910,12 +831,12 @@ def tasks_list(
     from rettesnor.moderation import worklist
 
     today = dt.date.today()
-    with _tenant(org) as (s, o):
+    with tenant(org) as (s, o):
         items = worklist.list_work(s, o, open_only=not all_, overdue_on=today if overdue else None)
         names = worklist.people_named(s, o, {i.owner_id for i in items if i.owner_id is not None})
         lang = COUNTRY_LANGUAGE.get(o.country, "en")
     rows = [_task_row(i, names, lang, today) for i in items]
-    _table(rows, ["id", "title", "owner", "due_on", "status", "journal_ref"], fmt)
+    table(rows, ["id", "title", "owner", "due_on", "status", "journal_ref"], fmt)
 
 
 @tasks_app.command("show")
@@ -926,15 +847,15 @@ def tasks_show(
     from rettesnor.i18n import COUNTRY_LANGUAGE
     from rettesnor.moderation import worklist
 
-    with _tenant(org) as (s, o):
+    with tenant(org) as (s, o):
         item = worklist.get_work(s, o, task)
         ids = {p for p in (item.owner_id, item.closed_by_id) if p is not None}
         names = worklist.people_named(s, o, ids)
         row = _task_row(item, names, COUNTRY_LANGUAGE.get(o.country, "en"), dt.date.today())
     row["closed_by"] = names.get(item.closed_by_id) if item.closed_by_id is not None else None
     row["note"] = item.note
-    if _format(fmt) == "json":
-        _print_json(row)
+    if check_format(fmt) == "json":
+        print_json(row)
     else:
         for key, value in row.items():
             if value is not None:
@@ -956,11 +877,11 @@ def tasks_close(
     journal reference: it cannot be rejected); a takedown with what was done."""
     from rettesnor.moderation import worklist
 
-    with _tenant(org) as (s, o):
+    with tenant(org) as (s, o):
         item = worklist.close(s, o, task, _person(s, o, by, "--by"), journal_ref, reason)
         info = {"id": item.ref, "status": item.status, "journal_ref": item.journal_ref, "note": item.note}
-    if _format(fmt) == "json":
-        _print_json(info)
+    if check_format(fmt) == "json":
+        print_json(info)
     else:
         out.print(f"task {item.ref} closed" + (f" (journal {item.journal_ref})" if item.journal_ref else ""))
 
@@ -977,11 +898,11 @@ def tasks_done(
     from rettesnor.moderation import worklist
 
     kind, number = worklist.parse_ref(task, worklist.TAKEDOWN)
-    with _tenant(org) as (s, o):
+    with tenant(org) as (s, o):
         item = worklist.close(s, o, f"{kind}{number}", _person(s, o, by, "--by"), reason=note)
         info = {"id": item.ref, "status": item.status, "note": item.note}
-    if _format(fmt) == "json":
-        _print_json(info)
+    if check_format(fmt) == "json":
+        print_json(info)
     else:
         out.print(f"task {item.ref} done")
 
@@ -996,11 +917,11 @@ def tasks_assign(
     """Give a registration task to someone (by login or id)."""
     from rettesnor.moderation import worklist
 
-    with _tenant(org) as (s, o):
+    with tenant(org) as (s, o):
         item = worklist.assign(s, o, task, _person(s, o, owner, "owner"))
         names = worklist.people_named(s, o, {item.owner_id} if item.owner_id else set())
-    if _format(fmt) == "json":
-        _print_json({"id": item.ref, "owner_id": item.owner_id})
+    if check_format(fmt) == "json":
+        print_json({"id": item.ref, "owner_id": item.owner_id})
     else:
         out.print(f"task {item.ref}: owner {names.get(item.owner_id or 0, item.owner_id)}")
 
@@ -1019,10 +940,10 @@ def tasks_mark(
     """Mark a message as a complaint or case question: a registration task is created."""
     from rettesnor.moderation import registration
 
-    with _tenant(org) as (s, o):
+    with tenant(org) as (s, o):
         owner_id = _person(s, o, owner, "--owner") if owner is not None else None
         t = registration.mark(s, o, record, kind, _person(s, o, by, "--by"), owner_id)
-        _done(t, f"registration task R{t.id} created, due {t.due_on}", fmt)
+        done(t, f"registration task R{t.id} created, due {t.due_on}", fmt)
 
 
 @tasks_app.command("export")
@@ -1039,9 +960,9 @@ def tasks_export(
     kind, number = worklist.parse_ref(task)
     if kind != worklist.REGISTRATION:
         raise InputError(f"task {task} is a takedown; only registration tasks (R1 …) go to the journal")
-    with _tenant(org) as (s, o):
+    with tenant(org) as (s, o):
         if export_format == "json":
-            _print_json(registration.task_document(s, o, number))
+            print_json(registration.task_document(s, o, number))
         else:
             from rettesnor.archive.export import journalpost_xml
 
@@ -1056,7 +977,7 @@ def tasks_journal_address(
     """Where registration tasks are sent as e-mail: the journal address of the records system."""
     from rettesnor.archive import journalmail
 
-    with _tenant(org) as (s, o):
+    with tenant(org) as (s, o):
         journalmail.set_address(s, o, address)
         slug, now = o.slug, o.journal_address
     out.print(f"journal address of {slug}: {now or 'none (journal mail is off)'}")
@@ -1072,7 +993,7 @@ def tasks_send(task: Annotated[str, typer.Argument(help="R1 … as listed")], or
     kind, number = worklist.parse_ref(task)
     if kind != worklist.REGISTRATION:
         raise InputError(f"task {task} is a takedown; only registration tasks (R1 …) go to the journal")
-    with _tenant(org) as (s, o):
+    with tenant(org) as (s, o):
         note = journalmail.send_task(s, o, number)
         info = (note.id, note.recipient)
     out.print(f"registration task R{number} is in the outbox as message {info[0]} to {info[1]}")
@@ -1094,9 +1015,9 @@ def guidelines_draft(
 ) -> None:
     from rettesnor.governance import lifecycle
 
-    with _tenant(org) as (s, o):
+    with tenant(org) as (s, o):
         v = lifecycle.draft_policy(s, o, version=version, title=title, unit=unit, pack=pack)
-        _done(v, f"guideline version {v.id} ({v.pack}) drafted", fmt)
+        done(v, f"guideline version {v.id} ({v.pack}) drafted", fmt)
 
 
 @guidelines_app.command("hearing")
@@ -1109,9 +1030,9 @@ def guidelines_hearing(
 ) -> None:
     from rettesnor.governance import lifecycle
 
-    with _tenant(org) as (s, o):
-        v = lifecycle.send_to_hearing(s, o, version_id, body, start or _today())
-        _done(v, f"guideline version {version_id} in hearing: {v.hearing_bodies}", fmt)
+    with tenant(org) as (s, o):
+        v = lifecycle.send_to_hearing(s, o, version_id, body, start or today())
+        done(v, f"guideline version {version_id} in hearing: {v.hearing_bodies}", fmt)
 
 
 @guidelines_app.command("approve")
@@ -1124,18 +1045,18 @@ def guidelines_approve(
 ) -> None:
     from rettesnor.governance import lifecycle
 
-    with _tenant(org) as (s, o):
-        v = lifecycle.approve_policy(s, o, version_id, body, on or _today())
-        _done(v, f"guideline version {version_id} approved by {body}", fmt)
+    with tenant(org) as (s, o):
+        v = lifecycle.approve_policy(s, o, version_id, body, on or today())
+        done(v, f"guideline version {version_id} approved by {body}", fmt)
 
 
 @guidelines_app.command("publish")
 def guidelines_publish(version_id: int, org: Org, on: Day = "", fmt: Format = "text") -> None:
     from rettesnor.governance import lifecycle
 
-    with _tenant(org) as (s, o):
-        _done(
-            lifecycle.publish_policy(s, o, version_id, on or _today()),
+    with tenant(org) as (s, o):
+        done(
+            lifecycle.publish_policy(s, o, version_id, on or today()),
             f"guideline version {version_id} published",
             fmt,
         )
@@ -1145,9 +1066,9 @@ def guidelines_publish(version_id: int, org: Org, on: Day = "", fmt: Format = "t
 def guidelines_list(org: Org, fmt: Format = "text") -> None:
     from rettesnor.governance import lifecycle
 
-    with _tenant(org) as (s, o):
-        rows = [_record(v) for v in lifecycle.list_policy_versions(s, o)]
-    _table(
+    with tenant(org) as (s, o):
+        rows = [to_dict(v) for v in lifecycle.list_policy_versions(s, o)]
+    table(
         rows,
         ["id", "unit_id", "version", "pack", "status", "approved_by_body", "approved_on", "published_on"],
         fmt,
@@ -1169,17 +1090,17 @@ def reviews_record(
 ) -> None:
     from rettesnor.governance import reviews
 
-    with _tenant(org) as (s, o):
+    with tenant(org) as (s, o):
         r = reviews.record_review(
             s,
             o,
             person_id=person,
             leader_id=leader,
             kind=kind,
-            held_on=held_on or _today(),
+            held_on=held_on or today(),
             policy_version_id=version_id,
         )
-        _done(
+        done(
             r,
             f"review {r.id} recorded; person {person} acknowledges it with `reviews acknowledge {r.id}`",
             fmt,
@@ -1190,8 +1111,8 @@ def reviews_record(
 def reviews_acknowledge(review: int, org: Org, as_: As, fmt: Format = "text") -> None:
     from rettesnor.governance import reviews
 
-    with _tenant(org) as (s, o):
-        _done(reviews.acknowledge(s, o, review, as_), f"review {review} acknowledged", fmt)
+    with tenant(org) as (s, o):
+        done(reviews.acknowledge(s, o, review, as_), f"review {review} acknowledged", fmt)
 
 
 @reviews_app.command("overdue")
@@ -1206,10 +1127,10 @@ def reviews_overdue(
     from rettesnor.governance.common import to_date
 
     day = to_date(today, "--today") if today else None
-    with _tenant(org) as (s, o):
+    with tenant(org) as (s, o):
         items = reviews.overdue(s, o, day, leader)
-    rows = [{k: _plain(v) for k, v in dataclasses.asdict(item).items()} for item in items]
-    _table(rows, ["leader_id", "person_id", "person_name", "kind", "due_on", "last_on", "reason"], fmt)
+    rows = [{k: plain(v) for k, v in dataclasses.asdict(item).items()} for item in items]
+    table(rows, ["leader_id", "person_id", "person_name", "kind", "due_on", "last_on", "reason"], fmt)
     raise typer.Exit(1 if items else 0)
 
 
@@ -1229,7 +1150,7 @@ def incidents_open(
 ) -> None:
     from rettesnor.governance import incidents
 
-    with _tenant(org) as (s, o):
+    with tenant(org) as (s, o):
         i = incidents.open_incident(
             s,
             o,
@@ -1240,7 +1161,7 @@ def incidents_open(
             clause=clause,
             finding_code=finding,
         )
-        _done(i, f"incident {i.id} opened", fmt)
+        done(i, f"incident {i.id} opened", fmt)
 
 
 @incidents_app.command("consequence")
@@ -1254,9 +1175,9 @@ def incidents_consequence(
 ) -> None:
     from rettesnor.governance import incidents
 
-    with _tenant(org) as (s, o):
-        _done(
-            incidents.set_consequence(s, o, incident, by, step, on or _today()),
+    with tenant(org) as (s, o):
+        done(
+            incidents.set_consequence(s, o, incident, by, step, on or today()),
             f"incident {incident}: {step}",
             fmt,
         )
@@ -1266,8 +1187,8 @@ def incidents_consequence(
 def incidents_close(incident: int, org: Org, by: By, fmt: Format = "text") -> None:
     from rettesnor.governance import incidents
 
-    with _tenant(org) as (s, o):
-        _done(incidents.close_incident(s, o, incident, by), f"incident {incident} closed", fmt)
+    with tenant(org) as (s, o):
+        done(incidents.close_incident(s, o, incident, by), f"incident {incident} closed", fmt)
 
 
 @incidents_app.command("list")
@@ -1275,21 +1196,21 @@ def incidents_list(org: Org, as_: As, fmt: Format = "text") -> None:
     """The incidents this person may see."""
     from rettesnor.governance import incidents
 
-    with _tenant(org) as (s, o):
-        rows = [_record(i) for i in incidents.list_incidents(s, o, as_)]
-    _table(rows, ["id", "person_id", "category", "clause", "consequence", "opened_at", "closed_at"], fmt)
+    with tenant(org) as (s, o):
+        rows = [to_dict(i) for i in incidents.list_incidents(s, o, as_)]
+    table(rows, ["id", "person_id", "category", "clause", "consequence", "opened_at", "closed_at"], fmt)
 
 
 @incidents_app.command("show")
 def incidents_show(incident: int, org: Org, as_: As, fmt: Format = "text") -> None:
     from rettesnor.governance import incidents
 
-    with _tenant(org) as (s, o):
-        record = _record(incidents.get_incident(s, o, incident, as_))
-    if _format(fmt) == "json":
-        _print_json(record)
+    with tenant(org) as (s, o):
+        data = to_dict(incidents.get_incident(s, o, incident, as_))
+    if check_format(fmt) == "json":
+        print_json(data)
     else:
-        for key, value in record.items():
+        for key, value in data.items():
             out.print(f"{key}: {'' if value is None else value}")
 
 
@@ -1307,10 +1228,10 @@ def audit_list(
     """The change log; ``--format json`` gives the Noark 5 element names."""
     from rettesnor.governance import auditlog
 
-    with _tenant(org) as (s, o):
+    with tenant(org) as (s, o):
         entries = auditlog.history(s, o, object_type, object_id, limit)
         rows = [auditlog.as_noark(e) for e in entries]
-    _table(
+    table(
         rows,
         ["endretDato", "endretAv", "referanseArkivenhet", "referanseMetadata", "tidligereVerdi", "nyVerdi"],
         fmt,
@@ -1328,10 +1249,10 @@ def register_demo(demo_app: typer.Typer) -> None:
         """A demo municipality per seed guideline: units, people, accounts, consents, reviews, archive."""
         from rettesnor import demo
 
-        with _engine_session() as s:
+        with db_session() as s:
             summary = demo.load(s)
-        if _format(fmt) == "json":
-            _print_json(summary)
+        if check_format(fmt) == "json":
+            print_json(summary)
             return
         for row in summary:
             out.print(
