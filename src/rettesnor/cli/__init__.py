@@ -40,14 +40,26 @@ demo_app = typer.Typer(no_args_is_help=True, help="Try the product on the demo m
 app.add_typer(policy_app, name="policy")
 app.add_typer(demo_app, name="demo")
 # --- sub-commands of other parts of the product: add them here ---
-from rettesnor.cli import governance as governance_cli  # noqa: E402  (typer only; services load lazily)
+from rettesnor.cli import (  # noqa: E402  (typer only; services load lazily)
+    accounts,
+    channels,
+    consents,
+    db,
+    guidelines,
+    incidents,
+    org,
+    people,
+    tasks,
+)
+from rettesnor.cli import demo as demo_cli  # noqa: E402
 
-for _name, _sub_app in governance_cli.SUB_APPS:  # db, org, people, accounts, consents, reviews, …
-    app.add_typer(_sub_app, name=_name)
-governance_cli.register_demo(demo_app)
+for _module in (db, org, people, accounts, consents, tasks, guidelines, incidents, channels):
+    for _name, _sub_app in _module.SUB_APPS:  # db, org, people, accounts, permissions, consents, …
+        app.add_typer(_sub_app, name=_name)
+demo_cli.register_demo(demo_app)
 from rettesnor.cli import archive as archive_cli  # noqa: E402  (typer only; services load lazily)
 
-for _name, _sub_app in archive_cli.SUB_APPS:  # archive, moderation, retention (+ registration tasks)
+for _name, _sub_app in archive_cli.SUB_APPS:  # archive, moderation, retention
     app.add_typer(_sub_app, name=_name)
 from rettesnor.cli import web as web_cli  # noqa: E402  (typer only; the web app loads lazily)
 

@@ -1,4 +1,4 @@
-"""``rettesnor archive|moderation|retention`` and the registration-task commands of ``rettesnor tasks``.
+"""``rettesnor archive|moderation|retention``: the public-records archive, the moderation queue, retention.
 
 Thin: parse, call one service in one transaction, print. Errors are one line with exit status 2.
 """
@@ -13,7 +13,9 @@ from typing import Annotated, Any
 import typer
 
 from rettesnor.cli.common import (
+    By,
     Format,
+    Org,
     actor,
     check_format,
     db_session,
@@ -25,7 +27,6 @@ from rettesnor.cli.common import (
     tenant,
     to_dict,
 )
-from rettesnor.cli.governance import By, Org
 from rettesnor.item import InputError
 
 archive_app = typer.Typer(

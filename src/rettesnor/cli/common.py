@@ -32,6 +32,10 @@ out = Console(highlight=False, soft_wrap=True)
 MAX_FILE_BYTES = MAX_TEXT_CHARS * 4  # the longest text a check takes, in UTF-8 at most this long
 
 Format = Annotated[str, typer.Option("--format", "-f", help="text or json")]
+Org = Annotated[str, typer.Option("--org", "-o", help="the organisation's slug, e.g. norddjurs")]
+By = Annotated[int, typer.Option("--by", help="id of the person who decides or acts")]
+As = Annotated[int, typer.Option("--as", help="id of the person themself")]
+Day = Annotated[str, typer.Option(help="a date, YYYY-MM-DD (default today)")]
 
 
 def actor() -> str:
