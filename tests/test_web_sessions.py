@@ -22,13 +22,13 @@ from sqlalchemy import Engine, select, update
 
 from clisupport import run_cli
 from dbsupport import FreshDatabase
+from rettesnor.cli.web import serve_settings
 from rettesnor.governance import people, tenants
 from rettesnor.records import migrate
 from rettesnor.records.db import make_engine, session_factory, unit_of_work
 from rettesnor.records.models import Person
 from rettesnor.records.web_models import SCOPE_ROLES, ApiToken, WebSession, WebUser
 from rettesnor.web import auth, totp
-from rettesnor.web.cli import serve_settings
 from rettesnor.web.security import hash_password, new_api_token, token_digest
 from webapp import PASSWORD, SECRET, TestClient, csrf_of, load_demo, login, make_app
 

@@ -1,4 +1,4 @@
-"""``rettesnor archive|moderation|retention`` and the registration-task commands of ``rettesnor tasks``.
+"""``rettesnor archive|moderation|retention``: the public-records archive, the moderation queue, retention.
 
 Thin: parse, call one service in one transaction, print. Errors are one line with exit status 2.
 """
@@ -6,14 +6,27 @@ Thin: parse, call one service in one transaction, print. Errors are one line wit
 from __future__ import annotations
 
 import datetime as dt
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from rettesnor.governance import cli as gov
+from rettesnor.cli.common import (
+    By,
+    Format,
+    Org,
+    actor,
+    check_format,
+    db_session,
+    done,
+    out,
+    plain,
+    print_json,
+    table,
+    tenant,
+    to_dict,
+)
 from rettesnor.item import InputError
 
 archive_app = typer.Typer(
@@ -27,13 +40,6 @@ SUB_APPS: tuple[tuple[str, typer.Typer], ...] = (
     ("moderation", moderation_app),
     ("retention", retention_app),
 )
-
-Org = gov.Org
-Format = gov.Format
-
-
-def _actor() -> str:
-    return os.environ.get("RETTESNOR_ACTOR", "cli")
 
 
 def _time(value: str | None, what: str) -> dt.datetime | None:
@@ -52,7 +58,7 @@ def _row(record: Any) -> dict[str, Any]:
         "kind": record.kind,
         "platform_id": record.platform_id,
         "account_id": record.account_id,
-        "received_at": gov._plain(record.received_at),
+        "received_at": plain(record.received_at),
         "state": record.state,
         "categories": record.categories,
         "decision": record.decision,
@@ -75,14 +81,14 @@ def archive_import(
     if not source.is_file():
         raise InputError(f"no such file: {source}")
     events = list(read_file(source.read_bytes()))  # every line is checked before anything is stored
-    with gov._tenant(org) as (s, o), Progress(console=gov.out, transient=True, disable=fmt == "json") as bar:
+    with tenant(org) as (s, o), Progress(console=out, transient=True, disable=fmt == "json") as bar:
         task = bar.add_task("importing", total=len(events))
         report = ingest(s, o, events, progress=lambda n: bar.advance(task, n))
-    if gov._format(fmt) == "json":
-        gov._print_json(report.to_dict())
+    if check_format(fmt) == "json":
+        print_json(report.to_dict())
         return
     r = report
-    gov.out.print(
+    out.print(
         f"{r.received} received: {r.records} new records, {r.versions} new versions, "
         f"{r.duplicates} duplicates; {r.queued} queued for moderation, {r.tasks} registration tasks"
     )
@@ -108,9 +114,9 @@ def archive_search(
     filters = Filters(
         account, _time(since, "--since"), _time(until, "--until"), author, category, decision, kind
     )
-    with gov._tenant(org) as (s, o):
+    with tenant(org) as (s, o):
         rows = [_row(r) for r in search(s, o, query, filters, limit)]
-    gov._table(rows, ["id", "kind", "received_at", "state", "categories", "decision", "text"], fmt)
+    table(rows, ["id", "kind", "received_at", "state", "categories", "decision", "text"], fmt)
 
 
 @archive_app.command("verify")
@@ -122,11 +128,11 @@ def archive_verify(
     from rettesnor.archive.chain import verify
     from rettesnor.governance.tenants import get_organisation, list_organisations
 
-    with gov._engine_session() as s:
+    with db_session() as s:
         orgs = [get_organisation(s, org)] if org else list_organisations(s)
         results = [verify(s, o) for o in orgs]
-    if gov._format(fmt) == "json":
-        gov._print_json(
+    if check_format(fmt) == "json":
+        print_json(
             [
                 {
                     "organisation": r.organisation,
@@ -143,7 +149,7 @@ def archive_verify(
     else:
         for r in results:
             status = "ok" if r.ok else f"BROKEN at {r.problem}"
-            gov.out.print(f"{r.organisation}: {r.entries} entries, head {r.head[:16]}…, {status}")
+            out.print(f"{r.organisation}: {r.entries} entries, head {r.head[:16]}…, {status}")
     raise typer.Exit(0 if all(r.ok for r in results) else 1)
 
 
@@ -172,31 +178,31 @@ def archive_export(
     if export_format in ("eark", "fgs"):
         from rettesnor.archive import eark
 
-        with gov._tenant(org) as (s, o):
+        with tenant(org) as (s, o):
             package = eark.export(
                 s,
                 o,
                 out_dir,
                 profile=export_format,
-                actor=_actor(),
+                actor=actor(),
                 agreement=agreement,
                 since=_time(since, "--since"),
                 until=_time(until, "--until"),
                 documents=documents,
             )
-        gov.out.print(
+        out.print(
             f"E-ARK SIP ({export_format}) with {package.records} records, {package.documents} PDF/A "
             f"documents and {package.attachments} attachments written to {package.folder}"
         )
         return
-    with gov._tenant(org) as (s, o):
+    with tenant(org) as (s, o):
         if export_format == "jsonl":
             path, n = export.jsonl(s, o, out_dir)
         else:
-            path, n = export.noark5(s, o, out_dir, _actor())
-            gov.out.print(f"Noark 5 arkivuttrekk with {n} document versions written to {path}")
+            path, n = export.noark5(s, o, out_dir, actor())
+            out.print(f"Noark 5 arkivuttrekk with {n} document versions written to {path}")
             return
-    gov.out.print(f"{n} versions written to {path}")
+    out.print(f"{n} versions written to {path}")
 
 
 Lang = Annotated[
@@ -206,7 +212,7 @@ Lang = Annotated[
 
 def _write_pdf(pdf: bytes, out_file: Path, what: str) -> None:
     out_file.write_bytes(pdf)
-    gov.out.print(f"{what} written to {out_file} (PDF/A-2b, {len(pdf):,} bytes)")
+    out.print(f"{what} written to {out_file} (PDF/A-2b, {len(pdf):,} bytes)")
 
 
 @archive_app.command("access-request")
@@ -222,9 +228,9 @@ def archive_access_request(
     with --out a PDF/A document in the requester's language (--lang)."""
     from rettesnor.archive.search import access_request
 
-    with gov._tenant(org) as (s, o):
+    with tenant(org) as (s, o):
         if out_file is None:
-            gov._print_json(access_request(s, o, records))
+            print_json(access_request(s, o, records))
             return
         from rettesnor.archive.pdfa import access_request_pdf
 
@@ -247,7 +253,7 @@ def archive_document(
 
     if what not in ("thread", "record"):
         raise InputError(f"unknown document {what!r}; choose thread or record")
-    with gov._tenant(org) as (s, o):
+    with tenant(org) as (s, o):
         make = pdfa.thread_pdf if what == "thread" else pdfa.record_pdf
         pdf = make(s, o, record, lang)
     _write_pdf(pdf, out_file, what)
@@ -270,17 +276,17 @@ def archive_snapshot(
     if out_file is not None and out_file.suffix.lower() == ".pdf":
         from rettesnor.archive.pdfa import snapshot_pdf
 
-        with gov._tenant(org) as (s, o):
+        with tenant(org) as (s, o):
             pdf = snapshot_pdf(s, o, account, year, lang)
         _write_pdf(pdf, out_file, "snapshot")
         return
-    with gov._tenant(org) as (s, o):
+    with tenant(org) as (s, o):
         html = snapshot_html(s, o, account, year)
     if out_file is None:
         sys.stdout.write(html)
     else:
         out_file.write_text(html, encoding="utf-8")
-        gov.out.print(f"snapshot written to {out_file}")
+        out.print(f"snapshot written to {out_file}")
 
 
 # --- moderation ---------------------------------------------------------------------------------
@@ -297,7 +303,7 @@ def moderation_queue(
     """Comments waiting for a decision, newest first, with the engine's recommendation and its ground."""
     from rettesnor.moderation.queue import list_queue
 
-    with gov._tenant(org) as (s, o):
+    with tenant(org) as (s, o):
         rows = [
             {
                 "record": r.id,
@@ -312,9 +318,7 @@ def moderation_queue(
             }
             for c, r in list_queue(s, o, status, account, limit)
         ]
-    gov._table(
-        rows, ["record", "recommended", "categories", "rule", "clauses", "ground", "status", "text"], fmt
-    )
+    table(rows, ["record", "recommended", "categories", "rule", "clauses", "ground", "status", "text"], fmt)
 
 
 @moderation_app.command("decide")
@@ -322,7 +326,7 @@ def moderation_decide(
     record: Annotated[int, typer.Argument(help="record id")],
     action: Annotated[str, typer.Argument(help="keep, hide, unhide, delete, escalate or reply")],
     org: Org,
-    by: gov.By,
+    by: By,
     reason: Annotated[str, typer.Option(help="why (kept with the decision)")],
     ground: Annotated[str | None, typer.Option(help="legal ground of a hide or delete")] = None,
     template: Annotated[
@@ -340,7 +344,7 @@ def moderation_decide(
     from rettesnor.moderation.queue import decide
     from rettesnor.platforms.connector import connected_platform
 
-    with gov._tenant(org) as (s, o), connected_platform(s, o, record) as platform:  # None: not connected
+    with tenant(org) as (s, o), connected_platform(s, o, record) as platform:  # None: not connected
         outcome = decide(
             s,
             o,
@@ -355,11 +359,11 @@ def moderation_decide(
             escalate_to=to,
             platform=platform,
         )
-        info = gov._record(outcome.decision)
-    if gov._format(fmt) == "json":
-        gov._print_json(info)
+        info = to_dict(outcome.decision)
+    if check_format(fmt) == "json":
+        print_json(info)
     else:
-        gov.out.print(outcome.message)
+        out.print(outcome.message)
     raise typer.Exit(1 if outcome.decision.platform_result == "failed" else 0)
 
 
@@ -373,9 +377,9 @@ def moderation_unanswered(
     """Citizens' comments and messages nobody has answered (Hustadvika 2p)."""
     from rettesnor.moderation.queue import unanswered
 
-    with gov._tenant(org) as (s, o):
+    with tenant(org) as (s, o):
         rows = [_row(r) for r in unanswered(s, o, account, dt.timedelta(hours=hours) if hours else None)]
-    gov._table(rows, ["id", "kind", "account_id", "received_at", "categories", "text"], fmt)
+    table(rows, ["id", "kind", "account_id", "received_at", "categories", "text"], fmt)
 
 
 # --- retention ----------------------------------------------------------------------------------
@@ -395,11 +399,11 @@ def retention_rule(
     """Set the retention rule of a record kind."""
     from rettesnor.archive import retention
 
-    with gov._tenant(org) as (s, o):
+    with tenant(org) as (s, o):
         rule = retention.set_rule(
             s, o, record_kind, keep=keep, dispose_after_days=dispose_after, decision_ref=decision
         )
-        gov._done(rule, f"{record_kind}: " + ("keep" if keep else f"dispose after {dispose_after} days"), fmt)
+        done(rule, f"{record_kind}: " + ("keep" if keep else f"dispose after {dispose_after} days"), fmt)
 
 
 @retention_app.command("hold")
@@ -413,9 +417,9 @@ def retention_hold(
     """Place a legal hold: nothing under it is disposed until it is lifted."""
     from rettesnor.archive import retention
 
-    with gov._tenant(org) as (s, o):
-        hold = retention.place_hold(s, o, reason=reason, by=_actor(), account_id=account, thread_id=thread)
-        gov._done(hold, f"legal hold {hold.id} placed", fmt)
+    with tenant(org) as (s, o):
+        hold = retention.place_hold(s, o, reason=reason, by=actor(), account_id=account, thread_id=thread)
+        done(hold, f"legal hold {hold.id} placed", fmt)
 
 
 @retention_app.command("lift")
@@ -423,8 +427,8 @@ def retention_lift(hold: int, org: Org, fmt: Format = "text") -> None:
     """Lift a legal hold."""
     from rettesnor.archive import retention
 
-    with gov._tenant(org) as (s, o):
-        gov._done(retention.lift_hold(s, o, hold, _actor()), f"legal hold {hold} lifted", fmt)
+    with tenant(org) as (s, o):
+        done(retention.lift_hold(s, o, hold, actor()), f"legal hold {hold} lifted", fmt)
 
 
 @retention_app.command("run")
@@ -438,12 +442,12 @@ def retention_run(
     """Dispose of the content of records past their retention period (dry run unless --execute)."""
     from rettesnor.archive import retention
 
-    with gov._tenant(org) as (s, o):
-        plan = retention.run(s, o, by=_actor(), dry_run=dry_run)
+    with tenant(org) as (s, o):
+        plan = retention.run(s, o, by=actor(), dry_run=dry_run)
     info = {"dry_run": plan.dry_run, "due": plan.due, "held": plan.held, "disposed": plan.disposed}
-    if gov._format(fmt) == "json":
-        gov._print_json(info)
+    if check_format(fmt) == "json":
+        print_json(info)
         return
     due = ", ".join(f"{n} {k}" for k, n in plan.due.items()) or "nothing"
     verb = "would dispose of" if plan.dry_run else "disposed of"
-    gov.out.print(f"{verb} {due}; {plan.held} held by a legal hold")
+    out.print(f"{verb} {due}; {plan.held} held by a legal hold")

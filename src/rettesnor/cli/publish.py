@@ -10,11 +10,9 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
-from rettesnor.platforms.cli import _actor, _engine, _fail, _org_session
+from rettesnor.cli.common import Format, actor, fail, open_engine, out, tenant
 
-out = Console(highlight=False, soft_wrap=True)
 publish_app = typer.Typer(
     no_args_is_help=True, help="Publish through Rettesnor: compose, submit, approve, the queue's worker."
 )
@@ -24,7 +22,6 @@ Org = Annotated[str, typer.Option("--org", "-o", help="the organisation's slug")
 Person = Annotated[int, typer.Option("--person", "-p", help="who does it: a person's id")]
 PostId = Annotated[int, typer.Option("--post", help="the post's id")]
 Lang = Annotated[str | None, typer.Option("--lang", help="language of the findings: da, nb, sv, en")]
-Format = Annotated[str, typer.Option("--format", "-f", help="text or json")]
 
 
 def _show(session: Any, org: Any, pub: Any, lang: str | None, fmt: str) -> None:
@@ -83,10 +80,10 @@ def compose(
             photos.append(service.NewPhoto(path.name, path.read_bytes(), alts[i] if i < len(alts) else None))
         when = dt.datetime.fromisoformat(at) if at else None
     except ValueError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     if when is not None and when.tzinfo is None:
-        raise _fail("the time needs a time zone, e.g. 2026-12-24T09:00+01:00")
-    with _org_session(org) as (session, organisation):
+        raise fail("the time needs a time zone, e.g. 2026-12-24T09:00+01:00")
+    with tenant(org) as (session, organisation):
         pub = service.save_draft(
             session, organisation, person, service.Draft(account, body, link, when, tuple(photos))
         )
@@ -108,9 +105,9 @@ def submit(
     for item in ack or []:
         code, sep, words = item.partition("=")
         if not sep:
-            raise _fail(f"an acknowledgement is CODE=words, not {item!r}")
+            raise fail(f"an acknowledgement is CODE=words, not {item!r}")
         acks[code.strip()] = words
-    with _org_session(org) as (session, organisation):
+    with tenant(org) as (session, organisation):
         pub = service.submit(session, organisation, post, person, acks, override)
         out.print(f"post {pub.id} is {pub.status}")
 
@@ -127,7 +124,7 @@ def revise(
     """Change a published Facebook post: a new draft that is submitted and approved like a new post."""
     from rettesnor.publishing import service
 
-    with _org_session(org) as (session, organisation):
+    with tenant(org) as (session, organisation):
         _show(session, organisation, service.revise(session, organisation, post, person, text), lang, fmt)
 
 
@@ -143,7 +140,7 @@ def decide(
     """Decide on a submitted post (an approver; never your own)."""
     from rettesnor.publishing import service
 
-    with _org_session(org) as (session, organisation):
+    with tenant(org) as (session, organisation):
         pub = service.decide(session, organisation, post, person, act, comment, override_reason)
         out.print(f"post {pub.id} is {pub.status}")
 
@@ -153,7 +150,7 @@ def show(org: Org, post: PostId, lang: Lang = None, fmt: Format = "text") -> Non
     """A post, its check and its approval chain."""
     from rettesnor.publishing import service
 
-    with _org_session(org) as (session, organisation):
+    with tenant(org) as (session, organisation):
         _show(session, organisation, service.get_publication(session, organisation, post), lang, fmt)
 
 
@@ -162,7 +159,7 @@ def calendar(org: Org, account: Annotated[int | None, typer.Option("--account", 
     """Drafts, waiting approvals, scheduled and published posts, by their time."""
     from rettesnor.publishing import service
 
-    with _org_session(org) as (session, organisation):
+    with tenant(org) as (session, organisation):
         for p in service.calendar(session, organisation, account):
             out.print(
                 f"{service.when(p).isoformat(timespec='minutes')}  {p.status:10}  post {p.id}  "
@@ -187,7 +184,7 @@ def worker(
     if not once:
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
     total = publisher.PublishReport()
-    with _engine() as engine:
+    with open_engine() as engine:
         try:
             while True:
                 report = publisher.publish_due(engine, cfg)
@@ -200,4 +197,4 @@ def worker(
     out.print(" ".join(f"{k}={getattr(total, k)}" for k in ("published", "recovered", "retried", "failed")))
 
 
-__all__ = ["SUB_APPS", "_actor", "publish_app"]
+__all__ = ["SUB_APPS", "actor", "publish_app"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Iterator
@@ -11,10 +10,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, BinaryIO
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from rettesnor.cli.common import (
+    MAX_FILE_BYTES,
+    Format,
+    check_format,
+    open_input,
+    out,
+    print_json,
+    read_text,
+    tenant,
+)
 from rettesnor.clitable import print_table
 from rettesnor.item import KINDS, LANGUAGES, OVERSIZED_LINE, InputError, Item, Photo, validate_text
 
@@ -32,40 +40,42 @@ demo_app = typer.Typer(no_args_is_help=True, help="Try the product on the demo m
 app.add_typer(policy_app, name="policy")
 app.add_typer(demo_app, name="demo")
 # --- sub-commands of other parts of the product: add them here ---
-from rettesnor.governance import cli as governance_cli  # noqa: E402  (typer only; services load lazily)
-from rettesnor.governance.cli import MAX_FILE_BYTES, open_input, read_text  # noqa: E402
+from rettesnor.cli import (  # noqa: E402  (typer only; services load lazily)
+    accounts,
+    channels,
+    consents,
+    db,
+    guidelines,
+    incidents,
+    org,
+    people,
+    tasks,
+)
+from rettesnor.cli import demo as demo_cli  # noqa: E402
 
-for _name, _sub_app in governance_cli.SUB_APPS:  # db, org, people, accounts, consents, reviews, …
-    app.add_typer(_sub_app, name=_name)
-governance_cli.register_demo(demo_app)
-from rettesnor.archive import cli as archive_cli  # noqa: E402  (typer only; services load lazily)
+for _module in (db, org, people, accounts, consents, tasks, guidelines, incidents, channels):
+    for _name, _sub_app in _module.SUB_APPS:  # db, org, people, accounts, permissions, consents, …
+        app.add_typer(_sub_app, name=_name)
+demo_cli.register_demo(demo_app)
+from rettesnor.cli import archive as archive_cli  # noqa: E402  (typer only; services load lazily)
 
-for _name, _sub_app in archive_cli.SUB_APPS:  # archive, moderation, retention (+ registration tasks)
+for _name, _sub_app in archive_cli.SUB_APPS:  # archive, moderation, retention
     app.add_typer(_sub_app, name=_name)
-from rettesnor.web import cli as web_cli  # noqa: E402  (typer only; the web app loads lazily)
+from rettesnor.cli import web as web_cli  # noqa: E402  (typer only; the web app loads lazily)
 
 for _name, _sub_app in web_cli.SUB_APPS:  # web (API tokens)
     app.add_typer(_sub_app, name=_name)
 web_cli.register(app, demo_app)  # serve; `demo load` also creates the demo logins
-from rettesnor.platforms import cli as platforms_cli  # noqa: E402  (typer only; connectors load lazily)
+from rettesnor.cli import platforms as platforms_cli  # noqa: E402  (typer only; connectors load lazily)
 
 for _name, _sub_app in platforms_cli.SUB_APPS:  # platforms (Facebook Pages, Instagram)
     app.add_typer(_sub_app, name=_name)
-from rettesnor.publishing import cli as publishing_cli  # noqa: E402  (typer only; services load lazily)
+from rettesnor.cli import publish as publishing_cli  # noqa: E402  (typer only; services load lazily)
 
 for _name, _sub_app in publishing_cli.SUB_APPS:  # publish (compose, submit, decide, worker)
     app.add_typer(_sub_app, name=_name)
 
-out = Console(highlight=False, soft_wrap=True)
-
-Format = Annotated[str, typer.Option("--format", "-f", help="text or json")]
 Lang = Annotated[str | None, typer.Option("--lang", help="language of messages: da, nb, nn, sv, en")]
-
-
-def _format(value: str, allowed: tuple[str, ...] = ("text", "json")) -> str:
-    if value not in allowed:
-        raise InputError(f"unknown format {value!r}; choose one of: {', '.join(allowed)}")
-    return value
 
 
 def _lang(value: str | None, pack: Pack) -> str:
@@ -80,10 +90,6 @@ def _load_pack(name: str) -> Pack:
     from rettesnor.policy.loader import load_pack
 
     return load_pack(name)
-
-
-def _json(obj: Any) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
 
 
 @app.command("check")
@@ -131,11 +137,11 @@ def check_cmd(
         raise typer.Exit(_batch(source, pack, kind, msg_lang, _workers(workers)))
     if workers != 1:
         raise InputError("--workers needs --jsonl (one text is checked in one process)")
-    _format(fmt)
+    check_format(fmt)
     photos = _photos(image or [], alt or [], msg_lang)
     item = Item(text=read_text(source), kind=kind or "official_post", images=photos, channel=channel)
     if org is not None:
-        with governance_cli._tenant(org) as (session, organisation):
+        with tenant(org) as (session, organisation):
             pack = checking.pack_for(session, organisation, account, unit)
         msg_lang = _lang(lang, pack)
     elif unit is not None or account is not None:
@@ -146,7 +152,7 @@ def check_cmd(
     except checking.PhotoError as exc:
         raise InputError(_photo_error(exc, msg_lang)) from None
     if fmt == "json":
-        _json(result.to_dict(msg_lang) | ({"stripped": [str(p) for p in stripped]} if stripped else {}))
+        print_json(result.to_dict(msg_lang) | ({"stripped": [str(p) for p in stripped]} if stripped else {}))
     else:
         print_result(out, result, msg_lang, "" if source == "-" else source)
         for p in stripped:
@@ -282,17 +288,17 @@ def analyse_cmd(
         status = 0
         with open_input(source) as fh:
             for result in analyse_lines(_bounded_lines(fh), kind):
-                _json(result)
+                print_json(result)
                 if "error" in result:
                     print(f"rettesnor: error: line {result['line']}: {result['error']}", file=sys.stderr)
                     status = 2
                 sys.stdout.flush()
         raise typer.Exit(status)
-    _format(fmt)
+    check_format(fmt)
     analysis = analyse_text(read_text(source), kind, language, country.upper() if country else None)
     doc = analysis.to_dict()
     if fmt == "json":
-        _json(doc)
+        print_json(doc)
         return
     lang = doc["language"]
     out.print(f"language: {lang['code']} (confidence {lang['confidence']:.2f})")
@@ -325,8 +331,8 @@ def policy_list(fmt: Format = "text") -> None:
     from rettesnor.policy.loader import builtin_packs
 
     packs = [_load_pack(name) for name in builtin_packs()]
-    if _format(fmt) == "json":
-        _json([{"pack": p.name, "extends": p.chain[1:], "title": p.title["en"]} for p in packs])
+    if check_format(fmt) == "json":
+        print_json([{"pack": p.name, "extends": p.chain[1:], "title": p.title["en"]} for p in packs])
         return
     for p in packs:
         parent = f"  (extends {p.chain[1]})" if len(p.chain) > 1 else ""
@@ -338,8 +344,8 @@ def policy_show(pack_name: str, fmt: Format = "text", lang: Lang = None) -> None
     """The pack's parameters and rules, readable."""
     pack = _load_pack(pack_name)
     msg_lang = _lang(lang, pack)
-    if _format(fmt) == "json":
-        _json(pack.model_dump(mode="json"))
+    if check_format(fmt) == "json":
+        print_json(pack.model_dump(mode="json"))
         return
     out.print(f"[bold]{pack.text(pack.title, msg_lang)}[/bold]  ({' → '.join(pack.chain)})")
     if pack.source:
@@ -414,8 +420,8 @@ def policy_coverage(pack_name: str, fmt: Format = "text") -> None:
     rows = coverage(pack)
     if not rows:
         raise InputError(f"pack {pack.name} is not tied to a seed guideline (no clause_prefix)")
-    if _format(fmt) == "json":
-        _json([asdict(r) for r in rows])
+    if check_format(fmt) == "json":
+        print_json([asdict(r) for r in rows])
         return
     style = {"implemented": "green", "partial": "yellow", "planned": "yellow", "missing": "bold red"}
     cells: list[list[str | Text]] = [
@@ -441,8 +447,8 @@ def policy_compare(left: str, right: str, fmt: Format = "text") -> None:
 
     a, b = _load_pack(left), _load_pack(right)
     diffs = compare(a, b)
-    if _format(fmt) == "json":
-        _json([asdict(d) for d in diffs])
+    if check_format(fmt) == "json":
+        print_json([asdict(d) for d in diffs])
         return
     cells: list[list[str | Text]] = [[d.topic, d.name, Text(d.left), Text(d.right)] for d in diffs]
     print_table(out, ["topic", "name", a.name, b.name], cells)

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
-out = Console(highlight=False, soft_wrap=True)
+from rettesnor.cli.common import actor, fail, open_engine, out, tenant
+
 platforms_app = typer.Typer(
     no_args_is_help=True, help="Facebook Pages and Instagram: connect pages, webhook worker, backfill, keys."
 )
@@ -22,41 +19,6 @@ SUB_APPS: tuple[tuple[str, typer.Typer], ...] = (("platforms", platforms_app),)
 
 Org = Annotated[str, typer.Option("--org", "-o", help="the organisation's slug")]
 AccountId = Annotated[int, typer.Option("--account", "-a", help="the account's id in the registry")]
-
-
-def _actor() -> str:
-    return os.environ.get("RETTESNOR_ACTOR", "cli")
-
-
-def _fail(message: str) -> typer.Exit:
-    print(f"rettesnor: error: {message}", file=sys.stderr)
-    return typer.Exit(2)
-
-
-@contextmanager
-def _engine() -> Iterator[Any]:
-    from rettesnor.records import migrate
-    from rettesnor.records.db import make_engine
-
-    engine = make_engine()
-    try:
-        migrate.require_current(engine)
-        yield engine
-    finally:
-        engine.dispose()
-
-
-@contextmanager
-def _org_session(slug: str) -> Iterator[tuple[Any, Any]]:
-    from rettesnor.governance import tenants
-    from rettesnor.item import InputError
-    from rettesnor.records.db import unit_of_work
-
-    try:
-        with _engine() as engine, unit_of_work(engine, actor=_actor()) as session:
-            yield session, tenants.get_organisation(session, slug)
-    except InputError as exc:
-        raise _fail(str(exc)) from None
 
 
 def _settings() -> Any:
@@ -79,9 +41,9 @@ def connect(
         token = getpass.getpass("page access token (not shown): ")
     else:
         token = sys.stdin.readline()
-    with _org_session(org) as (session, organisation):
+    with tenant(org) as (session, organisation):
         connection, fingerprint = connector.connect(
-            session, organisation, account, page_id, token, _settings(), by=_actor()
+            session, organisation, account, page_id, token, _settings(), by=actor()
         )
         out.print(
             f"account {account} is connected to {connection.platform} page {page_id} "
@@ -95,13 +57,13 @@ def settings(org: Org, account: AccountId) -> None:
     from rettesnor.platforms import connector
     from rettesnor.platforms.meta_client import GraphError
 
-    with _org_session(org) as (session, organisation):
+    with tenant(org) as (session, organisation):
         connection = connector.connection_of(session, organisation, account)
         conn = connector.connector(session, connection, _settings())
         try:
             found = connector.sync_settings(session, organisation, connection, conn)
         except GraphError as exc:
-            raise _fail(exc.message(organisation_language(organisation))) from None
+            raise fail(exc.message(organisation_language(organisation))) from None
         finally:
             conn.close()
         out.print(f"{found.name or connection.page_id}: direct messages {found.messaging}")
@@ -121,13 +83,13 @@ def backfill(
     from rettesnor.platforms import connector
     from rettesnor.platforms.meta_client import GraphError
 
-    with _org_session(org) as (session, organisation):
+    with tenant(org) as (session, organisation):
         connection = connector.connection_of(session, organisation, account)
         conn = connector.connector(session, connection, _settings())
         try:
             report = connector.backfill(session, organisation, connection, conn, max_pages=max_pages)
         except GraphError as exc:
-            raise _fail(exc.message(organisation_language(organisation))) from None
+            raise fail(exc.message(organisation_language(organisation))) from None
         finally:
             conn.close()
         out.print(" ".join(f"{k}={v}" for k, v in report.to_dict().items()))
@@ -146,7 +108,7 @@ def worker(
     stop = threading.Event()
     if not once:
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    with _engine() as engine:
+    with open_engine() as engine:
         total = events.DrainReport()
         try:
             while True:
@@ -169,7 +131,7 @@ def status() -> None:
     """Deliveries in the webhook queue by state (pending, done, unrouted, failed)."""
     from rettesnor.platforms import events
 
-    with _engine() as engine:
+    with open_engine() as engine:
         found = events.counts(engine)
     out.print(" ".join(f"{k}={found.get(k, 0)}" for k in ("pending", "done", "unrouted", "failed")))
 
@@ -179,7 +141,7 @@ def replay(failed: Annotated[bool, typer.Option(help="replay failed deliveries i
     """Queue unrouted deliveries again (after connecting their page), or failed ones with --failed."""
     from rettesnor.platforms import events
 
-    with _engine() as engine:
+    with open_engine() as engine:
         n = events.replay(engine, "failed" if failed else "unrouted")
     out.print(f"{n} deliveries queued again")
 
@@ -200,10 +162,10 @@ def rotate_keys() -> None:
     from rettesnor.records.db import unit_of_work
 
     try:
-        with _engine() as engine, unit_of_work(engine, actor=_actor()) as session:
+        with open_engine() as engine, unit_of_work(engine, actor=actor()) as session:
             n = tokens.rotate(session, _settings())
     except InputError as exc:
-        raise _fail(str(exc)) from None
+        raise fail(str(exc)) from None
     out.print(f"{n} page tokens re-encrypted with the first key")
 
 
@@ -217,13 +179,13 @@ def import_export(
     from rettesnor.intake import ingest
     from rettesnor.platforms import importer
 
-    with _org_session(org) as (session, organisation):
+    with tenant(org) as (session, organisation):
         from rettesnor.governance import accounts
 
         acc = accounts.get_account(session, organisation, account)
         try:
             raw = path.read_bytes()
         except OSError as exc:
-            raise _fail(f"cannot read {path}: {exc.strerror}") from None
+            raise fail(f"cannot read {path}: {exc.strerror}") from None
         report = ingest(session, organisation, importer.read_export(raw, acc.platform, acc.id))
         out.print(" ".join(f"{k}={v}" for k, v in report.to_dict().items()))

@@ -11,9 +11,9 @@ from contextlib import contextmanager
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
-out = Console(highlight=False, soft_wrap=True)
+from rettesnor.cli.common import out
+
 web_app = typer.Typer(no_args_is_help=True, help="The web application: logins and API tokens.")
 mail_app = typer.Typer(
     no_args_is_help=True, help="E-mail the outbox: leaders, task owners, the service office."
