@@ -36,7 +36,7 @@ _.TLD_EXTRACTOR, _.nlp
 # Set on rows that SQLAlchemy writes; strings marked for the catalogues (the workflow notes on the guideline page)
 _.password_changed_at, _.used_at, WORKFLOWS, REGISTRY_PROBLEMS
 
-# html.parser.HTMLParser callbacks (tests/test_web_every_page_language.py); fixtures used for their effect
+# html.parser.HTMLParser callbacks (tests/web/test_web_every_page_language.py); fixtures used for their effect
 _.handle_starttag, _.handle_endtag, _.handle_data, cli_engine
 
 # lxml.etree.Resolver.resolve: the signature lxml calls

@@ -84,7 +84,7 @@ def _disguise(word: str, rng: random.Random) -> str:
 
 
 def _identifier(rng: random.Random, language: str) -> str:
-    import idgen
+    from support import idgen
 
     pick = rng.randrange(9)
     if pick == 0:
@@ -135,8 +135,8 @@ def _identifier(rng: random.Random, language: str) -> str:
 
 def generated(n: int = 20_000, seed: int = SEED) -> list[tuple[str, str | None, str, bool, str | None]]:
     """``n`` texts: (language it is written in, language given or None, kind, has images, channel)."""
-    import idgen
     from rettesnor.analysis.language import _MARKERS
+    from support import idgen
 
     rng = random.Random(seed)
     terms = {lang: _terms(lang) for lang in LANGS}

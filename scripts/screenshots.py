@@ -1,6 +1,6 @@
 """Screenshots of the main pages into docs/screenshots/*.png, for the README.
 
-The same set-up as the browser tests (tests/browsersupport.py): ``rettesnor serve`` on a fresh demo
+The same set-up as the browser tests (tests/support/browsersupport.py): ``rettesnor serve`` on a fresh demo
 database, Debian's Chromium through Playwright. The pages are shown in English to the communications
 officer of Hjørring (the public list and the login to nobody). Run::
 
@@ -18,8 +18,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-import browsersupport as bs  # noqa: E402
-from test_check_service import photo_with_face_and_gps  # noqa: E402
+from support import browsersupport as bs  # noqa: E402
+from support.photos import photo_with_face_and_gps  # noqa: E402
 
 CPR_TEXT = (
     "Kom til sommerfest på Skovbo Skole fredag kl. 15! Spørg efter Mette Hansen, CPR 120385-1234, "

@@ -15,4 +15,4 @@ def shared() -> Path:
     return SHARED
 
 
-pytest_plugins = ("dbsupport",)  # database fixtures of the governance tests (SQLite and PostgreSQL)
+pytest_plugins = ("support.dbsupport",)  # database fixtures of the governance tests (SQLite and PostgreSQL)

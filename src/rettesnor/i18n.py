@@ -3,7 +3,7 @@ language).
 
 Catalogues are gettext ``.po`` files under ``web/locale/`` read with Babel at start-up. On the pages the
 language is the user's setting, else the browser's ``Accept-Language``, else English; e-mails are in the
-organisation's language. ``tests/test_web_i18n.py`` fails when a string in the templates or the code of
+organisation's language. ``tests/web/test_web_i18n.py`` fails when a string in the templates or the code of
 the web application or of the e-mails (:mod:`rettesnor.notify`) has no translation.
 """
 

@@ -63,7 +63,7 @@ def _many(detector: Detector) -> ManyDetector:
 
 
 # What each detector reads of its context: a chunk is split only by these (one scan of the whole chunk
-# where the texts differ in language alone). None: the whole context. tests/test_engine.py checks
+# where the texts differ in language alone). None: the whole context. tests/analysis/test_engine.py checks
 # these against the modules' sources, so a detector that starts reading more fails there.
 READS: dict[str, tuple[str, ...] | None] = {
     "identifiers": ("language", "country"),

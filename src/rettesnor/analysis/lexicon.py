@@ -24,7 +24,7 @@ Term syntax: ``word`` the exact word, ``word*`` words starting with it, ``*word`
 1–3 digits; matching ignores case.
 
 How it runs (the hot path of every check): a language's files are read and validated when a text
-first needs them (``tests/test_lexicon.py`` reads them all). A text is checked with
+first needs them (``tests/analysis/test_lexicon.py`` reads them all). A text is checked with
 the languages {the text's, the country's main language, English} (Nynorsk and Bokmål bring each
 other); for each such set the terms and excepts of all its files are compiled, on first use, into two
 trie-shaped regular expressions, so the cost per character hardly grows with the number of terms: one

@@ -4,7 +4,7 @@ SQLAlchemy's executemany spends most of its time per row binding parameters thro
 at thousands of rows a second that is a third of an ingest. Here each row becomes a tuple once, and the
 only conversion is the one :class:`UTCDateTime` does (aware UTC to naive UTC; on SQLite the text form
 SQLAlchemy's ``DATETIME`` writes and reads back), so rows read back through the ORM exactly as if the
-ORM had written them (tests/test_archive_ingest.py compares the two paths).
+ORM had written them (tests/archive/test_archive_ingest.py compares the two paths).
 """
 
 from __future__ import annotations

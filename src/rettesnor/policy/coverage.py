@@ -23,8 +23,8 @@ def ascii_id(text: str) -> str:
     return text.replace("\u2013", "-")
 
 
-RULE_TEST = "tests/test_packs.py::test_rule_examples[{pack}-{code}-*]"
-GUIDANCE_TEST = "tests/test_packs.py::test_guidance_is_shown[{pack}-{clause}]"
+RULE_TEST = "tests/policy/test_packs.py::test_rule_examples[{pack}-{code}-*]"
+GUIDANCE_TEST = "tests/policy/test_packs.py::test_guidance_is_shown[{pack}-{clause}]"
 
 
 @dataclass(frozen=True, slots=True)

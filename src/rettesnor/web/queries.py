@@ -1,6 +1,6 @@
 """Read queries of the pages and the API that the services do not offer (the queue is moderation.queue_page).
 
-Every query is filtered by the organisation; ``tests/test_web_isolation.py`` proves it.
+Every query is filtered by the organisation; ``tests/web/test_web_isolation.py`` proves it.
 """
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Helpers and fixtures the tests share (``conftest.py`` loads ``support.dbsupport`` as a plugin)."""
