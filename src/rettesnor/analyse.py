@@ -16,9 +16,8 @@ from rettesnor.analysis import AnalysisContext, analyse
 from rettesnor.analysis.language import identify
 from rettesnor.analysis.signals import Signal
 from rettesnor.check import OVERSIZED_LINE, validate_text
-from rettesnor.item import KINDS, InputError
+from rettesnor.item import KINDS, LANGUAGES, InputError
 
-LANGUAGES = ("da", "nb", "nn", "sv", "en")
 COUNTRIES = ("DK", "NO", "SE")
 
 
