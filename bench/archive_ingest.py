@@ -128,17 +128,32 @@ class Generator:
                 post += 1
                 handle = self.handles[post % len(self.handles)]
                 comments = []
-                yield Incoming("facebook", f"p{post}", "post", self._text(), account=handle,
-                               author_id="page", author_name="Bench Kommune",
-                               published_at=self.t0 + dt.timedelta(minutes=10 * made))  # fmt: skip
+                yield Incoming(
+                    "facebook",
+                    f"p{post}",
+                    "post",
+                    self._text(),
+                    account=handle,
+                    author_id="page",
+                    author_name="Bench Kommune",
+                    published_at=self.t0 + dt.timedelta(minutes=10 * made),
+                )
                 made += 1
                 continue
             a = rng.choices(range(AUTHORS), cum_weights=self.author_weights)[0]
             reply_to = rng.choice(comments) if comments and rng.random() < 0.2 else None
             pid = f"c{made}"
-            yield Incoming("facebook", pid, "comment", self._text(), account=handle,
-                           parent=reply_to or f"p{post}", author_id=f"u{a}", author_name=f"Borger {a}",
-                           published_at=self.t0 + dt.timedelta(minutes=10 * made))  # fmt: skip
+            yield Incoming(
+                "facebook",
+                pid,
+                "comment",
+                self._text(),
+                account=handle,
+                parent=reply_to or f"p{post}",
+                author_id=f"u{a}",
+                author_name=f"Borger {a}",
+                published_at=self.t0 + dt.timedelta(minutes=10 * made),
+            )
             comments.append(pid)
             made += 1
 
@@ -146,17 +161,36 @@ class Generator:
 def _setup(engine: Engine) -> list[str]:
     migrate.upgrade(engine)
     with unit_of_work(engine) as s:
-        org = tenants.create_organisation(s, slug_="bench", name="Bench Kommune", country="DK",
-                                          pack="dk-hjorring", service_office="s@bench.example")  # fmt: skip
+        org = tenants.create_organisation(
+            s,
+            slug_="bench",
+            name="Bench Kommune",
+            country="DK",
+            pack="dk-hjorring",
+            service_office="s@bench.example",
+        )
         s.flush()
         unit = tenants.add_unit(s, org, slug_="kommunikation", name="Kommunikation")
         s.flush()
         handles = [f"bench-{k}" for k in range(ACCOUNTS)]
         for h in handles:  # the account rows ingest needs (the governance workflow is not benchmarked)
-            s.add(Account(organisation_id=org.id, unit_id=unit.id, platform="facebook", handle=h,
-                          name=f"Bench {h}", url=f"https://facebook.example/{h}", purpose="-",
-                          target_group="-", dialogue_plan="-", privacy_assessment="-",
-                          confidentiality_assessment="-", resources_plan="-", status="active"))  # fmt: skip
+            s.add(
+                Account(
+                    organisation_id=org.id,
+                    unit_id=unit.id,
+                    platform="facebook",
+                    handle=h,
+                    name=f"Bench {h}",
+                    url=f"https://facebook.example/{h}",
+                    purpose="-",
+                    target_group="-",
+                    dialogue_plan="-",
+                    privacy_assessment="-",
+                    confidentiality_assessment="-",
+                    resources_plan="-",
+                    status="active",
+                )
+            )
     return handles
 
 
@@ -315,15 +349,19 @@ def run(url: str, backend: str, n: int, searches: int, log: Any) -> dict[str, An
     log(f"{backend}: building {n:,} records")
     out: dict[str, Any] = {"records": n}
     out.update(_build(engine, n, Generator(5, handles), log))
-    log(f"{backend}: ingest {out['ingest_per_s']:,}/s on the first {out['ingest_slice_events']:,}; "
-        f"build {out['build_s']:,} s ({out['build_per_s']:,}/s)")  # fmt: skip
+    log(
+        f"{backend}: ingest {out['ingest_per_s']:,}/s on the first {out['ingest_slice_events']:,}; "
+        f"build {out['build_s']:,} s ({out['build_per_s']:,}/s)"
+    )
     _decisions(engine, max(50, n // 500), rng)
     if backend == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
             c.execute(text("ANALYZE"))
     out.update(_search(engine, _queries(engine, searches, rng)))
-    log(f"{backend}: search p50 {out['search_p50_ms']} ms, p95 {out['search_p95_ms']} ms, "
-        f"max {out['search_max_ms']} ms over {out['searches']} searches")  # fmt: skip
+    log(
+        f"{backend}: search p50 {out['search_p50_ms']} ms, p95 {out['search_p95_ms']} ms, "
+        f"max {out['search_max_ms']} ms over {out['searches']} searches"
+    )
     out.update(_verify(engine, n))
     log(f"{backend}: verify {out['verify_entries']:,} entries in {out['verify_s']} s")
     base = BASELINE[backend]

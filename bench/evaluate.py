@@ -459,10 +459,27 @@ GRID: dict[str, tuple[Any, ...]] = {
     "scale_factor": (1.05, 1.1),
 }
 NO_PEOPLE = (
-    "coffee", "chelsea", "rocket", "coins", "brick", "grass", "gravel", "moon", "page", "text", "horse",
-    "hubble_deep_field", "immunohistochemistry", "retina", "cat", "colorwheel", "logo", "clock",
-    "binary_blobs", "microaneurysms",
-)  # fmt: skip
+    "coffee",
+    "chelsea",
+    "rocket",
+    "coins",
+    "brick",
+    "grass",
+    "gravel",
+    "moon",
+    "page",
+    "text",
+    "horse",
+    "hubble_deep_field",
+    "immunohistochemistry",
+    "retina",
+    "cat",
+    "colorwheel",
+    "logo",
+    "clock",
+    "binary_blobs",
+    "microaneurysms",
+)
 
 
 def faces() -> dict[str, Any]:

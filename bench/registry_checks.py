@@ -97,25 +97,45 @@ def _org_rows(
     units = list(range(first_unit, first_unit + UNITS_PER_ORG))
     for i, uid in enumerate(units):
         rows[Unit].append(
-            {"id": uid, "organisation_id": org_id, "parent_id": None if i == 0 else units[0],
-             "slug": f"unit-{i}", "name": f"Enhed {i}", "pack": None, "created_at": now}
-        )  # fmt: skip
+            {
+                "id": uid,
+                "organisation_id": org_id,
+                "parent_id": None if i == 0 else units[0],
+                "slug": f"unit-{i}",
+                "name": f"Enhed {i}",
+                "pack": None,
+                "created_at": now,
+            }
+        )
     people = list(range(first_person, first_person + size.people))
     leaders = {uid: people[i] for i, uid in enumerate(units)}
     for i, pid in enumerate(people):
         unit = units[i % UNITS_PER_ORG]
         rows[Person].append(
-            {"id": pid, "organisation_id": org_id, "unit_id": unit,
-             "name": f"{rng.choice(FIRST)} {rng.choice(LAST)}", "email": f"p{pid}@kommune{org_id}.example",
-             "kind": "employee", "manager_id": None if i < UNITS_PER_ORG else leaders[unit],
-             "started_on": today - dt.timedelta(days=rng.randrange(30, 6000)), "left_on": None,
-             "created_at": now}
-        )  # fmt: skip
+            {
+                "id": pid,
+                "organisation_id": org_id,
+                "unit_id": unit,
+                "name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                "email": f"p{pid}@kommune{org_id}.example",
+                "kind": "employee",
+                "manager_id": None if i < UNITS_PER_ORG else leaders[unit],
+                "started_on": today - dt.timedelta(days=rng.randrange(30, 6000)),
+                "left_on": None,
+                "created_at": now,
+            }
+        )
     for uid, pid in leaders.items():
         rows[RoleGrant].append(
-            {"organisation_id": org_id, "person_id": pid, "role": "unit_leader", "unit_id": uid,
-             "granted_at": now, "revoked_at": None}
-        )  # fmt: skip
+            {
+                "organisation_id": org_id,
+                "person_id": pid,
+                "role": "unit_leader",
+                "unit_id": uid,
+                "granted_at": now,
+                "revoked_at": None,
+            }
+        )
     staff = people[UNITS_PER_ORG:]
     for k in range(size.accounts):
         aid = first_account + k
@@ -123,45 +143,82 @@ def _org_rows(
         status = "applied" if k % 25 == 24 else "approved" if k % 25 == 23 else "active"
         last = now - dt.timedelta(days=90 if k % 17 == 0 else rng.randrange(0, 10))
         rows[Account].append(
-            {"id": aid, "organisation_id": org_id, "unit_id": unit,
-             "platform": ("facebook", "instagram")[k % 2],
-             "handle": f"konto-{org_id}-{k}", "name": f"Konto {k}", "url": f"https://social.example/{org_id}/{k}",
-             "purpose": "Informere borgerne om tilbud.", "target_group": "Borgere og foreninger i kommunen.",
-             "dialogue_plan": "Vi svarer på hverdage.", "privacy_assessment": "Ingen billeder uden samtykke.",
-             "confidentiality_assessment": "Ingen enkeltsager.",
-             "resources_plan": "To medarbejdere, tre timer.",
-             "profile_text": "Officiel side.", "profile_verdict": "publish", "profile_findings": None,
-             "direct_messages": "on" if k % 11 == 0 else "off", "password_attested": True, "status": status,
-             "applied_by_id": leaders[unit], "applied_at": now - dt.timedelta(days=400),
-             "approved_by_id": None if status == "applied" else leaders[unit],
-             "approved_on": None if status == "applied" else today - dt.timedelta(days=300),
-             "activated_at": now - dt.timedelta(days=300) if status == "active" else None,
-             "archived_at": None,
-             "service_office_notified_at": now - dt.timedelta(days=300) if status == "active" else None,
-             "last_activity_at": last}
-        )  # fmt: skip
+            {
+                "id": aid,
+                "organisation_id": org_id,
+                "unit_id": unit,
+                "platform": ("facebook", "instagram")[k % 2],
+                "handle": f"konto-{org_id}-{k}",
+                "name": f"Konto {k}",
+                "url": f"https://social.example/{org_id}/{k}",
+                "purpose": "Informere borgerne om tilbud.",
+                "target_group": "Borgere og foreninger i kommunen.",
+                "dialogue_plan": "Vi svarer på hverdage.",
+                "privacy_assessment": "Ingen billeder uden samtykke.",
+                "confidentiality_assessment": "Ingen enkeltsager.",
+                "resources_plan": "To medarbejdere, tre timer.",
+                "profile_text": "Officiel side.",
+                "profile_verdict": "publish",
+                "profile_findings": None,
+                "direct_messages": "on" if k % 11 == 0 else "off",
+                "password_attested": True,
+                "status": status,
+                "applied_by_id": leaders[unit],
+                "applied_at": now - dt.timedelta(days=400),
+                "approved_by_id": None if status == "applied" else leaders[unit],
+                "approved_on": None if status == "applied" else today - dt.timedelta(days=300),
+                "activated_at": now - dt.timedelta(days=300) if status == "active" else None,
+                "archived_at": None,
+                "service_office_notified_at": now - dt.timedelta(days=300) if status == "active" else None,
+                "last_activity_at": last,
+            }
+        )
         team = rng.sample(staff, 3)
         for role, pid in zip(("responsible", "author", "author"), team, strict=True):
             rows[AccountAssignment].append(
-                {"organisation_id": org_id, "account_id": aid, "person_id": pid, "role": role,
-                 "assigned_by_id": leaders[unit], "assigned_at": now, "accepted_at": now, "declined_at": None,
-                 "ended_at": None}
-            )  # fmt: skip
+                {
+                    "organisation_id": org_id,
+                    "account_id": aid,
+                    "person_id": pid,
+                    "role": role,
+                    "assigned_by_id": leaders[unit],
+                    "assigned_at": now,
+                    "accepted_at": now,
+                    "declined_at": None,
+                    "ended_at": None,
+                }
+            )
             if not (k % 13 == 0 and role == "author"):  # some authors lack a service assignment
                 rows[Permission].append(
-                    {"organisation_id": org_id, "person_id": pid, "kind": "service_assignment",
-                     "granted_by_id": leaders[unit], "granted": True,
-                     "valid_from": today - dt.timedelta(days=400),
-                     "valid_until": None, "scope": None, "url": None, "disclaimer": None, "accepted_at": now,
-                     "declined_at": None, "revoked_at": None, "created_at": now}
-                )  # fmt: skip
+                    {
+                        "organisation_id": org_id,
+                        "person_id": pid,
+                        "kind": "service_assignment",
+                        "granted_by_id": leaders[unit],
+                        "granted": True,
+                        "valid_from": today - dt.timedelta(days=400),
+                        "valid_until": None,
+                        "scope": None,
+                        "url": None,
+                        "disclaimer": None,
+                        "accepted_at": now,
+                        "declined_at": None,
+                        "revoked_at": None,
+                        "created_at": now,
+                    }
+                )
         for n in range(POSTS_PER_ACCOUNT):
             undesignated = k % 7 == 0 and n == 0
             rows[Activity].append(
-                {"organisation_id": org_id, "account_id": aid,
-                 "person_id": rng.choice(staff) if undesignated else rng.choice(team[1:]), "kind": "post",
-                 "at": last - dt.timedelta(days=n * 3), "designated": not undesignated}
-            )  # fmt: skip
+                {
+                    "organisation_id": org_id,
+                    "account_id": aid,
+                    "person_id": rng.choice(staff) if undesignated else rng.choice(team[1:]),
+                    "kind": "post",
+                    "at": last - dt.timedelta(days=n * 3),
+                    "designated": not undesignated,
+                }
+            )
     return rows
 
 
@@ -186,14 +243,25 @@ def load(engine: Engine, size: Size, progress: Callable[[str], None]) -> float:
         org_id = org_base + i + 1
         country, pack = PACKS[org_id % len(PACKS)]
         batch.setdefault(Organisation, []).append(
-            {"id": org_id, "slug": f"kommune-{org_id}", "name": f"Kommune {org_id}", "country": country,
-             "pack": pack, "service_office": f"service@kommune{org_id}.example", "website": None,
-             "created_at": now}
-        )  # fmt: skip
+            {
+                "id": org_id,
+                "slug": f"kommune-{org_id}",
+                "name": f"Kommune {org_id}",
+                "country": country,
+                "pack": pack,
+                "service_office": f"service@kommune{org_id}.example",
+                "website": None,
+                "created_at": now,
+            }
+        )
         rows = _org_rows(
-            rng, org_id, unit_base + i * UNITS_PER_ORG + 1, person_base + i * size.people + 1,
-            account_base + i * size.accounts + 1, size,
-        )  # fmt: skip
+            rng,
+            org_id,
+            unit_base + i * UNITS_PER_ORG + 1,
+            person_base + i * size.people + 1,
+            account_base + i * size.accounts + 1,
+            size,
+        )
         for model, items in rows.items():
             batch.setdefault(model, []).extend(items)
         if sum(len(v) for v in batch.values()) > 40_000:

@@ -88,17 +88,33 @@ def texts(n: int, rng: random.Random) -> list[tuple[str, str]]:
         phone = (
             f"{rng.randrange(20, 99)} {rng.randrange(10, 99)} {rng.randrange(10, 99)} {rng.randrange(10, 99)}"
         )
-        out.append(rng.choice((
-            ("official_post", f"Kom til {topic} ved {place} på lørdag kl. 14. Der er kaffe og kage til alle, "
-                              f"og børnene kan lave juledekorationer. Vel mødt!"),
-            ("official_post", f"Tak til {name} for en flot indsats ved {topic}. Spørg efter {name} ved "
-                              f"indgangen, CPR {_cpr(rng)}, eller ring på {phone}."),
-            ("official_post", f"Vi søger frivillige til {topic}. Skriv til {name.lower()}@example.dk eller "
-                              f"ring {phone}, så hører du fra os."),
-            ("comment", f"Hvornår får jeg svar på min ansøgning om tilskud til {topic}? Jeg søgte i august."),
-            ("comment", f"I er nogle idioter på rådhuset, {place} har været spærret i tre uger!"),
-            ("reply", f"Hej {name}, tak for din besked. Vi har sendt den videre til forvaltningen."),
-        )))  # fmt: skip
+        out.append(
+            rng.choice(
+                (
+                    (
+                        "official_post",
+                        f"Kom til {topic} ved {place} på lørdag kl. 14. Der er kaffe og kage til alle, "
+                        f"og børnene kan lave juledekorationer. Vel mødt!",
+                    ),
+                    (
+                        "official_post",
+                        f"Tak til {name} for en flot indsats ved {topic}. Spørg efter {name} ved "
+                        f"indgangen, CPR {_cpr(rng)}, eller ring på {phone}.",
+                    ),
+                    (
+                        "official_post",
+                        f"Vi søger frivillige til {topic}. Skriv til {name.lower()}@example.dk eller "
+                        f"ring {phone}, så hører du fra os.",
+                    ),
+                    (
+                        "comment",
+                        f"Hvornår får jeg svar på min ansøgning om tilskud til {topic}? Jeg søgte i august.",
+                    ),
+                    ("comment", f"I er nogle idioter på rådhuset, {place} har været spærret i tre uger!"),
+                    ("reply", f"Hej {name}, tak for din besked. Vi har sendt den videre til forvaltningen."),
+                )
+            )
+        )
     return out[:n]
 
 
@@ -109,10 +125,14 @@ def pct(values: list[float], p: float) -> float:
 
 def summary(latencies_ms: list[float], errors: int = 0, seconds: float | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "n": len(latencies_ms), "errors": errors, "p50_ms": round(pct(latencies_ms, 50), 2),
-        "p95_ms": round(pct(latencies_ms, 95), 2), "p99_ms": round(pct(latencies_ms, 99), 2),
-        "max_ms": round(max(latencies_ms), 2), "mean_ms": round(statistics.fmean(latencies_ms), 2),
-    }  # fmt: skip
+        "n": len(latencies_ms),
+        "errors": errors,
+        "p50_ms": round(pct(latencies_ms, 50), 2),
+        "p95_ms": round(pct(latencies_ms, 95), 2),
+        "p99_ms": round(pct(latencies_ms, 99), 2),
+        "max_ms": round(max(latencies_ms), 2),
+        "mean_ms": round(statistics.fmean(latencies_ms), 2),
+    }
     if seconds:
         out["achieved_per_s"] = round(len(latencies_ms) / seconds, 1)
     return out
@@ -178,8 +198,16 @@ def _request(method: str, path: str, body: Any, token: str | None) -> tuple[byte
     return ("\r\n".join(lines) + "\r\n\r\n").encode(), data
 
 
-async def _open_loop(url: str, method: str, path: str, bodies: list[Any], token: str | None, rate: float,
-                     duration: float, warmup: float) -> dict[str, Any]:  # fmt: skip
+async def _open_loop(
+    url: str,
+    method: str,
+    path: str,
+    bodies: list[Any],
+    token: str | None,
+    rate: float,
+    duration: float,
+    warmup: float,
+) -> dict[str, Any]:
     pool = _Pool(int(url.rsplit(":", 1)[1]))
     requests = [_request(method, path, b, token) for b in bodies]
     loop = asyncio.get_running_loop()
@@ -217,8 +245,14 @@ async def _open_loop(url: str, method: str, path: str, bodies: list[Any], token:
     sent_for = loop.time() - start - warmup
     for _reader, writer in pool.idle:
         writer.close()
-    return {"latencies_ms": latencies, "errors": errors, "statuses": statuses, "seconds": sent_for,
-            "generator_cpu_s": round(time.process_time() - cpu, 2), "connections": pool.opened}  # fmt: skip
+    return {
+        "latencies_ms": latencies,
+        "errors": errors,
+        "statuses": statuses,
+        "seconds": sent_for,
+        "generator_cpu_s": round(time.process_time() - cpu, 2),
+        "connections": pool.opened,
+    }
 
 
 def _generator(args: tuple[Any, ...], conn: Any) -> None:
@@ -226,8 +260,16 @@ def _generator(args: tuple[Any, ...], conn: Any) -> None:
     conn.close()
 
 
-def open_loop(url: str, method: str, path: str, bodies: list[Any], token: str | None, rate: float,
-              duration: float, warmup: float = 1.0) -> dict[str, Any]:  # fmt: skip
+def open_loop(
+    url: str,
+    method: str,
+    path: str,
+    bodies: list[Any],
+    token: str | None,
+    rate: float,
+    duration: float,
+    warmup: float = 1.0,
+) -> dict[str, Any]:
     """Run the open-loop generator in a second process; its raw results."""
     ctx = multiprocessing.get_context("spawn")
     parent, child = ctx.Pipe(duplex=False)
@@ -272,15 +314,23 @@ def prepare(folder: Path, pending: int) -> dict[str, Any]:
     while True:
         with unit_of_work(engine, actor="bench") as session:
             org = tenants.get_organisation(session, ORG)
-            open_cases = session.scalar(
-                select(func.count()).select_from(ModerationCase)
-                .where(ModerationCase.organisation_id == org.id, ModerationCase.status == "open")
-            ) or 0  # fmt: skip
+            open_cases = (
+                session.scalar(
+                    select(func.count())
+                    .select_from(ModerationCase)
+                    .where(ModerationCase.organisation_id == org.id, ModerationCase.status == "open")
+                )
+                or 0
+            )
             if open_cases >= pending:
                 break
-            handles = list(session.scalars(
-                select(Account.handle).where(Account.organisation_id == org.id, Account.status == "active")
-            ))  # fmt: skip
+            handles = list(
+                session.scalars(
+                    select(Account.handle).where(
+                        Account.organisation_id == org.id, Account.status == "active"
+                    )
+                )
+            )
             need = pending - open_cases
             base = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
             events = []
@@ -320,8 +370,9 @@ class Serve:
         env.pop("RETTESNOR_DATABASE_URL", None)
         self.log = (self.folder / "serve.log").open("wb")
         exe = Path(sys.executable).parent / "rettesnor"
-        self.proc = subprocess.Popen([str(exe), "serve", "--port", str(self.port)], env=env,
-                                     stdout=self.log, stderr=subprocess.STDOUT)  # fmt: skip
+        self.proc = subprocess.Popen(
+            [str(exe), "serve", "--port", str(self.port)], env=env, stdout=self.log, stderr=subprocess.STDOUT
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -447,22 +498,32 @@ def main(argv: list[str] | None = None) -> int:
     result = {
         "date": dt.date.today().isoformat(),
         "load_average_1m": {"before": round(load_before[0], 2), "after": round(os.getloadavg()[0], 2)},
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "platform": platform.platform()},
-        "setup": {"server": "rettesnor serve (uvicorn, 1 worker), SQLite WAL, loopback",
-                  "generator": GENERATOR,
-                  "rate_per_s": args.rate, "duration_s": args.duration, "warmup_s": 1.0, "texts": len(bodies),
-                  "pending_comments": prep["open_cases"], "queue_fill_s": prep["fill_s"]},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "setup": {
+            "server": "rettesnor serve (uvicorn, 1 worker), SQLite WAL, loopback",
+            "generator": GENERATOR,
+            "rate_per_s": args.rate,
+            "duration_s": args.duration,
+            "warmup_s": 1.0,
+            "texts": len(bodies),
+            "pending_comments": prep["open_cases"],
+            "queue_fill_s": prep["fill_s"],
+        },
         "baseline": {"check_in_process": base, "healthz_same_rate": healthz},
         "check_api": check_api,
         "check_api_before_this_change": BEFORE,
         "moderation_page": page,
         "targets": {
-            "check_p99_ms": TARGET_CHECK_P99_MS, "check_p99_met": check_api["p99_ms"] < TARGET_CHECK_P99_MS
-            and check_api["errors"] == 0,
-            "queue_page_p95_ms": TARGET_QUEUE_P95_MS, "queue_page_met": page["p95_ms"] < TARGET_QUEUE_P95_MS,
+            "check_p99_ms": TARGET_CHECK_P99_MS,
+            "check_p99_met": check_api["p99_ms"] < TARGET_CHECK_P99_MS and check_api["errors"] == 0,
+            "queue_page_p95_ms": TARGET_QUEUE_P95_MS,
+            "queue_page_met": page["p95_ms"] < TARGET_QUEUE_P95_MS,
         },
-    }  # fmt: skip
+    }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(f"written: {args.out}")

@@ -61,14 +61,37 @@ def _setup(url: str, key: str) -> None:
     engine = make_engine(url)
     migrate.upgrade(engine)
     with unit_of_work(engine, actor="bench") as s:
-        org = tenants.create_organisation(s, slug_="bench", name="Bench Kommune", country="DK",
-                                          pack="dk-hjorring", service_office="s@bench.example")  # fmt: skip
+        org = tenants.create_organisation(
+            s,
+            slug_="bench",
+            name="Bench Kommune",
+            country="DK",
+            pack="dk-hjorring",
+            service_office="s@bench.example",
+        )
         unit = tenants.add_unit(s, org, slug_="town", name="Kommunikation")
-        answers = dict.fromkeys(("purpose", "target_group", "dialogue_plan", "privacy_assessment",
-                                 "confidentiality_assessment", "resources_plan"), "bench")  # fmt: skip
-        account = Account(organisation_id=org.id, unit_id=unit.id, platform="facebook", handle="bench-side",
-                          name="Bench Side", url="https://www.facebook.com/bench", direct_messages="off",
-                          status="active", **answers)  # fmt: skip
+        answers = dict.fromkeys(
+            (
+                "purpose",
+                "target_group",
+                "dialogue_plan",
+                "privacy_assessment",
+                "confidentiality_assessment",
+                "resources_plan",
+            ),
+            "bench",
+        )
+        account = Account(
+            organisation_id=org.id,
+            unit_id=unit.id,
+            platform="facebook",
+            handle="bench-side",
+            name="Bench Side",
+            url="https://www.facebook.com/bench",
+            direct_messages="off",
+            status="active",
+            **answers,
+        )
         s.add(account)
         s.flush()
         cfg = PlatformSettings(app_secret=SECRET, token_keys=(key,))
@@ -82,10 +105,21 @@ def delivery(n: int, per: int) -> tuple[bytes, list[str]]:
     for k in range(per):
         cid = f"{PAGE_ID}_{n}_{k}"
         ids.append(cid)
-        changes.append({"field": "feed", "value": {
-            "from": {"id": f"9{n % 997}", "name": f"Borger {n % 997}"}, "item": "comment", "verb": "add",
-            "comment_id": cid, "post_id": f"{PAGE_ID}_1", "parent_id": f"{PAGE_ID}_1", "created_time": now,
-            "message": TEXTS[(n + k) % len(TEXTS)]}})  # fmt: skip
+        changes.append(
+            {
+                "field": "feed",
+                "value": {
+                    "from": {"id": f"9{n % 997}", "name": f"Borger {n % 997}"},
+                    "item": "comment",
+                    "verb": "add",
+                    "comment_id": cid,
+                    "post_id": f"{PAGE_ID}_1",
+                    "parent_id": f"{PAGE_ID}_1",
+                    "created_time": now,
+                    "message": TEXTS[(n + k) % len(TEXTS)],
+                },
+            }
+        )
     body = json.dumps(
         {"object": "page", "entry": [{"id": PAGE_ID, "time": now, "changes": changes}]}
     ).encode()
@@ -128,8 +162,10 @@ async def _connection(
         counter[0] += 1
         body, ids = delivery(counter[0], per)
         sig = "sha256=" + hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
-        head = (f"POST /webhooks/meta HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                f"X-Hub-Signature-256: {sig}\r\nContent-Length: {len(body)}\r\n\r\n").encode()  # fmt: skip
+        head = (
+            f"POST /webhooks/meta HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            f"X-Hub-Signature-256: {sig}\r\nContent-Length: {len(body)}\r\n\r\n"
+        ).encode()
         started = scheduled if interval else time.perf_counter()
         scheduled += interval
         try:
@@ -160,9 +196,11 @@ def load(port: int, seconds: float, connections: int, per: int, rate: float) -> 
         stop_at = out["measure_from"] + seconds
         interval = connections * per / rate if rate else 0.0  # seconds between deliveries per connection
         await asyncio.gather(
-            *(_connection(port, stop_at, counter, per, out, interval, interval * i / connections)
-              for i in range(connections))
-        )  # fmt: skip
+            *(
+                _connection(port, stop_at, counter, per, out, interval, interval * i / connections)
+                for i in range(connections)
+            )
+        )
 
     asyncio.run(main())
     out["wall_s"] = seconds
@@ -195,15 +233,28 @@ def run(seconds: float, connections: int, per: int, rate: float) -> dict[str, An
     _setup(url, key)
     load_before = os.getloadavg()[0]
     port = _free_port()
-    env = {**os.environ, "RETTESNOR_DATABASE_URL": url, "RETTESNOR_META_APP_SECRET": SECRET,
-           "RETTESNOR_TOKEN_KEYS": key, "RETTESNOR_SECRET_KEY": "k" * 40}  # fmt: skip
+    env = {
+        **os.environ,
+        "RETTESNOR_DATABASE_URL": url,
+        "RETTESNOR_META_APP_SECRET": SECRET,
+        "RETTESNOR_TOKEN_KEYS": key,
+        "RETTESNOR_SECRET_KEY": "k" * 40,
+    }
     command = [str(Path(sys.executable).parent / "rettesnor"), "serve", "--port", str(port)]
     log = open(folder / "server.log", "wb")  # noqa: SIM115  (closed with the server)
     server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         _wait_for(port)
-        generator = [sys.executable, __file__, "--generate", str(port), str(seconds), str(connections),
-                     str(per), str(rate)]  # fmt: skip
+        generator = [
+            sys.executable,
+            __file__,
+            "--generate",
+            str(port),
+            str(seconds),
+            str(connections),
+            str(per),
+            str(rate),
+        ]
         done = subprocess.run(generator, capture_output=True, text=True, timeout=seconds + 120)
         if done.returncode != 0:
             server_log = (folder / "server.log").read_text(errors="replace").strip().splitlines()[-5:]
@@ -242,17 +293,29 @@ def run(seconds: float, connections: int, per: int, rate: float) -> dict[str, An
         "events_acknowledged": len(acked),
         "errors": result["errors"],
         "events_per_s": round(result["measured_events"] / result["wall_s"], 1),
-        "ack_latency_ms": {"p50": pct(0.50), "p99": pct(0.99), "max": round(lat[-1] * 1000, 2),
-                           "mean": round(statistics.fmean(lat) * 1000, 2)},
-        "drain": {"s": round(drain_s, 1), "events_per_s": round(report.changes / drain_s, 1),
-                  "rows": report.rows, "ingested": report.ingested, "duplicates": report.duplicates,
-                  "queued": report.queued},
-        "archive": {"records": sum(archived.values()), "checked": checked,
-                    "lost": sum(1 for i in acked if i not in archived),
-                    "duplicated": sum(1 for n in archived.values() if n > 1)},
+        "ack_latency_ms": {
+            "p50": pct(0.50),
+            "p99": pct(0.99),
+            "max": round(lat[-1] * 1000, 2),
+            "mean": round(statistics.fmean(lat) * 1000, 2),
+        },
+        "drain": {
+            "s": round(drain_s, 1),
+            "events_per_s": round(report.changes / drain_s, 1),
+            "rows": report.rows,
+            "ingested": report.ingested,
+            "duplicates": report.duplicates,
+            "queued": report.queued,
+        },
+        "archive": {
+            "records": sum(archived.values()),
+            "checked": checked,
+            "lost": sum(1 for i in acked if i not in archived),
+            "duplicated": sum(1 for n in archived.values() if n > 1),
+        },
         "targets": {"events_per_s": 500, "p99_ms": 50},
         "load_average_1min": {"before": round(load_before, 2), "after": round(os.getloadavg()[0], 2)},
-    }  # fmt: skip
+    }
     figures["met"] = (
         (figures["events_per_s"] >= 500 * 0.98 if rate else figures["events_per_s"] >= 500)
         and figures["ack_latency_ms"]["p99"] < 50

@@ -103,18 +103,48 @@ def setup_org(url: str, key: str) -> None:
 
     engine = make_engine(url)
     with unit_of_work(engine, actor="deploy-check") as s:
-        org = tenants.create_organisation(s, slug_="deploy", name="Deploy Kommune", country="DK",
-                                          pack="dk-hjorring", service_office="s@deploy.example")  # fmt: skip
+        org = tenants.create_organisation(
+            s,
+            slug_="deploy",
+            name="Deploy Kommune",
+            country="DK",
+            pack="dk-hjorring",
+            service_office="s@deploy.example",
+        )
         unit = tenants.add_unit(s, org, slug_="town", name="Kommunikation")
-        answers = dict.fromkeys(("purpose", "target_group", "dialogue_plan", "privacy_assessment",
-                                 "confidentiality_assessment", "resources_plan"), "deploy")  # fmt: skip
-        account = Account(organisation_id=org.id, unit_id=unit.id, platform="facebook", handle="deploy-side",
-                          name="Deploy Side", url="https://www.facebook.com/deploy", direct_messages="off",
-                          status="active", **answers)  # fmt: skip
+        answers = dict.fromkeys(
+            (
+                "purpose",
+                "target_group",
+                "dialogue_plan",
+                "privacy_assessment",
+                "confidentiality_assessment",
+                "resources_plan",
+            ),
+            "deploy",
+        )
+        account = Account(
+            organisation_id=org.id,
+            unit_id=unit.id,
+            platform="facebook",
+            handle="deploy-side",
+            name="Deploy Side",
+            url="https://www.facebook.com/deploy",
+            direct_messages="off",
+            status="active",
+            **answers,
+        )
         s.add(account)
         s.flush()
-        connector.connect(s, org, account.id, PAGE_ID, "EAAdeploytoken", PlatformSettings(app_secret=SECRET,
-                          token_keys=(key,)), by="deploy-check")  # fmt: skip
+        connector.connect(
+            s,
+            org,
+            account.id,
+            PAGE_ID,
+            "EAAdeploytoken",
+            PlatformSettings(app_secret=SECRET, token_keys=(key,)),
+            by="deploy-check",
+        )
     engine.dispose()
 
 
@@ -151,11 +181,19 @@ def delivery(n: int) -> tuple[bytes, str]:
 
 def run(admin_url: str, deliveries: int = 60) -> None:
     key = Fernet.generate_key().decode()
-    with new_database(admin_url) as url, new_database(admin_url) as restored_url, \
-            tempfile.TemporaryDirectory(prefix="rettesnor-deploy-") as tmp:  # fmt: skip
-        env = {**os.environ, "RETTESNOR_DATABASE_URL": url, "RETTESNOR_SECRET_KEY": "k" * 48,
-               "RETTESNOR_META_APP_SECRET": SECRET, "RETTESNOR_TOKEN_KEYS": key,
-               "RETTESNOR_DATA_DIR": str(Path(tmp) / "data")}  # fmt: skip
+    with (
+        new_database(admin_url) as url,
+        new_database(admin_url) as restored_url,
+        tempfile.TemporaryDirectory(prefix="rettesnor-deploy-") as tmp,
+    ):
+        env = {
+            **os.environ,
+            "RETTESNOR_DATABASE_URL": url,
+            "RETTESNOR_SECRET_KEY": "k" * 48,
+            "RETTESNOR_META_APP_SECRET": SECRET,
+            "RETTESNOR_TOKEN_KEYS": key,
+            "RETTESNOR_DATA_DIR": str(Path(tmp) / "data"),
+        }
         done = rettesnor(env, "db", "upgrade")
         step(
             1, "rettesnor db upgrade on a new PostgreSQL database", done.returncode == 0, done.stdout.strip()
@@ -212,8 +250,12 @@ def run(admin_url: str, deliveries: int = 60) -> None:
         original = json.loads(verify.stdout)
         restored_env = {**env, "RETTESNOR_DATABASE_URL": restored_url}
         done = rettesnor(restored_env, "db", "restore", str(backup))
-        step(7, "rettesnor db restore into a second new database", done.returncode == 0,
-             done.stdout.strip() or done.stderr.strip())  # fmt: skip
+        step(
+            7,
+            "rettesnor db restore into a second new database",
+            done.returncode == 0,
+            done.stdout.strip() or done.stderr.strip(),
+        )
         verify = rettesnor(restored_env, "archive", "verify", "--format", "json")
         result = json.loads(verify.stdout) if verify.stdout.strip() else []
         heads = [(r["organisation"], r["head"], r["entries"]) for r in result]
@@ -231,15 +273,23 @@ def _proxy_headers(base: str) -> None:
     seen_429 = False
     with httpx.Client(base_url=base, timeout=10) as c:
         for _ in range(400):  # 120 a minute per client and worker process
-            r = c.get("/public/deploy/accounts", headers={"X-Forwarded-For": "203.0.113.7",
-                                                          "X-Forwarded-Proto": "https"})  # fmt: skip
+            r = c.get(
+                "/public/deploy/accounts",
+                headers={"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"},
+            )
             if r.status_code == 429:
                 seen_429 = True
                 break
-        others = [c.get("/public/deploy/accounts", headers={"X-Forwarded-For": "198.51.100.23"}).status_code
-                  for _ in range(6)]  # fmt: skip
-    step(4, "proxy headers: one forwarded client is throttled, another is served",
-         seen_429 and set(others) == {200}, f"429 seen: {seen_429}, the other client: {others}")  # fmt: skip
+        others = [
+            c.get("/public/deploy/accounts", headers={"X-Forwarded-For": "198.51.100.23"}).status_code
+            for _ in range(6)
+        ]
+    step(
+        4,
+        "proxy headers: one forwarded client is throttled, another is served",
+        seen_429 and set(others) == {200},
+        f"429 seen: {seen_429}, the other client: {others}",
+    )
 
 
 def _webhooks(base: str, url: str, n: int) -> None:
@@ -266,8 +316,11 @@ def _webhooks(base: str, url: str, n: int) -> None:
     while time.monotonic() < deadline:
         with session_factory(engine)() as s:
             pending = s.scalar(select(func.count()).where(PlatformEvent.status == "pending")) or 0
-            counts = dict(s.execute(select(ArchiveRecord.platform_id, func.count())
-                                    .group_by(ArchiveRecord.platform_id)).all())  # fmt: skip
+            counts = dict(
+                s.execute(
+                    select(ArchiveRecord.platform_id, func.count()).group_by(ArchiveRecord.platform_id)
+                ).all()
+            )
             failed = s.scalar(select(func.count()).where(PlatformEvent.status == "failed")) or 0
         if not pending:
             break
@@ -275,9 +328,12 @@ def _webhooks(base: str, url: str, n: int) -> None:
     engine.dispose()
     lost = sum(1 for cid in set(acked) if cid not in counts)
     duplicated = sum(1 for v in counts.values() if v > 1)
-    step(5, f"{n} signed deliveries (+{n // 5} retries) archived exactly once by the two workers",
-         len(set(acked)) == n and lost == 0 and duplicated == 0 and failed == 0,
-         f"acknowledged {len(acked)}, lost {lost}, duplicated {duplicated}, failed {failed}")  # fmt: skip
+    step(
+        5,
+        f"{n} signed deliveries (+{n // 5} retries) archived exactly once by the two workers",
+        len(set(acked)) == n and lost == 0 and duplicated == 0 and failed == 0,
+        f"acknowledged {len(acked)}, lost {lost}, duplicated {duplicated}, failed {failed}",
+    )
 
 
 def main() -> None:

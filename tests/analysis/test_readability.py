@@ -43,9 +43,19 @@ def test_lix_signal_above_the_limit() -> None:
 
 @pytest.mark.parametrize(
     ("lix", "band"),
-    [(0, "very easy"), (24.9, "very easy"), (25, "easy"), (34.9, "easy"), (35, "medium"), (44.9, "medium"),
-     (45, "hard"), (54.9, "hard"), (55, "very hard"), (80, "very hard")],
-)  # fmt: skip
+    [
+        (0, "very easy"),
+        (24.9, "very easy"),
+        (25, "easy"),
+        (34.9, "easy"),
+        (35, "medium"),
+        (44.9, "medium"),
+        (45, "hard"),
+        (54.9, "hard"),
+        (55, "very hard"),
+        (80, "very hard"),
+    ],
+)
 def test_bands(lix: float, band: str) -> None:
     assert readability.band(lix) == band
 

@@ -24,11 +24,13 @@ def _town(db: Session) -> object:
     ingest(
         db,
         town.org,
-        [post("p1", "Hjemmeplejen får nye biler i januar.", acc),
-         comment("c1", NEIGHBOUR, acc, author="Mette Hansen"),
-         comment("c2", "Tak for beskeden, det er dejligt.", acc, author="Mette Kjærsgaard Olsen"),
-         comment("c3", "Hvornår kommer bilerne?", acc, author="Hans Mettesen")],
-    )  # fmt: skip
+        [
+            post("p1", "Hjemmeplejen får nye biler i januar.", acc),
+            comment("c1", NEIGHBOUR, acc, author="Mette Hansen"),
+            comment("c2", "Tak for beskeden, det er dejligt.", acc, author="Mette Kjærsgaard Olsen"),
+            comment("c3", "Hvornår kommer bilerne?", acc, author="Hans Mettesen"),
+        ],
+    )
     return town
 
 
@@ -58,14 +60,26 @@ def test_an_access_request_redacts_the_neighbours_name_address_health_and_contac
     content = record["object"]["content"]
     for secret in ("Karen Jensen", "Solvej 4", "kræft", "23 45 67 89", "karen.jensen@example.dk", "030578"):
         assert secret not in content, secret
-    for placeholder in ("<person_name>", "<address>", "<special_category>", "<phone>", "<email>",
-                        "<national_id>"):  # fmt: skip
+    for placeholder in (
+        "<person_name>",
+        "<address>",
+        "<special_category>",
+        "<phone>",
+        "<email>",
+        "<national_id>",
+    ):
         assert placeholder in content, (placeholder, content)
     assert content.startswith("Min nabo <person_name> på <address> har fået <special_category>")
     assert record["object"]["attributedTo"] == {"type": "Person", "name": "<person_name>"}
     log = record["redactions"]
-    assert {x["category"] for x in log} >= {"person_name", "address", "special_category", "phone", "email",
-                                            "national_id"}  # fmt: skip
+    assert {x["category"] for x in log} >= {
+        "person_name",
+        "address",
+        "special_category",
+        "phone",
+        "email",
+        "national_id",
+    }
     spans = [x for x in log if "start" in x]
     assert all(NEIGHBOUR[x["start"] : x["end"]] not in content for x in spans)  # the log points, never quotes
     assert all(x["detector"] for x in spans) and "Solvej" not in str(log) and "kræft" not in str(log)
@@ -88,8 +102,13 @@ def test_a_street_in_the_organisations_own_post_stays(db: Session) -> None:
     ingest(
         db, town.org, [post("p9", text, acc), comment("c9", "Bor I ikke på Østergade 12?", acc, parent="p9")]
     )
-    ids = list(db.scalars(select(ArchiveRecord.id).where(ArchiveRecord.platform_id.in_(["p9", "c9"]))
-                          .order_by(ArchiveRecord.id)))  # fmt: skip
+    ids = list(
+        db.scalars(
+            select(ArchiveRecord.id)
+            .where(ArchiveRecord.platform_id.in_(["p9", "c9"]))
+            .order_by(ArchiveRecord.id)
+        )
+    )
     mine, theirs = access_request(db, town.org, ids)["records"]
     assert mine["object"]["content"] == text  # where the library is, not anyone's home
     assert "Østergade 12" not in theirs["object"]["content"]  # a citizen's words: redacted to be safe

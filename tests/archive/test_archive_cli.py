@@ -16,15 +16,32 @@ from support.archivedata import INSULT_DA, comment, post, town_with_account
 from support.clisupport import run_cli
 
 LINES = [
-    {"platform": "facebook", "id": "p1", "kind": "post", "text": "Skidbacken öppnar på lördag.",
-     "account": "norsjokommun", "published": "2026-01-10T09:00:00Z"},
-    {"platform": "facebook", "id": "c1", "kind": "comment", "text": "Du är en idiot och en clown, "
-     "hela kommunen är idioter.",
-     "account": "norsjokommun", "parent": "p1", "author": {"id": "u1", "name": "Britt Fjällström"}},
-    {"platform": "facebook", "id": "c2", "kind": "comment", "text": "Jag vill lämna ett klagomål på "
-     "snöröjningen. Ingen har plogat på en vecka.",
-     "account": "norsjokommun", "parent": "p1"},
-]  # fmt: skip
+    {
+        "platform": "facebook",
+        "id": "p1",
+        "kind": "post",
+        "text": "Skidbacken öppnar på lördag.",
+        "account": "norsjokommun",
+        "published": "2026-01-10T09:00:00Z",
+    },
+    {
+        "platform": "facebook",
+        "id": "c1",
+        "kind": "comment",
+        "text": "Du är en idiot och en clown, hela kommunen är idioter.",
+        "account": "norsjokommun",
+        "parent": "p1",
+        "author": {"id": "u1", "name": "Britt Fjällström"},
+    },
+    {
+        "platform": "facebook",
+        "id": "c2",
+        "kind": "comment",
+        "text": "Jag vill lämna ett klagomål på snöröjningen. Ingen har plogat på en vecka.",
+        "account": "norsjokommun",
+        "parent": "p1",
+    },
+]
 
 
 def test_import_queue_decide_tasks_verify_export(

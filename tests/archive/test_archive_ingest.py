@@ -43,11 +43,19 @@ def test_a_thread_is_stored_with_findings_policy_and_canonical_json(db: Session,
             post("p1", "Sommerfest på Skovbo Skole fredag kl. 15.", acc.id),
             comment("c1", CPR_DA, acc.id, attachments=(Attachment("kvittering.png", "image/png", PNG),)),
             comment("c2", FRIENDLY_DA, acc.id, author="Aske Melby"),
-            Incoming(platform="facebook", platform_id="r1", kind="reply", text="Tak, vi ses!", account=acc.id,
-                     parent="c2", author_id="page", author_name="Skovbo Skole"),
+            Incoming(
+                platform="facebook",
+                platform_id="r1",
+                kind="reply",
+                text="Tak, vi ses!",
+                account=acc.id,
+                parent="c2",
+                author_id="page",
+                author_name="Skovbo Skole",
+            ),
         ],
         blobs=BlobStore(tmp_path),
-    )  # fmt: skip
+    )
     assert report.to_dict() == {
         "received": 4,
         "records": 4,
@@ -155,6 +163,19 @@ def test_bad_input_is_one_line_and_changes_nothing(db: Session) -> None:
         )
     with pytest.raises(InputError, match="not valid JSON"):
         list(read_file(b"[{"))
-    parsed = list(read_file(json.dumps([{"platform": "facebook", "id": 7, "kind": "post", "text": "Hej",
-                                         "published": "2026-03-01T10:00:00Z"}]).encode()))  # fmt: skip
+    parsed = list(
+        read_file(
+            json.dumps(
+                [
+                    {
+                        "platform": "facebook",
+                        "id": 7,
+                        "kind": "post",
+                        "text": "Hej",
+                        "published": "2026-03-01T10:00:00Z",
+                    }
+                ]
+            ).encode()
+        )
+    )
     assert parsed[0].platform_id == "7" and parsed[0].published_at is not None

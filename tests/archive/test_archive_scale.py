@@ -75,12 +75,20 @@ def _stored(db: Session, org_id: int, slug: str) -> list[dict[str, Any]]:
             docs.append(json.loads(json.dumps(doc).replace(slug, "ORG")))
         out.append(
             {
-                "platform_id": r.platform_id, "kind": r.kind, "parent": parent and parent.platform_id,
-                "author": (r.author_id, r.author_name), "published": r.published_at, "version": r.version,
-                "state": r.state, "text": r.text, "categories": r.categories, "language": r.language,
-                "policy": (r.policy or "").split("@")[0], "docs": docs,
+                "platform_id": r.platform_id,
+                "kind": r.kind,
+                "parent": parent and parent.platform_id,
+                "author": (r.author_id, r.author_name),
+                "published": r.published_at,
+                "version": r.version,
+                "state": r.state,
+                "text": r.text,
+                "categories": r.categories,
+                "language": r.language,
+                "policy": (r.policy or "").split("@")[0],
+                "docs": docs,
             }
-        )  # fmt: skip
+        )
     return out
 
 
@@ -122,8 +130,15 @@ def test_filters_follow_decisions_and_disposal(db: Session) -> None:
     town = town_with_account(db)
     assert town.account is not None
     acc = town.account.id
-    ingest(db, town.org, [post("p1", "Sommerfest i parken.", acc), comment("c1", INSULT_DA, acc),
-                          comment("c2", "Sommerfest? Fint, tak.", acc)])  # fmt: skip
+    ingest(
+        db,
+        town.org,
+        [
+            post("p1", "Sommerfest i parken.", acc),
+            comment("c1", INSULT_DA, acc),
+            comment("c2", "Sommerfest? Fint, tak.", acc),
+        ],
+    )
     c1 = db.scalars(select(ArchiveRecord).where(ArchiveRecord.platform_id == "c1")).one()
     assert search(db, town.org, None, Filters(decision="hide")) == []
     _set_decision(db, town.org, c1, "hide")

@@ -21,10 +21,14 @@ def _town(db: Session, slug: str = "alpha") -> object:
     ingest(
         db,
         town.org,
-        [post("p1", "Sommerfesten flyttes til idrætshallen.", acc), comment("c1", FRIENDLY_DA, acc),
-         comment("c2", CPR_DA, acc, author="Aske Melby"), comment("c3", INSULT_DA, acc),
-         comment("c4", "Kommer der også en sommerfest næste år?", acc, author="Aske Melby")],
-    )  # fmt: skip
+        [
+            post("p1", "Sommerfesten flyttes til idrætshallen.", acc),
+            comment("c1", FRIENDLY_DA, acc),
+            comment("c2", CPR_DA, acc, author="Aske Melby"),
+            comment("c3", INSULT_DA, acc),
+            comment("c4", "Kommer der også en sommerfest næste år?", acc, author="Aske Melby"),
+        ],
+    )
     return town
 
 

@@ -24,8 +24,15 @@ def _town(db: Session) -> object:
     town = town_with_account(db, "alpha", "se-norsjo")
     assert town.account is not None
     acc = town.account.id
-    ingest(db, town.org, [post("p1", "Skidbacken öppnar på lördag.", acc), comment("c1", FRIENDLY_DA, acc),
-                          comment("c2", CPR_DA, acc)])  # fmt: skip
+    ingest(
+        db,
+        town.org,
+        [
+            post("p1", "Skidbacken öppnar på lördag.", acc),
+            comment("c1", FRIENDLY_DA, acc),
+            comment("c2", CPR_DA, acc),
+        ],
+    )
     retention.set_rule(
         db, town.org, "comment", dispose_after_days=365, decision_ref="Gallringsbeslut 2024:12"
     )  # type: ignore[attr-defined]

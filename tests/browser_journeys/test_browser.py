@@ -140,8 +140,14 @@ def test_apply_for_an_account_and_a_leader_approves_it(page: Any, base: str, ser
     form.locator("input[name=name]").fill(name)
     form.locator("input[name=url]").fill("https://www.facebook.com/sommerlejr.hjorring")
     answer = "Vi fortæller om sommerlejren til forældre og børn i kommunen."
-    for field in ("purpose", "target_group", "dialogue_plan", "privacy_assessment",
-                  "confidentiality_assessment", "resources_plan"):  # fmt: skip
+    for field in (
+        "purpose",
+        "target_group",
+        "dialogue_plan",
+        "privacy_assessment",
+        "confidentiality_assessment",
+        "resources_plan",
+    ):
         form.locator(f"textarea[name={field}]").fill(answer)
     attest = form.locator("input[name=password_attested]")
     if attest.count():

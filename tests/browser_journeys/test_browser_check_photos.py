@@ -20,11 +20,21 @@ if REASON and not os.environ.get("CI"):
 
 CASES = [
     # login, text, the consent finding's code and words, words of the location finding, the download link
-    ("hjorring.ansat", "Vores nye cykelsti mellem Hjørring og Sindal er åbnet i dag.", ("HJ010", "samtykke"),
-     "GPS-positionen", "Hent en kopi uden metadata"),
-    ("norsjo.ansat", "Nu är den nya cykelvägen mellan Norsjö och Bastuträsk öppen.", ("NB017", "sagt ja"),
-     "GPS-positionen", "Ladda ned en kopia utan metadata"),
-]  # fmt: skip
+    (
+        "hjorring.ansat",
+        "Vores nye cykelsti mellem Hjørring og Sindal er åbnet i dag.",
+        ("HJ010", "samtykke"),
+        "GPS-positionen",
+        "Hent en kopi uden metadata",
+    ),
+    (
+        "norsjo.ansat",
+        "Nu är den nya cykelvägen mellan Norsjö och Bastuträsk öppen.",
+        ("NB017", "sagt ja"),
+        "GPS-positionen",
+        "Ladda ned en kopia utan metadata",
+    ),
+]
 
 
 @pytest.fixture(scope="module")
@@ -47,9 +57,15 @@ def browser(server: bs.Server) -> Iterator[Any]:
 
 @pytest.mark.parametrize(("login", "text", "consent", "gps_words", "download"), CASES)
 def test_check_a_post_with_a_photo_and_download_the_stripped_copy(
-    browser: Any, server: bs.Server, tmp_path: Path, login: str, text: str, consent: tuple[str, str],
-    gps_words: str, download: str,
-) -> None:  # fmt: skip
+    browser: Any,
+    server: bs.Server,
+    tmp_path: Path,
+    login: str,
+    text: str,
+    consent: tuple[str, str],
+    gps_words: str,
+    download: str,
+) -> None:
     photo = photo_with_face_and_gps(tmp_path / "sommerfest.jpg")
     context = browser.new_context(locale="en-GB", accept_downloads=True)
     context.set_default_timeout(20_000)

@@ -47,9 +47,11 @@ def _context(browser: Any) -> Any:
 
 @pytest.mark.parametrize(
     ("username", "lang", "heading", "everywhere"),
-    [("hjorring.leder", "da", "Sessioner", "Log ud overalt"),
-     ("hustadvika.leder", "nb", "Økter", "Logg ut overalt")],
-)  # fmt: skip
+    [
+        ("hjorring.leder", "da", "Sessioner", "Log ud overalt"),
+        ("hustadvika.leder", "nb", "Økter", "Logg ut overalt"),
+    ],
+)
 def test_see_your_sessions_end_one_and_sign_out_everywhere(
     browser: Any, base: str, username: str, lang: str, heading: str, everywhere: str
 ) -> None:

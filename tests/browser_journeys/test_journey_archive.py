@@ -32,13 +32,23 @@ if REASON and not os.environ.get("CI"):
 # Per organisation: the browser's locale, the sender (found by the first name), the comment, and the words
 # about the neighbour that an access request must not hand out. Names and addresses are invented.
 CASES = {
-    "hjorring": ("da-DK", "da", "Mette Hansen", "Mette",
-                 "Min nabo Karen Jensen på Solvej 4 har fået kræft og kan ikke selv skrive til jer.",
-                 ("Karen Jensen", "Solvej 4", "kræft")),
-    "norsjo": ("sv-SE", "sv", "Britt Lindqvist", "Britt",
-               "Min granne Anna Berg på Storgatan 12 har fått cancer och behöver hjälp med ansökan.",
-               ("Anna Berg", "Storgatan 12", "cancer")),
-}  # fmt: skip
+    "hjorring": (
+        "da-DK",
+        "da",
+        "Mette Hansen",
+        "Mette",
+        "Min nabo Karen Jensen på Solvej 4 har fået kræft og kan ikke selv skrive til jer.",
+        ("Karen Jensen", "Solvej 4", "kræft"),
+    ),
+    "norsjo": (
+        "sv-SE",
+        "sv",
+        "Britt Lindqvist",
+        "Britt",
+        "Min granne Anna Berg på Storgatan 12 har fått cancer och behöver hjälp med ansökan.",
+        ("Anna Berg", "Storgatan 12", "cancer"),
+    ),
+}
 SEARCHED = {"da": "CPR", "sv": "personnummer"}
 
 
@@ -69,9 +79,15 @@ def records(server: bs.Server) -> dict[str, int]:
                 account = session.scalars(select(Account.id).where(Account.organisation_id == org.id)).first()
                 pid = f"journey-archive-{slug}"
                 comment = Incoming(
-                    platform="facebook", platform_id=pid, kind="comment", text=text, account=account,
-                    author_id=f"u-{slug}-77", author_name=author, published_at=dt.datetime.now(dt.UTC),
-                )  # fmt: skip
+                    platform="facebook",
+                    platform_id=pid,
+                    kind="comment",
+                    text=text,
+                    account=account,
+                    author_id=f"u-{slug}-77",
+                    author_name=author,
+                    published_at=dt.datetime.now(dt.UTC),
+                )
                 ingest(session, org, [comment])
                 out[slug] = session.scalars(
                     select(ArchiveRecord.id).where(ArchiveRecord.platform_id == pid)

@@ -50,9 +50,11 @@ def server(standin: Any) -> Iterator[bs.Server]:
     if REASON:
         pytest.fail(f"browser tests cannot run in CI: {REASON}")
     env = {
-        "RETTESNOR_GRAPH_BASE_URL": standin.base_url, "RETTESNOR_META_APP_SECRET": APP_SECRET,
-        "RETTESNOR_META_VERIFY_TOKEN": VERIFY_TOKEN, "RETTESNOR_TOKEN_KEYS": KEY,
-    }  # fmt: skip
+        "RETTESNOR_GRAPH_BASE_URL": standin.base_url,
+        "RETTESNOR_META_APP_SECRET": APP_SECRET,
+        "RETTESNOR_META_VERIFY_TOKEN": VERIFY_TOKEN,
+        "RETTESNOR_TOKEN_KEYS": KEY,
+    }
     with bs.Server(extra_env=env) as running:
         _connect(running, standin)
         yield running
@@ -78,9 +80,16 @@ def _connect(server: bs.Server, standin: Any) -> None:
             for r in db.scalars(select(ArchiveRecord).where(ArchiveRecord.account_id == account.id)):
                 root = r.platform_id.rsplit("-c", 1)[0] if r.kind != "post" else None
                 standin.objects[r.platform_id] = Obj(
-                    r.platform_id, page.id, "comment" if root else "post", r.text or "", r.author_id or "u",
-                    r.author_name or "", int(r.received_at.timestamp()), parent_id=root, post_id=root,
-                )  # fmt: skip
+                    r.platform_id,
+                    page.id,
+                    "comment" if root else "post",
+                    r.text or "",
+                    r.author_id or "u",
+                    r.author_name or "",
+                    int(r.received_at.timestamp()),
+                    parent_id=root,
+                    post_id=root,
+                )
     finally:
         engine.dispose()
 
@@ -234,14 +243,21 @@ def test_delete_an_insult_with_its_ground_where_the_page_is_not_connected(
     with page.expect_navigation():
         form.locator("button[type=submit]").click()
     flashes = _flashes(page)
-    assert tr(lang, "Decision recorded: {action} (comment {record}).").format(
-        action=tr(lang, "Delete"), record=record["id"]) in flashes  # fmt: skip
+    assert (
+        tr(lang, "Decision recorded: {action} (comment {record}).").format(
+            action=tr(lang, "Delete"), record=record["id"]
+        )
+        in flashes
+    )
     assert tr(lang, BY_HAND_DELETE).format(platform="Instagram") in flashes
     after = _record(server, pid)
     last = after["decisions"][-1]
     assert (after["state"], last.action, last.ground, last.platform_result) == (
-        "deleted", "delete", "personal_attack", "none",
-    )  # fmt: skip
+        "deleted",
+        "delete",
+        "personal_attack",
+        "none",
+    )
     # the record page does not claim it was deleted on the platform
     bs.sign_in(page, base, "hjorring.komm")
     page.goto(f"{base}/archive/records/{record['id']}")

@@ -40,21 +40,43 @@ def test_policy_coverage_keeps_each_clause_on_readable_lines(capsys: pytest.Capt
 
 @pytest.mark.parametrize(
     ("lang", "expected"),
-    [("da_DK.UTF-8", "Ingen resultater."), ("nb_NO.UTF-8", "Ingen treff."), ("sv_SE.UTF-8", "Inga träffar."),
-     ("C.UTF-8", "No results.")],
-)  # fmt: skip
+    [
+        ("da_DK.UTF-8", "Ingen resultater."),
+        ("nb_NO.UTF-8", "Ingen treff."),
+        ("sv_SE.UTF-8", "Inga träffar."),
+        ("C.UTF-8", "No results."),
+    ],
+)
 def test_an_empty_search_says_so_in_the_users_language(
-    lang: str, expected: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    lang: str,
+    expected: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-) -> None:  # fmt: skip
+) -> None:
     monkeypatch.setenv("RETTESNOR_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv("RETTESNOR_DATABASE_URL", raising=False)
     for name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("LANG", lang)
     assert run_cli(capsys, "db", "upgrade")[0] == 0
-    assert run_cli(capsys, "org", "add", "testby", "--name", "Testby Kommune", "--country", "DK",
-                   "--pack", "dk-hjorring", "--service-office", "web@testby.example")[0] == 0  # fmt: skip
+    assert (
+        run_cli(
+            capsys,
+            "org",
+            "add",
+            "testby",
+            "--name",
+            "Testby Kommune",
+            "--country",
+            "DK",
+            "--pack",
+            "dk-hjorring",
+            "--service-office",
+            "web@testby.example",
+        )[0]
+        == 0
+    )
     code, out, err = run_cli(capsys, "archive", "search", "--org", "testby", "nothingmatches")
     assert code == 0 and not err
     assert out.strip() == expected  # a sentence, not a bare table header

@@ -56,9 +56,16 @@ def norddjurs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Engine, str]:
         unit = tenants.get_unit(session, org, "tandplejen")
         leader = people.unit_leaders(session, org, unit.id)[0]
         channels.approve_channel(
-            session, org, unit.id, "teams", "Microsoft Teams", "all of Tandplejen and its leaders", leader,
-            open_to_colleagues=True, open_to_management=True,
-        )  # fmt: skip
+            session,
+            org,
+            unit.id,
+            "teams",
+            "Microsoft Teams",
+            "all of Tandplejen and its leaders",
+            leader,
+            open_to_colleagues=True,
+            open_to_management=True,
+        )
     return engine, url
 
 
@@ -80,9 +87,20 @@ def test_an_unapproved_channel_gives_the_same_finding_everywhere(
     monkeypatch.setenv("RETTESNOR_DATABASE_URL", url)
     monkeypatch.setattr("sys.stdin", _stdin(WORK_CHAT))
     code, out, err = run_cli(
-        capsys, "check", "-", "--org", "norddjurs", "--unit", "tandplejen", "-k", "internal_message",
-        "--channel", "email", "-f", "json",
-    )  # fmt: skip
+        capsys,
+        "check",
+        "-",
+        "--org",
+        "norddjurs",
+        "--unit",
+        "tandplejen",
+        "-k",
+        "internal_message",
+        "--channel",
+        "email",
+        "-f",
+        "json",
+    )
     assert code in (0, 1), err
     cli = _codes(json.loads(out)["findings"])
     unapproved = [r.code for r in pack.rules if "marker.unapproved_channel" in r.signals]
@@ -91,26 +109,46 @@ def test_an_unapproved_channel_gives_the_same_finding_everywhere(
     # the check page (HTTP)
     client = TestClient(make_app(engine))
     token = login(client, "norddjurs.komm")
-    html = client.post("/check", data={"csrf": token, "text": WORK_CHAT, "kind": "internal_message",
-                                       "unit": str(unit_id), "channel": "email"}).text  # fmt: skip
+    html = client.post(
+        "/check",
+        data={
+            "csrf": token,
+            "text": WORK_CHAT,
+            "kind": "internal_message",
+            "unit": str(unit_id),
+            "channel": "email",
+        },
+    ).text
     page = sorted(re.findall(r"<code>([A-Z]{2,3}\d{3})</code>", html))
     assert page == sorted(c for c, _ in cli)
 
     # the API (HTTP)
     secret = api_token(engine, "norddjurs")
-    r = client.post("/api/v1/check", headers={"Authorization": f"Bearer {secret}"},
-                    json={"text": WORK_CHAT, "kind": "internal_message", "unit": "tandplejen",
-                          "channel": "email"})  # fmt: skip
+    r = client.post(
+        "/api/v1/check",
+        headers={"Authorization": f"Bearer {secret}"},
+        json={"text": WORK_CHAT, "kind": "internal_message", "unit": "tandplejen", "channel": "email"},
+    )
     assert r.status_code == 200, r.text
     assert _codes(r.json()["findings"]) == cli
 
     # the intake (the door webhooks and import files go through): a message on the account of the unit
     with unit_of_work(engine, actor="test") as session:
         org = tenants.get_organisation(session, "norddjurs")
-        report = ingest(session, org, [Incoming(
-            platform="instagram", platform_id="svc-internal-1", kind="private_message", text=WORK_CHAT,
-            account="tandplejen.norddjurs", channel="email",
-        )])  # fmt: skip
+        report = ingest(
+            session,
+            org,
+            [
+                Incoming(
+                    platform="instagram",
+                    platform_id="svc-internal-1",
+                    kind="private_message",
+                    text=WORK_CHAT,
+                    account="tandplejen.norddjurs",
+                    channel="email",
+                )
+            ],
+        )
         assert report.queued == 0  # between colleagues: archived, not moderated
         record = session.scalars(
             select(ArchiveRecord).where(ArchiveRecord.platform_id == "svc-internal-1")
@@ -122,9 +160,11 @@ def test_an_unapproved_channel_gives_the_same_finding_everywhere(
     assert _codes(doc["rettesnor:findings"]) == cli
 
     # and on Teams, which the unit approved, nothing is said about the channel anywhere
-    r = client.post("/api/v1/check", headers={"Authorization": f"Bearer {secret}"},
-                    json={"text": WORK_CHAT, "kind": "internal_message", "unit": "tandplejen",
-                          "channel": "teams"})  # fmt: skip
+    r = client.post(
+        "/api/v1/check",
+        headers={"Authorization": f"Bearer {secret}"},
+        json={"text": WORK_CHAT, "kind": "internal_message", "unit": "tandplejen", "channel": "teams"},
+    )
     assert not {f["code"] for f in r.json()["findings"]} & set(unapproved)
 
 
@@ -140,13 +180,25 @@ def _stdin(text: str) -> Any:
 # --- photos ------------------------------------------------------------------------------------------
 
 
-def test_cli_photo_with_a_face_and_gps(photo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                       monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_cli_photo_with_a_face_and_gps(
+    photo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr("sys.stdin", _stdin(CYCLE_PATH))
     code, out, err = run_cli(
-        capsys, "check", "-", "-p", "dk-hjorring", "-k", "official_post", "--image", str(photo),
-        "--strip-to", str(tmp_path), "-f", "json",
-    )  # fmt: skip
+        capsys,
+        "check",
+        "-",
+        "-p",
+        "dk-hjorring",
+        "-k",
+        "official_post",
+        "--image",
+        str(photo),
+        "--strip-to",
+        str(tmp_path),
+        "-f",
+        "json",
+    )
     assert code == 0, err
     result = json.loads(out)
     by_code = {f["code"]: f for f in result["findings"]}
@@ -161,12 +213,26 @@ def test_cli_photo_with_a_face_and_gps(photo: Path, tmp_path: Path, capsys: pyte
 
     # with alt text and a stated basis the photo finding goes; with a child in the text it is stricter
     monkeypatch.setattr("sys.stdin", _stdin(CYCLE_PATH + " Alle på billedet har givet samtykke."))
-    code, out, err = run_cli(capsys, "check", "-", "-p", "dk-hjorring", "-k", "official_post", "--image",
-                             str(photo), "--alt", "Borgmesteren klipper snoren", "-f", "json")  # fmt: skip
+    code, out, err = run_cli(
+        capsys,
+        "check",
+        "-",
+        "-p",
+        "dk-hjorring",
+        "-k",
+        "official_post",
+        "--image",
+        str(photo),
+        "--alt",
+        "Borgmesteren klipper snoren",
+        "-f",
+        "json",
+    )
     assert {f["code"] for f in json.loads(out)["findings"]} == {"NB018"}
     monkeypatch.setattr("sys.stdin", _stdin("Se billederne fra Vrå Børnehave, hvor børnene bagte boller."))
-    code, out, err = run_cli(capsys, "check", "-", "-p", "dk-hjorring", "-k", "official_post", "--image",
-                             str(photo), "-f", "json")  # fmt: skip
+    code, out, err = run_cli(
+        capsys, "check", "-", "-p", "dk-hjorring", "-k", "official_post", "--image", str(photo), "-f", "json"
+    )
     assert code == 1 and "HJ011" in {f["code"] for f in json.loads(out)["findings"]}
 
 
@@ -196,15 +262,25 @@ def test_api_checks_photos_sent_as_base64(photo: Path) -> None:
 
     secret = api_token(demo_engine(), "hjorring")
     data = base64.b64encode(photo.read_bytes()).decode("ascii")
-    r = client.post("/api/v1/check", headers={"Authorization": f"Bearer {secret}"},
-                    json={"text": CYCLE_PATH, "kind": "official_post", "lang": "da",
-                          "images": [{"name": "sommerfest.jpg", "base64": data}]})  # fmt: skip
+    r = client.post(
+        "/api/v1/check",
+        headers={"Authorization": f"Bearer {secret}"},
+        json={
+            "text": CYCLE_PATH,
+            "kind": "official_post",
+            "lang": "da",
+            "images": [{"name": "sommerfest.jpg", "base64": data}],
+        },
+    )
     assert r.status_code == 200, r.text
     findings = {f["code"]: f for f in r.json()["findings"]}
     assert {"HJ010", "NB018", "NB019"} <= set(findings)
     assert findings["NB018"]["evidence"][0]["image"] == "sommerfest.jpg"  # not the temporary file
-    bad = client.post("/api/v1/check", headers={"Authorization": f"Bearer {secret}"},
-                      json={"text": CYCLE_PATH, "images": [{"name": "x.txt", "base64": "aGVq"}]})  # fmt: skip
+    bad = client.post(
+        "/api/v1/check",
+        headers={"Authorization": f"Bearer {secret}"},
+        json={"text": CYCLE_PATH, "images": [{"name": "x.txt", "base64": "aGVq"}]},
+    )
     assert bad.status_code == 422 and bad.headers["content-type"].startswith("application/problem+json")
     assert "x.txt" in bad.json()["detail"]
 
@@ -213,9 +289,11 @@ def test_check_page_takes_photos_and_offers_a_copy_without_metadata(photo: Path)
     client = TestClient(make_app())
     token = login(client, "hjorring.komm")
     with photo.open("rb") as fh:
-        html = client.post("/check", data={"csrf": token, "text": CYCLE_PATH, "kind": "official_post",
-                                           "alt": ["", ""]},
-                           files=[("photo", ("sommerfest.jpg", fh, "image/jpeg"))]).text  # fmt: skip
+        html = client.post(
+            "/check",
+            data={"csrf": token, "text": CYCLE_PATH, "kind": "official_post", "alt": ["", ""]},
+            files=[("photo", ("sommerfest.jpg", fh, "image/jpeg"))],
+        ).text
     codes = set(re.findall(r"<code>([A-Z]{2,3}\d{3})</code>", html))
     assert {"HJ010", "NB018", "NB019"} <= codes
     link = re.search(r'<a href="data:image/jpeg;base64,([^"]+)" download="([^"]+)"', html)
@@ -229,8 +307,10 @@ def test_check_page_takes_photos_and_offers_a_copy_without_metadata(photo: Path)
 
 
 def test_blank_text_says_so_in_the_users_language() -> None:
-    for username, expected in (("hjorring.ansat", "Der er intet at tjekke"),
-                               ("norsjo.ansat", "Det finns inget att kontrollera")):  # fmt: skip
+    for username, expected in (
+        ("hjorring.ansat", "Der er intet at tjekke"),
+        ("norsjo.ansat", "Det finns inget att kontrollera"),
+    ):
         client = TestClient(make_app())
         token = login(client, username)
         html = client.post("/check", data={"csrf": token, "text": "   ", "kind": "official_post"}).text
@@ -251,8 +331,10 @@ def test_redaction_is_honest_about_what_remains() -> None:
         assert "98 76 54 32" in phones
     number = re.search(r'<mark class="sev-block" id="span-(\d+)"', html)
     assert number is not None
-    html = client.post("/check/redact", data={"csrf": token, "text": text, "kind": "official_post",
-                                              "finding": number.group(1)}).text  # fmt: skip
+    html = client.post(
+        "/check/redact",
+        data={"csrf": token, "text": text, "kind": "official_post", "finding": number.group(1)},
+    ).text
     assert "120385-1234" not in html.split("<textarea")[1].split("</textarea>")[0]
     assert 'id="redacted"' in html and 'id="placeholders"' in html and "[fjernet]" in html
     verdict = re.search(r'<span class="verdict verdict-(\w+)">', html)
@@ -266,8 +348,10 @@ def test_redaction_of_a_clean_remainder_still_asks_for_a_rewrite() -> None:
     html = client.post("/check", data={"csrf": token, "text": text, "kind": "official_post"}).text
     number = re.search(r'<mark class="sev-block" id="span-(\d+)"', html)
     assert number is not None
-    html = client.post("/check/redact", data={"csrf": token, "text": text, "kind": "official_post",
-                                              "finding": number.group(1)}).text  # fmt: skip
+    html = client.post(
+        "/check/redact",
+        data={"csrf": token, "text": text, "kind": "official_post", "finding": number.group(1)},
+    ).text
     verdict = re.search(r'<span class="verdict verdict-(\w+)">', html)
     assert verdict is not None and verdict.group(1) == "revise"  # not "ready to publish" with [fjernet]
 

@@ -215,9 +215,13 @@ def test_the_database_itself_refuses_a_second_responsible_person(db: Session) ->
     with pytest.raises(IntegrityError), db.begin_nested():  # a race past the service check still fails
         db.add(
             AccountAssignment(
-                organisation_id=town.org.id, account_id=account.id, person_id=town.b.id, role="responsible",
-                assigned_by_id=town.leader.id, accepted_at=stamp,
+                organisation_id=town.org.id,
+                account_id=account.id,
+                person_id=town.b.id,
+                role="responsible",
+                assigned_by_id=town.leader.id,
+                accepted_at=stamp,
             )
-        )  # fmt: skip
+        )
         db.flush()
     assert accounts.responsible_person(db, town.org, account.id) == town.a.id

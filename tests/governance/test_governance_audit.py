@@ -25,8 +25,10 @@ def test_changes_are_logged_field_by_field(db: Session) -> None:
     noark = auditlog.as_noark(approved_on)
     assert noark["referanseArkivenhet"] == f"account/{account.id}"
     assert (noark["referanseMetadata"], noark["tidligereVerdi"], noark["nyVerdi"]) == (
-        "approved_on", None, TODAY.isoformat(),
-    )  # fmt: skip
+        "approved_on",
+        None,
+        TODAY.isoformat(),
+    )
     assert set(noark) >= {"endretDato", "endretAv"}
 
 
@@ -52,8 +54,12 @@ def test_audit_entries_cannot_be_changed_through_the_orm(db: Session) -> None:
 def test_incident_descriptions_stay_out_of_the_audit_log(db: Session) -> None:
     town = make_town(db, "audit4", pack="dk-norddjurs")
     incident = incidents.open_incident(
-        db, town.org, person_id=town.a.id, opened_by=town.leader.id, category="work_environment",
+        db,
+        town.org,
+        person_id=town.a.id,
+        opened_by=town.leader.id,
+        category="work_environment",
         description="Drillende billede af en kollega i gruppechatten.",
-    )  # fmt: skip
+    )
     logged = {e.field: e.new_value for e in auditlog.history(db, town.org, "incident", incident.id)}
     assert logged["description"] == RESTRICTED_VALUE and logged["category"] == "work_environment"

@@ -63,11 +63,32 @@ def test_governance_cli_end_to_end(cli: Cli) -> None:
     assert cli("db", "current")[0] == 0
 
     org = ["--org", "klinte"]
-    cli.json("org", "add", "klinte", "--name", "Klinte Kommune", "--country", "DK", "--pack", "dk-norddjurs",
-             "--service-office", "borgerservice@klinte.example")  # fmt: skip
+    cli.json(
+        "org",
+        "add",
+        "klinte",
+        "--name",
+        "Klinte Kommune",
+        "--country",
+        "DK",
+        "--pack",
+        "dk-norddjurs",
+        "--service-office",
+        "borgerservice@klinte.example",
+    )
     cli.json("org", "add-unit", "bfo", *org, "--name", "Børne- og Familieområdet")
-    unit = cli.json("org", "add-unit", "tand", *org, "--name", "Tandplejen", "--parent", "bfo",
-                    "--pack", "dk-norddjurs-tandplejen")  # fmt: skip
+    unit = cli.json(
+        "org",
+        "add-unit",
+        "tand",
+        *org,
+        "--name",
+        "Tandplejen",
+        "--parent",
+        "bfo",
+        "--pack",
+        "dk-norddjurs-tandplejen",
+    )
     assert isinstance(unit, dict) and unit["pack"] == "dk-norddjurs-tandplejen"
     assert "must extend" in cli.error("org", "add-unit", "x", *org, "--name", "X", "--pack", "dk-hjorring")
 
@@ -85,17 +106,42 @@ def test_governance_cli_end_to_end(cli: Cli) -> None:
         "people", "add", *org, "--name", "X", "--unit", "tand", "--started-on", "2025-02-30"
     )
 
-    apply = ["accounts", "apply", *org, "--unit", "tand", "--platform", "instagram",
-             "--handle", "tandplejen.klinte",
-             "--name", "Tandplejen", "--url", "https://www.instagram.com/tandplejen.klinte",
-             "--purpose", "Fortælle familier om tandpleje og åbningstider.",
-             "--target-group", "Forældre til børn og unge i kommunen.",
-             "--dialogue", "Vi svarer på hverdage og henviser sager til Digital Post.",
-             "--privacy", "Ingen billeder af børn uden forældrenes skriftlige samtykke.",
-             "--confidentiality", "Vi skriver aldrig om enkelte patienter.",
-             "--resources", "To medarbejdere, to timer om ugen.",
-             "--applied-by", str(writer), "--responsible", str(writer), "--dms", "off", "--password-attested",
-             "--profile-text", "Officiel side for Tandplejen i Norddjurs Kommune."]  # fmt: skip
+    apply = [
+        "accounts",
+        "apply",
+        *org,
+        "--unit",
+        "tand",
+        "--platform",
+        "instagram",
+        "--handle",
+        "tandplejen.klinte",
+        "--name",
+        "Tandplejen",
+        "--url",
+        "https://www.instagram.com/tandplejen.klinte",
+        "--purpose",
+        "Fortælle familier om tandpleje og åbningstider.",
+        "--target-group",
+        "Forældre til børn og unge i kommunen.",
+        "--dialogue",
+        "Vi svarer på hverdage og henviser sager til Digital Post.",
+        "--privacy",
+        "Ingen billeder af børn uden forældrenes skriftlige samtykke.",
+        "--confidentiality",
+        "Vi skriver aldrig om enkelte patienter.",
+        "--resources",
+        "To medarbejdere, to timer om ugen.",
+        "--applied-by",
+        str(writer),
+        "--responsible",
+        str(writer),
+        "--dms",
+        "off",
+        "--password-attested",
+        "--profile-text",
+        "Officiel side for Tandplejen i Norddjurs Kommune.",
+    ]
     account = cli.json(*apply)
     assert isinstance(account, dict) and account["status"] == "applied"
     acc = str(account["id"])
@@ -123,8 +169,21 @@ def test_governance_cli_end_to_end(cli: Cli) -> None:
     code, html, _ = cli("accounts", "public-list", *org, "--format", "html")
     assert code == 0 and "tandplejen.klinte" in html and "Mølbak" not in html
 
-    consent = cli.json("consents", "add", *org, "--media", "klinik.jpg", "--subject", "Personalet",
-                       "--basis", "management_approval", "--unit", "tand", "--by", str(leader))  # fmt: skip
+    consent = cli.json(
+        "consents",
+        "add",
+        *org,
+        "--media",
+        "klinik.jpg",
+        "--subject",
+        "Personalet",
+        "--basis",
+        "management_approval",
+        "--unit",
+        "tand",
+        "--by",
+        str(leader),
+    )
     assert isinstance(consent, dict)
     assert cli("consents", "lookup", "klinik.jpg", *org)[0] == 0
     task = cli.json("consents", "withdraw", str(consent["id"]), *org)
@@ -135,9 +194,18 @@ def test_governance_cli_end_to_end(cli: Cli) -> None:
     code, out, _ = cli("reviews", "overdue", *org, "--format", "json")
     assert code == 1 and {r["kind"] for r in json.loads(out)} == {"onboarding"}
 
-    incident = cli.json("incidents", "open", str(writer), *org, "--by", str(leader),
-                        "--category", "work_environment",
-                        "--description", "Lukket gruppechat uden en kollega.")  # fmt: skip
+    incident = cli.json(
+        "incidents",
+        "open",
+        str(writer),
+        *org,
+        "--by",
+        str(leader),
+        "--category",
+        "work_environment",
+        "--description",
+        "Lukket gruppechat uden en kollega.",
+    )
     assert isinstance(incident, dict)
     assert cli.json("incidents", "list", *org, "--as", str(second["id"])) == []
     assert "no incident" in cli.error(

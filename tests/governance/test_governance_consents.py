@@ -18,10 +18,16 @@ def test_withdrawal_creates_a_takedown_task(db: Session) -> None:
     town = make_town(db, "hjorringish", pack="dk-hjorring")
     org = town.org
     consent = consents.record_consent(
-        db, org, media_ref="sommerfest-2025/IMG_0412.jpg", subject="Pige i rød kjole",
+        db,
+        org,
+        media_ref="sommerfest-2025/IMG_0412.jpg",
+        subject="Pige i rød kjole",
         basis="written_consent",
-        given_on=YESTERDAY, given_by="Mor: Freja Skovlund", given_by_role="guardian", subject_is_child=True,
-    )  # fmt: skip
+        given_on=YESTERDAY,
+        given_by="Mor: Freja Skovlund",
+        given_by_role="guardian",
+        subject_is_child=True,
+    )
     assert consents.lookup(db, org, "sommerfest-2025/IMG_0412.jpg").covered
     assert tasks.list_tasks(db, org) == []
     withdrawn, task = consents.withdraw_consent(db, org, consent.id, TODAY)
@@ -77,13 +83,25 @@ def test_management_approval_for_workplace_photos(db: Session) -> None:
     town = make_town(db, "tandish", pack="dk-norddjurs-tandplejen")  # Norddjurs: management approval
     with pytest.raises(NotAllowed, match="leader of the unit"):
         consents.record_consent(
-            db, town.org, media_ref="klinik.jpg", subject="Personalet", basis="management_approval",
-            given_on=TODAY, recorded_by=town.a.id, unit="school",
-        )  # fmt: skip
+            db,
+            town.org,
+            media_ref="klinik.jpg",
+            subject="Personalet",
+            basis="management_approval",
+            given_on=TODAY,
+            recorded_by=town.a.id,
+            unit="school",
+        )
     consent = consents.record_consent(
-        db, town.org, media_ref="klinik.jpg", subject="Personalet i klinikken", basis="management_approval",
-        given_on=TODAY, recorded_by=town.leader.id, unit="school",
-    )  # fmt: skip
+        db,
+        town.org,
+        media_ref="klinik.jpg",
+        subject="Personalet i klinikken",
+        basis="management_approval",
+        given_on=TODAY,
+        recorded_by=town.leader.id,
+        unit="school",
+    )
     assert consent.given_by_role == "leader" and consents.lookup(db, town.org, "klinik.jpg").covered
     assert not consents.lookup(db, town.org, "unknown.jpg").covered
 
@@ -103,7 +121,12 @@ def test_work_photos_need_permission_in_sonderborg(db: Session) -> None:
     assert snapshot(db) == before
     assert not consents.lookup(db, town.org, "personalemoede.jpg").covered
     consents.record_consent(
-        db, town.org, media_ref="personalemoede.jpg", subject="Kollegerne", basis="written_consent",
-        given_on=TODAY, given_by="Hver af de afbildede kolleger",
-    )  # fmt: skip
+        db,
+        town.org,
+        media_ref="personalemoede.jpg",
+        subject="Kollegerne",
+        basis="written_consent",
+        given_on=TODAY,
+        given_by="Hver af de afbildede kolleger",
+    )
     assert consents.lookup(db, town.org, "personalemoede.jpg").covered

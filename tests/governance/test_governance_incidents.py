@@ -15,9 +15,15 @@ def test_incident_is_visible_only_to_employee_leader_and_hr(db: Session) -> None
     org = town.org
     assert town.hr is not None
     incident = incidents.open_incident(
-        db, org, person_id=town.a.id, opened_by=town.leader.id, category="work_environment", clause="ND-8",
-        finding_code="ND001", description="Udelukkende besked i en lukket Snapchat-gruppe om en kollega.",
-    )  # fmt: skip
+        db,
+        org,
+        person_id=town.a.id,
+        opened_by=town.leader.id,
+        category="work_environment",
+        clause="ND-8",
+        finding_code="ND001",
+        description="Udelukkende besked i en lukket Snapchat-gruppe om en kollega.",
+    )
     for viewer in (town.a, town.leader, town.hr):
         assert incidents.get_incident(db, org, incident.id, viewer.id).id == incident.id
         assert [i.id for i in incidents.list_incidents(db, org, viewer.id)] == [incident.id]
@@ -37,9 +43,14 @@ def test_consequence_ladder(db: Session) -> None:
         )
     assert snapshot(db) == before
     incident = incidents.open_incident(
-        db, org, person_id=town.a.id, opened_by=town.leader.id, category="misuse", clause="NS-5.2",
+        db,
+        org,
+        person_id=town.a.id,
+        opened_by=town.leader.id,
+        category="misuse",
+        clause="NS-5.2",
         description="Personangreb på en borger i en privat tråd.",
-    )  # fmt: skip
+    )
     incidents.set_consequence(db, org, incident.id, town.leader.id, "conversation", TODAY)
     incidents.set_consequence(db, org, incident.id, town.leader.id, "formal_interview", TODAY)
     before = snapshot(db)

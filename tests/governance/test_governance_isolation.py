@@ -31,9 +31,21 @@ from rettesnor.governance.errors import NotFound
 from support.govdata import TODAY, Town, live_account, make_town, snapshot
 
 MODULES: tuple[ModuleType, ...] = (
-    accounts, assignments, auditlog, channels, consents, incidents, lifecycle, people, permissions,
-    publiclist, registry, reviews, tasks, tenants,
-)  # fmt: skip
+    accounts,
+    assignments,
+    auditlog,
+    channels,
+    consents,
+    incidents,
+    lifecycle,
+    people,
+    permissions,
+    publiclist,
+    registry,
+    reviews,
+    tasks,
+    tenants,
+)
 
 
 @dataclass
@@ -47,9 +59,16 @@ def _populate(db: Session, town: Town) -> dict[str, int]:
     org = town.org
     account = live_account(db, town, handle=f"{org.slug}-skole")
     consent = consents.record_consent(
-        db, org, media_ref="shared-name.jpg", subject="Elev ved tavlen", basis="written_consent",
-        given_on=TODAY, given_by="Far: Oskar Lund", given_by_role="guardian", subject_is_child=True,
-    )  # fmt: skip
+        db,
+        org,
+        media_ref="shared-name.jpg",
+        subject="Elev ved tavlen",
+        basis="written_consent",
+        given_on=TODAY,
+        given_by="Far: Oskar Lund",
+        given_by_role="guardian",
+        subject_is_child=True,
+    )
     _, task = consents.withdraw_consent(db, org, consent.id, TODAY)
     version = lifecycle.draft_policy(db, org, version="1", title="Retningslinje")
     review = reviews.record_review(
@@ -67,15 +86,31 @@ def _populate(db: Session, town: Town) -> dict[str, int]:
     assignment = assignments.list_assignments(db, org, account.id)[0]
     grant = people.roles_of(db, org, town.leader.id)[0]
     channel = channels.approve_channel(
-        db, org, "school", "teams", "Teams", "all staff", town.leader.id,
-        open_to_colleagues=True, open_to_management=True,
-    )  # fmt: skip
+        db,
+        org,
+        "school",
+        "teams",
+        "Teams",
+        "all staff",
+        town.leader.id,
+        open_to_colleagues=True,
+        open_to_management=True,
+    )
     return {
-        "account": account.id, "consent": consent.id, "task": task.id, "version": version.id,
+        "account": account.id,
+        "consent": consent.id,
+        "task": task.id,
+        "version": version.id,
         "review": review.id,
-        "incident": incident.id, "permission": permission.id, "assignment": assignment.id, "grant": grant.id,
-        "person": town.a.id, "leader": town.leader.id, "unit": town.school.id, "channel": channel.id,
-    }  # fmt: skip
+        "incident": incident.id,
+        "permission": permission.id,
+        "assignment": assignment.id,
+        "grant": grant.id,
+        "person": town.a.id,
+        "leader": town.leader.id,
+        "unit": town.school.id,
+        "channel": channel.id,
+    }
 
 
 @pytest.fixture

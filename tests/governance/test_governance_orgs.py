@@ -14,9 +14,13 @@ from support.govdata import LONG_AGO, make_town, snapshot
 
 def test_norddjurs_units_bind_to_packs_that_extend_the_parent(db: Session) -> None:
     org = tenants.create_organisation(
-        db, slug_="norddjurs", name="Norddjurs Kommune", country="DK", pack="dk-norddjurs",
+        db,
+        slug_="norddjurs",
+        name="Norddjurs Kommune",
+        country="DK",
+        pack="dk-norddjurs",
         service_office="borgerservice@norddjurs.example",
-    )  # fmt: skip
+    )
     area = tenants.add_unit(db, org, slug_="bfo", name="Børne- og Familieområdet")
     dental = tenants.add_unit(
         db, org, slug_="tandplejen", name="Tandplejen", parent="bfo", pack="dk-norddjurs-tandplejen"

@@ -22,9 +22,14 @@ def test_service_assignment_comes_from_the_manager_and_is_accepted(db: Session) 
         )
     with pytest.raises(InvalidValue, match="before valid from"):
         permissions.grant_permission(
-            db, org, person_id=town.a.id, kind="service_assignment", granted_by=town.leader.id,
-            valid_from=TODAY, valid_until="2001-01-01",
-        )  # fmt: skip
+            db,
+            org,
+            person_id=town.a.id,
+            kind="service_assignment",
+            granted_by=town.leader.id,
+            valid_from=TODAY,
+            valid_until="2001-01-01",
+        )
     assert snapshot(db) == before
     grant = permissions.grant_permission(
         db, org, person_id=town.a.id, kind="service_assignment", granted_by=town.leader.id, valid_from=TODAY
@@ -45,18 +50,28 @@ def test_work_time_use_and_workplace_content_are_decided_by_a_leader(db: Session
         db, org, person_id=town.a.id, kind="work_time_use", granted_by=town.leader.id, valid_from=TODAY
     )
     refused = permissions.grant_permission(
-        db, org, person_id=town.b.id, kind="work_time_use", granted_by=town.leader.id, valid_from=TODAY,
+        db,
+        org,
+        person_id=town.b.id,
+        kind="work_time_use",
+        granted_by=town.leader.id,
+        valid_from=TODAY,
         granted=False,
-    )  # fmt: skip
+    )
     assert permissions.in_force(db, org, town.a.id, "work_time_use")
     assert not permissions.in_force(db, org, town.b.id, "work_time_use")
     assert allowed.granted and not refused.granted
     with pytest.raises(Conflict, match="needs no acceptance"):
         permissions.accept_permission(db, org, allowed.id, town.a.id)
     content = permissions.grant_permission(
-        db, org, person_id=town.a.id, kind="workplace_content", granted_by=town.leader.id, valid_from=TODAY,
+        db,
+        org,
+        person_id=town.a.id,
+        kind="workplace_content",
+        granted_by=town.leader.id,
+        valid_from=TODAY,
         scope="Billeder fra skolens sommerfest på kommunens side",
-    )  # fmt: skip
+    )
     assert content.scope and permissions.in_force(db, org, town.a.id, "workplace_content")
     with pytest.raises(NotAllowed):
         permissions.grant_permission(

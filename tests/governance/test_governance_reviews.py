@@ -84,9 +84,13 @@ def test_onboarding_acknowledgement_and_review_of_a_new_version(db: Session) -> 
     town = make_town(db, "onboard", pack="dk-norddjurs")  # with all employees, and at onboarding
     org = town.org
     newcomer = people.add_person(
-        db, org, name="Runa Thorsager", unit="school", started_on=TODAY - dt.timedelta(days=45),
+        db,
+        org,
+        name="Runa Thorsager",
+        unit="school",
+        started_on=TODAY - dt.timedelta(days=45),
         manager_id=town.leader.id,
-    )  # fmt: skip
+    )
     due = {(o.person_id, o.kind) for o in reviews.overdue(db, org)}
     assert (newcomer.id, "onboarding") in due
     review = reviews.record_review(

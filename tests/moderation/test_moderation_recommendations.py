@@ -76,8 +76,10 @@ def test_an_insult_without_a_rule_of_the_guideline_is_reviewed_with_its_ground()
     assert _advice(text, "dk-hjorring") == ("review", "personal_attack", "NB012")
     # Hustadvika and Norsjö say what an insult is: a personal attack, a ground for deletion
     assert _advice("Dere er noen idioter og klovner alle sammen.", "no-hustadvika") == (
-        "delete", "personal_attack", "HU013",
-    )  # fmt: skip
+        "delete",
+        "personal_attack",
+        "HU013",
+    )
 
 
 def test_the_phone_number_and_the_threat_reach_the_queue_and_the_complaint_a_task(db: Session) -> None:

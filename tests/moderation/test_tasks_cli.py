@@ -101,8 +101,9 @@ def test_the_api_registers_a_complaint_and_never_rejects_one(engine: Engine) -> 
     complaint = next(t for t in items if t["kind"] == "complaint")
     swedish = catalogue("sv")["Register the complaint in message {record} ({platform})"].split("{")[0]
     assert complaint["title"].startswith(swedish)
-    refused = client.post(f"/api/v1/tasks/{complaint['id']}/close", headers=auth,
-                          json={"reason": "Inte relevant för kommunen"})  # fmt: skip
+    refused = client.post(
+        f"/api/v1/tasks/{complaint['id']}/close", headers=auth, json={"reason": "Inte relevant för kommunen"}
+    )
     assert refused.status_code == 422 and "cannot be rejected" in refused.json()["detail"]
     done = client.post(
         f"/api/v1/tasks/{complaint['id']}/close", headers=auth, json={"journal_ref": "KS 2026/7"}

@@ -25,9 +25,13 @@ def _town(db: Session, pack: str = "dk-hjorring") -> object:
     ingest(
         db,
         town.org,
-        [post("p1", "Hjemmeplejen har nye telefontider.", acc), comment("c1", COMPLAINT_DA, acc),
-         comment("c2", QUESTION_DA, acc), comment("c3", FRIENDLY_DA, acc)],
-    )  # fmt: skip
+        [
+            post("p1", "Hjemmeplejen har nye telefontider.", acc),
+            comment("c1", COMPLAINT_DA, acc),
+            comment("c2", QUESTION_DA, acc),
+            comment("c3", FRIENDLY_DA, acc),
+        ],
+    )
     return town
 
 

@@ -67,9 +67,13 @@ def smtp() -> Iterator[tuple[Inbox, mail.MailSettings]]:
     controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
     controller.start()
     settings = mail.MailSettings(
-        host="127.0.0.1", port=controller.port, security="none", sender="noreply@kommune.example",
-        base_url="https://rettesnor.kommune.example", timeout=5,
-    )  # fmt: skip
+        host="127.0.0.1",
+        port=controller.port,
+        security="none",
+        sender="noreply@kommune.example",
+        base_url="https://rettesnor.kommune.example",
+        timeout=5,
+    )
     try:
         yield inbox, settings
     finally:
@@ -85,14 +89,19 @@ def test_escalation_tells_the_leader_without_the_comment(db: Session) -> None:
     town = town_with_account(db, "alpha", "no-hustadvika")
     assert town.account is not None
     town.leader.email = LEADER_MAIL
-    ingest(db, town.org, [post("p1", "Ny busplan.", town.account.id),
-                          comment("c0", INSULT_NB, town.account.id)])  # fmt: skip
+    ingest(
+        db, town.org, [post("p1", "Ny busplan.", town.account.id), comment("c0", INSULT_NB, town.account.id)]
+    )
     record = db.scalars(select(ArchiveRecord).where(ArchiveRecord.platform_id == "c0")).one()
     queue.decide(db, town.org, record.id, "escalate", by=town.b.id, reason="Vanskelig sak, trenger leder")
     (note,) = _notes(db, town.org, "escalated")
     assert note.recipient == LEADER_MAIL and note.sent_at is None
-    assert json.loads(note.params or "{}") == {"record_id": record.id, "account": "Skovbo Skole",
-                                               "platform": "facebook", "person": town.leader.id}  # fmt: skip
+    assert json.loads(note.params or "{}") == {
+        "record_id": record.id,
+        "account": "Skovbo Skole",
+        "platform": "facebook",
+        "person": town.leader.id,
+    }
     written = mail.compose(note, town.org, mail.MailSettings(host="x", sender="noreply@alpha.example"))
     text = written.get_content() + str(written["Subject"])
     assert "eskalert" not in text and "sendt videre til deg" in text  # Norwegian, the organisation's
@@ -102,9 +111,12 @@ def test_escalation_tells_the_leader_without_the_comment(db: Session) -> None:
 
 @pytest.mark.parametrize(
     ("pack", "subject"),
-    [("dk-hjorring", "Ny facebook-konto: Skovbo Skole"), ("no-hustadvika", "Ny facebook-konto: Skovbo Skole"),
-     ("se-norsjo", "Nytt facebook-konto: Skovbo Skole")],
-)  # fmt: skip
+    [
+        ("dk-hjorring", "Ny facebook-konto: Skovbo Skole"),
+        ("no-hustadvika", "Ny facebook-konto: Skovbo Skole"),
+        ("se-norsjo", "Nytt facebook-konto: Skovbo Skole"),
+    ],
+)
 def test_the_service_office_is_told_in_the_organisations_language(
     db: Session, pack: str, subject: str
 ) -> None:
@@ -142,8 +154,10 @@ def test_sent_over_smtp_once(fresh_engine: Engine, smtp: tuple[Inbox, mail.MailS
     with session_factory(fresh_engine)() as s:
         org = s.scalars(select(Organisation).where(Organisation.slug == slug)).one()
         states = {(r.kind, r.state, r.last_error) for r in mail.outbox(s, org, include_sent=True)}
-    assert states == {("account_live", "sent", None),
-                      ("escalated", "stuck", "no e-mail address for the recipient")}  # fmt: skip
+    assert states == {
+        ("account_live", "sent", None),
+        ("escalated", "stuck", "no e-mail address for the recipient"),
+    }
 
 
 def test_a_refused_address_is_retried_then_left_for_a_person(
@@ -155,8 +169,9 @@ def test_a_refused_address_is_retried_then_left_for_a_person(
     with unit_of_work(fresh_engine) as s:
         org = s.get(Organisation, org_id)
         assert org is not None
-        notices.owe(s, org, "tasks_digest", "owner@mailtown.example", {"open": 2, "overdue": 1},
-                    subject="x", body="y")  # fmt: skip
+        notices.owe(
+            s, org, "tasks_digest", "owner@mailtown.example", {"open": 2, "overdue": 1}, subject="x", body="y"
+        )
     first = mail.send_pending(fresh_engine, settings)
     assert (first.sent, first.failed, first.error) == (1, 1, None)  # one refused, the next still sent
     assert [to for to, _ in inbox.received] == [["owner@mailtown.example"]]
@@ -187,8 +202,7 @@ def test_task_digest_once_a_day_unowned_to_the_records_managers(db: Session) -> 
     town.a.email, town.hr.email = "tove@digesttown.example", "halvard@digesttown.example"
     people.grant_role(db, town.org, town.hr.id, "records_manager")
     day = TODAY - dt.timedelta(days=10)
-    owned = [registration.create_for_record(db, town.org, None, "complaint", today=d)
-             for d in (day, TODAY)]  # fmt: skip
+    owned = [registration.create_for_record(db, town.org, None, "complaint", today=d) for d in (day, TODAY)]
     for task in owned:
         assert task is not None
         task.owner_id = town.a.id
@@ -197,7 +211,9 @@ def test_task_digest_once_a_day_unowned_to_the_records_managers(db: Session) -> 
     assert mail.task_digests(db, town.org, TODAY) == 2
     got = {n.recipient: json.loads(n.params or "{}") for n in _notes(db, town.org, "tasks_digest")}
     assert {k: (v["open"], v["overdue"]) for k, v in got.items()} == {
-        "tove@digesttown.example": (2, 1), "halvard@digesttown.example": (1, 0)}  # fmt: skip
+        "tove@digesttown.example": (2, 1),
+        "halvard@digesttown.example": (1, 0),
+    }
     assert mail.task_digests(db, town.org, TODAY) == 0  # once a day
     assert mail.task_digests(db, town.org, TODAY + dt.timedelta(days=1)) == 2
 
@@ -208,10 +224,15 @@ def test_settings_name_what_is_wrong() -> None:
     with pytest.raises(Exception, match="RETTESNOR_MAIL_FROM must be an e-mail address"):
         mail.MailSettings.from_env({"RETTESNOR_SMTP_HOST": "smtp.example", "RETTESNOR_MAIL_FROM": "x"})
     with pytest.raises(Exception, match="RETTESNOR_SMTP_PORT must be a port number"):
-        mail.MailSettings.from_env({"RETTESNOR_SMTP_HOST": "h", "RETTESNOR_MAIL_FROM": "a@b.example",
-                                    "RETTESNOR_SMTP_PORT": "smtp"})  # fmt: skip
-    env = {"RETTESNOR_SMTP_HOST": "h", "RETTESNOR_MAIL_FROM": "a@b.example", "RETTESNOR_SMTP_SECURITY": "TLS",
-           "RETTESNOR_SMTP_PASSWORD": "pw"}  # fmt: skip
+        mail.MailSettings.from_env(
+            {"RETTESNOR_SMTP_HOST": "h", "RETTESNOR_MAIL_FROM": "a@b.example", "RETTESNOR_SMTP_PORT": "smtp"}
+        )
+    env = {
+        "RETTESNOR_SMTP_HOST": "h",
+        "RETTESNOR_MAIL_FROM": "a@b.example",
+        "RETTESNOR_SMTP_SECURITY": "TLS",
+        "RETTESNOR_SMTP_PASSWORD": "pw",
+    }
     tls = mail.MailSettings.from_env(env)
     assert (tls.port, tls.security) == (465, "tls") and "pw" not in repr(tls)
 
@@ -255,8 +276,15 @@ def test_mail_cli(
 def test_a_message_missing_its_parameters_goes_in_english(db: Session) -> None:
     town = make_town(db, "oldtown", pack="se-norsjo")
     for kind, params in (("escalated", '{"record_id": 3}'), (None, None)):  # a row from before 0008 too
-        note = Notification(id=99, organisation_id=town.org.id, recipient="a@oldtown.example", kind=kind,
-                            params=params, subject="Record 3 was escalated", body="English body")  # fmt: skip
+        note = Notification(
+            id=99,
+            organisation_id=town.org.id,
+            recipient="a@oldtown.example",
+            kind=kind,
+            params=params,
+            subject="Record 3 was escalated",
+            body="English body",
+        )
         written = mail.compose(note, town.org, mail.MailSettings(host="x", sender="noreply@oldtown.example"))
         assert written["Subject"] == "Record 3 was escalated" and "English body" in written.get_content()
 

@@ -24,8 +24,9 @@ BIN = Path(sys.executable).parent / "rettesnor"
 
 
 def _cli(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(BIN), "platforms", *args], env=env, input=stdin, capture_output=True,
-                          text=True, timeout=120)  # fmt: skip
+    return subprocess.run(
+        [str(BIN), "platforms", *args], env=env, input=stdin, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_platforms_commands(tmp_path: Path) -> None:
@@ -39,9 +40,14 @@ def test_platforms_commands(tmp_path: Path) -> None:
         page = standin.add_page("Gamma Skole", PAGE_TOKEN, messaging=True)
         post = standin.add_post(page, "Ny busplan fra 1. april.")
         standin.add_comment(post, "Hvornår kommer bussen?", "u1", "Tove Kjærsgaard")
-        env = {**os.environ, "RETTESNOR_DATABASE_URL": url, "RETTESNOR_META_APP_SECRET": APP_SECRET,
-               "RETTESNOR_TOKEN_KEYS": KEY, "RETTESNOR_GRAPH_BASE_URL": standin.base_url,
-               "RETTESNOR_DATA_DIR": str(tmp_path)}  # fmt: skip
+        env = {
+            **os.environ,
+            "RETTESNOR_DATABASE_URL": url,
+            "RETTESNOR_META_APP_SECRET": APP_SECRET,
+            "RETTESNOR_TOKEN_KEYS": KEY,
+            "RETTESNOR_GRAPH_BASE_URL": standin.base_url,
+            "RETTESNOR_DATA_DIR": str(tmp_path),
+        }
         org = ("--org", "gamma", "--account", str(account_id))
         done = _cli(env, "connect", *org, "--page-id", page.id, stdin=PAGE_TOKEN + "\n")
         assert done.returncode == 0, done.stderr

@@ -53,8 +53,11 @@ def test_fetch_hide_unhide_reply_delete(standin: GraphStandin, page: Page) -> No
     fb = FacebookPage(_client(standin, page), page.id)
     shot = fb.fetch(c.id)
     assert shot is not None and (shot.text, shot.author_id, shot.author_name, shot.visible) == (
-        "Du er en klovn", "u2", "Birk Almind", True,
-    )  # fmt: skip
+        "Du er en klovn",
+        "u2",
+        "Birk Almind",
+        True,
+    )
     fb.hide(c.id)
     assert standin.objects[c.id].hidden and fb.fetch(c.id).visible is False  # type: ignore[union-attr]
     fb.unhide(c.id)
@@ -167,11 +170,20 @@ def test_unreachable_graph_api_is_a_clear_error() -> None:
 
 def test_classify_maps_meta_codes() -> None:
     kinds = {
-        (400, 10): "permission", (403, 200): "permission", (400, 299): "permission", (400, 190): "token",
-        (400, 4): "rate_limit", (400, 17): "rate_limit", (400, 32): "rate_limit", (400, 613): "rate_limit",
-        (429, None): "rate_limit", (500, None): "transient", (400, 1): "transient", (400, 2): "transient",
+        (400, 10): "permission",
+        (403, 200): "permission",
+        (400, 299): "permission",
+        (400, 190): "token",
+        (400, 4): "rate_limit",
+        (400, 17): "rate_limit",
+        (400, 32): "rate_limit",
+        (400, 613): "rate_limit",
+        (429, None): "rate_limit",
+        (500, None): "transient",
+        (400, 1): "transient",
+        (400, 2): "transient",
         (400, 100): "invalid",
-    }  # fmt: skip
+    }
     for (status, code), kind in kinds.items():
         payload = {"error": {"code": code, "message": "x"}} if code is not None else None
         assert classify(status, payload).kind == kind, (status, code)

@@ -41,14 +41,23 @@ def fresh(backend: str, tmp_path: Path) -> Iterator[FreshDatabase]:
 
 
 def _env(url: str, folder: Path) -> dict[str, str]:
-    return {**os.environ, "RETTESNOR_DATABASE_URL": url, "RETTESNOR_META_APP_SECRET": APP_SECRET,
-            "RETTESNOR_TOKEN_KEYS": KEY, "RETTESNOR_SECRET_KEY": "k" * 40,
-            "RETTESNOR_DATA_DIR": str(folder)}  # fmt: skip
+    return {
+        **os.environ,
+        "RETTESNOR_DATABASE_URL": url,
+        "RETTESNOR_META_APP_SECRET": APP_SECRET,
+        "RETTESNOR_TOKEN_KEYS": KEY,
+        "RETTESNOR_SECRET_KEY": "k" * 40,
+        "RETTESNOR_DATA_DIR": str(folder),
+    }
 
 
 def _serve(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    server = subprocess.Popen([str(BIN), "serve", "--port", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    server = subprocess.Popen(
+        [str(BIN), "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -62,11 +71,20 @@ def _serve(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
 
 def _delivery(page_id: str, n: int, text: str) -> tuple[bytes, str]:
     cid = f"{page_id}_9{n:06d}"
-    value = {"from": {"id": f"77{n}", "name": "Tove Kjærsgaard"}, "item": "comment", "verb": "add",
-             "comment_id": cid, "post_id": f"{page_id}_1", "parent_id": f"{page_id}_1",
-             "created_time": 1_764_000_000 + n, "message": text}  # fmt: skip
-    body = {"object": "page", "entry": [{"id": page_id, "time": 1_764_000_000 + n,
-                                         "changes": [{"field": "feed", "value": value}]}]}  # fmt: skip
+    value = {
+        "from": {"id": f"77{n}", "name": "Tove Kjærsgaard"},
+        "item": "comment",
+        "verb": "add",
+        "comment_id": cid,
+        "post_id": f"{page_id}_1",
+        "parent_id": f"{page_id}_1",
+        "created_time": 1_764_000_000 + n,
+        "message": text,
+    }
+    body = {
+        "object": "page",
+        "entry": [{"id": page_id, "time": 1_764_000_000 + n, "changes": [{"field": "feed", "value": value}]}],
+    }
     return json.dumps(body).encode(), cid
 
 
@@ -116,8 +134,9 @@ def test_every_acknowledged_event_survives_kill_9(fresh: FreshDatabase, tmp_path
         server.wait(30)
     assert len(acked) == before_restart + 50
 
-    worker = subprocess.run([str(BIN), "platforms", "worker", "--once"], env=env, capture_output=True,
-                            text=True, timeout=300)  # fmt: skip
+    worker = subprocess.run(
+        [str(BIN), "platforms", "worker", "--once"], env=env, capture_output=True, text=True, timeout=300
+    )
     assert worker.returncode == 0, worker.stderr
     make = session_factory(fresh.engine)
     with make() as s:

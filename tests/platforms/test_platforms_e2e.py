@@ -149,8 +149,12 @@ def test_decisions_in_the_moderation_queue_page_act_on_the_connected_page(
     with unit_of_work(fresh_engine, actor="test") as db:
         town = connected_town(db, standin, cfg, slug="epsilon")
         password = hash_password("long-enough-secret")
-        login = WebUser(organisation_id=town.town.org.id, person_id=town.town.comms.id,
-                        username="epsilon.komm", password_hash=password)  # fmt: skip
+        login = WebUser(
+            organisation_id=town.town.org.id,
+            person_id=town.town.comms.id,
+            username="epsilon.komm",
+            password_hash=password,
+        )
         db.add(login)
     post = standin.add_post(town.page, "Ny busplan fra 1. april.")
     comments = [
@@ -166,8 +170,9 @@ def test_decisions_in_the_moderation_queue_page_act_on_the_connected_page(
         ]
     with live_server(fresh_engine, cfg) as url, httpx.Client(base_url=url) as browser:
         token = csrf_of(browser.get("/login").text)
-        signed_in = browser.post("/login", data={"csrf": token, "username": "epsilon.komm",
-                                                  "password": "long-enough-secret"})  # fmt: skip
+        signed_in = browser.post(
+            "/login", data={"csrf": token, "username": "epsilon.komm", "password": "long-enough-secret"}
+        )
         assert signed_in.status_code == 303, signed_in.text[:300]
         token = csrf_of(browser.get("/moderation").text)
         form = {"csrf": token, "action": "hide", "record": [str(i) for i in ids[:2]], "reason": "CPR-nummer"}

@@ -75,16 +75,21 @@ def test_parse_feed_verbs_posts_replies_and_instagram(standin: GraphStandin) -> 
     ic = standin.add_comment(media, "Flot!", "178414", "jonna.b")
     [one] = parse(standin.delivery(ig, [standin.ig_change(ic)])).changes
     assert (one.platform, one.event.platform, one.event.kind, one.event.parent) == (
-        "instagram", "instagram", "comment", media.id,
-    )  # fmt: skip
+        "instagram",
+        "instagram",
+        "comment",
+        media.id,
+    )
 
 
 def test_parse_refuses_what_is_not_a_delivery_with_one_line() -> None:
     for body in (b"not json", b"[1, 2]", b'{"object": "page"}'):
         with pytest.raises(InvalidValue):
             parse(body)
-    parsed = parse(b'{"object": "page", "entry": [{"id": "1", "changes": [{"field": "feed", "value": '
-                   b'{"item": "comment", "verb": "add", "message": "hej"}}]}, {"time": 1}]}')  # fmt: skip
+    parsed = parse(
+        b'{"object": "page", "entry": [{"id": "1", "changes": [{"field": "feed", "value": '
+        b'{"item": "comment", "verb": "add", "message": "hej"}}]}, {"time": 1}]}'
+    )
     assert parsed.changes == [] and len(parsed.errors) == 2
 
 
@@ -161,9 +166,11 @@ def test_tokens_are_encrypted_at_rest_never_in_plaintext_and_rotate(
         meta = MetaData()
         meta.reflect(conn)
         dump = " ".join(
-            repr(row) for name, table in meta.tables.items() if not name.startswith("archive_fts")
+            repr(row)
+            for name, table in meta.tables.items()
+            if not name.startswith("archive_fts")
             for row in conn.execute(table.select())
-        )  # fmt: skip
+        )
         [ciphertext] = conn.execute(select(tokens.TOKEN_TABLE.c.ciphertext)).scalars().all()
     assert secret not in dump and secret.encode() not in bytes(ciphertext)
     assert tokens.fingerprint(secret) in dump  # only the fingerprint, to recognise it

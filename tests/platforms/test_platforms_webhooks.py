@@ -32,8 +32,12 @@ def test_webhook_endpoint_verifies_before_it_stores(engine: Engine) -> None:
         )
         assert r.status_code == 403  # no verify token configured: no handshake
     with TestClient(make_app(engine, platforms=settings(), max_body_bytes=4096)) as client:
-        for headers in ({}, {"X-Hub-Signature-256": "sha256=" + "0" * 64}, {"X-Hub-Signature-256": "garbage"},
-                        {"X-Hub-Signature-256": sign("another-secret", body)}):  # fmt: skip
+        for headers in (
+            {},
+            {"X-Hub-Signature-256": "sha256=" + "0" * 64},
+            {"X-Hub-Signature-256": "garbage"},
+            {"X-Hub-Signature-256": sign("another-secret", body)},
+        ):
             r = client.post("/webhooks/meta", content=body, headers=headers)
             assert r.status_code == 401 and r.headers["content-type"] == "application/problem+json"
             assert "set-cookie" not in r.headers  # no session is started for Meta

@@ -23,9 +23,15 @@ def town_with_account(db: Session, slug: str = "alpha", pack: str = "dk-hjorring
 
 def post(pid: str, text: str, account: int, minutes: int = 0) -> Incoming:
     return Incoming(
-        platform="facebook", platform_id=pid, kind="post", text=text, account=account,
-        author_id="page", author_name="Skovbo Skole", published_at=T0 + dt.timedelta(minutes=minutes),
-    )  # fmt: skip
+        platform="facebook",
+        platform_id=pid,
+        kind="post",
+        text=text,
+        account=account,
+        author_id="page",
+        author_name="Skovbo Skole",
+        published_at=T0 + dt.timedelta(minutes=minutes),
+    )
 
 
 def comment(
@@ -38,10 +44,17 @@ def comment(
     **kw: object,
 ) -> Incoming:
     return Incoming(
-        platform="facebook", platform_id=pid, kind="comment", text=text, account=account, parent=parent,
-        author_id=f"u-{abs(hash(author)) % 10_000}", author_name=author,
-        published_at=T0 + dt.timedelta(minutes=minutes), **kw,  # type: ignore[arg-type]
-    )  # fmt: skip
+        platform="facebook",
+        platform_id=pid,
+        kind="comment",
+        text=text,
+        account=account,
+        parent=parent,
+        author_id=f"u-{abs(hash(author)) % 10_000}",
+        author_name=author,
+        published_at=T0 + dt.timedelta(minutes=minutes),
+        **kw,  # type: ignore[arg-type]
+    )
 
 
 INSULT_DA = "Du er en idiot og en klovn, hele forvaltningen er en flok idioter."

@@ -22,9 +22,15 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 PASSWORD = "rettesnor-demo"
 SERIOUS = ("serious", "critical")
@@ -87,8 +93,10 @@ class Server:
         log = (self.folder / "server.log").open("wb")
         self.proc = subprocess.Popen(
             [str(exe), "serve", "--host", "127.0.0.1", "--port", str(self.port), *self.args],
-            env=self.env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -129,12 +137,21 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
     """The serious and critical axe-core violations of the page as it is (WCAG 2.x A and AA rules)."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
-    options = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa",
-                                                      "wcag22aa", "best-practice"]},
-               "resultTypes": ["violations"]}  # fmt: skip
+    options = {
+        "runOnly": {
+            "type": "tag",
+            "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"],
+        },
+        "resultTypes": ["violations"],
+    }
     result = page.evaluate("async (options) => await window.axe.run(document, options)", options)
     return [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"],
-         "targets": [", ".join(map(str, n["target"])) for n in v["nodes"]][:5]}
-        for v in result["violations"] if v.get("impact") in SERIOUS
-    ]  # fmt: skip
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "targets": [", ".join(map(str, n["target"])) for n in v["nodes"]][:5],
+        }
+        for v in result["violations"]
+        if v.get("impact") in SERIOUS
+    ]

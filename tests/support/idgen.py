@@ -15,9 +15,27 @@ from dataclasses import dataclass
 LAST_DAY = dt.date(2025, 12, 31)  # every generated birth date lies in the past on any test day
 
 NAMES = (
-    "Mads", "Freja", "Oskar", "Ingrid", "Sigrid", "Nils", "Elsa", "Ebbe", "Tuva", "Aksel",
-    "Liva", "Vilmer", "Selma", "Halvor", "Maja", "Sune", "Runa", "Birk", "Alma", "Torbjørn",
-)  # fmt: skip
+    "Mads",
+    "Freja",
+    "Oskar",
+    "Ingrid",
+    "Sigrid",
+    "Nils",
+    "Elsa",
+    "Ebbe",
+    "Tuva",
+    "Aksel",
+    "Liva",
+    "Vilmer",
+    "Selma",
+    "Halvor",
+    "Maja",
+    "Sune",
+    "Runa",
+    "Birk",
+    "Alma",
+    "Torbjørn",
+)
 
 
 @dataclass(frozen=True)
@@ -330,10 +348,21 @@ def _amount(rng: random.Random) -> str:
 def _order(rng: random.Random) -> str:
     word = rng.choice(
         (
-            "ordre", "Ordrenr.", "faktura", "Fakturanr.", "bestilling", "ordernummer", "sagsnr.",
-            "Journalnr.", "ärendenummer", "kundenummer", "Saksnr.", "Order no.", "referanse",
+            "ordre",
+            "Ordrenr.",
+            "faktura",
+            "Fakturanr.",
+            "bestilling",
+            "ordernummer",
+            "sagsnr.",
+            "Journalnr.",
+            "ärendenummer",
+            "kundenummer",
+            "Saksnr.",
+            "Order no.",
+            "referanse",
         )
-    )  # fmt: skip
+    )
     n = _valid_any(rng) if rng.random() < 0.7 else digits(rng, rng.choice((10, 11, 12)))
     if len(n) == 10 and rng.random() < 0.3:
         n = f"{n[:6]}-{n[6:]}"

@@ -55,8 +55,15 @@ class Provider:
 
     def id_token(self, nonce: str) -> str:
         now = int(time.time())
-        claims = {"iss": self.issuer, "aud": CLIENT_ID, "iat": now, "exp": now + 300, "nonce": nonce,
-                  **self.person, **self.tamper}  # fmt: skip
+        claims = {
+            "iss": self.issuer,
+            "aud": CLIENT_ID,
+            "iat": now,
+            "exp": now + 300,
+            "nonce": nonce,
+            **self.person,
+            **self.tamper,
+        }
         self.tamper = {}
         return jwt.encode({"alg": "RS256", "kid": "stub-1"}, claims, self.key)
 
@@ -127,8 +134,15 @@ def _handler(p: Provider) -> type[BaseHTTPRequestHandler]:
             if form.get("redirect_uri") != grant["redirect_uri"]:
                 self._json(400, {"error": "invalid_grant", "error_description": "redirect_uri"})
                 return
-            self._json(200, {"access_token": secrets.token_urlsafe(24), "token_type": "Bearer",
-                             "expires_in": 300, "id_token": p.id_token(grant["nonce"])})  # fmt: skip
+            self._json(
+                200,
+                {
+                    "access_token": secrets.token_urlsafe(24),
+                    "token_type": "Bearer",
+                    "expires_in": 300,
+                    "id_token": p.id_token(grant["nonce"]),
+                },
+            )
 
     return Handler
 

@@ -44,9 +44,15 @@ def cpr_comment(seed: int = 7) -> tuple[str, str]:
 
 def settings(base_url: str = "http://127.0.0.1:9", **changes: object) -> PlatformSettings:
     values: dict[str, object] = {
-        "app_secret": APP_SECRET, "verify_token": VERIFY_TOKEN, "graph_base_url": base_url,
-        "token_keys": (KEY,), "backoff_s": 0.01, "backoff_max_s": 0.5, "timeout_s": 5.0, **changes,
-    }  # fmt: skip
+        "app_secret": APP_SECRET,
+        "verify_token": VERIFY_TOKEN,
+        "graph_base_url": base_url,
+        "token_keys": (KEY,),
+        "backoff_s": 0.01,
+        "backoff_max_s": 0.5,
+        "timeout_s": 5.0,
+        **changes,
+    }
     return PlatformSettings(**values)  # type: ignore[arg-type]
 
 

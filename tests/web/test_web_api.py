@@ -112,8 +112,13 @@ def test_lists_are_paginated(client: TestClient, token: str) -> None:
     assert len(rest["items"]) == 1 and rest["next_offset"] is None
     assert {a["id"] for a in first["items"]}.isdisjoint(a["id"] for a in rest["items"])
     _problem(client.get("/api/v1/accounts?limit=0", headers=_auth(token)), 422)
-    for path in ("/api/v1/accounts/problems", "/api/v1/accounts/public", "/api/v1/moderation/queue",
-                 "/api/v1/tasks", "/api/v1/archive/search"):  # fmt: skip
+    for path in (
+        "/api/v1/accounts/problems",
+        "/api/v1/accounts/public",
+        "/api/v1/moderation/queue",
+        "/api/v1/tasks",
+        "/api/v1/archive/search",
+    ):
         page = client.get(f"{path}?limit=1", headers=_auth(token)).json()
         assert set(page) == {"items", "total", "limit", "offset", "next_offset"}, path
         assert len(page["items"]) <= 1

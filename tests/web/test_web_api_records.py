@@ -66,8 +66,9 @@ def test_consents(client: TestClient, auth: dict[str, str]) -> None:
 def test_record_access_request_and_verify(client: TestClient, auth: dict[str, str]) -> None:
     with session_factory(demo_engine())() as session:
         org = session.scalars(select(Organisation.id).where(Organisation.slug == "hustadvika")).one()
-        record = session.scalars(select(ArchiveRecord).where(
-            ArchiveRecord.organisation_id == org, ArchiveRecord.kind == "comment")).first()  # fmt: skip
+        record = session.scalars(
+            select(ArchiveRecord).where(ArchiveRecord.organisation_id == org, ArchiveRecord.kind == "comment")
+        ).first()
         assert record is not None
         rid, author = record.id, record.author_name
     doc = _ok(client.get(f"/api/v1/archive/records/{rid}", headers=auth))
@@ -86,8 +87,13 @@ def test_record_access_request_and_verify(client: TestClient, auth: dict[str, st
 
 def test_scopes_are_enforced(client: TestClient) -> None:
     narrow = {"Authorization": f"Bearer {api_token(demo_engine(), 'hustadvika', ['check'])}"}
-    for method, url in (("GET", "/api/v1/people"), ("GET", "/api/v1/reviews"), ("GET", "/api/v1/consents"),
-                        ("GET", "/api/v1/reviews/overdue"), ("POST", "/api/v1/archive/verify")):  # fmt: skip
+    for method, url in (
+        ("GET", "/api/v1/people"),
+        ("GET", "/api/v1/reviews"),
+        ("GET", "/api/v1/consents"),
+        ("GET", "/api/v1/reviews/overdue"),
+        ("POST", "/api/v1/archive/verify"),
+    ):
         r = client.request(method, url, headers=narrow)
         assert r.status_code == 403 and r.headers["content-type"].startswith("application/problem+json"), url
     assert client.get("/api/v1/people").status_code == 401

@@ -106,11 +106,18 @@ def test_the_guideline_search_keeps_the_matching_rules() -> None:
 
 @pytest.mark.parametrize(
     ("login_", "pack", "code", "law", "words"),
-    [("hjorring.ansat", "dk-hjorring", "NB009", "Straffeloven § 266", "alvorlig frygt for eget"),
-     ("hustadvika.ansat", "no-hustadvika", "NB015", "Grunnloven § 100", "Det skal være ytringsfrihet."),
-     ("norsjo.ansat", "se-norsjo", "NB013", "Offentlighets- och sekretesslagen 5 kap. 1 §",
-      "ska registreras utan dröjsmål")],
-)  # fmt: skip
+    [
+        ("hjorring.ansat", "dk-hjorring", "NB009", "Straffeloven § 266", "alvorlig frygt for eget"),
+        ("hustadvika.ansat", "no-hustadvika", "NB015", "Grunnloven § 100", "Det skal være ytringsfrihet."),
+        (
+            "norsjo.ansat",
+            "se-norsjo",
+            "NB013",
+            "Offentlighets- och sekretesslagen 5 kap. 1 §",
+            "ska registreras utan dröjsmål",
+        ),
+    ],
+)
 def test_a_baseline_rule_says_so_and_quotes_the_law_of_the_readers_country(
     login_: str, pack: str, code: str, law: str, words: str
 ) -> None:
@@ -121,8 +128,12 @@ def test_a_baseline_rule_says_so_and_quotes_the_law_of_the_readers_country(
     text = rule.group(0)
     assert 'class="badge baseline"' in text and law in text and words in text
     (own,) = [r for r in load_pack(pack).rules if r.code == code]
-    foreign = [q for ref in own.law if ref.country and not any(law in v for v in ref.source.values())
-               for q in ref.quote.values()]  # fmt: skip
+    foreign = [
+        q
+        for ref in own.law
+        if ref.country and not any(law in v for v in ref.source.values())
+        for q in ref.quote.values()
+    ]
     assert foreign and not any(q in text for q in foreign)  # only the law of the organisation's country
 
 
@@ -136,12 +147,16 @@ def test_the_apis_access_request_names_categories_in_the_callers_language() -> N
 
     with session_factory(demo_engine())() as session:
         org = session.scalars(select(Organisation.id).where(Organisation.slug == "hjorring")).one()
-        rid = session.scalars(select(ArchiveRecord.id).where(
-            ArchiveRecord.organisation_id == org, ArchiveRecord.kind == "comment")).first()  # fmt: skip
+        rid = session.scalars(
+            select(ArchiveRecord.id).where(
+                ArchiveRecord.organisation_id == org, ArchiveRecord.kind == "comment"
+            )
+        ).first()
     client = TestClient(make_app())
     auth = {"Authorization": f"Bearer {api_token(demo_engine(), 'hjorring')}"}
-    danish = client.post("/api/v1/archive/access-requests", json={"records": [rid]},
-                         headers={**auth, "Accept-Language": "da"}).json()  # fmt: skip
+    danish = client.post(
+        "/api/v1/archive/access-requests", json={"records": [rid]}, headers={**auth, "Accept-Language": "da"}
+    ).json()
     assert danish["records"][0]["object"]["attributedTo"]["name"] == "[Personnavn]"
     plain = client.post("/api/v1/archive/access-requests", json={"records": [rid]}, headers=auth).json()
     assert plain["records"][0]["object"]["attributedTo"]["name"] == "[person_name]"  # codes for programs

@@ -64,8 +64,11 @@ def test_archive_search_filters_and_pages() -> None:
     assert client.get("/archive?since=yesterday").status_code == 422
     assert client.get("/archive?decision=burn").status_code == 422
     with session_factory(demo_engine())() as session:
-        total = len(session.scalars(select(ArchiveRecord.id).where(
-            ArchiveRecord.organisation_id == _org_id("hjorring"))).all())  # fmt: skip
+        total = len(
+            session.scalars(
+                select(ArchiveRecord.id).where(ArchiveRecord.organisation_id == _org_id("hjorring"))
+            ).all()
+        )
     if total > 25:
         second = client.get("/archive?page=2").text
         assert 'rel="prev"' in second
@@ -90,13 +93,19 @@ def test_archive_record_shows_versions_thread_findings_and_decisions() -> None:
 def test_archive_shows_a_tombstone_after_a_deletion() -> None:
     client, token = _client("hustadvika.komm")
     with session_factory(demo_engine())() as session:
-        case = session.scalars(select(ModerationCase).where(
-            ModerationCase.organisation_id == _org_id("hustadvika"), ModerationCase.status == "open",
-            ModerationCase.ground.in_(("personal_attack", "third_person", "illegal")))).first()  # fmt: skip
+        case = session.scalars(
+            select(ModerationCase).where(
+                ModerationCase.organisation_id == _org_id("hustadvika"),
+                ModerationCase.status == "open",
+                ModerationCase.ground.in_(("personal_attack", "third_person", "illegal")),
+            )
+        ).first()
     if case is None:  # Hustadvika deletes only on its three grounds (a phone number is hidden instead)
         pytest.skip("no open case with a deletion ground in the demo")
-    r = client.post(f"/moderation/{case.record_id}/decide",
-                    data={"csrf": token, "action": "delete", "reason": "Personangreb"})  # fmt: skip
+    r = client.post(
+        f"/moderation/{case.record_id}/decide",
+        data={"csrf": token, "action": "delete", "reason": "Personangreb"},
+    )
     assert r.status_code == 200
     page = client.get(f"/archive/records/{case.record_id}").text
     assert "Gravstein" in page and "Slettet" in page
@@ -158,13 +167,22 @@ def test_a_leader_records_a_review_and_the_employee_acknowledges_it() -> None:
     )
     assert staff
     with session_factory(demo_engine())() as session:
-        ansat = session.scalars(select(Person.id).join(
-            Organisation, Organisation.id == Person.organisation_id).where(Organisation.slug == "hustadvika")
-        ).all()  # fmt: skip
+        ansat = session.scalars(
+            select(Person.id)
+            .join(Organisation, Organisation.id == Person.organisation_id)
+            .where(Organisation.slug == "hustadvika")
+        ).all()
     recorded = None
     for person_id, _name in staff:
-        r = leader.post("/people/reviews", data={"csrf": token, "person": person_id, "kind": "yearly",
-                                                 "held_on": dt.date.today().isoformat()})  # fmt: skip
+        r = leader.post(
+            "/people/reviews",
+            data={
+                "csrf": token,
+                "person": person_id,
+                "kind": "yearly",
+                "held_on": dt.date.today().isoformat(),
+            },
+        )
         if r.status_code == 200:
             recorded = int(person_id)
             assert any("er registrert" in f for f in _flashes(r.text))
@@ -177,8 +195,10 @@ def test_a_leader_records_a_review_and_the_employee_acknowledges_it() -> None:
         ).first()
         assert review is not None and review.acknowledged_at is None
     tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
-    bad = leader.post("/people/reviews", data={"csrf": token, "person": str(recorded), "kind": "yearly",
-                                               "held_on": tomorrow})  # fmt: skip
+    bad = leader.post(
+        "/people/reviews",
+        data={"csrf": token, "person": str(recorded), "kind": "yearly", "held_on": tomorrow},
+    )
     assert bad.status_code == 422
     # only the employee acknowledges: the leader may not do it for them
     assert leader.post(f"/people/reviews/{review.id}/acknowledge", data={"csrf": token}).status_code == 403
@@ -204,8 +224,14 @@ def test_consents_register_and_withdraw() -> None:
     client, token = _client("hjorring.komm")
     page = client.get("/consents").text
     assert "Samtykker" in page and "Trukket tilbage den" in page  # the demo has a withdrawn one
-    form = {"csrf": token, "media_ref": "test/sommerfest.jpg", "subject": "Deltagere i sommerfesten",
-            "basis": "written_consent", "given_by": "Deltageren selv", "given_by_role": "self"}  # fmt: skip
+    form = {
+        "csrf": token,
+        "media_ref": "test/sommerfest.jpg",
+        "subject": "Deltagere i sommerfesten",
+        "basis": "written_consent",
+        "given_by": "Deltageren selv",
+        "given_by_role": "self",
+    }
     r = client.post("/consents", data=form)
     assert r.status_code == 200 and any("registreret" in f for f in _flashes(r.text))
     consent = int(re.findall(r"/consents/(\d+)/withdraw", r.text)[0])
@@ -249,9 +275,17 @@ def test_application_and_approval_by_the_unit_leader() -> None:
     stamp = dt.datetime.now().strftime("%H%M%S%f")
     handles = {own: f"own{stamp}", other: f"other{stamp}"}
     for unit, handle in handles.items():
-        form = {"csrf": token, "unit": unit, "platform": "facebook", "handle": handle, "name": "Testsiden",
-                "url": f"https://www.facebook.com/{handle}", "direct_messages": "off",
-                "password_attested": "1", **ANSWERS}  # fmt: skip
+        form = {
+            "csrf": token,
+            "unit": unit,
+            "platform": "facebook",
+            "handle": handle,
+            "name": "Testsiden",
+            "url": f"https://www.facebook.com/{handle}",
+            "direct_messages": "off",
+            "password_attested": "1",
+            **ANSWERS,
+        }
         if unit == own:
             assert employee.post("/accounts/apply", data={**form, "purpose": "kort"}).status_code == 422
         r = employee.post("/accounts/apply", data=form)
@@ -260,8 +294,9 @@ def test_application_and_approval_by_the_unit_leader() -> None:
     leader, ltoken = _client("hustadvika.leder")
     accounts = leader.get("/accounts").text
     assert "Søknader som venter på godkjenning" in accounts
-    ids = {u: re.findall(rf'id="app-(\d+)">Testsiden \(facebook, {h}\)', accounts)[0]
-           for u, h in handles.items()}  # fmt: skip
+    ids = {
+        u: re.findall(rf'id="app-(\d+)">Testsiden \(facebook, {h}\)', accounts)[0] for u, h in handles.items()
+    }
     # the button only where this leader may approve; the other unit's application says who it waits for
     assert f'action="/accounts/{ids[own]}/approve"' in accounts
     assert f'action="/accounts/{ids[other]}/approve"' not in accounts
@@ -291,8 +326,10 @@ def test_bulk_decision_decides_each_chosen_comment() -> None:
     assert 'id="bulk"' in page and "Tastaturgenveje" in page
     chosen = re.findall(r'name="record" value="(\d+)" form="bulk"', page)[:2]
     assert len(chosen) == 2
-    r = client.post("/moderation/bulk", data={"csrf": token, "action": "keep", "record": chosen,
-                                              "reason": "Saglig kritik"})  # fmt: skip
+    r = client.post(
+        "/moderation/bulk",
+        data={"csrf": token, "action": "keep", "record": chosen, "reason": "Saglig kritik"},
+    )
     assert r.status_code == 200 and any("2 kommentarer afgjort" in f for f in _flashes(r.text))
     for rid in chosen:
         assert f'id="case-{rid}"' not in r.text
@@ -348,10 +385,12 @@ def test_home_is_the_dashboard_for_moderators_and_the_check_for_employees() -> N
 
 @pytest.mark.parametrize(
     ("username", "seen", "unseen"),
-    [("hjorring.komm", ["/dashboard", "/archive", "/people", "/accounts"], []),
-     ("hjorring.leder", ["/dashboard", "/people", "/accounts"], ["/archive"]),
-     ("hjorring.ansat", ["/people", "/check"], ["/dashboard", "/archive", "/accounts", "/moderation"])],
-)  # fmt: skip
+    [
+        ("hjorring.komm", ["/dashboard", "/archive", "/people", "/accounts"], []),
+        ("hjorring.leder", ["/dashboard", "/people", "/accounts"], ["/archive"]),
+        ("hjorring.ansat", ["/people", "/check"], ["/dashboard", "/archive", "/accounts", "/moderation"]),
+    ],
+)
 def test_navigation_shows_the_pages_of_the_roles(username: str, seen: list[str], unseen: list[str]) -> None:
     client, _ = _client(username)
     nav = client.get("/check").text.split("</nav>")[0]
@@ -423,8 +462,16 @@ def test_areas_on_each_backend(empty_db: FreshDatabase) -> None:
         "/moderation/bulk", data={"csrf": token, "action": "keep", "record": chosen, "reason": "Saklig"}
     )
     assert r.status_code == 200 and "1 kommentarer beslutade" in r.text
-    r = client.post("/consents", data={"csrf": token, "media_ref": "t.jpg", "subject": "Åkare",
-                                       "basis": "written_consent", "given_by": "Åkaren"})  # fmt: skip
+    r = client.post(
+        "/consents",
+        data={
+            "csrf": token,
+            "media_ref": "t.jpg",
+            "subject": "Åkare",
+            "basis": "written_consent",
+            "given_by": "Åkaren",
+        },
+    )
     assert r.status_code == 200
     assert "Översikt" in client.get("/dashboard").text
 
@@ -475,7 +522,15 @@ def test_broken_chain_is_named_in_the_readers_language(lang: str, code: str, exp
 
     result = Verification("hjorring", 11, "ab" * 32, 0, Problem(5, 12, "c3", code))
     html = ENV.get_template("archive_verify.html").render(
-        _=translator(lang), lang=lang, languages=[], user=None, csrf="", path="/archive/verify", messages=[],
-        result=result, checked_at=dt.datetime(2026, 12, 3, tzinfo=dt.UTC), problems=labels.CHAIN_PROBLEMS,
-    )  # fmt: skip
+        _=translator(lang),
+        lang=lang,
+        languages=[],
+        user=None,
+        csrf="",
+        path="/archive/verify",
+        messages=[],
+        result=result,
+        checked_at=dt.datetime(2026, 12, 3, tzinfo=dt.UTC),
+        problems=labels.CHAIN_PROBLEMS,
+    )
     assert expected in html and 'role="alert"' in html

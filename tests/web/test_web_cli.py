@@ -45,8 +45,11 @@ def test_demo_load_prints_logins_and_serve_answers(
     env = {**os.environ, "RETTESNOR_DATA_DIR": str(tmp_path / "data")}
     proc = subprocess.Popen(
         [str(Path(sys.executable).parent / "rettesnor"), "serve", "--port", str(port)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 30
         body = ""

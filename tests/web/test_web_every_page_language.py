@@ -99,9 +99,11 @@ def test_the_detector_finds_english_and_leaves_nordic_text() -> None:
     english = "<main><p>deleting record 17 needs a ground</p><td>Off</td><td>case_inquiry</td></main>"
     assert len(english_in(english, "da")) == 3
     assert english_in("<p>undesignated-author: konto 3 mangler en ansvarlig</p>", "da")
-    nordic = ('<main><p>Kommentaren er skjult, og sagen er sendt videre til en leder.</p>'
-              '<p>Kommentaren är dold och ärendet har skickats vidare.</p><code>the is of</code>'
-              '<option lang="en">English</option><p>HJ005 · NB012</p></main>')  # fmt: skip
+    nordic = (
+        "<main><p>Kommentaren er skjult, og sagen er sendt videre til en leder.</p>"
+        "<p>Kommentaren är dold och ärendet har skickats vidare.</p><code>the is of</code>"
+        '<option lang="en">English</option><p>HJ005 · NB012</p></main>'
+    )
     assert english_in(nordic, "da") == []
 
 

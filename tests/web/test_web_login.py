@@ -78,8 +78,12 @@ def test_totp_enrol_then_login_asks_for_a_code_once() -> None:
     assert logged and set(logged) <= {"[restricted]", None}
 
     fresh = TestClient(make_app())
-    form = {"csrf": csrf_of(fresh.get("/login").text), "username": "hjorring.totp", "password": PASSWORD,
-            "next": "/tasks"}  # fmt: skip
+    form = {
+        "csrf": csrf_of(fresh.get("/login").text),
+        "username": "hjorring.totp",
+        "password": PASSWORD,
+        "next": "/tasks",
+    }
     r = fresh.post("/login", data=form, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/login/code"
     assert fresh.get("/check", follow_redirects=False).status_code == 303  # not signed in yet
@@ -213,8 +217,12 @@ def test_oidc_maps_by_email_and_organisation_claim(provider: oidcstub.Provider) 
         session.execute(
             update(Person).where(Person.id == user.person_id).values(email="Leder@Sonderborg.example")
         )
-    oidc = _settings(provider, organisation_claim="tenant", organisation_values={"tid-42": "sonderborg"},
-                     username_claim=None)  # fmt: skip
+    oidc = _settings(
+        provider,
+        organisation_claim="tenant",
+        organisation_values={"tid-42": "sonderborg"},
+        username_claim=None,
+    )
     client = TestClient(make_app(oidc=(oidc,)))
     claims = {"sub": "e-1", "email": "leder@sonderborg.example", "email_verified": True, "tenant": "tid-42"}
     assert _sign_in(client, provider, claims).status_code == 303
@@ -231,8 +239,12 @@ def test_oidc_refuses_unknown_people_and_forged_tokens(provider: oidcstub.Provid
     assert nobody.status_code == 403  # no self-registration
     elsewhere = _sign_in(TestClient(app), provider, {"sub": "x-2", "preferred_username": "norsjo.komm"})
     assert elsewhere.status_code == 403  # a login of another organisation than the provider's
-    for forged in ({"nonce": "not-the-one-sent"}, {"aud": "another-client"}, {"iss": "http://evil.example"},
-                   {"exp": 1_000_000}):  # fmt: skip
+    for forged in (
+        {"nonce": "not-the-one-sent"},
+        {"aud": "another-client"},
+        {"iss": "http://evil.example"},
+        {"exp": 1_000_000},
+    ):
         provider.tamper = forged
         client = TestClient(app)
         r = _sign_in(client, provider, {"sub": "abc-9", "preferred_username": "hjorring.ansat"})
@@ -247,9 +259,13 @@ def test_oidc_refuses_unknown_people_and_forged_tokens(provider: oidcstub.Provid
 
 
 def test_oidc_settings_from_the_environment(tmp_path: object) -> None:
-    env = {"RETTESNOR_OIDC_CLIENT_ID": "app", "RETTESNOR_OIDC_ISSUER": "https://login.example/realms/k/",
-           "RETTESNOR_OIDC_CLIENT_SECRET": "s3cret", "RETTESNOR_OIDC_ORGANISATION": "hjorring",
-           "RETTESNOR_OIDC_LABEL": "Keycloak"}  # fmt: skip
+    env = {
+        "RETTESNOR_OIDC_CLIENT_ID": "app",
+        "RETTESNOR_OIDC_ISSUER": "https://login.example/realms/k/",
+        "RETTESNOR_OIDC_CLIENT_SECRET": "s3cret",
+        "RETTESNOR_OIDC_ORGANISATION": "hjorring",
+        "RETTESNOR_OIDC_LABEL": "Keycloak",
+    }
     (p,) = oidc_from_env(env)
     assert p.metadata_url() == "https://login.example/realms/k/.well-known/openid-configuration"
     assert p.organisation == "hjorring" and p.label == "Keycloak" and "s3cret" not in repr(p)
@@ -300,6 +316,15 @@ def test_sign_in_logs_hold_no_codes_secrets_or_identities(
     )
     logged = re.sub(r"\d+\.\d+", "<time>", logged)  # timings: 125.8078999999 is no leak of code 999999
     assert "OIDC stub: no login for this identity" in logged  # the refusal is logged, not who it was
-    for secret in (PASSWORD, key, code, "999999", "hjorring.logtest", "log-sub-77", "secret.person",
-                   oidcstub.CLIENT_SECRET, "code_verifier"):  # fmt: skip
+    for secret in (
+        PASSWORD,
+        key,
+        code,
+        "999999",
+        "hjorring.logtest",
+        "log-sub-77",
+        "secret.person",
+        oidcstub.CLIENT_SECRET,
+        "code_verifier",
+    ):
         assert secret not in logged, secret

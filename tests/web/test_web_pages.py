@@ -42,14 +42,20 @@ def test_login_refuses_wrong_passwords_open_redirects_and_forged_forms(client: T
 def test_session_cookie_flags() -> None:
     client = TestClient(make_app())
     token = csrf_of(client.get("/login").text)
-    r = client.post("/login", data={"csrf": token, "username": "norsjo.ansat", "password": PASSWORD},
-                    follow_redirects=False)  # fmt: skip
+    r = client.post(
+        "/login",
+        data={"csrf": token, "username": "norsjo.ansat", "password": PASSWORD},
+        follow_redirects=False,
+    )
     cookie = r.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=lax" in cookie
     secure = TestClient(make_app(secure_cookies=True), base_url="https://testserver")
     token = csrf_of(secure.get("/login").text)
-    r = secure.post("/login", data={"csrf": token, "username": "norsjo.ansat", "password": PASSWORD},
-                    follow_redirects=False)  # fmt: skip
+    r = secure.post(
+        "/login",
+        data={"csrf": token, "username": "norsjo.ansat", "password": PASSWORD},
+        follow_redirects=False,
+    )
     cookie = r.headers["set-cookie"].lower()
     assert cookie.startswith("__host-rettesnor=") and "secure" in cookie and "path=/" in cookie
     assert "strict-transport-security" in r.headers
@@ -85,8 +91,15 @@ def test_check_marks_findings_and_redacts_one_click(client: TestClient) -> None:
     assert "<blockquote>" in page  # the clause quote
     number = re.search(r'<mark class="sev-block" id="span-(\d+)"', page)
     assert number is not None
-    redacted = client.post("/check/redact", data={"csrf": token, "text": CPR_TEXT.replace("\n", "\r\n"),
-                           "kind": "official_post", "finding": number.group(1)}).text  # fmt: skip
+    redacted = client.post(
+        "/check/redact",
+        data={
+            "csrf": token,
+            "text": CPR_TEXT.replace("\n", "\r\n"),
+            "kind": "official_post",
+            "finding": number.group(1),
+        },
+    ).text
     textarea = re.search(r"<textarea[^>]*>([^<]*)</textarea>", redacted)
     assert textarea is not None
     assert "120385-1234" not in textarea.group(1) and "[fjernet]" in textarea.group(1)
@@ -99,8 +112,11 @@ def test_moderation_queue_newest_first_with_recommendation_and_decision(client: 
     assert ids and ids == sorted(ids, reverse=True)
     assert "Anbefalet handling" in page  # Danish: the login's setting
     record = ids[-1]
-    r = client.post(f"/moderation/{record}/decide", data={"csrf": token, "action": "keep",
-                    "reason": "Saglig kritik", "back": "/moderation"}, follow_redirects=False)  # fmt: skip
+    r = client.post(
+        f"/moderation/{record}/decide",
+        data={"csrf": token, "action": "keep", "reason": "Saglig kritik", "back": "/moderation"},
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     after = client.get("/moderation").text
     assert f'id="case-{record}"' not in after and "Afgørelsen er registreret" in after
@@ -143,9 +159,15 @@ def test_accounts_guideline_and_public_list(client: TestClient) -> None:
 
 @pytest.mark.parametrize(
     ("header", "expected"),
-    [("da-DK,da;q=0.9", "Log ind"), ("nb-NO,nb;q=0.9,en;q=0.5", "Logg inn"), ("nn", "Logg inn"),
-     ("sv-SE", "Logga in"), ("fr-FR,en;q=0.3", "Sign in"), ("de", "Sign in")],
-)  # fmt: skip
+    [
+        ("da-DK,da;q=0.9", "Log ind"),
+        ("nb-NO,nb;q=0.9,en;q=0.5", "Logg inn"),
+        ("nn", "Logg inn"),
+        ("sv-SE", "Logga in"),
+        ("fr-FR,en;q=0.3", "Sign in"),
+        ("de", "Sign in"),
+    ],
+)
 def test_language_from_the_browser(client: TestClient, header: str, expected: str) -> None:
     page = client.get("/login", headers={"Accept-Language": header}).text
     assert f"<h1>{expected}</h1>" in page

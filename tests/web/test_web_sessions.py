@@ -73,8 +73,14 @@ def _login_for(engine: Engine, role: str | None = None, password: str = PASSWORD
     username = f"{ORG}.test{person_id}"
     with unit_of_work(engine, actor="test") as session:
         org = tenants.get_organisation(session, ORG)
-        session.add(WebUser(organisation_id=org.id, person_id=person_id, username=username,
-                            password_hash=hash_password(password)))  # fmt: skip
+        session.add(
+            WebUser(
+                organisation_id=org.id,
+                person_id=person_id,
+                username=username,
+                password_hash=hash_password(password),
+            )
+        )
     return username
 
 
@@ -174,8 +180,17 @@ def _token(engine: Engine, person_id: int, scopes: str, days: int = 90) -> str:
         org = tenants.get_organisation(session, ORG)
         expires = dt.datetime.now(dt.UTC) + dt.timedelta(days=days)
         digest = token_digest(secret)
-        session.add(ApiToken(organisation_id=org.id, person_id=person_id, name="t", prefix=secret[:8],
-                             token_sha256=digest, scopes=scopes, expires_at=expires))  # fmt: skip
+        session.add(
+            ApiToken(
+                organisation_id=org.id,
+                person_id=person_id,
+                name="t",
+                prefix=secret[:8],
+                token_sha256=digest,
+                scopes=scopes,
+                expires_at=expires,
+            )
+        )
     return secret
 
 
@@ -337,9 +352,13 @@ def test_finding_5_and_6_the_served_app_behind_a_proxy_on_loopback() -> None:
 
 @pytest.mark.parametrize(
     ("options", "secure"),
-    [({}, False), ({"secure_cookies": True}, True), ({"public_url": "https://some.kommune.dk"}, True),
-     ({"insecure_cookies": True}, False)],
-)  # fmt: skip
+    [
+        ({}, False),
+        ({"secure_cookies": True}, True),
+        ({"public_url": "https://some.kommune.dk"}, True),
+        ({"insecure_cookies": True}, False),
+    ],
+)
 def test_finding_6_secure_cookies_on_loopback_when_asked(
     engine: Engine, options: dict[str, object], secure: bool
 ) -> None:
