@@ -1,0 +1,147 @@
+"""Train the west Nordic second stage of language identification: ``src/rettesnor/models/language.json``.
+
+    .venv/bin/python scripts/train_language.py          # 5-fold CV figures, then the model
+    .venv/bin/python scripts/train_language.py --no-cv  # the model only
+
+heliport (the first stage) knows bokmål from nynorsk, but on sentences it mixes up Danish, bokmål and
+nynorsk in 3-5 % of cases. When its best guess is one of the three, a multinomial logistic regression
+decides among them from heliport's own scores, the words of the text and their three-letter endings
+(features in :func:`rettesnor.analysis.language.west_features`, shared with the product).
+
+Data (../shared/datasets, see its README): DaN+ news train (da), NorNE bokmål and nynorsk dev (nb, nn)
+**without their first 500 sentences of 5+ words**, which ``bench/evaluate.py`` measures on (with DaN+
+news dev for Danish); nothing here reads those. Beside them, the comments of the harm corpus
+(``corpora/harm/{da,nb,nn}.jsonl``, its train split only), so that the register of comments is known.
+
+Needs the ``train`` extra (scikit-learn); the product reads the JSON with plain Python.
+Deterministic: the same data give the same file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import importlib.util
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from types import ModuleType
+
+from rettesnor.analysis.language import WEST, west_features
+
+ROOT = Path(__file__).resolve().parents[1]
+DATASETS = ROOT.parent / "shared" / "datasets"
+MODEL_OUT = ROOT / "src" / "rettesnor" / "models" / "language.json"
+CORPUS = ROOT / "corpora" / "harm"
+FORMAT = "rettesnor.language-west/1"
+HELD_OUT = 500  # the first sentences of 5+ words of each NorNE file are bench/evaluate.py's
+MIN_WORDS = 5
+C = 1.0  # chosen by 5-fold CV on the training sentences over {0.3, 1, 3} (all within 0.003)
+MIN_DF = 2
+
+
+def _module(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def long_enough(text: str) -> bool:
+    return sum(w[:1].isalpha() for w in text.split()) >= MIN_WORDS
+
+
+def training_sentences() -> dict[str, list[str]]:
+    """da: DaN+ news train; nb, nn: NorNE dev after the held-out first 500 sentences of 5+ words."""
+    tn = _module("train_names")
+    gazetteer = _module("build_name_gazetteer")
+    sources = {
+        "da": gazetteer.read_conll(DATASETS / "danplus" / "da_news_train.tsv"),
+        "nb": tn.read_norne(DATASETS / "norne" / "no_bokmaal-ud-dev.conllu"),
+        "nn": tn.read_norne(DATASETS / "norne" / "no_nynorsk-ud-dev.conllu"),
+    }
+    out: dict[str, list[str]] = {}
+    for lang, sentences in sources.items():
+        texts = [t for t in (tn.as_text(s)[0] for s in sentences) if long_enough(t)]
+        out[lang] = (texts if lang == "da" else texts[HELD_OUT:]) + corpus_comments(lang)
+    return out
+
+
+def in_test_split(comment_id: str) -> bool:
+    """The harm corpus's fixed split (corpora/harm/DATASHEET.md): about 30 % is never trained on."""
+    return int(hashlib.sha256(comment_id.encode()).hexdigest(), 16) % 10 < 3
+
+
+def corpus_comments(lang: str) -> list[str]:
+    """The train split of the harm corpus in ``lang`` (none when the corpus is not there)."""
+    path = CORPUS / f"{lang}.jsonl"
+    if not path.exists():
+        return []
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [r["text"] for r in rows if not in_test_split(r["id"])]
+
+
+def fit(features: list[dict[str, float]], labels: list[str]) -> dict[str, object]:
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    df = Counter(k for f in features for k in f if not k.startswith("h:"))
+    keep = [{k: v for k, v in f.items() if k.startswith("h:") or df[k] >= MIN_DF} for f in features]
+    vectorizer = DictVectorizer()
+    x = vectorizer.fit_transform(keep)
+    model = LogisticRegression(C=C, max_iter=5000, class_weight="balanced").fit(x, labels)
+    assert tuple(model.classes_) == WEST, model.classes_
+    weights = {
+        name: [round(float(model.coef_[k][j]), 4) for k in range(len(WEST))]
+        for j, name in enumerate(vectorizer.feature_names_)
+    }
+    return {
+        "format": FORMAT,
+        "classes": list(WEST),
+        "intercept": [round(float(b), 4) for b in model.intercept_],
+        "weights": {k: v for k, v in sorted(weights.items()) if any(v)},
+    }
+
+
+def cross_validate(texts: dict[str, list[str]]) -> dict[str, float]:
+    from rettesnor.analysis.language import WestModel
+
+    rows = [(west_features(t), lang) for lang in WEST for t in texts[lang]]
+    right, total = Counter[str](), Counter[str]()
+    for fold in range(5):
+        train = [r for i, r in enumerate(rows) if i % 5 != fold]
+        model = WestModel(fit([f for f, _ in train], [y for _, y in train]))
+        for i, (f, y) in enumerate(rows):
+            if i % 5 == fold:
+                total[y] += 1
+                right[y] += model.decide(f)[0] == y
+    return {lang: round(right[lang] / total[lang], 3) for lang in WEST}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--no-cv", action="store_true", help="skip the 5-fold cross-validation")
+    args = parser.parse_args()
+    texts = training_sentences()
+    print("training sentences:", {k: len(v) for k, v in texts.items()})
+    doc = fit(
+        [west_features(t) for lang in WEST for t in texts[lang]], [lang for lang in WEST for _ in texts[lang]]
+    )
+    doc["training"] = {
+        "sentences": {k: len(v) for k, v in texts.items()},
+        "c": C,
+        "min_df": MIN_DF,
+        "held_out": f"the first {HELD_OUT} NorNE sentences of {MIN_WORDS}+ words per file; DaN+ news dev",
+    }
+    if not args.no_cv:
+        doc["training"]["cross_validation"] = cv = cross_validate(texts)
+        print("5-fold CV accuracy among da/nb/nn:", cv)
+    MODEL_OUT.write_text(json.dumps(doc, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"wrote {MODEL_OUT} ({MODEL_OUT.stat().st_size:,} bytes, {len(doc['weights']):,} features)")
+
+
+if __name__ == "__main__":
+    main()
