@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import importlib.util
 import itertools
 import json
@@ -258,8 +259,8 @@ def language() -> dict[str, Any]:
     from rettesnor.analyse import analyse_text
     from rettesnor.analysis.language import detect_language
 
-    own = {"da": "DK", "sv": "SE", "nb": "NO", "nn": "NO"}
-    other = {"da": "NO", "sv": "DK", "nb": "SE", "nn": "DK"}
+    own = {"da": "DK", "sv": "SE", "nb": "NO", "nn": "NO", "en": "DK"}
+    other = {"da": "NO", "sv": "DK", "nb": "SE", "nn": "DK", "en": "SE"}
     systems: dict[str, Any] = {
         "analyse": lambda t, lang: analyse_text(t, "comment", None, own[lang]).language,
         "check_own_country": lambda t, lang: detect_language(t, own[lang]),
@@ -287,7 +288,42 @@ def language() -> dict[str, Any]:
     print(f"{'system':22} " + " ".join(f"{c:>8}" for c in cols))
     for system in systems:
         print(f"{system:22} " + " ".join(f"{results[system][c]:8.3f}" for c in cols))
+    comments = corpus_comments()
+    if comments:
+        results["comments"] = per_comments = {
+            system: {lang: _accuracy(fn, texts, lang) for lang, texts in comments.items()}
+            for system, fn in systems.items()
+        }
+        per_comments["texts"] = {lang: len(texts) for lang, texts in comments.items()}
+        print("\n(b2) language of comments: accuracy on the harm corpus's untouched test split (all lengths)")
+        print(f"{'system':22} " + " ".join(f"{c:>8}" for c in comments))
+        for system in systems:
+            print(f"{system:22} " + " ".join(f"{per_comments[system][c]:8.3f}" for c in comments))
     return results
+
+
+def _accuracy(fn: Any, texts: list[str], lang: str) -> float:
+    return round(sum(fn(t, lang) == lang for t in texts) / len(texts), 3)
+
+
+HARM = REPO / "corpora" / "harm"
+
+
+def corpus_comments() -> dict[str, list[str]]:
+    """The test split of the harm corpus per language (``corpora/harm/DATASHEET.md``): comments in the
+    register of municipal pages, none of which the language models were trained on."""
+    out: dict[str, list[str]] = {}
+    for lang in ("da", "nb", "nn", "sv", "en"):
+        path = HARM / f"{lang}.jsonl"
+        if path.exists():
+            lines = path.read_text(encoding="utf-8").splitlines()
+            rows = [json.loads(line) for line in lines if line.strip()]
+            out[lang] = [r["text"] for r in rows if _in_harm_test_split(r["id"])]
+    return out
+
+
+def _in_harm_test_split(comment_id: str) -> bool:
+    return int(hashlib.sha256(comment_id.encode()).hexdigest(), 16) % 10 < 3
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -589,6 +625,17 @@ def summary(results: dict[str, Any]) -> list[tuple[str, str, str, str, str, str]
                     f"{lang['trivial_country'][code]:.3f}",
                     f">= {target}",
                     "yes" if got >= target else "no",
+                )
+            )
+        for code, got in lang.get("comments", {}).get("analyse", {}).items():
+            rows.append(
+                (
+                    f"language {code} accuracy, comments",
+                    f"{got:.3f}",
+                    f"{lang['comments']['check_own_country'][code]:.3f}",
+                    f"{lang['comments']['trivial_country'][code]:.3f}",
+                    ">= 0.98",
+                    "yes" if got >= 0.98 else "no",
                 )
             )
     off = results.get("offensive")

@@ -40,7 +40,9 @@ _MARKERS: dict[str, frozenset[str]] = {
     ),
     "en": frozenset(
         """not of what where someone something also very be was after the and you she to that it with
-        are this they we our your their would could should there here when why how about from""".split()
+        are this they we our your their would could should there here when why how about from
+        has will my me his him them but or if today yesterday tomorrow please thanks thank people been
+        were does did dont cant which who because think know""".split()
     ),
 }
 _PRIOR = {"DK": "da", "NO": "nb", "SE": "sv"}
