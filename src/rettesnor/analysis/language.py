@@ -31,7 +31,9 @@ _MARKERS: dict[str, frozenset[str]] = {
     "nn": frozenset(
         """eg ikkje av kva kvar nokon noko mykje vere vart etter meg deg seg oss ho ut opp blir vår våre
         takk når gjere gjer synest kanskje kommunen spørsmål svar meir òg berre litt sjølv utan korleis
-        kvifor fordi igjen alltid aldri skal vil kan har ein eit dei frå heile kjem seier""".split()
+        kvifor fordi igjen alltid aldri skal vil kan har ein eit dei frå heile kjem seier kor dykk dykkar
+        dokker hjå fekk gjekk nokre treng saman sidan sjå fleire meiner gong gonger vert difor fortel gjev
+        hugse tenkjer ynskjer ønskjer einaste""".split()
     ),
     "sv": frozenset(
         """jag inte av vad någon något mycket vara blev mig dig sig oss hon henne honom och
@@ -41,7 +43,7 @@ _MARKERS: dict[str, frozenset[str]] = {
     "en": frozenset(
         """not of what where someone something also very be was after the and you she to that it with
         are this they we our your their would could should there here when why how about from
-        has will my me his him them but or if today yesterday tomorrow please thanks thank people been
+        has will my his him them but or if today yesterday tomorrow please thanks thank people been
         were does did dont cant which who because think know""".split()
     ),
 }
