@@ -15,20 +15,38 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
-
-import phonenumbers
-from stdnum import iban as _iban
-from stdnum import luhn as _luhn
-from stdnum.no import fodselsnummer as _no_fnr
-from stdnum.no import kontonr as _no_kontonr
+from dataclasses import dataclass
+from functools import cache
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from rettesnor.analysis.chunk import as_chunk
 from rettesnor.analysis.context import AnalysisContext
 from rettesnor.analysis.nearby import WORD, words_around
 from rettesnor.analysis.signals import Signal
+
+if TYPE_CHECKING:
+    import phonenumbers
+
+
+# The validators are imported when a candidate first needs them: a check of texts without numbers (and
+# the start of `rettesnor check` on one such text) does without phonenumbers and python-stdnum (≈ 25 ms
+# of imports, issue 17).
+@cache
+def _phonenumbers() -> ModuleType:
+    import phonenumbers
+
+    return phonenumbers
+
+
+@cache
+def _stdnum(name: str) -> ModuleType:
+    """``stdnum.<name>`` ("iban", "luhn", "no.kontonr", "no.fodselsnummer")."""
+    import importlib
+
+    return importlib.import_module(f"stdnum.{name}")
+
 
 MIN_SCORE = 0.5
 # No real post holds more candidates than this; past it a 1 MB adversarial text would cost seconds.
@@ -292,8 +310,8 @@ def _own_numbers(ctx: AnalysisContext) -> frozenset[str]:
         out: set[str] = set()
         for raw in ctx.own_phone_numbers:
             try:
-                out.add(str(phonenumbers.parse(raw, ctx.country).national_number))
-            except phonenumbers.NumberParseException:
+                out.add(str(_phonenumbers().parse(raw, ctx.country).national_number))
+            except _phonenumbers().NumberParseException:
                 out.add(_NON_DIGIT.sub("", raw))
         if len(_OWN_CACHE) > 256:
             _OWN_CACHE.clear()
@@ -363,28 +381,36 @@ def _text_org_cue(text: str, org_words: frozenset[str]) -> str:
     return cue
 
 
-_NUMBER_TYPES = {
-    phonenumbers.PhoneNumberType.FIXED_LINE: "fixed_line",
-    phonenumbers.PhoneNumberType.MOBILE: "mobile",
-    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE: "fixed_line_or_mobile",
-    phonenumbers.PhoneNumberType.TOLL_FREE: "toll_free",
-    phonenumbers.PhoneNumberType.PREMIUM_RATE: "premium_rate",
-    phonenumbers.PhoneNumberType.SHARED_COST: "shared_cost",
-    phonenumbers.PhoneNumberType.VOIP: "voip",
-    phonenumbers.PhoneNumberType.PERSONAL_NUMBER: "personal_number",
-    phonenumbers.PhoneNumberType.UAN: "uan",
-}
+# phonenumbers' PhoneNumberType members by name: "fixed_line" is FIXED_LINE.
+_NUMBER_TYPES = (
+    "fixed_line",
+    "mobile",
+    "fixed_line_or_mobile",
+    "toll_free",
+    "premium_rate",
+    "shared_cost",
+    "voip",
+    "personal_number",
+    "uan",
+)
+
+
+@cache
+def _number_types() -> dict[int, str]:
+    types = _phonenumbers().PhoneNumberType
+    return {getattr(types, name.upper()): name for name in _NUMBER_TYPES}
 
 
 @dataclass(frozen=True, slots=True)
 class _Parsed:
     """What phonenumbers says of a candidate read in a region (``possible`` only for an invalid one)."""
 
-    number: phonenumbers.PhoneNumber
+    number: phonenumbers.PhoneNumber  # (the annotation is not evaluated at run time)
     valid: bool
     possible: bool
     kind: str = ""  # of a valid one: "mobile", "fixed_line", …
     region_code: str = ""  # of a valid one: the region it belongs to, "??" if none
+
 
 # phonenumbers costs 20-40 µs a candidate, the largest part of this module's time; its answers depend on
 # the candidate's characters and the region alone, so within one text a number written again (a long
@@ -398,16 +424,17 @@ def _parsed(raw: str, region: str | None, memo: Memo) -> _Parsed | None:
     key = (raw, region)
     if key in memo:
         return memo[key]
+    pn = _phonenumbers()
     try:
-        number = phonenumbers.parse(raw, region)
-    except phonenumbers.NumberParseException:
+        number = pn.parse(raw, region)
+    except pn.NumberParseException:
         out = None
     else:
-        if phonenumbers.is_valid_number(number):
-            kind = _NUMBER_TYPES.get(phonenumbers.number_type(number), "unknown")
-            out = _Parsed(number, True, False, kind, phonenumbers.region_code_for_number(number) or "??")
+        if pn.is_valid_number(number):
+            kind = _number_types().get(pn.number_type(number), "unknown")
+            out = _Parsed(number, True, False, kind, pn.region_code_for_number(number) or "??")
         else:
-            out = _Parsed(number, False, phonenumbers.is_possible_number(number))
+            out = _Parsed(number, False, pn.is_possible_number(number))
     memo[key] = out
     return out
 
@@ -516,7 +543,8 @@ _FOUR_DIGITS = re.compile(r"\d{4}")
 # Norwegian kontonummer 1234.56.78903 / 1234 56 78903 / 1234-56-78903 / 12345678903 (same separator
 # twice), or, in Norway, 1234 5678903 (bank and account apart).
 _NO_KONTO = re.compile(
-    r"\d(?<![\w.,\-]\d)\d{3}(?:(?P<sep>[. \u00a0\-]?)\d{2}(?P=sep)\d{5}|(?P<split>[ \u00a0])\d{7})(?!\w|[.,\-]\d)"
+    r"\d(?<![\w.,\-]\d)\d{3}"
+    r"(?:(?P<sep>[. \u00a0\-]?)\d{2}(?P=sep)\d{5}|(?P<split>[ \u00a0])\d{7})(?!\w|[.,\-]\d)"
 )
 # Danish reg.nr + kontonr with a reg label, the kontonr label optional: "reg. 1234 konto 0012345678".
 _DK_LABELLED = re.compile(
@@ -566,7 +594,7 @@ def _bank_accounts(text: str, lower: str, country: str = "") -> list[Signal]:
             if len(candidate) < 14 or budget <= 0:
                 break
             budget -= 1
-            if _iban.is_valid(candidate):
+            if _stdnum("iban").is_valid(candidate):
                 end = m.start() + parts[k - 1].end()
                 why = f"An IBAN ({candidate[:2]}) with valid check digits."
                 add(m.start(), end, 0.95, "iban", "iban mod-97 ok", why)
@@ -578,7 +606,7 @@ def _bank_accounts(text: str, lower: str, country: str = "") -> list[Signal]:
         if m["split"] and country != "NO":
             continue  # "1234 5678903" is a Danish reg.nr and account elsewhere (below)
         digits = _NON_DIGIT.sub("", m.group())
-        if not _no_kontonr.is_valid(digits):
+        if not _stdnum("no.kontonr").is_valid(digits):
             continue
         labelled = bool(_context(text, m.start(), m.end(), _BANK_EXACT, _BANK_STEMS, 40))
         if m["sep"] or m["split"]:
@@ -587,7 +615,7 @@ def _bank_accounts(text: str, lower: str, country: str = "") -> list[Signal]:
             score = 0.9
         else:
             # An unformatted valid fødselsnummer also passes the kontonr MOD11: leave it to national_id.
-            score = 0.0 if _no_fnr.is_valid(digits) else 0.65
+            score = 0.0 if _stdnum("no.fodselsnummer").is_valid(digits) else 0.65
         why = "A Norwegian account number (kontonummer) with a valid MOD11 check digit."
         add(m.start(), m.end(), score, "no_kontonr", "kontonr mod-11 ok", why)
     for m in _DK_LABELLED.finditer(text) if "reg" in lower else ():
@@ -610,7 +638,7 @@ def _bank_accounts(text: str, lower: str, country: str = "") -> list[Signal]:
                 break
             budget -= 1
             digits = _NON_DIGIT.sub("", m["num"])
-            if len(digits) < 2 or not _luhn.is_valid(digits):
+            if len(digits) < 2 or not _stdnum("luhn").is_valid(digits):
                 continue
             why = f"A Swedish {subtype[3:]} number after a '{m['label']}' label, Luhn check ok."
             add(m.start("num"), m.end("num"), 0.9, subtype, "luhn ok", why, m["label"])
