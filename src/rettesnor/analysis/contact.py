@@ -18,7 +18,7 @@ from bisect import bisect_left
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from types import ModuleType
+from types import MappingProxyType, ModuleType
 from typing import TYPE_CHECKING, Any
 
 from rettesnor.analysis.chunk import as_chunk
@@ -181,25 +181,40 @@ _FREE_MAIL = frozenset(
 
 def _emails(text: str, ctx: AnalysisContext) -> Iterator[Signal]:
     work_domains = tuple(d.lower() for d in ctx.work_email_domains)
-    seen: dict[str, dict[str, Any]] = {}  # domain → its evidence: a text of many addresses repeats few
+    # The evidence and score of an address depend on its domain (and, for a role address, its local
+    # part) alone, and a text of many addresses repeats few: each is built once per text and shared,
+    # read-only, by the signals (as the word lists share theirs). 1 MB of addresses: ≈ 2 µs less each.
+    by_domain: dict[str, tuple[Mapping[str, Any], float]] = {}
+    by_role: dict[tuple[str, str], Mapping[str, Any]] = {}
     for m in _EMAIL.finditer(text):
-        domain = m["domain"].lower()
-        evidence = seen.get(domain)
-        if evidence is None:
-            evidence = seen[domain] = _email_evidence(domain, work_domains)
-        evidence = dict(evidence)
-        score = 0.95
-        local = text[m.start() : m.start("domain") - 1].lower()
-        if evidence["work_domain"]:
-            score = ORGANISATION_SCORE
-        elif local in _ROLE_LOCAL:
-            score = ORGANISATION_SCORE
-            evidence["subtype"] = "role"
-            evidence["owner"] = "organisation"
-            evidence["explanation"] = (
-                f"A role address ({local}@) at {domain}: an organisation's, not a person's."
-            )
-        yield Signal("email", m.start(), m.end(), score, "email.regex", evidence)
+        start, at = m.start(), m.start("domain") - 1
+        raw_domain = m["domain"]
+        known = by_domain.get(raw_domain)
+        if known is None:
+            domain = raw_domain.lower()
+            evidence = _email_evidence(domain, work_domains)
+            score = ORGANISATION_SCORE if evidence["work_domain"] else 0.95
+            known = by_domain[raw_domain] = (MappingProxyType(evidence), score)
+        shared, score = known
+        if score == 0.95:
+            local = text[start:at].lower()
+            if local in _ROLE_LOCAL:
+                role = by_role.get((raw_domain, local))
+                if role is None:
+                    domain = raw_domain.lower()
+                    role = by_role[(raw_domain, local)] = MappingProxyType(
+                        {
+                            **shared,
+                            "subtype": "role",
+                            "owner": "organisation",
+                            "explanation": (
+                                f"A role address ({local}@) at {domain}: an organisation's, not a person's."
+                            ),
+                        }
+                    )
+                yield Signal("email", start, m.end(), ORGANISATION_SCORE, "email.regex", role)
+                continue
+        yield Signal("email", start, m.end(), score, "email.regex", shared)
 
 
 def _email_evidence(domain: str, work_domains: tuple[str, ...]) -> dict[str, Any]:
