@@ -342,14 +342,14 @@ def _org_word(w: str, org_words: frozenset[str]) -> bool:
 
 
 def _phone_owner(
-    text: str, start: int, end: int, kind: str, national_number: str, ctx: AnalysisContext
+    text: str, start: int, end: int, kind: str, national_number: str, ctx: AnalysisContext, memo: Memo
 ) -> tuple[str, str]:
     """(owner, why) of a phone number: the organisation's own, a service number, or by the cues."""
     if ctx.own_phone_numbers and national_number in _own_numbers(ctx):
         return "organisation", "The organisation's own number (listed in the pack)."
     if kind in _ORG_NUMBER_TYPES:
         return "organisation", f"A {kind.replace('_', ' ')} number: a service's, not a person's."
-    owner, cue = _owner_cue(text, start, end, kind, ctx)
+    owner, cue = _owner_cue(text, start, end, kind, ctx, memo)
     if not cue:
         return owner, "Nothing says it is the organisation's: taken for a person's."
     return (
@@ -358,7 +358,9 @@ def _phone_owner(
     )
 
 
-def _owner_cue(text: str, start: int, end: int, kind: str, ctx: AnalysisContext) -> tuple[str, str]:
+def _owner_cue(
+    text: str, start: int, end: int, kind: str, ctx: AnalysisContext, memo: Memo
+) -> tuple[str, str]:
     """("organisation" | "person", the cue word or "") of a phone number (see above)."""
     org_words = frozenset(w.lower() for name in ctx.organisation_names for w in name.split())
     left = text[max(0, start - 80) : start]
@@ -373,26 +375,23 @@ def _owner_cue(text: str, start: int, end: int, kind: str, ctx: AnalysisContext)
         if _org_word(w, org_words) and (w not in _WEAK_ORG_CUES or k < 3):
             return "organisation", w
     if kind != "mobile":
-        cue = _text_org_cue(text, org_words)
+        cue = _text_org_cue(text, org_words, memo)
         if cue:
             return "organisation", cue
     return "person", ""
 
 
-_TEXT_CUE: list[tuple[str, frozenset[str], str]] = []  # the last text's answer (one text, many numbers)
-
-
-def _text_org_cue(text: str, org_words: frozenset[str]) -> str:
+def _text_org_cue(text: str, org_words: frozenset[str], memo: Memo) -> str:
     """The first word of the text's first 2,000 characters that names a unit or the organisation, or "";
     worked out once per text, not once per number in it (a long text of many numbers)."""
-    if _TEXT_CUE and _TEXT_CUE[0][0] is text and _TEXT_CUE[0][1] == org_words:
-        return _TEXT_CUE[0][2]
+    if memo.cue is not None:
+        return memo.cue
     cue = ""
     for w in WORD.findall(text[:2000].lower()):
         if w not in _WEAK_ORG_CUES and _org_word(w, org_words):
             cue = w
             break
-    _TEXT_CUE[:] = [(text, org_words, cue)]
+    memo.cue = cue
     return cue
 
 
@@ -431,14 +430,21 @@ class _Parsed:
 # the candidate's characters and the region alone, so within one text a number written again (a long
 # text, a list of contacts) is looked up once. Not kept across texts: a benchmark that checks the same
 # texts over again would otherwise measure the memo, not the check.
-Memo = dict[tuple[str, str | None], "_Parsed | None"]
+class Memo:
+    """What one text's numbers share: each (candidate, region)'s parse, and the text's own cue."""
+
+    __slots__ = ("cue", "parsed")
+
+    def __init__(self) -> None:
+        self.parsed: dict[tuple[str, str | None], _Parsed | None] = {}
+        self.cue: str | None = None  # the first organisation or unit word of the text, once looked up
 
 
 def _parsed(raw: str, region: str | None, memo: Memo) -> _Parsed | None:
     """``phonenumbers.parse(raw, region)`` and its validity; None where it does not parse."""
     key = (raw, region)
-    if key in memo:
-        return memo[key]
+    if key in memo.parsed:
+        return memo.parsed[key]
     pn = _phonenumbers()
     try:
         number = pn.parse(raw, region)
@@ -450,7 +456,7 @@ def _parsed(raw: str, region: str | None, memo: Memo) -> _Parsed | None:
             out = _Parsed(number, True, False, kind, pn.region_code_for_number(number) or "??")
         else:
             out = _Parsed(number, False, pn.is_possible_number(number))
-    memo[key] = out
+    memo.parsed[key] = out
     return out
 
 
@@ -463,7 +469,7 @@ def _phones(
     budget = _MAX_VALIDATIONS
     if _PHONE_HINT.search(text) is None:
         return
-    memo: Memo = {}
+    memo = Memo()
     for m in _PHONE_RUN.finditer(text):
         raw, start, end = m.group(), m.start(), m.end()
         # The longest plausible form ("+46 (0)70-123 45 67") has 19 characters. Account and case
@@ -525,7 +531,7 @@ def _phones(
         if score < MIN_SCORE:
             continue
         national_number = str(found[0].number.national_number) if found is not None else digits
-        owner, why = _phone_owner(text, start, end, kind, national_number, ctx)
+        owner, why = _phone_owner(text, start, end, kind, national_number, ctx, memo)
         if owner == "organisation":
             score = ORGANISATION_SCORE
         evidence = _evidence(
