@@ -46,3 +46,6 @@ pubid
 _.recovered, recovered, STEP_ACTS, _.idempotency_key, idempotency_key
 # Python: a module's __getattr__ (PEP 562) answers `lexicon.FILES`, read on first use
 __getattr__
+
+# typer: read when it builds a command (cli/__init__.py builds `check` alone from a copy of the app)
+_.registered_groups

@@ -977,11 +977,13 @@ def time_once(text: str, kind: str, pack: Any, timeout_s: float) -> dict[str, An
     from rettesnor.item import Item
 
     def job() -> dict[str, Any]:
+        c0 = time.process_time_ns()
         t0 = time.perf_counter_ns()
         result = check(Item(text, kind=kind), pack)
         seconds = (time.perf_counter_ns() - t0) / 1e9
+        cpu_s = (time.process_time_ns() - c0) / 1e9
         spans = sum(len(f.spans) for f in result.findings)
-        return {"seconds": seconds, "findings": len(result.findings), "spans": spans}
+        return {"seconds": seconds, "cpu_s": cpu_s, "findings": len(result.findings), "spans": spans}
 
     result, error = in_child(job, timeout_s)
     return {"seconds": None, "error": error} if error else dict(result)
@@ -1334,7 +1336,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     adversarial: list[dict[str, Any]] = []
     if not args.skip_adversarial:
         size = min(adv_size, MAX_TEXT_CHARS)
-        target = f"target < {ADVERSARIAL_TARGET_S:g} s"
+        target = f"target < {ADVERSARIAL_TARGET_S:g} s of CPU time"
         print(f"worst-case inputs ({size:,} characters max), each checked once; {target}:")
         for name, text in adversarial_inputs(size, [s.text for s in samples]).items():
             for kind in ("comment", "official_post"):
@@ -1346,8 +1348,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                     shown = row["error"]
                     flag = "EXCEEDS"
                 else:
-                    shown = f"{secs:7.3f} s  {row['findings']:>3} findings, {row['spans']:>6} spans"
-                    flag = "EXCEEDS" if secs >= ADVERSARIAL_TARGET_S else "ok"
+                    # Judged in CPU time: on a machine shared with other work the wall time also
+                    # counts the time the check waited for a core.
+                    cpu = row["cpu_s"]
+                    shown = (
+                        f"{cpu:7.3f} s CPU ({secs:.3f} s wall)  {row['findings']:>3} findings, "
+                        f"{row['spans']:>6} spans"
+                    )
+                    flag = "EXCEEDS" if cpu >= ADVERSARIAL_TARGET_S else "ok"
                 row["exceeds"] = flag == "EXCEEDS"
                 print(f"  {name:<38} {kind:<13} {len(text):>9,} {shown}  {flag}")
                 if row["exceeds"]:

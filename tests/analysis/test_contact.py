@@ -129,6 +129,23 @@ def test_email_marks_work_domain_and_subdomain() -> None:
     assert [s.evidence["work_domain"] for s in found] == [True, True, False]
 
 
+def test_email_evidence_per_address_when_a_domain_repeats() -> None:
+    # Signals of one domain share their evidence: a role address beside a person's at the same domain,
+    # in either case, must still be told apart, and the shared evidence cannot be changed by a reader.
+    text = "Skriv til Post@Example.dk, til kari@example.dk, til post@EXAMPLE.DK eller til hjalp@example.dk"
+    found = [s for s in detect(text, ctx("DK")) if s.name == "email"]
+    assert [(s.evidence["subtype"], s.evidence["owner"], s.score) for s in found] == [
+        ("role", "organisation", 0.5),
+        ("address", "person", 0.95),
+        ("role", "organisation", 0.5),
+        ("role", "organisation", 0.5),
+    ]
+    assert "(post@)" in found[0].evidence["explanation"] and "(hjalp@)" in found[3].evidence["explanation"]
+    with pytest.raises(TypeError):
+        found[1].evidence["owner"] = "organisation"  # type: ignore[index]
+    assert found[1].to_dict()["owner"] == "person" and found[1].to_dict()["detector"] == "email.regex"
+
+
 @pytest.mark.parametrize(
     "text",
     ["Følg @HjørringKommune for nyt", "user@localhost", "a@b", "e-mail: ikke@ udfyldt", "2@3.45", "@@@"],

@@ -146,3 +146,37 @@ def test_demo_check_runs_every_example(tmp_path: Path) -> None:
     proc = run("demo", "check", str(root / "examples"))
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.decode().count("dk-hjorring") >= 3
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check", "--help"],
+        ["analyse", "--help"],
+        ["check", "--no-such-option"],
+        ["check", "-p", "no-such-pack", "-"],
+        ["check", "--jsonl", "-", "--workers", "-1"],
+    ],
+)
+def test_check_built_alone_behaves_as_in_the_whole_tree(
+    args: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `check` and `analyse` are built alone for start-up time; help, usage errors and exit statuses
+    # must be those of the command inside the tree of every command.
+    import typer
+
+    from rettesnor import cli
+
+    outputs = []
+    for command in (cli._command_for(args), typer.main.get_command(cli.app)):
+        try:
+            code = command.main(args=list(args), prog_name="rettesnor", standalone_mode=False)
+        except typer.Exit as exc:
+            code = exc.exit_code
+        except Exception as exc:  # usage errors and input errors, as main() reports them
+            code = f"{type(exc).__name__}: {exc}"
+        captured = capsys.readouterr()
+        outputs.append((code, captured.out, captured.err))
+    assert outputs[0] == outputs[1]
+    assert type(cli._command_for(args)).__name__ == "TyperGroup"
+    assert list(cli._command_for(args).commands) == [args[0]]  # type: ignore[attr-defined]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 # The fixed category names of the check contract. Detectors may be added; these names may not change.
@@ -150,4 +151,7 @@ class Signal:
     evidence: Mapping[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"detector": self.detector, "score": round(self.score, 3), **self.evidence}
+        evidence = self.evidence
+        if type(evidence) is MappingProxyType:  # shared read-only evidence: its copy() is a dict, and
+            evidence = evidence.copy()  # a dict spreads twice as fast as the mapping protocol does
+        return {"detector": self.detector, "score": round(self.score, 3), **evidence}

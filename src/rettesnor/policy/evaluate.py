@@ -130,13 +130,16 @@ def evaluate(pack: Pack, item: Item, signals: list[Signal], lang: str | None = N
         if not _applies(rule, item.kind, present):
             continue
         by_category: dict[str, Finding] = {}
+        names, min_score, text = rule.signals, rule.min_score, item.text
         for s in signals:
-            if s.name not in rule.signals or s.score < rule.min_score:
+            if s.name not in names or s.score < min_score:
                 continue
             category = rule.finding_category(s.name)
-            finding = by_category.setdefault(category, Finding(rule, category, [], []))
+            finding = by_category.get(category)
+            if finding is None:  # (not setdefault: that built a Finding per signal, 142,857 for 1 MB)
+                finding = by_category[category] = Finding(rule, category, [], [])
             if s.end > s.start:  # whole-text and photo signals point at no part of the text
-                finding.spans.append(Span(s.start, s.end, item.text[s.start : s.end]))
+                finding.spans.append(Span(s.start, s.end, text[s.start : s.end]))
             finding.evidence.append(s.to_dict())
         findings.extend(by_category.values())
     findings.sort(
