@@ -20,13 +20,13 @@ endings such as Jens-en/Karl-sson, stop words, titles, person and address cues s
 membership of wide given-name and surname lists of many countries (Faker's person providers, frozen
 into the model file), the bare word of a genitive ("Løkkes", "Trump's"), the case of the word combined
 with its frequency, its lists and the sentence start, the same lists for the two words before and the
-two after, and the previous label (the CRF's transitions). The lists built from training data (``*.train.txt``)
-are no features: the word features learn the same from the same data, and with them the
-cross-validated figures would have seen their test names.
+two after, and the previous label (the CRF's transitions). The lists built from training data
+(``*.train.txt``) are no features: the word features learn the same from the same data, and with them
+the cross-validated figures would have seen their test names.
 
-Only tokens that can be names are scored: capitalised words, @handles, lower-case words of the
-name lists that are no common words, rare lower-case words; all other tokens are ``O`` (so a comment costs a few dictionary look-ups per word; the
-features of a word are summed once and cached per word form).
+Only tokens that can be names are scored: capitalised words, @handles, lower-case words of the name lists
+that are no common words, rare lower-case words; all other tokens are ``O`` (so a comment costs a few
+dictionary look-ups per word; the features of a word are summed once and cached per word form).
 
 What the signal says (the rules describe, they no longer decide):
 
@@ -38,7 +38,9 @@ What the signal says (the rules describe, they no longer decide):
   word is a given name of the hand-written list ("@jens_p1987", "@kari_nordmann", "@MetteH") is one even
   where the model says no: the training data hold few handles (DaN+ twitter dev has 96 sentences) and
   label most of them O, so the model cannot learn this; like the organisation constraint below, it is a
-  fact of the lists, not a second decision over the model's names;
+  fact of the lists, not a second decision over the model's names; for the same reason a handle whose
+  word is an organisation or stop word of the lists ("@Kommunen") is never a person, and a word right
+  before a handle is never part of the same name (the handle starts a run of its own);
 * any other name scores at least 0.6: the score of the kind of evidence as before (given name +
   surname 0.9, a cue such as "min nabo" before an unknown word 0.75, …) and, where the lists and cues
   say nothing (an unknown single word: "sagde Saqib"), 0.6-0.9 from the model's probability;
@@ -322,6 +324,7 @@ def _stem(low: str) -> str:
 WIDE_GIVEN = 1
 WIDE_SURNAME = 2
 _NO_WIDE: dict[str, int] = {}
+WIDE_LOWER_ZIPF = 5  # a lower-case word of the wide lists is a candidate below this zipf ("mads" 4, "will" 6)
 
 
 def self_features(word: str, start: bool, freq: dict[str, int], wide: dict[str, int] = _NO_WIDE) -> list[str]:
@@ -365,6 +368,10 @@ def self_features(word: str, start: bool, freq: dict[str, int], wide: dict[str, 
         if any(_HAND.get(p.lower(), 0) & _SURNAMEISH for p in parts if len(p) > 2):
             feats.append("at|surname")
         feats.append(f"at|parts={min(len(parts), 3)}")
+        body = 0  # what the lists say of the handle's words: "@Kommunen", "@DRNyheder" are bodies
+        for p in parts:
+            body |= _hand_flags(p.lower())
+        feats.extend("at|g=" + name for bit, name in _BIT_NAMES if body & bit)
     if start:
         feats.extend(("S", "S|sh=" + shape, "S|" + fq))
         feats.extend("S|g=" + g for g in groups)
@@ -394,10 +401,12 @@ def context_features(
 _PARTICLES = frozenset("van von af de der den da di du la le del dos das ten ter zu bin ibn al el".split())
 
 
-def is_candidate(word: str, nxt: str | None, freq: dict[str, int]) -> bool:
+def is_candidate(word: str, nxt: str | None, freq: dict[str, int], wide: dict[str, int] = _NO_WIDE) -> bool:
     """Whether a token may be (part of) a name: capitalised or with a capital inside ("al-Assad"), an
-    @handle, a listed name in lower case, a rare lower-case word (informal writing: "sandgaard"), or a
-    name particle before a capitalised word ("von", "de")."""
+    @handle, a listed name in lower case that is no common word ("mette"; not "per", "will"), a name of
+    the wide lists that is not a frequent word ("mads": zipf below ``WIDE_LOWER_ZIPF``), a rare
+    lower-case word (informal writing: "sandgaard"), or a name particle before a capitalised word
+    ("von", "de")."""
     c = word[0]
     if c == "@":
         return len(word) > 1
@@ -410,6 +419,12 @@ def is_candidate(word: str, nxt: str | None, freq: dict[str, int]) -> bool:
         return True
     listed = _FLAGS.get(word, 0)
     if listed & _NAME and not _HAND.get(word, 0) & (_COMMON | _STOP):  # "mette"; not "will", "per"
+        return True
+    if (
+        wide.get(word, 0)
+        and freq.get(word, 0) < WIDE_LOWER_ZIPF
+        and not _HAND.get(word, 0) & (_COMMON | _STOP)
+    ):
         return True
     if word in _PARTICLES:
         return nxt is not None and nxt[:1].isupper()
@@ -444,7 +459,7 @@ def sequence_features(
     n = len(words)
     out: list[list[str]] = []
     for i, w in enumerate(words):
-        if not is_candidate(w, words[i + 1] if i + 1 < n else None, freq):
+        if not is_candidate(w, words[i + 1] if i + 1 < n else None, freq, wide):
             out.append(["nc"])
             continue
         feats = self_features(w, starts[i], freq, wide)
@@ -495,7 +510,7 @@ class Model:
                 c = cache[w] = (
                     2
                     if w in _PARTICLES and w.islower() and not _FLAGS.get(w, 0) & _NAME
-                    else int(is_candidate(w, None, self.freq))
+                    else int(is_candidate(w, None, self.freq, self.wide))
                 )
             out.append(c == 1 or (c == 2 and k + 1 < n and words[k + 1][:1].isupper()))
         return out
@@ -590,7 +605,9 @@ class Model:
                 i += 1
                 continue
             j = i
-            while j < n and cand[j] and j - i < _MAX_RUN:
+            # An @handle starts a run of its own: a word before it is never part of the same name
+            # ("Følg @Kommunen"), while words after it may be ("@Jens Pedersen").
+            while j < n and cand[j] and j - i < _MAX_RUN and (j == i or words[j][0] != "@"):
                 j += 1
             scores = []
             for k in range(
@@ -756,6 +773,8 @@ def _signal(text: str, toks: list[Token], prob: float, starts: bool) -> Signal |
     s, e = toks[0][0], toks[-1][1]
     first = toks[0][2]
     if first.startswith("@"):
+        if _hand_flags(first[1:].lower()) & (_ORG | _STOP):
+            return None  # "@Kommunen", "@Facebook": a handle that the lists call a body, never a person
         if len(toks) > 1 or (first[1:].isalpha() and first[1].isupper()):
             # "@Jens Pedersen": the name after the @ is the person, addressed
             toks = [(s + 1, toks[0][1], first[1:]), *toks[1:]]
