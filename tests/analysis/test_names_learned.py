@@ -140,3 +140,22 @@ def test_training_sentences_count_informal_sets_and_add_lower_cased_copies() -> 
     lowered = out[base:]
     assert all(t == t.lower() for s in lowered for t, _ in s)
     assert [tag for s in lowered for _, tag in s] == [tag for s in out[2:base:3] for _, tag in s]
+
+
+@pytest.mark.parametrize(
+    ("text", "handle"),
+    [
+        ("Godt sagt, @torbenlykke, helt enig", "@torbenlykke"),
+        ("Spørg @realMortenHolm om det", "@realMortenHolm"),
+        ("Tak @ingrid_s82 for svaret", "@ingrid_s82"),
+    ],
+)
+def test_handles_with_a_given_name_are_mentions(text: str, handle: str) -> None:
+    mentions = [s for s in detect(text, DA) if text[s.start : s.end].lstrip("@") in handle]
+    assert mentions, [(text[s.start : s.end], s.score) for s in detect(text, DA)]
+    assert all(s.score == 0.5 for s in mentions)
+
+
+@pytest.mark.parametrize("text", ["Skriv til @Kommunen eller @Borgerservice", "Læs mere hos @DRNyheder"])
+def test_handles_of_bodies_are_no_persons(text: str) -> None:
+    assert _found(text, DA) == []

@@ -848,14 +848,26 @@ def _mention(text: str, s: int, e: int, prob: float | None) -> Signal:
     )
 
 
+_HANDLE_PREFIX = (4, 9)  # lengths of a given name that may start a one-word handle ("@larsloekke")
+
+
 def _handle_given(handle: str) -> bool:
-    """Whether an @handle's first word is a given name of the hand-written list ("@jens_p1987",
-    "@MetteH"; not "@Kommunen", "@DRNyheder")."""
-    first = _HANDLE_PARTS.match(handle, 1)
-    if first is None:
+    """Whether an @handle holds a given name of the hand-written list: its first word ("@jens_p1987",
+    "@MetteH"), a capitalised word inside it ("@realDonaldTrump") or the start of a one-word handle
+    ("@sophieloehde", "@larsloekke"); never a handle that the lists call a body ("@Kommunen") and not
+    "@DRNyheder"."""
+    body = handle[1:]
+    parts = _HANDLE_PARTS.findall(body)
+    if not parts or _hand_flags(body.lower()) & (_ORG | _STOP):
         return False
-    word = first.group().lower()
-    return len(word) > 2 and bool(_HAND.get(word, 0) & _GIVEN)
+    first = _HANDLE_PARTS.match(handle, 1)
+    word = first.group().lower() if first else ""
+    if len(word) > 2 and _HAND.get(word, 0) & _GIVEN:
+        return True
+    if any(p[0].isupper() and len(p) > 2 and _HAND.get(p.lower(), 0) & _GIVEN for p in parts[1:]):
+        return True
+    low, hi = _HANDLE_PREFIX
+    return word.islower() and any(_HAND.get(word[:k], 0) & _GIVEN for k in range(low, min(len(word) - 2, hi)))
 
 
 def _handle_mentions(text: str, tokens: Sequence[Token], covered: set[int]) -> list[Signal]:
