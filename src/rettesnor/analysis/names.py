@@ -34,8 +34,9 @@ What the signal says (the rules describe, they no longer decide):
   ordförande Anna Berg", "S-borgmester …") or right after it (", borgmester") gives score
   ``OFFICIAL_SCORE`` (0.5) and evidence ``{"public_official": true, "title": ...}``, so that a pack that
   flags only private persons ignores it with ``min_score`` 0.6;
-* an @handle ("@jens_p1987") is an account, score 0.5 (``pattern`` "mention"); a handle whose first
-  word is a given name of the hand-written list ("@jens_p1987", "@kari_nordmann", "@MetteH") is one even
+* an @handle ("@jens_p1987") is an account, score 0.5 (``pattern`` "mention"); a handle that holds a
+  given name of the hand-written list (its first word: "@jens_p1987", "@kari_nordmann", "@MetteH"; a
+  capitalised word inside: "@realDonaldTrump"; the start of a one-word handle: "@larsloekke") is one even
   where the model says no: the training data hold few handles (DaN+ twitter dev has 96 sentences) and
   label most of them O, so the model cannot learn this; like the organisation constraint below, it is a
   fact of the lists, not a second decision over the model's names; for the same reason a handle whose
