@@ -1,6 +1,8 @@
 """Token-level PER precision/recall/F1 of the ``person_name`` detector, and its speed.
 
-Evaluation sets (never used to build the gazetteers):
+Evaluation sets (never used to build the gazetteers; since 2026-12-03 the name model is trained on all
+of DaN+ twitter and arto dev and the Swedish corpus, so only DaN+ news dev is untouched here: the
+honest figures of the others are the cross-validated ones of ``bench/evaluate.py --only names``):
 
 * DaN+ dev splits ``da_news_dev.tsv``, ``da_twitter_dev.tsv``, ``da_arto_dev.tsv``
   (../shared/datasets/danplus);

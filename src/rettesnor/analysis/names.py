@@ -6,8 +6,9 @@ Jens Pedersen larmer"), a citizen named in an official post.
 Decision: a linear-chain CRF (labels O, B-PER, I-PER) trained by ``scripts/train_names.py`` on the
 public Nordic NER data in ../shared/datasets (DaN+, the Swedish NER corpus, NorNE) and stored as JSON
 in ``models/names.json`` (weights per feature and label, transitions, and the word-frequency buckets it
-was trained with; nothing is pickled and no library is needed to run it). A token is a name when the
-model's marginal probability that it is not ``O`` is at least ``THRESHOLD``; consecutive name tokens
+was trained with, and the wide name lists below; nothing is pickled and no library is needed to run it).
+A token is a name when the model's marginal probability that it is not ``O`` is at least the model
+file's ``threshold`` (chosen by cross-validation, ``scripts/train_names.py``); consecutive name tokens
 form one name (a ``B-PER`` starts a new one).
 
 Features of each token (what the rules of the earlier detector looked at, now weighed by the data):
@@ -15,14 +16,17 @@ the word and its shape and case, prefix and suffixes, whether it starts a senten
 lower-cased word is (zipf buckets from wordfreq's da/nb/sv/en lists, frozen into the model file),
 membership of the hand-written lists ``lexicons/names_*.txt`` (given names, surnames, patronymic
 endings such as Jens-en/Karl-sson, stop words, titles, person and address cues such as "naboen",
-"hej", "mvh", organisation words and endings), the same for the two words before and the word after,
-and the previous label (the CRF's transitions). The lists built from training data (``*.train.txt``)
-are no features: the word features learn the same from the same data, and with them the
-cross-validated figures would have seen their test names.
+"hej", "mvh", verbs of saying such as "sagde", "sa", "takkar", organisation words and endings),
+membership of wide given-name and surname lists of many countries (Faker's person providers, frozen
+into the model file), the bare word of a genitive ("Løkkes", "Trump's"), the case of the word combined
+with its frequency, its lists and the sentence start, the same lists for the two words before and the
+two after, and the previous label (the CRF's transitions). The lists built from training data
+(``*.train.txt``) are no features: the word features learn the same from the same data, and with them
+the cross-validated figures would have seen their test names.
 
-Only tokens that can be names are scored: capitalised words, @handles and lower-case words of the
-name lists; all other tokens are ``O`` (so a comment costs a few dictionary look-ups per word; the
-features of a word are summed once and cached per word form).
+Only tokens that can be names are scored: capitalised words, @handles, lower-case words of the name lists
+that are no common words, rare lower-case words; all other tokens are ``O`` (so a comment costs a few
+dictionary look-ups per word; the features of a word are summed once and cached per word form).
 
 What the signal says (the rules describe, they no longer decide):
 
@@ -30,11 +34,14 @@ What the signal says (the rules describe, they no longer decide):
   ordförande Anna Berg", "S-borgmester …") or right after it (", borgmester") gives score
   ``OFFICIAL_SCORE`` (0.5) and evidence ``{"public_official": true, "title": ...}``, so that a pack that
   flags only private persons ignores it with ``min_score`` 0.6;
-* an @handle ("@jens_p1987") is an account, score 0.5 (``pattern`` "mention"); a handle whose first
-  word is a given name of the hand-written list ("@jens_p1987", "@kari_nordmann", "@MetteH") is one even
+* an @handle ("@jens_p1987") is an account, score 0.5 (``pattern`` "mention"); a handle that holds a
+  given name of the hand-written list (its first word: "@jens_p1987", "@kari_nordmann", "@MetteH"; a
+  capitalised word inside: "@realDonaldTrump"; the start of a one-word handle: "@larsloekke") is one even
   where the model says no: the training data hold few handles (DaN+ twitter dev has 96 sentences) and
   label most of them O, so the model cannot learn this; like the organisation constraint below, it is a
-  fact of the lists, not a second decision over the model's names;
+  fact of the lists, not a second decision over the model's names; for the same reason a handle whose
+  word is an organisation or stop word of the lists ("@Kommunen") is never a person, and a word right
+  before a handle is never part of the same name (the handle starts a run of its own);
 * any other name scores at least 0.6: the score of the kind of evidence as before (given name +
   surname 0.9, a cue such as "min nabo" before an unknown word 0.75, …) and, where the lists and cues
   say nothing (an unknown single word: "sagde Saqib"), 0.6-0.9 from the model's probability;
@@ -65,12 +72,16 @@ from rettesnor.analysis.signals import Signal
 SIGNAL = "person_name"
 OFFICIAL_SCORE = 0.5
 MENTION_SCORE = 0.5
-THRESHOLD = 0.5  # marginal probability of B-PER or I-PER at which a token is a name
+# Marginal probability of B-PER or I-PER at which a token is a name, where the model file names none
+# (the shipped file carries the threshold chosen by cross-validation); also where the learned score of
+# an otherwise unexplained name starts at 0.6.
+THRESHOLD = 0.5
 MODEL_FILE = "names.json"
 LABELS = ("O", "B-PER", "I-PER")
 _MAX_SIGNALS = 1000
 _MAX_SCORED = 20000
 _MAX_RUN = 64  # candidates scored together; a longer run (no real name is) is cut
+CONTEXT = (-2, -1, 1, 2)  # the neighbours whose features a token gets
 _CACHE_MAX = 200_000
 
 # Word classes, as bits of one dict value per lower-case word.
@@ -84,6 +95,7 @@ _CUE_PERSON = 64
 _CUE_ADDRESS = 128
 _ORG = 256
 _ENDING = 512  # a patronymic surname ending (-sen, -son, -sson, -datter …)
+_SAY = 1024  # a verb of saying, asking, thanking or writing ("sagde", "sa", "säger", "takkar")
 _NAME = _GIVEN | _SURNAME | _ENDING
 _SURNAMEISH = _SURNAME | _ENDING
 _NOT_NAME = _STOP | _NONNAME | _COMMON
@@ -99,6 +111,7 @@ _BIT_NAMES = (
     (_CUE_PERSON, "cue"),
     (_CUE_ADDRESS, "address"),
     (_ORG, "org"),
+    (_SAY, "say"),
 )
 
 # (ending, the stem must end in "s") -- "Jens-en", "Lars-en" but not "Kar-en"
@@ -156,6 +169,7 @@ def _load(
         if key[-1] not in "sxz":
             flags[key + "s"] = flags.get(key + "s", 0) | bits
     add(_read("stop_words.txt"), _STOP)
+    add(_read("cues_saying.txt"), _SAY)
     if train:
         add(_read("non_names.train.txt"), _NONNAME)
     add(_read("common_words.txt") + (_read("common_words.train.txt") if train else []), _COMMON)
@@ -281,11 +295,45 @@ def _shape(word: str) -> str:
     return "".join(out)[:8]
 
 
-def self_features(word: str, start: bool, freq: dict[str, int]) -> list[str]:
+def _case_class(word: str) -> str:
+    """The case of a word in one letter: "@" handle, "X" capitalised, "A" all capitals, "x" lower
+    case, "m" mixed ("McDonald", "iPhone")."""
+    if word[0] == "@":
+        return "@"
+    if word.islower():
+        return "x"
+    if word.isupper():
+        return "A" if len(word) > 1 else "X"
+    if word[0].isupper() and word[1:].islower():
+        return "X"
+    return "m"
+
+
+def _stem(low: str) -> str:
+    """A word without a genitive ending ("løkkes" -> "løkke", "trump's" -> "trump"): what a name in
+    the genitive shares with the bare name."""
+    for end in ("'s", "’s", "'", "’"):
+        if low.endswith(end) and len(low) > len(end) + 1:
+            return low[: -len(end)]
+    if low.endswith("s") and len(low) > 4 and low[-2] not in "sxz":
+        return low[:-1]
+    return low
+
+
+# Bits of the wide name lists frozen into the model file (``gazetteer``): given names and surnames of
+# many countries, from Faker's person providers (MIT); see scripts/train_names.py.
+WIDE_GIVEN = 1
+WIDE_SURNAME = 2
+_NO_WIDE: dict[str, int] = {}
+WIDE_LOWER_ZIPF = 5  # a lower-case word of the wide lists is a candidate below this zipf ("mads" 4, "will" 6)
+
+
+def self_features(word: str, start: bool, freq: dict[str, int], wide: dict[str, int] = _NO_WIDE) -> list[str]:
     """Features of a token from the word itself and whether it starts a sentence."""
     low = word.lower()
     shape = _shape(word)
-    fq = f"fq={freq.get(low, 0)}"
+    zipf = freq.get(low, 0)
+    fq = f"fq={zipf}"
     f = _hand_flags(low)
     feats = ["bias", "w=" + low, "sh=" + shape, "p3=" + low[:3], "s3=" + low[-3:], "s2=" + low[-2:], fq]
     feats.append(f"len={min(len(word), 10)}")
@@ -293,20 +341,48 @@ def self_features(word: str, start: bool, freq: dict[str, int]) -> list[str]:
     if low.endswith(_ORG_ENDINGS) or word in _ORG_EXACT:
         groups.append("orgend")
     feats.extend("g=" + g for g in groups)
+    # Conjunctions that a linear model cannot form by itself: the case of the word with how common it
+    # is, with its name lists and with the sentence start ("mette" in lower case is a name only because
+    # it is a listed given name; "Frygt" capitalised mid-sentence is common, "Paludan" is not).
+    cc = _case_class(word)
+    st = "S" if start else "M"
+    feats.append(f"cf={cc}{st}{zipf}")
+    feats.extend(f"cg={cc}{st}{g}" for g in groups)
+    stem = _stem(low)
+    xg = wide.get(low, 0) or wide.get(stem, 0)
+    if xg & WIDE_GIVEN:
+        feats.extend(("x=given", f"xc={cc}{st}given"))
+    if xg & WIDE_SURNAME:
+        feats.extend(("x=surname", f"xc={cc}{st}surname"))
+    if stem != low:  # "Løkkes", "Trump's": the bare word's features
+        sf = _hand_flags(stem)
+        feats.extend(("gen", "st=" + stem, f"gen|fq={freq.get(stem, 0)}"))
+        feats.extend("gen|g=" + name for bit, name in _BIT_NAMES if sf & bit)
+    else:
+        feats.append("st=" + low)
     if word[0] == "@":  # a handle with a given name in it ("@kari_nordmann", "@jacobmark_sf")
         parts = _HANDLE_PARTS.findall(word[1:])
         if any(_HAND.get(p.lower(), 0) & _GIVEN for p in parts if len(p) > 2):
             feats.append("at|given")
-        elif any(_HAND.get(low[1:k], 0) & _GIVEN for k in range(5, min(len(low), 10))):
+        elif any(_HAND.get(low[1:k], 0) & _GIVEN for k in range(4, min(len(low), 10))):
             feats.append("at|given-prefix")
+        if any(_HAND.get(p.lower(), 0) & _SURNAMEISH for p in parts if len(p) > 2):
+            feats.append("at|surname")
+        feats.append(f"at|parts={min(len(parts), 3)}")
+        body = 0  # what the lists say of the handle's words: "@Kommunen", "@DRNyheder" are bodies
+        for p in parts:
+            body |= _hand_flags(p.lower())
+        feats.extend("at|g=" + name for bit, name in _BIT_NAMES if body & bit)
     if start:
         feats.extend(("S", "S|sh=" + shape, "S|" + fq))
         feats.extend("S|g=" + g for g in groups)
     return feats
 
 
-def context_features(word: str | None, offset: int, freq: dict[str, int]) -> list[str]:
-    """Features that a neighbour ``offset`` tokens away (-2, -1, +1) gives a token."""
+def context_features(
+    word: str | None, offset: int, freq: dict[str, int], wide: dict[str, int] = _NO_WIDE
+) -> list[str]:
+    """Features that a neighbour ``offset`` tokens away (``CONTEXT``) gives a token."""
     o = f"{offset:+d}"
     if word is None:
         return [o + "w=<>"]
@@ -314,61 +390,83 @@ def context_features(word: str | None, offset: int, freq: dict[str, int]) -> lis
     f = _hand_flags(low)
     feats = [o + "w=" + low, o + "sh=" + _shape(word)]
     feats.extend(o + "g=" + name for bit, name in _BIT_NAMES if f & bit)
+    xg = wide.get(low, 0)
+    if xg:
+        feats.append(f"{o}x={xg}")
     if offset in (-1, 1):
         feats.append(f"{o}fq={freq.get(low, 0)}")
+        feats.append(f"{o}c={_case_class(word)}")
     return feats
 
 
 _PARTICLES = frozenset("van von af de der den da di du la le del dos das ten ter zu bin ibn al el".split())
 
 
-def is_candidate(word: str, nxt: str | None, freq: dict[str, int]) -> bool:
+def is_candidate(word: str, nxt: str | None, freq: dict[str, int], wide: dict[str, int] = _NO_WIDE) -> bool:
     """Whether a token may be (part of) a name: capitalised or with a capital inside ("al-Assad"), an
-    @handle, a listed name in lower case, a rare lower-case word (informal writing: "sandgaard"), or a
-    name particle before a capitalised word ("von", "de")."""
+    @handle, a listed name in lower case that is no common word ("mette"; not "per", "will"), a name of
+    the wide lists that is not a frequent word ("mads": zipf below ``WIDE_LOWER_ZIPF``), a rare
+    lower-case word (informal writing: "sandgaard"), or a name particle before a capitalised word
+    ("von", "de")."""
     c = word[0]
     if c == "@":
         return len(word) > 1
-    if not c.isalpha() or _compound(word):
+    if not c.isalpha() or _compound(word, freq):
         return False
     if c.isupper():  # a listed stop word (weekday, platform, public body …) is none, unless a given name
         f = _HAND.get(word.lower(), 0)
         return not f & _STOP or bool(f & _GIVEN)
     if not word.islower():
         return True
-    if _FLAGS.get(word, 0) & _NAME:
+    listed = _FLAGS.get(word, 0)
+    if listed & _NAME and not _HAND.get(word, 0) & (_COMMON | _STOP):  # "mette"; not "will", "per"
+        return True
+    if (
+        wide.get(word, 0)
+        and freq.get(word, 0) < WIDE_LOWER_ZIPF
+        and not _HAND.get(word, 0) & (_COMMON | _STOP)
+    ):
         return True
     if word in _PARTICLES:
         return nxt is not None and nxt[:1].isupper()
     return len(word) > 2 and word not in freq and not word[-1].isdigit()
 
 
-def _compound(word: str) -> bool:
-    """A word about a name rather than a name: "Larsen-koncerten", "X-prisen" (not "al-Assad")."""
+def _compound(word: str, freq: dict[str, int] | None = None) -> bool:
+    """A word about a name rather than a name: "Larsen-koncerten", "X-prisen" (not "al-Assad"). With
+    ``freq``, only where the part after the dash is a common word: "Kim Jong-il" and informal
+    "anne-sofie" are names."""
     dash = word.rfind("-")
-    return dash > 0 and word[dash + 1 : dash + 2].islower() and word[:dash].lower() not in ("al", "el")
+    if not (dash > 0 and word[dash + 1 : dash + 2].islower() and word[:dash].lower() not in ("al", "el")):
+        return False
+    return freq is None or word[dash + 1 :] in freq
 
 
-def _ends_person(word: str | None) -> bool:
+def _ends_person(word: str | None, single: bool) -> bool:
     """Whether a name may end before ``word``: not before an organisation word ("Jens Pedersen Skole",
-    "Hjørring kommune") nor a compound about it ("Kim Larsen-koncert")."""
+    "Hjørring kommune") nor a compound about it ("Kim Larsen-koncert"). A lower-case organisation
+    word ends no two-word name: "kulturminister Helle Vestergaard biblioteket" is a person."""
     if word is None:
         return True
-    return not (_FLAGS.get(word.lower(), 0) & _ORG or word in _ORG_EXACT or _compound(word))
+    if word in _ORG_EXACT or _compound(word):
+        return False
+    return not (_FLAGS.get(word.lower(), 0) & _ORG and (single or not word.islower()))
 
 
-def sequence_features(words: Sequence[str], starts: Sequence[bool], freq: dict[str, int]) -> list[list[str]]:
+def sequence_features(
+    words: Sequence[str], starts: Sequence[bool], freq: dict[str, int], wide: dict[str, int] = _NO_WIDE
+) -> list[list[str]]:
     """The features of each token as the model sees them (``["nc"]`` for a token that is no candidate)."""
     n = len(words)
     out: list[list[str]] = []
     for i, w in enumerate(words):
-        if not is_candidate(w, words[i + 1] if i + 1 < n else None, freq):
+        if not is_candidate(w, words[i + 1] if i + 1 < n else None, freq, wide):
             out.append(["nc"])
             continue
-        feats = self_features(w, starts[i], freq)
-        for off in (-2, -1, 1):
+        feats = self_features(w, starts[i], freq, wide)
+        for off in CONTEXT:
             j = i + off
-            feats.extend(context_features(words[j] if 0 <= j < n else None, off, freq))
+            feats.extend(context_features(words[j] if 0 <= j < n else None, off, freq, wide))
         out.append(feats)
     return out
 
@@ -390,9 +488,14 @@ class Model:
         for bucket, words in doc["frequency"].items():
             for w in words.split():
                 self.freq[w] = int(bucket)
+        self.wide: dict[str, int] = {}
+        for bit, key in ((WIDE_GIVEN, "given"), (WIDE_SURNAME, "surname")):
+            for w in doc.get("gazetteer", {}).get(key, "").split():
+                self.wide[w] = self.wide.get(w, 0) | bit
+        self.threshold = float(doc.get("threshold", THRESHOLD))
         self.info: dict[str, Any] = doc.get("training", {})
         self._self: dict[tuple[str, bool], tuple[float, float, float]] = {}
-        self._ctx: dict[int, dict[str | None, tuple[float, float, float]]] = {-2: {}, -1: {}, 1: {}}
+        self._ctx: dict[int, dict[str | None, tuple[float, float, float]]] = {k: {} for k in CONTEXT}
         self._cand = {}  # word -> 1 a candidate, 0 not, 2 a particle (a candidate before a capital)
 
     def candidates(self, words: Sequence[str]) -> list[bool]:
@@ -408,7 +511,7 @@ class Model:
                 c = cache[w] = (
                     2
                     if w in _PARTICLES and w.islower() and not _FLAGS.get(w, 0) & _NAME
-                    else int(is_candidate(w, None, self.freq))
+                    else int(is_candidate(w, None, self.freq, self.wide))
                 )
             out.append(c == 1 or (c == 2 and k + 1 < n and words[k + 1][:1].isupper()))
         return out
@@ -430,7 +533,7 @@ class Model:
         if hit is None:
             if len(self._self) > _CACHE_MAX:
                 self._self.clear()
-            hit = self._self[key] = self._sum(self_features(word, start, self.freq))
+            hit = self._self[key] = self._sum(self_features(word, start, self.freq, self.wide))
         return hit
 
     def _near(self, word: str | None, offset: int) -> tuple[float, float, float]:
@@ -439,7 +542,7 @@ class Model:
         if hit is None:
             if len(cache) > _CACHE_MAX:
                 cache.clear()
-            hit = cache[word] = self._sum(context_features(word, offset, self.freq))
+            hit = cache[word] = self._sum(context_features(word, offset, self.freq, self.wide))
         return hit
 
     def marginals(self, scores: list[list[float]], after_o: bool, before_o: bool) -> list[list[float]]:
@@ -497,12 +600,15 @@ class Model:
         scored = 0
         cand = self.candidates(words)
         own, near = self._own, self._near
+        threshold = self.threshold
         while i < n and scored < _MAX_SCORED:
             if not cand[i]:
                 i += 1
                 continue
             j = i
-            while j < n and cand[j] and j - i < _MAX_RUN:
+            # An @handle starts a run of its own: a word before it is never part of the same name
+            # ("Følg @Kommunen"), while words after it may be ("@Jens Pedersen").
+            while j < n and cand[j] and j - i < _MAX_RUN and (j == i or words[j][0] != "@"):
                 j += 1
             scores = []
             for k in range(
@@ -512,8 +618,13 @@ class Model:
                 p2 = near(words[k - 2] if k >= 2 else None, -2)
                 p1 = near(words[k - 1] if k >= 1 else None, -1)
                 n1 = near(words[k + 1] if k + 1 < n else None, 1)
+                n2 = near(words[k + 2] if k + 2 < n else None, 2)
                 scores.append(
-                    [a[0] + p2[0] + p1[0] + n1[0], a[1] + p2[1] + p1[1] + n1[1], a[2] + p2[2] + p1[2] + n1[2]]
+                    [
+                        a[0] + p2[0] + p1[0] + n1[0] + n2[0],
+                        a[1] + p2[1] + p1[1] + n1[1] + n2[1],
+                        a[2] + p2[2] + p1[2] + n1[2] + n2[2],
+                    ]
                 )
             scored += j - i
             probs = self.marginals(scores, after_o=i > 0 and not cand[i - 1], before_o=j < n and not cand[j])
@@ -521,7 +632,7 @@ class Model:
             low = 1.0
             for k, p in enumerate(probs, start=i):
                 name = 1.0 - p[0]
-                if name >= THRESHOLD:
+                if name >= threshold:
                     if begin >= 0 and p[1] > p[2]:  # a B-PER right after a name: a new name
                         spans.append((begin, k, low))
                         begin = -1
@@ -663,6 +774,8 @@ def _signal(text: str, toks: list[Token], prob: float, starts: bool) -> Signal |
     s, e = toks[0][0], toks[-1][1]
     first = toks[0][2]
     if first.startswith("@"):
+        if _hand_flags(first[1:].lower()) & (_ORG | _STOP):
+            return None  # "@Kommunen", "@Facebook": a handle that the lists call a body, never a person
         if len(toks) > 1 or (first[1:].isalpha() and first[1].isupper()):
             # "@Jens Pedersen": the name after the @ is the person, addressed
             toks = [(s + 1, toks[0][1], first[1:]), *toks[1:]]
@@ -736,14 +849,26 @@ def _mention(text: str, s: int, e: int, prob: float | None) -> Signal:
     )
 
 
+_HANDLE_PREFIX = (4, 9)  # lengths of a given name that may start a one-word handle ("@larsloekke")
+
+
 def _handle_given(handle: str) -> bool:
-    """Whether an @handle's first word is a given name of the hand-written list ("@jens_p1987",
-    "@MetteH"; not "@Kommunen", "@DRNyheder")."""
-    first = _HANDLE_PARTS.match(handle, 1)
-    if first is None:
+    """Whether an @handle holds a given name of the hand-written list: its first word ("@jens_p1987",
+    "@MetteH"), a capitalised word inside it ("@realDonaldTrump") or the start of a one-word handle
+    ("@sophieloehde", "@larsloekke"); never a handle that the lists call a body ("@Kommunen") and not
+    "@DRNyheder"."""
+    body = handle[1:]
+    parts = _HANDLE_PARTS.findall(body)
+    if not parts or _hand_flags(body.lower()) & (_ORG | _STOP):
         return False
-    word = first.group().lower()
-    return len(word) > 2 and bool(_HAND.get(word, 0) & _GIVEN)
+    first = _HANDLE_PARTS.match(handle, 1)
+    word = first.group().lower() if first else ""
+    if len(word) > 2 and _HAND.get(word, 0) & _GIVEN:
+        return True
+    if any(p[0].isupper() and len(p) > 2 and _HAND.get(p.lower(), 0) & _GIVEN for p in parts[1:]):
+        return True
+    low, hi = _HANDLE_PREFIX
+    return word.islower() and any(_HAND.get(word[:k], 0) & _GIVEN for k in range(low, min(len(word) - 2, hi)))
 
 
 def _handle_mentions(text: str, tokens: Sequence[Token], covered: set[int]) -> list[Signal]:
@@ -769,7 +894,7 @@ def detect(text: str, ctx: AnalysisContext, tagger: Model | None = None) -> list
     covered: set[int] = set()
     for i, j, prob in (tagger or model()).tag(tokens, starts):
         covered.update(range(i, j))
-        if not _ends_person(tokens[j][2] if j < len(tokens) else None):
+        if not _ends_person(tokens[j][2] if j < len(tokens) else None, j - i == 1):
             continue
         sig = _signal(text, tokens[i:j], prob, starts[i])
         if sig is None:
