@@ -208,12 +208,12 @@ def harm() -> dict[str, Any]:
         for cat in off.CATEGORY_HEADS:
             cells = [results["languages"][lang][cat][system] for lang in langs]
             print(
-                f"  {cat:8} " + " ".join(f"{c['precision']:.2f}/{c['recall']:.2f}".rjust(11) for c in cells)
+                f"  {cat:9} " + " ".join(f"{c['precision']:.2f}/{c['recall']:.2f}".rjust(11) for c in cells)
             )
     print("majority (never the category): recall 0.00; share of positives (the precision of 'always'):")
     for cat in off.CATEGORY_HEADS:
         cells = [results["languages"][lang][cat]["majority"]["share_positive"] for lang in langs]
-        print(f"  {cat:8} " + " ".join(f"{c:11.2f}" for c in cells))
+        print(f"  {cat:9} " + " ".join(f"{c:11.2f}" for c in cells))
     print(
         "comments (positives per category): "
         + ", ".join(f"{lang} {results['languages'][lang]['comments']}" for lang in langs)

@@ -52,6 +52,7 @@ from rettesnor.analysis.offensive import (
     HEADS,
     LEXICON_SIGNALS,
     OFFENSIVE_HEAD,
+    SOLO_THRESHOLD,
     OffensiveModel,
     pair_grams,
     tokens,
@@ -73,16 +74,26 @@ LEXICON_SCALE = 0.3
 MIN_DF = 2
 MAX_N = 5
 WORD_PAIRS = False
-NEGATIVE_WEIGHT = 1.0  # sample weight of the other sources' harmless comments in the category heads
+# Sample weight of the other sources' harmless comments in the category heads. Chosen by CV between 1
+# and 12 (4 was not finished): at 1 the category heads fired on 161 of DKHate's 2,576 harmless comments
+# (any-head macro-F1 0.761, split seed 0), at 12 any-head reached 0.792 for 0.02 less mean F1 on the
+# harm corpus (0.810 against 0.832).
+NEGATIVE_WEIGHT = 12.0
 MAX_ITER = 5000
 SIG = 6  # significant digits of the stored intercepts and lexicon weights
 COEF_SIG = 4  # and of the feature coefficients (the file is a third smaller; scores move < 1e-3)
 _COUNTRY = {"da": "DK", "nb": "NO", "nn": "NO", "sv": "SE", "en": "DK"}
 
-# (threshold with a lexicon category's support, threshold without), per head: printed by --select.
+# (threshold with a lexicon category's support, threshold without), per head: printed by --select
+# (2026-12-03, on the complete corpus; docs/evaluation.md).
 THRESHOLDS: dict[str, tuple[float, float]] = {
     OFFENSIVE_HEAD: (0.5, 0.8),
-    **{name: (0.5, 0.5) for name in CATEGORY_HEADS},
+    "insult": (0.7, 0.7),
+    "hate": (0.65, 0.65),
+    "threat": (0.75, 0.75),
+    "profanity": (0.75, 0.8),
+    "sexual": (0.7, 0.7),
+    "violence": (0.8, 0.8),
 }
 GRID = tuple(round(0.05 * k, 2) for k in range(4, 20))  # 0.20 … 0.95
 
@@ -441,15 +452,17 @@ def choose_offensive_thresholds(
     probs: dict[int, list[float]],
     categories: dict[str, tuple[float, float]],
 ) -> tuple[float, float]:
-    """The offensive head's (threshold, solo) with the best macro-F1 of "any head fires" on DKHate."""
+    """The offensive head's threshold with the best macro-F1 of "any head fires" on DKHate; its solo
+    threshold stays at least SOLO_THRESHOLD (0.8: set once from harmless short texts of the written suite,
+    "Hjørring Kommune inviterer til borgermøde.", not tuned on DKHate)."""
     rows = sorted(probs)
     gold = [corpus.off[i] for i in rows]
 
-    def score(ts: tuple[float, float]) -> tuple[float, float, float]:
+    def score(ts: tuple[float, float]) -> tuple[float, float]:
         th = {**categories, OFFENSIVE_HEAD: ts}
-        return (f1_scores(gold, [any_head(probs[i], lex[i], th) for i in rows])["macro_f1"], -ts[1], -ts[0])
+        return (f1_scores(gold, [any_head(probs[i], lex[i], th) for i in rows])["macro_f1"], -ts[0])
 
-    return max(((t, s) for t in GRID for s in GRID if s >= t), key=score)
+    return max(((t, max(t, SOLO_THRESHOLD)) for t in GRID), key=score)
 
 
 def fingerprint(paths: Sequence[Path]) -> str:
