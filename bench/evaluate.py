@@ -12,7 +12,8 @@ Parts (see docs/evaluation.md for the method and the latest figures):
 (a) ``offensive``: DKHate (OffensEval 2020 Danish training split) stratified 5-fold CV, split seed 42:
     macro-F1 and OFF precision/recall/F1 of the classifier (trained per fold on the other DKHate folds,
     the written Norwegian/Swedish comments and the harm corpus's train split; and without the lexicon
-    features, text only, since the lexicons were written with DKHate in view): its offensive head alone
+    features, text only, with ``--text-only``, since the lexicons were written with DKHate in view): its
+    offensive head alone
     and any head (as check applies it); of the lexicon alone (a profanity, insult, hate or threat hit
     with score >= 0.5 means OFF) and of both combined; and the classifier's speed in µs per text.
 (h) ``harm``: the harm corpus's untouched test split (``corpora/harm/``, see its DATASHEET.md): precision

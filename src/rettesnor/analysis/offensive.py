@@ -4,9 +4,11 @@ What it is: one logistic-regression *head* per harm category (``insult``, ``hate
 ``profanity``, ``sexual``, ``violence``) and one ``offensive`` head (OFF/NOT, OffensEval's label), all
 over the same features, trained in the repository (``python scripts/train_offensive.py``). The category
 heads learn from the harm corpus written for this project (``corpora/harm/``, its train split; five
-languages, see its datasheet) with the harmless comments of the other sources as extra negatives; the
-``offensive`` head learns OFF/NOT from DKHate (OffensEval 2020 Danish training split, Sigurbergsson &
-Derczynski, LREC 2020, CC BY 4.0) and the Norwegian and Swedish comments of ``rettesnor/data/offensive/``. It reads no file but its model and downloads nothing.
+languages, see its datasheet) with the harmless comments of the other sources as extra negatives
+(weighed up, so that the heads do not fire on real comments' style); the ``offensive`` head learns OFF/NOT
+from DKHate (OffensEval 2020 Danish training split, Sigurbergsson & Derczynski, LREC 2020, CC BY 4.0) and
+the Norwegian and Swedish comments of ``rettesnor/data/offensive/``. It reads no file but its model and
+downloads nothing.
 
 Features of a text (:func:`tokens`, :func:`word_grams`, :func:`pair_grams`):
 
