@@ -10,11 +10,17 @@ with, the trivial baseline, the target), and writes ``bench/results/evaluate-<da
 Parts (see docs/evaluation.md for the method and the latest figures):
 
 (a) ``offensive``: DKHate (OffensEval 2020 Danish training split) stratified 5-fold CV, split seed 42:
-    macro-F1 and OFF precision/recall/F1 of the classifier (trained per fold on DKHate alone and on
-    DKHate + the written Norwegian/Swedish comments; and without the lexicon features, text only, since
-    the lexicons were written with DKHate in view), of the lexicon alone (a profanity, insult, hate or
-    threat hit with score >= 0.5 means OFF) and of both combined (either fires); and the classifier's
-    speed in µs per text.
+    macro-F1 and OFF precision/recall/F1 of the classifier (trained per fold on the other DKHate folds,
+    the written Norwegian/Swedish comments and the harm corpus's train split; and without the lexicon
+    features, text only, with ``--text-only``, since the lexicons were written with DKHate in view): its
+    offensive head alone
+    and any head (as check applies it); of the lexicon alone (a profanity, insult, hate or threat hit
+    with score >= 0.5 means OFF) and of both combined; and the classifier's speed in µs per text.
+(h) ``harm``: the harm corpus's untouched test split (``corpora/harm/``, see its DATASHEET.md): precision
+    and recall per category and language of the shipped classifier's signals, next to the lexicon alone
+    (a signal of that category with score >= 0.5), the two together (what ``analyse`` gives), and the
+    majority class (never the category: recall 0; the share of positives is what "always" would get as
+    precision).
 (b) ``names``: token-level PER of the name tagger: through ``analyse`` on DaN+ news dev (never trained
     or tuned on), and its 5-fold cross-validated figures on each set it is trained on (DaN+ news train,
     twitter and arto dev, the Swedish corpus, NorNE nb and nn dev; from the model file), next to the
@@ -36,12 +42,15 @@ Parts (see docs/evaluation.md for the method and the latest figures):
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import hashlib
 import importlib.util
+import io
 import itertools
 import json
 import os
+import re
 import sys
 import time
 from collections import Counter
@@ -58,7 +67,7 @@ REPO = Path(__file__).resolve().parents[1]
 DATASETS = REPO.parent / "shared" / "datasets"
 RESULTS_DIR = REPO / "bench" / "results"
 SUITE = REPO / "bench" / "suite" / "suite.yaml"
-PARTS = ("offensive", "names", "language", "suite", "policy", "faces")
+PARTS = ("offensive", "harm", "names", "language", "suite", "policy", "faces")
 COUNTRY = {"da": "DK", "nb": "NO", "nn": "NO", "sv": "SE", "en": "DK"}
 MIN_SCORE = {"person_name": 0.6}  # a pack that flags private persons only; others 0.5
 OFFENSIVE_LEXICON = ("profanity", "insult", "hate", "threat")
@@ -84,70 +93,135 @@ def _prf(tp: int, fp: int, fn: int) -> dict[str, Any]:
 # (a) offensive comments
 
 
-def offensive(seed: int = 42) -> dict[str, Any]:
-    train = _module(REPO / "scripts" / "train_offensive.py", "train_offensive")
+def _train_offensive() -> ModuleType:
+    return _module(REPO / "scripts" / "train_offensive.py", "train_offensive")
+
+
+def offensive(seed: int = 42, text_only: bool = False) -> dict[str, Any]:
+    train = _train_offensive()
     from rettesnor.analysis import offensive as off
 
-    dk = train.read_dkhate(DATASETS / "dkhate" / "offenseval-da-training-v1.tsv")
-    extra = train.read_extra()
+    corpus = train.load_all(DATASETS / "dkhate" / "offenseval-da-training-v1.tsv")
+    dk_rows = [i for i, s in enumerate(corpus.sources) if s == "dkhate"]
+    dk_texts = [corpus.texts[i] for i in dk_rows]
+    gold = [corpus.off[i] for i in dk_rows]
     out: dict[str, Any] = {
-        "data": {"dkhate_texts": len(dk), "dkhate_off": sum(dk.labels), "extra": len(extra)}
+        "data": {
+            "dkhate_texts": len(dk_rows),
+            "dkhate_off": sum(gold),
+            "extra": corpus.sources.count("extra"),
+            "harm_train": corpus.sources.count("harm"),
+        }
     }
     ctx = AnalysisContext(kind="comment", language="da", country="DK")
     lex_off = [
-        any(s.name in OFFENSIVE_LEXICON and s.score >= 0.5 for s in lexicon.scan(t, ctx)) for t in dk.texts
+        any(s.name in OFFENSIVE_LEXICON and s.score >= 0.5 for s in lexicon.scan(t, ctx)) for t in dk_texts
     ]
-    out["lexicon"] = train.f1_scores(dk.labels, lex_off)
-    runs = (
-        ("classifier_text_only", extra, 0.0),
-        ("classifier_dkhate_only", None, None),
-        ("classifier", extra, None),
-    )
-    for name, ex, scale in runs:
-        kw = {} if scale is None else {"scale": scale}
-        probs, _ = train.cross_validate(dk, ex, seed, **kw)
-        pred = [p >= 0.5 for p in probs]
-        out[name] = train.f1_scores(dk.labels, pred)
-        if ex is not None:
+    out["lexicon"] = train.f1_scores(gold, lex_off)
+    lex = train.lexicon_features(corpus)
+    folds = train.dkhate_folds(corpus, seed)
+    thresholds = dict(train.THRESHOLDS)
+    for scale in (0.0, train.LEXICON_SCALE) if text_only else (train.LEXICON_SCALE,):
+        params = train.Params(scale=scale)
+        probs = train.out_of_fold(corpus, lex, folds, params)
+        head = [train.decide(probs[i][0], lex[i], *thresholds[off.OFFENSIVE_HEAD]) for i in dk_rows]
+        anyh = [train.any_head(probs[i], lex[i], thresholds) for i in dk_rows]
+        suffix = "" if scale else "_text_only"
+        out[f"offensive_head{suffix}"] = train.f1_scores(gold, head)
+        out[f"any_head{suffix}"] = train.f1_scores(gold, anyh)
+        if scale:
             out["combined_either"] = train.f1_scores(
-                dk.labels, [a or b for a, b in zip(pred, lex_off, strict=True)]
+                gold, [a or b for a, b in zip(anyh, lex_off, strict=True)]
             )
             out["combined_both"] = train.f1_scores(
-                dk.labels, [a and b for a, b in zip(pred, lex_off, strict=True)]
+                gold, [a and b for a, b in zip(anyh, lex_off, strict=True)]
             )
-            if scale is None:  # the rule check applies: the lexicon's support, or SOLO_THRESHOLD alone
-                lex_any = [
-                    tuple(s.name for s in lexicon.scan(t, ctx) if s.name in off.LEXICON_SIGNALS)
-                    for t in dk.texts
-                ]
-                out["classifier_as_in_check"] = train.f1_scores(
-                    dk.labels, [off.fires(p, 0.5, n) for p, n in zip(probs, lex_any, strict=True)]
-                )
-    out["cv"] = {"folds": 5, "stratified": True, "seed": seed, "threshold": 0.5}
+    out["classifier_as_in_check"] = out["any_head"]
+    out["cv"] = {"folds": 5, "stratified": True, "seed": seed, "thresholds": thresholds}
 
     m = off.model()
-    names = [
-        tuple(n for n in off.LEXICON_SIGNALS if any(s.name == n for s in lexicon.scan(t, ctx)))
-        for t in dk.texts
-    ]
-    for t, n in zip(dk.texts, names, strict=True):
-        m.probability(t, n)
+    names = [lex[i] for i in dk_rows]
+    for t, n in zip(dk_texts, names, strict=True):
+        m.margins(t, n)
     best = 1 << 62
     for _ in range(7):
         start = time.perf_counter_ns()
-        for t, n in zip(dk.texts, names, strict=True):
-            m.probability(t, n)
+        for t, n in zip(dk_texts, names, strict=True):
+            m.firing(m.margins(t, n), bool(n))
         best = min(best, time.perf_counter_ns() - start)
-    out["speed"] = {"us_per_text": round(best / len(dk.texts) / 1000, 2), "texts": len(dk.texts)}
-    print("\n(a) offensive comments: DKHate stratified 5-fold CV (seed 42), threshold 0.5")
+    out["speed"] = {"us_per_text": round(best / len(dk_texts) / 1000, 2), "texts": len(dk_texts)}
+    print(f"\n(a) offensive comments: DKHate stratified 5-fold CV (seed {seed}), the shipped thresholds")
     print(f"{'system':26} {'macro-F1':>8} {'OFF F1':>7} {'OFF P':>6} {'OFF R':>6}")
-    keys = ("lexicon", "classifier_text_only", "classifier_dkhate_only", "classifier", "combined_either")
-    for key in (*keys, "combined_both", "classifier_as_in_check"):
+    keys = ("lexicon", "offensive_head_text_only", "any_head_text_only", "offensive_head", "any_head")
+    for key in (k for k in (*keys, "combined_either", "combined_both") if k in out):
         r = out[key]
         f1, prec, rec = r["off_f1"], r["off_precision"], r["off_recall"]
         print(f"{key:26} {r['macro_f1']:8.3f} {f1:7.3f} {prec:6.3f} {rec:6.3f}")
-    print(f"classifier speed: {out['speed']['us_per_text']} µs per text (lexicon categories given)")
+    print("any_head is what check reports (every head with its thresholds)")
+    print(
+        f"classifier speed: {out['speed']['us_per_text']} µs per text, all heads (lexicon categories given)"
+    )
     return out
+
+
+# ---------------------------------------------------------------------------------------------------
+# (h) the harm corpus's test split
+
+HARM_TARGET = 0.85
+
+
+def harm() -> dict[str, Any]:
+    """Per category and language on the harm corpus's test split (nothing was trained or tuned on it):
+    the classifier's signals (``offensive.detect`` on the lexicon's hits in the text's language, as
+    ``analyse`` runs it), the lexicon's, both, and the majority class."""
+    train = _train_offensive()
+    from rettesnor.analysis import offensive as off
+
+    results: dict[str, Any] = {"categories": list(off.CATEGORY_HEADS), "languages": {}}
+    for lang in train.HARM_LANGUAGES:
+        test = train.read_harm(split="test", languages=(lang,))
+        if not len(test):
+            continue
+        ctx = AnalysisContext(kind="comment", language=lang, country=COUNTRY[lang])
+        fired: dict[str, list[set[str]]] = {"classifier": [], "lexicon": [], "either": []}
+        for text in test.texts:
+            lex_signals = lexicon.scan(text, ctx)
+            by_lex = {s.name for s in lex_signals if s.score >= 0.5}
+            by_clf = {s.name for s in off.detect(text, ctx, lex_signals)}
+            fired["classifier"].append(by_clf)
+            fired["lexicon"].append(by_lex)
+            fired["either"].append(by_clf | by_lex)
+        per: dict[str, Any] = {"comments": len(test), "harmless": sum(1 for y in test.off if not y)}
+        for cat in off.CATEGORY_HEADS:
+            gold = [int(y or 0) for y in test.labels[cat]]
+            cell: dict[str, Any] = {"positives": sum(gold)}
+            for system, sets in fired.items():
+                cell[system] = train.prf(gold, [cat in f for f in sets])
+            cell["majority"] = {
+                "precision": None,
+                "recall": 0.0,
+                "share_positive": round(sum(gold) / len(gold), 3),
+            }
+            per[cat] = cell
+        results["languages"][lang] = per
+    langs = list(results["languages"])
+    print("\n(h) harm corpus, untouched test split: P/R per category and language")
+    for system in ("classifier", "lexicon", "either"):
+        print(f"{system:10} " + " ".join(f"{lang:>11}" for lang in langs))
+        for cat in off.CATEGORY_HEADS:
+            cells = [results["languages"][lang][cat][system] for lang in langs]
+            print(
+                f"  {cat:9} " + " ".join(f"{c['precision']:.2f}/{c['recall']:.2f}".rjust(11) for c in cells)
+            )
+    print("majority (never the category): recall 0.00; share of positives (the precision of 'always'):")
+    for cat in off.CATEGORY_HEADS:
+        cells = [results["languages"][lang][cat]["majority"]["share_positive"] for lang in langs]
+        print(f"  {cat:9} " + " ".join(f"{c:11.2f}" for c in cells))
+    print(
+        "comments (positives per category): "
+        + ", ".join(f"{lang} {results['languages'][lang]['comments']}" for lang in langs)
+    )
+    return results
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -666,6 +740,7 @@ def summary(results: dict[str, Any]) -> list[tuple[str, str, str, str, str, str]
                 "yes" if got >= 0.82 else "no",
             )
         )
+    rows.extend(_harm_rows(results.get("harm")))
     det = results.get("suite", {}).get("languages", {})
     pol = results.get("policy", {}).get("languages", {})
     for code, r in det.items():
@@ -680,6 +755,30 @@ def summary(results: dict[str, Any]) -> list[tuple[str, str, str, str, str, str]
                 "-",
             )
         )
+    return rows
+
+
+def _harm_rows(h: dict[str, Any] | None) -> list[tuple[str, str, str, str, str, str]]:
+    """One row per category and language of the harm corpus's test split: the classifier's P/R, the
+    lexicon's, the majority class's."""
+    rows: list[tuple[str, str, str, str, str, str]] = []
+    if not h:
+        return rows
+    for cat in h["categories"]:
+        for lang, per in h["languages"].items():
+            c = per[cat]
+            got = c["classifier"]
+            met = got["precision"] >= HARM_TARGET and got["recall"] >= HARM_TARGET
+            rows.append(
+                (
+                    f"harm {cat} {lang} P/R (test split, n+ {c['positives']})",
+                    _pr(got),
+                    _pr(c["lexicon"]),
+                    "- / 0.00",
+                    f">= {HARM_TARGET:.2f} / {HARM_TARGET:.2f}",
+                    "yes" if met else "no",
+                )
+            )
     return rows
 
 
@@ -711,6 +810,9 @@ def main() -> None:
     parser.add_argument("--only", nargs="+", choices=PARTS, default=list(PARTS))
     parser.add_argument("--errors", action="store_true", help="print the suite's false alarms and misses")
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument(
+        "--text-only", action="store_true", help="(a) also without the lexicon features (5 more fits, ~4 min)"
+    )
     args = parser.parse_args()
     tee = _Tee(sys.stdout)
     sys.stdout = tee
@@ -718,7 +820,8 @@ def main() -> None:
     cpu = time.process_time()
     results: dict[str, Any] = {}
     parts = {
-        "offensive": offensive,
+        "offensive": lambda: offensive(text_only=args.text_only),
+        "harm": harm,
         "names": names,
         "language": language,
         "suite": lambda: suite(args.errors),
@@ -737,21 +840,60 @@ def main() -> None:
     )
     sys.stdout = tee.stream
     if not args.no_write:
-        RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-        stem = RESULTS_DIR / f"evaluate-{dt.date.today().isoformat()}"
-        payload = {
-            "date": dt.datetime.now().isoformat(timespec="seconds"),
-            "parts": args.only,
-            "results": results,
-            "summary": [list(r) for r in rows],
-            "python": sys.version.split()[0],
-            "load_average": load,
-        }
-        stem.with_suffix(".json").write_text(
-            json.dumps(payload, indent=2, ensure_ascii=False) + "\n", "utf-8"
+        write_results(args.only, results, "".join(tee.lines), load)
+
+
+_SECTION = re.compile(r"^\((a|h|b|b2|c|c2|d)\) ", re.M)
+_SECTION_PART = {"a": "offensive", "h": "harm", "b": "names", "b2": "language", "c": "suite", "c2": "policy"}
+
+
+def _sections(text: str) -> dict[str, str]:
+    """The printed part tables of an earlier run's text, by part (up to the summary)."""
+    body = text.split("\nSummary (issue 16)")[0]
+    marks = list(_SECTION.finditer(body))
+    out = {}
+    for k, m in enumerate(marks):
+        end = marks[k + 1].start() if k + 1 < len(marks) else len(body)
+        out[_SECTION_PART.get(m.group(1), "faces")] = "\n" + body[m.start() : end].strip("\n") + "\n"
+    return out
+
+
+def write_results(parts: list[str], results: dict[str, Any], printed: str, load: Any) -> None:
+    """Write ``bench/results/evaluate-<date>.json`` and ``.txt``. When only some parts ran, the parts of
+    an earlier run of the same day are kept beside them (and the summary covers all)."""
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    stem = RESULTS_DIR / f"evaluate-{dt.date.today().isoformat()}"
+    old_json, old_txt = stem.with_suffix(".json"), stem.with_suffix(".txt")
+    merged, kept_text = dict(results), ""
+    if set(parts) != set(PARTS) and old_json.is_file():
+        earlier = json.loads(old_json.read_text("utf-8"))
+        kept = {k: v for k, v in earlier.get("results", {}).items() if k not in results}
+        merged = {**kept, **results}
+        sections = _sections(old_txt.read_text("utf-8")) if old_txt.is_file() else {}
+        kept_text = "".join(sections[k] for k in PARTS if k in kept and k in sections)
+    rows = summary(merged)
+    if kept_text:
+        buffer = io.StringIO()
+        with contextlib.redirect_stdout(buffer):
+            print_summary(rows)
+        head = printed.split("\nSummary (issue 16)")[0]
+        tail = (
+            printed.split("\nSummary (issue 16)", 1)[1].split("\n\n", 1)[1] if "\nSummary" in printed else ""
         )
-        stem.with_suffix(".txt").write_text("".join(tee.lines), "utf-8")
-        print(f"wrote {stem.relative_to(REPO)}.json and .txt")
+        note = f"\n(earlier today: {', '.join(k for k in PARTS if k in merged and k not in results)})\n"
+        printed = head + note + kept_text + buffer.getvalue() + "\n" + tail
+    payload = {
+        "date": dt.datetime.now().isoformat(timespec="seconds"),
+        "parts": [k for k in PARTS if k in merged],
+        "rerun": parts,
+        "results": merged,
+        "summary": [list(r) for r in rows],
+        "python": sys.version.split()[0],
+        "load_average": load,
+    }
+    old_json.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    old_txt.write_text(printed, "utf-8")
+    print(f"wrote {stem.relative_to(REPO)}.json and .txt")
 
 
 if __name__ == "__main__":

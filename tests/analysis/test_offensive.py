@@ -1,11 +1,13 @@
-"""The offensive-comment classifier: safe model format, deterministic scores, examples per language,
-and the training command on a small subset."""
+"""The harmful-comment classifier: safe model format, deterministic scores, one head per category with
+its explanation, behaviour on sentences written for these tests (not corpus rows), and the training
+command on a small corpus."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -28,13 +30,23 @@ def _trainer() -> ModuleType:
     return load_script(REPO / "scripts" / "train_offensive.py")
 
 
+def names(text: str, lang: str) -> set[str]:
+    return {s.name for s in offensive.detect(text, ctx(lang))}
+
+
 def test_model_is_plain_json_with_the_documented_fields() -> None:
     doc = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
     assert doc["format"] == offensive.FORMAT
-    assert set(doc["lexicon_weights"]) == set(offensive.LEXICON_SIGNALS)
-    assert all(isinstance(f[0], str) and len(f) == 3 for f in doc["features"][:100])
-    assert doc["training"]["data"]["dkhate"]["texts"] == 2960
-    assert {"nb", "sv"} <= set(doc["training"]["data"])
+    assert [h["name"] for h in doc["heads"]] == list(offensive.HEADS)
+    for head in doc["heads"]:
+        assert set(head["lexicon_weights"]) == set(offensive.LEXICON_SIGNALS)
+        assert 0 < head["threshold"] <= max(head["threshold"], head["solo"]) < 1
+    width = 2 + len(offensive.HEADS)
+    assert all(isinstance(f[0], str) and len(f) == width for f in doc["features"][:100])
+    data = doc["training"]["data"]
+    assert data["dkhate"]["texts"] == 2960
+    assert {"nb", "sv"} <= set(data)
+    assert {f"harm_{lang}" for lang in ("da", "nb", "nn", "sv", "en")} <= set(data)
     m = offensive.model()
     assert len(m.coef) == len(doc["features"]) > 10_000
 
@@ -46,14 +58,19 @@ def test_broken_model_files_are_refused() -> None:
         OffensiveModel.from_json('{"format": "pickle"}')
     with pytest.raises(ModelError):
         OffensiveModel.from_json(json.dumps({"format": offensive.FORMAT, "max_n": 5}))
+    doc = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    doc["heads"] = doc["heads"][:3]  # a head missing
+    with pytest.raises(ModelError):
+        OffensiveModel(doc)
 
 
 def test_scores_are_deterministic_and_match_a_fresh_load() -> None:
     text = "Du er en idiot og kommunen er noget lort"
-    first = offensive.model().probability(text, ("insult",))
+    first = offensive.model().margins(text, ("insult",))
     fresh = OffensiveModel.from_json(MODEL_FILE.read_text(encoding="utf-8"))
-    assert fresh.probability(text, ("insult",)) == first
-    assert offensive.model().probability(text, ("insult",)) == first
+    assert fresh.margins(text, ("insult",)) == first
+    assert offensive.model().margins(text, ("insult",)) == first
+    assert offensive.model().probability(text, ("insult",)) == offensive.sigmoid(first[0])
 
 
 OFFENSIVE = [
@@ -77,15 +94,18 @@ CLEAN = [
 
 
 @pytest.mark.parametrize(("lang", "text"), OFFENSIVE)
-def test_offensive_comments_give_a_signal(lang: str, text: str) -> None:
+def test_offensive_comments_give_an_insult_signal(lang: str, text: str) -> None:
     signals = list(offensive.detect(text, ctx(lang)))
-    assert len(signals) == 1
-    s = signals[0]
-    assert s.name in ("insult", "hate", "profanity") and s.detector == offensive.DETECTOR
-    assert (s.start, s.end) == (0, 0)
-    ev = s.evidence
-    assert ev["classifier"] >= 0.5 and ev["top_features"]
-    assert ev["agreement"] in ("lexicon and classifier", "classifier only")
+    assert "insult" in {s.name for s in signals}
+    for s in signals:
+        assert s.name in offensive.CATEGORY_HEADS and s.detector == offensive.DETECTOR
+        assert (s.start, s.end) == (0, 0)
+        ev = s.evidence
+        assert ev["classifier"] >= ev["threshold"] and ev["top_features"]
+        assert ev["head"] in offensive.HEADS and ev["agreement"] in (
+            "lexicon and classifier",
+            "classifier only",
+        )
 
 
 @pytest.mark.parametrize(("lang", "text"), CLEAN)
@@ -94,18 +114,92 @@ def test_clean_comments_give_none(lang: str, text: str) -> None:
     assert offensive.assess(text, ctx(lang)).agreement in ("neither", "lexicon only")
 
 
+# Written for these tests: what the label guide (corpora/harm/LABEL_GUIDE.md) says each category is and
+# is not. The threats of issue 16 are among them.
+KNOWN_MISS = "a known miss of the shipped model (docs/evaluation.md): kept so that a fix shows"
+HARMFUL = [
+    ("nn", "Ser eg deg på kommunehuset igjen, skal eg slå deg i hel", "threat"),
+    ("nn", "Viss de legg ned skulen vår, så skal eg sørgje for at rådmannen angrar", "threat"),
+    ("sv", "Stänger ni skolan så vet jag var rektorn bor. Sista varningen.", "threat"),
+    pytest.param(
+        "da", "Jeg slår jer ihjel.", "threat", marks=pytest.mark.xfail(strict=True, reason=KNOWN_MISS)
+    ),  # violence fires; the threat head gives 0.70 against its 0.75
+    ("nb", "Dere har til fredag. Etter det kommer vi og tar saken i egne hender", "threat"),
+    ("en", "If you shut the youth club I know where your planning officer parks his car", "threat"),
+    ("nb", "Alle somaliere burde kastes ut av landet, de ødelegger alt", "hate"),
+    ("sv", "Invandrarna förökar sig som råttor i förorten", "hate"),
+    ("da", "Nogen burde give borgmesteren en ordentlig omgang tæsk", "violence"),
+    ("en", "Nice legs on the new receptionist, I'd love to see more of them in private", "sexual"),
+]
+# The offensive head follows OffensEval, where any swear word and a mentioned insult are OFF; the
+# category heads follow the harm corpus's label guide. Where only the offensive head fires it still gives
+# a signal (DKHate needs it, docs/evaluation.md), so these two get one from it, not from a category head.
+OFFENSEVAL_OFF = pytest.mark.xfail(strict=True, reason="the offensive head's signal (OffensEval's scheme)")
+HARMLESS = [
+    pytest.param("nb", "For et jævla stort hav, nydelig tur langs stranden i dag", marks=OFFENSEVAL_OFF),
+    pytest.param(
+        "da", "Han kaldte mig en idiot på mødet, og det synes jeg ikke er i orden", marks=OFFENSEVAL_OFF
+    ),
+    ("sv", "Jag dör av skratt åt den här bilden från julmarknaden"),
+    ("nb", "Jeg kommer til å klage saken inn for Sivilombudet"),
+    ("en", "A man was assaulted near the station last night, please take care walking home"),
+    ("nn", "Takk for ein fin kveld på biblioteket, de gjer ein kjempejobb"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text", "category"), HARMFUL)
+def test_harmful_comments_give_their_category(lang: str, text: str, category: str) -> None:
+    signals = {s.name: s for s in offensive.detect(text, ctx(lang))}
+    assert category in signals, signals
+    s = signals[category]
+    assert s.evidence["head"] == category and s.evidence["top_features"]
+    assert s.evidence["classifier"] == pytest.approx(s.score, abs=0.001)
+
+
+@pytest.mark.parametrize(("lang", "text"), HARMLESS)
+def test_hard_negatives_give_no_signal(lang: str, text: str) -> None:
+    """Swearing as an intensifier, a quoted insult, an idiom, lawful pressure, a report, thanks."""
+    assert names(text, lang) == set()
+
+
+def _plain(cases: list[Any]) -> list[tuple[str, ...]]:
+    """The cases without their pytest marks."""
+    return [tuple(c.values) if hasattr(c, "marks") else c for c in cases]
+
+
+@pytest.mark.parametrize(("lang", "text"), _plain(HARMLESS))
+def test_hard_negatives_give_no_category_head(lang: str, text: str) -> None:
+    """No category head fires on them (the label guide's hard negatives)."""
+    heads = {s.evidence["head"] for s in offensive.detect(text, ctx(lang))}
+    assert not heads & set(offensive.CATEGORY_HEADS)
+
+
 def test_agreement_is_reported() -> None:
     both = offensive.assess("Du er en idiot", ctx("da"))
     assert both.offensive and both.lexicon == ("insult",) and both.agreement == "lexicon and classifier"
-    [signal] = offensive.detect("Du er en idiot", ctx("da"))
-    assert signal.name == "insult" and signal.evidence["lexicon"] == ["insult"]
+    assert "insult" in both.categories
+    signals = {s.name: s for s in offensive.detect("Du er en idiot", ctx("da"))}
+    assert signals["insult"].evidence["lexicon"] == ["insult"]
+    assert signals["insult"].evidence["agreement"] == "lexicon and classifier"
     # the classifier alone: no lexicon signals given
     alone = offensive.assess("Du er en idiot", ctx("da"), lexicon_signals=[])
     assert alone.agreement in ("classifier only", "neither")
 
 
+def test_each_head_explains_itself() -> None:
+    """Two categories on one text: each signal has its own head's probability and top features."""
+    text = "Ser eg deg på kommunehuset igjen, skal eg slå deg i hel, din jævla idiot"
+    signals = {s.name: s for s in offensive.detect(text, ctx("nn"))}
+    assert {"threat", "insult"} <= set(signals)
+    assert signals["threat"].evidence["top_features"] != signals["insult"].evidence["top_features"]
+    m = offensive.model()
+    for name, s in signals.items():
+        assert s.score == m.probability(text, s.evidence["lexicon"], head=name)
+
+
 def test_detect_many_gives_what_detect_gives() -> None:
     texts = [t for _, t in OFFENSIVE + CLEAN if _ == "da"] + ["", "   ", "!!!"]
+    texts += [t for lang, t, _ in _plain(HARMFUL) if lang == "da"]
     many = offensive.detect_many(texts, ctx("da"))
     for i, text in enumerate(texts):
         assert many.get(i, []) == list(offensive.detect(text, ctx("da")))
@@ -116,38 +210,108 @@ def test_bounded_on_long_input() -> None:
     assert offensive.model().probability("") < 0.5
 
 
+def test_the_offensive_head_alone_is_named_by_a_category() -> None:
+    """Where only the OFF/NOT head fires, its signal takes the lexicon's category, else the likeliest
+    category head's, never a name outside the contract."""
+    m = offensive.model()
+    z = [10.0] + [-10.0] * len(offensive.CATEGORY_HEADS)
+    z[offensive.HEADS.index("hate")] = -1.0
+    [alone] = offensive._signals(m, "x", z, [0], ())
+    assert alone.name == "hate" and alone.evidence["head"] == offensive.OFFENSIVE_HEAD
+    [lexicon] = offensive._signals(m, "x", z, [0], ("profanity",))
+    assert lexicon.name == "profanity" and lexicon.evidence["agreement"] == "lexicon and classifier"
+
+
+def test_a_head_without_the_lexicon_needs_its_solo_threshold() -> None:
+    m = offensive.model()
+    off = m.heads[0]
+    assert off.solo > off.threshold  # a classifier-only OFF hit needs more confidence
+    between = (off.threshold + off.solo) / 2
+    assert offensive.fires(between, off.threshold, ("insult",), off.solo)
+    assert not offensive.fires(between, off.threshold, (), off.solo)
+    z = [offensive.logit(between)] + [-10.0] * len(offensive.CATEGORY_HEADS)
+    assert m.firing(z, True) == [0] and m.firing(z, False) == []
+
+
+def test_a_short_harmless_text_with_a_rare_word_gives_none() -> None:
+    assert names("Hjørring Kommune inviterer til borgermøde.", "da") == set()
+
+
+def test_a_threat_keeps_its_category() -> None:
+    signals = {s.name: s for s in offensive.detect("Næste gang slår jeg ham ihjel.", ctx("da"))}
+    assert signals["threat"].evidence["agreement"] == "lexicon and classifier"
+
+
+def test_the_split_rule_is_the_datasheets() -> None:
+    train = _trainer()
+    ids = [f"da-{k:04d}" for k in range(1, 1001)]
+    share = sum(train.split_of(i) == "test" for i in ids) / len(ids)
+    assert 0.25 < share < 0.35
+    assert train.split_of("nb-0001") == train.split_of("nb-0001")
+
+
+TINY = [
+    ("Du er en idiot", ["insult"]),
+    ("Din dumme klovn på rådhuset", ["insult"]),
+    ("Alle muslimer skal smides ud", ["hate"]),
+    ("Sorte mennesker er dyr", ["hate"]),
+    ("Jeg ved hvor du bor", ["threat"]),
+    ("Jeg slår dig ihjel i morgen", ["threat", "violence"]),
+    ("Fuck jer alle sammen", ["profanity"]),
+    ("Sikke noget lort kommunen laver", ["profanity"]),
+    ("Flotte bryster på pædagogen", ["sexual"]),
+    ("Send mig nøgenbilleder skat", ["sexual"]),
+    ("Nogen burde skyde ham", ["violence"]),
+    ("Tak for hjælpen", []),
+    ("Hvornår kommer skraldebilen", []),
+    ("Godt arbejde med vejene", []),
+    ("Biblioteket er lukket i dag", []),
+]
+
+
 @pytest.mark.skipif(not DKHATE.is_file(), reason="DKHate is not beside the repository")
 def test_training_command_on_a_subset(tmp_path: Path) -> None:
     train = _trainer()
+    harm = tmp_path / "harm"
+    harm.mkdir()
+    # Twice the tiny set (its train rows only are read), with ids numbered like the corpus.
+    lines = []
+    for k, (text, labels) in enumerate(TINY * 4, start=1):
+        row = {"id": f"da-{k:04d}", "text": f"{text} {k}", "labels": labels, "target": "none"}
+        lines.append(json.dumps(row, ensure_ascii=False))
+    (harm / "da.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = tmp_path / "model.json"
-    assert train.main(["--limit", "300", "--out", str(out)]) == 0
+    args = ["--limit", "300", "--harm", str(harm), "--out", str(out)]
+    assert train.main(args) == 0
     text = out.read_text(encoding="utf-8")
-    assert train.main(["--limit", "300", "--out", str(out)]) == 0
+    assert train.main(args) == 0
     assert out.read_text(encoding="utf-8") == text  # deterministic
     model = OffensiveModel.from_json(text)
     assert model.meta["data"]["dkhate"]["texts"] == 300
-    # the stored model computes what scikit-learn computed when training
-    dk = train.read_dkhate(DKHATE).subset(range(300))
-    corpus = dk + train.read_extra()
+    kept = sum(train.split_of(f"da-{k:04d}") == "train" for k in range(1, len(TINY) * 4 + 1))
+    assert model.meta["data"]["harm_da"]["texts"] == kept
+    # the stored model computes what scikit-learn computed when training, for every head
+    corpus = train.load_all(DKHATE, harm=harm, limit=300)
     lex = train.lexicon_features(corpus)
     feats = train.Featurizer(corpus, lex)
     idx = list(range(len(corpus)))
-    doc = train.fit(feats, corpus.labels, idx)
-    names, idf = feats.vocabulary(idx, train.MIN_DF)
-    x = feats.matrix(idx[:50], names, idf, train.LEXICON_SCALE)
-    weights = [0.0] * x.shape[1]
-    column = {f: k for k, f in enumerate(names)}
-    for name, _, coef in doc["features"]:
-        weights[column[name]] = coef
-    for k, n in enumerate(offensive.LEXICON_SIGNALS):
-        weights[len(names) + k] = doc["lexicon_weights"][n]
+    doc = train.fit(feats, corpus, idx)
+    vocab, idf = feats.vocabulary(idx, train.MIN_DF)
+    x = feats.matrix(idx[:50] + idx[-20:], vocab, idf, train.LEXICON_SCALE)
+    column = {f: k for k, f in enumerate(vocab)}
     fitted = OffensiveModel(doc)
-    for row, i in enumerate(idx[:50]):
-        start, end = x.indptr[row], x.indptr[row + 1]
-        margin = doc["intercept"] + sum(
-            v * weights[c] for c, v in zip(x.indices[start:end], x.data[start:end], strict=True)
-        )
-        assert fitted.margin(corpus.texts[i], lex[i]) == pytest.approx(margin, abs=1e-6)
+    for h, head in enumerate(doc["heads"]):
+        weights = [0.0] * x.shape[1]
+        for row in doc["features"]:
+            weights[column[row[0]]] = row[2 + h]
+        for k, n in enumerate(offensive.LEXICON_SIGNALS):
+            weights[len(vocab) + k] = head["lexicon_weights"][n]
+        for r, i in enumerate(idx[:50] + idx[-20:]):
+            start, end = x.indptr[r], x.indptr[r + 1]
+            margin = head["intercept"] + sum(
+                v * weights[c] for c, v in zip(x.indices[start:end], x.data[start:end], strict=True)
+            )
+            assert fitted.margins(corpus.texts[i], lex[i])[h] == pytest.approx(margin, abs=1e-6)
 
 
 @pytest.mark.parametrize(
@@ -167,21 +331,5 @@ def test_check_carries_the_classifier_evidence(pack: str, text: str) -> None:
     result = check(Item(text, kind="comment"), load_pack(pack)).to_dict()
     evidence = [e for f in result["findings"] for e in f["evidence"] if e["detector"] == offensive.DETECTOR]
     assert evidence, result["findings"]
-    assert evidence[0]["classifier"] >= 0.5 and evidence[0]["top_features"]
+    assert evidence[0]["classifier"] >= evidence[0]["threshold"] and evidence[0]["top_features"]
     assert result["verdict"] in ("review", "hide", "delete")
-
-
-def test_a_classifier_only_hit_needs_more_confidence() -> None:
-    """A harmless short text that one rare word lifts past 0.5 is not reported without the lexicon."""
-    text = "Hjørring Kommune inviterer til borgermøde."
-    a = offensive.assess(text, ctx("da"))
-    assert offensive.model().threshold <= a.probability < offensive.SOLO_THRESHOLD
-    assert not a.offensive and a.agreement == "neither"
-    assert list(offensive.detect(text, ctx("da"))) == []
-    # the same probability with the lexicon's support is reported
-    assert offensive.fires(a.probability, offensive.model().threshold, ("insult",))
-
-
-def test_a_threat_keeps_its_category() -> None:
-    [signal] = offensive.detect("Næste gang slår jeg ham ihjel.", ctx("da"))
-    assert signal.name == "threat" and signal.evidence["agreement"] == "lexicon and classifier"

@@ -1,40 +1,50 @@
-"""Offensive comments: a trained linear classifier beside the ``insult`` / ``hate`` / ``profanity`` lexicons.
+"""Harmful comments: a trained multi-label linear classifier beside the lexicons.
 
-What it is: logistic regression over TF-IDF-weighted features of the lower-cased text, trained in the
-repository (``python scripts/train_offensive.py``) from DKHate (OffensEval 2020 Danish training split,
-Sigurbergsson & Derczynski, LREC 2020, CC BY 4.0) and the Norwegian and Swedish comments written for this
-project (``rettesnor/data/offensive/``). It reads no file but its model and downloads nothing.
+What it is: one logistic-regression *head* per harm category (``insult``, ``hate``, ``threat``,
+``profanity``, ``sexual``, ``violence``) and one ``offensive`` head (OFF/NOT, OffensEval's label), all
+over the same features, trained in the repository (``python scripts/train_offensive.py``). The category
+heads learn from the harm corpus written for this project (``corpora/harm/``, its train split; five
+languages, see its datasheet) with the harmless comments of the other sources as extra negatives
+(weighed up, so that the heads do not fire on real comments' style); the ``offensive`` head learns OFF/NOT
+from DKHate (OffensEval 2020 Danish training split, Sigurbergsson & Derczynski, LREC 2020, CC BY 4.0) and
+the Norwegian and Swedish comments of ``rettesnor/data/offensive/``. It reads no file but its model and
+downloads nothing.
 
-Features of a text (:func:`tokens`, :func:`word_grams`):
+Features of a text (:func:`tokens`, :func:`word_grams`, :func:`pair_grams`):
 
 * tokens: the lower-cased, whitespace-separated words ("idiot!" is one token);
 * per token ``w``: its character 1–5-grams inside ``" w "`` (``c:`` + the gram; the spaces mark word
   edges, like scikit-learn's ``char_wb``) and the token itself (``w:`` + token), counted;
+* when the model has them (``word_pairs``), each pair of neighbouring tokens, stripped of punctuation
+  (``p:`` + "w1 w2"): threats hide in word order ("vet var", "du bor", "skal eg");
 * the lexicon categories that fired on the text (``l:insult``, ``l:hate`` …, see :data:`LEXICON_SIGNALS`),
   each worth ``lexicon_scale`` and not normalised.
 
-A text feature's value is ``count × idf / norm``, where ``norm² = Σ over tokens of ‖v(token)‖²`` and
-``v(token)`` is the token's own idf-weighted gram vector. This norm differs from the usual l2 norm of the
-sum only where two tokens share grams; it makes the model's margin a sum over tokens: ``margin = b +
-Σ s(token) / √(Σ q(token)) + Σ lexicon weights``, with ``s`` the token's weighted sum of coefficients and
-``q`` its squared norm. Both are computed once per distinct token and cached, so a text costs one
-``split`` and two dict lookups per token: a few µs for a comment, no scikit-learn or numpy at run time.
-(Pairs of tokens as features, and tokens split off punctuation, were tried: they gave 0.003 macro-F1
-and cost three times as much.)
+A text feature's value is ``count × idf / norm``, where ``norm² = Σ over tokens of ‖v(token)‖²`` (plus
+``idf²`` per known word pair) and ``v(token)`` is the token's own idf-weighted gram vector. This norm
+differs from the usual l2 norm of the sum only where two tokens share grams; it makes each head's margin a
+sum over tokens: ``margin_h = b_h + Σ s_h(token) / √(Σ q(token)) + Σ lexicon weights_h``, with ``s_h``
+the token's weighted sum of head ``h``'s coefficients and ``q`` its squared norm. Both are computed once
+per distinct token and cached as one tuple ``(q, s_1 … s_H)``, so a text costs one ``split``, one dict
+lookup per token and a column sum: a few µs for a comment, no scikit-learn or numpy at run time.
 
-The model file (``rettesnor/models/offensive.json``) is plain JSON: the feature parameters, the
-intercept, the lexicon weights, and every feature as ``[name, idf, coefficient]``. Nothing in it is
-executed (no pickle).
+The model file (``rettesnor/models/offensive.json``) is plain JSON: the feature parameters, the heads
+with their intercepts, thresholds and lexicon weights, and every feature as ``[name, idf, coefficient of
+each head …]``. Nothing in it is executed (no pickle).
 
-The signal: the whole text (start = end = 0), score = the classifier's probability, emitted when it is
-at least the model's threshold and, when no lexicon category agrees, at least ``SOLO_THRESHOLD``: alone,
-the character n-grams of one rare word ("borgermøde.") can lift a harmless short text past 0.5. Its name
-follows the lexicon where the lexicon agrees (``hate``, ``insult``, ``profanity``, ``threat``, ``sexual``,
-``violence``, the first found in that order) and is ``insult`` otherwise. The
-evidence says what fired: ``{"classifier": p, "top_features": [[token, contribution] …], "lexicon":
-[categories], "agreement": "lexicon and classifier" | "classifier only"}``. :func:`assess` also gives the
-third case ("lexicon only", when the classifier stays below its threshold), for findings that want to
-say so.
+The decision, per head: it fires when its probability is at least its threshold where a lexicon
+category (any of :data:`LEXICON_SIGNALS`) fired on the text, and at least its ``solo`` threshold where
+none did (alone, the character n-grams of one rare word, "borgermøde.", can lift a harmless short text
+past 0.5). The thresholds were chosen by cross-validation on training data (``scripts/train_offensive.py``,
+docs/evaluation.md). Each category head that fires gives one signal named by its category. The
+``offensive`` head gives a signal only where no category head fired: it is then named by the lexicon
+where the lexicon agrees (``hate``, ``insult``, ``profanity``, ``threat``, ``sexual``, ``violence``, the
+first found in that order) and by the most probable category head otherwise. Every signal covers the
+whole text (start = end = 0), its score is its head's probability, and its evidence says what fired:
+``{"classifier": p, "head": name, "threshold": t, "offensive": p of the offensive head, "top_features":
+[[token, contribution] …], "lexicon": [categories], "agreement": "lexicon and classifier" | "classifier
+only"}`` (agreement: the lexicon found the signal's own category). :func:`assess` also gives the third
+case ("lexicon only", when no head fires), for findings that want to say so.
 """
 
 from __future__ import annotations
@@ -44,21 +54,26 @@ import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
+from itertools import pairwise
 from typing import Any
 
 from rettesnor.analysis.context import AnalysisContext
 from rettesnor.analysis.signals import Signal
 
 DETECTOR = "offensive.classifier"
-DEFAULT_SIGNAL = "insult"
-# Lexicon categories used as features (and reported as agreement: the first three).
+OFFENSIVE_HEAD = "offensive"
+# The category heads, in the order their signals are given; each is a signal name of the contract.
+CATEGORY_HEADS: tuple[str, ...] = ("insult", "hate", "threat", "profanity", "sexual", "violence")
+HEADS: tuple[str, ...] = (OFFENSIVE_HEAD, *CATEGORY_HEADS)
+# Lexicon categories used as features (and reported as agreement).
 LEXICON_SIGNALS: tuple[str, ...] = ("profanity", "insult", "hate", "threat", "sexual", "violence")
 _NAME_ORDER: tuple[str, ...] = ("hate", "insult", "profanity", "threat", "sexual", "violence")
-SOLO_THRESHOLD = 0.8  # a classifier-only hit; bench/evaluate.py measures the rule ("as in check")
-FORMAT = "rettesnor.offensive/1"
+SOLO_THRESHOLD = 0.8  # the offensive head without the lexicon's support (bench/evaluate.py measures it)
+FORMAT = "rettesnor.offensive/2"
 MAX_CHARS = 20_000  # only the start of a longer text is classified (bounded time on any input)
-_CACHE_MAX = 200_000  # distinct tokens kept with their (s, q); cleared when full
+_CACHE_MAX = 200_000  # distinct tokens kept with their (q, s_1 … s_H); cleared when full
 _TOP = 5
+_PUNCT = ".,!?;:\"'()[]{}«»“”„…-–—*"  # stripped from the ends of a token for word pairs
 
 
 def tokens(text: str) -> list[str]:
@@ -78,6 +93,25 @@ def word_grams(token: str, max_n: int = 5) -> dict[str, int]:
     return out
 
 
+def pair_grams(toks: Sequence[str]) -> list[str]:
+    """The word-pair features of a token list: neighbours stripped of punctuation, ``p:w1 w2``."""
+    bare = [t.strip(_PUNCT) for t in toks]
+    return [f"p:{a} {b}" for a, b in pairwise(bare) if a and b]
+
+
+def logit(p: float) -> float:
+    """The margin at which a head's probability is ``p`` (thresholds are compared as margins)."""
+    p = min(max(p, 1e-12), 1 - 1e-12)
+    return math.log(p / (1.0 - p))
+
+
+def sigmoid(z: float) -> float:
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
 class ModelError(ValueError):
     """The model file is missing or not a model of this format."""
 
@@ -86,38 +120,77 @@ class ModelError(ValueError):
 class Assessment:
     """What the classifier and the lexicon say about one text."""
 
-    probability: float
-    offensive: bool  # probability >= threshold
-    lexicon: tuple[str, ...]  # the lexicon categories of LEXICON_SIGNALS[:3] that fired, in that order
+    probability: float  # the offensive head's
+    offensive: bool  # any head fires
+    lexicon: tuple[str, ...]  # the lexicon categories that fired, in _NAME_ORDER
     agreement: str  # "lexicon and classifier", "classifier only", "lexicon only", "neither"
+    categories: tuple[str, ...] = ()  # the category heads that fire
+
+
+@dataclass(frozen=True, slots=True)
+class Head:
+    """One head's parameters: intercept, lexicon weights and the two thresholds (as probabilities)."""
+
+    name: str
+    intercept: float
+    threshold: float  # with a lexicon category's support
+    solo: float  # without it
+    lexicon_weights: Mapping[str, float]
 
 
 class OffensiveModel:
-    """A loaded model: the per-feature weights, and a cache of per-token sums."""
+    """A loaded model: the per-feature weights of every head, and a cache of per-token sums."""
 
     def __init__(self, doc: Mapping[str, Any]) -> None:
         if not isinstance(doc, Mapping) or doc.get("format") != FORMAT:
             raise ModelError(f"not an offensive-comment model of format {FORMAT!r}")
         try:
             self.max_n = int(doc["max_n"])
-            self.intercept = float(doc["intercept"])
-            self.threshold = float(doc["threshold"])
+            self.word_pairs = bool(doc.get("word_pairs", False))
             self.lexicon_scale = float(doc["lexicon_scale"])
-            self.lexicon_weights: dict[str, float] = {
-                str(k): float(v) for k, v in dict(doc["lexicon_weights"]).items()
-            }
-            features = doc["features"]
+            self.heads: tuple[Head, ...] = tuple(
+                Head(
+                    str(h["name"]),
+                    float(h["intercept"]),
+                    float(h["threshold"]),
+                    float(h["solo"]),
+                    {str(k): float(v) for k, v in dict(h["lexicon_weights"]).items()},
+                )
+                for h in doc["heads"]
+            )
+            names = tuple(h.name for h in self.heads)
+            if names != HEADS:
+                raise ValueError(f"heads {names}, expected {HEADS}")
+            width = len(self.heads)
             self.idf: dict[str, float] = {}
-            self.coef: dict[str, float] = {}
-            for name, idf, coef in features:
-                self.idf[str(name)] = float(idf)
-                self.coef[str(name)] = float(coef)
-        except (KeyError, TypeError, ValueError) as exc:
+            self.coef: dict[str, tuple[float, ...]] = {}
+            for row in doc["features"]:
+                name, idf, coef = str(row[0]), float(row[1]), tuple(float(c) for c in row[2:])
+                if len(coef) != width:
+                    raise ValueError(f"feature {name!r} has {len(coef)} coefficients, not {width}")
+                self.idf[name] = idf
+                self.coef[name] = coef
+        except (KeyError, TypeError, ValueError, IndexError) as exc:
             raise ModelError(f"model is malformed: {exc!r}") from None
         self.meta: dict[str, Any] = dict(doc.get("training", {}))
-        # Per distinct token: the sum of its weighted coefficients and its squared norm (filled on use).
-        self._s: dict[str, float] = {}
-        self._q: dict[str, float] = {}
+        self.threshold = self.heads[0].threshold  # the offensive head's (compatibility)
+        self.intercepts = tuple(h.intercept for h in self.heads)
+        # Per lexicon category: its term in every head's margin.
+        self._lexicon_terms: dict[str, tuple[float, ...]] = {
+            name: tuple(self.lexicon_scale * h.lexicon_weights.get(name, 0.0) for h in self.heads)
+            for name in LEXICON_SIGNALS
+        }
+        # The thresholds as margins, per head: (with the lexicon's support, without it).
+        self.cut_with = tuple(logit(h.threshold) for h in self.heads)
+        self.cut_solo = tuple(logit(max(h.threshold, h.solo)) for h in self.heads)
+        # Per known word pair: (idf², idf × coef_h …), in the layout of the token cache.
+        self._pairs: dict[str, tuple[float, ...]] = {}
+        if self.word_pairs:
+            for name, idf in self.idf.items():
+                if name.startswith("p:"):
+                    self._pairs[name] = (idf * idf, *(idf * c for c in self.coef[name]))
+        # Per distinct token: (Σ (count × idf)², Σ count × idf × coef_h …), filled on use.
+        self._cache: dict[str, tuple[float, ...]] = {}
 
     @classmethod
     def from_json(cls, text: str) -> OffensiveModel:
@@ -127,67 +200,98 @@ class OffensiveModel:
             raise ModelError(f"model is not valid JSON: {exc}") from None
         return cls(doc)
 
-    def token_weight(self, token: str) -> tuple[float, float]:
-        """(Σ count × idf × coef, Σ (count × idf)²) over the token's features in the vocabulary."""
-        s = self._s.get(token)
-        if s is not None:
-            return s, self._q[token]
-        s = q = 0.0
+    def head_index(self, head: str) -> int:
+        return HEADS.index(head)
+
+    def token_weight(self, token: str) -> tuple[float, ...]:
+        """``(q, s_1 … s_H)``: Σ (count × idf)² and, per head, Σ count × idf × coef over the token's
+        features in the vocabulary."""
+        cached = self._cache.get(token)
+        if cached is not None:
+            return cached
+        width = len(self.heads)
+        q = 0.0
+        s = [0.0] * width
         idf, coef = self.idf, self.coef
         for key, count in word_grams(token, self.max_n).items():
             weight = idf.get(key)
             if weight is not None:
                 v = count * weight
-                s += v * coef[key]
                 q += v * v
-        if len(self._s) >= _CACHE_MAX:
-            self._s.clear()
-            self._q.clear()
-        self._s[token] = s
-        self._q[token] = q
-        return s, q
+                for h, c in enumerate(coef[key]):
+                    s[h] += v * c
+        out = (q, *s)
+        if len(self._cache) >= _CACHE_MAX:
+            self._cache.clear()
+        self._cache[token] = out
+        return out
 
-    def margin(self, text: str, lexicon: Iterable[str] = ()) -> float:
-        """The linear score (log-odds) of a text, given the lexicon categories that fired on it."""
-        toks = tokens(text)
+    def _rows(self, toks: list[str]) -> list[tuple[float, ...]]:
+        cache = self._cache
         try:
-            s = sum(map(self._s.__getitem__, toks))
-            q = sum(map(self._q.__getitem__, toks))
+            rows = list(map(cache.__getitem__, toks))
         except KeyError:  # a token not seen before: weigh it once, then it is cached
-            s = q = 0.0
-            for t in toks:
-                st, qt = self.token_weight(t)
-                s += st
-                q += qt
-        z = self.intercept + (s / math.sqrt(q) if q > 0.0 else 0.0)
-        if lexicon:
-            weights = self.lexicon_weights
-            for name in set(lexicon):
-                z += self.lexicon_scale * weights.get(name, 0.0)
+            rows = [self.token_weight(t) for t in toks]
+        if self.word_pairs and len(toks) > 1:
+            pairs = self._pairs
+            rows.extend(pairs[p] for p in pair_grams(toks) if p in pairs)
+        return rows
+
+    def margins(self, text: str, lexicon: Iterable[str] = ()) -> list[float]:
+        """The linear score (log-odds) of every head, in :data:`HEADS` order, given the lexicon
+        categories that fired on the text."""
+        rows = self._rows(tokens(text))
+        if rows:
+            q, *s = map(sum, zip(*rows, strict=True))
+            inv = 1.0 / math.sqrt(q) if q > 0.0 else 0.0
+            z = [b + v * inv for b, v in zip(self.intercepts, s, strict=True)]
+        else:
+            z = list(self.intercepts)
+        for name in set(lexicon):
+            terms = self._lexicon_terms.get(name)
+            if terms is not None:
+                z = [a + b for a, b in zip(z, terms, strict=True)]
         return z
 
-    def probability(self, text: str, lexicon: Iterable[str] = ()) -> float:
-        z = self.margin(text, lexicon)
-        if z >= 0:
-            return 1.0 / (1.0 + math.exp(-z))
-        e = math.exp(z)
-        return e / (1.0 + e)
+    def margin(self, text: str, lexicon: Iterable[str] = (), head: str = OFFENSIVE_HEAD) -> float:
+        """One head's linear score (the offensive head's unless told)."""
+        return self.margins(text, lexicon)[self.head_index(head)]
 
-    def top_features(self, text: str, lexicon: Iterable[str] = (), k: int = _TOP) -> list[list[Any]]:
-        """The tokens and lexicon categories that push the score up most, with their share of it."""
+    def probabilities(self, text: str, lexicon: Iterable[str] = ()) -> list[float]:
+        return [sigmoid(z) for z in self.margins(text, lexicon)]
+
+    def probability(self, text: str, lexicon: Iterable[str] = (), head: str = OFFENSIVE_HEAD) -> float:
+        return sigmoid(self.margin(text, lexicon, head))
+
+    def firing(self, z: Sequence[float], supported: bool) -> list[int]:
+        """The indices of the heads whose margins ``z`` reach their threshold."""
+        cuts = self.cut_with if supported else self.cut_solo
+        return [h for h, (a, c) in enumerate(zip(z, cuts, strict=True)) if a >= c]
+
+    def top_features(
+        self, text: str, lexicon: Iterable[str] = (), k: int = _TOP, head: str = OFFENSIVE_HEAD
+    ) -> list[list[Any]]:
+        """The tokens, word pairs and lexicon categories that push one head's score up most, with their
+        share of it."""
+        h = self.head_index(head) + 1  # position in the cached tuples
         toks = tokens(text)
         parts: dict[str, float] = {}
         q = 0.0
         for t in toks:
-            s_t, q_t = self.token_weight(t)
-            parts[t] = parts.get(t, 0.0) + s_t
-            q += q_t
+            row = self.token_weight(t)
+            parts[t] = parts.get(t, 0.0) + row[h]
+            q += row[0]
+        if self.word_pairs:
+            for p in pair_grams(toks):
+                row = self._pairs.get(p)  # type: ignore[assignment]
+                if row is not None:
+                    parts[p[2:]] = parts.get(p[2:], 0.0) + row[h]
+                    q += row[0]
         norm = math.sqrt(q) if q > 0.0 else 1.0
         scored = [(name, value / norm) for name, value in parts.items()]
         for name in sorted(set(lexicon)):
-            w = self.lexicon_weights.get(name)
-            if w is not None:
-                scored.append((f"lexicon:{name}", self.lexicon_scale * w))
+            if name in self._lexicon_terms:
+                scored.append((f"lexicon:{name}", self._lexicon_terms[name][h - 1]))
         scored.sort(key=lambda x: (-x[1], x[0]))
         return [[name, round(value, 3)] for name, value in scored[:k] if value > 0]
 
@@ -223,59 +327,80 @@ def _lexicon_names(text: str, ctx: AnalysisContext, found: Iterable[Signal] | No
     return tuple(n for n in LEXICON_SIGNALS if n in names)
 
 
-def fires(p: float, threshold: float, lexicon: Sequence[str]) -> bool:
-    """Whether the classifier reports a text: its threshold with the lexicon's support, more without."""
-    return p >= threshold if lexicon else p >= max(threshold, SOLO_THRESHOLD)
+def fires(p: float, threshold: float, lexicon: Sequence[str], solo: float = SOLO_THRESHOLD) -> bool:
+    """Whether a head reports a text: its threshold with the lexicon's support, ``solo`` without."""
+    return p >= threshold if lexicon else p >= max(threshold, solo)
 
 
-def _agreement(offensive: bool, lexicon: Sequence[str]) -> tuple[tuple[str, ...], str]:
-    agreeing = tuple(n for n in _NAME_ORDER if n in lexicon)
-    if offensive:
-        return agreeing, "lexicon and classifier" if agreeing else "classifier only"
-    return agreeing, "lexicon only" if agreeing else "neither"
+def _agreeing(lexicon: Sequence[str]) -> tuple[str, ...]:
+    return tuple(n for n in _NAME_ORDER if n in lexicon)
 
 
 def assess(text: str, ctx: AnalysisContext, lexicon_signals: Iterable[Signal] | None = None) -> Assessment:
-    """The classifier's probability and how it agrees with the lexicon's insult/hate/profanity hits.
+    """Every head's decision and how it agrees with the lexicon.
 
     ``lexicon_signals``: the lexicon's signals for this text, when the caller has them already; otherwise
     the lexicon is run (or its cached result for the same text reused).
     """
     m = model()
     names = _lexicon_names(text, ctx, lexicon_signals)
-    p = m.probability(text, names)
-    offensive = fires(p, m.threshold, names)
-    agreeing, agreement = _agreement(offensive, names)
-    return Assessment(p, offensive, agreeing, agreement)
+    z = m.margins(text, names)
+    fired = m.firing(z, bool(names))
+    agreeing = _agreeing(names)
+    if fired:
+        agreement = "lexicon and classifier" if agreeing else "classifier only"
+    else:
+        agreement = "lexicon only" if agreeing else "neither"
+    categories = tuple(HEADS[h] for h in fired if h > 0)
+    return Assessment(sigmoid(z[0]), bool(fired), agreeing, agreement, categories)
 
 
-_EXPLANATION = (
-    "A classifier trained on offensive comments (DKHate and comments written in Norwegian and Swedish) "
-    "finds this text offensive."
+_EXPLANATION = {
+    OFFENSIVE_HEAD: "A classifier trained on offensive comments (DKHate, and comments written in Danish, "
+    "Norwegian, Swedish and English) finds this text offensive.",
+    **{
+        name: f"A classifier trained on comments labelled by harm category (the harm corpus, written in "
+        f"Danish, Norwegian, Swedish and English) finds this text to be {name}."
+        for name in CATEGORY_HEADS
+    },
+}
+_EVIDENCE_KEYS = (
+    "classifier",
+    "head",
+    "threshold",
+    "offensive",
+    "top_features",
+    "lexicon",
+    "agreement",
+    "explanation",
 )
-_EVIDENCE_KEYS = ("classifier", "threshold", "top_features", "lexicon", "agreement", "explanation")
 
 
 class _Evidence(Mapping[str, Any]):
-    """The classifier's evidence; its ``top_features`` are worked out only when read (when a finding is
+    """One head's evidence; its ``top_features`` are worked out only when read (when a finding is
     written), since most signals of a chunk never become findings that are shown."""
 
-    __slots__ = ("_model", "_names", "_text", "_values")
+    __slots__ = ("_head", "_model", "_names", "_text", "_values")
 
-    def __init__(self, m: OffensiveModel, text: str, p: float, names: tuple[str, ...]) -> None:
-        agreeing, agreement = _agreement(True, names)
-        self._model, self._text, self._names = m, text, names
+    def __init__(
+        self, m: OffensiveModel, text: str, z: Sequence[float], h: int, names: tuple[str, ...], signal: str
+    ) -> None:
+        head = m.heads[h]
+        agreeing = _agreeing(names)
+        self._model, self._text, self._names, self._head = m, text, names, head.name
         self._values: dict[str, Any] = {
-            "classifier": round(p, 3),
-            "threshold": m.threshold,
+            "classifier": round(sigmoid(z[h]), 3),
+            "head": head.name,
+            "threshold": head.threshold if names else max(head.threshold, head.solo),
+            "offensive": round(sigmoid(z[0]), 3),
             "lexicon": list(agreeing),
-            "agreement": agreement,
-            "explanation": _EXPLANATION,
+            "agreement": "lexicon and classifier" if signal in agreeing else "classifier only",
+            "explanation": _EXPLANATION[head.name],
         }
 
     def __getitem__(self, key: str) -> Any:
         if key == "top_features" and key not in self._values:
-            self._values[key] = self._model.top_features(self._text, self._names)
+            self._values[key] = self._model.top_features(self._text, self._names, head=self._head)
         return self._values[key]
 
     def __iter__(self) -> Iterator[str]:
@@ -288,21 +413,32 @@ class _Evidence(Mapping[str, Any]):
         return repr(dict(self))
 
 
-def _signal(m: OffensiveModel, text: str, p: float, names: tuple[str, ...]) -> Signal:
-    evidence = _Evidence(m, text, p, names)
-    name = evidence["lexicon"][0] if evidence["lexicon"] else DEFAULT_SIGNAL
-    return Signal(name, 0, 0, p, DETECTOR, evidence)
+def _signals(
+    m: OffensiveModel, text: str, z: list[float], fired: list[int], names: tuple[str, ...]
+) -> list[Signal]:
+    """The signals of the heads that fired (see the module doc)."""
+    out = []
+    for h in fired:
+        if h:
+            name = HEADS[h]
+            out.append(Signal(name, 0, 0, sigmoid(z[h]), DETECTOR, _Evidence(m, text, z, h, names, name)))
+    if not out:  # only the offensive head: named by the lexicon, else by the likeliest category
+        agreeing = _agreeing(names)
+        name = agreeing[0] if agreeing else HEADS[max(range(1, len(z)), key=z.__getitem__)]
+        out.append(Signal(name, 0, 0, sigmoid(z[0]), DETECTOR, _Evidence(m, text, z, 0, names, name)))
+    return out
 
 
 def detect(
     text: str, ctx: AnalysisContext, lexicon_signals: Iterable[Signal] | None = None
 ) -> Iterator[Signal]:
-    """One whole-text signal when the classifier finds the text offensive (see the module doc)."""
+    """The whole-text signals of the heads that fire (see the module doc)."""
     m = model()
     names = _lexicon_names(text, ctx, lexicon_signals)
-    p = m.probability(text, names)
-    if fires(p, m.threshold, names):
-        yield _signal(m, text, p, names)
+    z = m.margins(text, names)
+    fired = m.firing(z, bool(names))
+    if fired:
+        yield from _signals(m, text, z, fired, names)
 
 
 def detect_many(
@@ -317,15 +453,15 @@ def detect_many(
     """
     out: dict[int, list[Signal]] = {}
     m = model()
-    probability, threshold = m.probability, m.threshold
-    solo = max(threshold, SOLO_THRESHOLD)
+    margins, firing = m.margins, m.firing
     for i, text in enumerate(texts):
         if lexicon_signals is None:
             names = _lexicon_names(text, ctx, None)
         else:
             found = lexicon_signals.get(i)
             names = _lexicon_names(text, ctx, found) if found else ()  # most texts have no signal
-        p = probability(text, names)
-        if p >= (threshold if names else solo):  # fires(), inlined
-            out[i] = [_signal(m, text, p, names)]
+        z = margins(text, names)
+        fired = firing(z, bool(names))
+        if fired:
+            out[i] = _signals(m, text, z, fired, names)
     return out
