@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
@@ -327,6 +328,30 @@ def _lexicon_names(text: str, ctx: AnalysisContext, found: Iterable[Signal] | No
     return tuple(n for n in LEXICON_SIGNALS if n in names)
 
 
+# Lawful pressure is no threat (corpora/harm/LABEL_GUIDE.md): "if you close the school we will complain
+# to the ombudsman / appeal / go to the press / vote you out / come to the council meeting and speak".
+# The threat head learns "if …, then we will …" from real threats and fires on these too, so without the
+# threat word list's support a text with such a cue keeps no threat signal. Written from the label guide
+# in the five languages (stems: "klag" covers klage/klaga/klager, "överklag" överklaga/överklagar).
+_LAWFUL_PRESSURE = re.compile(
+    r"\b(?:klag|anke|anker\b|ankestyrelsen|ombudsm|sivilombud|statsforvalt|overklag|överklag|anmäl|"
+    r"förvaltningsrätt|forvaltningsrett|domstol|retssag|rettssak|søksmål|stämm|sue\b|court\b|appeal|"
+    r"complain|ombudsman|advokat|lawyer|solicitor|pressen|presse\b|pressa|medierne|media|tidning|avis|"
+    r"journalist|newspaper|valg|valet|vote|election|stemm[ea]r? (?:jer|dere|dykk|på)|rösta|røyst|"
+    r"byrådsmød|kommunestyre|fullmäktige|council meeting|min mening|vår mening|vores mening|min åsikt|"
+    r"our minds|my mind|underskrift|namninsamling|petition|protest|demonstr)",
+    re.IGNORECASE,
+)
+_THREAT_HEAD = HEADS.index("threat")
+
+
+def _lawful_pressure_only(fired: list[int], text: str, names: Sequence[str]) -> list[int]:
+    """``fired`` without the threat head when the text is lawful pressure (see above)."""
+    if _THREAT_HEAD in fired and "threat" not in names and _LAWFUL_PRESSURE.search(text[:MAX_CHARS]):
+        return [h for h in fired if h != _THREAT_HEAD]
+    return fired
+
+
 def fires(p: float, threshold: float, lexicon: Sequence[str], solo: float = SOLO_THRESHOLD) -> bool:
     """Whether a head reports a text: its threshold with the lexicon's support, ``solo`` without."""
     return p >= threshold if lexicon else p >= max(threshold, solo)
@@ -345,7 +370,7 @@ def assess(text: str, ctx: AnalysisContext, lexicon_signals: Iterable[Signal] | 
     m = model()
     names = _lexicon_names(text, ctx, lexicon_signals)
     z = m.margins(text, names)
-    fired = m.firing(z, bool(names))
+    fired = _lawful_pressure_only(m.firing(z, bool(names)), text, names)
     agreeing = _agreeing(names)
     if fired:
         agreement = "lexicon and classifier" if agreeing else "classifier only"
@@ -436,7 +461,7 @@ def detect(
     m = model()
     names = _lexicon_names(text, ctx, lexicon_signals)
     z = m.margins(text, names)
-    fired = m.firing(z, bool(names))
+    fired = _lawful_pressure_only(m.firing(z, bool(names)), text, names)
     if fired:
         yield from _signals(m, text, z, fired, names)
 
@@ -461,7 +486,7 @@ def detect_many(
             found = lexicon_signals.get(i)
             names = _lexicon_names(text, ctx, found) if found else ()  # most texts have no signal
         z = margins(text, names)
-        fired = firing(z, bool(names))
+        fired = _lawful_pressure_only(firing(z, bool(names)), text, names)
         if fired:
             out[i] = _signals(m, text, z, fired, names)
     return out

@@ -142,8 +142,15 @@ def evaluate(pack: Pack, item: Item, signals: list[Signal], lang: str | None = N
                 finding.spans.append(Span(s.start, s.end, text[s.start : s.end]))
             finding.evidence.append(s.to_dict())
         findings.extend(by_category.values())
+    # Worst first; at the same severity a finding on the ground "illegal" (the law of the country) comes
+    # before house rules, so that a threat both illegal and violent is deleted as illegal.
     findings.sort(
-        key=lambda f: (-SEVERITY_ORDER[f.rule.severity], f.spans[0].start if f.spans else 0, f.rule.code)
+        key=lambda f: (
+            -SEVERITY_ORDER[f.rule.severity],
+            f.rule.ground != "illegal",
+            f.spans[0].start if f.spans else 0,
+            f.rule.code,
+        )
     )
     return findings
 
