@@ -42,10 +42,11 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
+from rettesnor import diskcache
 from rettesnor.analysis.chunk import as_chunk
 from rettesnor.analysis.context import AnalysisContext
 from rettesnor.analysis.signals import SIGNAL_NAMES, Signal
@@ -349,6 +350,60 @@ def _trie_add(trie: Trie, core: str, right: bool) -> None:
     node.setdefault(_END_WORD if right else _END_FREE, {})
 
 
+def _trie_sources(entries: Sequence[Entry]) -> tuple[str | None, str | None]:
+    """The two trie regexes of ``entries``, as source. Two scans: terms that start a word are tried only
+    after a non-word character (the regex engine skips to those quickly; the text gets a leading
+    space), terms that may start inside a word everywhere. The first is a lookahead, so every word
+    start reports its longest term."""
+    bounded: Trie = {}
+    free: Trie = {}
+    for e in entries:
+        # Terms that start with a letter but may start inside a word go to the (smaller) trie that is
+        # tried at every position; the rest only where a word (or a sign like "©", "#") begins.
+        _trie_add(free if not e.left and _is_word_char(e.core[0]) else bounded, e.core, e.right)
+    return (
+        r"\W(?=(" + _trie_regex(bounded) + "))" if bounded else None,
+        _trie_regex(free) if free else None,
+    )
+
+
+def _compiled_tries(
+    entries: Sequence[Entry], name: str
+) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """The two trie regexes of ``entries``, compiled; from the start-up cache (``name``) when this set
+    of terms was compiled before by the same code and Python: building and compiling them takes
+    ≈ 0.1 s, most of a check's start-up (issue 17). The key covers what the sources are built from
+    (each entry's core and boundaries, in order) and this module's source; the cached state of each
+    regex holds its source, which is compared before its compiled form is used."""
+    code = diskcache.source_of(__file__)
+    entry_key = None
+    if code is not None and diskcache.folder() is not None:
+        entry_key = diskcache.key(code, "\n".join(f"{e.left:d}{e.right:d}{e.core}" for e in entries))
+        cached = diskcache.load(name, entry_key)
+        if isinstance(cached, list) and len(cached) == 2:
+            rebuilt = [_from_state(state) for state in cached]
+            if all(r is not False for r in rebuilt):
+                return cast(tuple[re.Pattern[str] | None, re.Pattern[str] | None], tuple(rebuilt))
+    patterns: list[re.Pattern[str] | None] = []
+    states: list[dict[str, Any] | None] = []
+    for source in _trie_sources(entries):
+        pattern, state = diskcache.compile_regex(source) if source is not None else (None, None)
+        patterns.append(pattern)
+        states.append(state)
+    if entry_key is not None and all((s is None) == (p is None) for s, p in zip(states, patterns)):
+        diskcache.store(name, entry_key, states)
+    return patterns[0], patterns[1]
+
+
+def _from_state(state: Any) -> re.Pattern[str] | None | bool:
+    """A cached trie regex: the pattern, None (no terms of that kind), or False (an unusable state)."""
+    if state is None:
+        return None
+    source = state.get("pattern") if isinstance(state, dict) else None
+    rebuilt = diskcache.regex_from_state(state, source) if isinstance(source, str) else None
+    return False if rebuilt is None else rebuilt
+
+
 _LEET = str.maketrans(
     {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "@": "a", "$": "s", "€": "e", "!": "i", "|": "i"}
 )
@@ -375,14 +430,9 @@ class Matcher:
             (e for f in files if f.language in rank for e in f.entries), key=lambda e: rank[e.language]
         )
         grouped: dict[str, list[Entry]] = {}
-        bounded: Trie = {}
-        free: Trie = {}
         masked: dict[tuple[str, str, int], list[str]] = {}
         for e in entries:
             grouped.setdefault(e.core, []).append(e)
-            # Terms that start with a letter but may start inside a word go to the (smaller) trie that is
-            # tried at every position; the rest only where a word (or a sign like "©", "#") begins.
-            _trie_add(free if not e.left and _is_word_char(e.core[0]) else bounded, e.core, e.right)
             if e.signal in _DISGUISED and not e.is_except and e.core.isalpha():
                 masked.setdefault((e.core[0], e.core[-1], len(e.core)), []).append(e.core)
         self.lookup: dict[str, tuple[Entry, ...]] = {core: tuple(es) for core, es in grouped.items()}
@@ -393,11 +443,7 @@ class Matcher:
             if shorter:
                 self.prefixes[core] = shorter
         self.masked = {k: tuple(dict.fromkeys(v)) for k, v in masked.items()}
-        # Two scans: terms that start a word are tried only after a non-word character (the regex
-        # engine skips to those quickly; the text gets a leading space), terms that may start inside a
-        # word everywhere. The first is a lookahead, so every word start reports its longest term.
-        self.bounded = re.compile(r"\W(?=(" + _trie_regex(bounded) + "))") if bounded else None
-        self.free = re.compile(_trie_regex(free)) if free else None
+        self.bounded, self.free = _compiled_tries(entries, "lexicon-" + "-".join(languages))
 
     def hits(self, low: str) -> list[Hit]:
         """Every term or except whose word boundaries hold in ``low`` (lower-cased text)."""
