@@ -11,8 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, BinaryIO
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
 from rettesnor.cli.common import (
     MAX_FILE_BYTES,
@@ -24,16 +22,18 @@ from rettesnor.cli.common import (
     read_text,
     tenant,
 )
-from rettesnor.clitable import print_table
 from rettesnor.item import KINDS, LANGUAGES, OVERSIZED_LINE, InputError, Item, Photo, validate_text
 
 if TYPE_CHECKING:
+    from rich.text import Text
+
     from rettesnor.check import JsonlChunk
     from rettesnor.governance import checking
     from rettesnor.policy.model import Pack
 
 # The engine (word lists, models, patterns) and the packs' models are imported by the commands that use
-# them, so `rettesnor --help` and the commands that check nothing start without them (issue 17).
+# them, so `rettesnor --help` and the commands that check nothing start without them (issue 17); rich
+# (tables, styled text) by the commands that print them, so `check --jsonl` starts without it.
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False)
 policy_app = typer.Typer(no_args_is_help=True, help="Show, document and compare policy packs.")
@@ -128,7 +128,6 @@ def check_cmd(
     check page and in the API. Exit status: 0 nothing blocking, 1 blocking findings, 2 usage or input error.
     """
     from rettesnor.governance import checking
-    from rettesnor.render import print_result
 
     pack = _load_pack(policy)
     msg_lang = _lang(lang, pack)
@@ -155,6 +154,8 @@ def check_cmd(
     if fmt == "json":
         print_json(result.to_dict(msg_lang) | ({"stripped": [str(p) for p in stripped]} if stripped else {}))
     else:
+        from rettesnor.render import print_result  # rich: only for the text output
+
         print_result(out, result, msg_lang, "" if source == "-" else source)
         for p in stripped:
             out.print(f"  → {p}")
@@ -301,6 +302,9 @@ def analyse_cmd(
     if fmt == "json":
         print_json(doc)
         return
+    from rich.table import Table
+    from rich.text import Text
+
     lang = doc["language"]
     out.print(f"language: {lang['code']} (confidence {lang['confidence']:.2f})")
     table = Table("category", "text", "score", "detector", "why")
@@ -348,6 +352,10 @@ def policy_show(pack_name: str, fmt: Format = "text", lang: Lang = None) -> None
     if check_format(fmt) == "json":
         print_json(pack.model_dump(mode="json"))
         return
+    from rich.text import Text
+
+    from rettesnor.clitable import print_table
+
     out.print(f"[bold]{pack.text(pack.title, msg_lang)}[/bold]  ({' → '.join(pack.chain)})")
     if pack.source:
         out.print(pack.source, style="dim")
@@ -424,6 +432,10 @@ def policy_coverage(pack_name: str, fmt: Format = "text") -> None:
     if check_format(fmt) == "json":
         print_json([asdict(r) for r in rows])
         return
+    from rich.text import Text
+
+    from rettesnor.clitable import print_table
+
     style = {"implemented": "green", "partial": "yellow", "planned": "yellow", "missing": "bold red"}
     cells: list[list[str | Text]] = [
         [
@@ -451,6 +463,10 @@ def policy_compare(left: str, right: str, fmt: Format = "text") -> None:
     if check_format(fmt) == "json":
         print_json([asdict(d) for d in diffs])
         return
+    from rich.text import Text
+
+    from rettesnor.clitable import print_table
+
     cells: list[list[str | Text]] = [[d.topic, d.name, Text(d.left), Text(d.right)] for d in diffs]
     print_table(out, ["topic", "name", a.name, b.name], cells)
 
