@@ -28,7 +28,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +91,8 @@ def store(name: str, entry_key: str, value: Any) -> None:
     path = _path(name, entry_key)
     if path is None:
         return
+    import tempfile  # only when writing (it imports random, shutil …)
+
     try:
         data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         path.parent.mkdir(parents=True, exist_ok=True)
