@@ -137,7 +137,9 @@ def measure(trees: list[Tree], todo: list[Case], runs: int) -> dict[str, Any]:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--runs", type=int, default=7, help="timed runs of each case (default 7); the minimum counts")
+    ap.add_argument(
+        "--runs", type=int, default=7, help="timed runs of each case (default 7); the minimum counts"
+    )
     ap.add_argument("--pack", default="dk-hjorring")
     ap.add_argument("--src", type=Path, default=REPO / "src", help="the source tree measured (default src/)")
     ap.add_argument("--compare", type=Path, help="another source tree, run in turns with --src")
@@ -151,13 +153,18 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="rettesnor-startup-") as scratch:
         trees = [make_tree("this", args.src.resolve(), Path(scratch), not args.no_cache)]
         if args.compare is not None:
-            trees.append(make_tree(args.compare_name, args.compare.resolve(), Path(scratch), not args.no_cache))
+            trees.append(
+                make_tree(args.compare_name, args.compare.resolve(), Path(scratch), not args.no_cache)
+            )
         load_before = loadavg()
         result = measure(trees, todo, args.runs)
         load_after = loadavg()
 
     base = {r["tree"]: r["cpu_min_s"] for r in result["rows"] if r["case"] == "python -c pass"}
-    print(f"CPU time of the child process (user + system), min of {args.runs}; load {load_before} → {load_after}")
+    print(
+        f"CPU time of the child process (user + system), min of {args.runs};"
+        f" load {load_before} → {load_after}"
+    )
     print(f"{'case':<36} {'tree':<10} {'CPU min':>8} {'median':>8} {'− python':>9} {'wall min':>9}  exit")
     for r in result["rows"]:
         over = r["cpu_min_s"] - base[r["tree"]]
@@ -181,7 +188,11 @@ def main() -> int:
             "trees": {t.name: str(t.src) for t in trees},
             "loadavg_before": load_before,
             "loadavg_after": load_after,
-            "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count()},
+            "machine": {
+                "python": platform.python_version(),
+                "platform": platform.platform(),
+                "cpus": os.cpu_count(),
+            },
         }
     )
     if not args.no_write:

@@ -127,10 +127,11 @@ def regex_state(source: str) -> dict[str, Any] | None:
     if sys.implementation.name != "cpython":
         return None
     try:
-        from re import _compiler, _parser
+        import re._compiler
+        import re._parser
 
-        parsed = _parser.parse(source, 0)
-        code = _compiler._code(parsed, 0)
+        parsed = re._parser.parse(source, 0)
+        code = re._compiler._code(parsed, 0)
         groupindex = dict(parsed.state.groupdict)
         return {
             "pattern": source,
@@ -139,7 +140,7 @@ def regex_state(source: str) -> dict[str, Any] | None:
             "groups": parsed.state.groups - 1,
             "groupindex": groupindex,
         }
-    except Exception:  # noqa: BLE001  (an interpreter whose internals differ: no state, plain compile)
+    except Exception:  # an interpreter whose internals differ: no state, plain compile
         return None
 
 
@@ -159,7 +160,7 @@ def regex_from_state(state: Any, source: str) -> re.Pattern[str] | None:
             groupindex, tuple(indexgroup),
         )  # fmt: skip
         return compiled
-    except Exception:  # noqa: BLE001  (bad data or other internals: the caller compiles)
+    except Exception:  # bad data or other internals: the caller compiles
         return None
 
 

@@ -241,7 +241,10 @@ def test_other_forms_of_check_go_through_click(args: list[str]) -> None:
     [
         (["check", "-", "-p", "dk-hjorring"], "Hej med dig, din idiot"),
         (["check", "-", "-p", "dk-hjorring", "-f", "json", "-k", "reply"], "Ring på 20 30 40 50"),
-        (["check", "--jsonl", "-", "-p", "dk-hjorring"], '{"id": "1", "text": "Hej", "kind": "comment"}\nbad\n'),
+        (
+            ["check", "--jsonl", "-", "-p", "dk-hjorring"],
+            '{"id": "1", "text": "Hej", "kind": "comment"}\nbad\n',
+        ),
         (["check", "-", "-p", "no-such-pack"], "Hej"),
         (["check", "-", "-p", "dk-hjorring", "-f", "xml"], "Hej"),
         (["check", "-", "-p", "dk-hjorring", "-w", "2"], "Hej"),

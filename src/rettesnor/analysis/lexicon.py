@@ -36,6 +36,7 @@ passes run only on the tokens that need them: letter substitutions ("1d1ot", "l0
 
 from __future__ import annotations
 
+import json
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -47,6 +48,8 @@ from typing import Any, cast
 import yaml
 
 from rettesnor import diskcache
+from rettesnor import item as item_module
+from rettesnor.analysis import signals as signals_module
 from rettesnor.analysis.chunk import as_chunk
 from rettesnor.analysis.context import AnalysisContext
 from rettesnor.analysis.signals import SIGNAL_NAMES, Signal
@@ -390,12 +393,14 @@ def _compiled_tries(
         pattern, state = diskcache.compile_regex(source) if source is not None else (None, None)
         patterns.append(pattern)
         states.append(state)
-    if entry_key is not None and all((s is None) == (p is None) for s, p in zip(states, patterns)):
+    if entry_key is not None and all(
+        (s is None) == (p is None) for s, p in zip(states, patterns, strict=True)
+    ):
         diskcache.store(name, entry_key, states)
     return patterns[0], patterns[1]
 
 
-def _from_state(state: Any) -> re.Pattern[str] | None | bool:
+def _from_state(state: Any) -> re.Pattern[str] | bool | None:
     """A cached trie regex: the pattern, None (no terms of that kind), or False (an unusable state)."""
     if state is None:
         return None
@@ -595,8 +600,85 @@ def files_of(language: str) -> tuple[LexiconFile, ...]:
     if found is None:
         folder = LEXICON_ROOT / language
         paths = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
-        found = _BY_LANGUAGE[language] = tuple(load_file(f, LEXICON_ROOT) for f in paths)
+        found = _BY_LANGUAGE[language] = _cached_files(language, paths)
     return found
+
+
+def _cached_files(language: str, paths: Sequence[Path]) -> tuple[LexiconFile, ...]:
+    """The files of a language, read and validated; from the start-up cache when these files (by their
+    bytes) were validated before by the same code (≈ 25 ms of YAML and validation per language at every
+    start otherwise, issue 17). An entry is stored only when it rebuilds files equal to the validated
+    ones, so a file that fails validation is never cached and fails as before."""
+    code = diskcache.source_of(__file__)
+    sources = [diskcache.source_of(m.__file__) for m in (signals_module, item_module)]
+    entry_key = None
+    if code is not None and None not in sources and diskcache.folder() is not None:
+        try:
+            files = [part for path in paths for part in (path.name, path.read_bytes())]
+        except OSError:
+            files = None
+        if files is not None:
+            entry_key = diskcache.key(code, *(s or b"" for s in sources), str(LEXICON_ROOT), *files)
+            cached = _decode_files(diskcache.load(f"lexicon-files-{language}", entry_key))
+            if cached is not None:
+                return cached
+    found = tuple(load_file(f, LEXICON_ROOT) for f in paths)
+    if entry_key is not None:
+        encoded = [_encode_file(f) for f in found]
+        if _decode_files(json.loads(json.dumps(encoded))) == found:
+            diskcache.store(f"lexicon-files-{language}", entry_key, encoded)
+    return found
+
+
+def _encode_file(f: LexiconFile) -> list[Any]:
+    """A validated file as JSON data (its entries share the file's signal, language, context)."""
+    context = next((e.context.pattern for e in f.entries if e.context is not None), None)
+    entries = [
+        [
+            e.core,
+            e.left,
+            e.right,
+            e.score,
+            e.is_except,
+            e.explanation,
+            e.context is not None,
+            e.evidence["pattern"],
+        ]
+        for e in f.entries
+    ]
+    return [f.path, f.signal, f.language, f.description, f.score, context, entries]
+
+
+def _decode_files(data: Any) -> tuple[LexiconFile, ...] | None:
+    """:func:`_encode_file` undone for a list of files, or None when the data is not such a list."""
+    if not isinstance(data, list):
+        return None
+    out: list[LexiconFile] = []
+    try:
+        for path, signal, language, description, score, context, raw in data:
+            pattern = re.compile(context) if context is not None else None
+            detector = f"lexicon.{language}.{signal}"
+            entries = tuple(
+                Entry(
+                    signal,
+                    language,
+                    path,
+                    core,
+                    left,
+                    right,
+                    entry_score,
+                    is_except,
+                    explanation,
+                    pattern if has_context else None,
+                    detector,
+                    MappingProxyType({"pattern": item, "lexicon": path, "explanation": explanation}),
+                )
+                for core, left, right, entry_score, is_except, explanation, has_context, item in raw
+            )
+            out.append(LexiconFile(path, signal, language, description, score, entries))
+    except (TypeError, ValueError, re.error):
+        return None
+    return tuple(out)
 
 
 def __getattr__(name: str) -> tuple[LexiconFile, ...]:

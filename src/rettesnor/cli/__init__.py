@@ -548,20 +548,21 @@ def _fast_check_args(args: Sequence[str]) -> dict[str, Any] | None:
     rest = list(args[1:])
     while rest:
         token = rest.pop(0)
+        value: str | int | bool
         if token == "--jsonl" or token == "-" or not token.startswith("-"):
             field, value = ("jsonl", True) if token == "--jsonl" else ("source", token)
         else:
-            name, eq, value = token.partition("=")
+            name, eq, text = token.partition("=")
             field = _FAST_OPTIONS.get(name, "")
             if not field or (eq and not name.startswith("--")) or (not eq and not rest):
                 return None
-            value = value if eq else rest.pop(0)
-            if value.startswith("-"):
+            value = text = text if eq else rest.pop(0)
+            if text.startswith("-"):
                 return None
             if field == "workers":
-                if not (value.isascii() and value.isdigit()):
+                if not (text.isascii() and text.isdigit()):
                     return None
-                value = int(value)
+                value = int(text)
         if field in seen:
             return None
         seen.add(field)

@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from rettesnor.records.models import Organisation
 
 
-
 class _Console:
     """The console of the commands' output, made when it is first used (importing rich takes ≈ 25 ms of
     start-up, issue 17); each attribute is the real console's."""

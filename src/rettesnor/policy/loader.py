@@ -300,7 +300,7 @@ def _same(a: Any, b: Any) -> bool:
             _same(getattr(a, n), getattr(b, n)) for n in type(a).model_fields
         )
     if isinstance(a, list):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, dict):
         return list(a) == list(b) and all(_same(a[k], b[k]) and type(k) is str for k in a)
     return bool(a == b)
