@@ -618,7 +618,7 @@ def _cached_files(language: str, paths: Sequence[Path]) -> tuple[LexiconFile, ..
         except OSError:
             files = None
         if files is not None:
-            entry_key = diskcache.key(code, *(s or b"" for s in sources), str(LEXICON_ROOT), *files)
+            entry_key = diskcache.key(code, *(s or b"" for s in sources), str(LEXICON_ROOT), language, *files)
             cached = _decode_files(diskcache.load(f"lexicon-files-{language}", entry_key))
             if cached is not None:
                 return cached
