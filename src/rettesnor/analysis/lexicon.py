@@ -45,8 +45,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, cast
 
-import yaml
-
 from rettesnor import diskcache
 from rettesnor import item as item_module
 from rettesnor.analysis import signals as signals_module
@@ -60,7 +58,6 @@ MAIN_LANGUAGE: dict[str, str] = {"DK": "da", "NO": "nb", "SE": "sv"}
 # Languages that bring each other's terms (Nynorsk texts use many Bokmål words and vice versa).
 _ALSO: dict[str, tuple[str, ...]] = {"nn": ("nb",), "nb": ("nn",)}
 
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FILE_KEYS = frozenset(
     {"signal", "language", "description", "score", "terms", "except", "context_terms", "context"}
 )
@@ -267,9 +264,13 @@ def load_document(doc: Any, path: str, language: str | None = None, signal: str 
 
 def load_file(file: Path, root: Path | None = None) -> LexiconFile:
     """Read and validate one file; the folder must be the language and the name the signal."""
+    import yaml  # here: word lists read from the start-up cache need no YAML (issue 17)
+
     rel = file.relative_to(root).as_posix() if root else file.name
     try:
-        doc = yaml.load(file.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+        doc = yaml.load(
+            file.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        )
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         line = f" at line {where.line + 1}" if where is not None else ""

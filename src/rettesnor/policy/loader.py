@@ -18,10 +18,9 @@ import json
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pydantic
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from rettesnor import diskcache, item
@@ -29,6 +28,9 @@ from rettesnor.analysis import signals
 from rettesnor.item import InputError
 from rettesnor.policy import model
 from rettesnor.policy.model import ClauseNote, ClauseRef, Example, LawRef, Pack, PackFile, Parameters, Rule
+
+if TYPE_CHECKING:
+    import yaml
 
 BUILTIN_DIR = Path(str(resources.files("rettesnor") / "packs"))
 
@@ -58,14 +60,12 @@ def _locate(name_or_path: str, beside: Path | None = None) -> Path:
     raise PackError(f"unknown pack {name_or_path!r}; built-in packs: {', '.join(builtin_packs())}")
 
 
-# libyaml's parser where it is installed: a pack is read at every start of `rettesnor check`.
-_COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def _to_python(
     node: yaml.Node, path: tuple[Any, ...], lines: dict[tuple[Any, ...], int], scalars: yaml.SafeLoader
 ) -> Any:
     """Convert a composed YAML node to Python, remembering the line of every key path."""
+    import yaml
+
     lines.setdefault(path, node.start_mark.line + 1)  # a key's own line wins over its value's
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
@@ -89,13 +89,18 @@ def _line_of(loc: tuple[Any, ...], lines: dict[tuple[Any, ...], int]) -> int:
 
 
 def read_pack_file(path: Path) -> PackFile:
+    # yaml is imported here: a pack read from the start-up cache needs no YAML (≈ 10 ms, issue 17).
+    import yaml
+
+    # libyaml's parser where it is installed: a pack is read at every start of `rettesnor check`.
+    composer = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         raw_text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise PackError(f"{path}: cannot read pack: {exc}") from None
     lines: dict[tuple[Any, ...], int] = {}
     try:
-        node = yaml.compose(raw_text, Loader=_COMPOSER)
+        node = yaml.compose(raw_text, Loader=composer)
         scalars = yaml.SafeLoader("")  # one constructor for every scalar of the file
         try:
             data = _to_python(node, (), lines, scalars) if node is not None else None
