@@ -269,3 +269,26 @@ def test_check_without_click_prints_and_exits_as_through_click(
         captured = capsys.readouterr()
         outputs.append((exit_.value.code, captured.out, captured.err))
     assert outputs[0] == outputs[1]
+
+
+def test_check_as_a_process_of_its_own_ends_as_the_interpreter_would(tmp_path: Path) -> None:
+    # `rettesnor check` ends without tearing down every module (start-up time, issue 17): the exit
+    # status, the output and what is registered to run at exit (benchmarks read their peak memory so)
+    # must be as before.
+    script = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('atexit ran', file=sys.stderr))\n"
+        "from rettesnor.cli import main\n"
+        "main()\n"
+    )
+    for stdin, status in ((b"Hej din idiot", 1), (b"Hej med dig", 0)):
+        proc = subprocess.run(
+            [sys.executable, "-c", script, "check", "-", "-p", "dk-hjorring", "-f", "json"],
+            input=stdin,
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+        assert proc.returncode == status, proc.stderr
+        assert json.loads(proc.stdout)["policy"] == "dk-hjorring"
+        assert proc.stderr.decode().splitlines() == ["atexit ran"]
