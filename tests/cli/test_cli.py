@@ -180,3 +180,115 @@ def test_check_built_alone_behaves_as_in_the_whole_tree(
     assert outputs[0] == outputs[1]
     assert type(cli._command_for(args)).__name__ == "TyperGroup"
     assert list(cli._command_for(args).commands) == [args[0]]  # type: ignore[attr-defined]
+
+
+FAST_FORMS = [
+    ["check"],
+    ["check", "-"],
+    ["check", "-", "-p", "dk-hjorring"],
+    ["check", "--jsonl", "-", "--policy", "dk-hjorring", "--workers", "2"],
+    ["check", "-p", "dk-hjorring", "-k", "comment", "-f", "json", "--lang", "en", "--channel", "snapchat"],
+    ["check", "--policy=dk-hjorring", "--kind=reply", "--format=text", "--workers=0", "text.txt"],
+    ["check", "-", "-p", "", "-w", "1", "--jsonl"],
+]
+SLOW_FORMS = [
+    ["check", "--help"],
+    ["check", "-", "-p", "a", "-p", "b"],  # an option twice
+    ["check", "-", "extra"],  # two sources
+    ["check", "-pdk-hjorring"],  # a short option glued to its value
+    ["check", "-p=dk-hjorring"],
+    ["check", "-", "-p"],  # no value
+    ["check", "-", "-p", "-x"],  # a value that looks like an option
+    ["check", "-", "-w", "-1"],
+    ["check", "-", "-w", "²"],
+    ["check", "-", "--workers", " 2"],
+    ["check", "-", "--jsonl=1"],
+    ["check", "--", "-"],
+    ["check", "-", "--image", "a.jpg"],
+    ["check", "-", "--org", "hjorring"],
+    ["analyse", "-"],
+]
+
+
+@pytest.mark.parametrize("args", FAST_FORMS)
+def test_check_without_click_gets_the_values_click_parses(args: list[str]) -> None:
+    # `rettesnor check` in its plain forms is called without click (start-up time, issue 17): its
+    # values must be exactly those click would have given the command.
+    import typer
+
+    from rettesnor import cli
+
+    fast = cli._fast_check_args(args)
+    group = cli._command_for(args)
+    parent = group.make_context("rettesnor", list(args), resilient_parsing=True)
+    sub = group.get_command(parent, "check")  # type: ignore[attr-defined]
+    assert sub is not None
+    params = sub.make_context("check", list(args[1:]), parent=parent).params
+    # what typer then hands the function (a repeatable option given no value: None, not ())
+    given = {p.name: typer.main._normalize_collection_value(p, params[p.name]) for p in sub.params if p.name}
+    assert fast == given
+
+
+@pytest.mark.parametrize("args", SLOW_FORMS)
+def test_other_forms_of_check_go_through_click(args: list[str]) -> None:
+    from rettesnor import cli
+
+    assert cli._fast_check_args(args) is None
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin"),
+    [
+        (["check", "-", "-p", "dk-hjorring"], "Hej med dig, din idiot"),
+        (["check", "-", "-p", "dk-hjorring", "-f", "json", "-k", "reply"], "Ring på 20 30 40 50"),
+        (
+            ["check", "--jsonl", "-", "-p", "dk-hjorring"],
+            '{"id": "1", "text": "Hej", "kind": "comment"}\nbad\n',
+        ),
+        (["check", "-", "-p", "no-such-pack"], "Hej"),
+        (["check", "-", "-p", "dk-hjorring", "-f", "xml"], "Hej"),
+        (["check", "-", "-p", "dk-hjorring", "-w", "2"], "Hej"),
+        (["check", "-", "-p", "dk-hjorring"], ""),
+    ],
+)
+def test_check_without_click_prints_and_exits_as_through_click(
+    args: list[str], stdin: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    from rettesnor import cli
+
+    outputs = []
+    for fast in (True, False):
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin.encode())))
+        if not fast:  # the environment variable of click's shell completion makes main() use click
+            monkeypatch.setattr(cli, "_fast_check_args", lambda _args: None)
+        capsys.readouterr()
+        with pytest.raises(SystemExit) as exit_:
+            cli.main(list(args))
+        captured = capsys.readouterr()
+        outputs.append((exit_.value.code, captured.out, captured.err))
+    assert outputs[0] == outputs[1]
+
+
+def test_check_as_a_process_of_its_own_ends_as_the_interpreter_would(tmp_path: Path) -> None:
+    # `rettesnor check` ends without tearing down every module (start-up time, issue 17): the exit
+    # status, the output and what is registered to run at exit (benchmarks read their peak memory so)
+    # must be as before.
+    script = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print('atexit ran', file=sys.stderr))\n"
+        "from rettesnor.cli import main\n"
+        "main()\n"
+    )
+    for stdin, status in ((b"Hej din idiot", 1), (b"Hej med dig", 0)):
+        proc = subprocess.run(
+            [sys.executable, "-c", script, "check", "-", "-p", "dk-hjorring", "-f", "json"],
+            input=stdin,
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+        assert proc.returncode == status, proc.stderr
+        assert json.loads(proc.stdout)["policy"] == "dk-hjorring"
+        assert proc.stderr.decode().splitlines() == ["atexit ran"]

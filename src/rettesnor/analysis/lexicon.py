@@ -36,16 +36,18 @@ passes run only on the tokens that need them: letter substitutions ("1d1ot", "l0
 
 from __future__ import annotations
 
+import json
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, cast
 
-import yaml
-
+from rettesnor import diskcache
+from rettesnor import item as item_module
+from rettesnor.analysis import signals as signals_module
 from rettesnor.analysis.chunk import as_chunk
 from rettesnor.analysis.context import AnalysisContext
 from rettesnor.analysis.signals import SIGNAL_NAMES, Signal
@@ -56,7 +58,6 @@ MAIN_LANGUAGE: dict[str, str] = {"DK": "da", "NO": "nb", "SE": "sv"}
 # Languages that bring each other's terms (Nynorsk texts use many Bokmål words and vice versa).
 _ALSO: dict[str, tuple[str, ...]] = {"nn": ("nb",), "nb": ("nn",)}
 
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FILE_KEYS = frozenset(
     {"signal", "language", "description", "score", "terms", "except", "context_terms", "context"}
 )
@@ -263,9 +264,13 @@ def load_document(doc: Any, path: str, language: str | None = None, signal: str 
 
 def load_file(file: Path, root: Path | None = None) -> LexiconFile:
     """Read and validate one file; the folder must be the language and the name the signal."""
+    import yaml  # here: word lists read from the start-up cache need no YAML (issue 17)
+
     rel = file.relative_to(root).as_posix() if root else file.name
     try:
-        doc = yaml.load(file.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+        doc = yaml.load(
+            file.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        )
     except yaml.YAMLError as exc:
         where = getattr(exc, "problem_mark", None)
         line = f" at line {where.line + 1}" if where is not None else ""
@@ -349,6 +354,62 @@ def _trie_add(trie: Trie, core: str, right: bool) -> None:
     node.setdefault(_END_WORD if right else _END_FREE, {})
 
 
+def _trie_sources(entries: Sequence[Entry]) -> tuple[str | None, str | None]:
+    """The two trie regexes of ``entries``, as source. Two scans: terms that start a word are tried only
+    after a non-word character (the regex engine skips to those quickly; the text gets a leading
+    space), terms that may start inside a word everywhere. The first is a lookahead, so every word
+    start reports its longest term."""
+    bounded: Trie = {}
+    free: Trie = {}
+    for e in entries:
+        # Terms that start with a letter but may start inside a word go to the (smaller) trie that is
+        # tried at every position; the rest only where a word (or a sign like "©", "#") begins.
+        _trie_add(free if not e.left and _is_word_char(e.core[0]) else bounded, e.core, e.right)
+    return (
+        r"\W(?=(" + _trie_regex(bounded) + "))" if bounded else None,
+        _trie_regex(free) if free else None,
+    )
+
+
+def _compiled_tries(
+    entries: Sequence[Entry], name: str
+) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """The two trie regexes of ``entries``, compiled; from the start-up cache (``name``) when this set
+    of terms was compiled before by the same code and Python: building and compiling them takes
+    ≈ 0.1 s, most of a check's start-up (issue 17). The key covers what the sources are built from
+    (each entry's core and boundaries, in order) and this module's source; the cached state of each
+    regex holds its source, which is compared before its compiled form is used."""
+    code = diskcache.source_of(__file__)
+    entry_key = None
+    if code is not None and diskcache.folder() is not None:
+        entry_key = diskcache.key(code, "\n".join(f"{e.left:d}{e.right:d}{e.core}" for e in entries))
+        cached = diskcache.load(name, entry_key)
+        if isinstance(cached, list) and len(cached) == 2:
+            rebuilt = [_from_state(state) for state in cached]
+            if all(r is not False for r in rebuilt):
+                return cast(tuple[re.Pattern[str] | None, re.Pattern[str] | None], tuple(rebuilt))
+    patterns: list[re.Pattern[str] | None] = []
+    states: list[dict[str, Any] | None] = []
+    for source in _trie_sources(entries):
+        pattern, state = diskcache.compile_regex(source) if source is not None else (None, None)
+        patterns.append(pattern)
+        states.append(state)
+    if entry_key is not None and all(
+        (s is None) == (p is None) for s, p in zip(states, patterns, strict=True)
+    ):
+        diskcache.store(name, entry_key, states)
+    return patterns[0], patterns[1]
+
+
+def _from_state(state: Any) -> re.Pattern[str] | bool | None:
+    """A cached trie regex: the pattern, None (no terms of that kind), or False (an unusable state)."""
+    if state is None:
+        return None
+    source = state.get("pattern") if isinstance(state, dict) else None
+    rebuilt = diskcache.regex_from_state(state, source) if isinstance(source, str) else None
+    return False if rebuilt is None else rebuilt
+
+
 _LEET = str.maketrans(
     {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "@": "a", "$": "s", "€": "e", "!": "i", "|": "i"}
 )
@@ -375,14 +436,9 @@ class Matcher:
             (e for f in files if f.language in rank for e in f.entries), key=lambda e: rank[e.language]
         )
         grouped: dict[str, list[Entry]] = {}
-        bounded: Trie = {}
-        free: Trie = {}
         masked: dict[tuple[str, str, int], list[str]] = {}
         for e in entries:
             grouped.setdefault(e.core, []).append(e)
-            # Terms that start with a letter but may start inside a word go to the (smaller) trie that is
-            # tried at every position; the rest only where a word (or a sign like "©", "#") begins.
-            _trie_add(free if not e.left and _is_word_char(e.core[0]) else bounded, e.core, e.right)
             if e.signal in _DISGUISED and not e.is_except and e.core.isalpha():
                 masked.setdefault((e.core[0], e.core[-1], len(e.core)), []).append(e.core)
         self.lookup: dict[str, tuple[Entry, ...]] = {core: tuple(es) for core, es in grouped.items()}
@@ -393,11 +449,7 @@ class Matcher:
             if shorter:
                 self.prefixes[core] = shorter
         self.masked = {k: tuple(dict.fromkeys(v)) for k, v in masked.items()}
-        # Two scans: terms that start a word are tried only after a non-word character (the regex
-        # engine skips to those quickly; the text gets a leading space), terms that may start inside a
-        # word everywhere. The first is a lookahead, so every word start reports its longest term.
-        self.bounded = re.compile(r"\W(?=(" + _trie_regex(bounded) + "))") if bounded else None
-        self.free = re.compile(_trie_regex(free)) if free else None
+        self.bounded, self.free = _compiled_tries(entries, "lexicon-" + "-".join(languages))
 
     def hits(self, low: str) -> list[Hit]:
         """Every term or except whose word boundaries hold in ``low`` (lower-cased text)."""
@@ -549,8 +601,85 @@ def files_of(language: str) -> tuple[LexiconFile, ...]:
     if found is None:
         folder = LEXICON_ROOT / language
         paths = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
-        found = _BY_LANGUAGE[language] = tuple(load_file(f, LEXICON_ROOT) for f in paths)
+        found = _BY_LANGUAGE[language] = _cached_files(language, paths)
     return found
+
+
+def _cached_files(language: str, paths: Sequence[Path]) -> tuple[LexiconFile, ...]:
+    """The files of a language, read and validated; from the start-up cache when these files (by their
+    bytes) were validated before by the same code (≈ 25 ms of YAML and validation per language at every
+    start otherwise, issue 17). An entry is stored only when it rebuilds files equal to the validated
+    ones, so a file that fails validation is never cached and fails as before."""
+    code = diskcache.source_of(__file__)
+    sources = [diskcache.source_of(m.__file__) for m in (signals_module, item_module)]
+    entry_key = None
+    if code is not None and None not in sources and diskcache.folder() is not None:
+        try:
+            files = [part for path in paths for part in (path.name, path.read_bytes())]
+        except OSError:
+            files = None
+        if files is not None:
+            entry_key = diskcache.key(code, *(s or b"" for s in sources), str(LEXICON_ROOT), language, *files)
+            cached = _decode_files(diskcache.load(f"lexicon-files-{language}", entry_key))
+            if cached is not None:
+                return cached
+    found = tuple(load_file(f, LEXICON_ROOT) for f in paths)
+    if entry_key is not None:
+        encoded = [_encode_file(f) for f in found]
+        if _decode_files(json.loads(json.dumps(encoded))) == found:
+            diskcache.store(f"lexicon-files-{language}", entry_key, encoded)
+    return found
+
+
+def _encode_file(f: LexiconFile) -> list[Any]:
+    """A validated file as JSON data (its entries share the file's signal, language, context)."""
+    context = next((e.context.pattern for e in f.entries if e.context is not None), None)
+    entries = [
+        [
+            e.core,
+            e.left,
+            e.right,
+            e.score,
+            e.is_except,
+            e.explanation,
+            e.context is not None,
+            e.evidence["pattern"],
+        ]
+        for e in f.entries
+    ]
+    return [f.path, f.signal, f.language, f.description, f.score, context, entries]
+
+
+def _decode_files(data: Any) -> tuple[LexiconFile, ...] | None:
+    """:func:`_encode_file` undone for a list of files, or None when the data is not such a list."""
+    if not isinstance(data, list):
+        return None
+    out: list[LexiconFile] = []
+    try:
+        for path, signal, language, description, score, context, raw in data:
+            pattern = re.compile(context) if context is not None else None
+            detector = f"lexicon.{language}.{signal}"
+            entries = tuple(
+                Entry(
+                    signal,
+                    language,
+                    path,
+                    core,
+                    left,
+                    right,
+                    entry_score,
+                    is_except,
+                    explanation,
+                    pattern if has_context else None,
+                    detector,
+                    MappingProxyType({"pattern": item, "lexicon": path, "explanation": explanation}),
+                )
+                for core, left, right, entry_score, is_except, explanation, has_context, item in raw
+            )
+            out.append(LexiconFile(path, signal, language, description, score, entries))
+    except (TypeError, ValueError, re.error):
+        return None
+    return tuple(out)
 
 
 def __getattr__(name: str) -> tuple[LexiconFile, ...]:

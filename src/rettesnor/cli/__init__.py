@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import atexit
 import copy
+import errno
+import gc
+import inspect
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, BinaryIO
+from typing import TYPE_CHECKING, Annotated, Any, BinaryIO, TextIO, cast
 
 import typer
-from rich.table import Table
-from rich.text import Text
 
 from rettesnor.cli.common import (
     MAX_FILE_BYTES,
@@ -24,16 +26,18 @@ from rettesnor.cli.common import (
     read_text,
     tenant,
 )
-from rettesnor.clitable import print_table
 from rettesnor.item import KINDS, LANGUAGES, OVERSIZED_LINE, InputError, Item, Photo, validate_text
 
 if TYPE_CHECKING:
+    from rich.text import Text
+
     from rettesnor.check import JsonlChunk
     from rettesnor.governance import checking
     from rettesnor.policy.model import Pack
 
 # The engine (word lists, models, patterns) and the packs' models are imported by the commands that use
-# them, so `rettesnor --help` and the commands that check nothing start without them (issue 17).
+# them, so `rettesnor --help` and the commands that check nothing start without them (issue 17); rich
+# (tables, styled text) by the commands that print them, so `check --jsonl` starts without it.
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False)
 policy_app = typer.Typer(no_args_is_help=True, help="Show, document and compare policy packs.")
@@ -128,7 +132,6 @@ def check_cmd(
     check page and in the API. Exit status: 0 nothing blocking, 1 blocking findings, 2 usage or input error.
     """
     from rettesnor.governance import checking
-    from rettesnor.render import print_result
 
     pack = _load_pack(policy)
     msg_lang = _lang(lang, pack)
@@ -155,6 +158,8 @@ def check_cmd(
     if fmt == "json":
         print_json(result.to_dict(msg_lang) | ({"stripped": [str(p) for p in stripped]} if stripped else {}))
     else:
+        from rettesnor.render import print_result  # rich: only for the text output
+
         print_result(out, result, msg_lang, "" if source == "-" else source)
         for p in stripped:
             out.print(f"  → {p}")
@@ -220,7 +225,9 @@ def _checked(
         return
     # The first chunk is checked here: the word lists, patterns and models it loads are then shared
     # with the forked workers instead of being loaded again in each.
-    yield check_jsonl_chunk(first, pack, kind, lang)
+    done = check_jsonl_chunk(first, pack, kind, lang)
+    _resume_gc()  # start-up is over (see _pause_gc)
+    yield done
     if workers == 1:
         for part in chunks:
             yield check_jsonl_chunk(part, pack, kind, lang)
@@ -301,6 +308,9 @@ def analyse_cmd(
     if fmt == "json":
         print_json(doc)
         return
+    from rich.table import Table
+    from rich.text import Text
+
     lang = doc["language"]
     out.print(f"language: {lang['code']} (confidence {lang['confidence']:.2f})")
     table = Table("category", "text", "score", "detector", "why")
@@ -348,6 +358,10 @@ def policy_show(pack_name: str, fmt: Format = "text", lang: Lang = None) -> None
     if check_format(fmt) == "json":
         print_json(pack.model_dump(mode="json"))
         return
+    from rich.text import Text
+
+    from rettesnor.clitable import print_table
+
     out.print(f"[bold]{pack.text(pack.title, msg_lang)}[/bold]  ({' → '.join(pack.chain)})")
     if pack.source:
         out.print(pack.source, style="dim")
@@ -424,6 +438,10 @@ def policy_coverage(pack_name: str, fmt: Format = "text") -> None:
     if check_format(fmt) == "json":
         print_json([asdict(r) for r in rows])
         return
+    from rich.text import Text
+
+    from rettesnor.clitable import print_table
+
     style = {"implemented": "green", "partial": "yellow", "planned": "yellow", "missing": "bold red"}
     cells: list[list[str | Text]] = [
         [
@@ -451,6 +469,10 @@ def policy_compare(left: str, right: str, fmt: Format = "text") -> None:
     if check_format(fmt) == "json":
         print_json([asdict(d) for d in diffs])
         return
+    from rich.text import Text
+
+    from rettesnor.clitable import print_table
+
     cells: list[list[str | Text]] = [[d.topic, d.name, Text(d.left), Text(d.right)] for d in diffs]
     print_table(out, ["topic", "name", a.name, b.name], cells)
 
@@ -500,11 +522,139 @@ def _command_for(args: list[str]) -> Any:
     return typer.main.get_command(app)
 
 
+# `check` as scripts run it (a source, -p, -k, -f, --jsonl, -w, --lang, --channel) is called without click:
+# typer builds a pydantic validator for each of the command's options before it calls it (≈ 50 ms of
+# the start-up, issue 17). Only these plain forms are taken (each option once, a value that does not
+# start with "-", a number of workers in digits); anything else (--help, --image, a mistake) goes
+# through click as before. tests/cli/test_cli.py holds the values to the ones click parses.
+_FAST_OPTIONS: dict[str, str] = {
+    "--policy": "policy",
+    "-p": "policy",
+    "--kind": "kind",
+    "-k": "kind",
+    "--format": "fmt",
+    "-f": "fmt",
+    "--channel": "channel",
+    "--lang": "lang",
+    "--workers": "workers",
+    "-w": "workers",
+}
+_COMPLETE_VAR = "_RETTESNOR_COMPLETE"  # click's shell completion: left to click
+
+
+def _fast_check_args(args: Sequence[str]) -> dict[str, Any] | None:
+    """The parameters click would give ``check_cmd`` for ``args`` when they are of the plain forms, else
+    None (click parses them)."""
+    if not args or args[0] != "check" or _COMPLETE_VAR in os.environ:
+        return None
+    values = {name: p.default for name, p in inspect.signature(check_cmd).parameters.items()}
+    seen: set[str] = set()
+    rest = list(args[1:])
+    while rest:
+        token = rest.pop(0)
+        value: str | int | bool
+        if token == "--jsonl" or token == "-" or not token.startswith("-"):
+            field, value = ("jsonl", True) if token == "--jsonl" else ("source", token)
+        else:
+            name, eq, text = token.partition("=")
+            field = _FAST_OPTIONS.get(name, "")
+            if not field or (eq and not name.startswith("--")) or (not eq and not rest):
+                return None
+            value = text = text if eq else rest.pop(0)
+            if text.startswith("-"):
+                return None
+            if field == "workers":
+                if not (text.isascii() and text.isdigit()):
+                    return None
+                value = int(text)
+        if field in seen:
+            return None
+        seen.add(field)
+        values[field] = value
+    return values
+
+
+def _run_check(values: dict[str, Any]) -> Any:
+    """``check_cmd(**values)`` with what typer's main does around a command when it is not standalone
+    (its exit status returned; end of input, Ctrl+C and a closed pipe handled the same way)."""
+    try:
+        try:
+            return check_cmd(**values)
+        except EOFError as exc:
+            print(file=sys.stderr)
+            raise typer.Abort() from exc
+        except KeyboardInterrupt as exc:
+            raise typer.Exit(130) from exc
+        except OSError as exc:
+            if exc.errno != errno.EPIPE:
+                raise
+            from typer._click.utils import PacifyFlushWrapper
+
+            sys.stdout = cast(TextIO, PacifyFlushWrapper(sys.stdout))
+            sys.stderr = cast(TextIO, PacifyFlushWrapper(sys.stderr))
+            sys.exit(1)
+    except typer.Exit as exc:
+        return exc.exit_code
+
+
+# Start-up of `check` (issue 17): the cyclic garbage collector is paused while the engine, the pack and
+# the models are loaded (hundreds of thousands of objects, none of them garbage: each collection of the
+# oldest generation walked them all, ≈ 20 ms), and resumed before the first text is checked, so a long
+# batch collects as before (and forked workers start with it on).
+_GC_PAUSED: list[bool] = []
+
+
+def _pause_gc() -> None:
+    if gc.isenabled():
+        gc.disable()
+        _GC_PAUSED.append(True)
+
+
+def _resume_gc() -> None:
+    if _GC_PAUSED:
+        _GC_PAUSED.clear()
+        gc.enable()
+
+
+def _exit_now(code: int) -> None:
+    """End the process as the interpreter would (other threads joined, atexit functions run, output
+    flushed), but without tearing down every module and object one by one (≈ 50 ms after a check
+    has loaded its models: the teardown frees each of them and collects once more). Used only when
+    ``check`` ran as the process's own command and ended with an exit status; on anything unusual it
+    returns and the interpreter exits as always."""
+    if not 0 <= code <= 255:
+        return
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return  # a closed pipe or stream: the interpreter's exit reports it as before
+    threading = sys.modules.get("threading")
+    if threading is not None:
+        threading._shutdown()  # what the interpreter calls at exit
+    atexit._run_exitfuncs()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
+    os._exit(code)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: every error a user can cause is one line on stderr and exit status 2."""
-    command = _command_for(sys.argv[1:] if argv is None else argv)
+    args = sys.argv[1:] if argv is None else argv
+    fast = _fast_check_args(args)
+    command = _command_for(args) if fast is None else None
     try:
-        code = command.main(args=argv, prog_name="rettesnor", standalone_mode=False)
+        if command is None:
+            _pause_gc()
+            try:
+                code = _run_check(fast or {})
+            finally:
+                _resume_gc()
+        else:
+            code = command.main(args=argv, prog_name="rettesnor", standalone_mode=False)
     except typer.Exit as exc:
         code = exc.exit_code
     except typer.Abort:
@@ -522,4 +672,7 @@ def main(argv: list[str] | None = None) -> None:
             raise
         print(f"rettesnor: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
         code = 2
-    sys.exit(code if isinstance(code, int) else 0)
+    code = code if isinstance(code, int) else 0
+    if command is None and argv is None:  # `rettesnor check …` run as a process of its own
+        _exit_now(code)
+    sys.exit(code)

@@ -1,7 +1,8 @@
 """What every command group shares: the organisation session, the actor, output, input files, failure.
 
 The services, SQLAlchemy and the engine are imported inside the functions, so that a command that needs
-none of them (``rettesnor --help``, ``rettesnor check``) does not pay for them.
+none of them (``rettesnor --help``, ``rettesnor check``) does not pay for them. So is rich: ``out`` is
+made on first use, so a command that prints no table or styled text (``check --jsonl``) never imports it.
 """
 
 from __future__ import annotations
@@ -13,22 +14,37 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, BinaryIO
+from typing import TYPE_CHECKING, Annotated, Any, BinaryIO, cast
 
 import typer
-from rich.console import Console
 
-from rettesnor.clitable import print_table
 from rettesnor.item import MAX_TEXT_CHARS, InputError, validate_text
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session
 
     from rettesnor.records.base import Base
     from rettesnor.records.models import Organisation
 
-out = Console(highlight=False, soft_wrap=True)
+
+class _Console:
+    """The console of the commands' output, made when it is first used (importing rich takes ≈ 25 ms of
+    start-up, issue 17); each attribute is the real console's."""
+
+    def __init__(self) -> None:
+        self._console: Console | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(highlight=False, soft_wrap=True)
+        return getattr(self._console, name)
+
+
+out = cast("Console", _Console())
 MAX_FILE_BYTES = MAX_TEXT_CHARS * 4  # the longest text a check takes, in UTF-8 at most this long
 
 Format = Annotated[str, typer.Option("--format", "-f", help="text or json")]
@@ -77,6 +93,8 @@ def table(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str) -> N
     if check_format(fmt) == "json":
         print_json(list(rows))
         return
+    from rettesnor.clitable import print_table
+
     cells = [["" if row.get(c) is None else str(row.get(c)) for c in columns] for row in rows]
     print_table(out, columns, cells)
 

@@ -47,7 +47,9 @@ SEVERITY_ORDER: dict[str, int] = {"info": 0, "warn": 1, "block": 2}
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: pydantic builds a model's validator when it first validates, not when the class is
+    # defined, so a pack read from the start-up cache (policy/loader.py) never pays for it (issue 17).
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 Text = dict[Lang, str]
