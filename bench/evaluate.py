@@ -691,7 +691,7 @@ def summary(results: dict[str, Any]) -> list[tuple[str, str, str, str, str, str]
         met = r["model"]["precision"] >= 0.9 and r["model"]["recall"] >= 0.9
         rows.append(
             (
-                f"names {name} P/R ({r['figure']})",
+                f"names {name} P/R ({r.get('figure', 'older run')})",
                 _pr(r["model"]),
                 _pr(r["rules"]),
                 _pr(r["trivial"]),
