@@ -18,6 +18,7 @@ from rettesnor.cli.common import (
     Org,
     actor,
     check_format,
+    console,
     db_session,
     done,
     out,
@@ -81,7 +82,7 @@ def archive_import(
     if not source.is_file():
         raise InputError(f"no such file: {source}")
     events = list(read_file(source.read_bytes()))  # every line is checked before anything is stored
-    with tenant(org) as (s, o), Progress(console=out, transient=True, disable=fmt == "json") as bar:
+    with tenant(org) as (s, o), Progress(console=console(), transient=True, disable=fmt == "json") as bar:
         task = bar.add_task("importing", total=len(events))
         report = ingest(s, o, events, progress=lambda n: bar.advance(task, n))
     if check_format(fmt) == "json":

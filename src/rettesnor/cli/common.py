@@ -36,15 +36,28 @@ class _Console:
     def __init__(self) -> None:
         self._console: Console | None = None
 
-    def __getattr__(self, name: str) -> Any:
+    def real(self) -> Console:
+        """The console itself, for rich objects that use it as a context manager (``Progress``): special
+        methods such as ``__enter__`` are not looked up through ``__getattr__``."""
         if self._console is None:
             from rich.console import Console
 
             self._console = Console(highlight=False, soft_wrap=True)
-        return getattr(self._console, name)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real(), name)
 
 
-out = cast("Console", _Console())
+_console = _Console()
+out = cast("Console", _console)
+
+
+def console() -> Console:
+    """The commands' console itself (see :class:`_Console`)."""
+    return _console.real()
+
+
 MAX_FILE_BYTES = MAX_TEXT_CHARS * 4  # the longest text a check takes, in UTF-8 at most this long
 
 Format = Annotated[str, typer.Option("--format", "-f", help="text or json")]
