@@ -44,7 +44,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
-import hashlib
 import importlib.util
 import io
 import itertools
@@ -393,24 +392,16 @@ def _accuracy(fn: Any, texts: list[str], lang: str) -> float:
     return round(sum(fn(t, lang) == lang for t in texts) / len(texts), 3)
 
 
-HARM = REPO / "corpora" / "harm"
-
-
 def corpus_comments() -> dict[str, list[str]]:
     """The test split of the harm corpus per language (``corpora/harm/DATASHEET.md``): comments in the
     register of municipal pages, none of which the language models were trained on."""
+    train = _train_offensive()
     out: dict[str, list[str]] = {}
-    for lang in ("da", "nb", "nn", "sv", "en"):
-        path = HARM / f"{lang}.jsonl"
-        if path.exists():
-            lines = path.read_text(encoding="utf-8").splitlines()
-            rows = [json.loads(line) for line in lines if line.strip()]
-            out[lang] = [r["text"] for r in rows if _in_harm_test_split(r["id"])]
+    for lang in train.HARM_LANGUAGES:
+        texts = train.read_harm(split="test", languages=(lang,)).texts
+        if texts:
+            out[lang] = list(texts)
     return out
-
-
-def _in_harm_test_split(comment_id: str) -> bool:
-    return int(hashlib.sha256(comment_id.encode()).hexdigest(), 16) % 10 < 3
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -20,7 +20,6 @@ Deterministic: the same data give the same file.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import importlib.util
 import json
 import sys
@@ -33,7 +32,6 @@ from rettesnor.analysis.language import WEST, west_features
 ROOT = Path(__file__).resolve().parents[1]
 DATASETS = ROOT.parent / "shared" / "datasets"
 MODEL_OUT = ROOT / "src" / "rettesnor" / "models" / "language.json"
-CORPUS = ROOT / "corpora" / "harm"
 FORMAT = "rettesnor.language-west/1"
 HELD_OUT = 500  # the first sentences of 5+ words of each NorNE file are bench/evaluate.py's
 MIN_WORDS = 5
@@ -70,18 +68,10 @@ def training_sentences() -> dict[str, list[str]]:
     return out
 
 
-def in_test_split(comment_id: str) -> bool:
-    """The harm corpus's fixed split (corpora/harm/DATASHEET.md): about 30 % is never trained on."""
-    return int(hashlib.sha256(comment_id.encode()).hexdigest(), 16) % 10 < 3
-
-
 def corpus_comments(lang: str) -> list[str]:
-    """The train split of the harm corpus in ``lang`` (none when the corpus is not there)."""
-    path = CORPUS / f"{lang}.jsonl"
-    if not path.exists():
-        return []
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [r["text"] for r in rows if not in_test_split(r["id"])]
+    """The train split of the harm corpus in ``lang`` (none when the corpus is not there), read as
+    ``scripts/train_offensive.py`` reads it."""
+    return list(_module("train_offensive").read_harm(split="train", languages=(lang,)).texts)
 
 
 def fit(features: list[dict[str, float]], labels: list[str]) -> dict[str, object]:
