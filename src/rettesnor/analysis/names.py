@@ -64,7 +64,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from importlib.resources import files
-from itertools import compress, count
+from itertools import compress, count, islice, repeat
 from typing import Any
 
 from rettesnor.analysis.chunk import as_chunk
@@ -266,10 +266,41 @@ class TokenSequence:
         self.classes = tagger.classes(items)
         self.candidates = list(compress(count(), self.classes))
 
-    def tokens(self, t: int, text: str) -> list[Token]:
+    def tokens(self, t: int, text: str) -> TextTokens:
         """The (start, end, word) tokens of text ``t`` (its ``text``), as :func:`tokenize` gives them."""
-        words = filter(_NL.__ne__, self.items[self.bounds[t] + 1 : self.bounds[t + 1]])
-        return [(a, b, w) for (a, b), w in zip(map(_SPAN, _TOKEN.finditer(text)), words, strict=True)]  # type: ignore[misc]
+        words = list(filter(_NL.__ne__, self.items[self.bounds[t] + 1 : self.bounds[t + 1]]))
+        return TextTokens(text, words)  # type: ignore[arg-type]  # no None inside a text
+
+
+class TextTokens(Sequence[Token]):
+    """:func:`tokenize` of a text from its words, the positions found only as far as they are read:
+    a text's names and handles need the positions of their own tokens, not of the tokens after the
+    last of them (C-level ``islice`` over ``_TOKEN.finditer``)."""
+
+    __slots__ = ("_found", "_spans", "text", "words")
+
+    def __init__(self, text: str, words: list[str]) -> None:
+        self.text = text
+        self.words = words
+        self._spans: list[tuple[int, int]] = []
+        self._found = map(_SPAN, _TOKEN.finditer(text))
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def _span(self, k: int) -> tuple[int, int]:
+        spans = self._spans
+        if k >= len(spans):
+            spans.extend(islice(self._found, k + 1 - len(spans)))
+        return spans[k]
+
+    def __getitem__(self, k: int | slice) -> Any:
+        if isinstance(k, slice):
+            return [self[i] for i in range(*k.indices(len(self.words)))]
+        if k < 0:
+            k += len(self.words)
+        a, b = self._span(k)
+        return (a, b, self.words[k])
 
 
 _NL = "\n"
@@ -1022,7 +1053,7 @@ def _signal(text: str, toks: list[Token], prob: float, starts: bool) -> Signal |
     s, e = toks[0][0], toks[-1][1]
     first = toks[0][2]
     if first.startswith("@"):
-        if _hand_flags(first[1:].lower()) & (_ORG | _STOP):
+        if _handle_body(first):
             return None  # "@Kommunen", "@Facebook": a handle that the lists call a body, never a person
         if len(toks) > 1 or (first[1:].isalpha() and first[1].isupper()):
             # "@Jens Pedersen": the name after the @ is the person, addressed
@@ -1119,12 +1150,22 @@ def _handle_given(handle: str) -> bool:
     return word.islower() and any(_HAND.get(word[:k], 0) & _GIVEN for k in range(low, min(len(word) - 2, hi)))
 
 
-def _handle_mentions(text: str, tokens: Sequence[Token], covered: set[int]) -> list[Signal]:
-    """Mentions of handles that start with a given name and that the model did not tag."""
+def _handle_mentions(text: str, tokens: TextTokens, covered: set[int]) -> list[Signal]:
+    """Mentions of handles that start with a given name and that the model did not tag (the first
+    ``_MAX_SIGNALS``: the signals of a text are cut to that many, in order). :func:`_handle_given`
+    runs once per handle form; the handles are found by C-level calls over the words."""
+    words = tokens.words
+    handles = set(compress(words, map(str.startswith, words, repeat("@"))))
+    given = {w for w in handles if _handle_given(w)}
     out: list[Signal] = []
-    for k, (s, e, w) in enumerate(tokens):
-        if w[0] == "@" and k not in covered and _handle_given(w):
+    if not given:
+        return out
+    for k in compress(count(), map(given.__contains__, words)):
+        if k not in covered:
+            s, e, _ = tokens[k]
             out.append(_mention(text, s, e, None))
+            if len(out) >= _MAX_SIGNALS:
+                break
     return out
 
 
@@ -1143,16 +1184,30 @@ def detect(text: str, ctx: AnalysisContext, tagger: Model | None = None) -> list
     return _signals(text, seq.tokens(0, text), spans, ctx)
 
 
+def _handle_body(handle: str) -> bool:
+    """Whether the lists call an @handle's word a body or a stop word ("@Kommunen"): never a person."""
+    return bool(_hand_flags(handle[1:].lower()) & (_ORG | _STOP))
+
+
 def _signals(
-    text: str, tokens: Sequence[Token], spans: list[tuple[int, int, float]], ctx: AnalysisContext
+    text: str, tokens: TextTokens, spans: list[tuple[int, int, float]], ctx: AnalysisContext
 ) -> list[Signal]:
     """The signals of a text's tagged ``spans`` (token indices) and of its handles."""
     starts = LazyStarts(text, tokens)
     out: list[Signal] = []
     orgs = ctx.organisation_names
     covered: set[int] = set()
+    words = tokens.words
+    bodies: dict[str, bool] = {}  # _handle_body of each handle form, once per text
     for i, j, prob in spans:
         covered.update(range(i, j))
+        first = words[i]
+        if first[0] == "@":  # what _signal would drop, without the positions it needs
+            body = bodies.get(first)
+            if body is None:
+                body = bodies[first] = _handle_body(first)
+            if body:
+                continue
         if not _ends_person(tokens[j][2] if j < len(tokens) else None, j - i == 1):
             continue
         sig = _signal(text, list(tokens[i:j]), prob, starts[i])
