@@ -1,0 +1,126 @@
+"""The chunk-level name tagger (``TokenSequence``, ``Model.tag_sequence``) against the text-by-text
+path it replaced (``tokenize``, ``Model.tag``, ``LazyStarts``): the same signals, on texts built to hit
+its edges (line breaks between the words of a name, particles, handles, initials at a text's end,
+runs longer than ``_MAX_RUN``, more candidates than ``_MAX_SCORED``, NUL inside a text, empty texts)."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from rettesnor.analysis import names
+from rettesnor.analysis.chunk import Chunk
+from rettesnor.analysis.context import AnalysisContext
+from rettesnor.analysis.signals import Signal
+
+DA = AnalysisContext(kind="comment", language="da", country="DK", organisation_names=("Hjørring Kommune",))
+
+_PIECES = (
+    "Jens", "Pedersen", "Anna-Sofie", "Bech-Nielsen", "mette", "Mette", "Kari", "Nordmann", "von", "de",
+    "van", "P.", "J.", "hr.", "borgmester", "Borgmester", "S-borgmester", "kulturminister", "sagde",
+    "naboen", "min", "nabo", "Hej", "mvh", "og", "til", "det", "er", "Det", "Kommunen", "kommune",
+    "Hjørring", "@jens_p1987", "@Kommunen", "@realDonaldTrump", "@larsloekke", "@", "Larsen-koncerten",
+    "Trump's", "Løkkes", "sandgaard", "IPHONE", "iPhone", "McDonald", "al-Assad", "1234", "12-34", "x",
+    "Skole", "ApS", ".", ",", "!", "?", ":", "-", "–", "…", "(", ")", '"', "«", "»", "'", "*", "•",
+    "😀", "İstanbul", "Ærø", "ÅSE", "a@b.dk", "jens.pedersen@hjoring.dk",
+)  # fmt: skip
+_GAPS = (" ", " ", " ", " ", "", "\n", "\r\n", "\n\n", "  ", "\t", " \n ")
+
+
+def _text(rng: random.Random) -> str:
+    parts: list[str] = []
+    for _ in range(rng.randint(0, 25)):
+        parts.append(rng.choice(_PIECES))
+        parts.append(rng.choice(_GAPS))
+    return "".join(parts)
+
+
+def _texts() -> list[str]:
+    rng = random.Random(17)
+    texts = [_text(rng) for _ in range(1500)]
+    texts += [
+        "",
+        " ",
+        "\n",
+        "Jens",
+        "P.",
+        "Hej P.",
+        "Jens\nPedersen sagde det",
+        "kl.\nJens Pedersen",
+        "von\nPedersen",
+        "de\n",
+        " ".join(["Jens", "Pedersen", "Hansen"] * 30),  # a run longer than _MAX_RUN
+        "Anna Berg @kari_nordmann Pedersen @Kommunen Jens",
+    ]
+    return texts
+
+
+def _reference(text: str, ctx: AnalysisContext) -> list[Signal]:
+    """``detect`` as it was before the chunk-level tagger: every token a tuple, every text alone."""
+    if not text:
+        return []
+    tokens = names.tokenize(text)
+    if not tokens:
+        return []
+    starts = names.LazyStarts(text, tokens)
+    out: list[Signal] = []
+    covered: set[int] = set()
+    for i, j, prob in names.model().tag(tokens, starts):
+        covered.update(range(i, j))
+        if not names._ends_person(tokens[j][2] if j < len(tokens) else None, j - i == 1):
+            continue
+        sig = names._signal(text, tokens[i:j], prob, starts[i])
+        if sig is None:
+            continue
+        if ctx.organisation_names and any(text[sig.start : sig.end] in o for o in ctx.organisation_names):
+            continue
+        out.append(sig)
+        if len(out) >= names._MAX_SIGNALS:
+            return out
+    if "@" in text:
+        for k, (s, e, w) in enumerate(tokens):
+            if w[0] == "@" and k not in covered and names._handle_given(w):
+                out.append(names._mention(text, s, e, None))
+        out.sort(key=lambda sig: sig.start)
+    return out[: names._MAX_SIGNALS]
+
+
+def test_the_sequence_holds_every_token_and_line_break_of_each_text() -> None:
+    texts = ["Hej Jens.\nP. Hansen", "", "a\n\nb", "x"]
+    seq = names.TokenSequence(Chunk(texts), names.model())
+    for t, text in enumerate(texts):
+        inner = seq.items[seq.bounds[t] + 1 : seq.bounds[t + 1]]
+        assert [w for w in inner if w != "\n"] == [tok[2] for tok in names.tokenize(text)]
+        assert inner.count("\n") == text.count("\n") + (1 if t > 0 else 0) + (1 if t < len(texts) - 1 else 0)
+        assert list(seq.tokens(t, text)) == names.tokenize(text)
+    assert seq.items[0] is None and seq.items[-1] is None
+
+
+def test_detect_and_detect_many_give_what_the_text_by_text_tagger_gave() -> None:
+    texts = _texts()
+    many = names.detect_many(texts, DA)
+    differ = []
+    for i, text in enumerate(texts):
+        want = _reference(text, DA)
+        if names.detect(text, DA) != want or many.get(i, []) != want:
+            differ.append(text)
+    assert not differ, differ[:5]
+    assert sum(len(v) for v in many.values()) > 1000  # the texts hold names: the comparison means something
+
+
+def test_a_chunk_with_nul_in_a_text_is_tagged_text_by_text() -> None:
+    texts = ["Min nabo Jens\x00 Pedersen larmer", "Hej Kari Nordmann", "\x00"]
+    chunk = Chunk(texts)
+    assert not chunk.joinable
+    many = names.detect_many(chunk, DA)
+    assert {i: v for i, v in many.items()} == {
+        i: _reference(t, DA) for i, t in enumerate(texts) if _reference(t, DA)
+    }
+
+
+@pytest.mark.parametrize("unit", ["Jens ", "@jens_p1987 ", "a@", "Hej Jens Pedersen.\n"])
+def test_texts_past_the_bounds_give_what_the_text_by_text_tagger_gave(unit: str) -> None:
+    text = unit * (25_000 // len(unit) * 2)  # more candidates than _MAX_SCORED, signals past _MAX_SIGNALS
+    assert names.detect(text, DA) == _reference(text, DA)
+    assert names.detect_many([text, "Jens Pedersen"], DA).get(0, []) == _reference(text, DA)
