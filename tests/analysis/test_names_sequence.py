@@ -6,6 +6,7 @@ runs longer than ``_MAX_RUN``, more candidates than ``_MAX_SCORED``, NUL inside 
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 
@@ -84,6 +85,19 @@ def _reference(text: str, ctx: AnalysisContext) -> list[Signal]:
                 out.append(names._mention(text, s, e, None))
         out.sort(key=lambda sig: sig.start)
     return out[: names._MAX_SIGNALS]
+
+
+@pytest.mark.parametrize("derived", [False, True])
+def test_the_sequence_tokeniser_gives_the_tokens_of_tokenize(derived: bool) -> None:
+    pattern = names._TOKEN_NL
+    if derived:  # the form used where _TOKEN was changed
+        pattern = re.compile(rf"[^\S\n]*+({names._TOKEN.pattern}|\n)")
+    units = ("a@", "12-", "Ja. ", "a.", "P.P.", "@a.b.", "x'y’z-w", "--", "\r\n", "İ", "0 -+./()@:")
+    texts = _texts() + [u * 50 for u in units]
+    for text in texts:
+        found = pattern.findall(text)
+        assert [w for w in found if w != "\n"] == [t[2] for t in names.tokenize(text)], text
+        assert found.count("\n") == text.count("\n")
 
 
 def test_the_sequence_holds_every_token_and_line_break_of_each_text() -> None:
