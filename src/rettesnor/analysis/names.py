@@ -61,14 +61,14 @@ import json
 import math
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 from functools import lru_cache
 from importlib.resources import files
 from itertools import compress, count, islice, repeat
 from operator import is_
 from typing import Any
 
-from rettesnor.analysis.chunk import as_chunk
+from rettesnor.analysis.chunk import Chunk, as_chunk
 from rettesnor.analysis.context import AnalysisContext
 from rettesnor.analysis.signals import Signal
 
@@ -806,14 +806,17 @@ class Model:
             i = j
         return spans
 
-    def tag_sequence(self, seq: TokenSequence) -> dict[int, list[tuple[int, int, float]]]:
-        """:meth:`tag` of every text of a :class:`TokenSequence` at once: {text: [(first, last + 1,
-        probability)]} in token indices of each text, for the texts with names. Only the candidates
-        and their neighbours (two words each side, the line breaks and sentence ends before them) are
+    def tag_sequence(
+        self, seq: TokenSequence, done: Container[int] = ()
+    ) -> Iterator[tuple[int, int, int, float]]:
+        """:meth:`tag` of every text of a :class:`TokenSequence` at once: (text, first, last + 1,
+        probability) of each name, in token indices of its text, in order. Only the candidates and
+        their neighbours (two words each side, the line breaks and sentence ends before them) are
         read; the rest of the sequence was classified by :meth:`classes` in C-level calls. The
-        arithmetic is :meth:`tag`'s, operation by operation (the same floats, the same names)."""
+        arithmetic is :meth:`tag`'s, operation by operation (the same floats, the same names). A text
+        that the caller puts into ``done`` while the names come is not scored further (it holds as
+        many signals as it may)."""
         raw, cls, idx, bounds = seq.items, seq.classes, seq.candidates, seq.bounds
-        out: dict[int, list[tuple[int, int, float]]] = {}
         own, near, marginals = self._own, self._near, self.marginals
         own_cache = self._self
         c2, c1, d1, d2 = (self._ctx[o] for o in CONTEXT)
@@ -902,7 +905,9 @@ class Model:
                     # Its token index in its text: the items before it, less the line breaks.
                     tok_i += r - tok_r - raw[tok_r:r].count("\n")
                     tok_r = r
-                    out.setdefault(text, []).append((tok_i, tok_i + 1, name))
+                    yield text, tok_i, tok_i + 1, name
+                    if text in done:
+                        p = bisect_right(idx, text_end, p)
                 continue
             # A run of candidates: consecutive words (line breaks between them allowed), cut as
             # :meth:`tag` cuts it (at most _MAX_RUN; an @handle starts a run of its own).
@@ -939,11 +944,12 @@ class Model:
             for k in run:
                 p2, p1, start = _before(raw, k)
                 n1, n2 = _after(raw, k)
-                a = own(raw[k], start)  # type: ignore[arg-type]  # a candidate is a word
-                b2 = near(p2, -2)
-                b1 = near(p1, -1)
-                a1 = near(n1, 1)
-                a2 = near(n2, 2)
+                word = raw[k]
+                a = own_cache.get((word, start)) or own(word, start)  # type: ignore[arg-type]
+                b2 = c2.get(p2) or near(p2, -2)
+                b1 = c1.get(p1) or near(p1, -1)
+                a1 = d1.get(n1) or near(n1, 1)
+                a2 = d2.get(n2) or near(n2, 2)
                 scores.append(
                     [
                         a[0] + b2[0] + b1[0] + a1[0] + a2[0],
@@ -970,9 +976,10 @@ class Model:
                     begin = -1
             if begin >= 0:
                 spans.append((begin, first + len(run), low))
-            if spans:
-                out.setdefault(text, []).extend(spans)
-        return out
+            for i, j, pr_low in spans:
+                yield text, i, j, pr_low
+            if spans and text in done:
+                p = bisect_right(idx, text_end, p)
 
 
 @lru_cache(maxsize=1)
@@ -1223,13 +1230,8 @@ def detect(text: str, ctx: AnalysisContext, tagger: Model | None = None) -> list
     if not text:
         return []
     tagger = tagger or model()
-    seq = TokenSequence([text], tagger)
-    if not seq.candidates:
-        return []
-    spans = tagger.tag_sequence(seq).get(0, [])
-    if not spans and "@" not in text:
-        return []
-    return _signals(text, seq.tokens(0, text), spans, ctx)
+    chunk = Chunk([text])
+    return _detect_sequence(chunk, TokenSequence(chunk, tagger), tagger, ctx).get(0, [])
 
 
 def _handle_body(handle: str) -> bool:
@@ -1237,56 +1239,88 @@ def _handle_body(handle: str) -> bool:
     return bool(_hand_flags(handle[1:].lower()) & (_ORG | _STOP))
 
 
-def _signals(
-    text: str, tokens: TextTokens, spans: list[tuple[int, int, float]], ctx: AnalysisContext
-) -> list[Signal]:
-    """The signals of a text's tagged ``spans`` (token indices) and of its handles."""
-    starts = LazyStarts(text, tokens)
-    out: list[Signal] = []
-    orgs = ctx.organisation_names
-    covered: set[int] = set()
-    words = tokens.words
-    bodies: dict[str, bool] = {}  # _handle_body of each handle form, once per text
-    for i, j, prob in spans:
-        covered.update(range(i, j))
-        first = words[i]
+class _Signals:
+    """The signals of one text, made from its names as they come from the tagger (in order) and, at
+    the end, from its handles; full at ``_MAX_SIGNALS`` signals of names, after which nothing more is
+    read (neither names nor handles)."""
+
+    __slots__ = ("bodies", "covered", "ctx", "full", "out", "starts", "text", "tokens")
+
+    def __init__(self, text: str, tokens: TextTokens, ctx: AnalysisContext) -> None:
+        self.text = text
+        self.tokens = tokens
+        self.ctx = ctx
+        self.starts = LazyStarts(text, tokens)
+        self.out: list[Signal] = []
+        self.covered: set[int] = set()
+        self.bodies: dict[str, bool] = {}  # _handle_body of each handle form, once per text
+        self.full = False
+
+    def add(self, i: int, j: int, prob: float) -> bool:
+        """Take the name of tokens ``i`` to ``j`` (exclusive); whether the text is now full."""
+        self.covered.update(range(i, j))
+        tokens = self.tokens
+        first = tokens.words[i]
         if first[0] == "@":  # what _signal would drop, without the positions it needs
-            body = bodies.get(first)
+            body = self.bodies.get(first)
             if body is None:
-                body = bodies[first] = _handle_body(first)
+                body = self.bodies[first] = _handle_body(first)
             if body:
-                continue
-        if not _ends_person(tokens[j][2] if j < len(tokens) else None, j - i == 1):
-            continue
-        sig = _signal(text, list(tokens[i:j]), prob, starts[i])
+                return False
+        if not _ends_person(tokens.words[j] if j < len(tokens) else None, j - i == 1):
+            return False
+        text = self.text
+        sig = _signal(text, list(tokens[i:j]), prob, self.starts[i])
         if sig is None:
-            continue
+            return False
+        orgs = self.ctx.organisation_names
         if orgs and any(text[sig.start : sig.end] in org for org in orgs):
-            continue
-        out.append(sig)
-        if len(out) >= _MAX_SIGNALS:
+            return False
+        self.out.append(sig)
+        self.full = len(self.out) >= _MAX_SIGNALS
+        return self.full
+
+    def finish(self) -> list[Signal]:
+        out = self.out
+        if self.full:
             return out
-    if "@" in text:
-        out.extend(_handle_mentions(text, tokens, covered))
-        out.sort(key=lambda sig: sig.start)
-    return out[:_MAX_SIGNALS]
+        if "@" in self.text:
+            out.extend(_handle_mentions(self.text, self.tokens, self.covered))
+            out.sort(key=lambda sig: sig.start)
+        return out[:_MAX_SIGNALS]
+
+
+def _detect_sequence(
+    chunk: Chunk, seq: TokenSequence, tagger: Model, ctx: AnalysisContext
+) -> dict[int, list[Signal]]:
+    """The signals of each text of ``chunk`` with any, from its :class:`TokenSequence`."""
+    out: dict[int, list[Signal]] = {}
+    if not seq.candidates:
+        return out
+    done: set[int] = set()
+    made: dict[int, _Signals] = {}
+    for t, i, j, prob in tagger.tag_sequence(seq, done):
+        signals = made.get(t)
+        if signals is None:
+            text = chunk[t]
+            signals = made[t] = _Signals(text, seq.tokens(t, text), ctx)
+        if not signals.full and signals.add(i, j, prob):
+            done.add(t)
+    for t in chunk.containing("@"):  # handles the model did not tag may be mentions
+        if t not in made:
+            text = chunk[t]
+            made[t] = _Signals(text, seq.tokens(t, text), ctx)
+    for t in sorted(made):
+        found = made[t].finish()
+        if found:
+            out[t] = found
+    return out
 
 
 def detect_many(texts: Sequence[str], ctx: AnalysisContext) -> dict[int, list[Signal]]:
     """:func:`detect` for many texts (the same signals): the chunk is tokenised and its candidates
     found at once (:class:`TokenSequence`); positions are worked out only for the texts with a name
-    or an @."""
+    or an @, and only as far as they are read."""
     chunk = as_chunk(texts)
     tagger = model()
-    seq = TokenSequence(chunk, tagger)
-    out: dict[int, list[Signal]] = {}
-    if not seq.candidates:
-        return out
-    found = tagger.tag_sequence(seq)
-    todo = set(found).union(chunk.containing("@"))
-    for t in sorted(todo):
-        text = chunk[t]
-        signals = _signals(text, seq.tokens(t, text), found.get(t, []), ctx)
-        if signals:
-            out[t] = signals
-    return out
+    return _detect_sequence(chunk, TokenSequence(chunk, tagger), tagger, ctx)
