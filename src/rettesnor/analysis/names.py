@@ -25,8 +25,12 @@ two after, and the previous label (the CRF's transitions). The lists built from 
 the cross-validated figures would have seen their test names.
 
 Only tokens that can be names are scored: capitalised words, @handles, lower-case words of the name lists
-that are no common words, rare lower-case words; all other tokens are ``O`` (so a comment costs a few
-dictionary look-ups per word; the features of a word are summed once and cached per word form).
+that are no common words, rare lower-case words; all other tokens are ``O``. A chunk of texts is
+tokenised at once (:class:`TokenSequence`: one ``findall`` over the joined texts gives each token's word
+and each line break, no positions) and each word form is classified once (cached); the Python work per
+text is then only per candidate (its two neighbours each side, its sentence start, the forward-backward
+of its run), the features of a word are summed once per word form, and positions are found only for
+the texts with a name or an @, only as far as they are read.
 
 What the signal says (the rules describe, they no longer decide):
 
@@ -273,6 +277,11 @@ class TokenSequence:
         self.classes = tagger.classes(items)
         self.candidates = list(compress(count(), self.classes))
 
+    def handles(self, t: int) -> set[str]:
+        """The @handles of text ``t``, each once."""
+        inner = self.items[self.bounds[t] + 1 : self.bounds[t + 1]]
+        return set(compress(inner, map(str.startswith, inner, repeat("@"))))  # type: ignore[arg-type]
+
     def tokens(self, t: int, text: str) -> TextTokens:
         """The (start, end, word) tokens of text ``t`` (its ``text``), as :func:`tokenize` gives them."""
         words = list(filter(_NL.__ne__, self.items[self.bounds[t] + 1 : self.bounds[t + 1]]))
@@ -300,6 +309,11 @@ class TextTokens(Sequence[Token]):
         if k >= len(spans):
             spans.extend(islice(self._found, k + 1 - len(spans)))
         return spans[k]
+
+    def run(self, i: int, j: int) -> list[Token]:
+        """Tokens ``i`` to ``j`` (exclusive)."""
+        self._span(j - 1)
+        return [(a, b, w) for (a, b), w in zip(self._spans[i:j], self.words[i:j], strict=True)]
 
     def __getitem__(self, k: int | slice) -> Any:
         if isinstance(k, slice):
@@ -808,11 +822,11 @@ class Model:
 
     def tag_sequence(
         self, seq: TokenSequence, done: Container[int] = ()
-    ) -> Iterator[tuple[int, int, int, float]]:
+    ) -> Iterator[tuple[int, int, int, float, bool]]:
         """:meth:`tag` of every text of a :class:`TokenSequence` at once: (text, first, last + 1,
-        probability) of each name, in token indices of its text, in order. Only the candidates and
-        their neighbours (two words each side, the line breaks and sentence ends before them) are
-        read; the rest of the sequence was classified by :meth:`classes` in C-level calls. The
+        probability, whether the first starts a sentence) of each name, in token indices of its
+        text, in order. Only the candidates and their neighbours (two words each side, the line
+        breaks and sentence ends before them) are read; the rest of the sequence was classified by :meth:`classes` in C-level calls. The
         arithmetic is :meth:`tag`'s, operation by operation (the same floats, the same names). A text
         that the caller puts into ``done`` while the names come is not scored further (it holds as
         many signals as it may)."""
@@ -905,7 +919,7 @@ class Model:
                     # Its token index in its text: the items before it, less the line breaks.
                     tok_i += r - tok_r - raw[tok_r:r].count("\n")
                     tok_r = r
-                    yield text, tok_i, tok_i + 1, name
+                    yield text, tok_i, tok_i + 1, name, start
                     if text in done:
                         p = bisect_right(idx, text_end, p)
                 continue
@@ -941,8 +955,10 @@ class Model:
             tok_i += r - tok_r - raw[tok_r:r].count("\n")
             tok_r = r
             scores = []
+            starts = []
             for k in run:
                 p2, p1, start = _before(raw, k)
+                starts.append(start)
                 n1, n2 = _after(raw, k)
                 word = raw[k]
                 a = own_cache.get((word, start)) or own(word, start)  # type: ignore[arg-type]
@@ -977,7 +993,7 @@ class Model:
             if begin >= 0:
                 spans.append((begin, first + len(run), low))
             for i, j, pr_low in spans:
-                yield text, i, j, pr_low
+                yield text, i, j, pr_low, starts[i - first]
             if spans and text in done:
                 p = bisect_right(idx, text_end, p)
 
@@ -1205,13 +1221,26 @@ def _handle_given(handle: str) -> bool:
     return word.islower() and any(_HAND.get(word[:k], 0) & _GIVEN for k in range(low, min(len(word) - 2, hi)))
 
 
+_GIVEN_HANDLES: dict[str, bool] = {}
+
+
+def _given_handle(handle: str) -> bool:
+    """:func:`_handle_given`, once per handle form."""
+    hit = _GIVEN_HANDLES.get(handle)
+    if hit is None:
+        if len(_GIVEN_HANDLES) > _CACHE_MAX:
+            _GIVEN_HANDLES.clear()
+        hit = _GIVEN_HANDLES[handle] = _handle_given(handle)
+    return hit
+
+
 def _handle_mentions(text: str, tokens: TextTokens, covered: set[int]) -> list[Signal]:
     """Mentions of handles that start with a given name and that the model did not tag (the first
     ``_MAX_SIGNALS``: the signals of a text are cut to that many, in order). :func:`_handle_given`
     runs once per handle form; the handles are found by C-level calls over the words."""
     words = tokens.words
     handles = set(compress(words, map(str.startswith, words, repeat("@"))))
-    given = {w for w in handles if _handle_given(w)}
+    given = set(filter(_given_handle, handles))
     out: list[Signal] = []
     if not given:
         return out
@@ -1244,20 +1273,20 @@ class _Signals:
     the end, from its handles; full at ``_MAX_SIGNALS`` signals of names, after which nothing more is
     read (neither names nor handles)."""
 
-    __slots__ = ("bodies", "covered", "ctx", "full", "out", "starts", "text", "tokens")
+    __slots__ = ("bodies", "covered", "ctx", "full", "out", "text", "tokens")
 
     def __init__(self, text: str, tokens: TextTokens, ctx: AnalysisContext) -> None:
         self.text = text
         self.tokens = tokens
         self.ctx = ctx
-        self.starts = LazyStarts(text, tokens)
         self.out: list[Signal] = []
         self.covered: set[int] = set()
         self.bodies: dict[str, bool] = {}  # _handle_body of each handle form, once per text
         self.full = False
 
-    def add(self, i: int, j: int, prob: float) -> bool:
-        """Take the name of tokens ``i`` to ``j`` (exclusive); whether the text is now full."""
+    def add(self, i: int, j: int, prob: float, start: bool) -> bool:
+        """Take the name of tokens ``i`` to ``j`` (exclusive; ``start``: whether ``i`` starts a
+        sentence, as :class:`LazyStarts` says); whether the text is now full."""
         self.covered.update(range(i, j))
         tokens = self.tokens
         first = tokens.words[i]
@@ -1270,7 +1299,7 @@ class _Signals:
         if not _ends_person(tokens.words[j] if j < len(tokens) else None, j - i == 1):
             return False
         text = self.text
-        sig = _signal(text, list(tokens[i:j]), prob, self.starts[i])
+        sig = _signal(text, tokens.run(i, j), prob, start)
         if sig is None:
             return False
         orgs = self.ctx.organisation_names
@@ -1299,15 +1328,15 @@ def _detect_sequence(
         return out
     done: set[int] = set()
     made: dict[int, _Signals] = {}
-    for t, i, j, prob in tagger.tag_sequence(seq, done):
+    for t, i, j, prob, start in tagger.tag_sequence(seq, done):
         signals = made.get(t)
         if signals is None:
             text = chunk[t]
             signals = made[t] = _Signals(text, seq.tokens(t, text), ctx)
-        if not signals.full and signals.add(i, j, prob):
+        if not signals.full and signals.add(i, j, prob, start):
             done.add(t)
     for t in chunk.containing("@"):  # handles the model did not tag may be mentions
-        if t not in made:
+        if t not in made and any(map(_given_handle, seq.handles(t))):
             text = chunk[t]
             made[t] = _Signals(text, seq.tokens(t, text), ctx)
     for t in sorted(made):
