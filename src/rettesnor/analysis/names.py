@@ -826,10 +826,10 @@ class Model:
         """:meth:`tag` of every text of a :class:`TokenSequence` at once: (text, first, last + 1,
         probability, whether the first starts a sentence) of each name, in token indices of its
         text, in order. Only the candidates and their neighbours (two words each side, the line
-        breaks and sentence ends before them) are read; the rest of the sequence was classified by :meth:`classes` in C-level calls. The
-        arithmetic is :meth:`tag`'s, operation by operation (the same floats, the same names). A text
-        that the caller puts into ``done`` while the names come is not scored further (it holds as
-        many signals as it may)."""
+        breaks and sentence ends before them) are read; the rest of the sequence was classified by
+        :meth:`classes` in C-level calls. The arithmetic is :meth:`tag`'s, operation by operation
+        (the same floats, the same names). A text that the caller puts into ``done`` while the names
+        come is not scored further (it holds as many signals as it may)."""
         raw, cls, idx, bounds = seq.items, seq.classes, seq.candidates, seq.bounds
         own, near, marginals = self._own, self._near, self.marginals
         own_cache = self._self
