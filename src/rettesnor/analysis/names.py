@@ -411,7 +411,7 @@ def is_candidate(word: str, nxt: str | None, freq: dict[str, int], wide: dict[st
     c = word[0]
     if c == "@":
         return len(word) > 1
-    if not c.isalpha() or _compound(word, freq):
+    if not c.isalpha() or (_compound(word, freq) and not _name_tail(word, wide)):
         return False
     if c.isupper():  # a listed stop word (weekday, platform, public body …) is none, unless a given name
         f = _HAND.get(word.lower(), 0)
@@ -430,6 +430,16 @@ def is_candidate(word: str, nxt: str | None, freq: dict[str, int], wide: dict[st
     if word in _PARTICLES:
         return nxt is not None and nxt[:1].isupper()
     return len(word) > 2 and word not in freq and not word[-1].isdigit()
+
+
+def _name_tail(word: str, wide: dict[str, int]) -> bool:
+    """Whether a hyphenated word may be a name although its last part is a frequent word: that part
+    is a name of the lists and no listed common word ("anne-sofie", "Schaumburg-muller": "sofie" and
+    "muller" are frequent words; not "Larsen-koncerten")."""
+    low = word.lower()
+    tail = low[low.rfind("-") + 1 :]
+    f = _HAND.get(tail, 0)
+    return bool((f & _NAME or wide.get(tail, 0)) and not f & (_COMMON | _STOP))
 
 
 def _compound(word: str, freq: dict[str, int] | None = None) -> bool:
