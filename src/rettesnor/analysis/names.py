@@ -25,7 +25,8 @@ two after, and the previous label (the CRF's transitions). The lists built from 
 the cross-validated figures would have seen their test names.
 
 Only tokens that can be names are scored: capitalised words, @handles, lower-case words of the name lists
-that are no common words, rare lower-case words; all other tokens are ``O`` (so a comment costs a few
+that are no common words, rare lower-case words, hyphenated words ending in a listed name ("anne-sofie")
+but not compounds about a name ("Larsen-koncerten"); all other tokens are ``O`` (so a comment costs a few
 dictionary look-ups per word; the features of a word are summed once and cached per word form).
 
 What the signal says (the rules describe, they no longer decide):
