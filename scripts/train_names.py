@@ -54,7 +54,7 @@ PARAMS = {"c1": 0.05, "c2": 0.01, "max_iterations": 150, "feature.possible_trans
 THRESHOLDS = (0.25, 0.3, 0.35, 0.4, 0.45, 0.5)  # the decision thresholds the CV chooses from
 TARGET = 0.9  # issue 16: precision and recall >= 0.90 per set; the CV picks the threshold that meets it most
 INFORMAL = ("da_twitter", "da_arto")
-INFORMAL_COPIES = 3  # how often the small informal sets are counted in training
+INFORMAL_COPIES = 6  # how often the small informal sets are counted in training
 LOWER_EVERY = 3  # a lower-cased copy of every third training sentence (index % 3 == 2)
 # Every second training sentence is shown without the wide name lists, so that the model keeps learning
 # names from their context and form ("sa Solfrid", "handläggaren Ylvandra") and does not lean on the

@@ -107,6 +107,24 @@ def test_lower_case_comments_without_names(text: str) -> None:
     assert _found(text, DA) == []
 
 
+@pytest.mark.parametrize(
+    ("word", "candidate"),
+    [
+        ("anne-sofie", True),  # "sofie" is a frequent word, but a listed name
+        ("Schaumburg-muller", True),  # "muller": a surname of the wide lists
+        ("Larsen-koncerten", False),  # about a name, not a name
+        ("Jensen-sagen", False),
+    ],
+)
+def test_hyphenated_words_ending_in_a_name_are_candidates(word: str, candidate: bool) -> None:
+    m = names.model()
+    assert names.is_candidate(word, None, m.freq, m.wide) is candidate
+
+
+def test_hyphenated_given_name_in_lower_case() -> None:
+    assert "anne-sofie" in _found("hej anne-sofie, tak for hjælpen i går", DA)
+
+
 def test_name_in_the_genitive() -> None:
     assert "Hvidbergs" in _found("Vi har læst Hvidbergs forslag om cykelstien", DA)
 

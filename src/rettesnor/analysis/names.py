@@ -25,7 +25,8 @@ two after, and the previous label (the CRF's transitions). The lists built from 
 the cross-validated figures would have seen their test names.
 
 Only tokens that can be names are scored: capitalised words, @handles, lower-case words of the name lists
-that are no common words, rare lower-case words; all other tokens are ``O``. A chunk of texts is
+that are no common words, rare lower-case words, hyphenated words ending in a listed name ("anne-sofie")
+but not compounds about a name ("Larsen-koncerten"); all other tokens are ``O``. A chunk of texts is
 tokenised at once (:class:`TokenSequence`: one ``findall`` over the joined texts gives each token's word
 and each line break, no positions) and each word form is classified once (cached); the Python work per
 text is then only per candidate (its two neighbours each side, its sentence start, the forward-backward
@@ -559,7 +560,7 @@ def is_candidate(word: str, nxt: str | None, freq: dict[str, int], wide: dict[st
     c = word[0]
     if c == "@":
         return len(word) > 1
-    if not c.isalpha() or _compound(word, freq):
+    if not c.isalpha() or (_compound(word, freq) and not _name_tail(word, wide)):
         return False
     if c.isupper():  # a listed stop word (weekday, platform, public body …) is none, unless a given name
         f = _HAND.get(word.lower(), 0)
@@ -578,6 +579,16 @@ def is_candidate(word: str, nxt: str | None, freq: dict[str, int], wide: dict[st
     if word in _PARTICLES:
         return nxt is not None and nxt[:1].isupper()
     return len(word) > 2 and word not in freq and not word[-1].isdigit()
+
+
+def _name_tail(word: str, wide: dict[str, int]) -> bool:
+    """Whether a hyphenated word may be a name although its last part is a frequent word: that part
+    is a name of the lists and no listed common word ("anne-sofie", "Schaumburg-muller": "sofie" and
+    "muller" are frequent words; not "Larsen-koncerten")."""
+    low = word.lower()
+    tail = low[low.rfind("-") + 1 :]
+    f = _HAND.get(tail, 0)
+    return bool((f & _NAME or wide.get(tail, 0)) and not f & (_COMMON | _STOP))
 
 
 def _compound(word: str, freq: dict[str, int] | None = None) -> bool:
