@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from rettesnor.analysis.signals import Signal
@@ -24,7 +25,11 @@ class Finding:
     spans: list[Span]
     evidence: list[dict[str, Any]]
 
-    def to_dict(self, pack: Pack, lang: str) -> dict[str, Any]:
+    def to_dict(
+        self, pack: Pack, lang: str, span_dicts: dict[int, dict[str, Any]] | None = None
+    ) -> dict[str, Any]:
+        """The finding as JSON-ready data; ``span_dicts`` (by the Span's id) lets the findings of one
+        result that report the same spans share their dicts (1 MB of addresses: 142,857 spans each)."""
         out: dict[str, Any] = {
             "rule": self.rule.name,
             "code": self.rule.code,
@@ -36,7 +41,7 @@ class Finding:
             "evidence": self.evidence,
         }
         if self.spans:  # a finding about the whole text or a photo has no span (not an empty one)
-            out["spans"] = [{"start": s.start, "end": s.end, "text": s.text} for s in self.spans]
+            out["spans"] = _span_dicts(self.spans, {} if span_dicts is None else span_dicts)
         if self.rule.action is not None:
             out["action"] = self.rule.action
             out["ground"] = self.rule.ground
@@ -44,6 +49,16 @@ class Finding:
         if law:
             out["law"] = law
         return out
+
+
+def _span_dicts(spans: list[Span], made: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for s in spans:
+        d = made.get(id(s))
+        if d is None:
+            d = made[id(s)] = {"start": s.start, "end": s.end, "text": s.text}
+        out.append(d)
+    return out
 
 
 @dataclass(slots=True)
@@ -70,13 +85,14 @@ class Result:
 
     def to_dict(self, lang: str | None = None) -> dict[str, Any]:
         lang = lang or self.pack.language
+        span_dicts: dict[int, dict[str, Any]] = {}
         out: dict[str, Any] = {
             "id": self.item.id,
             "policy": self.pack.name,
             "kind": self.item.kind,
             "language": self.language,
             "verdict": self.verdict,
-            "findings": [f.to_dict(self.pack, lang) for f in self.findings],
+            "findings": [f.to_dict(self.pack, lang, span_dicts) for f in self.findings],
         }
         if self.guidance:
             out["guidance"] = self.guidance
@@ -125,12 +141,20 @@ def evaluate(pack: Pack, item: Item, signals: list[Signal], lang: str | None = N
         if positions is not None:
             hit.update(positions)
     findings: list[Finding] = []
+    # What a signal gives a finding (its Span and its evidence dict) is built once per signal, however
+    # many rules report it, and signals that share a read-only evidence mapping with the same detector
+    # and score (the addresses of one domain) share one evidence dict: 1 MB of e-mail addresses is
+    # 142,857 signals, each reported by two rules of an official post. The dicts are read, never changed
+    # (to_dict, the renderers); treat a finding's evidence as read-only.
+    made: dict[int, tuple[Span | None, dict[str, Any]]] = {}
+    shared: dict[tuple[int, str, float], dict[str, Any]] = {}
+    text = item.text
     for position in sorted(hit):  # the pack's order, as before
         rule = rules[position]
         if not _applies(rule, item.kind, present):
             continue
         by_category: dict[str, Finding] = {}
-        names, min_score, text = rule.signals, rule.min_score, item.text
+        names, min_score = rule.signals, rule.min_score
         for s in signals:
             if s.name not in names or s.score < min_score:
                 continue
@@ -138,9 +162,17 @@ def evaluate(pack: Pack, item: Item, signals: list[Signal], lang: str | None = N
             finding = by_category.get(category)
             if finding is None:  # (not setdefault: that built a Finding per signal, 142,857 for 1 MB)
                 finding = by_category[category] = Finding(rule, category, [], [])
-            if s.end > s.start:  # whole-text and photo signals point at no part of the text
-                finding.spans.append(Span(s.start, s.end, text[s.start : s.end]))
-            finding.evidence.append(s.to_dict())
+            parts = made.get(id(s))
+            if parts is None:
+                parts = made[id(s)] = (
+                    # whole-text and photo signals point at no part of the text
+                    Span(s.start, s.end, text[s.start : s.end]) if s.end > s.start else None,
+                    _evidence_of(s, shared),
+                )
+            span, evidence = parts
+            if span is not None:
+                finding.spans.append(span)
+            finding.evidence.append(evidence)
         findings.extend(by_category.values())
     # Worst first; at the same severity a finding on the ground "illegal" (the law of the country) comes
     # before house rules, so that a threat both illegal and violent is deleted as illegal.
@@ -153,6 +185,17 @@ def evaluate(pack: Pack, item: Item, signals: list[Signal], lang: str | None = N
         )
     )
     return findings
+
+
+def _evidence_of(s: Signal, shared: dict[tuple[int, str, float], dict[str, Any]]) -> dict[str, Any]:
+    """``s.to_dict()``, the same dict for signals with the same read-only evidence, detector and score."""
+    if type(s.evidence) is not MappingProxyType:
+        return s.to_dict()
+    key = (id(s.evidence), s.detector, s.score)
+    out = shared.get(key)
+    if out is None:
+        out = shared[key] = s.to_dict()
+    return out
 
 
 _GUIDANCE: dict[tuple[int, str, str], tuple[Pack, list[str]]] = {}
