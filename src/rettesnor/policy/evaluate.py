@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import chain
 from types import MappingProxyType
 from typing import Any
 
@@ -149,13 +150,20 @@ def evaluate(pack: Pack, item: Item, signals: list[Signal], lang: str | None = N
     made: dict[int, tuple[Span | None, dict[str, Any]]] = {}
     shared: dict[tuple[int, str, float], dict[str, Any]] = {}
     text = item.text
+    # A long text of many signals: each rule goes through the signals it reads only, in their order (1 MB
+    # of addresses as an official post: ten rules each read 142,857 signals to report two of them).
+    of_name: dict[str, list[int]] | None = None
+    if len(signals) > 64:
+        of_name = {}
+        for k, s in enumerate(signals):
+            of_name.setdefault(s.name, []).append(k)
     for position in sorted(hit):  # the pack's order, as before
         rule = rules[position]
         if not _applies(rule, item.kind, present):
             continue
         by_category: dict[str, Finding] = {}
         names, min_score = rule.signals, rule.min_score
-        for s in signals:
+        for s in signals if of_name is None else _read_by(names, of_name, signals):
             if s.name not in names or s.score < min_score:
                 continue
             category = rule.finding_category(s.name)
@@ -185,6 +193,15 @@ def evaluate(pack: Pack, item: Item, signals: list[Signal], lang: str | None = N
         )
     )
     return findings
+
+
+def _read_by(names: list[str], of_name: dict[str, list[int]], signals: list[Signal]) -> list[Signal]:
+    """The signals named in ``names``, in the order of ``signals`` (``of_name``: their positions by name)."""
+    lists = [of_name[n] for n in set(names) if n in of_name]
+    if not lists:
+        return []
+    positions = lists[0] if len(lists) == 1 else sorted(chain.from_iterable(lists))
+    return [signals[k] for k in positions]
 
 
 def _evidence_of(s: Signal, shared: dict[tuple[int, str, float], dict[str, Any]]) -> dict[str, Any]:
