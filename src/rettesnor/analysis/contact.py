@@ -801,6 +801,26 @@ _ANCHOR = re.compile(
     r"(?P<letter>[A-Za-z](?![^\W\d_])|[ \u00a0][A-Z](?![^\W\d_]))?(?![^\W\d_]|\d|[.,:/]\d)"
 )
 _ANCHOR_HINT = re.compile(r"\d(?<=[^\W\d_][ \u00a0]\d)")
+# The letters that end right before a hint's space, when they are a whole word of at most 40 (the
+# longest word an anchor takes): where the one anchor that can use that hint starts.
+_WORD_BEFORE = re.compile(r"(?<![^\W\d_])[^\W\d_]{1,40}\Z")
+
+
+def _anchors(text: str) -> Iterator[re.Match[str]]:
+    """``_ANCHOR.finditer(text)``, tried only where a hint is: an anchor's word is a whole word (nothing
+    of a letter before it) right before the space and number of a hint, so each hint gives one start to
+    try. Scanning the text tried the anchor's alternation of street words at every word start (1 MB of
+    comments: 0.05 s; the bench corpus: 1.9 µs a text)."""
+    last = 0
+    for hint in _ANCHOR_HINT.finditer(text):
+        space = hint.start() - 1
+        word = _WORD_BEFORE.search(text, max(0, space - 40), space)
+        if word is None or word.start() < last:  # a longer word, or inside the last anchor
+            continue
+        m = _ANCHOR.match(text, word.start())
+        if m is not None:
+            last = m.end()
+            yield m
 _LIVES_AT = re.compile(
     r"(?i)(?<!\w)(?:bor|bosatt|bosat|bopæl|bopel|bostad|lives?|living)(?!\w)|adress|address"
 )
@@ -836,9 +856,7 @@ def _street_start(text: str, word_start: int, word: str) -> tuple[int, bool]:
 
 def _addresses(text: str) -> Iterator[Signal]:
     budget = _MAX_VALIDATIONS
-    if _ANCHOR_HINT.search(text) is None:
-        return
-    for m in _ANCHOR.finditer(text):
+    for m in _anchors(text):
         if budget <= 0:
             return
         start, weak = _street_start(text, m.start(), m["word"])
@@ -879,9 +897,7 @@ def street_numbers(text: str) -> Iterator[Signal]:
     """Every street name with a house number ("Solvej 4"), whether or not the text says someone lives
     there: what an access-request export redacts, which errs on the side of the person (a check does
     not flag a street and number alone: "Vejarbejdet på Østergade 12" is no one's address)."""
-    if _ANCHOR_HINT.search(text) is None:
-        return
-    for m in _ANCHOR.finditer(text):
+    for m in _anchors(text):
         start, weak = _street_start(text, m.start(), m["word"])
         if start < 0 or weak:
             continue
