@@ -821,6 +821,8 @@ def _anchors(text: str) -> Iterator[re.Match[str]]:
         if m is not None:
             last = m.end()
             yield m
+
+
 _LIVES_AT = re.compile(
     r"(?i)(?<!\w)(?:bor|bosatt|bosat|bopæl|bopel|bostad|lives?|living)(?!\w)|adress|address"
 )
