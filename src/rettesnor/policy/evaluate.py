@@ -145,13 +145,13 @@ def evaluate(pack: Pack, item: Item, signals: list[Signal], lang: str | None = N
     # What a signal gives a finding (its Span and its evidence dict) is built once per signal, however
     # many rules report it, and signals that share a read-only evidence mapping with the same detector
     # and score (the addresses of one domain) share one evidence dict: 1 MB of e-mail addresses is
-    # 142,857 signals, each reported by two rules of an official post. The dicts are read, never changed
-    # (to_dict, the renderers); treat a finding's evidence as read-only.
+    # 142,857 signals and as many evidence dicts otherwise. The dicts are read, never changed (to_dict,
+    # the renderers); treat a finding's evidence as read-only.
     made: dict[int, tuple[Span | None, dict[str, Any]]] = {}
     shared: dict[tuple[int, str, float], dict[str, Any]] = {}
     text = item.text
-    # A long text of many signals: each rule goes through the signals it reads only, in their order (1 MB
-    # of addresses as an official post: ten rules each read 142,857 signals to report two of them).
+    # A long text of many signals: each rule goes through the signals it reads only, in their order, not
+    # through all of them (a rule about the words of 1 MB of addresses skips the 142,857 addresses).
     of_name: dict[str, list[int]] | None = None
     if len(signals) > 64:
         of_name = {}
