@@ -26,11 +26,7 @@ class Finding:
     spans: list[Span]
     evidence: list[dict[str, Any]]
 
-    def to_dict(
-        self, pack: Pack, lang: str, span_dicts: dict[int, dict[str, Any]] | None = None
-    ) -> dict[str, Any]:
-        """The finding as JSON-ready data; ``span_dicts`` (by the Span's id) lets the findings of one
-        result that report the same spans share their dicts (1 MB of addresses: 142,857 spans each)."""
+    def to_dict(self, pack: Pack, lang: str) -> dict[str, Any]:
         out: dict[str, Any] = {
             "rule": self.rule.name,
             "code": self.rule.code,
@@ -42,7 +38,7 @@ class Finding:
             "evidence": self.evidence,
         }
         if self.spans:  # a finding about the whole text or a photo has no span (not an empty one)
-            out["spans"] = _span_dicts(self.spans, {} if span_dicts is None else span_dicts)
+            out["spans"] = [{"start": s.start, "end": s.end, "text": s.text} for s in self.spans]
         if self.rule.action is not None:
             out["action"] = self.rule.action
             out["ground"] = self.rule.ground
@@ -50,16 +46,6 @@ class Finding:
         if law:
             out["law"] = law
         return out
-
-
-def _span_dicts(spans: list[Span], made: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
-    out = []
-    for s in spans:
-        d = made.get(id(s))
-        if d is None:
-            d = made[id(s)] = {"start": s.start, "end": s.end, "text": s.text}
-        out.append(d)
-    return out
 
 
 @dataclass(slots=True)
@@ -86,14 +72,13 @@ class Result:
 
     def to_dict(self, lang: str | None = None) -> dict[str, Any]:
         lang = lang or self.pack.language
-        span_dicts: dict[int, dict[str, Any]] = {}
         out: dict[str, Any] = {
             "id": self.item.id,
             "policy": self.pack.name,
             "kind": self.item.kind,
             "language": self.language,
             "verdict": self.verdict,
-            "findings": [f.to_dict(self.pack, lang, span_dicts) for f in self.findings],
+            "findings": [f.to_dict(self.pack, lang) for f in self.findings],
         }
         if self.guidance:
             out["guidance"] = self.guidance
@@ -127,6 +112,10 @@ def _rules_by_kind(pack: Pack) -> dict[str, tuple[list[Rule], dict[str, list[int
     return cached[1]
 
 
+# From this many signals on, each rule reads its signals by name (see evaluate).
+_BY_NAME_FROM = 64
+
+
 def evaluate(pack: Pack, item: Item, signals: list[Signal], lang: str | None = None) -> list[Finding]:
     """One finding per rule and category, listing every span that made it fire."""
     if not signals:  # the common case for citizens' comments: nothing to decide
@@ -142,18 +131,16 @@ def evaluate(pack: Pack, item: Item, signals: list[Signal], lang: str | None = N
         if positions is not None:
             hit.update(positions)
     findings: list[Finding] = []
-    # What a signal gives a finding (its Span and its evidence dict) is built once per signal, however
-    # many rules report it, and signals that share a read-only evidence mapping with the same detector
-    # and score (the addresses of one domain) share one evidence dict: 1 MB of e-mail addresses is
-    # 142,857 signals and as many evidence dicts otherwise. The dicts are read, never changed (to_dict,
-    # the renderers); treat a finding's evidence as read-only.
-    made: dict[int, tuple[Span | None, dict[str, Any]]] = {}
+    # Signals that share a read-only evidence mapping with the same detector and score (the addresses of
+    # one domain) share one evidence dict: 1 MB of e-mail addresses is 142,857 signals and as many
+    # evidence dicts otherwise. The dicts are read, never changed (to_dict, the renderers); treat a
+    # finding's evidence as read-only.
     shared: dict[tuple[int, str, float], dict[str, Any]] = {}
     text = item.text
     # A long text of many signals: each rule goes through the signals it reads only, in their order, not
     # through all of them (a rule about the words of 1 MB of addresses skips the 142,857 addresses).
     of_name: dict[str, list[int]] | None = None
-    if len(signals) > 64:
+    if len(signals) > _BY_NAME_FROM:
         of_name = {}
         for k, s in enumerate(signals):
             of_name.setdefault(s.name, []).append(k)
@@ -170,17 +157,9 @@ def evaluate(pack: Pack, item: Item, signals: list[Signal], lang: str | None = N
             finding = by_category.get(category)
             if finding is None:  # (not setdefault: that built a Finding per signal, 142,857 for 1 MB)
                 finding = by_category[category] = Finding(rule, category, [], [])
-            parts = made.get(id(s))
-            if parts is None:
-                parts = made[id(s)] = (
-                    # whole-text and photo signals point at no part of the text
-                    Span(s.start, s.end, text[s.start : s.end]) if s.end > s.start else None,
-                    _evidence_of(s, shared),
-                )
-            span, evidence = parts
-            if span is not None:
-                finding.spans.append(span)
-            finding.evidence.append(evidence)
+            if s.end > s.start:  # whole-text and photo signals point at no part of the text
+                finding.spans.append(Span(s.start, s.end, text[s.start : s.end]))
+            finding.evidence.append(_evidence_of(s, shared))
         findings.extend(by_category.values())
     # Worst first; at the same severity a finding on the ground "illegal" (the law of the country) comes
     # before house rules, so that a threat both illegal and violent is deleted as illegal.
