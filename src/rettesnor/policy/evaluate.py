@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import chain
+from types import MappingProxyType
 from typing import Any
 
 from rettesnor.analysis.signals import Signal
@@ -110,6 +112,10 @@ def _rules_by_kind(pack: Pack) -> dict[str, tuple[list[Rule], dict[str, list[int
     return cached[1]
 
 
+# From this many signals on, each rule reads its signals by name (see evaluate).
+_BY_NAME_FROM = 64
+
+
 def evaluate(pack: Pack, item: Item, signals: list[Signal], lang: str | None = None) -> list[Finding]:
     """One finding per rule and category, listing every span that made it fire."""
     if not signals:  # the common case for citizens' comments: nothing to decide
@@ -125,13 +131,26 @@ def evaluate(pack: Pack, item: Item, signals: list[Signal], lang: str | None = N
         if positions is not None:
             hit.update(positions)
     findings: list[Finding] = []
+    # Signals that share a read-only evidence mapping with the same detector and score (the addresses of
+    # one domain) share one evidence dict: 1 MB of e-mail addresses is 142,857 signals and as many
+    # evidence dicts otherwise. The dicts are read, never changed (to_dict, the renderers); treat a
+    # finding's evidence as read-only.
+    shared: dict[tuple[int, str, float], dict[str, Any]] = {}
+    text = item.text
+    # A long text of many signals: each rule goes through the signals it reads only, in their order, not
+    # through all of them (a rule about the words of 1 MB of addresses skips the 142,857 addresses).
+    of_name: dict[str, list[int]] | None = None
+    if len(signals) > _BY_NAME_FROM:
+        of_name = {}
+        for k, s in enumerate(signals):
+            of_name.setdefault(s.name, []).append(k)
     for position in sorted(hit):  # the pack's order, as before
         rule = rules[position]
         if not _applies(rule, item.kind, present):
             continue
         by_category: dict[str, Finding] = {}
-        names, min_score, text = rule.signals, rule.min_score, item.text
-        for s in signals:
+        names, min_score = rule.signals, rule.min_score
+        for s in signals if of_name is None else _read_by(names, of_name, signals):
             if s.name not in names or s.score < min_score:
                 continue
             category = rule.finding_category(s.name)
@@ -140,7 +159,7 @@ def evaluate(pack: Pack, item: Item, signals: list[Signal], lang: str | None = N
                 finding = by_category[category] = Finding(rule, category, [], [])
             if s.end > s.start:  # whole-text and photo signals point at no part of the text
                 finding.spans.append(Span(s.start, s.end, text[s.start : s.end]))
-            finding.evidence.append(s.to_dict())
+            finding.evidence.append(_evidence_of(s, shared))
         findings.extend(by_category.values())
     # Worst first; at the same severity a finding on the ground "illegal" (the law of the country) comes
     # before house rules, so that a threat both illegal and violent is deleted as illegal.
@@ -153,6 +172,26 @@ def evaluate(pack: Pack, item: Item, signals: list[Signal], lang: str | None = N
         )
     )
     return findings
+
+
+def _read_by(names: list[str], of_name: dict[str, list[int]], signals: list[Signal]) -> list[Signal]:
+    """The signals named in ``names``, in the order of ``signals`` (``of_name``: their positions by name)."""
+    lists = [of_name[n] for n in set(names) if n in of_name]
+    if not lists:
+        return []
+    positions = lists[0] if len(lists) == 1 else sorted(chain.from_iterable(lists))
+    return [signals[k] for k in positions]
+
+
+def _evidence_of(s: Signal, shared: dict[tuple[int, str, float], dict[str, Any]]) -> dict[str, Any]:
+    """``s.to_dict()``, the same dict for signals with the same read-only evidence, detector and score."""
+    if type(s.evidence) is not MappingProxyType:
+        return s.to_dict()
+    key = (id(s.evidence), s.detector, s.score)
+    out = shared.get(key)
+    if out is None:
+        out = shared[key] = s.to_dict()
+    return out
 
 
 _GUIDANCE: dict[tuple[int, str, str], tuple[Pack, list[str]]] = {}

@@ -1,0 +1,107 @@
+"""The label patterns of contact.py, rewritten to start with a plain character class (so the regex
+engine skips to their first letter in C), match exactly what the (?i) patterns they replace matched."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from rettesnor.analysis import contact
+
+# The patterns as they were (2026-12-03), kept here to hold the rewritten ones to them.
+OLD: dict[str, str] = {
+    "_DK_LABELLED": (
+        r"(?i)(?<![\w.])(?P<label>reg(?:istrerings)?(?:\.|\s)?\s?(?:nr|nummer)?\.?)\s?:?\s?(?P<reg>\d{4})"
+        r"[\s,./:;\-]{1,3}(?:(?:og\s|and\s)?(?:konto(?:nummer|nr)?|kto(?:nr)?|account(?:\s(?:no|number))?)"
+        r"\.?(?:\s?nr\.?)?\s?:?\s?)?(?P<konto>\d{4,10})(?!\w)"
+    ),
+    "_BANKGIRO": (
+        r"(?i)(?<![\w])(?P<label>bankgiro|bg)(?:[\s\-]?(?:nummer|nr))?\.?\s?:?\s?(?P<num>\d{3,4}-\d{4})(?![\w\-])"
+    ),
+    "_PLUSGIRO": (
+        r"(?i)(?<![\w])(?P<label>plusgiro|postgiro|pg)(?:[\s\-]?(?:nummer|nr|konto))?\.?\s?:?\s?"
+        r"(?P<num>\d{1,2}(?: ?\d{2}){0,3}-\d)(?![\w\-])"
+    ),
+    "_CASE": (
+        r"(?i)(?<![\w.])(?P<label>"
+        r"sags?\.?\s?-?nr|sags?-?nummer|j\.\s?nr|jnr|journal\s?-?(?:nr|nummer)|saks?\.?\s?-?nr|saks?-?nummer"
+        r"|(?:vår|vor|deres|dykkar|din|your|our)\s(?:ref(?:eranse|erence)?)|ref\.?\s?nr|d\.?nr|diarie(?:nummer|nr)"
+        r"|ärende(?:nummer|nr|\snr)|case\s(?:no|number|nr))"
+        r"\.?(?:\s?:)?\s?(?P<value>(?:[A-ZÅÄÖ]{1,5}[\s\-])?\d\w{0,20}(?:[./\-]\w{1,20}){0,8})"
+    ),
+    "_CASE_WORD": (
+        r"(?i)(?<![\w.])(?P<label>sag(?:en)?|sak(?:en|a)?|ärende(?:t)?|case)\s(?:nr\.?\s|nummer\s)?"
+        r"(?P<value>(?:[A-ZÅÄÖ]{1,5}[\s\-])?(?:\d{2}|\d{4})/\d{3,6}(?:-\d{1,3})?)(?![\w/])"
+    ),
+}
+
+# Pieces the labels and values are made of, with the characters (?i) folds ("ſ", "İ", Kelvin sign) and
+# the separators the patterns care about, so random strings hit the labels often.
+_WORDS = (
+    "sag sags sagsnr sags-nr sagen sak saken saka saksnummer j. jnr journal journalnr vår vor deres dykkar "
+    "din your our ref refnr referanse reference d.nr dnr diarienr ärende ärendet ärendenr case case no "
+    "reg reg. regnr registreringsnummer konto kontonr kto account bankgiro bg plusgiro postgiro pg nummer "
+    "nr no number og and SAG Sag ſag ſak JNR Vår VÅR ÄRENDE Ärende CASE Case REG Reg BG Bg PG Pg ſ İ ı K Å"
+)
+PIECES = [
+    *_WORDS.split(),
+    *(" ", " ", ".", "-", ":", "/", ",", "x", "A", "BN", "1", "12", "123", "1234", "2024", "0412"),
+    *("123-4567", "1234-5678", "12 34 56-7", "1234567-8", "25/04417", "2024/123-3", "0012345678", "1234 56"),
+]
+
+
+def _matches(pattern: re.Pattern[str], text: str) -> list[tuple[tuple[int, int], dict[str, str | None]]]:
+    return [(m.span(), m.groupdict()) for m in pattern.finditer(text)]
+
+
+@pytest.mark.parametrize("name", sorted(OLD))
+def test_rewritten_label_pattern_matches_as_before(name: str) -> None:
+    old, new = re.compile(OLD[name]), getattr(contact, name)
+    rng = random.Random(name)
+    texts = ["".join(rng.choice(PIECES) for _ in range(rng.randint(1, 14))) for _ in range(20_000)] + [
+        " ".join(rng.choice(PIECES) for _ in range(rng.randint(1, 14))) for _ in range(20_000)
+    ]
+    joined = "\n".join(texts)
+    assert _matches(new, joined) == _matches(old, joined)
+    hits = sum(1 for t in texts if old.search(t))
+    assert hits > 50  # the strings do exercise the pattern
+    for t in texts:
+        assert _matches(new, t) == _matches(old, t)
+
+
+def test_first_of_is_what_ignorecase_matches() -> None:
+    every = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    for letters in ("r", "b", "p", "sjvdyoräc", "säc", "kiå"):
+        expected = set(re.findall(f"(?i)[{letters}]", every))
+        assert set(re.findall(contact._first_of(letters), every)) == expected
+
+
+def test_label_patterns_start_with_a_class_the_engine_can_skip_to() -> None:
+    # The reason for the rewrite: no (?i) flag on the whole pattern, and a character class first.
+    for name in OLD:
+        pattern: re.Pattern[str] = getattr(contact, name)
+        assert not pattern.flags & re.IGNORECASE
+        assert pattern.pattern.startswith("(?P<label>[")
+
+
+STREET_PIECES = [
+    *"Østergade Storgata gate gade vej Vej Gammel Kongevej Karl Johans Sveavägen allé Allé bor på".split(),
+    "Hej",
+    *("Ålesund", "København", "OSLO", "A", "b", "ø", "x" * 39, "Y" * 41, "İstanbul", "ſt", "_a", "a_"),
+    *(" ", " ", "\u00a0", ", ", ".", "-", "/", "1", "12", "4B", "4 B", "123", "12345", "2100", "0150 Oslo"),
+]
+
+
+def test_anchors_from_hints_are_the_anchor_scan() -> None:
+    rng = random.Random(4)
+    texts = ["".join(rng.choice(STREET_PIECES) for _ in range(rng.randint(1, 16))) for _ in range(20_000)] + [
+        " ".join(rng.choice(STREET_PIECES) for _ in range(rng.randint(1, 16))) for _ in range(20_000)
+    ]
+    found = 0
+    for t in texts:
+        expected = _matches(contact._ANCHOR, t)
+        assert [(m.span(), m.groupdict()) for m in contact._anchors(t)] == expected, t
+        found += len(expected)
+    assert found > 1000
