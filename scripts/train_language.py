@@ -13,6 +13,10 @@ Data (../shared/datasets, see its README): DaN+ news train (da), NorNE bokmål a
 news dev for Danish); nothing here reads those. Beside them, the comments of the harm corpus
 (``corpora/harm/{da,nb,nn}.jsonl``, its train split only), so that the register of comments is known.
 
+It also writes ``src/rettesnor/models/language_words.json``: telling words of each of da, nb, nn and sv
+learnt from the same training text (with the Swedish corpus's training 80 % and the harm corpus's sv and
+en train split), which ``check``'s word-list detector adds to its hand-written lists.
+
 Needs the ``train`` extra (scikit-learn); the product reads the JSON with plain Python.
 Deterministic: the same data give the same file.
 """
@@ -22,6 +26,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -32,7 +37,9 @@ from rettesnor.analysis.language import COUNTRY_PRIOR, WEST, west_features
 ROOT = Path(__file__).resolve().parents[1]
 DATASETS = ROOT.parent / "shared" / "datasets"
 MODEL_OUT = ROOT / "src" / "rettesnor" / "models" / "language.json"
+WORDS_OUT = ROOT / "src" / "rettesnor" / "models" / "language_words.json"
 FORMAT = "rettesnor.language-west/1"
+WORDS_FORMAT = "rettesnor.language-words/1"
 HELD_OUT = 500  # the first sentences of 5+ words of each NorNE file are bench/evaluate.py's
 MIN_WORDS = 5
 C = 1.0  # chosen by 5-fold CV on the training sentences over {0.3, 1, 3, 10, 30} (all within 0.007)
@@ -75,6 +82,54 @@ def corpus_comments(lang: str) -> list[str]:
     """The train split of the harm corpus in ``lang`` (none when the corpus is not there), read as
     ``scripts/train_offensive.py`` reads it."""
     return list(_module("train_offensive").read_harm(split="train", languages=(lang,)).texts)
+
+
+# The telling words of check's word-list detector (``detect_language``) that are learnt from the training
+# text: a lower-case word seen WORDS_MIN_COUNT+ times in one language whose frequency there is WORDS_RATIO
+# times its (smoothed) frequency in every other one, the WORDS_TOP commonest per language. Chosen by
+# 2-fold CV over halves of the training text from {(8, 20, 200), (5, 10, 300), (5, 20, 500)}; English
+# is counted (as the other language) but gets no learnt words: its learnt words (council, to, on …) made
+# Danish comments under a Danish pack read as English.
+WORDS_MIN_COUNT, WORDS_RATIO, WORDS_TOP = 5, 10.0, 300
+WORDS_LANGUAGES = ("da", "nb", "nn", "sv")
+_TOKEN = re.compile(r"[^\W\d_]+")
+_LOWER = re.compile(r"[a-zæøåäöéü]+")
+
+
+def word_texts(parts: dict[tuple[str, str], list[str]]) -> dict[str, list[str]]:
+    """The text the word lists are counted on: the training sentences and comments of da, nb and nn,
+    the Swedish corpus's training 80 % (sentences of 5+ words) and the harm corpus's sv and en train
+    split (its test split and the held-out sentences are not read)."""
+    tn, gazetteer = _module("train_names"), _module("build_name_gazetteer")
+    out = {lang: parts[lang, "news"] + parts[lang, "comments"] for lang in WEST}
+    swedish = [tn.as_text(s)[0] for s in gazetteer.swedish_split(DATASETS)[0]]
+    out["sv"] = [t for t in swedish if long_enough(t)] + corpus_comments("sv")
+    out["en"] = corpus_comments("en")
+    return out
+
+
+def telling_words(texts: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Per language of WORDS_LANGUAGES, its telling words, commonest first (ties alphabetically).
+    Only words written in lower case count, so names ("Nielsen") are not taken."""
+    counts = {
+        lang: Counter(w for t in ts for w in _TOKEN.findall(t) if _LOWER.fullmatch(w)) for lang, ts in texts.items()
+    }
+    totals = {lang: sum(c.values()) for lang, c in counts.items()}
+    out: dict[str, list[str]] = {}
+    for lang in WORDS_LANGUAGES:
+        chosen = [
+            (-n, w)
+            for w, n in counts[lang].items()
+            if n >= WORDS_MIN_COUNT
+            and len(w) >= 2
+            and all(
+                n / totals[lang] > WORDS_RATIO * (counts[other][w] + 0.5) / totals[other]
+                for other in counts
+                if other != lang
+            )
+        ]
+        out[lang] = [w for _, w in sorted(chosen)[:WORDS_TOP]]
+    return out
 
 
 def fit(features: list[dict[str, float]], labels: list[str]) -> dict[str, object]:
@@ -155,6 +210,22 @@ def main() -> None:
         print("5-fold CV (blocks) accuracy, identify's path on 5+ word sentences and comments:")
         for system, per in cv.items():
             print(f"  {system:9}", " ".join(f"{part}={acc:.3f}" for part, acc in per.items()))
+    words = telling_words(word_texts(parts))
+    WORDS_OUT.write_text(
+        json.dumps(
+            {
+                "format": WORDS_FORMAT,
+                "words": words,
+                "training": {"min_count": WORDS_MIN_COUNT, "ratio": WORDS_RATIO, "top": WORDS_TOP},
+            },
+            ensure_ascii=False,
+            sort_keys=True,
+            indent=0,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    print(f"wrote {WORDS_OUT}:", {k: len(v) for k, v in words.items()})
     MODEL_OUT.write_text(json.dumps(doc, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
     print(f"wrote {MODEL_OUT} ({MODEL_OUT.stat().st_size:,} bytes, {len(doc['weights']):,} features)")
 

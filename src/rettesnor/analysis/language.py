@@ -1,6 +1,7 @@
 """Language of a short text among da, nb, nn, sv, en, with the organisation's country as the prior.
 
-Each word that belongs to one language's list of frequent, telling words counts for that language;
+Each word that belongs to one language's list of frequent, telling words (hand-written, plus those
+learnt from training text in ``models/language_words.json``) counts for that language;
 a word with "ä"/"ö" counts for Swedish, one with "æ"/"ø" for the three west Nordic languages. The
 country's language wins ties (it gets half a vote), so a text with no telling words keeps the prior.
 """
@@ -47,6 +48,19 @@ _MARKERS: dict[str, frozenset[str]] = {
         were does did dont cant which who because think know""".split()
     ),
 }
+
+
+def _learnt_words() -> dict[str, list[str]]:
+    """Telling words learnt from training text by ``scripts/train_language.py`` (da, nb, nn, sv)."""
+    from importlib.resources import files
+
+    text = files("rettesnor.models").joinpath("language_words.json").read_text(encoding="utf-8")
+    words: dict[str, list[str]] = json.loads(text)["words"]
+    return words
+
+
+_LEARNT = _learnt_words()
+_MARKERS = {lang: words | frozenset(_LEARNT.get(lang, ())) for lang, words in _MARKERS.items()}
 _PRIOR = {"DK": "da", "NO": "nb", "SE": "sv"}
 _WEST_NORDIC = ("da", "nb", "nn")
 # word → the languages it tells of (one dictionary look-up per word)
