@@ -1,4 +1,5 @@
-"""Language identification of ``analyse``: heliport, then the west Nordic model among da, nb and nn."""
+"""Language identification: ``analyse`` (heliport, then the west Nordic model among da, nb and nn) and
+``check``'s word-list detector, through the real ``check`` and ``check_many`` paths."""
 
 from __future__ import annotations
 
@@ -7,7 +8,18 @@ from importlib.resources import files
 
 import pytest
 
-from rettesnor.analysis.language import WEST, WestModel, heliport_costs, identify, west_features
+from rettesnor.analysis.language import (
+    WEST,
+    WestModel,
+    detect_language,
+    detect_languages,
+    heliport_costs,
+    identify,
+    west_features,
+)
+from rettesnor.check import check, check_many
+from rettesnor.item import Item
+from rettesnor.policy.loader import load_pack
 
 # Sentences written for this test (none of the training or evaluation sets).
 CASES = [
@@ -52,3 +64,72 @@ def test_the_west_model_reads_heliports_costs_and_the_words() -> None:
     lang, p = model.decide(west_features(text, costs))
     assert lang == "nn"
     assert p > 0.5
+
+
+def test_the_country_settles_a_sentence_valid_in_danish_and_bokmal() -> None:
+    text = "Det var en fin dag i parken."  # written for this test; the same words in both
+    assert identify(text, "NO")[0] == "nb"
+    assert identify(text, "DK")[0] == "da"
+
+
+def test_a_clear_sentence_is_not_pulled_to_the_countrys_language() -> None:
+    assert identify("Eg veit ikkje kva dei har tenkt å gjere med skulen.", "DK")[0] == "nn"
+    assert identify("Jeg synes ikke at kommunen har gjort noget ved vejen.", "NO")[0] == "da"
+
+
+# Written for this test: nynorsk, and dialect comments written the nynorsk way ("æ", "ka", "dokker").
+NYNORSK = [
+    "Eg har venta i tre veker på svar frå kommunen om søknaden min.",
+    "Kvifor er ikkje vegen brøyta enno? Bussen kjem seg ikkje fram.",
+    "Dei burde heller bruke pengane på skulen enn på eit nytt rådhus.",
+    "Æ skjønne ikkje ka dokker held på med, vegen har vore stengd i to veker no.",
+    "Ka i all verda tenkjer dokker på? Ungane må gå langs riksvegen heile vinteren.",
+    "Det er berre tull, eg trur ikkje på eit ord av det ordføraren seier.",
+]
+# Bokmål that a Swedish pack read as Danish or Swedish before the learnt words and the spelling rule.
+BOKMAL = [
+    "Hvorfor er ikke veien brøytet ennå? Bussen kommer seg ikke fram.",
+    "Det er helt uakseptabelt at det tar så lang tid å få svar.",
+    "Hvem har ansvaret for at lysene i tunnelen fortsatt ikke virker?",
+    "Vi har ikke fått svar",
+]
+
+
+@pytest.mark.parametrize("pack", ["dk-hjorring", "se-norsjo", "no-hustadvika"])
+def test_check_reads_nynorsk_and_dialect_comments_under_any_pack(pack: str) -> None:
+    loaded = load_pack(pack)
+    items = [Item(text=t, kind="comment") for t in NYNORSK]
+    assert [check(item, loaded).language for item in items] == ["nn"] * len(NYNORSK)
+    assert [r.language for r in check_many(items, loaded)] == ["nn"] * len(NYNORSK)
+
+
+@pytest.mark.parametrize("pack", ["se-norsjo", "no-hustadvika"])
+def test_check_reads_bokmal_under_a_swedish_pack(pack: str) -> None:
+    loaded = load_pack(pack)
+    items = [Item(text=t, kind="comment") for t in BOKMAL]
+    assert [check(item, loaded).language for item in items] == ["nb"] * len(BOKMAL)
+    assert [r.language for r in check_many(items, loaded)] == ["nb"] * len(BOKMAL)
+
+
+def test_spelling_breaks_a_danish_bokmal_tie_only_away_from_their_own_packs() -> None:
+    # "Jeg har ikke … om det" is Danish and bokmål alike; "-sjon" is Norwegian, "-tion" Danish
+    assert detect_language("Jeg har ikke informasjon om det", "SE") == "nb"
+    assert detect_language("Jeg har ikke information om det", "SE") == "da"
+    # under a Danish or Norwegian pack the country's language keeps its ties
+    assert detect_language("Jeg har ikke informasjon om det", "DK") == "da"
+    assert detect_language("Jeg har ikke information om det", "NO") == "nb"
+
+
+def test_batch_detection_agrees_with_one_text_at_a_time() -> None:
+    texts = [*NYNORSK, *BOKMAL, "Jeg har ikke informasjon om det", "Jeg har ikke information om det", "å"]
+    for country in ("DK", "NO", "SE"):
+        assert detect_languages(texts, country) == [detect_language(t, country) for t in texts]
+
+
+def test_the_learnt_words_are_plain_json_without_names() -> None:
+    doc = json.loads(files("rettesnor.models").joinpath("language_words.json").read_text(encoding="utf-8"))
+    assert doc["format"] == "rettesnor.language-words/1"
+    assert set(doc["words"]) == {"da", "nb", "nn", "sv", "no"}
+    words = [w for ws in doc["words"].values() for w in ws]
+    assert all(w == w.lower() for w in words)
+    assert "å" in doc["words"]["no"]  # the infinitive marker of both written standards
