@@ -349,6 +349,10 @@ def language() -> dict[str, Any]:
     other = {"da": "NO", "sv": "DK", "nb": "SE", "nn": "DK", "en": "SE"}
     systems: dict[str, Any] = {
         "analyse": lambda t, lang: analyse_text(t, "comment", None, own[lang]).language,
+        # The same without a country, and with another country's: the country is a prior in the second
+        # stage, so these show what it is worth (and what it costs a text from abroad).
+        "analyse_no_country": lambda t, lang: analyse_text(t, "comment", None, None).language,
+        "analyse_other_country": lambda t, lang: analyse_text(t, "comment", None, other[lang]).language,
         "check_own_country": lambda t, lang: detect_language(t, own[lang]),
         "check_other_country": lambda t, lang: detect_language(t, other[lang]),
         "trivial_country": lambda t, lang: {"DK": "da", "NO": "nb", "SE": "sv"}[own[lang]],
