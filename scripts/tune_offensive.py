@@ -173,7 +173,7 @@ def show(title: str, res: dict[str, dict[str, dict[str, float]]]) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("what", choices=("oof", "report"))
+    parser.add_argument("what", choices=("oof", "report", "offensive"))
     parser.add_argument("names", nargs="+")
     parser.add_argument("--c-category", type=float, default=tr.C_CATEGORY)
     parser.add_argument("--negative-weight", type=float, default=tr.NEGATIVE_WEIGHT)
@@ -182,12 +182,47 @@ def main() -> int:
     parser.add_argument("--nb", action="store_true")
     args = parser.parse_args()
     if args.what == "oof":
-        params = tr.Params(c_category=args.c_category, negative_weight=args.negative_weight, nb_scale=args.nb)
+        nb_heads = CATEGORY_HEADS if args.nb else ()
+        params = tr.Params(
+            c_category=args.c_category, negative_weight=args.negative_weight, nb_heads=nb_heads
+        )
         run_oof(args.names[0], params, args.pairs, args.dkhate)
+    elif args.what == "offensive":
+        print(args.names[0], offensive_head_cv(args.c_category, args.pairs, args.nb), flush=True)
     else:
         off_t, off_solo = tr.THRESHOLDS[OFFENSIVE_HEAD]
         report(args.names, off_t, max(off_solo, SOLO_THRESHOLD))
     return 0
+
+
+def offensive_head_cv(c: float, pairs: bool, nb: bool, seed: int = 0) -> dict[str, float]:
+    """DKHate stratified 5-fold CV of the offensive head alone (fitted with scikit-learn directly; the
+    harm rows do not train it), at the shipped thresholds: a quick proxy for "any head"."""
+    from sklearn.linear_model import LogisticRegression
+
+    corpus = tr.load_all()
+    lex = tr.lexicon_features(corpus)
+    feats = tr.Featurizer(corpus, lex, pairs=pairs)
+    t, solo = tr.THRESHOLDS[OFFENSIVE_HEAD]
+    gold: list[int] = []
+    pred: list[bool] = []
+    for fold in tr.dkhate_folds(corpus, seed):
+        out = set(fold)
+        idx = [i for i in range(len(corpus)) if i not in out]
+        names, idf = feats.vocabulary(idx, tr.MIN_DF)
+        rows = [i for i in idx if corpus.labels[OFFENSIVE_HEAD][i] is not None]
+        x = feats.matrix(rows, names, idf, tr.LEXICON_SCALE)
+        y = [int(corpus.labels[OFFENSIVE_HEAD][i] or 0) for i in rows]
+        xt = feats.matrix(fold, names, idf, tr.LEXICON_SCALE)
+        if nb:
+            ratio = tr.nb_ratio(x, y, None, len(names))
+            x, xt = x @ tr._diag(ratio), xt @ tr._diag(ratio)
+        clf = LogisticRegression(C=c, class_weight="balanced", max_iter=tr.MAX_ITER, solver="lbfgs")
+        clf.fit(x, y)
+        for i, p in zip(fold, clf.predict_proba(xt)[:, 1], strict=True):
+            gold.append(corpus.off[i])
+            pred.append(tr.decide(float(p), lex[i], t, solo))
+    return tr.f1_scores(gold, pred)
 
 
 if __name__ == "__main__":
