@@ -22,13 +22,15 @@ train rows, with the harmless (NOT) comments of DKHate and the .tsv files as ext
 comments have no category, so they are left out of the category heads); the ``offensive`` head learns
 OFF/NOT from DKHate, the .tsv files and the harm corpus (a comment with any label is OFF).
 
-The features and their normalisation are defined in :mod:`rettesnor.analysis.offensive`, which this
-script uses, so training and inference cannot drift apart. Each head is logistic regression
-(scikit-learn, lbfgs, ``class_weight="balanced"``). The thresholds of the heads (with and without a
-lexicon category's support) were chosen by ``--select``: the category heads' by 5-fold CV on the harm
-corpus's train rows (best F1 per head), the offensive head's by DKHate 5-fold CV with split seed 0 (best
-macro-F1 of "any head fires", as check applies it); bench/evaluate.py reports other splits (seed 42,
-and the harm corpus's test split). They are stored in :data:`THRESHOLDS`.
+The features and their normalisation are defined in :mod:`rettesnor.analysis.offensive`, which this script
+uses, so training and inference cannot drift apart. Each head is logistic regression (scikit-learn, lbfgs,
+``class_weight="balanced"``); the offensive head's text features are first scaled by their naive-Bayes
+log-count ratio (:data:`NB_HEADS`, stored folded into its coefficients). The thresholds of the heads (with and
+without a lexicon category's support) were chosen by ``--select``: the category heads' by 5-fold CV on the
+harm corpus's train rows (best F1 per head), the offensive head's by DKHate 5-fold CV with split seed 0 (best
+macro-F1 of "any head fires", as check applies it); bench/evaluate.py reports other splits (seed 42, and the
+harm corpus's test split). They are stored in :data:`THRESHOLDS`. ``scripts/tune_offensive.py`` holds the CV
+experiments behind these choices (docs/evaluation.md, "What was tried").
 """
 
 from __future__ import annotations

@@ -32,14 +32,15 @@ The model file (``rettesnor/models/offensive.json``) is plain JSON: the feature 
 with their intercepts, thresholds and lexicon weights, and every feature as ``[name, idf, coefficient of
 each head …]``. Nothing in it is executed (no pickle).
 
-The decision, per head: it fires when its probability is at least its threshold where a lexicon
-category (any of :data:`LEXICON_SIGNALS`) fired on the text, and at least its ``solo`` threshold where
-none did (alone, the character n-grams of one rare word, "borgermøde.", can lift a harmless short text
-past 0.5). The thresholds were chosen by cross-validation on training data (``scripts/train_offensive.py``,
-docs/evaluation.md). Each category head that fires gives one signal named by its category. The
-``offensive`` head gives a signal only where no category head fired: it is then named by the lexicon
-where the lexicon agrees (``hate``, ``insult``, ``profanity``, ``threat``, ``sexual``, ``violence``, the
-first found in that order) and by the most probable category head otherwise. Every signal covers the
+The decision, per head: it fires when its probability is at least its threshold where a lexicon category (any
+of :data:`LEXICON_SIGNALS`) fired on the text, and at least its ``solo`` threshold where none did (alone, the
+character n-grams of one rare word, "borgermøde.", can lift a harmless short text past 0.5); a head may carry
+its own pair per language (``languages`` in the model, applied by ``ctx.language``; today's model has none).
+The thresholds were chosen by cross-validation on training data (``scripts/train_offensive.py``,
+docs/evaluation.md). Each category head that fires gives one signal named by its category. The ``offensive``
+head gives a signal only where no category head fired: it is then named by the lexicon where the lexicon
+agrees (``hate``, ``insult``, ``profanity``, ``threat``, ``sexual``, ``violence``, the first found in that
+order) and by the most probable category head otherwise. Every signal covers the
 whole text (start = end = 0), its score is its head's probability, and its evidence says what fired:
 ``{"classifier": p, "head": name, "threshold": t, "offensive": p of the offensive head, "top_features":
 [[token, contribution] …], "lexicon": [categories], "agreement": "lexicon and classifier" | "classifier
