@@ -233,6 +233,33 @@ def test_a_head_without_the_lexicon_needs_its_solo_threshold() -> None:
     assert m.firing(z, True) == [0] and m.firing(z, False) == []
 
 
+def test_a_head_can_have_its_own_thresholds_per_language() -> None:
+    """A model may carry a (threshold, solo) pair per language for a head: a text of that language is
+    held to it, any other language (or none) to the head's own pair."""
+    doc = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    for head in doc["heads"]:
+        head["languages"] = {"sv": [0.999, 0.999]}
+    m = OffensiveModel(doc)
+    z = [5.0] * len(offensive.HEADS)  # p = 0.993: above every shipped threshold, below 0.999
+    everyone = list(range(len(offensive.HEADS)))
+    assert m.firing(z, True, "da") == everyone == m.firing(z, True) == m.firing(z, False, "nb")
+    assert m.firing(z, True, "sv") == [] == m.firing(z, False, "sv")
+    assert m.heads[1].pair("sv") == (0.999, 0.999)
+    assert m.heads[1].pair(None) == (m.heads[1].threshold, m.heads[1].solo)
+
+
+def test_the_naive_bayes_ratio_favours_the_positives_features() -> None:
+    from scipy.sparse import csr_matrix
+
+    train = _trainer()
+    # columns: seen in the positive only, in the negative only, in both; then one lexicon column
+    x = csr_matrix([[0.5, 0.0, 0.2, 0.3], [0.0, 0.5, 0.2, 0.3]])
+    ratio = train.nb_ratio(x, [1, 0], None, 3)
+    assert ratio[0] > 0 > ratio[1]
+    assert ratio[2] == pytest.approx(0.0)
+    assert ratio[3] == 1.0  # the lexicon columns are not scaled
+
+
 def test_a_short_harmless_text_with_a_rare_word_gives_none() -> None:
     assert names("Hjørring Kommune inviterer til borgermøde.", "da") == set()
 

@@ -72,7 +72,7 @@ READS: dict[str, tuple[str, ...] | None] = {
     "lexicon": ("language", "country"),
     "discourse": None,
     "readability": ("kind", "lix_max", "sentence_words_max"),
-    "offensive": (),  # it reads the lexicon's signals, given to it
+    "offensive": ("language",),  # its thresholds are per language; the lexicon's signals are given to it
 }
 
 

@@ -32,14 +32,15 @@ The model file (``rettesnor/models/offensive.json``) is plain JSON: the feature 
 with their intercepts, thresholds and lexicon weights, and every feature as ``[name, idf, coefficient of
 each head …]``. Nothing in it is executed (no pickle).
 
-The decision, per head: it fires when its probability is at least its threshold where a lexicon
-category (any of :data:`LEXICON_SIGNALS`) fired on the text, and at least its ``solo`` threshold where
-none did (alone, the character n-grams of one rare word, "borgermøde.", can lift a harmless short text
-past 0.5). The thresholds were chosen by cross-validation on training data (``scripts/train_offensive.py``,
-docs/evaluation.md). Each category head that fires gives one signal named by its category. The
-``offensive`` head gives a signal only where no category head fired: it is then named by the lexicon
-where the lexicon agrees (``hate``, ``insult``, ``profanity``, ``threat``, ``sexual``, ``violence``, the
-first found in that order) and by the most probable category head otherwise. Every signal covers the
+The decision, per head: it fires when its probability is at least its threshold where a lexicon category (any
+of :data:`LEXICON_SIGNALS`) fired on the text, and at least its ``solo`` threshold where none did (alone, the
+character n-grams of one rare word, "borgermøde.", can lift a harmless short text past 0.5); a head may carry
+its own pair per language (``languages`` in the model, applied by ``ctx.language``; today's model has none).
+The thresholds were chosen by cross-validation on training data (``scripts/train_offensive.py``,
+docs/evaluation.md). Each category head that fires gives one signal named by its category. The ``offensive``
+head gives a signal only where no category head fired: it is then named by the lexicon where the lexicon
+agrees (``hate``, ``insult``, ``profanity``, ``threat``, ``sexual``, ``violence``, the first found in that
+order) and by the most probable category head otherwise. Every signal covers the
 whole text (start = end = 0), its score is its head's probability, and its evidence says what fired:
 ``{"classifier": p, "head": name, "threshold": t, "offensive": p of the offensive head, "top_features":
 [[token, contribution] …], "lexicon": [categories], "agreement": "lexicon and classifier" | "classifier
@@ -53,9 +54,10 @@ import json
 import math
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.resources import files
 from itertools import pairwise
+from types import MappingProxyType
 from typing import Any
 
 from rettesnor.analysis.context import AnalysisContext
@@ -137,6 +139,13 @@ class Head:
     threshold: float  # with a lexicon category's support
     solo: float  # without it
     lexicon_weights: Mapping[str, float]
+    # Per language (da, nb, nn, sv, en): its own (threshold, solo), where the model has them; a text of
+    # another language (or of none) gets the head's own pair.
+    by_language: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+
+    def pair(self, language: str | None) -> tuple[float, float]:
+        """(threshold, solo) for a text in ``language``."""
+        return self.by_language.get(language or "", (self.threshold, self.solo))
 
 
 class OffensiveModel:
@@ -156,6 +165,9 @@ class OffensiveModel:
                     float(h["threshold"]),
                     float(h["solo"]),
                     {str(k): float(v) for k, v in dict(h["lexicon_weights"]).items()},
+                    MappingProxyType(
+                        {str(k): (float(v[0]), float(v[1])) for k, v in dict(h.get("languages", {})).items()}
+                    ),
                 )
                 for h in doc["heads"]
             )
@@ -181,9 +193,12 @@ class OffensiveModel:
             name: tuple(self.lexicon_scale * h.lexicon_weights.get(name, 0.0) for h in self.heads)
             for name in LEXICON_SIGNALS
         }
-        # The thresholds as margins, per head: (with the lexicon's support, without it).
-        self.cut_with = tuple(logit(h.threshold) for h in self.heads)
-        self.cut_solo = tuple(logit(max(h.threshold, h.solo)) for h in self.heads)
+        # The thresholds as margins, per head: (with the lexicon's support, without it); the heads' own,
+        # and per language where the model has its own.
+        self.cut_with, self.cut_solo = self._cuts(None)
+        self._language_cuts = {
+            lang: self._cuts(lang) for lang in sorted({k for h in self.heads for k in h.by_language})
+        }
         # Per known word pair: (idf², idf × coef_h …), in the layout of the token cache.
         self._pairs: dict[str, tuple[float, ...]] = {}
         if self.word_pairs:
@@ -200,6 +215,10 @@ class OffensiveModel:
         except json.JSONDecodeError as exc:
             raise ModelError(f"model is not valid JSON: {exc}") from None
         return cls(doc)
+
+    def _cuts(self, language: str | None) -> tuple[tuple[float, ...], tuple[float, ...]]:
+        pairs = [h.pair(language) for h in self.heads]
+        return tuple(logit(t) for t, _ in pairs), tuple(logit(max(t, s)) for t, s in pairs)
 
     def head_index(self, head: str) -> int:
         return HEADS.index(head)
@@ -264,9 +283,13 @@ class OffensiveModel:
     def probability(self, text: str, lexicon: Iterable[str] = (), head: str = OFFENSIVE_HEAD) -> float:
         return sigmoid(self.margin(text, lexicon, head))
 
-    def firing(self, z: Sequence[float], supported: bool) -> list[int]:
-        """The indices of the heads whose margins ``z`` reach their threshold."""
-        cuts = self.cut_with if supported else self.cut_solo
+    def firing(self, z: Sequence[float], supported: bool, language: str | None = None) -> list[int]:
+        """The indices of the heads whose margins ``z`` reach their threshold (the language's own, where
+        the model has them)."""
+        both = self._language_cuts.get(language or "")
+        if both is None:
+            both = (self.cut_with, self.cut_solo)
+        cuts = both[0] if supported else both[1]
         return [h for h, (a, c) in enumerate(zip(z, cuts, strict=True)) if a >= c]
 
     def top_features(
@@ -370,7 +393,7 @@ def assess(text: str, ctx: AnalysisContext, lexicon_signals: Iterable[Signal] | 
     m = model()
     names = _lexicon_names(text, ctx, lexicon_signals)
     z = m.margins(text, names)
-    fired = _lawful_pressure_only(m.firing(z, bool(names)), text, names)
+    fired = _lawful_pressure_only(m.firing(z, bool(names), ctx.language), text, names)
     agreeing = _agreeing(names)
     if fired:
         agreement = "lexicon and classifier" if agreeing else "classifier only"
@@ -408,15 +431,23 @@ class _Evidence(Mapping[str, Any]):
     __slots__ = ("_head", "_model", "_names", "_text", "_values")
 
     def __init__(
-        self, m: OffensiveModel, text: str, z: Sequence[float], h: int, names: tuple[str, ...], signal: str
+        self,
+        m: OffensiveModel,
+        text: str,
+        z: Sequence[float],
+        h: int,
+        names: tuple[str, ...],
+        signal: str,
+        language: str | None,
     ) -> None:
         head = m.heads[h]
+        threshold, solo = head.pair(language)
         agreeing = _agreeing(names)
         self._model, self._text, self._names, self._head = m, text, names, head.name
         self._values: dict[str, Any] = {
             "classifier": round(sigmoid(z[h]), 3),
             "head": head.name,
-            "threshold": head.threshold if names else max(head.threshold, head.solo),
+            "threshold": threshold if names else max(threshold, solo),
             "offensive": round(sigmoid(z[0]), 3),
             "lexicon": list(agreeing),
             "agreement": "lexicon and classifier" if signal in agreeing else "classifier only",
@@ -439,18 +470,27 @@ class _Evidence(Mapping[str, Any]):
 
 
 def _signals(
-    m: OffensiveModel, text: str, z: list[float], fired: list[int], names: tuple[str, ...]
+    m: OffensiveModel,
+    text: str,
+    z: list[float],
+    fired: list[int],
+    names: tuple[str, ...],
+    language: str | None = None,
 ) -> list[Signal]:
     """The signals of the heads that fired (see the module doc)."""
     out = []
     for h in fired:
         if h:
             name = HEADS[h]
-            out.append(Signal(name, 0, 0, sigmoid(z[h]), DETECTOR, _Evidence(m, text, z, h, names, name)))
+            out.append(
+                Signal(name, 0, 0, sigmoid(z[h]), DETECTOR, _Evidence(m, text, z, h, names, name, language))
+            )
     if not out:  # only the offensive head: named by the lexicon, else by the likeliest category
         agreeing = _agreeing(names)
         name = agreeing[0] if agreeing else HEADS[max(range(1, len(z)), key=z.__getitem__)]
-        out.append(Signal(name, 0, 0, sigmoid(z[0]), DETECTOR, _Evidence(m, text, z, 0, names, name)))
+        out.append(
+            Signal(name, 0, 0, sigmoid(z[0]), DETECTOR, _Evidence(m, text, z, 0, names, name, language))
+        )
     return out
 
 
@@ -461,9 +501,9 @@ def detect(
     m = model()
     names = _lexicon_names(text, ctx, lexicon_signals)
     z = m.margins(text, names)
-    fired = _lawful_pressure_only(m.firing(z, bool(names)), text, names)
+    fired = _lawful_pressure_only(m.firing(z, bool(names), ctx.language), text, names)
     if fired:
-        yield from _signals(m, text, z, fired, names)
+        yield from _signals(m, text, z, fired, names, ctx.language)
 
 
 def detect_many(
@@ -479,6 +519,7 @@ def detect_many(
     out: dict[int, list[Signal]] = {}
     m = model()
     margins, firing = m.margins, m.firing
+    language = ctx.language
     for i, text in enumerate(texts):
         if lexicon_signals is None:
             names = _lexicon_names(text, ctx, None)
@@ -486,7 +527,7 @@ def detect_many(
             found = lexicon_signals.get(i)
             names = _lexicon_names(text, ctx, found) if found else ()  # most texts have no signal
         z = margins(text, names)
-        fired = _lawful_pressure_only(firing(z, bool(names)), text, names)
+        fired = _lawful_pressure_only(firing(z, bool(names), language), text, names)
         if fired:
-            out[i] = _signals(m, text, z, fired, names)
+            out[i] = _signals(m, text, z, fired, names, language)
     return out
