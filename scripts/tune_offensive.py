@@ -33,7 +33,7 @@ from rettesnor.analysis.offensive import (
     SOLO_THRESHOLD,
 )
 
-OUT = Path("/tmp/rettesnor-tune")
+OUT = Path("/tmp/hardneg/tune")
 LANGS = tr.HARM_LANGUAGES
 Th = dict[str, tuple[float, float]]
 
