@@ -116,14 +116,11 @@ def test_clean_comments_give_none(lang: str, text: str) -> None:
 
 # Written for these tests: what the label guide (corpora/harm/LABEL_GUIDE.md) says each category is and
 # is not. The threats of issue 16 are among them.
-KNOWN_MISS = "a known miss of the shipped model (docs/evaluation.md): kept so that a fix shows"
 HARMFUL = [
     ("nn", "Ser eg deg på kommunehuset igjen, skal eg slå deg i hel", "threat"),
     ("nn", "Viss de legg ned skulen vår, så skal eg sørgje for at rådmannen angrar", "threat"),
     ("sv", "Stänger ni skolan så vet jag var rektorn bor. Sista varningen.", "threat"),
-    pytest.param(
-        "da", "Jeg slår jer ihjel.", "threat", marks=pytest.mark.xfail(strict=True, reason=KNOWN_MISS)
-    ),  # violence fires; the threat head gives 0.70 against its 0.75
+    ("da", "Jeg slår jer ihjel.", "threat"),  # a known miss (0.70 < 0.75) until the 2026-12-03 retraining
     ("nb", "Dere har til fredag. Etter det kommer vi og tar saken i egne hender", "threat"),
     ("en", "If you shut the youth club I know where your planning officer parks his car", "threat"),
     ("nb", "Alle somaliere burde kastes ut av landet, de ødelegger alt", "hate"),
