@@ -15,7 +15,10 @@ Data:
   this project (``language``, ``label`` OFF/NOT, ``text``; invented names);
 * the harm corpus, ``corpora/harm/{da,nb,nn,sv,en}.jsonl`` (see its DATASHEET.md): comments labelled
   with insult, hate, threat, profanity, sexual, violence (none = harmless). Only its **train** split is
-  read here (:func:`split_of`); the test split is for bench/evaluate.py alone.
+  read here (:func:`split_of`); the test split is for bench/evaluate.py alone;
+* the harm corpus's train-only rows, ``corpora/harm/train-extra/{lang}.jsonl`` (hard negatives of the
+  threat kind and look-alike threats, written after a false alarm was seen; ids ``<lang>-extra-NNNN``):
+  always in the train split and in every CV training fold, never in the test split.
 
 Heads (:data:`rettesnor.analysis.offensive.HEADS`): each category head learns from the harm corpus's
 train rows, with the harmless (NOT) comments of DKHate and the .tsv files as extra negatives (their OFF
