@@ -110,6 +110,7 @@ def offensive(seed: int = 42, text_only: bool = False) -> dict[str, Any]:
             "dkhate_off": sum(gold),
             "extra": corpus.sources.count("extra"),
             "harm_train": corpus.sources.count("harm"),
+            "harm_train_extra": corpus.sources.count("harm_extra"),
         }
     }
     ctx = AnalysisContext(kind="comment", language="da", country="DK")

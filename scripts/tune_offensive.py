@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -33,7 +34,7 @@ from rettesnor.analysis.offensive import (
     SOLO_THRESHOLD,
 )
 
-OUT = Path("/tmp/rettesnor-tune")
+OUT = Path(os.environ.get("RETTESNOR_TUNE_DIR", "/tmp/rettesnor-tune"))  # where oof writes and report reads
 LANGS = tr.HARM_LANGUAGES
 Th = dict[str, tuple[float, float]]
 

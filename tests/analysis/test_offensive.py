@@ -116,14 +116,11 @@ def test_clean_comments_give_none(lang: str, text: str) -> None:
 
 # Written for these tests: what the label guide (corpora/harm/LABEL_GUIDE.md) says each category is and
 # is not. The threats of issue 16 are among them.
-KNOWN_MISS = "a known miss of the shipped model (docs/evaluation.md): kept so that a fix shows"
 HARMFUL = [
     ("nn", "Ser eg deg på kommunehuset igjen, skal eg slå deg i hel", "threat"),
     ("nn", "Viss de legg ned skulen vår, så skal eg sørgje for at rådmannen angrar", "threat"),
     ("sv", "Stänger ni skolan så vet jag var rektorn bor. Sista varningen.", "threat"),
-    pytest.param(
-        "da", "Jeg slår jer ihjel.", "threat", marks=pytest.mark.xfail(strict=True, reason=KNOWN_MISS)
-    ),  # violence fires; the threat head gives 0.70 against its 0.75
+    ("da", "Jeg slår jer ihjel.", "threat"),  # a known miss (0.70 < 0.75) until the 2026-12-03 retraining
     ("nb", "Dere har til fredag. Etter det kommer vi og tar saken i egne hender", "threat"),
     ("en", "If you shut the youth club I know where your planning officer parks his car", "threat"),
     ("nb", "Alle somaliere burde kastes ut av landet, de ødelegger alt", "hate"),
@@ -360,3 +357,67 @@ def test_check_carries_the_classifier_evidence(pack: str, text: str) -> None:
     assert evidence, result["findings"]
     assert evidence[0]["classifier"] >= evidence[0]["threshold"] and evidence[0]["top_features"]
     assert result["verdict"] in ("review", "hide", "delete")
+
+
+# Written for these tests after the threat head's false alarm on a harmless reply (docs/evaluation.md
+# (h)); not in the corpus nor in corpora/harm/train-extra. Municipal replies and comments that mention a
+# neighbour, an address, a deadline, a visit or the police are not threats; the same words used to
+# menace someone are.
+HARMLESS_REPLIES = [
+    ("da", "Vi har været forbi din adresse og kigget på skraldespanden."),
+    ("da", "Din nabo har fået besked om, at træet skal beskæres inden foråret."),
+    ("da", "Sidste frist for at søge om plads i børnehaven er den 1. marts."),
+    ("nb", "Vi har vært innom adressen din og sett på søppeldunken."),
+    ("nb", "Naboen din har fått beskjed om at treet må beskjæres før våren."),
+    ("nb", "Siste frist for å søke barnehageplass er 1. mars."),
+    ("sv", "Vi har varit förbi din adress och tittat på soptunnan."),
+    ("sv", "Din granne har fått besked om att trädet ska beskäras före våren."),
+    ("sv", "Sista dag att söka förskoleplats är den 1 mars."),
+]
+LOOK_ALIKE_THREATS = [
+    ("da", "Jeg ved hvor du bor, og jeg kommer efter dig i aften."),
+    ("da", "Hvis I lukker børnehaven, brænder vi rådhuset ned."),
+    ("nb", "Jeg vet hvor du bor, og jeg kommer etter deg i kveld."),
+    ("sv", "Jag vet var du bor, och jag kommer efter dig i kväll."),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), HARMLESS_REPLIES)
+def test_a_harmless_reply_about_a_neighbour_or_a_deadline_is_no_threat(lang: str, text: str) -> None:
+    assert "threat" not in names(text, lang)
+
+
+@pytest.mark.parametrize(("lang", "text"), LOOK_ALIKE_THREATS)
+def test_the_same_words_used_to_menace_are_a_threat(lang: str, text: str) -> None:
+    assert "threat" in names(text, lang)
+
+
+def test_train_extra_rows_reach_the_train_split_only(tmp_path: Path) -> None:
+    train = _trainer()
+    (tmp_path / "train-extra").mkdir()
+    (tmp_path / "da.jsonl").write_text(
+        "".join(
+            json.dumps({"id": f"da-{k:04d}", "text": f"tekst {k}", "labels": []}) + "\n" for k in range(1, 21)
+        ),
+        encoding="utf-8",
+    )
+    extra = [{"id": f"da-extra-{k:04d}", "text": f"ekstra {k}", "labels": ["threat"]} for k in range(1, 21)]
+    (tmp_path / "train-extra" / "da.jsonl").write_text(
+        "".join(json.dumps(r) + "\n" for r in extra), encoding="utf-8"
+    )
+    got = train.read_harm(tmp_path, languages=("da",))
+    test = train.read_harm(tmp_path, split="test", languages=("da",))
+    # every extra row is read into train, whatever its id hashes to, and none into test
+    assert got.sources.count("harm_extra") == 20
+    assert not any(t.startswith("ekstra") for t in test.texts)
+    assert all(s == "harm" for s in test.sources)
+    # the corpus rows come first, in their order, so CV folds over them do not move
+    assert got.sources[: got.sources.count("harm")] == ["harm"] * got.sources.count("harm")
+
+
+def test_an_extra_id_in_the_split_corpus_is_refused(tmp_path: Path) -> None:
+    train = _trainer()
+    row = {"id": "da-extra-0001", "text": "tekst", "labels": []}
+    (tmp_path / "da.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
+    with pytest.raises(SystemExit):
+        train.read_harm(tmp_path, languages=("da",))

@@ -60,15 +60,10 @@ def test_a_citizens_full_name_in_a_reply_is_a_warning_in_the_packs_language(
     assert "private person" not in proc.stdout.lower()  # not the English title
 
 
-# Known wrong (docs/evaluation.md, (h)): the harm classifier's threat head reads the Danish reply without
-# the name as a threat (0.91, on "din" and "hegnet."), so NB008 blocks it. Letting a category head fire
-# alone only where the offensive head agrees fixed it, but cut threat recall on the harm corpus from
-# 0.60-0.94 to 0.04-0.36, so the model stays as it is and this case is marked.
-_BLOCKED = pytest.mark.xfail(strict=True, reason="the threat head's false alarm on a harmless Danish reply")
-WITHOUT_NAME = [pytest.param(*c, marks=_BLOCKED) if c[0] == "dk-sonderborg" else c for c in CASES]
-
-
-@pytest.mark.parametrize(("pack", "code", "named", "unnamed", "word"), WITHOUT_NAME)
+# The Danish reply without the name was read as a threat (0.91) by the harm classifier until it was
+# retrained with the harm corpus's train-only hard negatives (corpora/harm/train-extra; docs/evaluation.md
+# (h)); NB008 then blocked it.
+@pytest.mark.parametrize(("pack", "code", "named", "unnamed", "word"), CASES)
 def test_the_same_reply_without_the_name_passes(
     pack: str, code: str, named: str, unnamed: str, word: str
 ) -> None:
