@@ -630,6 +630,32 @@ def sequence_features(
     return out
 
 
+def name_spans(
+    probs: Sequence[Sequence[float]], first: int, threshold: float
+) -> list[tuple[int, int, float]]:
+    """The names in a run of scored tokens starting at token ``first``: (first, last + 1, the least
+    sure token's probability of being part of a name), a token being part of one when P(not O) reaches
+    ``threshold``; a B-PER right after a name starts a new one."""
+    spans: list[tuple[int, int, float]] = []
+    begin = -1
+    low = 1.0
+    for k, p in enumerate(probs, start=first):
+        name = 1.0 - p[0]
+        if name >= threshold:
+            if begin >= 0 and p[1] > p[2]:
+                spans.append((begin, k, low))
+                begin = -1
+            if begin < 0:
+                begin, low = k, name
+            low = min(low, name)
+        elif begin >= 0:
+            spans.append((begin, k, low))
+            begin = -1
+    if begin >= 0:
+        spans.append((begin, first + len(probs), low))
+    return spans
+
+
 class Model:
     """The CRF's weights, read from JSON; label scores of words are summed once per word form."""
 
@@ -812,22 +838,7 @@ class Model:
                 )
             scored += j - i
             probs = self.marginals(scores, after_o=i > 0 and not cand[i - 1], before_o=j < n and not cand[j])
-            begin = -1
-            low = 1.0
-            for k, p in enumerate(probs, start=i):
-                name = 1.0 - p[0]
-                if name >= threshold:
-                    if begin >= 0 and p[1] > p[2]:  # a B-PER right after a name: a new name
-                        spans.append((begin, k, low))
-                        begin = -1
-                    if begin < 0:
-                        begin, low = k, name
-                    low = min(low, name)
-                elif begin >= 0:
-                    spans.append((begin, k, low))
-                    begin = -1
-            if begin >= 0:
-                spans.append((begin, j, low))
+            spans.extend(name_spans(probs, i, threshold))
             i = j
         return spans
 
@@ -986,23 +997,7 @@ class Model:
                 )
             probs = marginals(scores, after_o=after_o, before_o=before_o)
             first = tok_i
-            begin = -1
-            low = 1.0
-            spans: list[tuple[int, int, float]] = []
-            for k, pr in enumerate(probs, start=first):
-                name = 1.0 - pr[0]
-                if name >= threshold:
-                    if begin >= 0 and pr[1] > pr[2]:  # a B-PER right after a name: a new name
-                        spans.append((begin, k, low))
-                        begin = -1
-                    if begin < 0:
-                        begin, low = k, name
-                    low = min(low, name)
-                elif begin >= 0:
-                    spans.append((begin, k, low))
-                    begin = -1
-            if begin >= 0:
-                spans.append((begin, first + len(run), low))
+            spans = name_spans(probs, first, threshold)
             for i, j, pr_low in spans:
                 yield text, i, j, pr_low, starts[i - first]
             if spans and text in done:
