@@ -669,14 +669,16 @@ class Model:
         }
         self.transitions = [[float(x) for x in row] for row in doc["transitions"]]
         self.exp_transitions = [[math.exp(x) for x in row] for row in self.transitions]
+        # Built by dict calls, not a loop per word (start-up time, issue 17); the same dicts, in the same
+        # order, as the loops "freq[w] = bucket" (a later bucket wins) and "wide[w] |= bit" gave.
         self.freq: dict[str, int] = {}
         for bucket, words in doc["frequency"].items():
-            for w in words.split():
-                self.freq[w] = int(bucket)
-        self.wide: dict[str, int] = {}
-        for bit, key in ((WIDE_GIVEN, "given"), (WIDE_SURNAME, "surname")):
-            for w in doc.get("gazetteer", {}).get(key, "").split():
-                self.wide[w] = self.wide.get(w, 0) | bit
+            self.freq.update(dict.fromkeys(words.split(), int(bucket)))
+        gazetteer = doc.get("gazetteer", {})
+        given, surnames = gazetteer.get("given", "").split(), gazetteer.get("surname", "").split()
+        self.wide: dict[str, int] = dict.fromkeys(given, WIDE_GIVEN)
+        self.wide.update(dict.fromkeys(surnames, WIDE_SURNAME))
+        self.wide.update(dict.fromkeys(set(given).intersection(surnames), WIDE_GIVEN | WIDE_SURNAME))
         self.threshold = float(doc.get("threshold", THRESHOLD))
         self.info: dict[str, Any] = doc.get("training", {})
         self._self: dict[tuple[str, bool], tuple[float, float, float]] = {}
