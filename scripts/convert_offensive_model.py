@@ -7,7 +7,7 @@ files: ``offensive.json`` (the heads, thresholds, training notes and the feature
 :mod:`rettesnor.analysis.offensive`. ``scripts/train_offensive.py`` writes the stored form itself; this
 command is for a model trained by an older trainer (e.g. one merged from another branch)::
 
-    .venv/bin/python scripts/convert_offensive_model.py                 # src/rettesnor/models/offensive.json, in place
+    .venv/bin/python scripts/convert_offensive_model.py     # src/rettesnor/models/offensive.json, in place
     .venv/bin/python scripts/convert_offensive_model.py old.json --out src/rettesnor/models/offensive.json
 
 It checks its work: the written files are read back and every feature's name and numbers must equal the

@@ -85,7 +85,12 @@ def test_broken_model_files_are_refused(tmp_path: Path) -> None:
     npy = offensive.write_model(small, path)
     assert offensive.read_model(path).vocabulary == [f[0] for f in small["features"]]
     good = npy.read_bytes()
-    for broken in (good[:-8], good.replace(b"<f8", b"<f4"), good.replace(b"(50, 8)", b"(25, 16)"), b"\x80\x04"):
+    for broken in (
+        good[:-8],
+        good.replace(b"<f8", b"<f4"),
+        good.replace(b"(50, 8)", b"(25, 16)"),
+        b"\x80\x04",
+    ):
         npy.write_bytes(broken)
         with pytest.raises(ModelError):
             offensive.read_model(path, check=False)
@@ -125,7 +130,9 @@ def test_the_stored_form_scores_as_the_all_json_form(tmp_path: Path) -> None:
     for text in ("Jeg ved hvor du bor, din idiot", "Hej med dig", "", "ÆØÅ fuck jer alle!!"):
         for lex in ((), ("threat", "insult")):
             assert new.margins(text, lex) == reference.margins(text, lex)
-            assert new.top_features(text, lex, head="threat") == reference.top_features(text, lex, head="threat")
+            assert new.top_features(text, lex, head="threat") == reference.top_features(
+                text, lex, head="threat"
+            )
     assert new.pair_weight("p:du bor") == (3.5 * 3.5, *(3.5 * c for c in rows[-2][2:]))
     assert new.pair_weight("p:ikke her") is None
 

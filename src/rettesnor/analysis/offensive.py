@@ -181,7 +181,9 @@ class OffensiveModel:
         self._setup(doc, vocabulary, values)
 
     @classmethod
-    def from_parts(cls, header: Mapping[str, Any], vocabulary: list[str], values: array[float]) -> OffensiveModel:
+    def from_parts(
+        cls, header: Mapping[str, Any], vocabulary: list[str], values: array[float]
+    ) -> OffensiveModel:
         """A model from its stored form: the header (:data:`STORED_FORMAT`, without its ``vocabulary``),
         the feature names, and their rows ``[idf, coef_1 … coef_H]`` one after the other."""
         if not isinstance(header, Mapping) or header.get("format") != STORED_FORMAT:
@@ -512,13 +514,14 @@ def read_model(path: Path, check: bool = True) -> OffensiveModel:
 def read_document(path: Path) -> dict[str, Any]:
     """The model document (:data:`FORMAT`, with its ``features`` rows) of a model file of either form."""
     m = read_model(path)
-    doc = json.loads(path.read_bytes())
+    doc: dict[str, Any] = json.loads(path.read_bytes())
     doc.pop("vocabulary", None)
     doc.pop("weights", None)
     doc["format"] = FORMAT
     stride, values = m._stride, m._values
     doc["features"] = [
-        [name, *values[at : at + stride]] for name, at in zip(m.vocabulary, range(0, len(values), stride), strict=True)
+        [name, *values[at : at + stride]]
+        for name, at in zip(m.vocabulary, range(0, len(values), stride), strict=True)
     ]
     return doc
 
