@@ -127,9 +127,10 @@ def test_the_stored_form_scores_as_the_all_json_form(tmp_path: Path) -> None:
     new = offensive.read_model(tmp_path / "new.json")
     assert offensive.read_document(tmp_path / "new.json")["features"] == rows
     reference = OffensiveModel(doc)
+    unconverted = offensive.read_model(old)  # the all-JSON form is still read (no weights file beside it)
     for text in ("Jeg ved hvor du bor, din idiot", "Hej med dig", "", "ÆØÅ fuck jer alle!!"):
         for lex in ((), ("threat", "insult")):
-            assert new.margins(text, lex) == reference.margins(text, lex)
+            assert new.margins(text, lex) == reference.margins(text, lex) == unconverted.margins(text, lex)
             assert new.top_features(text, lex, head="threat") == reference.top_features(
                 text, lex, head="threat"
             )
