@@ -24,7 +24,7 @@ two after, and the previous label (the CRF's transitions). The lists built from 
 (``*.train.txt``) are no features: the word features learn the same from the same data, and with them
 the cross-validated figures would have seen their test names.
 
-Only tokens that can be names are scored: capitalised words, @handles, lower-case words of the name lists
+Only tokens that can be names are scored: capitalised words, @handles with a letter, lower-case words of the name lists
 that are no common words, rare lower-case words, hyphenated words ending in a listed name ("anne-sofie")
 but not compounds about a name ("Larsen-koncerten"); all other tokens are ``O``. A chunk of texts is
 tokenised at once (:class:`TokenSequence`: one ``findall`` over the joined texts gives each token's word
@@ -217,6 +217,7 @@ _HAND = _load(with_training_lists=False)[0]
 _UPPER = "".join(c for c in map(chr, range(0x41, 0x250)) if c.isupper())
 # Tokens: @handles, initials ("P."), words with inner hyphens or apostrophes, any other character.
 _TOKEN = re.compile(rf"@[\w.]*\w|[{_UPPER}]\.(?![\w.])|\w+(?:['’\-]\w+)*|[^\w\s]")
+_LETTER = re.compile(r"[^\W\d_]")  # a letter (or another alphanumeric character that is no digit)
 _HANDLE_PARTS = re.compile(r"[A-ZÆØÅÄÖ]?[a-zæøåäöüé]+")
 _ENDERS = frozenset('.!?:…"”“«»–—-•*|')
 _STRIP = ",:;\"'“”«»()[]-–—.!?"
@@ -558,8 +559,8 @@ def is_candidate(word: str, nxt: str | None, freq: dict[str, int], wide: dict[st
     lower-case word (informal writing: "sandgaard"), or a name particle before a capitalised word
     ("von", "de")."""
     c = word[0]
-    if c == "@":
-        return len(word) > 1
+    if c == "@":  # a handle with a letter in it ("@jens_p1987"; not "@2019", "@16.84")
+        return any(map(str.isalpha, word))
     if not c.isalpha() or (_compound(word, freq) and not _name_tail(word, wide)):
         return False
     if c.isupper():  # a listed stop word (weekday, platform, public body …) is none, unless a given name
@@ -1262,7 +1263,7 @@ def _handle_mentions(text: str, tokens: TextTokens, covered: set[int]) -> list[S
 def detect(text: str, ctx: AnalysisContext, tagger: Model | None = None) -> list[Signal]:
     """Signals ``person_name`` for names of persons (see the module docstring); ``tagger`` replaces
     the shipped model (for cross-validation)."""
-    if not text:
+    if not _LETTER.search(text):  # every candidate holds a letter (the tokens of digits and signs: none)
         return []
     tagger = tagger or model()
     chunk = Chunk([text])
@@ -1357,5 +1358,7 @@ def detect_many(texts: Sequence[str], ctx: AnalysisContext) -> dict[int, list[Si
     found at once (:class:`TokenSequence`); positions are worked out only for the texts with a name
     or an @, and only as far as they are read."""
     chunk = as_chunk(texts)
+    if not any(map(_LETTER.search, chunk.texts)):
+        return {}
     tagger = model()
     return _detect_sequence(chunk, TokenSequence(chunk, tagger), tagger, ctx)
