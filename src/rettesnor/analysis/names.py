@@ -24,14 +24,14 @@ two after, and the previous label (the CRF's transitions). The lists built from 
 (``*.train.txt``) are no features: the word features learn the same from the same data, and with them
 the cross-validated figures would have seen their test names.
 
-Only tokens that can be names are scored: capitalised words, @handles with a letter, lower-case words of the name lists
-that are no common words, rare lower-case words, hyphenated words ending in a listed name ("anne-sofie")
-but not compounds about a name ("Larsen-koncerten"); all other tokens are ``O``. A chunk of texts is
-tokenised at once (:class:`TokenSequence`: one ``findall`` over the joined texts gives each token's word
-and each line break, no positions) and each word form is classified once (cached); the Python work per
-text is then only per candidate (its two neighbours each side, its sentence start, the forward-backward
-of its run), the features of a word are summed once per word form, and positions are found only for
-the texts with a name or an @, only as far as they are read.
+Only tokens that can be names are scored: capitalised words, @handles with a letter, lower-case words of the
+name lists that are no common words, rare lower-case words, hyphenated words ending in a listed name
+("anne-sofie") but not compounds about a name ("Larsen-koncerten"); all other tokens are ``O``. A chunk of
+texts is tokenised at once (:class:`TokenSequence`: one ``findall`` over the joined texts gives each token's
+word and each line break, no positions) and each word form is classified once (cached); the Python work per
+text is then only per candidate (its two neighbours each side, its sentence start, the forward-backward of
+its run), the features of a word are summed once per word form, and positions are found only for the texts
+with a name or an @, only as far as they are read.
 
 What the signal says (the rules describe, they no longer decide):
 
