@@ -24,14 +24,14 @@ two after, and the previous label (the CRF's transitions). The lists built from 
 (``*.train.txt``) are no features: the word features learn the same from the same data, and with them
 the cross-validated figures would have seen their test names.
 
-Only tokens that can be names are scored: capitalised words, @handles, lower-case words of the name lists
-that are no common words, rare lower-case words, hyphenated words ending in a listed name ("anne-sofie")
-but not compounds about a name ("Larsen-koncerten"); all other tokens are ``O``. A chunk of texts is
-tokenised at once (:class:`TokenSequence`: one ``findall`` over the joined texts gives each token's word
-and each line break, no positions) and each word form is classified once (cached); the Python work per
-text is then only per candidate (its two neighbours each side, its sentence start, the forward-backward
-of its run), the features of a word are summed once per word form, and positions are found only for
-the texts with a name or an @, only as far as they are read.
+Only tokens that can be names are scored: capitalised words, @handles with a letter, lower-case words of the
+name lists that are no common words, rare lower-case words, hyphenated words ending in a listed name
+("anne-sofie") but not compounds about a name ("Larsen-koncerten"); all other tokens are ``O``. A chunk of
+texts is tokenised at once (:class:`TokenSequence`: one ``findall`` over the joined texts gives each token's
+word and each line break, no positions) and each word form is classified once (cached); the Python work per
+text is then only per candidate (its two neighbours each side, its sentence start, the forward-backward of
+its run), the features of a word are summed once per word form, and positions are found only for the texts
+with a name or an @, only as far as they are read.
 
 What the signal says (the rules describe, they no longer decide):
 
@@ -276,6 +276,7 @@ def _lists() -> tuple[_Lists, dict[str, int]]:
 _UPPER = "".join(c for c in map(chr, range(0x41, 0x250)) if c.isupper())
 # Tokens: @handles, initials ("P."), words with inner hyphens or apostrophes, any other character.
 _TOKEN = re.compile(rf"@[\w.]*\w|[{_UPPER}]\.(?![\w.])|\w+(?:['’\-]\w+)*|[^\w\s]")
+_LETTER = re.compile(r"[^\W\d_]")  # a letter (or another alphanumeric character that is no digit)
 _HANDLE_PARTS = re.compile(r"[A-ZÆØÅÄÖ]?[a-zæøåäöüé]+")
 _ENDERS = frozenset('.!?:…"”“«»–—-•*|')
 _STRIP = ",:;\"'“”«»()[]-–—.!?"
@@ -617,8 +618,8 @@ def is_candidate(word: str, nxt: str | None, freq: dict[str, int], wide: dict[st
     lower-case word (informal writing: "sandgaard"), or a name particle before a capitalised word
     ("von", "de")."""
     c = word[0]
-    if c == "@":
-        return len(word) > 1
+    if c == "@":  # a handle with a letter in it ("@jens_p1987"; not "@2019", "@16.84")
+        return any(map(str.isalpha, word))
     if not c.isalpha() or (_compound(word, freq) and not _name_tail(word, wide)):
         return False
     if c.isupper():  # a listed stop word (weekday, platform, public body …) is none, unless a given name
@@ -1323,7 +1324,7 @@ def _handle_mentions(text: str, tokens: TextTokens, covered: set[int]) -> list[S
 def detect(text: str, ctx: AnalysisContext, tagger: Model | None = None) -> list[Signal]:
     """Signals ``person_name`` for names of persons (see the module docstring); ``tagger`` replaces
     the shipped model (for cross-validation)."""
-    if not text:
+    if not _LETTER.search(text):  # every candidate holds a letter (the tokens of digits and signs: none)
         return []
     tagger = tagger or model()
     chunk = Chunk([text])
@@ -1418,5 +1419,7 @@ def detect_many(texts: Sequence[str], ctx: AnalysisContext) -> dict[int, list[Si
     found at once (:class:`TokenSequence`); positions are worked out only for the texts with a name
     or an @, and only as far as they are read."""
     chunk = as_chunk(texts)
+    if not any(map(_LETTER.search, chunk.texts)):
+        return {}
     tagger = model()
     return _detect_sequence(chunk, TokenSequence(chunk, tagger), tagger, ctx)
