@@ -112,16 +112,47 @@ def test_check_reads_bokmal_under_a_swedish_pack(pack: str) -> None:
 
 
 def test_spelling_breaks_a_danish_bokmal_tie_only_away_from_their_own_packs() -> None:
-    # "Jeg har ikke … om det" is Danish and bokmål alike; "-sjon" is Norwegian, "-tion" Danish
-    assert detect_language("Jeg har ikke informasjon om det", "SE") == "nb"
-    assert detect_language("Jeg har ikke information om det", "SE") == "da"
+    # "Jeg har ikke … om det" is Danish and bokmål alike; "-sjon" is Norwegian, "-tion" Danish (a rare
+    # word: the common "informasjon" is a dictionary word of Norwegian and no tie)
+    assert detect_language("Jeg har ikke reservasjon om det", "SE") == "nb"
+    assert detect_language("Jeg har ikke reservation om det", "SE") == "da"
     # under a Danish or Norwegian pack the country's language keeps its ties
-    assert detect_language("Jeg har ikke informasjon om det", "DK") == "da"
-    assert detect_language("Jeg har ikke information om det", "NO") == "nb"
+    assert detect_language("Jeg har ikke reservasjon om det", "DK") == "da"
+    assert detect_language("Jeg har ikke reservation om det", "NO") == "nb"
+
+
+# Written for this test: Danish that a Norwegian pack read as bokmål, and bokmål that a Danish or
+# Swedish pack read as Danish, before the dictionary words ("urimeligt", "søen" / "sjøen", "informasjon").
+DANISH_UNDER_NO = [
+    "Det er helt urimeligt at borgerne skal vente så længe.",
+    "Hvorfor er der ingen lys på stien ved søen?",
+]
+BOKMAL_UNDER_DK = ["Hvorfor er det ingen lys på stien ved sjøen?", "Jeg har ikke informasjon om det"]
+
+
+def test_dictionary_words_tell_danish_from_norwegian_under_the_other_countrys_pack() -> None:
+    for country in ("NO", "SE"):
+        assert [detect_language(t, country) for t in DANISH_UNDER_NO] == ["da", "da"]
+        assert detect_languages(DANISH_UNDER_NO, country) == ["da", "da"]
+    for country in ("DK", "SE"):
+        assert [detect_language(t, country) for t in BOKMAL_UNDER_DK] == ["nb", "nb"]
+        assert detect_languages(BOKMAL_UNDER_DK, country) == ["nb", "nb"]
+
+
+def test_the_dictionary_words_leave_telling_words_as_they_are() -> None:
+    doc = json.loads(files("rettesnor.models").joinpath("language_words.json").read_text(encoding="utf-8"))
+    dictionary = doc["dictionary"]
+    assert set(dictionary) == {"da", "no"} and len(dictionary["da"]) > 1000 and len(dictionary["no"]) > 1000
+    assert "urimeligt" in dictionary["da"] and "sjøen" in dictionary["no"]
+    assert not set(dictionary["da"]) & set(dictionary["no"])
+    # "ei" is nynorsk and bokmål alike; as a learnt nynorsk word it is not made a dictionary word of both
+    assert "ei" not in dictionary["no"]
+    learnt = {w for ws in doc["words"].values() for w in ws}
+    assert not (set(dictionary["da"]) | set(dictionary["no"])) & learnt
 
 
 def test_batch_detection_agrees_with_one_text_at_a_time() -> None:
-    texts = [*NYNORSK, *BOKMAL, "Jeg har ikke informasjon om det", "Jeg har ikke information om det", "å"]
+    texts = [*NYNORSK, *BOKMAL, *DANISH_UNDER_NO, "Jeg har ikke reservasjon om det", "Blåbærsyltetøj", "Är", "å"]
     for country in ("DK", "NO", "SE"):
         assert detect_languages(texts, country) == [detect_language(t, country) for t in texts]
 
