@@ -139,12 +139,29 @@ def test_dictionary_words_tell_danish_from_norwegian_under_the_other_countrys_pa
         assert detect_languages(BOKMAL_UNDER_DK, country) == ["nb", "nb"]
 
 
+# Written for this test: nynorsk without its commonest words ("ikkje", "eg", "frå"), which a Norwegian
+# pack read as bokmål before the dictionary's nynorsk forms ("gløymt", "framleis", "øydelagde").
+NYNORSK_FORMS = [
+    "Kommunen har gløymt å måke fortauet framfor barnehagen.",
+    "Søppeldunkane står framleis fulle i gata vår.",
+    "Lysa langs turstien er øydelagde.",
+]
+
+
+def test_nynorsk_forms_of_the_dictionary_are_read_as_nynorsk() -> None:
+    for country in ("NO", "DK", "SE"):
+        assert [detect_language(t, country) for t in NYNORSK_FORMS] == ["nn"] * len(NYNORSK_FORMS)
+        assert detect_languages(NYNORSK_FORMS, country) == ["nn"] * len(NYNORSK_FORMS)
+
+
 def test_the_dictionary_words_leave_telling_words_as_they_are() -> None:
     doc = json.loads(files("rettesnor.models").joinpath("language_words.json").read_text(encoding="utf-8"))
     dictionary = doc["dictionary"]
-    assert set(dictionary) == {"da", "no"} and len(dictionary["da"]) > 1000 and len(dictionary["no"]) > 1000
+    assert set(dictionary) == {"da", "no", "nn"} and min(len(ws) for ws in dictionary.values()) > 1000
     assert "urimeligt" in dictionary["da"] and "sjøen" in dictionary["no"]
     assert not set(dictionary["da"]) & set(dictionary["no"])
+    assert not set(dictionary["nn"]) & (set(dictionary["da"]) | set(dictionary["no"]))
+    assert "gløymt" in dictionary["nn"] and "olav" not in dictionary["nn"]  # names of the dictionary are left out
     # "ei" is nynorsk and bokmål alike; as a learnt nynorsk word it is not made a dictionary word of both
     assert "ei" not in dictionary["no"]
     learnt = {w for ws in doc["words"].values() for w in ws}

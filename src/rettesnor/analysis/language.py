@@ -54,7 +54,7 @@ def _learnt_words() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """Telling words learnt by ``scripts/train_language.py``: from training text (da, nb, nn, sv, and
     ``no``: Norwegian words of both written standards, counted for nb and nn), and from dictionaries
     (``da``: Danish words that no Norwegian dictionary has; ``no``: bokmål words that the Danish one has
-    not, counted for nb and nn)."""
+    not, counted for nb and nn; ``nn``: nynorsk forms that no other dictionary has)."""
     from importlib.resources import files
 
     text = files("rettesnor.models").joinpath("language_words.json").read_text(encoding="utf-8")
@@ -69,14 +69,6 @@ _MARKERS = {
     | frozenset(_LEARNT.get("no", ()) if lang in ("nb", "nn") else ())
     for lang, words in _WRITTEN.items()
 }
-# Dictionary words tell Danish from Norwegian only; a word that is already a telling word keeps its
-# languages (some nynorsk words are missing from the nynorsk dictionary, and would otherwise turn from nn
-# to nb and nn).
-_KNOWN = frozenset().union(*_MARKERS.values())
-for _lang, _targets in (("da", ("da",)), ("no", ("nb", "nn"))):
-    _new = frozenset(_DICTIONARY.get(_lang, ())) - _KNOWN
-    for _target in _targets:
-        _MARKERS[_target] = _MARKERS[_target] | _new
 _PRIOR = {"DK": "da", "NO": "nb", "SE": "sv"}
 _WEST_NORDIC = ("da", "nb", "nn")
 # word → the languages it tells of (one dictionary look-up per word)
@@ -105,25 +97,22 @@ def _tie_break(best: str, da: float, nb: float, prior: str, text: str) -> str:
 
 
 def detect_language(text: str, country: str) -> str:
-    words = _WORD.findall(text[:2000].lower())
+    """The language of ``text``: each telling word votes for its languages (one look-up in
+    :data:`_VOTES`), the country's language wins ties."""
     prior = _PRIOR.get(country, "en")
-    if not words:
-        return prior
-    scores = dict.fromkeys(_MARKERS, 0.0)
-    scores[prior] += 0.5  # ties go to the organisation's own language
-    for w in words:
-        langs = _INDEX.get(w)
-        if langs is not None:
-            for lang in langs:
-                scores[lang] += 1
-        elif not w.isascii():
-            if "ä" in w or "ö" in w:
-                scores["sv"] += 1
-            elif "æ" in w or "ø" in w:
-                for lang in _WEST_NORDIC:
-                    scores[lang] += 0.5
-    best = max(scores, key=scores.__getitem__)
-    return _tie_break(best, scores["da"], scores["nb"], prior, text)
+    votes = 0
+    get = _VOTES.get
+    for w in _WORD.findall(text[:2000].lower()):
+        v = get(w)
+        if v is None:  # not listed: a word with "ä"/"ö" counts for Swedish, with "æ"/"ø" west Nordic
+            if not w.isascii():
+                if "ä" in w or "ö" in w:
+                    votes += _SV_VOTE
+                elif "æ" in w or "ø" in w:
+                    votes += _WEST_VOTE
+        elif v >= 0:
+            votes += v
+    return _decide(votes, prior, text) if votes else prior
 
 
 # Batch mode: one scan of the chunk finds its words and the text boundaries, and each text's votes are
@@ -143,8 +132,15 @@ def _vote(langs: tuple[str, ...], weight: int) -> int:
     return sum(weight << (_BITS * _LANGS.index(lang)) for lang in langs)
 
 
+# word → its votes (a field per language: 2 for a telling word, 1 for half a vote)
 _VOTES: dict[str, int] = {w: _vote(langs, 2) for w, langs in _INDEX.items()}
 _VOTES[_SEP_MARK] = -1
+# Dictionary words (Danish against Norwegian, and nynorsk forms that no other dictionary has: 70,000
+# words, added as ready votes so that start-up stays short); a word that is already a telling word keeps
+# its languages (some nynorsk words are missing from the nynorsk dictionary, and would otherwise turn
+# from nn to nb and nn).
+for _key, _targets in (("da", ("da",)), ("no", ("nb", "nn")), ("nn", ("nn",))):
+    _VOTES.update(dict.fromkeys([w for w in _DICTIONARY.get(_key, ()) if w not in _VOTES], _vote(_targets, 2)))
 _SV_VOTE = _vote(("sv",), 2)
 _WEST_VOTE = _vote(_WEST_NORDIC, 1)
 _FIELD = (1 << _BITS) - 1
