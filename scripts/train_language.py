@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/train_language.py          # 5-fold CV figures, then the model
     .venv/bin/python scripts/train_language.py --no-cv  # the model only
+    .venv/bin/python scripts/train_language.py --no-cv --check-figures  # and check's detector's figures
 
 heliport (the first stage) knows bokmål from nynorsk, but on sentences it mixes up Danish, bokmål and
 nynorsk in 3-5 % of cases. When its best guess is one of the three, a multinomial logistic regression
@@ -176,7 +177,11 @@ def dictionary_words(known: set[str]) -> dict[str, list[str]]:
     foreign = forms["sv"] | forms["en"] | known
 
     def top(lang: str) -> list[str]:
-        return [w for w in wordfreq.top_n_list(lang, DICTIONARY_TOP) if _DICT_WORD.fullmatch(w) and w not in foreign]
+        return [
+            w
+            for w in wordfreq.top_n_list(lang, DICTIONARY_TOP)
+            if _DICT_WORD.fullmatch(w) and w not in foreign
+        ]
 
     # Nynorsk: every form of simplemma's nynorsk dictionary that its bokmål, Danish, Swedish and English
     # ones lack, less the words of wordfreq's lists that are names or loans (its 100,000 commonest of
@@ -232,7 +237,9 @@ def cross_validate(parts: dict[tuple[str, str], list[str]]) -> dict[str, dict[st
             costs = heliport_costs(text)
             best = min(costs, key=costs.__getitem__) if costs else "nb"
             short = len(_WORD.findall(text[:2000].lower())) < PRIOR_MAX_WORDS
-            rows.append((west_features(text, costs), best, lang, f"{kind}-{lang}", i * 5 // len(texts), short))
+            rows.append(
+                (west_features(text, costs), best, lang, f"{kind}-{lang}", i * 5 // len(texts), short)
+            )
     country = {"da": "DK", "nb": "NO", "nn": "NO"}
     systems = ("prior", "prior_every_length", "no_prior", "heliport", "trivial")
     right: dict[str, Counter[str]] = {s: Counter() for s in systems}
@@ -247,15 +254,45 @@ def cross_validate(parts: dict[tuple[str, str], list[str]]) -> dict[str, dict[st
             right["heliport"][part] += best == lang
             right["trivial"][part] += lang == {"DK": "da", "NO": "nb"}[country[lang]]
             prior = country[lang] if short else None  # as ``identify``: the prior only for short texts
-            for system, given in (("prior", prior), ("prior_every_length", country[lang]), ("no_prior", None)):
+            for system, given in (
+                ("prior", prior),
+                ("prior_every_length", country[lang]),
+                ("no_prior", None),
+            ):
                 got = model.decide(features, given)[0] if best in WEST else best
                 right[system][part] += got == lang
     return {s: {p: round(right[s][p] / total[p], 3) for p in sorted(total)} for s in right}
 
 
+def check_figures(parts: dict[tuple[str, str], list[str]]) -> dict[str, float]:
+    """Accuracy of check's word-list detector (``detect_language``, with the word lists just written) on
+    the training text, under the language's own country's pack and under another's; the dictionary
+    words are chosen by these figures (nothing is learnt from this text for them)."""
+    import importlib
+
+    import rettesnor.analysis.language as language
+
+    importlib.reload(language)  # the word lists as just written
+    own = {"da": "DK", "nb": "NO", "nn": "NO", "sv": "SE", "en": "DK"}
+    other = {"da": "NO", "nb": "SE", "nn": "DK", "sv": "DK", "en": "SE"}
+    texts = {f"{kind}-{lang}": ts for (lang, kind), ts in parts.items()}
+    rest = word_texts(parts)
+    texts["sv"], texts["en"] = rest["sv"], rest["en"]
+    out: dict[str, float] = {}
+    for part, ts in texts.items():
+        lang = part.rsplit("-", 1)[-1]
+        for name, pack in (("own", own), ("other", other)):
+            right = sum(language.detect_language(t, pack[lang]) == lang for t in ts)
+            out[f"{part}/{name}"] = round(right / len(ts), 3)
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--no-cv", action="store_true", help="skip the 5-fold cross-validation")
+    parser.add_argument(
+        "--check-figures", action="store_true", help="check's word-list detector on the training text, after"
+    )
     args = parser.parse_args()
     parts = training_parts()
     texts = {lang: parts[lang, "news"] + parts[lang, "comments"] for lang in WEST}
@@ -299,9 +336,17 @@ def main() -> None:
         + "\n",
         encoding="utf-8",
     )
-    print(f"wrote {WORDS_OUT}:", {k: len(v) for k, v in words.items()}, "dictionary:", {k: len(v) for k, v in dictionary.items()})
+    print(
+        f"wrote {WORDS_OUT}:",
+        {k: len(v) for k, v in words.items()},
+        "dictionary:",
+        {k: len(v) for k, v in dictionary.items()},
+    )
     MODEL_OUT.write_text(json.dumps(doc, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
     print(f"wrote {MODEL_OUT} ({MODEL_OUT.stat().st_size:,} bytes, {len(doc['weights']):,} features)")
+    if args.check_figures:
+        print("check's word-list detector on the training text (own / another country's pack):")
+        print(" ", " ".join(f"{k}={v:.3f}" for k, v in check_figures(parts).items()))
 
 
 if __name__ == "__main__":

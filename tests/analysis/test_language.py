@@ -161,7 +161,8 @@ def test_the_dictionary_words_leave_telling_words_as_they_are() -> None:
     assert "urimeligt" in dictionary["da"] and "sjøen" in dictionary["no"]
     assert not set(dictionary["da"]) & set(dictionary["no"])
     assert not set(dictionary["nn"]) & (set(dictionary["da"]) | set(dictionary["no"]))
-    assert "gløymt" in dictionary["nn"] and "olav" not in dictionary["nn"]  # names of the dictionary are left out
+    # the dictionary's names are left out
+    assert "gløymt" in dictionary["nn"] and "olav" not in dictionary["nn"]
     # "ei" is nynorsk and bokmål alike; as a learnt nynorsk word it is not made a dictionary word of both
     assert "ei" not in dictionary["no"]
     learnt = {w for ws in doc["words"].values() for w in ws}
@@ -169,7 +170,15 @@ def test_the_dictionary_words_leave_telling_words_as_they_are() -> None:
 
 
 def test_batch_detection_agrees_with_one_text_at_a_time() -> None:
-    texts = [*NYNORSK, *BOKMAL, *DANISH_UNDER_NO, "Jeg har ikke reservasjon om det", "Blåbærsyltetøj", "Är", "å"]
+    texts = [
+        *NYNORSK,
+        *BOKMAL,
+        *DANISH_UNDER_NO,
+        "Jeg har ikke reservasjon om det",
+        "Blåbærsyltetøj",
+        "Är",
+        "å",
+    ]
     for country in ("DK", "NO", "SE"):
         assert detect_languages(texts, country) == [detect_language(t, country) for t in texts]
 

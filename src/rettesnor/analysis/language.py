@@ -140,7 +140,9 @@ _VOTES[_SEP_MARK] = -1
 # its languages (some nynorsk words are missing from the nynorsk dictionary, and would otherwise turn
 # from nn to nb and nn).
 for _key, _targets in (("da", ("da",)), ("no", ("nb", "nn")), ("nn", ("nn",))):
-    _VOTES.update(dict.fromkeys([w for w in _DICTIONARY.get(_key, ()) if w not in _VOTES], _vote(_targets, 2)))
+    _VOTES.update(
+        dict.fromkeys([w for w in _DICTIONARY.get(_key, ()) if w not in _VOTES], _vote(_targets, 2))
+    )
 _SV_VOTE = _vote(("sv",), 2)
 _WEST_VOTE = _vote(_WEST_NORDIC, 1)
 _FIELD = (1 << _BITS) - 1
