@@ -36,7 +36,7 @@ from importlib.metadata import version
 from pathlib import Path
 from types import ModuleType
 
-from rettesnor.analysis.language import _WRITTEN, COUNTRY_PRIOR, WEST, west_features
+from rettesnor.analysis.language import _WRITTEN, COUNTRY_PRIOR, NYNORSK_FORM_LOGODDS, WEST, west_features
 
 ROOT = Path(__file__).resolve().parents[1]
 DATASETS = ROOT.parent / "shared" / "datasets"
@@ -219,47 +219,59 @@ def fit(features: list[dict[str, float]], labels: list[str]) -> dict[str, object
     }
 
 
-def cross_validate(parts: dict[tuple[str, str], list[str]]) -> dict[str, dict[str, float]]:
+def cross_validate(
+    parts: dict[tuple[str, str], list[str]], nynorsk_forms: frozenset[str]
+) -> dict[str, dict[str, float]]:
     """Accuracy of ``identify``'s path on the training sentences (heliport's best when it is not one of
     the three, else the second stage) by 5-fold CV, with the country's prior as ``identify`` gives it
-    (texts of fewer than PRIOR_MAX_WORDS words; until 2026-12-04 this CV gave it to every length), on
-    every length, and without it, next to heliport alone and the trivial "the country's language", per
-    language and kind.
+    (texts of fewer than PRIOR_MAX_WORDS words; until 2026-12-04 this CV gave it to every length) and
+    with nynorsk favoured where a word is one of ``nynorsk_forms`` (as ``identify``), without the
+    latter, with the prior on every length, and without a country, next to heliport alone and the
+    trivial "the country's language", per language and kind.
 
     The folds are contiguous blocks of each file (fifths), not every fifth sentence: neighbouring
     sentences come from the same document, and the held-out sentences are other documents (every fifth
     sentence gave 0.954 / 0.975 for news nb / nn where blocks give 0.940 / 0.962)."""
-    from rettesnor.analysis.language import _WORD, PRIOR_MAX_WORDS, WestModel, heliport_costs
+    from rettesnor.analysis.language import (
+        _WORD,
+        NYNORSK_FORM_LOGODDS,
+        PRIOR_MAX_WORDS,
+        WestModel,
+        has_nynorsk_form,
+        heliport_costs,
+    )
 
-    rows = []  # (features, best of heliport, language, part, fold, short enough for the prior)
+    # (features, best of heliport, language, part, fold, short enough for the prior, nynorsk's log-odds)
+    rows = []
     for (lang, kind), texts in parts.items():
         for i, text in enumerate(texts):
             costs = heliport_costs(text)
             best = min(costs, key=costs.__getitem__) if costs else "nb"
             short = len(_WORD.findall(text[:2000].lower())) < PRIOR_MAX_WORDS
-            rows.append(
-                (west_features(text, costs), best, lang, f"{kind}-{lang}", i * 5 // len(texts), short)
-            )
+            nynorsk = NYNORSK_FORM_LOGODDS if has_nynorsk_form(text, nynorsk_forms) else 0.0
+            features = west_features(text, costs)
+            rows.append((features, best, lang, f"{kind}-{lang}", i * 5 // len(texts), short, nynorsk))
     country = {"da": "DK", "nb": "NO", "nn": "NO"}
-    systems = ("prior", "prior_every_length", "no_prior", "heliport", "trivial")
+    systems = ("prior", "prior_no_nynorsk_forms", "prior_every_length", "no_prior", "heliport", "trivial")
     right: dict[str, Counter[str]] = {s: Counter() for s in systems}
     total = Counter[str]()
     for fold in range(5):
         train = [r for r in rows if r[4] != fold]
         model = WestModel(fit([r[0] for r in train], [r[2] for r in train]))
-        for features, best, lang, part, k, short in rows:
+        for features, best, lang, part, k, short, nynorsk in rows:
             if k != fold:
                 continue
             total[part] += 1
             right["heliport"][part] += best == lang
             right["trivial"][part] += lang == {"DK": "da", "NO": "nb"}[country[lang]]
             prior = country[lang] if short else None  # as ``identify``: the prior only for short texts
-            for system, given in (
-                ("prior", prior),
-                ("prior_every_length", country[lang]),
-                ("no_prior", None),
+            for system, given, boost in (
+                ("prior", prior, nynorsk),
+                ("prior_no_nynorsk_forms", prior, 0.0),
+                ("prior_every_length", country[lang], nynorsk),
+                ("no_prior", None, nynorsk),
             ):
-                got = model.decide(features, given)[0] if best in WEST else best
+                got = model.decide(features, given, boost)[0] if best in WEST else best
                 right[system][part] += got == lang
     return {s: {p: round(right[s][p] / total[p], 3) for p in sorted(total)} for s in right}
 
@@ -296,6 +308,9 @@ def main() -> None:
     args = parser.parse_args()
     parts = training_parts()
     texts = {lang: parts[lang, "news"] + parts[lang, "comments"] for lang in WEST}
+    words = telling_words(word_texts(parts))
+    known = {w for ws in (*_WRITTEN.values(), *words.values()) for w in ws}
+    dictionary = dictionary_words(known)
     print("training sentences:", {k: len(v) for k, v in texts.items()})
     doc = fit(
         [west_features(t) for lang in WEST for t in texts[lang]], [lang for lang in WEST for _ in texts[lang]]
@@ -305,16 +320,14 @@ def main() -> None:
         "c": C,
         "min_df": MIN_DF,
         "country_prior": COUNTRY_PRIOR,
+        "nynorsk_form_logodds": NYNORSK_FORM_LOGODDS,
         "held_out": f"the first {HELD_OUT} NorNE sentences of {MIN_WORDS}+ words per file; DaN+ news dev",
     }
     if not args.no_cv:
-        doc["training"]["cross_validation"] = cv = cross_validate(parts)
+        doc["training"]["cross_validation"] = cv = cross_validate(parts, frozenset(dictionary["nn"]))
         print("5-fold CV (blocks) accuracy, identify's path on 5+ word sentences and comments:")
         for system, per in cv.items():
             print(f"  {system:9}", " ".join(f"{part}={acc:.3f}" for part, acc in per.items()))
-    words = telling_words(word_texts(parts))
-    known = {w for ws in (*_WRITTEN.values(), *words.values()) for w in ws}
-    dictionary = dictionary_words(known)
     WORDS_OUT.write_text(
         json.dumps(
             {

@@ -13,6 +13,7 @@ from rettesnor.analysis.language import (
     WestModel,
     detect_language,
     detect_languages,
+    has_nynorsk_form,
     heliport_costs,
     identify,
     west_features,
@@ -75,6 +76,20 @@ def test_the_country_settles_a_sentence_valid_in_danish_and_bokmal() -> None:
 def test_a_clear_sentence_is_not_pulled_to_the_countrys_language() -> None:
     assert identify("Eg veit ikkje kva dei har tenkt å gjere med skulen.", "DK")[0] == "nn"
     assert identify("Jeg synes ikke at kommunen har gjort noget ved vejen.", "NO")[0] == "da"
+
+
+def test_a_nynorsk_form_of_the_dictionary_tips_a_sentence_to_nynorsk() -> None:
+    # written for this test: bokmål-looking words and a name, and one nynorsk form ("hovudkontoret")
+    text = "Møtet med Naturvernforbundet er flytta til hovudkontoret i Oslo."
+    assert has_nynorsk_form(text)
+    assert identify(text, "NO")[0] == "nn"
+    assert identify(text, None)[0] == "nn"
+    # the same sentence in bokmål has no such form and stays bokmål
+    bokmal = "Møtet med Naturvernforbundet er flyttet til hovedkontoret i Oslo."
+    assert not has_nynorsk_form(bokmal)
+    assert identify(bokmal, "NO")[0] == "nb"
+    # only words written in lower case count: a capitalised name that is a nynorsk form does not
+    assert has_nynorsk_form("Det er hovudkontoret.") and not has_nynorsk_form("Det er Hovudkontoret.")
 
 
 # Written for this test: nynorsk, and dialect comments written the nynorsk way ("æ", "ka", "dokker").

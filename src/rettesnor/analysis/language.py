@@ -208,6 +208,14 @@ COUNTRY_PRIOR = 2.0
 # sentences, bench/evaluate.py (b2): Danish under a Norwegian pack 0.992 -> 0.942 with the prior on every
 # length, bokmål under its own 0.960 -> 0.982). Set by that reading of the issue, not tuned.
 PRIOR_MAX_WORDS = 8
+# Log-odds added to nynorsk when a word written in lower case is a nynorsk form that no other dictionary
+# has (``language_words.json``'s ``dictionary["nn"]``, from simplemma, names left out: "gløyme", "noko",
+# "hovudkontoret"). Chosen by the block CV of ``scripts/train_language.py`` from {1, 2, 3, 5, 100}:
+# nynorsk news 0.971 -> 0.975 from 3 on (comments 0.985 -> 0.987), no other language changed. As a
+# feature of the model instead it cost nynorsk (0.957-0.966): the 15 % of nynorsk sentences without such
+# a form then looked like bokmål.
+NYNORSK_FORM_LOGODDS = 3.0
+_LOWER_WORD = re.compile(r"\b[a-zæøå]\w*")  # a word that starts with a lower-case letter
 _WEST_OF_COUNTRY: dict[str, tuple[str, ...]] = {"DK": ("da",), "NO": ("nb", "nn")}
 
 
@@ -248,12 +256,16 @@ class WestModel:
         self.intercept: list[float] = doc["intercept"]
         self.weights: dict[str, list[float]] = doc["weights"]
 
-    def decide(self, features: dict[str, float], country: str | None = None) -> tuple[str, float]:
+    def decide(
+        self, features: dict[str, float], country: str | None = None, nynorsk: float = 0.0
+    ) -> tuple[str, float]:
         """(language, probability) of the likeliest of the three; ``country`` adds
-        :data:`COUNTRY_PRIOR` to its own language(s)."""
+        :data:`COUNTRY_PRIOR` to its own language(s), ``nynorsk`` is added to nynorsk's log-odds."""
         logits = list(self.intercept)
         for lang in _WEST_OF_COUNTRY.get(country or "", ()):
             logits[self.classes.index(lang)] += COUNTRY_PRIOR
+        if nynorsk:
+            logits[self.classes.index("nn")] += nynorsk
         for name, value in features.items():
             w = self.weights.get(name)
             if w is not None:
@@ -263,6 +275,18 @@ class WestModel:
         exps = [math.exp(v - top) for v in logits]
         k = exps.index(1.0)
         return self.classes[k], 1.0 / sum(exps)
+
+
+@lru_cache(maxsize=1)
+def _nynorsk_forms() -> frozenset[str]:
+    return frozenset(_DICTIONARY.get("nn", ()))
+
+
+def has_nynorsk_form(text: str, forms: frozenset[str] | None = None) -> bool:
+    """Whether a word of ``text`` written in lower case is a nynorsk form that no other dictionary has
+    (``forms``: those of the shipped ``language_words.json`` unless given)."""
+    forms = _nynorsk_forms() if forms is None else forms
+    return not forms.isdisjoint(_LOWER_WORD.findall(text[:2000]))
 
 
 @lru_cache(maxsize=1)
@@ -282,7 +306,8 @@ def identify(text: str, country: str | None = None) -> tuple[str, float]:
     2. When its best is Danish, bokmål or nynorsk, the west Nordic model (:class:`WestModel`) decides
        among those three from heliport's costs, the words and their endings, with the country's
        language(s) favoured by :data:`COUNTRY_PRIOR` in texts of fewer than :data:`PRIOR_MAX_WORDS`
-       words; its probability is then the confidence (heliport
+       words, and nynorsk by :data:`NYNORSK_FORM_LOGODDS` when a word is a nynorsk-only form of the
+       dictionary (:func:`has_nynorsk_form`); its probability is then the confidence (heliport
        alone mixes them up in 3-7 % of sentences; see docs/evaluation.md).
 
     A text of fewer than four words that is not clear (confidence < 0.5) is taken to be in the country's
@@ -303,5 +328,6 @@ def identify(text: str, country: str | None = None) -> tuple[str, float]:
         return _PRIOR[country], round(confidence, 3)
     if costs and lang in WEST:
         prior = country if words < PRIOR_MAX_WORDS else None
-        lang, confidence = _west_model().decide(west_features(sample, costs), prior)
+        nynorsk = NYNORSK_FORM_LOGODDS if has_nynorsk_form(sample) else 0.0
+        lang, confidence = _west_model().decide(west_features(sample, costs), prior, nynorsk)
     return lang, round(confidence, 3)
