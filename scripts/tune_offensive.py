@@ -1,6 +1,7 @@
 """Cross-validation experiments for the harmful-comment classifier (training rows only).
 
     .venv/bin/python scripts/tune_offensive.py oof NAME [--c-category C] [--pairs] [--negative-weight W]
+        [--lexicon-scale S] [--dkhate]
     .venv/bin/python scripts/tune_offensive.py report NAME [NAME …]
 
 ``oof`` writes every head's out-of-fold probability for each harm-corpus train row (5 folds, split seed 0;
@@ -178,6 +179,7 @@ def main() -> int:
     parser.add_argument("names", nargs="+")
     parser.add_argument("--c-category", type=float, default=tr.C_CATEGORY)
     parser.add_argument("--negative-weight", type=float, default=tr.NEGATIVE_WEIGHT)
+    parser.add_argument("--lexicon-scale", type=float, default=tr.LEXICON_SCALE)
     parser.add_argument("--pairs", action="store_true")
     parser.add_argument("--dkhate", action="store_true")
     parser.add_argument("--nb", action="store_true")
@@ -185,7 +187,10 @@ def main() -> int:
     if args.what == "oof":
         nb_heads = CATEGORY_HEADS if args.nb else ()
         params = tr.Params(
-            c_category=args.c_category, negative_weight=args.negative_weight, nb_heads=nb_heads
+            c_category=args.c_category,
+            negative_weight=args.negative_weight,
+            nb_heads=nb_heads,
+            scale=args.lexicon_scale,
         )
         run_oof(args.names[0], params, args.pairs, args.dkhate)
     elif args.what == "offensive":
