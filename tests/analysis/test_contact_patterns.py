@@ -105,3 +105,30 @@ def test_anchors_from_hints_are_the_anchor_scan() -> None:
         assert [(m.span(), m.groupdict()) for m in contact._anchors(t)] == expected, t
         found += len(expected)
     assert found > 1000
+
+
+EMAIL_PIECES = [
+    *"a b x ab Ø ñ é_ 1 12 _ - -- + % . .. @ @@ @a a@ a@b a@b. .dk .com .c .d1 .co.uk".split(),
+    *("mette.jensen", "l.hansen", "post", "gmail", "b-c", "-x", "x-", "q_", "İ", "ſ", "1a", "a1.b2"),
+    *(" ", " ", "\n", ",", ";", "(", ")", "<", ">", "/", "=", "'", "#", ":", "y" * 62, "z" * 64),
+]
+
+
+@pytest.mark.parametrize("dense_at", [contact._DENSE_AT, 10**9])
+def test_email_matches_from_the_at_signs_are_the_regex_scan(dense_at: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 10**9: no text is dense, every one goes through the '@' path (short texts full of '@' otherwise scan).
+    monkeypatch.setattr(contact, "_DENSE_AT", dense_at)
+    rng = random.Random(17)
+    texts = ["".join(rng.choice(EMAIL_PIECES) for _ in range(rng.randint(1, 16))) for _ in range(30_000)] + [
+        " ".join(rng.choice(EMAIL_PIECES) for _ in range(rng.randint(1, 16))) for _ in range(10_000)
+    ]
+    found = 0
+    for t in texts:
+        expected = _matches(contact._EMAIL, t)
+        assert [(m.span(), m.groupdict()) for m in contact._email_matches(t)] == expected, t
+        found += len(expected)
+    assert found > 1000  # the strings do make addresses, next to and inside each other
+    joined = "".join(texts)  # one long text: a match's end decides where the next may start
+    expected = _matches(contact._EMAIL, joined)
+    assert [(m.span(), m.groupdict()) for m in contact._email_matches(joined)] == expected
+    assert len(expected) > 1000

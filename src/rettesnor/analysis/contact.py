@@ -183,6 +183,54 @@ _EMAIL = re.compile(
 # Every e-mail address has a local-part character right before its '@' and a letter or digit after it
 # ("@USER" mentions have neither): the cheap test before the regex below.
 _EMAIL_HINT = re.compile(r"@(?<=[\w%+\-]@)[^\W_]")  # from the '@': a literal the engine finds fast
+# What every address has from its '@' on: the hint, then the rest of a first domain label and its dot,
+# then a letter or digit (a further label or the TLD).
+_EMAIL_AT = re.compile(r"@(?<=[\w%+\-]@)[^\W_][\w\-]{0,62}\.[^\W_]")
+# Read in the reversed text from right before an '@': the run of local-part characters that ends there.
+_LOCAL_RUN = re.compile(r"[\w.%+\-]*")
+
+
+# Where more than one character in this many starts an address's '@', the scan is cheaper than the
+# Python work per '@' (≈ 1.3 µs against ≈ 0.12 µs a character for the scan; 1 MB of "a@b.dk " is one
+# in seven). Judged on the first 64 kB: either way the matches are the same.
+_DENSE_AT = 12
+_SAMPLE = 65_536
+
+
+def _dense(text: str) -> bool:
+    sample = min(len(text), _SAMPLE)
+    return len(_EMAIL_AT.findall(text, 0, sample)) * _DENSE_AT > sample
+
+
+def _email_matches(text: str) -> Iterator[re.Match[str]]:
+    """``_EMAIL.finditer(text)``, tried only where an address can be: at the start of the run of
+    local-part characters before each '@' that ``_EMAIL_AT`` finds.
+
+    The regex begins with a lookbehind, so a scan tries it at every position (1 MB of comments: 0.12 s,
+    most of ``contact`` on a long text). A match is a local part, one '@' and a domain: its '@' is the
+    first after its start, and its start is where the run of local-part characters before that '@'
+    begins (the lookbehind allows no other). So each '@' has one start to try, and a scan would find
+    the same matches: a start before the end of the last match is one the scan never tries (every
+    position after that end, up to the '@', follows a local-part character).
+    """
+    if _dense(text):
+        yield from _EMAIL.finditer(text)
+        return
+    last = 0
+    size = len(text)
+    backwards = ""
+    for hint in _EMAIL_AT.finditer(text):
+        at = hint.start()
+        if not backwards:
+            backwards = text[::-1]  # once per text with a hint: ≈ 1 ms per MB
+        run = _LOCAL_RUN.match(backwards, size - at)
+        start = at - (run.end() - run.start()) if run is not None else at
+        if start < last:
+            continue
+        m = _EMAIL.match(text, start)
+        if m is not None:
+            last = m.end()
+            yield m
 
 
 # Whose address it is. An address under the organisation's own domains (``work_email_domains``) or a
@@ -216,7 +264,7 @@ def _emails(text: str, ctx: AnalysisContext) -> Iterator[Signal]:
     # read-only, by the signals (as the word lists share theirs). 1 MB of addresses: ≈ 2 µs less each.
     by_domain: dict[str, tuple[Mapping[str, Any], float]] = {}
     by_role: dict[tuple[str, str], Mapping[str, Any]] = {}
-    for m in _EMAIL.finditer(text):
+    for m in _email_matches(text):
         start, at = m.start(), m.start("domain") - 1
         raw_domain = m["domain"]
         known = by_domain.get(raw_domain)
