@@ -132,3 +132,33 @@ def test_email_matches_from_the_at_signs_are_the_regex_scan(dense_at: int, monke
     expected = _matches(contact._EMAIL, joined)
     assert [(m.span(), m.groupdict()) for m in contact._email_matches(joined)] == expected
     assert len(expected) > 1000
+
+
+PHONE_PIECES = [
+    *("1", "12", "123", "1234", "12345678", "+45", "+", "00", "0", "(0)", "(", ")", "(12)", "-", "--", ".", "/"),
+    *(" ", " ", " ", "\u00a0", "\u2013", "\n", "a", "id=", "#", "€", "kr", "tlf", ",", ",00", "x", "Ø", "@"),
+]
+
+
+@pytest.mark.parametrize("dense", [contact._DENSE_HINTS, 10**9])
+def test_phone_runs_near_hints_are_the_regex_scan(dense: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 10**9: no text counts as thick with hints, every one is read near its hints only.
+    monkeypatch.setattr(contact, "_DENSE_HINTS", dense)
+    rng = random.Random(8)
+    texts = ["".join(rng.choice(PHONE_PIECES) for _ in range(rng.randint(1, 30))) for _ in range(30_000)]
+    texts += [" word ".join(rng.choice(PHONE_PIECES) * rng.randint(1, 3) for _ in range(12)) for _ in range(3_000)]
+    found = 0
+
+    def near(t: str) -> list[tuple[tuple[int, int], dict[str, str | None]]]:
+        pairs = contact._near_hints(
+            contact._PHONE_RUN, t, contact._PHONE_HINT, contact._PHONE_BEFORE, contact._PHONE_REACH
+        )
+        return [(m.span(), m.groupdict()) for m in pairs]
+
+    for t in texts:
+        expected = _matches(contact._PHONE_RUN, t)
+        assert near(t) == expected, t
+        found += len(expected)
+    assert found > 3000
+    joined = " ".join(texts[:3000]) + "ord " * 20_000 + "".join(texts[3000:6000])
+    assert near(joined) == _matches(contact._PHONE_RUN, joined)

@@ -170,6 +170,44 @@ class _Reach:
         return i > 0 and self._reach[i - 1] > start
 
 
+def _near_hints(
+    pattern: re.Pattern[str], text: str, hint: re.Pattern[str], before: int, reach: int
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)``, tried only near the matches of ``hint``, a pattern the engine scans for
+    fast (one that starts with a digit, say, where ``pattern`` starts with a lookbehind and so is tried
+    at every position of the text).
+
+    For the same matches: every match of ``pattern`` starts at most ``before`` characters before, or
+    inside, a match of ``hint.finditer(text)``, and whether it matches at a position depends on at most
+    ``reach`` characters from there (lookaheads included; the match itself may be longer: it is matched
+    again on the whole text). Texts whose first 64 kB are thick with hints are scanned as before.
+    """
+    sample = min(len(text), _SAMPLE)
+    if len(hint.findall(text, 0, sample)) * _DENSE_HINTS > sample:
+        yield from pattern.finditer(text)
+        return
+    size = len(text)
+    pos = 0  # the end of the last match: the scan goes on from there
+    for h in hint.finditer(text):
+        lo, hi = max(pos, h.start() - before), h.end()
+        while lo < hi:
+            m = pattern.search(text, lo, min(size, hi + reach))
+            if m is None or m.start() >= hi:
+                break
+            full = pattern.match(text, m.start())  # the same start; its end on the whole text
+            if full is None:  # cannot happen when ``reach`` is right; scan as before
+                yield from pattern.finditer(text, lo)
+                return
+            yield full
+            pos = lo = full.end()
+
+
+# Where more than one character in this many starts a hint, the scan is cheaper than the Python work per
+# hint (≈ 1 µs against ≈ 0.05-0.1 µs a character for the scan). Judged on the first 64 kB.
+_DENSE_HINTS = 20
+_SAMPLE = 65_536
+
+
 # ---------------------------------------------------------------------------------------------- email
 # Local part: atoms joined by single dots; domain: labels of <= 63 characters joined by dots, then a
 # letter TLD. The lookbehind lets a match start only at the beginning of a local part, so a failed
@@ -192,9 +230,8 @@ _LOCAL_RUN = re.compile(r"[\w.%+\-]*")
 
 # Where more than one character in this many starts an address's '@', the scan is cheaper than the
 # Python work per '@' (≈ 1.3 µs against ≈ 0.12 µs a character for the scan; 1 MB of "a@b.dk " is one
-# in seven). Judged on the first 64 kB: either way the matches are the same.
+# in seven). Judged on the first 64 kB (_SAMPLE): either way the matches are the same.
 _DENSE_AT = 12
-_SAMPLE = 65_536
 
 
 def _dense(text: str) -> bool:
@@ -327,6 +364,12 @@ _PHONE_RUN = re.compile(
 # Cheap pre-filter (it starts with a digit, so the scan skips to digits in C): eight digits with at most
 # four characters between two of them, which every candidate above has.
 _PHONE_HINT = re.compile(r"\d(?:\D{0,4}\d){7}")
+# A candidate's first digit is at most 5 characters after its start ("+ -( 1"), where the hint starts or
+# inside a hint (the hints are found without overlap); its lookahead reads at most 5 + 7 × 5 + 1 = 41
+# characters and its start at most 10 more: see _near_hints, which scans only there (1 MB of comments:
+# 0.04 s → 0.005).
+_PHONE_BEFORE = 5
+_PHONE_REACH = 64
 # Shapes that are not phones although the digits may validate.
 _DATE = re.compile(
     r"\d{1,2}[./\-]\d{1,2}[./\-](?:\d{4}|\d{2})|\d{4}[./\-]\d{1,2}[./\-]\d{1,2}"
@@ -549,7 +592,7 @@ def _phones(
         return
     memo = Memo()
     on_national = _Reach(national) if national else None
-    for m in _PHONE_RUN.finditer(text):
+    for m in _near_hints(_PHONE_RUN, text, _PHONE_HINT, _PHONE_BEFORE, _PHONE_REACH):
         raw, start, end = m.group(), m.start(), m.end()
         # The longest plausible form ("+46 (0)70-123 45 67") has 19 characters. Account and case
         # numbers found above are not phones (the registry would also drop them; skip the work).
