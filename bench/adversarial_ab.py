@@ -28,7 +28,6 @@ sys.path.insert(0, str(REPO / "bench"))
 def worker(size: int, pack_name: str, stages: bool) -> None:
     """Read ``name<TAB>kind`` lines; answer one JSON line per case."""
     import check_throughput as ct
-
     from rettesnor.check import check
     from rettesnor.item import Item
     from rettesnor.policy.loader import load_pack
@@ -72,7 +71,9 @@ def main() -> int:
         cmd = [sys.executable, __file__, "--worker", "--size", str(args.size), "--pack", args.pack]
         if args.stages:
             cmd.append("--stages")
-        procs[label] = subprocess.Popen(cmd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        procs[label] = subprocess.Popen(
+            cmd, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
     for proc in procs.values():
         assert proc.stdout is not None
         names = json.loads(proc.stdout.readline())["ready"]
@@ -92,7 +93,9 @@ def main() -> int:
                     proc.stdin.write(f"{name}\t{kind}\n")
                     proc.stdin.flush()
                     row = json.loads(proc.stdout.readline())
-                    if "cpu_s" in row and ("cpu_s" not in best.get(label, {}) or row["cpu_s"] < best[label]["cpu_s"]):
+                    if "cpu_s" in row and (
+                        "cpu_s" not in best.get(label, {}) or row["cpu_s"] < best[label]["cpu_s"]
+                    ):
                         best[label] = row
                     best.setdefault(label, row)
             b, n = best["base"], best["new"]
@@ -105,7 +108,9 @@ def main() -> int:
                 for label, x in (("base", b), ("new", n)):
                     st = x.get("stages_s")
                     if isinstance(st, dict):
-                        top = ", ".join(f"{k.removeprefix('detector ')} {v:.3f}" for k, v in list(st.items())[:5])
+                        top = ", ".join(
+                            f"{k.removeprefix('detector ')} {v:.3f}" for k, v in list(st.items())[:5]
+                        )
                         print(f"    {label}: {top}")
     for proc in procs.values():
         assert proc.stdin is not None

@@ -115,7 +115,9 @@ EMAIL_PIECES = [
 
 
 @pytest.mark.parametrize("dense_at", [contact._DENSE_AT, 10**9])
-def test_email_matches_from_the_at_signs_are_the_regex_scan(dense_at: int, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_email_matches_from_the_at_signs_are_the_regex_scan(
+    dense_at: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # 10**9: no text is dense, every one goes through the '@' path (short texts full of '@' otherwise scan).
     monkeypatch.setattr(contact, "_DENSE_AT", dense_at)
     rng = random.Random(17)
@@ -135,7 +137,25 @@ def test_email_matches_from_the_at_signs_are_the_regex_scan(dense_at: int, monke
 
 
 PHONE_PIECES = [
-    *("1", "12", "123", "1234", "12345678", "+45", "+", "00", "0", "(0)", "(", ")", "(12)", "-", "--", ".", "/"),
+    *(
+        "1",
+        "12",
+        "123",
+        "1234",
+        "12345678",
+        "+45",
+        "+",
+        "00",
+        "0",
+        "(0)",
+        "(",
+        ")",
+        "(12)",
+        "-",
+        "--",
+        ".",
+        "/",
+    ),
     *(" ", " ", " ", "\u00a0", "\u2013", "\n", "a", "id=", "#", "€", "kr", "tlf", ",", ",00", "x", "Ø", "@"),
 ]
 
@@ -146,7 +166,9 @@ def test_phone_runs_near_hints_are_the_regex_scan(dense: int, monkeypatch: pytes
     monkeypatch.setattr(contact, "_DENSE_HINTS", dense)
     rng = random.Random(8)
     texts = ["".join(rng.choice(PHONE_PIECES) for _ in range(rng.randint(1, 30))) for _ in range(30_000)]
-    texts += [" word ".join(rng.choice(PHONE_PIECES) * rng.randint(1, 3) for _ in range(12)) for _ in range(3_000)]
+    texts += [
+        " word ".join(rng.choice(PHONE_PIECES) * rng.randint(1, 3) for _ in range(12)) for _ in range(3_000)
+    ]
     found = 0
 
     def near(t: str) -> list[tuple[tuple[int, int], dict[str, str | None]]]:
@@ -162,3 +184,34 @@ def test_phone_runs_near_hints_are_the_regex_scan(dense: int, monkeypatch: pytes
     assert found > 3000
     joined = " ".join(texts[:3000]) + "ord " * 20_000 + "".join(texts[3000:6000])
     assert near(joined) == _matches(contact._PHONE_RUN, joined)
+
+
+@pytest.mark.parametrize("dense", [contact._DENSE_HINTS, 10**9])
+@pytest.mark.parametrize("name", ["_CASE", "_CASE_WORD", "_DK_LABELLED"])
+def test_label_patterns_near_digits_are_the_regex_scan(
+    name: str, dense: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(contact, "_DENSE_HINTS", dense)
+    pattern: re.Pattern[str] = getattr(contact, name)
+    rng = random.Random(name + "near")
+    pieces = [*PIECES, "registreringsnummer", "kontonummer", "dykkar referanse", "journal -nummer", "AB-"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 14))) for _ in range(15_000)] + [
+        " ".join(rng.choice(pieces) for _ in range(rng.randint(1, 14))) for _ in range(15_000)
+    ]
+    found = 0
+    for t in texts:
+        expected = _matches(pattern, t)
+        near = contact._near_hints(pattern, t, contact._DIGITS, contact._LABEL_BEFORE, contact._LABEL_REACH)
+        assert [(m.span(), m.groupdict()) for m in near] == expected, t
+        found += len(expected)
+    assert found > 50  # the strings do exercise the pattern
+    joined = " ".join(texts[:5000]) + " ord" * 30_000 + "\n".join(texts[5000:10_000])
+    near = contact._near_hints(pattern, joined, contact._DIGITS, contact._LABEL_BEFORE, contact._LABEL_REACH)
+    assert [(m.span(), m.groupdict()) for m in near] == _matches(pattern, joined)
+
+
+def test_iban_hint_is_two_capitals_and_two_digits() -> None:
+    rng = random.Random(5)
+    for _ in range(20_000):
+        t = "".join(rng.choice("AZaz09 .Ä-") for _ in range(rng.randint(0, 8)))
+        assert (contact._IBAN_HINT.search(t) is None) == (re.search(r"[A-Z]{2}\d\d", t) is None), t

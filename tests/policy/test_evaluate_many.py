@@ -87,7 +87,12 @@ def test_the_text_output_says_how_many_places_are_not_listed() -> None:
     ev_ = MappingProxyType({"subtype": "address", "domain": "b.dk", "explanation": "An address."})
     signals = [Signal("email", 7 * k, 7 * k + 6, 0.95, "email.regex", ev_) for k in range(ev.MAX_LISTED + 5)]
     result = ev.Result(item, pack, "da", ev.evaluate(pack, item, signals))
-    for lang, words in (("da", "og 5 steder mere"), ("nb", "og 5 steder til"), ("en", "and 5 more"), ("sv", "och 5 ställen")):
+    for lang, words in (
+        ("da", "og 5 steder mere"),
+        ("nb", "og 5 steder til"),
+        ("en", "and 5 more"),
+        ("sv", "och 5 ställen"),
+    ):
         out = io.StringIO()
         print_result(Console(file=out, width=200), result, lang)
         assert words in out.getvalue()
