@@ -31,6 +31,12 @@ OLD: dict[str, str] = {
         r"|ärende(?:nummer|nr|\snr)|case\s(?:no|number|nr))"
         r"\.?(?:\s?:)?\s?(?P<value>(?:[A-ZÅÄÖ]{1,5}[\s\-])?\d\w{0,20}(?:[./\-]\w{1,20}){0,8})"
     ),
+    "_PHONE_RUN": (
+        r"(?<![\w+/=#@&%$€£\-])"
+        r"(?=\+?(?:[ \u00a0\u202f.\-\u2010-\u2013]{0,2}[()]?[ \u00a0]?\d){8})"
+        r"(?:\+[ \u00a0]?)?(?:\(\d{1,4}\)[ \u00a0]?)?\d+"
+        r"(?:(?:[ \u00a0\u202f.\-\u2010-\u2013]|[ \u00a0]?\(\d{1,4}\)[ \u00a0]?)\d+)*"
+    ),
     "_CASE_WORD": (
         r"(?i)(?<![\w.])(?P<label>sag(?:en)?|sak(?:en|a)?|ärende(?:t)?|case)\s(?:nr\.?\s|nummer\s)?"
         r"(?P<value>(?:[A-ZÅÄÖ]{1,5}[\s\-])?(?:\d{2}|\d{4})/\d{3,6}(?:-\d{1,3})?)(?![\w/])"
@@ -52,6 +58,30 @@ PIECES = [
 ]
 
 
+PHONE_PIECES = [
+    *(
+        "1",
+        "12",
+        "123",
+        "1234",
+        "12345678",
+        "+45",
+        "+",
+        "00",
+        "0",
+        "(0)",
+        "(",
+        ")",
+        "(12)",
+        "-",
+        "--",
+        ".",
+        "/",
+    ),
+    *(" ", " ", " ", "\u00a0", "\u2013", "\n", "a", "id=", "#", "€", "kr", "tlf", ",", ",00", "x", "Ø", "@"),
+]
+
+
 def _matches(pattern: re.Pattern[str], text: str) -> list[tuple[tuple[int, int], dict[str, str | None]]]:
     return [(m.span(), m.groupdict()) for m in pattern.finditer(text)]
 
@@ -60,8 +90,9 @@ def _matches(pattern: re.Pattern[str], text: str) -> list[tuple[tuple[int, int],
 def test_rewritten_label_pattern_matches_as_before(name: str) -> None:
     old, new = re.compile(OLD[name]), getattr(contact, name)
     rng = random.Random(name)
-    texts = ["".join(rng.choice(PIECES) for _ in range(rng.randint(1, 14))) for _ in range(20_000)] + [
-        " ".join(rng.choice(PIECES) for _ in range(rng.randint(1, 14))) for _ in range(20_000)
+    pieces = PHONE_PIECES if name == "_PHONE_RUN" else PIECES
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 14))) for _ in range(20_000)] + [
+        " ".join(rng.choice(pieces) for _ in range(rng.randint(1, 14))) for _ in range(20_000)
     ]
     joined = "\n".join(texts)
     assert _matches(new, joined) == _matches(old, joined)
@@ -81,6 +112,9 @@ def test_first_of_is_what_ignorecase_matches() -> None:
 def test_label_patterns_start_with_a_class_the_engine_can_skip_to() -> None:
     # The reason for the rewrite: no (?i) flag on the whole pattern, and a character class first.
     for name in OLD:
+        if name == "_PHONE_RUN":
+            assert contact._PHONE_RUN.pattern.startswith("[+(\\d]")
+            continue
         pattern: re.Pattern[str] = getattr(contact, name)
         assert not pattern.flags & re.IGNORECASE
         assert pattern.pattern.startswith("(?P<label>[")
@@ -134,30 +168,6 @@ def test_email_matches_from_the_at_signs_are_the_regex_scan(
     expected = _matches(contact._EMAIL, joined)
     assert [(m.span(), m.groupdict()) for m in contact._email_matches(joined)] == expected
     assert len(expected) > 1000
-
-
-PHONE_PIECES = [
-    *(
-        "1",
-        "12",
-        "123",
-        "1234",
-        "12345678",
-        "+45",
-        "+",
-        "00",
-        "0",
-        "(0)",
-        "(",
-        ")",
-        "(12)",
-        "-",
-        "--",
-        ".",
-        "/",
-    ),
-    *(" ", " ", " ", "\u00a0", "\u2013", "\n", "a", "id=", "#", "€", "kr", "tlf", ",", ",00", "x", "Ø", "@"),
-]
 
 
 @pytest.mark.parametrize("dense", [contact._DENSE_HINTS, 10**9])
