@@ -689,7 +689,7 @@ def _phones(
 _IBAN = re.compile(r"[A-Z](?<![\w].)[A-Z]\d{2}(?:[ \u00a0]?[A-Z0-9]){10,30}")
 _PART = re.compile(r"\S+")
 # Pre-filters that start with a character set (the lookbehinds above keep the engine from skipping).
-_IBAN_HINT = re.compile(r"\d(?<=[A-Z]{2}\d)\d")  # "[A-Z]{2}\d\d" from its first digit: no stop at capitals
+_IBAN_HINT = re.compile(r"[A-Z]{2}\d\d")
 _FOUR_DIGITS = re.compile(r"\d{4}")
 # Norwegian kontonummer 1234.56.78903 / 1234 56 78903 / 1234-56-78903 / 12345678903 (same separator
 # twice), or, in Norway, 1234 5678903 (bank and account apart).
