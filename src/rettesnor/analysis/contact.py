@@ -240,6 +240,12 @@ def _dense(text: str) -> bool:
 
 
 def _email_matches(text: str) -> Iterator[re.Match[str]]:
+    """``_EMAIL.finditer(text)``, tried only where an address can be (or the scan itself where '@'s are
+    dense): see :func:`_email_hints`."""
+    return _EMAIL.finditer(text) if _dense(text) else _email_hints(text)
+
+
+def _email_hints(text: str) -> Iterator[re.Match[str]]:
     """``_EMAIL.finditer(text)``, tried only where an address can be: at the start of the run of
     local-part characters before each '@' that ``_EMAIL_AT`` finds.
 
@@ -250,9 +256,6 @@ def _email_matches(text: str) -> Iterator[re.Match[str]]:
     the same matches: a start before the end of the last match is one the scan never tries (every
     position after that end, up to the '@', follows a local-part character).
     """
-    if _dense(text):
-        yield from _EMAIL.finditer(text)
-        return
     last = 0
     size = len(text)
     backwards = ""
@@ -302,8 +305,9 @@ def _emails(text: str, ctx: AnalysisContext) -> Iterator[Signal]:
     by_domain: dict[str, tuple[Mapping[str, Any], float]] = {}
     by_role: dict[tuple[str, str], Mapping[str, Any]] = {}
     for m in _email_matches(text):
-        start, at = m.start(), m.start("domain") - 1
-        raw_domain = m["domain"]
+        start, end = m.span()
+        raw_domain = m.group(1)  # the domain, which ends the match
+        at = end - len(raw_domain) - 1
         known = by_domain.get(raw_domain)
         if known is None:
             domain = raw_domain.lower()
@@ -327,9 +331,9 @@ def _emails(text: str, ctx: AnalysisContext) -> Iterator[Signal]:
                             ),
                         }
                     )
-                yield Signal("email", start, m.end(), ORGANISATION_SCORE, "email.regex", role)
+                yield Signal("email", start, end, ORGANISATION_SCORE, "email.regex", role)
                 continue
-        yield Signal("email", start, m.end(), score, "email.regex", shared)
+        yield Signal("email", start, end, score, "email.regex", shared)
 
 
 def _email_evidence(domain: str, work_domains: tuple[str, ...]) -> dict[str, Any]:
