@@ -489,3 +489,14 @@ def test_language_detection_does_not_take_nordic_words_for_english() -> None:
 
     # "i", "for", "is", "have" are Danish words too
     assert detect_language("Vi have is for i haven", "DK") == "da"
+
+
+def test_has_letter_is_a_search_for_a_letter() -> None:
+    import random
+    import re
+
+    rng = random.Random(11)
+    alphabet = "0123456789 -+./()@:_#*!|$€ aZøÅß²١" + "\u0130\u00a0\u3042"
+    for _ in range(20_000):
+        low = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6))).lower()
+        assert lexicon._has_letter(low) == (re.search(r"[^\W\d_]", low) is not None), low

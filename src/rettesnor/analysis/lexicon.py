@@ -419,8 +419,16 @@ _LEET_HINT = re.compile(
     r"[0-9@$€!|](?:(?<=[^\W\d_].)(?=[0-9@$€!|]{0,3}[^\W\d_])|(?<=[^\w@$€][0-9])(?=[^\W\d_]{2}))"
 )
 # Both forms of the hint need a letter: a text without one (1 MB of digits and signs, where the hint's
-# scan stops at every digit: 0.03 s) is ruled out by a scan that stops at nothing.
+# scan stops at every digit: 0.03 s) is ruled out first (:func:`_has_letter`).
 _LETTER = re.compile(r"[^\W\d_]")
+
+
+def _has_letter(low: str) -> bool:
+    """Whether ``low`` (lower-cased) has a letter: an ASCII text has one exactly when upper-casing changes
+    it (0.3 ms a MB, a scan for ``_LETTER`` 10 ms)."""
+    return low != low.upper() if low.isascii() else _LETTER.search(low) is not None
+
+
 # A word with letters hidden by "*" or "#" ("f*ck", "sh**"): found from its first mask sign.
 _MASK_HINT = re.compile(r"[*#](?<=[^\W\d_][*#])")
 _MASKED = re.compile(r"[^\W\d_]+[*#]+[^\W\d_]+(?:[*#]+[^\W\d_]+)*")
@@ -730,7 +738,7 @@ def _candidates(
     found: list[tuple[int, int, Entry, dict[str, Any] | None]] = [
         (s, e, x, None) for s, e, x in (m.hits(low) if hits is None else hits)
     ]
-    if _LETTER.search(low) and _LEET_HINT.search(low):
+    if _has_letter(low) and _LEET_HINT.search(low):
         # Only the tokens with a substitution are scanned again, with the substitutions undone.
         seen: set[int] = set()
         for count, hint in enumerate(_LEET_HINT.finditer(low)):
