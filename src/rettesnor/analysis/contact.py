@@ -290,6 +290,7 @@ _ROLE_LOCAL = frozenset(
         "noreply no-reply webmaster admin ekspedition reception resepsjon medborgarservice"
     )
 )
+_ROLE_LENGTHS = frozenset(len(w) for w in _ROLE_LOCAL)
 _FREE_MAIL = frozenset(
     _words(
         "gmail.com googlemail.com hotmail.com hotmail.dk hotmail.no hotmail.se outlook.com outlook.dk "
@@ -318,8 +319,8 @@ def _emails(text: str, ctx: AnalysisContext) -> Iterator[Signal]:
             score = ORGANISATION_SCORE if evidence["work_domain"] else 0.95
             known = by_domain[raw_domain] = (MappingProxyType(evidence), score)
         shared, score = known
-        if score == 0.95:
-            local = text[start:at].lower()
+        if score == 0.95 and at - start in _ROLE_LENGTHS:  # (lower-casing may change the length of
+            local = text[start:at].lower()  # "İ" and a few others, none of which is in a role word)
             if local in _ROLE_LOCAL:
                 role = by_role.get((raw_domain, local))
                 if role is None:
