@@ -218,3 +218,12 @@ def test_label_patterns_near_digits_are_the_regex_scan(
     joined = " ".join(texts[:5000]) + " ord" * 30_000 + "\n".join(texts[5000:10_000])
     near = contact._near_hints(pattern, joined, contact._DIGITS, contact._LABEL_BEFORE, contact._LABEL_REACH)
     assert [(m.span(), m.groupdict()) for m in near] == _matches(pattern, joined)
+
+
+def test_iban_hint_is_two_capitals_and_two_digits() -> None:
+    rng = random.Random(5)
+    for _ in range(20_000):
+        t = "".join(rng.choice("AZaz09 .Ä-") for _ in range(rng.randint(0, 8)))
+        assert (contact._IBAN_HINT.search(t) is None) == (re.search(r"[A-Z]{2}\d\d", t) is None), t
+        if t == t.lower():  # what _bank_accounts skips the hint for
+            assert re.search(r"[A-Z]{2}\d\d", t) is None

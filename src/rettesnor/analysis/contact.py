@@ -697,7 +697,7 @@ def _phones(
 _IBAN = re.compile(r"[A-Z](?<![\w].)[A-Z]\d{2}(?:[ \u00a0]?[A-Z0-9]){10,30}")
 _PART = re.compile(r"\S+")
 # Pre-filters that start with a character set (the lookbehinds above keep the engine from skipping).
-_IBAN_HINT = re.compile(r"[A-Z]{2}\d\d")
+_IBAN_HINT = re.compile(r"\d(?<=[A-Z]{2}\d)\d")  # "[A-Z]{2}\d\d", scanned from its digits (see below)
 _FOUR_DIGITS = re.compile(r"\d{4}")
 # Norwegian kontonummer 1234.56.78903 / 1234 56 78903 / 1234-56-78903 / 12345678903 (same separator
 # twice), or, in Norway, 1234 5678903 (bank and account apart).
@@ -762,7 +762,9 @@ def _bank_accounts(text: str, lower: str, country: str = "") -> list[Signal]:
         signal = Signal("bank_account", start, end, min(score, 0.99), f"bank_account.{subtype}", evidence)
         found.append(signal)
 
-    for m in _IBAN.finditer(text) if _IBAN_HINT.search(text) else ():
+    # An IBAN starts with two capitals: a text that lower-casing leaves as it is has none (1 MB of
+    # digits). Else its hint is looked for from its digits, fewer than capitals in prose.
+    for m in _IBAN.finditer(text) if text != lower and _IBAN_HINT.search(text) else ():
         parts = list(_PART.finditer(m.group()))
         for k in range(len(parts), 0, -1):  # drop trailing groups until the rest validates
             candidate = "".join(p.group() for p in parts[:k])
