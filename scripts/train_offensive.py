@@ -1,11 +1,15 @@
 """Train the multi-label harmful-comment classifier and write ``src/rettesnor/models/offensive.json``.
 
+The model is written in its stored form (``offensive.json`` and ``offensive.weights.npy`` beside it, see
+:mod:`rettesnor.analysis.offensive`); ``scripts/convert_offensive_model.py`` converts a model file of the
+older all-JSON form.
+
     .venv/bin/python scripts/train_offensive.py              # train on everything, write the model
     .venv/bin/python scripts/train_offensive.py --select     # first choose the thresholds by CV (slow)
     .venv/bin/python scripts/train_offensive.py --cv         # also print DKHate 5-fold CV figures
 
 Needs the ``train`` extra (scikit-learn): ``.venv/bin/pip install -e '.[train]'``. Deterministic: the same
-data and parameters give a byte-identical model file.
+data and parameters give byte-identical model files.
 
 Data:
 
@@ -63,6 +67,7 @@ from rettesnor.analysis.offensive import (
     pair_grams,
     tokens,
     word_grams,
+    write_model,
 )
 
 REPO = Path(__file__).resolve().parents[1]
@@ -592,12 +597,9 @@ def train(corpus: Corpus, params: Params = Params(), pairs: bool = WORD_PAIRS) -
 
 
 def write(doc: dict[str, Any], out: Path) -> None:
-    """One feature per line: diffs stay readable and the file is byte-identical for the same model."""
-    head = {k: v for k, v in doc.items() if k != "features"}
-    lines = json.dumps(head, indent=1, ensure_ascii=False, sort_keys=True)[:-2]
-    body = ",\n".join(json.dumps(f, ensure_ascii=False) for f in doc["features"])
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(f'{lines},\n "features": [\n{body}\n]}}\n', encoding="utf-8")
+    """The model in its stored form (``out`` and ``offensive.weights.npy`` beside it), by the one writer
+    of model files, :func:`rettesnor.analysis.offensive.write_model`: byte-identical for the same model."""
+    write_model(doc, out)
 
 
 def select(corpus: Corpus, params: Params, pairs: bool) -> Params:

@@ -13,6 +13,7 @@ from rettesnor.analysis.language import (
     WestModel,
     detect_language,
     detect_languages,
+    has_nynorsk_form,
     heliport_costs,
     identify,
     west_features,
@@ -77,6 +78,20 @@ def test_a_clear_sentence_is_not_pulled_to_the_countrys_language() -> None:
     assert identify("Jeg synes ikke at kommunen har gjort noget ved vejen.", "NO")[0] == "da"
 
 
+def test_a_nynorsk_form_of_the_dictionary_tips_a_sentence_to_nynorsk() -> None:
+    # written for this test: bokmål-looking words and a name, and one nynorsk form ("hovudkontoret")
+    text = "Møtet med Naturvernforbundet er flytta til hovudkontoret i Oslo."
+    assert has_nynorsk_form(text)
+    assert identify(text, "NO")[0] == "nn"
+    assert identify(text, None)[0] == "nn"
+    # the same sentence in bokmål has no such form and stays bokmål
+    bokmal = "Møtet med Naturvernforbundet er flyttet til hovedkontoret i Oslo."
+    assert not has_nynorsk_form(bokmal)
+    assert identify(bokmal, "NO")[0] == "nb"
+    # only words written in lower case count: a capitalised name that is a nynorsk form does not
+    assert has_nynorsk_form("Det er hovudkontoret.") and not has_nynorsk_form("Det er Hovudkontoret.")
+
+
 # Written for this test: nynorsk, and dialect comments written the nynorsk way ("æ", "ka", "dokker").
 NYNORSK = [
     "Eg har venta i tre veker på svar frå kommunen om søknaden min.",
@@ -112,16 +127,73 @@ def test_check_reads_bokmal_under_a_swedish_pack(pack: str) -> None:
 
 
 def test_spelling_breaks_a_danish_bokmal_tie_only_away_from_their_own_packs() -> None:
-    # "Jeg har ikke … om det" is Danish and bokmål alike; "-sjon" is Norwegian, "-tion" Danish
-    assert detect_language("Jeg har ikke informasjon om det", "SE") == "nb"
-    assert detect_language("Jeg har ikke information om det", "SE") == "da"
+    # "Jeg har ikke … om det" is Danish and bokmål alike; "-sjon" is Norwegian, "-tion" Danish (a rare
+    # word: the common "informasjon" is a dictionary word of Norwegian and no tie)
+    assert detect_language("Jeg har ikke reservasjon om det", "SE") == "nb"
+    assert detect_language("Jeg har ikke reservation om det", "SE") == "da"
     # under a Danish or Norwegian pack the country's language keeps its ties
-    assert detect_language("Jeg har ikke informasjon om det", "DK") == "da"
-    assert detect_language("Jeg har ikke information om det", "NO") == "nb"
+    assert detect_language("Jeg har ikke reservasjon om det", "DK") == "da"
+    assert detect_language("Jeg har ikke reservation om det", "NO") == "nb"
+
+
+# Written for this test: Danish that a Norwegian pack read as bokmål, and bokmål that a Danish or
+# Swedish pack read as Danish, before the dictionary words ("urimeligt", "søen" / "sjøen", "informasjon").
+DANISH_UNDER_NO = [
+    "Det er helt urimeligt at borgerne skal vente så længe.",
+    "Hvorfor er der ingen lys på stien ved søen?",
+]
+BOKMAL_UNDER_DK = ["Hvorfor er det ingen lys på stien ved sjøen?", "Jeg har ikke informasjon om det"]
+
+
+def test_dictionary_words_tell_danish_from_norwegian_under_the_other_countrys_pack() -> None:
+    for country in ("NO", "SE"):
+        assert [detect_language(t, country) for t in DANISH_UNDER_NO] == ["da", "da"]
+        assert detect_languages(DANISH_UNDER_NO, country) == ["da", "da"]
+    for country in ("DK", "SE"):
+        assert [detect_language(t, country) for t in BOKMAL_UNDER_DK] == ["nb", "nb"]
+        assert detect_languages(BOKMAL_UNDER_DK, country) == ["nb", "nb"]
+
+
+# Written for this test: nynorsk without its commonest words ("ikkje", "eg", "frå"), which a Norwegian
+# pack read as bokmål before the dictionary's nynorsk forms ("gløymt", "framleis", "øydelagde").
+NYNORSK_FORMS = [
+    "Kommunen har gløymt å måke fortauet framfor barnehagen.",
+    "Søppeldunkane står framleis fulle i gata vår.",
+    "Lysa langs turstien er øydelagde.",
+]
+
+
+def test_nynorsk_forms_of_the_dictionary_are_read_as_nynorsk() -> None:
+    for country in ("NO", "DK", "SE"):
+        assert [detect_language(t, country) for t in NYNORSK_FORMS] == ["nn"] * len(NYNORSK_FORMS)
+        assert detect_languages(NYNORSK_FORMS, country) == ["nn"] * len(NYNORSK_FORMS)
+
+
+def test_the_dictionary_words_leave_telling_words_as_they_are() -> None:
+    doc = json.loads(files("rettesnor.models").joinpath("language_words.json").read_text(encoding="utf-8"))
+    dictionary = doc["dictionary"]
+    assert set(dictionary) == {"da", "no", "nn"} and min(len(ws) for ws in dictionary.values()) > 1000
+    assert "urimeligt" in dictionary["da"] and "sjøen" in dictionary["no"]
+    assert not set(dictionary["da"]) & set(dictionary["no"])
+    assert not set(dictionary["nn"]) & (set(dictionary["da"]) | set(dictionary["no"]))
+    # the dictionary's names are left out
+    assert "gløymt" in dictionary["nn"] and "olav" not in dictionary["nn"]
+    # "ei" is nynorsk and bokmål alike; as a learnt nynorsk word it is not made a dictionary word of both
+    assert "ei" not in dictionary["no"]
+    learnt = {w for ws in doc["words"].values() for w in ws}
+    assert not (set(dictionary["da"]) | set(dictionary["no"])) & learnt
 
 
 def test_batch_detection_agrees_with_one_text_at_a_time() -> None:
-    texts = [*NYNORSK, *BOKMAL, "Jeg har ikke informasjon om det", "Jeg har ikke information om det", "å"]
+    texts = [
+        *NYNORSK,
+        *BOKMAL,
+        *DANISH_UNDER_NO,
+        "Jeg har ikke reservasjon om det",
+        "Blåbærsyltetøj",
+        "Är",
+        "å",
+    ]
     for country in ("DK", "NO", "SE"):
         assert detect_languages(texts, country) == [detect_language(t, country) for t in texts]
 

@@ -105,6 +105,15 @@ def test_names_in_lower_case_and_handles() -> None:
     assert _names("Følg @Kommunen og @DRNyheder for nyt") == []
 
 
+def test_handles_without_a_letter_are_no_names() -> None:
+    # "@" before a number (a time, an amount, a version) is no account of a person; with no letter in
+    # a text at all nothing in it can be a name, and the tagger is not run
+    assert _names("Mødet er @14.30 (ring: 98 76 54 32) @2026") == []
+    assert detect("@72825163 ) @9364 : 12/4 @007 -- @16.84", DA) == []
+    assert detect(" @12 (3) +45 " * 2000, DA) == []
+    assert [s.evidence["pattern"] for s in detect("@12 og @jens_p1987 kommer", DA)] == ["mention"]
+
+
 # --- negatives -------------------------------------------------------------------------------------
 
 

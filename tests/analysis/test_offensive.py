@@ -4,6 +4,7 @@ command on a small corpus."""
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from types import ModuleType
@@ -36,41 +37,105 @@ def names(text: str, lang: str) -> set[str]:
 
 def test_model_is_plain_json_with_the_documented_fields() -> None:
     doc = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
-    assert doc["format"] == offensive.FORMAT
+    assert doc["format"] == offensive.STORED_FORMAT  # not the slow all-JSON form: convert it
     assert [h["name"] for h in doc["heads"]] == list(offensive.HEADS)
     for head in doc["heads"]:
         assert set(head["lexicon_weights"]) == set(offensive.LEXICON_SIGNALS)
         assert 0 < head["threshold"] <= max(head["threshold"], head["solo"]) < 1
-    width = 2 + len(offensive.HEADS)
-    assert all(isinstance(f[0], str) and len(f) == width for f in doc["features"][:100])
+    assert doc["weights"]["columns"] == ["idf", *offensive.HEADS]
+    assert doc["weights"]["rows"] == len(doc["vocabulary"]) > 10_000
+    assert all(isinstance(f, str) for f in doc["vocabulary"])
     data = doc["training"]["data"]
     assert data["dkhate"]["texts"] == 2960
     assert {"nb", "sv"} <= set(data)
     assert {f"harm_{lang}" for lang in ("da", "nb", "nn", "sv", "en")} <= set(data)
     m = offensive.model()
-    assert len(m.coef) == len(doc["features"]) > 10_000
+    assert len(m) == len(doc["vocabulary"])
+    # the weights file is the one the model file names, and NumPy reads it without pickle
+    assert offensive.read_model(MODEL_FILE, check=True).vocabulary == m.vocabulary
 
 
-def test_broken_model_files_are_refused() -> None:
+def test_the_weights_are_a_plain_npy_matrix() -> None:
+    np = pytest.importorskip("numpy")
+    weights = np.load(offensive.weights_path(MODEL_FILE), allow_pickle=False)
+    m = offensive.model()
+    assert weights.shape == (len(m), 1 + len(offensive.HEADS)) and weights.dtype == np.dtype("<f8")
+    for k in (0, len(m) // 2, len(m) - 1):
+        assert tuple(weights[k].tolist()) == m.feature(m.vocabulary[k])
+    written = io.BytesIO()
+    np.save(written, weights, allow_pickle=False)
+    assert written.getvalue() == offensive.weights_path(MODEL_FILE).read_bytes()  # as NumPy writes it
+
+
+def test_broken_model_files_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ModelError):
         OffensiveModel.from_json("{not json")
     with pytest.raises(ModelError):
         OffensiveModel.from_json('{"format": "pickle"}')
     with pytest.raises(ModelError):
         OffensiveModel.from_json(json.dumps({"format": offensive.FORMAT, "max_n": 5}))
-    doc = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    doc = offensive.read_document(MODEL_FILE)
     doc["heads"] = doc["heads"][:3]  # a head missing
     with pytest.raises(ModelError):
         OffensiveModel(doc)
+    # the stored form: a weights file that is cut short, of another shape or type, or not the named one
+    small = offensive.read_document(MODEL_FILE)
+    small["features"] = small["features"][:50]
+    path = tmp_path / "offensive.json"
+    npy = offensive.write_model(small, path)
+    assert offensive.read_model(path).vocabulary == [f[0] for f in small["features"]]
+    good = npy.read_bytes()
+    for broken in (
+        good[:-8],
+        good.replace(b"<f8", b"<f4"),
+        good.replace(b"(50, 8)", b"(25, 16)"),
+        b"\x80\x04",
+    ):
+        npy.write_bytes(broken)
+        with pytest.raises(ModelError):
+            offensive.read_model(path, check=False)
+    npy.write_bytes(good[:-8] + bytes([0x11] * 8))  # the same size, another number
+    with pytest.raises(ModelError):
+        offensive.read_model(path, check=True)
+    npy.unlink()
+    with pytest.raises(ModelError):
+        offensive.read_model(path)
 
 
 def test_scores_are_deterministic_and_match_a_fresh_load() -> None:
     text = "Du er en idiot og kommunen er noget lort"
     first = offensive.model().margins(text, ("insult",))
-    fresh = OffensiveModel.from_json(MODEL_FILE.read_text(encoding="utf-8"))
+    fresh = offensive.read_model(MODEL_FILE)
     assert fresh.margins(text, ("insult",)) == first
     assert offensive.model().margins(text, ("insult",)) == first
     assert offensive.model().probability(text, ("insult",)) == offensive.sigmoid(first[0])
+
+
+def test_the_stored_form_scores_as_the_all_json_form(tmp_path: Path) -> None:
+    """The converter's round trip: the model document written in the all-JSON form, converted by
+    scripts/convert_offensive_model.py, read back: the same numbers bit for bit and the same scores as
+    the document itself (with word pairs too)."""
+    doc = offensive.read_document(MODEL_FILE)
+    rows = doc["features"][::40]
+    rows += [["p:du bor", 3.5, 0.25, -0.5, 0.75, 2.0, 0.0, -1.0, 0.125], ["p:jeg ved", 2.0, *([0.5] * 7)]]
+    doc["features"], doc["word_pairs"] = rows, True
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    convert = load_script(REPO / "scripts" / "convert_offensive_model.py")
+    assert convert.main([str(old), "--out", str(tmp_path / "new.json")]) == 0
+    assert "nothing to do" in convert.convert(tmp_path / "new.json", tmp_path / "new.json")
+    new = offensive.read_model(tmp_path / "new.json")
+    assert offensive.read_document(tmp_path / "new.json")["features"] == rows
+    reference = OffensiveModel(doc)
+    unconverted = offensive.read_model(old)  # the all-JSON form is still read (no weights file beside it)
+    for text in ("Jeg ved hvor du bor, din idiot", "Hej med dig", "", "ÆØÅ fuck jer alle!!"):
+        for lex in ((), ("threat", "insult")):
+            assert new.margins(text, lex) == reference.margins(text, lex) == unconverted.margins(text, lex)
+            assert new.top_features(text, lex, head="threat") == reference.top_features(
+                text, lex, head="threat"
+            )
+    assert new.pair_weight("p:du bor") == (3.5 * 3.5, *(3.5 * c for c in rows[-2][2:]))
+    assert new.pair_weight("p:ikke her") is None
 
 
 OFFENSIVE = [
@@ -233,7 +298,7 @@ def test_a_head_without_the_lexicon_needs_its_solo_threshold() -> None:
 def test_a_head_can_have_its_own_thresholds_per_language() -> None:
     """A model may carry a (threshold, solo) pair per language for a head: a text of that language is
     held to it, any other language (or none) to the head's own pair."""
-    doc = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    doc = offensive.read_document(MODEL_FILE)
     for head in doc["heads"]:
         head["languages"] = {"sv": [0.999, 0.999]}
     m = OffensiveModel(doc)
@@ -307,10 +372,10 @@ def test_training_command_on_a_subset(tmp_path: Path) -> None:
     out = tmp_path / "model.json"
     args = ["--limit", "300", "--harm", str(harm), "--out", str(out)]
     assert train.main(args) == 0
-    text = out.read_text(encoding="utf-8")
+    text, weights = out.read_bytes(), offensive.weights_path(out).read_bytes()
     assert train.main(args) == 0
-    assert out.read_text(encoding="utf-8") == text  # deterministic
-    model = OffensiveModel.from_json(text)
+    assert (out.read_bytes(), offensive.weights_path(out).read_bytes()) == (text, weights)  # deterministic
+    model = offensive.read_model(out)
     assert model.meta["data"]["dkhate"]["texts"] == 300
     kept = sum(train.split_of(f"da-{k:04d}") == "train" for k in range(1, len(TINY) * 4 + 1))
     assert model.meta["data"]["harm_da"]["texts"] == kept

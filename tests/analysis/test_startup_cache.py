@@ -130,3 +130,29 @@ def test_the_cache_can_be_switched_off(fresh: Path, monkeypatch: pytest.MonkeyPa
     assert diskcache.folder() is None
     lexicon.matcher(("da", "en"))
     assert not fresh.exists()
+
+
+def test_the_name_lists_come_back_from_the_cache_as_built(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """names.py's word lists (flags, phrases, organisation words, the hand-written flags): stored by the
+    first run, read back equal (in the same order) by the next; a corrupt entry or no cache builds them."""
+    from rettesnor.analysis import names
+
+    built = names._load(with_training_lists=True), names._load(with_training_lists=False)[0]
+    monkeypatch.setenv(diskcache.ENV_FOLDER, str(tmp_path / "cache"))
+    assert names._lists() == built  # built, and stored
+    (entry,) = (tmp_path / "cache").glob("names-lists.*.json")
+    data = json.loads(entry.read_text(encoding="utf-8"))
+    data["flags"]["an invented word"] = 1
+    entry.write_text(json.dumps(data), encoding="utf-8")
+    back = names._lists()
+    assert "an invented word" in back[0][0]  # the entry is what is read back ...
+    assert list(back[0][0])[:-1] == list(built[0][0]) and list(back[1]) == list(built[1])
+    data["hand"] = {"jens": "not a number"}
+    entry.write_text(json.dumps(data), encoding="utf-8")
+    assert names._lists() == built  # ... unless it is not of the right shape
+    entry.write_text("{not json", encoding="utf-8")
+    assert names._lists() == built
+    monkeypatch.setenv(diskcache.ENV_FOLDER, "")
+    assert names._lists() == built

@@ -28,9 +28,18 @@ the token's weighted sum of head ``h``'s coefficients and ``q`` its squared norm
 per distinct token and cached as one tuple ``(q, s_1 … s_H)``, so a text costs one ``split``, one dict
 lookup per token and a column sum: a few µs for a comment, no scikit-learn or numpy at run time.
 
-The model file (``rettesnor/models/offensive.json``) is plain JSON: the feature parameters, the heads
-with their intercepts, thresholds and lexicon weights, and every feature as ``[name, idf, coefficient of
-each head …]``. Nothing in it is executed (no pickle).
+The model (:data:`FORMAT`, what ``scripts/train_offensive.py`` builds) is a JSON document: the feature
+parameters, the heads with their intercepts, thresholds and lexicon weights, and every feature as
+``[name, idf, coefficient of each head …]``. It is stored in two files (:data:`STORED_FORMAT`, written by
+:func:`write_model`, the one writer; start-up time, issue 17): ``rettesnor/models/offensive.json``, the
+same document with the feature names alone (``vocabulary``, one per line) in place of ``features``, and
+``offensive.weights.npy`` beside it, the numbers of every feature (``[idf, coefficient of each head …]``,
+one row per name of ``vocabulary``, in its order) as a NumPy ``.npy`` array of little-endian float64
+(``numpy.load(path, allow_pickle=False)`` reads it; this module reads it without NumPy). The float64
+values are those the JSON numbers parse to, so the scores are bit-identical to the all-JSON form's. A
+model in the all-JSON form (``features`` rows) is still read, slowly (≈ 0.2 s), and
+``python scripts/convert_offensive_model.py`` turns it into the two files. Nothing in either file is
+executed (no pickle).
 
 The decision, per head: it fires when its probability is at least its threshold where a lexicon category (any
 of :data:`LEXICON_SIGNALS`) fired on the text, and at least its ``solo`` threshold where none did (alone, the
@@ -50,13 +59,18 @@ case ("lexicon only", when no head fires), for findings that want to say so.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
+import os
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import sys
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.resources import files
 from itertools import pairwise
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -72,7 +86,9 @@ HEADS: tuple[str, ...] = (OFFENSIVE_HEAD, *CATEGORY_HEADS)
 LEXICON_SIGNALS: tuple[str, ...] = ("profanity", "insult", "hate", "threat", "sexual", "violence")
 _NAME_ORDER: tuple[str, ...] = ("hate", "insult", "profanity", "threat", "sexual", "violence")
 SOLO_THRESHOLD = 0.8  # the offensive head without the lexicon's support (bench/evaluate.py measures it)
-FORMAT = "rettesnor.offensive/2"
+FORMAT = "rettesnor.offensive/2"  # the model document: every feature as [name, idf, coef …]
+STORED_FORMAT = "rettesnor.offensive/3"  # the stored form: names in the JSON file, numbers in a .npy file
+WEIGHTS_SUFFIX = ".weights.npy"  # offensive.json → offensive.weights.npy
 MAX_CHARS = 20_000  # only the start of a longer text is classified (bounded time on any input)
 _CACHE_MAX = 200_000  # distinct tokens kept with their (q, s_1 … s_H); cleared when full
 _TOP = 5
@@ -149,11 +165,34 @@ class Head:
 
 
 class OffensiveModel:
-    """A loaded model: the per-feature weights of every head, and a cache of per-token sums."""
+    """A loaded model: the per-feature weights of every head, and a cache of per-token sums.
+
+    ``OffensiveModel(doc)`` takes the model document (:data:`FORMAT`, with its ``features`` rows);
+    :func:`read_model` reads the stored form, whose numbers come as one flat float64 array.
+    """
 
     def __init__(self, doc: Mapping[str, Any]) -> None:
         if not isinstance(doc, Mapping) or doc.get("format") != FORMAT:
             raise ModelError(f"not an offensive-comment model of format {FORMAT!r}")
+        try:
+            vocabulary, values = _split_features(doc["features"], len(doc["heads"]))
+        except (KeyError, TypeError, ValueError, IndexError) as exc:
+            raise ModelError(f"model is malformed: {exc!r}") from None
+        self._setup(doc, vocabulary, values)
+
+    @classmethod
+    def from_parts(
+        cls, header: Mapping[str, Any], vocabulary: list[str], values: array[float]
+    ) -> OffensiveModel:
+        """A model from its stored form: the header (:data:`STORED_FORMAT`, without its ``vocabulary``),
+        the feature names, and their rows ``[idf, coef_1 … coef_H]`` one after the other."""
+        if not isinstance(header, Mapping) or header.get("format") != STORED_FORMAT:
+            raise ModelError(f"not an offensive-comment model of format {STORED_FORMAT!r}")
+        self = cls.__new__(cls)
+        self._setup(header, vocabulary, values)
+        return self
+
+    def _setup(self, doc: Mapping[str, Any], vocabulary: list[str], values: array[float]) -> None:
         try:
             self.max_n = int(doc["max_n"])
             self.word_pairs = bool(doc.get("word_pairs", False))
@@ -174,17 +213,18 @@ class OffensiveModel:
             names = tuple(h.name for h in self.heads)
             if names != HEADS:
                 raise ValueError(f"heads {names}, expected {HEADS}")
-            width = len(self.heads)
-            self.idf: dict[str, float] = {}
-            self.coef: dict[str, tuple[float, ...]] = {}
-            for row in doc["features"]:
-                name, idf, coef = str(row[0]), float(row[1]), tuple(float(c) for c in row[2:])
-                if len(coef) != width:
-                    raise ValueError(f"feature {name!r} has {len(coef)} coefficients, not {width}")
-                self.idf[name] = idf
-                self.coef[name] = coef
+            stride = 1 + len(self.heads)
+            if len(values) != stride * len(vocabulary):
+                raise ValueError(f"{len(values)} numbers for {len(vocabulary)} features of {stride}")
         except (KeyError, TypeError, ValueError, IndexError) as exc:
             raise ModelError(f"model is malformed: {exc!r}") from None
+        # The features: each name's row [idf, coef_1 … coef_H] starts at _index[name] in _values.
+        self.vocabulary = vocabulary
+        self._values = values
+        self._stride = stride
+        self._index: dict[str, int] = dict(zip(vocabulary, range(0, len(values), stride), strict=True))
+        if len(self._index) != len(vocabulary):
+            raise ModelError("model is malformed: a feature name occurs twice")
         self.meta: dict[str, Any] = dict(doc.get("training", {}))
         self.threshold = self.heads[0].threshold  # the offensive head's (compatibility)
         self.intercepts = tuple(h.intercept for h in self.heads)
@@ -199,17 +239,24 @@ class OffensiveModel:
         self._language_cuts = {
             lang: self._cuts(lang) for lang in sorted({k for h in self.heads for k in h.by_language})
         }
-        # Per known word pair: (idf², idf × coef_h …), in the layout of the token cache.
-        self._pairs: dict[str, tuple[float, ...]] = {}
-        if self.word_pairs:
-            for name, idf in self.idf.items():
-                if name.startswith("p:"):
-                    self._pairs[name] = (idf * idf, *(idf * c for c in self.coef[name]))
+        # Per word pair seen: (idf², idf × coef_h …) in the layout of the token cache, None when it is
+        # no feature; filled on use.
+        self._pairs: dict[str, tuple[float, ...] | None] = {}
         # Per distinct token: (Σ (count × idf)², Σ count × idf × coef_h …), filled on use.
         self._cache: dict[str, tuple[float, ...]] = {}
 
+    def __len__(self) -> int:
+        """The number of features."""
+        return len(self.vocabulary)
+
+    def feature(self, name: str) -> tuple[float, ...] | None:
+        """``(idf, coef_1 … coef_H)`` of a feature, None when the model has no feature of that name."""
+        at = self._index.get(name)
+        return None if at is None else tuple(self._values[at : at + self._stride])
+
     @classmethod
     def from_json(cls, text: str) -> OffensiveModel:
+        """A model from the text of a model document (:data:`FORMAT`)."""
         try:
             doc = json.loads(text)
         except json.JSONDecodeError as exc:
@@ -229,16 +276,16 @@ class OffensiveModel:
         cached = self._cache.get(token)
         if cached is not None:
             return cached
-        width = len(self.heads)
+        stride = self._stride
         q = 0.0
-        s = [0.0] * width
-        idf, coef = self.idf, self.coef
+        s = [0.0] * (stride - 1)
+        index, values = self._index, self._values
         for key, count in word_grams(token, self.max_n).items():
-            weight = idf.get(key)
-            if weight is not None:
-                v = count * weight
+            at = index.get(key)
+            if at is not None:
+                v = count * values[at]
                 q += v * v
-                for h, c in enumerate(coef[key]):
+                for h, c in enumerate(values[at + 1 : at + stride]):
                     s[h] += v * c
         out = (q, *s)
         if len(self._cache) >= _CACHE_MAX:
@@ -253,9 +300,28 @@ class OffensiveModel:
         except KeyError:  # a token not seen before: weigh it once, then it is cached
             rows = [self.token_weight(t) for t in toks]
         if self.word_pairs and len(toks) > 1:
-            pairs = self._pairs
-            rows.extend(pairs[p] for p in pair_grams(toks) if p in pairs)
+            for p in pair_grams(toks):
+                row = self.pair_weight(p)
+                if row is not None:
+                    rows.append(row)
         return rows
+
+    def pair_weight(self, pair: str) -> tuple[float, ...] | None:
+        """``(idf², idf × coef_h …)`` of a word pair (``p:w1 w2``), None when it is no feature."""
+        try:
+            return self._pairs[pair]
+        except KeyError:
+            pass
+        at = self._index.get(pair) if pair.startswith("p:") else None
+        row = None
+        if at is not None:
+            values = self._values
+            idf = values[at]
+            row = (idf * idf, *(idf * c for c in values[at + 1 : at + self._stride]))
+        if len(self._pairs) >= _CACHE_MAX:
+            self._pairs.clear()
+        self._pairs[pair] = row
+        return row
 
     def margins(self, text: str, lexicon: Iterable[str] = ()) -> list[float]:
         """The linear score (log-odds) of every head, in :data:`HEADS` order, given the lexicon
@@ -307,10 +373,10 @@ class OffensiveModel:
             q += row[0]
         if self.word_pairs:
             for p in pair_grams(toks):
-                row = self._pairs.get(p)  # type: ignore[assignment]
-                if row is not None:
-                    parts[p[2:]] = parts.get(p[2:], 0.0) + row[h]
-                    q += row[0]
+                pair_row = self.pair_weight(p)
+                if pair_row is not None:
+                    parts[p[2:]] = parts.get(p[2:], 0.0) + pair_row[h]
+                    q += pair_row[0]
         norm = math.sqrt(q) if q > 0.0 else 1.0
         scored = [(name, value / norm) for name, value in parts.items()]
         for name in sorted(set(lexicon)):
@@ -320,15 +386,156 @@ class OffensiveModel:
         return [[name, round(value, 3)] for name, value in scored[:k] if value > 0]
 
 
-def _load() -> OffensiveModel:
-    resource = files("rettesnor").joinpath("models", "offensive.json")
+def _split_features(rows: Iterable[Sequence[Any]], heads: int) -> tuple[list[str], array[float]]:
+    """The names of a model document's ``features`` rows, and their numbers one row after the other."""
+    vocabulary: list[str] = []
+    values: array[float] = array("d")
+    for row in rows:
+        name, numbers = str(row[0]), [float(c) for c in row[1:]]
+        if len(numbers) != 1 + heads:
+            raise ValueError(f"feature {name!r} has {len(numbers) - 1} coefficients, not {heads}")
+        vocabulary.append(name)
+        values.extend(numbers)
+    return vocabulary, values
+
+
+# The header of an .npy file (format 1.0) of a C-ordered little-endian float64 matrix, as NumPy writes it
+# (padded with spaces to a multiple of 64 bytes with the 10 bytes before it, and a line break).
+_NPY_MAGIC = b"\x93NUMPY\x01\x00"
+_NPY_HEADER = re.compile(r"\{'descr': '<f8', 'fortran_order': False, 'shape': \((\d+), (\d+)\), \} *\n")
+
+
+def npy_bytes(values: array[float], columns: int) -> bytes:
+    """An .npy file of ``values`` as a matrix of ``columns`` columns (little-endian float64)."""
+    rows, rest = divmod(len(values), columns)
+    if rest:
+        raise ValueError(f"{len(values)} values do not fill rows of {columns}")
+    header = f"{{'descr': '<f8', 'fortran_order': False, 'shape': ({rows}, {columns}), }}"
+    header += " " * (-(len(_NPY_MAGIC) + 2 + len(header) + 1) % 64) + "\n"
+    data = array("d", values)
+    if sys.byteorder == "big":
+        data.byteswap()
+    return _NPY_MAGIC + len(header).to_bytes(2, "little") + header.encode("latin-1") + data.tobytes()
+
+
+def npy_values(data: bytes) -> tuple[int, array[float]]:
+    """The number of columns and the values (row after row) of an .npy file written by :func:`npy_bytes`
+    (or by NumPy, of a little-endian float64 matrix); anything else is refused."""
+    if data[: len(_NPY_MAGIC)] != _NPY_MAGIC or len(data) < 10:
+        raise ModelError("the weights are not an .npy file of format 1.0")
+    size = int.from_bytes(data[8:10], "little")
+    match = _NPY_HEADER.fullmatch(data[10 : 10 + size].decode("latin-1"))
+    if match is None:
+        raise ModelError("the weights are not a C-ordered little-endian float64 matrix")
+    rows, columns = int(match[1]), int(match[2])
+    body = memoryview(data)[10 + size :]
+    if len(body) != rows * columns * 8:
+        raise ModelError(f"the weights hold {len(body)} bytes, not {rows} × {columns} float64")
+    values: array[float] = array("d")
+    values.frombytes(body)
+    if sys.byteorder == "big":
+        values.byteswap()
+    return columns, values
+
+
+def weights_path(path: Path) -> Path:
+    """The weights file beside a model file: ``offensive.json`` → ``offensive.weights.npy``."""
+    return path.with_name(path.name.removesuffix(".json") + WEIGHTS_SUFFIX)
+
+
+def stored_form(doc: Mapping[str, Any]) -> tuple[str, bytes]:
+    """The two files of a model document (:data:`FORMAT`): the JSON text (:data:`STORED_FORMAT`: the
+    document with ``vocabulary``, one name per line, for ``features``, and ``weights``, what the .npy file
+    holds and its SHA-256) and the .npy file. Deterministic: the same document gives the same bytes."""
+    if doc.get("format") != FORMAT:
+        raise ModelError(f"not an offensive-comment model of format {FORMAT!r}")
+    vocabulary, values = _split_features(doc["features"], len(doc["heads"]))
+    columns = 1 + len(doc["heads"])
+    weights = npy_bytes(values, columns)
+    head = {k: v for k, v in doc.items() if k != "features"}
+    head["format"] = STORED_FORMAT
+    head["weights"] = {
+        "columns": ["idf", *(str(h["name"]) for h in doc["heads"])],
+        "dtype": "<f8",
+        "rows": len(vocabulary),
+        "sha256": hashlib.sha256(weights).hexdigest(),
+    }
+    lines = json.dumps(head, indent=1, ensure_ascii=False, sort_keys=True)[:-2]
+    body = ",\n".join(json.dumps(name, ensure_ascii=False) for name in vocabulary)
+    return f'{lines},\n "vocabulary": [\n{body}\n]}}\n', weights
+
+
+def write_model(doc: Mapping[str, Any], path: Path) -> Path:
+    """Write a model document (:data:`FORMAT`) in its stored form: ``path`` (JSON) and the weights file
+    beside it (:func:`weights_path`), which is returned. The one writer of model files (the trainer and
+    ``scripts/convert_offensive_model.py`` use it)."""
+    text, weights = stored_form(doc)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    npy = weights_path(path)
+    for target, data in ((npy, weights), (path, text.encode("utf-8"))):
+        tmp = target.with_name(target.name + ".tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+    return npy
+
+
+def _from_files(text: str | bytes, weights: Callable[[], bytes], check: bool = False) -> OffensiveModel:
+    """A model from its JSON text and, in the stored form, its weights file's bytes (read only then)."""
     try:
-        text = resource.read_text(encoding="utf-8")
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ModelError(f"model is not valid JSON: {exc}") from None
+    if not isinstance(doc, dict) or doc.get("format") != STORED_FORMAT:
+        return OffensiveModel(doc)  # the all-JSON form (or an error)
+    vocabulary = doc.pop("vocabulary", None)
+    if not isinstance(vocabulary, list) or not all(isinstance(n, str) for n in vocabulary):
+        raise ModelError("model is malformed: no list of feature names")
+    data = weights()
+    if check:
+        expected = doc.get("weights", {}).get("sha256") if isinstance(doc.get("weights"), dict) else None
+        if hashlib.sha256(data).hexdigest() != expected:
+            raise ModelError("the weights file is not the one the model file names (SHA-256)")
+    columns, values = npy_values(data)
+    if columns != 1 + len(HEADS):
+        raise ModelError(f"the weights have {columns} columns, not {1 + len(HEADS)}")
+    return OffensiveModel.from_parts(doc, vocabulary, values)
+
+
+def read_model(path: Path, check: bool = True) -> OffensiveModel:
+    """The model of a file: the stored form (``path`` and its weights file) or the all-JSON form.
+    ``check``: compare the weights file with the SHA-256 the model file names."""
+    try:
+        text = path.read_bytes()
+        return _from_files(text, lambda: weights_path(path).read_bytes(), check)
+    except FileNotFoundError as exc:
+        raise ModelError(f"model file missing: {exc.filename}") from None
+
+
+def read_document(path: Path) -> dict[str, Any]:
+    """The model document (:data:`FORMAT`, with its ``features`` rows) of a model file of either form."""
+    m = read_model(path)
+    doc: dict[str, Any] = json.loads(path.read_bytes())
+    doc.pop("vocabulary", None)
+    doc.pop("weights", None)
+    doc["format"] = FORMAT
+    stride, values = m._stride, m._values
+    doc["features"] = [
+        [name, *values[at : at + stride]]
+        for name, at in zip(m.vocabulary, range(0, len(values), stride), strict=True)
+    ]
+    return doc
+
+
+def _load() -> OffensiveModel:
+    models = files("rettesnor").joinpath("models")
+    try:
+        text = models.joinpath("offensive.json").read_bytes()
+        return _from_files(text, models.joinpath("offensive" + WEIGHTS_SUFFIX).read_bytes)
     except FileNotFoundError:
         raise ModelError(
-            "the model rettesnor/models/offensive.json is missing: run `python scripts/train_offensive.py`"
+            "the model rettesnor/models/offensive.json or its weights are missing: run "
+            "`python scripts/train_offensive.py`"
         ) from None
-    return OffensiveModel.from_json(text)
 
 
 _MODEL: list[OffensiveModel] = []
