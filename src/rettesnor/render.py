@@ -9,11 +9,11 @@ from rettesnor.policy.evaluate import Result
 
 _STYLE = {"block": "bold red", "warn": "yellow", "info": "cyan"}
 _LABEL = {
-    "en": ("verdict", "remedy", "guidance", "no findings"),
-    "da": ("vurdering", "sådan retter du", "vejledning", "ingen fund"),
-    "nb": ("vurdering", "slik retter du", "veiledning", "ingen funn"),
-    "nn": ("vurdering", "slik rettar du", "rettleiing", "ingen funn"),
-    "sv": ("bedömning", "så rättar du", "vägledning", "inga fynd"),
+    "en": ("verdict", "remedy", "guidance", "no findings", "and {n} more places, not listed"),
+    "da": ("vurdering", "sådan retter du", "vejledning", "ingen fund", "og {n} steder mere, ikke vist"),
+    "nb": ("vurdering", "slik retter du", "veiledning", "ingen funn", "og {n} steder til, ikke vist"),
+    "nn": ("vurdering", "slik rettar du", "rettleiing", "ingen funn", "og {n} stader til, ikkje viste"),
+    "sv": ("bedömning", "så rättar du", "vägledning", "inga fynd", "och {n} ställen till, inte visade"),
 }
 
 
@@ -56,6 +56,8 @@ def print_result(console: Console, result: Result, lang: str, source: str = "") 
             line.append(f"  → {rule.action}" + (f" ({rule.ground})" if rule.ground else ""))
         console.print(line)
         console.print(f"    {result.pack.text(rule.message, lang)}")
+        if finding.omitted:  # past MAX_LISTED places (policy.evaluate)
+            console.print(Text(f"    {labels[4].format(n=finding.omitted)}", style="dim"))
         for clause in rule.clauses:
             console.print(Text(f"    {clause.id}: »{clause.quote}«", style="dim"))
         console.print(f"    {labels[1]}: {result.pack.text(rule.remedy, lang)}")

@@ -77,6 +77,14 @@ def test_phone_in_unassigned_range_needs_context() -> None:
     assert spans("Nummeret 12 34 56 78 blev trukket", "DK", "phone") == []
 
 
+def test_role_address_read_in_any_case_whatever_its_length() -> None:
+    # The role test first compares lengths; lower-casing keeps a role word's length (the Kelvin sign is
+    # a "k"), and "İ" lengthens to "i" and a combining dot, which no role word has.
+    text = "a@x.dk KONTAKT@x.dk \u212aontakt@x.dk \u0130nfo@x.dk info@x.dk kontakter@x.dk"
+    found = [s for s in detect(text, ctx("DK")) if s.name == "email"]
+    assert [s.evidence["subtype"] for s in found] == ["address", "role", "role", "address", "role", "address"]
+
+
 @pytest.mark.parametrize(
     "text",
     [

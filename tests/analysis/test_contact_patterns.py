@@ -31,6 +31,12 @@ OLD: dict[str, str] = {
         r"|ärende(?:nummer|nr|\snr)|case\s(?:no|number|nr))"
         r"\.?(?:\s?:)?\s?(?P<value>(?:[A-ZÅÄÖ]{1,5}[\s\-])?\d\w{0,20}(?:[./\-]\w{1,20}){0,8})"
     ),
+    "_PHONE_RUN": (
+        r"(?<![\w+/=#@&%$€£\-])"
+        r"(?=\+?(?:[ \u00a0\u202f.\-\u2010-\u2013]{0,2}[()]?[ \u00a0]?\d){8})"
+        r"(?:\+[ \u00a0]?)?(?:\(\d{1,4}\)[ \u00a0]?)?\d+"
+        r"(?:(?:[ \u00a0\u202f.\-\u2010-\u2013]|[ \u00a0]?\(\d{1,4}\)[ \u00a0]?)\d+)*"
+    ),
     "_CASE_WORD": (
         r"(?i)(?<![\w.])(?P<label>sag(?:en)?|sak(?:en|a)?|ärende(?:t)?|case)\s(?:nr\.?\s|nummer\s)?"
         r"(?P<value>(?:[A-ZÅÄÖ]{1,5}[\s\-])?(?:\d{2}|\d{4})/\d{3,6}(?:-\d{1,3})?)(?![\w/])"
@@ -52,6 +58,30 @@ PIECES = [
 ]
 
 
+PHONE_PIECES = [
+    *(
+        "1",
+        "12",
+        "123",
+        "1234",
+        "12345678",
+        "+45",
+        "+",
+        "00",
+        "0",
+        "(0)",
+        "(",
+        ")",
+        "(12)",
+        "-",
+        "--",
+        ".",
+        "/",
+    ),
+    *(" ", " ", " ", "\u00a0", "\u2013", "\n", "a", "id=", "#", "€", "kr", "tlf", ",", ",00", "x", "Ø", "@"),
+]
+
+
 def _matches(pattern: re.Pattern[str], text: str) -> list[tuple[tuple[int, int], dict[str, str | None]]]:
     return [(m.span(), m.groupdict()) for m in pattern.finditer(text)]
 
@@ -60,8 +90,9 @@ def _matches(pattern: re.Pattern[str], text: str) -> list[tuple[tuple[int, int],
 def test_rewritten_label_pattern_matches_as_before(name: str) -> None:
     old, new = re.compile(OLD[name]), getattr(contact, name)
     rng = random.Random(name)
-    texts = ["".join(rng.choice(PIECES) for _ in range(rng.randint(1, 14))) for _ in range(20_000)] + [
-        " ".join(rng.choice(PIECES) for _ in range(rng.randint(1, 14))) for _ in range(20_000)
+    pieces = PHONE_PIECES if name == "_PHONE_RUN" else PIECES
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 14))) for _ in range(20_000)] + [
+        " ".join(rng.choice(pieces) for _ in range(rng.randint(1, 14))) for _ in range(20_000)
     ]
     joined = "\n".join(texts)
     assert _matches(new, joined) == _matches(old, joined)
@@ -81,6 +112,9 @@ def test_first_of_is_what_ignorecase_matches() -> None:
 def test_label_patterns_start_with_a_class_the_engine_can_skip_to() -> None:
     # The reason for the rewrite: no (?i) flag on the whole pattern, and a character class first.
     for name in OLD:
+        if name == "_PHONE_RUN":
+            assert contact._PHONE_RUN.pattern.startswith("[+(\\d]")
+            continue
         pattern: re.Pattern[str] = getattr(contact, name)
         assert not pattern.flags & re.IGNORECASE
         assert pattern.pattern.startswith("(?P<label>[")
@@ -105,3 +139,91 @@ def test_anchors_from_hints_are_the_anchor_scan() -> None:
         assert [(m.span(), m.groupdict()) for m in contact._anchors(t)] == expected, t
         found += len(expected)
     assert found > 1000
+
+
+EMAIL_PIECES = [
+    *"a b x ab Ø ñ é_ 1 12 _ - -- + % . .. @ @@ @a a@ a@b a@b. .dk .com .c .d1 .co.uk".split(),
+    *("mette.jensen", "l.hansen", "post", "gmail", "b-c", "-x", "x-", "q_", "İ", "ſ", "1a", "a1.b2"),
+    *(" ", " ", "\n", ",", ";", "(", ")", "<", ">", "/", "=", "'", "#", ":", "y" * 62, "z" * 64),
+]
+
+
+@pytest.mark.parametrize("dense_at", [contact._DENSE_AT, 10**9])
+def test_email_matches_from_the_at_signs_are_the_regex_scan(
+    dense_at: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 10**9: no text is dense, every one goes through the '@' path (short texts full of '@' otherwise scan).
+    monkeypatch.setattr(contact, "_DENSE_AT", dense_at)
+    rng = random.Random(17)
+    texts = ["".join(rng.choice(EMAIL_PIECES) for _ in range(rng.randint(1, 16))) for _ in range(30_000)] + [
+        " ".join(rng.choice(EMAIL_PIECES) for _ in range(rng.randint(1, 16))) for _ in range(10_000)
+    ]
+    found = 0
+    for t in texts:
+        expected = _matches(contact._EMAIL, t)
+        assert [(m.span(), m.groupdict()) for m in contact._email_matches(t)] == expected, t
+        found += len(expected)
+    assert found > 1000  # the strings do make addresses, next to and inside each other
+    joined = "".join(texts)  # one long text: a match's end decides where the next may start
+    expected = _matches(contact._EMAIL, joined)
+    assert [(m.span(), m.groupdict()) for m in contact._email_matches(joined)] == expected
+    assert len(expected) > 1000
+
+
+@pytest.mark.parametrize("dense", [contact._DENSE_HINTS, 10**9])
+def test_phone_runs_near_hints_are_the_regex_scan(dense: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 10**9: no text counts as thick with hints, every one is read near its hints only.
+    monkeypatch.setattr(contact, "_DENSE_HINTS", dense)
+    rng = random.Random(8)
+    texts = ["".join(rng.choice(PHONE_PIECES) for _ in range(rng.randint(1, 30))) for _ in range(30_000)]
+    texts += [
+        " word ".join(rng.choice(PHONE_PIECES) * rng.randint(1, 3) for _ in range(12)) for _ in range(3_000)
+    ]
+    found = 0
+
+    def near(t: str) -> list[tuple[tuple[int, int], dict[str, str | None]]]:
+        pairs = contact._near_hints(
+            contact._PHONE_RUN, t, contact._PHONE_HINT, contact._PHONE_BEFORE, contact._PHONE_REACH
+        )
+        return [(m.span(), m.groupdict()) for m in pairs]
+
+    for t in texts:
+        expected = _matches(contact._PHONE_RUN, t)
+        assert near(t) == expected, t
+        found += len(expected)
+    assert found > 3000
+    joined = " ".join(texts[:3000]) + "ord " * 20_000 + "".join(texts[3000:6000])
+    assert near(joined) == _matches(contact._PHONE_RUN, joined)
+
+
+@pytest.mark.parametrize("dense", [contact._DENSE_HINTS, 10**9])
+@pytest.mark.parametrize("name", ["_CASE", "_CASE_WORD", "_DK_LABELLED"])
+def test_label_patterns_near_digits_are_the_regex_scan(
+    name: str, dense: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(contact, "_DENSE_HINTS", dense)
+    pattern: re.Pattern[str] = getattr(contact, name)
+    rng = random.Random(name + "near")
+    pieces = [*PIECES, "registreringsnummer", "kontonummer", "dykkar referanse", "journal -nummer", "AB-"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 14))) for _ in range(15_000)] + [
+        " ".join(rng.choice(pieces) for _ in range(rng.randint(1, 14))) for _ in range(15_000)
+    ]
+    found = 0
+    for t in texts:
+        expected = _matches(pattern, t)
+        near = contact._near_hints(pattern, t, contact._DIGITS, contact._LABEL_BEFORE, contact._LABEL_REACH)
+        assert [(m.span(), m.groupdict()) for m in near] == expected, t
+        found += len(expected)
+    assert found > 50  # the strings do exercise the pattern
+    joined = " ".join(texts[:5000]) + " ord" * 30_000 + "\n".join(texts[5000:10_000])
+    near = contact._near_hints(pattern, joined, contact._DIGITS, contact._LABEL_BEFORE, contact._LABEL_REACH)
+    assert [(m.span(), m.groupdict()) for m in near] == _matches(pattern, joined)
+
+
+def test_iban_hint_is_two_capitals_and_two_digits() -> None:
+    rng = random.Random(5)
+    for _ in range(20_000):
+        t = "".join(rng.choice("AZaz09 .Ä-") for _ in range(rng.randint(0, 8)))
+        assert (contact._IBAN_HINT.search(t) is None) == (re.search(r"[A-Z]{2}\d\d", t) is None), t
+        if t == t.lower():  # what _bank_accounts skips the hint for
+            assert re.search(r"[A-Z]{2}\d\d", t) is None

@@ -350,3 +350,38 @@ def test_a_megabyte_of_distinct_valid_numbers_is_bounded_by_the_candidate_cap() 
     # every validated candidate up to the cap became a signal, in order; the rest were not read
     assert len(found) == identifiers.MAX_CANDIDATES
     assert [text[s.start : s.end] for s in found] == (numbers * 16)[: identifiers.MAX_CANDIDATES]
+
+
+def test_candidate_pattern_from_its_first_digit_matches_as_before() -> None:
+    import random
+    import re
+
+    dashes, spaces = identifiers._DASHES, identifiers._SPACES
+    old = re.compile(
+        rf"(?<![\w+])(?:(?P<head>[0-9]{{6}}|[0-9]{{8}})(?P<sep>[-+ {dashes}{spaces}])(?P<tail>[0-9]{{4,5}})"
+        r"|(?P<run>[0-9]{10,12}))(?!\w)"
+    )
+
+    def before(t: str) -> list[tuple[tuple[int, int], tuple[str | None, ...]]]:
+        return [(m.span(), m.group("head", "sep", "tail", "run")) for m in old.finditer(t)]
+
+    def now(t: str) -> list[tuple[tuple[int, int], tuple[str | None, ...]]]:
+        out = []
+        for m in identifiers._CANDIDATE.finditer(t):
+            head, sep, tail, run = m.group("head", "sep", "tail", "run")
+            first = t[m.start()]
+            out.append((m.span(), (head and first + head, sep, tail, run and first + run)))
+        return out
+
+    rng = random.Random(6)
+    pieces = ["0", "1", "12", "123", "010190", "01019012", "1234", "12345", "-", "+", " ", "\u2013", "\u00a0"]
+    pieces += ["a", "_", "x1", ".", "/", "\n", "é", "٣"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(40_000)]
+    found = 0
+    for t in texts:
+        expected = before(t)
+        assert now(t) == expected, t
+        found += len(expected)
+    assert found > 2000
+    joined = "".join(texts)
+    assert now(joined) == before(joined)

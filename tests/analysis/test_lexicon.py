@@ -489,3 +489,39 @@ def test_language_detection_does_not_take_nordic_words_for_english() -> None:
 
     # "i", "for", "is", "have" are Danish words too
     assert detect_language("Vi have is for i haven", "DK") == "da"
+
+
+def test_has_letter_is_a_search_for_a_letter() -> None:
+    import random
+    import re
+
+    from rettesnor.analysis.nearby import has_letter
+
+    rng = random.Random(11)
+    alphabet = "0123456789 -+./()@:_#*!|$€ aZøÅß²١" + "\u0130\u00a0\u3042"
+    for _ in range(20_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6)))
+        long = "1 " * 200 + text  # past the first characters it reads
+        for t in (text, text.lower(), long):
+            assert has_letter(t) == (re.search(r"[^\W\d_]", t) is not None), t
+
+
+def test_texts_without_letters_hit_only_the_terms_without_letters() -> None:
+    import random
+
+    ctx = AnalysisContext(kind="official_post", language="sv", country="SE")
+    m = lexicon.matcher(lexicon.languages_for(ctx))
+    assert m.letterless is not None and "1177" in m.letterless  # the gate is on for these lists
+    rng = random.Random(3)
+    pieces = ["1177", "©", "1", "17", "77", " ", "-", ".", "%", "(", ")", "#", "*", "@", "\n", "2024", "år"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        low = text.lower()
+        gated = m.hits(low)
+        m_letterless, m.letterless = m.letterless, None
+        try:
+            assert gated == m.hits(low), text
+        finally:
+            m.letterless = m_letterless
+    assert [x.core for _, _, x in m.hits("ring 1177 nu".lower())] == ["1177"]
+    assert [x.core for _, _, x in m.hits("1177")]  # no letter, a term without one

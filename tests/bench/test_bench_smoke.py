@@ -7,6 +7,7 @@ from pathlib import Path
 from types import ModuleType
 
 import phonenumbers
+import pytest
 from stdnum.dk import cpr
 from stdnum.no import fodselsnummer
 from stdnum.se import personnummer
@@ -68,3 +69,22 @@ def test_adversarial_inputs_fit_the_item_limit() -> None:
     bench = _bench()
     inputs = bench.adversarial_inputs(1000, ["Hej med dig", "Godt gået"])
     assert all(0 < len(text) <= 1000 for text in inputs.values())
+
+
+def test_only_adversarial_runs_the_worst_cases_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bench = _bench()
+    tsv = tmp_path / "comments.tsv"
+    rows = [f"{i}\tKommentar nummer {i} om vejen, ring 20 12 34 56.\tNOT" for i in range(60)]
+    tsv.write_text("id\ttweet\tsubtask_a\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "adv.json"
+    args = ["--corpus", str(tsv), "--only-adversarial", "--adversarial-size", "2000", "--warmup", "5"]
+    status = bench.main([*args, "--adversarial-only", "e-mail", "--out", str(out)])
+    assert status == 0  # 2,000 characters: far under the target
+    rows_out = bench.json.loads(out.read_text(encoding="utf-8"))
+    assert {r["input"] for r in rows_out} == {"e-mail-like 'a@'*N", "many e-mails 'a@b.dk '*N"}
+    assert {r["kind"] for r in rows_out} == {"comment", "official_post"}
+    assert all(r["cpu_s"] >= 0 and isinstance(r["stages_s"], dict) for r in rows_out)
+    printed = capsys.readouterr().out
+    assert "worst-case inputs" in printed and "throughput" not in printed.split("worst-case")[1]

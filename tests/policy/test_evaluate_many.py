@@ -50,3 +50,49 @@ def test_signals_with_the_same_read_only_evidence_share_one_evidence_dict() -> N
     findings = ev.evaluate(pack, item, _signals(250))
     evidence = [e for f in findings if f.category == "email" for e in f.evidence]
     assert evidence and len({id(e) for e in evidence}) < len(evidence)  # one dict per domain and score
+
+
+def test_a_finding_lists_its_first_max_listed_places_and_counts_the_rest() -> None:
+    pack = load_pack("dk-hjorring")
+    addresses = ev.MAX_LISTED + 37
+    text = "a@b.dk " * addresses
+    item = Item(text, kind="official_post")
+    evidence = MappingProxyType({"subtype": "address", "domain": "b.dk", "explanation": "An address."})
+    signals = [Signal("email", 7 * k, 7 * k + 6, 0.95, "email.regex", evidence) for k in range(addresses)]
+    signals.append(Signal("phone", 3, 5, 0.95, "phone.x", {"explanation": "one"}))
+    findings = ev.evaluate(pack, item, signals)
+    listed = [f for f in findings if f.category == "email"]
+    assert listed  # the rules do report e-mail addresses in an official post
+    for f in listed:
+        assert len(f.spans) == len(f.evidence) == ev.MAX_LISTED
+        assert f.omitted == 37
+        assert [(s.start, s.text) for s in f.spans[:2]] == [(0, "a@b.dk"), (7, "a@b.dk")]
+        assert f.spans[-1].start == 7 * (ev.MAX_LISTED - 1)
+        assert f.to_dict(pack, "da")["omitted"] == 37
+    # The same findings in the same order as with every place listed; only the lists are cut.
+    everything = ev.evaluate(pack, item, signals[: ev.MAX_LISTED] + signals[-1:])
+    assert [(f.rule.code, f.category) for f in findings] == [(f.rule.code, f.category) for f in everything]
+    assert all(not f.omitted and "omitted" not in f.to_dict(pack, "da") for f in everything)
+
+
+def test_the_text_output_says_how_many_places_are_not_listed() -> None:
+    import io
+
+    from rich.console import Console
+
+    from rettesnor.render import print_result
+
+    pack = load_pack("dk-hjorring")
+    item = Item("a@b.dk " * (ev.MAX_LISTED + 5), kind="official_post")
+    ev_ = MappingProxyType({"subtype": "address", "domain": "b.dk", "explanation": "An address."})
+    signals = [Signal("email", 7 * k, 7 * k + 6, 0.95, "email.regex", ev_) for k in range(ev.MAX_LISTED + 5)]
+    result = ev.Result(item, pack, "da", ev.evaluate(pack, item, signals))
+    for lang, words in (
+        ("da", "og 5 steder mere"),
+        ("nb", "og 5 steder til"),
+        ("en", "and 5 more"),
+        ("sv", "och 5 ställen"),
+    ):
+        out = io.StringIO()
+        print_result(Console(file=out, width=200), result, lang)
+        assert words in out.getvalue()

@@ -105,6 +105,15 @@ def test_check_marks_findings_and_redacts_one_click(client: TestClient) -> None:
     assert "120385-1234" not in textarea.group(1) and "[fjernet]" in textarea.group(1)
 
 
+def test_check_page_counts_the_places_a_finding_does_not_list(client: TestClient) -> None:
+    from rettesnor.policy.evaluate import MAX_LISTED
+
+    token = login(client, "hjorring.ansat")
+    text = "Skriv til os: " + " ".join(f"borger{k}@example.dk" for k in range(MAX_LISTED + 12))
+    page = client.post("/check", data={"csrf": token, "text": text, "kind": "official_post"}).text
+    assert re.search(r'<p class="omitted"><span class="label">Steder, der ikke er vist:</span> 12</p>', page)
+
+
 def test_moderation_queue_newest_first_with_recommendation_and_decision(client: TestClient) -> None:
     token = login(client, "norddjurs.komm")
     page = client.get("/moderation").text

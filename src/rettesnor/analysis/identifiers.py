@@ -30,16 +30,20 @@ MIN_SCORE = 0.5
 MAX_CANDIDATES = 2000
 
 # Cheap pre-filter: every shape below contains six digits in a row.
-_SIX_DIGITS = re.compile(r"[0-9]{6}")
+_SIX_DIGITS = re.compile(r"[0-9][0-9]{5}")  # not "[0-9]{6}": a pattern that starts with a repeat is
+# tried at every position, one that starts with a class is skipped to in C (1 MB without: 7.5 → 2 ms)
 # Six or eight digits, a separator and four or five digits; or 10-12 digits in one run. The separator
 # may be any dash a word processor or phone keyboard writes instead of the hyphen (en dash "010190–1234",
 # non-breaking hyphen U+2011, hyphen U+2010, figure dash, minus sign) or a space, also a non-breaking
 # one; dashes are read as "-" and spaces as " " (:data:`_SEP_AS`).
 _DASHES = "\u2010\u2011\u2012\u2013\u2212"
 _SPACES = "\u00a0\u202f"
+# The pattern starts with the first digit and looks behind it, so the regex engine skips to digits in C
+# instead of trying every position (1 MB of comments or of random digits: ≈ 2× less); the groups hold
+# the rest of the head (5 or 7 digits) or of the run (9-11): the first digit is read from the text.
 _CANDIDATE = re.compile(
-    rf"(?<![\w+])(?:(?P<head>[0-9]{{6}}|[0-9]{{8}})(?P<sep>[-+ {_DASHES}{_SPACES}])(?P<tail>[0-9]{{4,5}})"
-    r"|(?P<run>[0-9]{10,12}))(?!\w)"
+    rf"[0-9](?<![\w+][0-9])(?:(?P<head>[0-9]{{5}}|[0-9]{{7}})(?P<sep>[-+ {_DASHES}{_SPACES}])"
+    r"(?P<tail>[0-9]{4,5})|(?P<run>[0-9]{9,11}))(?!\w)"
 )
 _SEP_AS = {**dict.fromkeys(_DASHES, "-"), **dict.fromkeys(_SPACES, " ")}
 # A candidate glued to more digits by one separator is part of a longer number (reg.nr + konto,
@@ -262,13 +266,14 @@ def detect(text: str, ctx: AnalysisContext) -> list[Signal]:
             continue
         head, sep, tail, run = m.group("head", "sep", "tail", "run")
         if run is None:
+            head = text[start] + head
             sep = _SEP_AS.get(sep, sep)
             readings = _SHAPES.get((len(head), len(tail), sep))
             digits = head + tail
         else:
             sep = ""
-            readings = _SHAPES.get((0, len(run), ""))
-            digits = run
+            digits = text[start] + run
+            readings = _SHAPES.get((0, len(digits), ""))
         if readings is None:
             continue
         budget -= 1

@@ -165,9 +165,6 @@ class Rule(Strict):
             raise ValueError(f"rule {self.code} fires on a marker and needs a 'category'")
         return self
 
-    def finding_category(self, signal_name: str) -> str:
-        return self.category or signal_name
-
 
 class ClauseNote(Strict):
     """A clause that is a workflow or guidance rather than a content check."""
