@@ -96,3 +96,17 @@ def test_the_text_output_says_how_many_places_are_not_listed() -> None:
         out = io.StringIO()
         print_result(Console(file=out, width=200), result, lang)
         assert words in out.getvalue()
+
+
+def test_the_archived_findings_keep_the_count_of_places_not_listed() -> None:
+    from rettesnor.archive.canonical import compact_findings
+
+    pack = load_pack("dk-hjorring")
+    addresses = ev.MAX_LISTED + 5
+    item = Item("a@b.dk " * addresses, kind="official_post")
+    evidence = MappingProxyType({"subtype": "address", "domain": "b.dk", "explanation": "An address."})
+    signals = [Signal("email", 7 * k, 7 * k + 6, 0.95, "email.regex", evidence) for k in range(addresses)]
+    stored = [f for f in compact_findings(ev.evaluate(pack, item, signals)) if f["category"] == "email"]
+    assert stored and all(f["omitted"] == 5 and len(f["spans"]) == ev.MAX_LISTED for f in stored)
+    few = compact_findings(ev.evaluate(pack, item, signals[:3]))
+    assert few and all("omitted" not in f for f in few)

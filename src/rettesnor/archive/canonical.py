@@ -161,6 +161,8 @@ def compact_findings(result_findings: list[Any]) -> list[dict[str, Any]]:
             "clauses": [c.id for c in rule.clauses],
             "spans": [[s.start, s.end] for s in f.spans],
         }
+        if f.omitted:  # places past policy.evaluate's MAX_LISTED: the record says how many it leaves out
+            item["omitted"] = f.omitted
         if rule.action is not None:
             item["action"] = rule.action
             if rule.ground is not None:
