@@ -104,12 +104,9 @@ def detect_language(text: str, country: str) -> str:
     get = _VOTES.get
     for w in _WORD.findall(text[:2000].lower()):
         v = get(w)
-        if v is None:  # not listed: a word with "ä"/"ö" counts for Swedish, with "æ"/"ø" west Nordic
+        if v is None:
             if not w.isascii():
-                if "ä" in w or "ö" in w:
-                    votes += _SV_VOTE
-                elif "æ" in w or "ø" in w:
-                    votes += _WEST_VOTE
+                votes += _unlisted(w)
         elif v >= 0:
             votes += v
     return _decide(votes, prior, text) if votes else prior
@@ -151,6 +148,16 @@ _FIELD = (1 << _BITS) - 1
 _DA, _NB = _LANGS.index("da"), _LANGS.index("nb")
 
 
+def _unlisted(word: str) -> int:
+    """The votes of a word no list holds (called for non-ASCII words only): "ä"/"ö" count for
+    Swedish, "æ"/"ø" for the west Nordic languages."""
+    if "ä" in word or "ö" in word:
+        return _SV_VOTE
+    if "æ" in word or "ø" in word:
+        return _WEST_VOTE
+    return 0
+
+
 def _decide(votes: int, prior: str, text: str) -> str:
     best, best_score = prior, -1
     for k, lang in enumerate(_LANGS):
@@ -174,12 +181,9 @@ def detect_languages(texts: list[str], country: str) -> list[str]:
     get = _VOTES.get
     for w in _SCAN.findall(low):
         v = get(w)
-        if v is None:  # not listed: a word with "ä"/"ö" counts for Swedish, with "æ"/"ø" west Nordic
+        if v is None:
             if not w.isascii():
-                if "ä" in w or "ö" in w:
-                    votes += _SV_VOTE
-                elif "æ" in w or "ø" in w:
-                    votes += _WEST_VOTE
+                votes += _unlisted(w)
         elif v >= 0:
             votes += v
         else:  # the separator: the next text begins
