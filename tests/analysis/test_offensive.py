@@ -486,3 +486,17 @@ def test_an_extra_id_in_the_split_corpus_is_refused(tmp_path: Path) -> None:
     (tmp_path / "da.jsonl").write_text(json.dumps(row) + "\n", encoding="utf-8")
     with pytest.raises(SystemExit):
         train.read_harm(tmp_path, languages=("da",))
+
+
+def test_e_mail_and_web_addresses_are_not_tokens() -> None:
+    text = "Skriv til anne.hansen@kommune.dk eller se https://kommune.dk/a?b=1 og www.x.dk"
+    assert offensive.tokens(text) == ["skriv", "til", "eller", "se", "og"]
+    assert offensive.tokens("@USER du er en idiot") == ["@user", "du", "er", "en", "idiot"]
+
+
+@pytest.mark.parametrize("domain", ["hjoerring.dk", "example.dk", "kommune.no", "kommun.se"])
+def test_a_post_listing_staff_addresses_gives_no_harm_signal(domain: str) -> None:
+    staff = ["anne.hansen", "peter.nielsen", "mette.larsen", "jens.madsen", "lone.berg", "ole.kristensen"]
+    text = "Kontakt vores medarbejdere: " + ", ".join(f"{n}@{domain}" for n in staff)
+    text += " eller " + " ".join(f"borger{k}@{domain}" for k in range(30))
+    assert names(text, "da") == set()
