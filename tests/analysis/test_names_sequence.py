@@ -138,3 +138,28 @@ def test_texts_past_the_bounds_give_what_the_text_by_text_tagger_gave(unit: str)
     text = unit * (25_000 // len(unit) * 2)  # more candidates than _MAX_SCORED, signals past _MAX_SIGNALS
     assert names.detect(text, DA) == _reference(text, DA)
     assert names.detect_many([text, "Jens Pedersen"], DA).get(0, []) == _reference(text, DA)
+
+
+def test_text_tokens_give_the_positions_of_tokenize_in_any_order() -> None:
+    # Blanks of every kind (no-break, ideographic, separators \x1c-\x1f, line and paragraph separators),
+    # characters that are neither word nor blank (a combining accent alone, a zero-width space, an
+    # emoji), initials and handles: the positions found by passing non-blank characters are finditer's.
+    rng = random.Random(4)
+    alphabet = list("aZæ1_ .-'’@P\n\t") + ["\u00a0", "\u3000", "\x1c", "\u2028", "\u0301", "\u200b", "😀", "Ø."]
+    for n in range(400):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
+        if n % 7 == 0:
+            text = rng.choice(_PIECES) + "\u00a0" * rng.randint(0, 3) + text
+        expected = names.tokenize(text)
+        tokens = names.TextTokens(text, [t[2] for t in expected])
+        order = list(range(len(expected)))
+        rng.shuffle(order)
+        for k in order[: len(order) // 2]:
+            assert tokens[k] == expected[k], (text, k)
+        if expected:
+            i = rng.randrange(len(expected))
+            j = rng.randint(i + 1, len(expected))
+            assert tokens.run(i, j) == expected[i:j], text
+        assert list(tokens) == expected, text
+        with pytest.raises(IndexError):
+            tokens[len(expected)]

@@ -349,23 +349,60 @@ class TokenSequence:
         return TextTokens(text, words)  # type: ignore[arg-type]  # no None inside a text
 
 
+# The positions of a text's tokens without a match object per token: where _TOKEN is as written, its
+# tokens hold no blank and cover every other character (``[^\w\s]`` takes what ``\w`` does not), so the
+# text is its tokens' words with blanks between, and token k starts after the blanks that follow the
+# len(words[0]) + … + len(words[k - 1]) non-blank characters before it. _SKIP[b] passes 2**b non-blank
+# characters (and the blanks before them) in one C-level match; a changed _TOKEN is read by finditer.
+_TILED = _TOKEN.pattern == _TOKEN_AS_WRITTEN
+_SKIP_BITS = 20
+_SKIP = tuple(re.compile(rf"(?:\s*+\S){{{1 << b}}}") for b in range(_SKIP_BITS + 1)) if _TILED else ()
+_BLANKS = re.compile(r"\s*+")
+
+
 class TextTokens(Sequence[Token]):
     """:func:`tokenize` of a text from its words, the positions found only as far as they are read:
     a text's names and handles need the positions of their own tokens, not of the tokens after the
-    last of them (C-level ``islice`` over ``_TOKEN.finditer``)."""
+    last of them. Where _TOKEN is as written, a position is reached from the last one found by
+    passing the non-blank characters of the words between (``_SKIP``: a few C-level matches however
+    far); otherwise by C-level ``islice`` over ``_TOKEN.finditer``."""
 
-    __slots__ = ("_found", "_spans", "text", "words")
+    __slots__ = ("_at", "_found", "_k", "_spans", "text", "words")
 
     def __init__(self, text: str, words: list[str]) -> None:
         self.text = text
         self.words = words
         self._spans: list[tuple[int, int]] = []
-        self._found = map(_SPAN, _TOKEN.finditer(text))
+        self._found = None if _TILED else map(_SPAN, _TOKEN.finditer(text))
+        self._k = 0  # the next token to locate by _SKIP
+        self._at = 0  # the end of the token before it (0 before the first)
 
     def __len__(self) -> int:
         return len(self.words)
 
+    def _locate(self, k: int) -> tuple[int, int]:
+        """The span of token ``k`` by _SKIP, from the last token located (from the start when ``k``
+        lies before it)."""
+        words = self.words
+        if not 0 <= k < len(words):
+            raise IndexError(k)
+        if k < self._k:
+            self._k = self._at = 0
+        n = sum(map(len, words[self._k : k]))
+        pos = self._at
+        text = self.text
+        while n:
+            b = min(n.bit_length() - 1, _SKIP_BITS)
+            pos = _SKIP[b].match(text, pos).end()  # type: ignore[union-attr]  # n non-blank chars remain
+            n -= 1 << b
+        start = _BLANKS.match(text, pos).end()  # type: ignore[union-attr]  # matches the empty string
+        end = start + len(words[k])
+        self._k, self._at = k + 1, end
+        return start, end
+
     def _span(self, k: int) -> tuple[int, int]:
+        if self._found is None:
+            return self._locate(k)
         spans = self._spans
         if k >= len(spans):
             spans.extend(islice(self._found, k + 1 - len(spans)))
@@ -373,6 +410,8 @@ class TextTokens(Sequence[Token]):
 
     def run(self, i: int, j: int) -> list[Token]:
         """Tokens ``i`` to ``j`` (exclusive)."""
+        if self._found is None:
+            return [(*self._locate(k), self.words[k]) for k in range(i, j)]
         self._span(j - 1)
         return [(a, b, w) for (a, b), w in zip(self._spans[i:j], self.words[i:j], strict=True)]
 
