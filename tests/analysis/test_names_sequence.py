@@ -5,6 +5,7 @@ runs longer than ``_MAX_RUN``, more candidates than ``_MAX_SCORED``, NUL inside 
 
 from __future__ import annotations
 
+import math
 import random
 import re
 
@@ -163,3 +164,32 @@ def test_text_tokens_give_the_positions_of_tokenize_in_any_order() -> None:
         assert list(tokens) == expected, text
         with pytest.raises(IndexError):
             tokens[len(expected)]
+
+
+@pytest.mark.parametrize("threshold", [0.05, 0.3, 0.5, 0.9])
+def test_a_candidate_skipped_by_the_bound_is_no_name_by_the_marginals(threshold: float) -> None:
+    # The single-candidate path of tag_sequence stops early where _below says O for certain; the
+    # forward-backward of the same scores (Model.marginals, the reference) must then give no name,
+    # and right at the bound the margin is still there.
+    model = names.model()
+    et = model.exp_transitions
+    to_o, from_o = (et[0][0], et[1][0], et[2][0]), (et[0][0], et[0][1], et[0][2])
+    below = names._below(to_o, from_o, threshold)
+    rng = random.Random(9)
+    skipped = 0
+    for _ in range(4000):
+        after_o, before_o = rng.random() < 0.5, rng.random() < 0.5
+        lo1, lo2 = below[after_o + 2 * before_o]
+        s0 = rng.uniform(-20, 20)
+        if rng.random() < 0.5:  # at the bound itself
+            s1, s2 = s0 + lo1 - 1e-9, s0 + lo2 - 1e-9 * rng.random()
+        else:
+            s1, s2 = s0 + rng.uniform(-12, 8), s0 + rng.uniform(-12, 8)
+        if s1 - s0 < lo1 and s2 - s0 < lo2:
+            skipped += 1
+            probs = model.marginals([[s0, s1, s2]], after_o=after_o, before_o=before_o)
+            name = 1.0 - probs[0][0]
+            # the odds of a name under those of the threshold by the margin (a factor e, > 2.5)
+            assert name / (1.0 - name) < threshold / (1.0 - threshold) / 2.5, (s0, s1, s2, after_o, before_o)
+    assert skipped > 1000
+    assert names._below(to_o, from_o, 0.0) == [(-math.inf, -math.inf)] * 4

@@ -755,6 +755,30 @@ def name_spans(
     return spans
 
 
+def _below(to_o: Sequence[float], from_o: Sequence[float], threshold: float) -> list[tuple[float, float]]:
+    """Bounds for one candidate scored alone, by whether O is before it and after it (index
+    ``after_o + 2 * before_o``): where its B-PER score is less than its O score by more than the
+    first and its I-PER score by more than the second, P(not O) is below ``threshold`` for certain,
+    and nothing more of it needs computing.
+
+    With the factors ``f`` (from O, where O is before) and ``t`` (to O, where O is after), each 1.0
+    on a side without O, P(not O) / P(O) = sum over l in (B-PER, I-PER) of exp(s_l - s_O) * r_l,
+    r_l = f_l * t_l / (f_O * t_O); a name needs it to reach threshold / (1 - threshold). Each bound
+    keeps its term under half of that by a factor e, far beyond the rounding of the sums (≈ 1e-15 of
+    them); ``-inf`` (never sure) where the threshold is not inside (0, 1)."""
+    out: list[tuple[float, float]] = []
+    for k in range(4):
+        f = from_o if k & 1 else (1.0, 1.0, 1.0)
+        t = to_o if k & 2 else (1.0, 1.0, 1.0)
+        if not 0.0 < threshold < 1.0:
+            out.append((-math.inf, -math.inf))
+            continue
+        half = threshold / (1.0 - threshold) / 2.0
+        r1, r2 = (f[label] * t[label] / (f[0] * t[0]) for label in (1, 2))
+        out.append((math.log(half / r1) - 1.0, math.log(half / r2) - 1.0))
+    return out
+
+
 class Model:
     """The CRF's weights, read from JSON; label scores of words are summed once per word form."""
 
@@ -962,6 +986,7 @@ class Model:
         from_o = (et[0][0], et[0][1], et[0][2])
         exp = math.exp
         threshold = self.threshold
+        below = _below(to_o, from_o, threshold)
         n_idx = len(idx)
         p = 0
         text = -1
@@ -1026,6 +1051,9 @@ class Model:
                 s0 = a[0] + b2[0] + b1[0] + a1[0] + a2[0]
                 s1 = a[1] + b2[1] + b1[1] + a1[1] + a2[1]
                 s2 = a[2] + b2[2] + b1[2] + a1[2] + a2[2]
+                lo1, lo2 = below[after_o + 2 * before_o]
+                if s1 - s0 < lo1 and s2 - s0 < lo2:  # O for certain (see _below): no name
+                    continue
                 m = max(s0, s1, s2)
                 e0, e1, e2 = exp(s0 - m), exp(s1 - m), exp(s2 - m)
                 if after_o:
