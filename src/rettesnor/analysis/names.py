@@ -352,20 +352,30 @@ class TokenSequence:
 # The positions of a text's tokens without a match object per token: where _TOKEN is as written, its
 # tokens hold no blank and cover every other character (``[^\w\s]`` takes what ``\w`` does not), so the
 # text is its tokens' words with blanks between, and token k starts after the blanks that follow the
-# len(words[0]) + … + len(words[k - 1]) non-blank characters before it. _SKIP[b] passes 2**b non-blank
-# characters (and the blanks before them) in one C-level match; a changed _TOKEN is read by finditer.
+# len(words[0]) + … + len(words[k - 1]) non-blank characters before it. ``_skip(n)`` passes n non-blank
+# characters (and the blanks before them) in one C-level match: compiled when first needed, for each n
+# under _SKIP_EXACT and for the powers of two that make up a longer step. A changed _TOKEN is read by
+# finditer.
 _TILED = _TOKEN.pattern == _TOKEN_AS_WRITTEN
+_SKIP_EXACT = 512
 _SKIP_BITS = 20
-_SKIP = tuple(re.compile(rf"(?:\s*+\S){{{1 << b}}}") for b in range(_SKIP_BITS + 1)) if _TILED else ()
+_SKIPS: dict[int, re.Pattern[str]] = {}
 _BLANKS = re.compile(r"\s*+")
+
+
+def _skip(n: int) -> re.Pattern[str]:
+    pat = _SKIPS.get(n)
+    if pat is None:
+        pat = _SKIPS[n] = re.compile(rf"(?:\s*+\S){{{n}}}")
+    return pat
 
 
 class TextTokens(Sequence[Token]):
     """:func:`tokenize` of a text from its words, the positions found only as far as they are read:
     a text's names and handles need the positions of their own tokens, not of the tokens after the
     last of them. Where _TOKEN is as written, a position is reached from the last one found by
-    passing the non-blank characters of the words between (``_SKIP``: a few C-level matches however
-    far); otherwise by C-level ``islice`` over ``_TOKEN.finditer``."""
+    passing the non-blank characters of the words between (:func:`_skip`: one C-level match, a few
+    however far); otherwise by C-level ``islice`` over ``_TOKEN.finditer``."""
 
     __slots__ = ("_at", "_found", "_k", "_spans", "text", "words")
 
@@ -374,14 +384,14 @@ class TextTokens(Sequence[Token]):
         self.words = words
         self._spans: list[tuple[int, int]] = []
         self._found = None if _TILED else map(_SPAN, _TOKEN.finditer(text))
-        self._k = 0  # the next token to locate by _SKIP
+        self._k = 0  # the next token to locate by _skip
         self._at = 0  # the end of the token before it (0 before the first)
 
     def __len__(self) -> int:
         return len(self.words)
 
     def _locate(self, k: int) -> tuple[int, int]:
-        """The span of token ``k`` by _SKIP, from the last token located (from the start when ``k``
+        """The span of token ``k`` by :func:`_skip`, from the last token located (from the start when ``k``
         lies before it)."""
         words = self.words
         if not 0 <= k < len(words):
@@ -392,9 +402,9 @@ class TextTokens(Sequence[Token]):
         pos = self._at
         text = self.text
         while n:
-            b = min(n.bit_length() - 1, _SKIP_BITS)
-            pos = _SKIP[b].match(text, pos).end()  # type: ignore[union-attr]  # n non-blank chars remain
-            n -= 1 << b
+            step = n if n < _SKIP_EXACT else 1 << min(n.bit_length() - 1, _SKIP_BITS)
+            pos = _skip(step).match(text, pos).end()  # type: ignore[union-attr]  # n non-blank chars remain
+            n -= step
         start = _BLANKS.match(text, pos).end()  # type: ignore[union-attr]  # matches the empty string
         end = start + len(words[k])
         self._k, self._at = k + 1, end
