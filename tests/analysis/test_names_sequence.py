@@ -194,3 +194,12 @@ def test_a_candidate_skipped_by_the_bound_is_no_name_by_the_marginals(threshold:
             assert name / (1.0 - name) < threshold / (1.0 - threshold) / 2.5, (s0, s1, s2, after_o, before_o)
     assert skipped > 1000
     assert names._below(to_o, from_o, 0.0) == [(-math.inf, -math.inf)] * 4
+
+
+def test_the_handles_of_a_text_are_its_tokens_that_start_with_an_at() -> None:
+    rng = random.Random(5)
+    alphabet = list("aZ1_ .-@@\n") + ["\u00a0", "æ", "'", "Ø."]
+    texts = ["a@b.dk.", "@@x", "@.", "@_", "x@", "mail: jens.p@hjoring.dk, @Kommunen!", "@jens_p1987."]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(600)]
+    for text in texts:
+        assert names._handles(text) == {t[2] for t in names.tokenize(text) if t[2].startswith("@")}, text
