@@ -203,3 +203,13 @@ def test_the_handles_of_a_text_are_its_tokens_that_start_with_an_at() -> None:
     texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(600)]
     for text in texts:
         assert names._handles(text) == {t[2] for t in names.tokenize(text) if t[2].startswith("@")}, text
+
+
+def test_a_neighbour_s_cached_sums_are_those_of_its_features_at_each_offset() -> None:
+    # Model._near shares what a word gives at every offset (_context_parts) between the offsets;
+    # the sums must be those of context_features, the reference, offset by offset (a fresh model).
+    model = names.Model(names.json.loads((names.files("rettesnor") / "models" / names.MODEL_FILE).read_text("utf-8")))
+    for word in ("borgmester", "Pedersen", "@jens_p1987", "Løkkes", "3", ".", None, "naboen", "IPHONE"):
+        for offset in (2, -1, 1, -2, -1):
+            features = names.context_features(word, offset, model.freq, model.wide)
+            assert model._near(word, offset) == model._sum(features), (word, offset)

@@ -641,19 +641,37 @@ def context_features(
     word: str | None, offset: int, freq: dict[str, int], wide: dict[str, int] = _NO_WIDE
 ) -> list[str]:
     """Features that a neighbour ``offset`` tokens away (``CONTEXT``) gives a token."""
-    o = f"{offset:+d}"
+    return _context_features(_context_parts(word, freq, wide), offset)
+
+
+_Parts = tuple[str, str, tuple[str, ...], int, int, str] | None
+
+
+def _context_parts(word: str | None, freq: dict[str, int], wide: dict[str, int]) -> _Parts:
+    """What :func:`context_features` reads of a word, the same at every offset (``None`` for none):
+    the lower-cased word, its shape, the names of its list bits, its wide-list bits, its frequency
+    bucket and its case."""
     if word is None:
-        return [o + "w=<>"]
+        return None
     low = word.lower()
     f = _hand_flags(low)
-    feats = [o + "w=" + low, o + "sh=" + _shape(word)]
-    feats.extend(o + "g=" + name for bit, name in _BIT_NAMES if f & bit)
-    xg = wide.get(low, 0)
+    bits = tuple(name for bit, name in _BIT_NAMES if f & bit)
+    return low, _shape(word), bits, wide.get(low, 0), freq.get(low, 0), _case_class(word)
+
+
+def _context_features(parts: _Parts, offset: int) -> list[str]:
+    """:func:`context_features` of a word from its :func:`_context_parts`."""
+    o = f"{offset:+d}"
+    if parts is None:
+        return [o + "w=<>"]
+    low, shape, bits, xg, fq, cc = parts
+    feats = [o + "w=" + low, o + "sh=" + shape]
+    feats.extend(o + "g=" + name for name in bits)
     if xg:
         feats.append(f"{o}x={xg}")
     if offset in (-1, 1):
-        feats.append(f"{o}fq={freq.get(low, 0)}")
-        feats.append(f"{o}c={_case_class(word)}")
+        feats.append(f"{o}fq={fq}")
+        feats.append(f"{o}c={cc}")
     return feats
 
 
@@ -816,6 +834,7 @@ class Model:
         self.info: dict[str, Any] = doc.get("training", {})
         self._self: dict[tuple[str, bool], tuple[float, float, float]] = {}
         self._ctx: dict[int, dict[str | None, tuple[float, float, float]]] = {k: {} for k in CONTEXT}
+        self._parts: dict[str | None, _Parts] = {}
         self._cand = {}  # word -> 1 a candidate, 0 not, 2 a particle (a candidate before a capital)
         self._seq: dict[str | None, int] = dict(_SEQ_SEEDS)  # the same, for :meth:`classes`
 
@@ -883,7 +902,12 @@ class Model:
         if hit is None:
             if len(cache) > _CACHE_MAX:
                 cache.clear()
-            hit = cache[word] = self._sum(context_features(word, offset, self.freq, self.wide))
+            parts = self._parts.get(word, False)
+            if parts is False:  # what the word gives at any offset, once per word (_context_parts)
+                if len(self._parts) > _CACHE_MAX:
+                    self._parts.clear()
+                parts = self._parts[word] = _context_parts(word, self.freq, self.wide)
+            hit = cache[word] = self._sum(_context_features(parts, offset))  # type: ignore[arg-type]
         return hit
 
     def marginals(self, scores: list[list[float]], after_o: bool, before_o: bool) -> list[list[float]]:
