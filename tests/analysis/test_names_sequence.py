@@ -146,7 +146,7 @@ def test_text_tokens_give_the_positions_of_tokenize_in_any_order() -> None:
     # characters that are neither word nor blank (a combining accent alone, a zero-width space, an
     # emoji), initials and handles: the positions found by passing non-blank characters are finditer's.
     rng = random.Random(4)
-    alphabet = list("aZæ1_ .-'’@P\n\t") + ["\u00a0", "\u3000", "\x1c", "\u2028", "\u0301", "\u200b", "😀", "Ø."]
+    alphabet = [*"aZæ1_ .-'’@P\n\t", "\u00a0", "\u3000", "\x1c", "\u2028", "\u0301", "\u200b", "😀", "Ø."]
     for n in range(400):
         # a few long texts, whose tokens lie more than _SKIP_EXACT non-blank characters apart
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60) if n % 50 else 5000))
@@ -198,7 +198,7 @@ def test_a_candidate_skipped_by_the_bound_is_no_name_by_the_marginals(threshold:
 
 def test_the_handles_of_a_text_are_its_tokens_that_start_with_an_at() -> None:
     rng = random.Random(5)
-    alphabet = list("aZ1_ .-@@\n") + ["\u00a0", "æ", "'", "Ø."]
+    alphabet = [*"aZ1_ .-@@\n", "\u00a0", "æ", "'", "Ø."]
     texts = ["a@b.dk.", "@@x", "@.", "@_", "x@", "mail: jens.p@hjoring.dk, @Kommunen!", "@jens_p1987."]
     texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(600)]
     for text in texts:
@@ -208,7 +208,9 @@ def test_the_handles_of_a_text_are_its_tokens_that_start_with_an_at() -> None:
 def test_a_neighbour_s_cached_sums_are_those_of_its_features_at_each_offset() -> None:
     # Model._near shares what a word gives at every offset (_context_parts) between the offsets;
     # the sums must be those of context_features, the reference, offset by offset (a fresh model).
-    model = names.Model(names.json.loads((names.files("rettesnor") / "models" / names.MODEL_FILE).read_text("utf-8")))
+    model = names.Model(
+        names.json.loads((names.files("rettesnor") / "models" / names.MODEL_FILE).read_text("utf-8"))
+    )
     for word in ("borgmester", "Pedersen", "@jens_p1987", "Løkkes", "3", ".", None, "naboen", "IPHONE"):
         for offset in (2, -1, 1, -2, -1):
             features = names.context_features(word, offset, model.freq, model.wide)
