@@ -586,6 +586,19 @@ _NO_WIDE: dict[str, int] = {}
 WIDE_LOWER_ZIPF = 5  # a lower-case word of the wide lists is a candidate below this zipf ("mads" 4, "will" 6)
 
 
+_BITS_OF: dict[int, tuple[str, ...]] = {}
+
+
+def _bit_names(f: int) -> tuple[str, ...]:
+    """The feature names of the bits of ``f`` (``_BIT_NAMES``, in its order), once per value."""
+    names = _BITS_OF.get(f)
+    if names is None:
+        names = tuple(name for bit, name in _BIT_NAMES if f & bit)
+        if len(_BITS_OF) < 4096:  # word flags take a few hundred values
+            _BITS_OF[f] = names
+    return names
+
+
 def self_features(word: str, start: bool, freq: dict[str, int], wide: dict[str, int] = _NO_WIDE) -> list[str]:
     """Features of a token from the word itself and whether it starts a sentence."""
     low = word.lower()
@@ -595,7 +608,7 @@ def self_features(word: str, start: bool, freq: dict[str, int], wide: dict[str, 
     f = _hand_flags(low)
     feats = ["bias", "w=" + low, "sh=" + shape, "p3=" + low[:3], "s3=" + low[-3:], "s2=" + low[-2:], fq]
     feats.append(f"len={min(len(word), 10)}")
-    groups = [name for bit, name in _BIT_NAMES if f & bit]
+    groups = list(_bit_names(f))
     if low.endswith(_ORG_ENDINGS) or word in _ORG_EXACT:
         groups.append("orgend")
     feats.extend("g=" + g for g in groups)
@@ -615,7 +628,7 @@ def self_features(word: str, start: bool, freq: dict[str, int], wide: dict[str, 
     if stem != low:  # "Løkkes", "Trump's": the bare word's features
         sf = _hand_flags(stem)
         feats.extend(("gen", "st=" + stem, f"gen|fq={freq.get(stem, 0)}"))
-        feats.extend("gen|g=" + name for bit, name in _BIT_NAMES if sf & bit)
+        feats.extend("gen|g=" + name for name in _bit_names(sf))
     else:
         feats.append("st=" + low)
     if word[0] == "@":  # a handle with a given name in it ("@kari_nordmann", "@jacobmark_sf")
@@ -655,13 +668,16 @@ def _context_parts(word: str | None, freq: dict[str, int], wide: dict[str, int])
         return None
     low = word.lower()
     f = _hand_flags(low)
-    bits = tuple(name for bit, name in _BIT_NAMES if f & bit)
+    bits = _bit_names(f)
     return low, _shape(word), bits, wide.get(low, 0), freq.get(low, 0), _case_class(word)
+
+
+_OFFSETS = {k: f"{k:+d}" for k in CONTEXT}
 
 
 def _context_features(parts: _Parts, offset: int) -> list[str]:
     """:func:`context_features` of a word from its :func:`_context_parts`."""
-    o = f"{offset:+d}"
+    o = _OFFSETS.get(offset) or f"{offset:+d}"
     if parts is None:
         return [o + "w=<>"]
     low, shape, bits, xg, fq, cc = parts
