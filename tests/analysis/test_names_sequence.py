@@ -5,6 +5,7 @@ runs longer than ``_MAX_RUN``, more candidates than ``_MAX_SCORED``, NUL inside 
 
 from __future__ import annotations
 
+import math
 import random
 import re
 
@@ -138,3 +139,79 @@ def test_texts_past_the_bounds_give_what_the_text_by_text_tagger_gave(unit: str)
     text = unit * (25_000 // len(unit) * 2)  # more candidates than _MAX_SCORED, signals past _MAX_SIGNALS
     assert names.detect(text, DA) == _reference(text, DA)
     assert names.detect_many([text, "Jens Pedersen"], DA).get(0, []) == _reference(text, DA)
+
+
+def test_text_tokens_give_the_positions_of_tokenize_in_any_order() -> None:
+    # Blanks of every kind (no-break, ideographic, separators \x1c-\x1f, line and paragraph separators),
+    # characters that are neither word nor blank (a combining accent alone, a zero-width space, an
+    # emoji), initials and handles: the positions found by passing non-blank characters are finditer's.
+    rng = random.Random(4)
+    alphabet = [*"aZæ1_ .-'’@P\n\t", "\u00a0", "\u3000", "\x1c", "\u2028", "\u0301", "\u200b", "😀", "Ø."]
+    for n in range(400):
+        # a few long texts, whose tokens lie more than _SKIP_EXACT non-blank characters apart
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60) if n % 50 else 5000))
+        if n % 7 == 0:
+            text = rng.choice(_PIECES) + "\u00a0" * rng.randint(0, 3) + text
+        expected = names.tokenize(text)
+        tokens = names.TextTokens(text, [t[2] for t in expected])
+        order = list(range(len(expected)))
+        rng.shuffle(order)
+        for k in order[: len(order) // 2]:
+            assert tokens[k] == expected[k], (text, k)
+        if expected:
+            i = rng.randrange(len(expected))
+            j = rng.randint(i + 1, len(expected))
+            assert tokens.run(i, j) == expected[i:j], text
+        assert list(tokens) == expected, text
+        with pytest.raises(IndexError):
+            tokens[len(expected)]
+
+
+@pytest.mark.parametrize("threshold", [0.05, 0.3, 0.5, 0.9])
+def test_a_candidate_skipped_by_the_bound_is_no_name_by_the_marginals(threshold: float) -> None:
+    # The single-candidate path of tag_sequence stops early where _below says O for certain; the
+    # forward-backward of the same scores (Model.marginals, the reference) must then give no name,
+    # and right at the bound the margin is still there.
+    model = names.model()
+    et = model.exp_transitions
+    to_o, from_o = (et[0][0], et[1][0], et[2][0]), (et[0][0], et[0][1], et[0][2])
+    below = names._below(to_o, from_o, threshold)
+    rng = random.Random(9)
+    skipped = 0
+    for _ in range(4000):
+        after_o, before_o = rng.random() < 0.5, rng.random() < 0.5
+        lo1, lo2 = below[after_o + 2 * before_o]
+        s0 = rng.uniform(-20, 20)
+        if rng.random() < 0.5:  # at the bound itself
+            s1, s2 = s0 + lo1 - 1e-9, s0 + lo2 - 1e-9 * rng.random()
+        else:
+            s1, s2 = s0 + rng.uniform(-12, 8), s0 + rng.uniform(-12, 8)
+        if s1 - s0 < lo1 and s2 - s0 < lo2:
+            skipped += 1
+            probs = model.marginals([[s0, s1, s2]], after_o=after_o, before_o=before_o)
+            name = 1.0 - probs[0][0]
+            # the odds of a name under those of the threshold by the margin (a factor e, > 2.5)
+            assert name / (1.0 - name) < threshold / (1.0 - threshold) / 2.5, (s0, s1, s2, after_o, before_o)
+    assert skipped > 1000
+    assert names._below(to_o, from_o, 0.0) == [(-math.inf, -math.inf)] * 4
+
+
+def test_the_handles_of_a_text_are_its_tokens_that_start_with_an_at() -> None:
+    rng = random.Random(5)
+    alphabet = [*"aZ1_ .-@@\n", "\u00a0", "æ", "'", "Ø."]
+    texts = ["a@b.dk.", "@@x", "@.", "@_", "x@", "mail: jens.p@hjoring.dk, @Kommunen!", "@jens_p1987."]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(600)]
+    for text in texts:
+        assert names._handles(text) == {t[2] for t in names.tokenize(text) if t[2].startswith("@")}, text
+
+
+def test_a_neighbour_s_cached_sums_are_those_of_its_features_at_each_offset() -> None:
+    # Model._near shares what a word gives at every offset (_context_parts) between the offsets;
+    # the sums must be those of context_features, the reference, offset by offset (a fresh model).
+    model = names.Model(
+        names.json.loads((names.files("rettesnor") / "models" / names.MODEL_FILE).read_text("utf-8"))
+    )
+    for word in ("borgmester", "Pedersen", "@jens_p1987", "Løkkes", "3", ".", None, "naboen", "IPHONE"):
+        for offset in (2, -1, 1, -2, -1):
+            features = names.context_features(word, offset, model.freq, model.wide)
+            assert model._near(word, offset) == model._sum(features), (word, offset)

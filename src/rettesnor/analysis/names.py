@@ -349,23 +349,70 @@ class TokenSequence:
         return TextTokens(text, words)  # type: ignore[arg-type]  # no None inside a text
 
 
+# The positions of a text's tokens without a match object per token: where _TOKEN is as written, its
+# tokens hold no blank and cover every other character (``[^\w\s]`` takes what ``\w`` does not), so the
+# text is its tokens' words with blanks between, and token k starts after the blanks that follow the
+# len(words[0]) + … + len(words[k - 1]) non-blank characters before it. ``_skip(n)`` passes n non-blank
+# characters (and the blanks before them) in one C-level match: compiled when first needed, for each n
+# under _SKIP_EXACT and for the powers of two that make up a longer step. A changed _TOKEN is read by
+# finditer.
+_TILED = _TOKEN.pattern == _TOKEN_AS_WRITTEN
+_SKIP_EXACT = 512
+_SKIP_BITS = 20
+_SKIPS: dict[int, re.Pattern[str]] = {}
+_BLANKS = re.compile(r"\s*+")
+
+
+def _skip(n: int) -> re.Pattern[str]:
+    pat = _SKIPS.get(n)
+    if pat is None:
+        pat = _SKIPS[n] = re.compile(rf"(?:\s*+\S){{{n}}}")
+    return pat
+
+
 class TextTokens(Sequence[Token]):
     """:func:`tokenize` of a text from its words, the positions found only as far as they are read:
     a text's names and handles need the positions of their own tokens, not of the tokens after the
-    last of them (C-level ``islice`` over ``_TOKEN.finditer``)."""
+    last of them. Where _TOKEN is as written, a position is reached from the last one found by
+    passing the non-blank characters of the words between (:func:`_skip`: one C-level match, a few
+    however far); otherwise by C-level ``islice`` over ``_TOKEN.finditer``."""
 
-    __slots__ = ("_found", "_spans", "text", "words")
+    __slots__ = ("_at", "_found", "_k", "_spans", "text", "words")
 
     def __init__(self, text: str, words: list[str]) -> None:
         self.text = text
         self.words = words
         self._spans: list[tuple[int, int]] = []
-        self._found = map(_SPAN, _TOKEN.finditer(text))
+        self._found = None if _TILED else map(_SPAN, _TOKEN.finditer(text))
+        self._k = 0  # the next token to locate by _skip
+        self._at = 0  # the end of the token before it (0 before the first)
 
     def __len__(self) -> int:
         return len(self.words)
 
+    def _locate(self, k: int) -> tuple[int, int]:
+        """The span of token ``k`` by :func:`_skip`, from the last token located (from the start when ``k``
+        lies before it)."""
+        words = self.words
+        if not 0 <= k < len(words):
+            raise IndexError(k)
+        if k < self._k:
+            self._k = self._at = 0
+        n = sum(map(len, words[self._k : k]))
+        pos = self._at
+        text = self.text
+        while n:
+            step = n if n < _SKIP_EXACT else 1 << min(n.bit_length() - 1, _SKIP_BITS)
+            pos = _skip(step).match(text, pos).end()  # type: ignore[union-attr]  # n non-blank chars remain
+            n -= step
+        start = _BLANKS.match(text, pos).end()  # type: ignore[union-attr]  # matches the empty string
+        end = start + len(words[k])
+        self._k, self._at = k + 1, end
+        return start, end
+
     def _span(self, k: int) -> tuple[int, int]:
+        if self._found is None:
+            return self._locate(k)
         spans = self._spans
         if k >= len(spans):
             spans.extend(islice(self._found, k + 1 - len(spans)))
@@ -373,6 +420,8 @@ class TextTokens(Sequence[Token]):
 
     def run(self, i: int, j: int) -> list[Token]:
         """Tokens ``i`` to ``j`` (exclusive)."""
+        if self._found is None:
+            return [(*self._locate(k), self.words[k]) for k in range(i, j)]
         self._span(j - 1)
         return [(a, b, w) for (a, b), w in zip(self._spans[i:j], self.words[i:j], strict=True)]
 
@@ -537,6 +586,19 @@ _NO_WIDE: dict[str, int] = {}
 WIDE_LOWER_ZIPF = 5  # a lower-case word of the wide lists is a candidate below this zipf ("mads" 4, "will" 6)
 
 
+_BITS_OF: dict[int, tuple[str, ...]] = {}
+
+
+def _bit_names(f: int) -> tuple[str, ...]:
+    """The feature names of the bits of ``f`` (``_BIT_NAMES``, in its order), once per value."""
+    names = _BITS_OF.get(f)
+    if names is None:
+        names = tuple(name for bit, name in _BIT_NAMES if f & bit)
+        if len(_BITS_OF) < 4096:  # word flags take a few hundred values
+            _BITS_OF[f] = names
+    return names
+
+
 def self_features(word: str, start: bool, freq: dict[str, int], wide: dict[str, int] = _NO_WIDE) -> list[str]:
     """Features of a token from the word itself and whether it starts a sentence."""
     low = word.lower()
@@ -546,7 +608,7 @@ def self_features(word: str, start: bool, freq: dict[str, int], wide: dict[str, 
     f = _hand_flags(low)
     feats = ["bias", "w=" + low, "sh=" + shape, "p3=" + low[:3], "s3=" + low[-3:], "s2=" + low[-2:], fq]
     feats.append(f"len={min(len(word), 10)}")
-    groups = [name for bit, name in _BIT_NAMES if f & bit]
+    groups = list(_bit_names(f))
     if low.endswith(_ORG_ENDINGS) or word in _ORG_EXACT:
         groups.append("orgend")
     feats.extend("g=" + g for g in groups)
@@ -566,7 +628,7 @@ def self_features(word: str, start: bool, freq: dict[str, int], wide: dict[str, 
     if stem != low:  # "Løkkes", "Trump's": the bare word's features
         sf = _hand_flags(stem)
         feats.extend(("gen", "st=" + stem, f"gen|fq={freq.get(stem, 0)}"))
-        feats.extend("gen|g=" + name for bit, name in _BIT_NAMES if sf & bit)
+        feats.extend("gen|g=" + name for name in _bit_names(sf))
     else:
         feats.append("st=" + low)
     if word[0] == "@":  # a handle with a given name in it ("@kari_nordmann", "@jacobmark_sf")
@@ -592,19 +654,40 @@ def context_features(
     word: str | None, offset: int, freq: dict[str, int], wide: dict[str, int] = _NO_WIDE
 ) -> list[str]:
     """Features that a neighbour ``offset`` tokens away (``CONTEXT``) gives a token."""
-    o = f"{offset:+d}"
+    return _context_features(_context_parts(word, freq, wide), offset)
+
+
+_Parts = tuple[str, str, tuple[str, ...], int, int, str] | None
+
+
+def _context_parts(word: str | None, freq: dict[str, int], wide: dict[str, int]) -> _Parts:
+    """What :func:`context_features` reads of a word, the same at every offset (``None`` for none):
+    the lower-cased word, its shape, the names of its list bits, its wide-list bits, its frequency
+    bucket and its case."""
     if word is None:
-        return [o + "w=<>"]
+        return None
     low = word.lower()
     f = _hand_flags(low)
-    feats = [o + "w=" + low, o + "sh=" + _shape(word)]
-    feats.extend(o + "g=" + name for bit, name in _BIT_NAMES if f & bit)
-    xg = wide.get(low, 0)
+    bits = _bit_names(f)
+    return low, _shape(word), bits, wide.get(low, 0), freq.get(low, 0), _case_class(word)
+
+
+_OFFSETS = {k: f"{k:+d}" for k in CONTEXT}
+
+
+def _context_features(parts: _Parts, offset: int) -> list[str]:
+    """:func:`context_features` of a word from its :func:`_context_parts`."""
+    o = _OFFSETS.get(offset) or f"{offset:+d}"
+    if parts is None:
+        return [o + "w=<>"]
+    low, shape, bits, xg, fq, cc = parts
+    feats = [o + "w=" + low, o + "sh=" + shape]
+    feats.extend(o + "g=" + name for name in bits)
     if xg:
         feats.append(f"{o}x={xg}")
     if offset in (-1, 1):
-        feats.append(f"{o}fq={freq.get(low, 0)}")
-        feats.append(f"{o}c={_case_class(word)}")
+        feats.append(f"{o}fq={fq}")
+        feats.append(f"{o}c={cc}")
     return feats
 
 
@@ -716,6 +799,30 @@ def name_spans(
     return spans
 
 
+def _below(to_o: Sequence[float], from_o: Sequence[float], threshold: float) -> list[tuple[float, float]]:
+    """Bounds for one candidate scored alone, by whether O is before it and after it (index
+    ``after_o + 2 * before_o``): where its B-PER score is less than its O score by more than the
+    first and its I-PER score by more than the second, P(not O) is below ``threshold`` for certain,
+    and nothing more of it needs computing.
+
+    With the factors ``f`` (from O, where O is before) and ``t`` (to O, where O is after), each 1.0
+    on a side without O, P(not O) / P(O) = sum over l in (B-PER, I-PER) of exp(s_l - s_O) * r_l,
+    r_l = f_l * t_l / (f_O * t_O); a name needs it to reach threshold / (1 - threshold). Each bound
+    keeps its term under half of that by a factor e, far beyond the rounding of the sums (≈ 1e-15 of
+    them); ``-inf`` (never sure) where the threshold is not inside (0, 1)."""
+    out: list[tuple[float, float]] = []
+    for k in range(4):
+        f = from_o if k & 1 else (1.0, 1.0, 1.0)
+        t = to_o if k & 2 else (1.0, 1.0, 1.0)
+        if not 0.0 < threshold < 1.0:
+            out.append((-math.inf, -math.inf))
+            continue
+        half = threshold / (1.0 - threshold) / 2.0
+        r1, r2 = (f[label] * t[label] / (f[0] * t[0]) for label in (1, 2))
+        out.append((math.log(half / r1) - 1.0, math.log(half / r2) - 1.0))
+    return out
+
+
 class Model:
     """The CRF's weights, read from JSON; label scores of words are summed once per word form."""
 
@@ -743,6 +850,7 @@ class Model:
         self.info: dict[str, Any] = doc.get("training", {})
         self._self: dict[tuple[str, bool], tuple[float, float, float]] = {}
         self._ctx: dict[int, dict[str | None, tuple[float, float, float]]] = {k: {} for k in CONTEXT}
+        self._parts: dict[str | None, _Parts] = {}
         self._cand = {}  # word -> 1 a candidate, 0 not, 2 a particle (a candidate before a capital)
         self._seq: dict[str | None, int] = dict(_SEQ_SEEDS)  # the same, for :meth:`classes`
 
@@ -810,7 +918,12 @@ class Model:
         if hit is None:
             if len(cache) > _CACHE_MAX:
                 cache.clear()
-            hit = cache[word] = self._sum(context_features(word, offset, self.freq, self.wide))
+            parts = self._parts.get(word, False)
+            if parts is False:  # what the word gives at any offset, once per word (_context_parts)
+                if len(self._parts) > _CACHE_MAX:
+                    self._parts.clear()
+                parts = self._parts[word] = _context_parts(word, self.freq, self.wide)
+            hit = cache[word] = self._sum(_context_features(parts, offset))  # type: ignore[arg-type]
         return hit
 
     def marginals(self, scores: list[list[float]], after_o: bool, before_o: bool) -> list[list[float]]:
@@ -923,6 +1036,7 @@ class Model:
         from_o = (et[0][0], et[0][1], et[0][2])
         exp = math.exp
         threshold = self.threshold
+        below = _below(to_o, from_o, threshold)
         n_idx = len(idx)
         p = 0
         text = -1
@@ -987,6 +1101,9 @@ class Model:
                 s0 = a[0] + b2[0] + b1[0] + a1[0] + a2[0]
                 s1 = a[1] + b2[1] + b1[1] + a1[1] + a2[1]
                 s2 = a[2] + b2[2] + b1[2] + a1[2] + a2[2]
+                lo1, lo2 = below[after_o + 2 * before_o]
+                if s1 - s0 < lo1 and s2 - s0 < lo2:  # O for certain (see _below): no name
+                    continue
                 m = max(s0, s1, s2)
                 e0, e1, e2 = exp(s0 - m), exp(s1 - m), exp(s2 - m)
                 if after_o:
@@ -1302,12 +1419,23 @@ def _given_handle(handle: str) -> bool:
     return hit
 
 
+# The tokens of a text that start with "@", where _TOKEN is as written: an "@" is in no other kind of
+# token, so each one starts a token, a handle where a word character follows (``@[\w.]*\w``) and
+# "@" alone otherwise; one C-level findall over the text instead of a test of each token.
+_AT_TOKEN = re.compile(r"@(?:[\w.]*\w)?")
+
+
+def _handles(text: str) -> set[str]:
+    """The tokens of ``text`` that start with "@" (where _TILED), each once."""
+    return set(_AT_TOKEN.findall(text))
+
+
 def _handle_mentions(text: str, tokens: TextTokens, covered: set[int]) -> list[Signal]:
     """Mentions of handles that start with a given name and that the model did not tag (the first
     ``_MAX_SIGNALS``: the signals of a text are cut to that many, in order). :func:`_handle_given`
     runs once per handle form; the handles are found by C-level calls over the words."""
     words = tokens.words
-    handles = set(compress(words, map(str.startswith, words, repeat("@"))))
+    handles = _handles(text) if _TILED else set(compress(words, map(str.startswith, words, repeat("@"))))
     given = set(filter(_given_handle, handles))
     out: list[Signal] = []
     if not given:
@@ -1404,7 +1532,7 @@ def _detect_sequence(
         if not signals.full and signals.add(i, j, prob, start):
             done.add(t)
     for t in chunk.containing("@"):  # handles the model did not tag may be mentions
-        if t not in made and any(map(_given_handle, seq.handles(t))):
+        if t not in made and any(map(_given_handle, _handles(chunk[t]) if _TILED else seq.handles(t))):
             text = chunk[t]
             made[t] = _Signals(text, seq.tokens(t, text), ctx)
     for t in sorted(made):
