@@ -226,6 +226,11 @@ def _checked(
     # The first chunk is checked here: the word lists, patterns and models it loads are then shared
     # with the forked workers instead of being loaded again in each.
     done = check_jsonl_chunk(first, pack, kind, lang)
+    # What start-up and the first chunk loaded (pack, patterns, models, the caches so far) lives until the
+    # end: frozen, the collections of the batch no longer walk it (100,000 lines: 0.10 -> 0.05 s of
+    # collection), nor touch the pages that forked workers share. Frozen objects are still freed by
+    # their reference counts; only a cycle among them would stay.
+    gc.freeze()
     _resume_gc()  # start-up is over (see _pause_gc)
     yield done
     if workers == 1:
