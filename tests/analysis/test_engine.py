@@ -228,3 +228,52 @@ def test_parse_raw_gives_what_the_text_path_gives() -> None:
         except InputError as exc:
             got = str(exc)
         assert got == want, raw
+
+
+def test_check_jsonl_chunk_writes_the_bytes_of_to_dict() -> None:
+    """The command writes each result without building its dict (check._encode_result): the bytes must be
+    msgspec's encoding of ``to_dict`` for every kind, language, pack and message language, with and without
+    findings, guidance, spans, actions, a law and more places than a finding lists (``omitted``)."""
+    import msgspec
+
+    from rettesnor.check import KINDS, check_jsonl_chunk
+    from rettesnor.policy.evaluate import MAX_LISTED
+
+    rng = random.Random(5)
+    many_emails = " ".join(f"anna.hansen{i}@example.org" for i in range(MAX_LISTED + 3))
+    texts = [*_TEXTS, many_emails, "Ring til mig på 20 30 40 50, din idiot. CPR 010203-1234"]
+    lines = []
+    for i in range(400):
+        obj: dict[str, object] = {
+            "id": i if i % 3 else str(i),
+            "text": rng.choice(texts) + " " + rng.choice(texts),
+        }
+        obj["kind"] = rng.choice([k for k in KINDS if k != "image"])
+        if i % 4 == 1:
+            obj["language"] = rng.choice(["da", "sv", "nb", "en", "xx"])
+        if i % 5 == 2:
+            obj["channel"] = rng.choice(["snapchat", "teams", "facebook"])
+        if i % 7 == 3:
+            del obj["id"]
+        lines.append(json.dumps(obj, ensure_ascii=bool(i % 2)).encode())
+    lines.append(b"{not json")
+    numbered = list(enumerate(lines, start=1))
+    encode = msgspec.json.Encoder().encode
+    kinds_seen = set()
+    for name in ("dk-hjorring", "se-norsjo", "no-hustadvika"):
+        pack = load_pack(name)
+        for lang in (None, "en", "sv"):
+            done = check_jsonl_chunk(numbered, pack, None, lang)
+            want = [encode(d) for d in check_lines(lines, pack, None, lang)]
+            assert done.output.split(b"\n")[:-1] == want
+            assert done.output.endswith(b"\n")
+            dicts = list(check_lines(lines, pack, None, lang))
+            assert done.errors == [(d["line"], d["error"]) for d in dicts if "error" in d]
+            blocking = any(f["severity"] == "block" for d in dicts if "findings" in d for f in d["findings"])
+            assert done.blocking == blocking
+            for d in dicts:
+                for f in d.get("findings", ()):
+                    kinds_seen.update(k for k in ("spans", "omitted", "action", "law") if k in f)
+                kinds_seen.update(k for k in ("guidance",) if k in d)
+    # the cases the byte writer has its own code for did occur
+    assert kinds_seen >= {"spans", "omitted", "action", "guidance"}

@@ -226,6 +226,11 @@ def _checked(
     # The first chunk is checked here: the word lists, patterns and models it loads are then shared
     # with the forked workers instead of being loaded again in each.
     done = check_jsonl_chunk(first, pack, kind, lang)
+    # What start-up and the first chunk loaded (pack, patterns, models, the caches so far) lives until the
+    # end: frozen, the collections of the batch no longer walk it (100,000 lines: 0.10 -> 0.05 s of
+    # collection), nor touch the pages that forked workers share. Frozen objects are still freed by
+    # their reference counts; only a cycle among them would stay.
+    gc.freeze()
     _resume_gc()  # start-up is over (see _pause_gc)
     yield done
     if workers == 1:
@@ -242,12 +247,29 @@ def _checked(
     with ProcessPoolExecutor(
         workers, mp_context=context, initializer=_worker_init, initargs=(pack, kind, lang)
     ) as pool:
-        for part in chunks:
-            window.append(pool.submit(_worker_check, part))
+        for parts in _grouped(chunks, _TASK_CHUNKS):
+            window.append(pool.submit(_worker_check, parts))
             if len(window) >= 2 * workers:
                 yield window.popleft().result()
         while window:
             yield window.popleft().result()
+
+
+# Chunks per task of a worker: each task is a round trip through the pool's queues and threads (≈ 2 ms
+# of the reading process's CPU); a few chunks per task make them rarer. Memory stays constant: at most
+# 2 × workers tasks are in flight.
+_TASK_CHUNKS = 4
+
+
+def _grouped(chunks: Iterator[list[tuple[int, bytes]]], size: int) -> Iterator[list[list[tuple[int, bytes]]]]:
+    group: list[list[tuple[int, bytes]]] = []
+    for part in chunks:
+        group.append(part)
+        if len(group) >= size:
+            yield group
+            group = []
+    if group:
+        yield group
 
 
 _WORKER: tuple[Pack, str | None, str] | None = None
@@ -258,12 +280,18 @@ def _worker_init(pack: Pack, kind: str | None, lang: str) -> None:
     _WORKER = (pack, kind, lang)
 
 
-def _worker_check(part: list[tuple[int, bytes]]) -> JsonlChunk:
-    from rettesnor.check import check_jsonl_chunk
+def _worker_check(parts: list[list[tuple[int, bytes]]]) -> JsonlChunk:
+    """The chunks of one task, checked in order, as one :class:`JsonlChunk` (sent back encoded)."""
+    from rettesnor.check import JsonlChunk, check_jsonl_chunk
 
     assert _WORKER is not None
     pack, kind, lang = _WORKER
-    return check_jsonl_chunk(part, pack, kind, lang)
+    done = [check_jsonl_chunk(part, pack, kind, lang) for part in parts]
+    if len(done) == 1:
+        return done[0]
+    return JsonlChunk(
+        b"".join(d.output for d in done), [e for d in done for e in d.errors], any(d.blocking for d in done)
+    )
 
 
 def _workers(value: int) -> int:
