@@ -86,6 +86,15 @@ def _matches(pattern: re.Pattern[str], text: str) -> list[tuple[tuple[int, int],
     return [(m.span(), m.groupdict()) for m in pattern.finditer(text)]
 
 
+def _random_texts(rng: random.Random, pieces: list[str], joined: int, spaced: int) -> list[str]:
+    """``joined`` texts of 1-16 pieces run together, then ``spaced`` texts of pieces between spaces."""
+    return [
+        sep.join(rng.choice(pieces) for _ in range(rng.randint(1, 16)))
+        for sep, n in (("", joined), (" ", spaced))
+        for _ in range(n)
+    ]
+
+
 @pytest.mark.parametrize("name", sorted(OLD))
 def test_rewritten_label_pattern_matches_as_before(name: str) -> None:
     old, new = re.compile(OLD[name]), getattr(contact, name)
@@ -130,9 +139,7 @@ STREET_PIECES = [
 
 def test_anchors_from_hints_are_the_anchor_scan() -> None:
     rng = random.Random(4)
-    texts = ["".join(rng.choice(STREET_PIECES) for _ in range(rng.randint(1, 16))) for _ in range(20_000)] + [
-        " ".join(rng.choice(STREET_PIECES) for _ in range(rng.randint(1, 16))) for _ in range(20_000)
-    ]
+    texts = _random_texts(rng, STREET_PIECES, 20_000, 20_000)
     found = 0
     for t in texts:
         expected = _matches(contact._ANCHOR, t)
@@ -155,9 +162,7 @@ def test_email_matches_from_the_at_signs_are_the_regex_scan(
     # 10**9: no text is dense, every one goes through the '@' path (short texts full of '@' otherwise scan).
     monkeypatch.setattr(contact, "_DENSE_AT", dense_at)
     rng = random.Random(17)
-    texts = ["".join(rng.choice(EMAIL_PIECES) for _ in range(rng.randint(1, 16))) for _ in range(30_000)] + [
-        " ".join(rng.choice(EMAIL_PIECES) for _ in range(rng.randint(1, 16))) for _ in range(10_000)
-    ]
+    texts = _random_texts(rng, EMAIL_PIECES, 30_000, 10_000)
     found = 0
     for t in texts:
         expected = _matches(contact._EMAIL, t)
