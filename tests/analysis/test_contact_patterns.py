@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable, Iterable
 
 import pytest
 
@@ -86,6 +87,18 @@ def _matches(pattern: re.Pattern[str], text: str) -> list[tuple[tuple[int, int],
     return [(m.span(), m.groupdict()) for m in pattern.finditer(text)]
 
 
+def _same_matches(
+    pattern: re.Pattern[str], matches_of: Callable[[str], Iterable[re.Match[str]]], texts: list[str]
+) -> int:
+    """Asserts that ``matches_of`` gives each text's matches of ``pattern``; returns how many there were."""
+    found = 0
+    for t in texts:
+        expected = _matches(pattern, t)
+        assert [(m.span(), m.groupdict()) for m in matches_of(t)] == expected, t
+        found += len(expected)
+    return found
+
+
 def _random_texts(rng: random.Random, pieces: list[str], joined: int, spaced: int) -> list[str]:
     """``joined`` texts of 1-16 pieces run together, then ``spaced`` texts of pieces between spaces."""
     return [
@@ -140,12 +153,7 @@ STREET_PIECES = [
 def test_anchors_from_hints_are_the_anchor_scan() -> None:
     rng = random.Random(4)
     texts = _random_texts(rng, STREET_PIECES, 20_000, 20_000)
-    found = 0
-    for t in texts:
-        expected = _matches(contact._ANCHOR, t)
-        assert [(m.span(), m.groupdict()) for m in contact._anchors(t)] == expected, t
-        found += len(expected)
-    assert found > 1000
+    assert _same_matches(contact._ANCHOR, contact._anchors, texts) > 1000
 
 
 EMAIL_PIECES = [
@@ -163,12 +171,8 @@ def test_email_matches_from_the_at_signs_are_the_regex_scan(
     monkeypatch.setattr(contact, "_DENSE_AT", dense_at)
     rng = random.Random(17)
     texts = _random_texts(rng, EMAIL_PIECES, 30_000, 10_000)
-    found = 0
-    for t in texts:
-        expected = _matches(contact._EMAIL, t)
-        assert [(m.span(), m.groupdict()) for m in contact._email_matches(t)] == expected, t
-        found += len(expected)
-    assert found > 1000  # the strings do make addresses, next to and inside each other
+    # the strings do make addresses, next to and inside each other
+    assert _same_matches(contact._EMAIL, contact._email_matches, texts) > 1000
     joined = "".join(texts)  # one long text: a match's end decides where the next may start
     expected = _matches(contact._EMAIL, joined)
     assert [(m.span(), m.groupdict()) for m in contact._email_matches(joined)] == expected
