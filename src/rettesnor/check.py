@@ -18,8 +18,8 @@ from rettesnor.analysis.signals import Signal
 from rettesnor.item import KINDS, InputError, Item
 from rettesnor.item import OVERSIZED_LINE as OVERSIZED_LINE  # re-exported: defined with the Item
 from rettesnor.item import validate_text as validate_text
-from rettesnor.policy.evaluate import Finding, Result, evaluate, guidance_for
-from rettesnor.policy.model import Pack, Rule
+from rettesnor.policy.evaluate import Result, evaluate, guidance_for
+from rettesnor.policy.model import Pack
 
 _CONTEXTS: dict[tuple[int, str, str, str | None, bool], tuple[Pack, AnalysisContext]] = {}
 
@@ -169,13 +169,12 @@ def _item(obj: Any, default_kind: str | None) -> Item:
         raise InputError(f"field 'kind' is missing; choose one of: {', '.join(KINDS)}")
     ident = obj.get("id")
     lang = obj.get("language")
-    channel = obj.get("channel")
-    return Item(  # positional: a third faster than by keyword (text, kind, id, language, channel)
-        text,
-        kind,
-        None if ident is None else str(ident),
-        lang if isinstance(lang, str) else None,
-        channel if isinstance(channel, str) else None,
+    return Item(
+        text=text,
+        kind=kind,
+        id=None if ident is None else str(ident),
+        language=lang if isinstance(lang, str) else None,
+        channel=obj.get("channel") if isinstance(obj.get("channel"), str) else None,
     )
 
 
@@ -239,118 +238,17 @@ class JsonlChunk:
 def check_jsonl_chunk(
     part: list[tuple[int, bytes]], pack: Pack, default_kind: str | None = None, lang: str | None = None
 ) -> JsonlChunk:
-    """One chunk of ``check --jsonl``: lines in, encoded lines out (what a worker process returns).
-
-    The bytes are those of ``_ENCODE(result.to_dict(lang))`` for each line (and of the error object for
-    a bad line), but written without the result's dict: see :func:`_encode_result`."""
+    """One chunk of ``check --jsonl``: lines in, encoded lines out (what a worker process returns)."""
     out: list[bytes] = []
     errors: list[tuple[int, str]] = []
     blocking = False
     encode = _ENCODE
-    message_lang = lang or pack.language
     with _CollectorPaused():  # the results' dicts too (see check)
-        pending = _parse(part, default_kind)
-        results = iter(check_many([x for _, x in pending if isinstance(x, Item)], pack, lang))
-        for number, x in pending:
-            if isinstance(x, Item):
-                result = next(results)
-                out.append(_encode_result(result, message_lang))
-                if not blocking and result.findings and result.blocking:
-                    blocking = True
-            else:
-                out.append(encode({"line": number, "error": x}))
-                errors.append((number, x))
+        for result in _emit(_parse(part, default_kind), pack, lang):
+            out.append(encode(result))
+            if "error" in result:
+                errors.append((result["line"], result["error"]))
+            elif not blocking and any(f["severity"] == "block" for f in result["findings"]):
+                blocking = True
     out.append(b"")
     return JsonlChunk(b"\n".join(out), errors, blocking)
-
-
-# The bytes of a result's fixed keys, per pack, kind and language: ',"policy":…,"kind":…,"language":…,
-# "verdict":', and the same followed by the verdict and the findings of a result without findings. Keyed
-# by the pack's identity (checked, as in context_for) and the two strings; an input's "language" is free
-# text, so the cache is bounded.
-_HEADS: dict[tuple[int, str, str], tuple[Pack, bytes, bytes]] = {}
-_FINDINGS = b',"findings":'
-_NO_FINDINGS = b',"findings":[]'
-_GUIDANCE = b',"guidance":'
-
-
-def _encode_result(result: Result, lang: str) -> bytes:
-    """``_ENCODE(result.to_dict(lang))``, byte for byte, without building the dict of the result.
-
-    msgspec writes a dict as ``{`` + ``"key":value`` joined by ``,`` + ``}`` in insertion order, so the
-    concatenation of each key's encoded value in :meth:`Result.to_dict`'s order is the same bytes; the
-    keys that are the same for every result of a pack, kind and language are encoded once. A result
-    without findings (most of them) costs three encodings of short values; the findings are still
-    :meth:`Finding.to_dict` (``tests/analysis/test_engine.py`` holds the two paths to the same bytes).
-    """
-    encode = _ENCODE
-    pack = result.pack
-    kind = result.item.kind
-    key = (id(pack), kind, result.language)
-    cached = _HEADS.get(key)
-    if cached is None or cached[0] is not pack:
-        if len(_HEADS) > 4096:
-            _HEADS.clear()
-        head = b"".join(
-            (
-                b',"policy":',
-                encode(pack.name),
-                b',"kind":',
-                encode(kind),
-                b',"language":',
-                encode(result.language),
-                b',"verdict":',
-            )
-        )
-        empty = Result(result.item, pack, result.language, []).verdict  # "keep" or "publish"
-        cached = _HEADS[key] = (pack, head, head + encode(empty) + _NO_FINDINGS)
-    findings = result.findings
-    if findings:
-        parts = [b'{"id":', encode(result.item.id), cached[1], encode(result.verdict), _FINDINGS]
-        parts.append(b"[" + b",".join([_encode_finding(f, pack, lang) for f in findings]) + b"]")
-    else:  # the verdict of no findings depends on the kind only
-        parts = [b'{"id":', encode(result.item.id), cached[2]]
-    if result.guidance:
-        parts.append(_GUIDANCE)
-        parts.append(encode(result.guidance))
-    parts.append(b"}")
-    return b"".join(parts)
-
-
-# Per pack, rule, category and language: the bytes of a finding before its evidence ('{"rule":…,
-# "message":…,"remedy":…,"evidence":') and after its spans and count ('…"action":…,"ground":…,"law":…}').
-_FINDING_ENDS: dict[tuple[int, int, str, str], tuple[Pack, Rule, bytes, bytes]] = {}
-
-
-def _encode_finding(finding: Finding, pack: Pack, lang: str) -> bytes:
-    """``_ENCODE(finding.to_dict(pack, lang))``, byte for byte; what a rule always writes (its name,
-    code, clauses, severity, messages, action and law) is encoded once."""
-    encode = _ENCODE
-    rule = finding.rule
-    key = (id(pack), id(rule), finding.category, lang)
-    cached = _FINDING_ENDS.get(key)
-    if cached is None or cached[0] is not pack or cached[1] is not rule:
-        if len(_FINDING_ENDS) > 4096:
-            _FINDING_ENDS.clear()
-        whole = Finding(rule, finding.category, [], []).to_dict(pack, lang)  # its keys in their order
-        head: dict[str, Any] = {}
-        for name, value in whole.items():
-            if name == "evidence":
-                break
-            head[name] = value
-        tail = {name: whole[name] for name in ("action", "ground", "law") if name in whole}
-        cached = _FINDING_ENDS[key] = (
-            pack,
-            rule,
-            encode(head)[:-1] + b',"evidence":',
-            (b"," + encode(tail)[1:]) if tail else b"}",
-        )
-    parts = [cached[2], encode(finding.evidence)]
-    if finding.spans:
-        parts.append(b',"spans":')
-        parts.append(encode([{"start": x.start, "end": x.end, "text": x.text} for x in finding.spans]))
-    if finding.omitted:
-        parts.append(b',"omitted":')
-        parts.append(encode(finding.omitted))
-    parts.append(cached[3])
-    return b"".join(parts)
