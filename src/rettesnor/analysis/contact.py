@@ -822,14 +822,19 @@ def _bank_accounts(text: str, lower: str, country: str = "") -> list[Signal]:
 
 # ---------------------------------------------------------------------------------------- case_number
 # A label is required: the values alone ("2024/123") are indistinguishable from dates and counts.
+# "nummer" in its definite forms too ("saksnummeret", "diarienumret"), a linking verb between label and
+# value ("sagsnummeret er 24/12345", "diarienumret är …", "the reference number is …") kept out of the span.
+_NUM = r"(?:nummer(?:et)?|numret)"
 _CASE = re.compile(
     rf"(?P<label>{_first_of('sjvdyoräc')}(?<![\w.].)(?i:"
-    r"(?<=s)ags?\.?\s?-?nr|(?<=s)ags?-?nummer|(?<=j)\.\s?nr|(?<=j)nr|(?<=j)ournal\s?-?(?:nr|nummer)"
-    r"|(?<=s)aks?\.?\s?-?nr|(?<=s)aks?-?nummer"
+    rf"(?<=s)ags?\.?\s?-?nr|(?<=s)ags?-?{_NUM}|(?<=j)\.\s?nr|(?<=j)nr|(?<=j)ournal\s?-?(?:nr|{_NUM})"
+    rf"|(?<=s)aks?\.?\s?-?nr|(?<=s)aks?-?{_NUM}"
     r"|(?:(?<=v)år|(?<=v)or|(?<=d)eres|(?<=d)ykkar|(?<=d)in|(?<=y)our|(?<=o)ur)\s(?:ref(?:eranse|erence)?)"
-    r"|(?<=r)ef\.?\s?nr|(?<=d)\.?nr|(?<=d)iarie(?:nummer|nr)"
-    r"|(?<=ä)rende(?:nummer|nr|\snr)|(?<=c)ase\s(?:no|number|nr)))"
-    r"(?i:\.?(?:\s?:)?\s?(?P<value>(?:[A-ZÅÄÖ]{1,5}[\s\-])?\d\w{0,20}(?:[./\-]\w{1,20}){0,8}))"
+    rf"|(?<=r)ef(?:erence|eranse|erens)?\.?\s?-?(?:nr|no|number|{_NUM})(?![^\W\d_])"
+    rf"|(?<=d)\.?nr|(?<=d)iarie(?:{_NUM}|nr)"
+    rf"|(?<=ä)rende(?:{_NUM}|nr|\snr)|(?<=c)ase\s(?:no|number|nr)))"
+    r"(?i:\.?(?:\s?:)?\s?(?:(?:er|är|is|var|was)\s)?"
+    r"(?P<value>(?:[A-ZÅÄÖ]{1,5}[\s\-])?\d\w{0,20}(?:[./\-]\w{1,20}){0,8}))"
 )
 
 
