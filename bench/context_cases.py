@@ -1,5 +1,6 @@
-"""Score the fresh context cases (tests/analysis/data/context_cases.jsonl) through the product as its users
-call it: ``rettesnor analyse --jsonl`` and ``rettesnor check --jsonl -p PACK`` as processes, or the Python API.
+"""Score the fresh context cases (tests/analysis/data/context_cases.jsonl) through the product as its
+users call it: ``rettesnor analyse --jsonl`` and ``rettesnor check --jsonl -p PACK`` as processes, or the
+Python API.
 
 A development figure: the cases were written before they were run, and the fixes made after were chosen
 on them; they are no held-out measure.
@@ -44,7 +45,9 @@ def analyses_cli(cases: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 def analyses_api(cases: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     from rettesnor.analyse import analyse_text
 
-    return {c["id"]: analyse_text(c["text"], c["kind"], country=country(c), id=c["id"]).to_dict() for c in cases}
+    return {
+        c["id"]: analyse_text(c["text"], c["kind"], country=country(c), id=c["id"]).to_dict() for c in cases
+    }
 
 
 def checks_cli(cases: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -62,10 +65,14 @@ def checks_api(cases: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     from rettesnor.item import Item
     from rettesnor.policy.loader import load_pack
 
-    return {c["id"]: check(Item(c["text"], c["kind"], id=c["id"]), load_pack(c["pack"])).to_dict() for c in cases}
+    return {
+        c["id"]: check(Item(c["text"], c["kind"], id=c["id"]), load_pack(c["pack"])).to_dict() for c in cases
+    }
 
 
-def expectations(case: dict[str, Any], analysis: dict[str, Any], result: dict[str, Any]) -> list[tuple[str, bool]]:
+def expectations(
+    case: dict[str, Any], analysis: dict[str, Any], result: dict[str, Any]
+) -> list[tuple[str, bool]]:
     """(what was expected, whether it holds) for each expectation of one case."""
     signals = analysis["signals"]
     text = case["text"]
