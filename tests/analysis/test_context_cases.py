@@ -143,3 +143,17 @@ def test_case_number_look_alikes(text: str) -> None:
 def test_payment_references_are_no_account_numbers(text: str, accounts: list[str]) -> None:
     signals = analyse_text(text, country="NO").to_dict()["signals"]
     assert [s["text"] for s in signals if s["category"] == "bank_account"] == accounts
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "term"),
+    [
+        ("Naboen har siddet i fængsel for vold.", "da", "siddet i fængsel"),
+        ("Grannen har suttit i fängelse i tre år.", "sv", "suttit i fängelse"),
+        ("Naboen har sittet i fengsel for vold.", "nb", "sittet i fengsel"),
+    ],
+)
+def test_criminal_record_in_the_perfect_tense(text: str, language: str, term: str) -> None:
+    """A moderator's probe (2026-12-04): the lists had the present and past, not the participle."""
+    signals = analyse_text(text, language=language).to_dict()["signals"]
+    assert [s["text"] for s in signals if s["category"] == "special_category"] == [term]
