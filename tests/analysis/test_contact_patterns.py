@@ -31,7 +31,7 @@ OLD: dict[str, str] = {
         r"(?i)(?<![\w.])(?P<label>(?:"
         r"sags?\.?\s?-?nr|sags?-?(?:nummer(?:et)?|numret)|j\.\s?nr|jnr|journal\s?-?(?:nr|nummer(?:et)?|numret)"
         r"|saks?\.?\s?-?nr|saks?-?(?:nummer(?:et)?|numret)"
-        r"|(?:vår|vor|deres|dykkar|din|your|our)\s(?:ref(?:eransen?|erencen?|erensen?)?|beteckning)"
+        r"|(?:vår|vor|deres|dykkar|din|your|our)\s(?:ref(?:eransen?|erencen?|erens(?:en)?)?|beteckning)"
         r"|ref(?:erence|eranse|erens)?\.?\s?-?(?:nr|no|number|nummer(?:et)?|numret)"
         r"|d\.?nr|diarie(?:nummer(?:et)?|numret|nr)|ärende(?:nummer(?:et)?|numret|nr|\snr)|case\s(?:no|number|nr))"
         r"(?![^\W\d_]))\.?(?:\s?:)?\s?(?:(?:er|är|is|var|was)\s)?"
@@ -39,7 +39,8 @@ OLD: dict[str, str] = {
     ),
     "_CASE_RARE": (
         r"(?i)(?<![\w.])(?P<label>(?:arkivsak(?:s?\.?\s?-?(?:nr|id)|s?-?(?:nummer(?:et)?|numret))"
-        r"|er\s(?:referens|beteckning)|file\s(?:no|number|nr))(?![^\W\d_]))\.?(?:\s?:)?\s?(?:(?:er|är|is|var|was)\s)?"
+        r"|er\s(?:referens|beteckning)|(?:my|min|mitt?)\sref(?:eransen?|erencen?|erens(?:en)?)?"
+        r"|file\s(?:no|number|nr))(?![^\W\d_]))\.?(?:\s?:)?\s?(?:(?:er|är|is|var|was)\s)?"
         r"(?P<value>(?:[A-ZÅÄÖ]{1,5}[\s\-.])?\d\w{0,20}(?:[./\-]\w{1,20}){0,8})"
     ),
     "_CASE_WORD_RARE": (
@@ -78,7 +79,8 @@ CASE_PIECES = [
     *"saksnummeret numret nummeret er är is was Er referens beteckning arkivsak arkivsaks".split(),
     *"arKivsaken file".split(),
     *"File id referencen KS. ef arkivsaksnr arkivsak-id arkivsaksnummeret".split(),
-    *("Er beteckning", "er referens", "file no", "Arkivsaksnr.", "arkivsak"),
+    *("Er beteckning", "er referens", "file no", "Arkivsaksnr.", "arkivsak", "my ref", "Min referens"),
+    *("mitt ref", "mit referencen", "My reference is", "vår referensen"),
 ]
 
 

@@ -110,6 +110,9 @@ def test_cases_through_the_http_api() -> None:
         ("Referansenummer 25/00123-4", "25/00123-4"),
         ("Ärendenumret är KS 2025/123", "KS 2025/123"),
         ("arkivsak-id 2024/555", "2024/555"),
+        ("Vår referens 2025/88", "2025/88"),  # main read "referens" as "referense"
+        ("Min referens: KS 2025/88", "KS 2025/88"),
+        ("My reference is 25/04417, could you check?", "25/04417"),
     ],
 )
 def test_case_number_span_is_the_value(text: str, value: str) -> None:

@@ -847,22 +847,24 @@ _CASE = re.compile(
     rf"(?<=s)ags?\.?\s?-?nr|(?<=s)ags?-?{_NUM}|(?<=j)\.\s?nr|(?<=j)nr|(?<=j)ournal\s?-?(?:nr|{_NUM})"
     rf"|(?<=s)aks?\.?\s?-?nr|(?<=s)aks?-?{_NUM}"
     r"|(?:(?<=v)år|(?<=v)or|(?<=d)eres|(?<=d)ykkar|(?<=d)in|(?<=y)our|(?<=o)ur)"
-    r"\s(?:ref(?:eransen?|erencen?|erensen?)?|beteckning)"
+    r"\s(?:ref(?:eransen?|erencen?|erens(?:en)?)?|beteckning)"
     rf"|(?<=r)ef(?:erence|eranse|erens)?\.?\s?-?(?:nr|no|number|{_NUM})"
     rf"|(?<=d)\.?nr|(?<=d)iarie(?:{_NUM}|nr)"
     rf"|(?<=ä)rende(?:{_NUM}|nr|\snr)|(?<=c)ase\s(?:no|number|nr))(?![^\W\d_]))" + _CASE_VALUE
 )
-_CASE_HINTS = _words("nr num ref case arkivsak beteckning file")  # those of _CASE_RARE too
+_CASE_HINTS = _words("nr num ref case arkivsak beteckning file")  # those of _CASE_RARE too ("my ref")
 # Rarer labels, in a pattern of their own that runs only when one of them is in the text (their first
 # letters are common ones, which the pattern above would otherwise try at every position near a digit):
 # Norwegian "Arkivsaksnr." / "arkivsak-ID" (the case system's archive case number), Swedish "Er
-# beteckning" / "Er referens" (your reference, in letters), English "file no.".
+# beteckning" / "Er referens" (your reference, in letters), English "file no.", the writer's own
+# reference ("my reference is 25/04417", "min referens").
 _CASE_RARE = re.compile(
-    rf"(?P<label>{_first_of('aef')}(?<![\w.].)(?i:"
+    rf"(?P<label>{_first_of('aefm')}(?<![\w.].)(?i:"
     rf"(?<=a)rkivsak(?:s?\.?\s?-?(?:nr|id)|s?-?{_NUM})|(?<=e)r\s(?:referens|beteckning)"
+    r"|(?:(?<=m)y|(?<=m)in|(?<=m)itt?)\sref(?:eransen?|erencen?|erens(?:en)?)?"
     r"|(?<=f)ile\s(?:no|number|nr))(?![^\W\d_]))" + _CASE_VALUE
 )
-_CASE_RARE_HINTS = _words("arkivsak beteckning referens file")
+_CASE_RARE_HINTS = ("arkivsak", "beteckning", "referens", "file", "my ref", "min ref", "mit ref", "mitt ref")
 
 
 # The word for a case alone ("min sag 25/04417", "i saken 25/1234-3", "ärende BN 2025/0412", "arkivsak
