@@ -25,7 +25,9 @@ from support.scriptload import load_script
 from support.webapp import TestClient, api_token, demo_engine, make_app
 
 cases_mod = load_script(Path(__file__).resolve().parents[2] / "bench" / "context_cases.py")
-CASES: list[dict[str, Any]] = cases_mod.load_cases()
+# the two batches the fixes were chosen on, and the 26 cases written after them (fixed after they were
+# scored: docs/evaluation.md)
+CASES: list[dict[str, Any]] = cases_mod.load_cases() + cases_mod.load_cases(cases_mod.FRESH)
 BY_ID = {c["id"]: c for c in CASES}
 
 # Cases whose expectations main (ed138c9) did not meet, one of each kind of gap, and a look-alike and a
