@@ -11,7 +11,8 @@ import pytest
 
 from rettesnor.analysis import contact
 
-# The patterns as they were (2026-12-03), kept here to hold the rewritten ones to them.
+# The patterns as they were (2026-12-03; the case labels as extended on 2026-12-04), kept here to hold
+# the rewritten ones to them.
 OLD: dict[str, str] = {
     "_DK_LABELLED": (
         r"(?i)(?<![\w.])(?P<label>reg(?:istrerings)?(?:\.|\s)?\s?(?:nr|nummer)?\.?)\s?:?\s?(?P<reg>\d{4})"
@@ -25,12 +26,26 @@ OLD: dict[str, str] = {
         r"(?i)(?<![\w])(?P<label>plusgiro|postgiro|pg)(?:[\s\-]?(?:nummer|nr|konto))?\.?\s?:?\s?"
         r"(?P<num>\d{1,2}(?: ?\d{2}){0,3}-\d)(?![\w\-])"
     ),
+    # with the definite forms, the linking verb and the reference labels of 2026-12-04
     "_CASE": (
-        r"(?i)(?<![\w.])(?P<label>"
-        r"sags?\.?\s?-?nr|sags?-?nummer|j\.\s?nr|jnr|journal\s?-?(?:nr|nummer)|saks?\.?\s?-?nr|saks?-?nummer"
-        r"|(?:vår|vor|deres|dykkar|din|your|our)\s(?:ref(?:eranse|erence)?)|ref\.?\s?nr|d\.?nr|diarie(?:nummer|nr)"
-        r"|ärende(?:nummer|nr|\snr)|case\s(?:no|number|nr))"
-        r"\.?(?:\s?:)?\s?(?P<value>(?:[A-ZÅÄÖ]{1,5}[\s\-])?\d\w{0,20}(?:[./\-]\w{1,20}){0,8})"
+        r"(?i)(?<![\w.])(?P<label>(?:"
+        r"sags?\.?\s?-?nr|sags?-?(?:nummer(?:et)?|numret)|j\.\s?nr|jnr|journal\s?-?(?:nr|nummer(?:et)?|numret)"
+        r"|saks?\.?\s?-?nr|saks?-?(?:nummer(?:et)?|numret)"
+        r"|(?:vår|vor|deres|dykkar|din|your|our)\s(?:ref(?:eransen?|erencen?|erens(?:en)?)?|beteckning)"
+        r"|ref(?:erence|eranse|erens)?\.?\s?-?(?:nr|no|number|nummer(?:et)?|numret)"
+        r"|d\.?nr|diarie(?:nummer(?:et)?|numret|nr)|ärende(?:nummer(?:et)?|numret|nr|\snr)|case\s(?:no|number|nr))"
+        r"(?![^\W\d_]))\.?(?:\s?:)?\s?(?:(?:er|är|is|var|was)\s)?"
+        r"(?P<value>(?:[A-ZÅÄÖ]{1,5}[\s\-.])?\d\w{0,20}(?:[./\-]\w{1,20}){0,8})"
+    ),
+    "_CASE_RARE": (
+        r"(?i)(?<![\w.])(?P<label>(?:arkivsak(?:s?\.?\s?-?(?:nr|id)|s?-?(?:nummer(?:et)?|numret))"
+        r"|er\s(?:referens|beteckning)|(?:my|min|mitt?)\sref(?:eransen?|erencen?|erens(?:en)?)?"
+        r"|file\s(?:no|number|nr))(?![^\W\d_]))\.?(?:\s?:)?\s?(?:(?:er|är|is|var|was)\s)?"
+        r"(?P<value>(?:[A-ZÅÄÖ]{1,5}[\s\-.])?\d\w{0,20}(?:[./\-]\w{1,20}){0,8})"
+    ),
+    "_CASE_WORD_RARE": (
+        r"(?i)(?<![\w.])(?P<label>arkivsak(?:en|a)?)\s(?:nr\.?\s|nummer\s)?"
+        r"(?P<value>(?:[A-ZÅÄÖ]{1,5}[\s\-])?(?:\d{2}|\d{4})/\d{3,6}(?:-\d{1,3})?)(?![\w/])"
     ),
     "_PHONE_RUN": (
         r"(?<![\w+/=#@&%$€£\-])"
@@ -56,6 +71,16 @@ PIECES = [
     *_WORDS.split(),
     *(" ", " ", ".", "-", ":", "/", ",", "x", "A", "BN", "1", "12", "123", "1234", "2024", "0412"),
     *("123-4567", "1234-5678", "12 34 56-7", "1234567-8", "25/04417", "2024/123-3", "0012345678", "1234 56"),
+]
+
+# The case labels' own pieces (2026-12-04), only for the case patterns (they would thin out the others').
+CASE_PIECES = [
+    *PIECES,
+    *"saksnummeret numret nummeret er är is was Er referens beteckning arkivsak arkivsaks".split(),
+    *"arKivsaken file".split(),
+    *"File id referencen KS. ef arkivsaksnr arkivsak-id arkivsaksnummeret".split(),
+    *("Er beteckning", "er referens", "file no", "Arkivsaksnr.", "arkivsak", "my ref", "Min referens"),
+    *("mitt ref", "mit referencen", "My reference is", "vår referensen"),
 ]
 
 
@@ -112,7 +137,7 @@ def _random_texts(rng: random.Random, pieces: list[str], joined: int, spaced: in
 def test_rewritten_label_pattern_matches_as_before(name: str) -> None:
     old, new = re.compile(OLD[name]), getattr(contact, name)
     rng = random.Random(name)
-    pieces = PHONE_PIECES if name == "_PHONE_RUN" else PIECES
+    pieces = PHONE_PIECES if name == "_PHONE_RUN" else CASE_PIECES if name.startswith("_CASE") else PIECES
     texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 14))) for _ in range(20_000)] + [
         " ".join(rng.choice(pieces) for _ in range(rng.randint(1, 14))) for _ in range(20_000)
     ]
@@ -206,14 +231,15 @@ def test_phone_runs_near_hints_are_the_regex_scan(dense: int, monkeypatch: pytes
 
 
 @pytest.mark.parametrize("dense", [contact._DENSE_HINTS, 10**9])
-@pytest.mark.parametrize("name", ["_CASE", "_CASE_WORD", "_DK_LABELLED"])
+@pytest.mark.parametrize("name", ["_CASE", "_CASE_RARE", "_CASE_WORD", "_DK_LABELLED"])
 def test_label_patterns_near_digits_are_the_regex_scan(
     name: str, dense: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(contact, "_DENSE_HINTS", dense)
     pattern: re.Pattern[str] = getattr(contact, name)
     rng = random.Random(name + "near")
-    pieces = [*PIECES, "registreringsnummer", "kontonummer", "dykkar referanse", "journal -nummer", "AB-"]
+    base = CASE_PIECES if name.startswith("_CASE") else PIECES
+    pieces = [*base, "registreringsnummer", "kontonummer", "dykkar referanse", "journal -nummer", "AB-"]
     texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 14))) for _ in range(15_000)] + [
         " ".join(rng.choice(pieces) for _ in range(rng.randint(1, 14))) for _ in range(15_000)
     ]

@@ -35,14 +35,16 @@ _SIX_DIGITS = re.compile(r"[0-9][0-9]{5}")  # not "[0-9]{6}": a pattern that sta
 # Six or eight digits, a separator and four or five digits; or 10-12 digits in one run. The separator
 # may be any dash a word processor or phone keyboard writes instead of the hyphen (en dash "010190–1234",
 # non-breaking hyphen U+2011, hyphen U+2010, figure dash, minus sign) or a space, also a non-breaking
-# one; dashes are read as "-" and spaces as " " (:data:`_SEP_AS`).
+# one; dashes are read as "-" and spaces as " " (:data:`_SEP_AS`). A dash with a space on each side
+# ("120388 - 1237", as a form field is often typed) is read as the dash.
 _DASHES = "\u2010\u2011\u2012\u2013\u2212"
 _SPACES = "\u00a0\u202f"
 # The pattern starts with the first digit and looks behind it, so the regex engine skips to digits in C
 # instead of trying every position (1 MB of comments or of random digits: ≈ 2× less); the groups hold
 # the rest of the head (5 or 7 digits) or of the run (9-11): the first digit is read from the text.
 _CANDIDATE = re.compile(
-    rf"[0-9](?<![\w+][0-9])(?:(?P<head>[0-9]{{5}}|[0-9]{{7}})(?P<sep>[-+ {_DASHES}{_SPACES}])"
+    rf"[0-9](?<![\w+][0-9])(?:(?P<head>[0-9]{{5}}|[0-9]{{7}})"
+    rf"(?P<sep>[-+ {_DASHES}{_SPACES}]|[ {_SPACES}][-{_DASHES}][ {_SPACES}])"
     r"(?P<tail>[0-9]{4,5})|(?P<run>[0-9]{9,11}))(?!\w)"
 )
 _SEP_AS = {**dict.fromkeys(_DASHES, "-"), **dict.fromkeys(_SPACES, " ")}
@@ -267,6 +269,8 @@ def detect(text: str, ctx: AnalysisContext) -> list[Signal]:
         head, sep, tail, run = m.group("head", "sep", "tail", "run")
         if run is None:
             head = text[start] + head
+            if len(sep) == 3:
+                sep = sep[1]
             sep = _SEP_AS.get(sep, sep)
             readings = _SHAPES.get((len(head), len(tail), sep))
             digits = head + tail
