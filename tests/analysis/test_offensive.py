@@ -457,6 +457,57 @@ def test_the_same_words_used_to_menace_are_a_threat(lang: str, text: str) -> Non
     assert "threat" in names(text, lang)
 
 
+# Written for these tests on 2026-12-04 evening, after the rows of corpora/harm/unused-2026-12-04-evening
+# were measured (issue 16 item 3); in no corpus file. Swearing as a mere intensifier in praise or a neutral
+# remark is harmless by the label guide, so no category head may fire on it (the offensive head follows
+# OffensEval, where any swear word is OFF, and may still give its own signal: docs/evaluation.md (a)).
+# Four of them get the profanity head with the model of 2026-12-04: marked as known misses (not strict,
+# since the model is retrained from data other branches change).
+PROFANITY_HEAD_MISS = pytest.mark.xfail(
+    strict=False, reason="known: the profanity head reads the swear word itself (issue 16 item 3)"
+)
+INTENSIFIER_SWEARING = [
+    pytest.param("da", "Sikke en fandens flot regnbue over kirken i eftermiddags", marks=PROFANITY_HEAD_MISS),
+    ("da", "Det var sgu en god idé med den nye bænk ved åen, tak"),
+    ("nb", "Jævlig fint med nye lekeapparater i barnehagen på Haugen"),
+    ("nb", "Faen så godt det smakte med vafler på dugnaden i går"),
+    ("nn", "Jævleg flott at biblioteket har fått nye sofaer, takk"),
+    pytest.param("nn", "Faen så fin vinterdag det var i skiløypa på Fjellstad", marks=PROFANITY_HEAD_MISS),
+    pytest.param("sv", "Jävligt trevlig personal på vårdcentralen i Björkby idag", marks=PROFANITY_HEAD_MISS),
+    ("sv", "Fan vad fint det blev med nya belysningen i parken"),
+    ("en", "Bloody marvellous job on the new bandstand in Elm Park"),
+    pytest.param(
+        "en", "Damn tasty pancakes at the scout hut fundraiser this morning", marks=PROFANITY_HEAD_MISS
+    ),
+]
+# Threats in the second person (du/deg/eg/dig/you) are threats, not sexual: the sexual head once read
+# "deg" and "eg" as sexual in "Ser eg deg på kommunehuset igjen, skal eg slå deg i hel".
+SECOND_PERSON_THREATS = [
+    ("nb", "Ser jeg deg ved skolen i morgen, skal jeg knuse deg"),
+    ("nn", "Møter eg deg ved kaia i kveld, skal eg banke deg opp"),
+    pytest.param(
+        "nn",
+        "Eg veit kvar du bur, og eg kjem etter deg i natt",
+        marks=pytest.mark.xfail(strict=False, reason="known: sexual 0.61 from 'eg'/'deg' (issue 16 item 3)"),
+    ),
+    ("da", "Ser jeg dig ved hallen igen, banker jeg dig sønder og sammen"),
+    ("sv", "Ser jag dig vid stationen igen ska jag slå sönder dig"),
+    ("en", "If I see you near the library again I'll batter you"),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), INTENSIFIER_SWEARING)
+def test_intensifier_swearing_gets_no_category_head(lang: str, text: str) -> None:
+    heads = {s.evidence["head"] for s in offensive.detect(text, ctx(lang))}
+    assert not heads & set(offensive.CATEGORY_HEADS), heads
+
+
+@pytest.mark.parametrize(("lang", "text"), SECOND_PERSON_THREATS)
+def test_a_second_person_threat_is_a_threat_and_not_sexual(lang: str, text: str) -> None:
+    got = names(text, lang)
+    assert "threat" in got and "sexual" not in got, got
+
+
 def test_train_extra_rows_reach_the_train_split_only(tmp_path: Path) -> None:
     train = _trainer()
     (tmp_path / "train-extra").mkdir()
