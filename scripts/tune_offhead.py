@@ -17,6 +17,13 @@ the base's figures in the same form:
   report`` computes it, "global" scheme): the category heads are the base's, only the offensive head's
   own signal changes.
 
+Variants (``run`` options; docs/evaluation.md (a), "What was tried on 2026-12-04 evening"): ``--alpha`` (the
+naive-Bayes smoothing), ``--class-weight``, ``--c``, ``--tf binary|sublinear``, ``--beta`` (Wang & Manning's
+interpolation), ``--mix`` (a word-level and a character-level NBSVM, margins mixed), ``--extra`` (the
+offensive head's own features, in one norm with the shared ones: ``normword``, ``normgrams`` and ``dan`` of
+:func:`offensive_grams`, ``pairs`` (word pairs), ``xw`` (character n-grams across a word boundary)).
+``--sets dk0`` refits on seed 0's folds only (the other sets keep the base's offensive scores).
+
 Nothing here reads the harm corpus's test split.
 """
 
@@ -31,6 +38,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import train_offensive as tr
 import tune_offensive as tu
 
-from rettesnor.analysis.offensive import _PUNCT, HEADS, OFFENSIVE_HEAD
+from rettesnor.analysis.offensive import _PUNCT, CATEGORY_HEADS, HEADS, OFFENSIVE_HEAD, pair_grams, tokens
 
 _SQUEEZE = re.compile(r"(\w)\1{2,}")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
@@ -102,7 +110,11 @@ def folds_of(corpus: tr.Corpus) -> dict[str, list[list[int]]]:
 def run_base(corpus: tr.Corpus, lex: list[tuple[str, ...]]) -> None:
     doc: dict[str, Any] = {}
     for key, folds in folds_of(corpus).items():
-        probs = tr.out_of_fold(corpus, lex, folds, tr.Params(), False, lambda m, k=key: say(f"{k} {m}"))
+
+        def progress(msg: str, key: str = key) -> None:
+            say(f"{key} {msg}")
+
+        probs = tr.out_of_fold(corpus, lex, folds, tr.Params(), False, progress)
         doc[key] = {str(i): p for i, p in probs.items()}
     OUT.mkdir(exist_ok=True)
     (OUT / "base.json").write_text(json.dumps(doc))
@@ -114,16 +126,25 @@ def extra_counts(corpus: tr.Corpus, kinds: tuple[str, ...]) -> list[Counter[str]
     out: list[Counter[str]] = []
     for text in corpus.texts:
         c: Counter[str] = Counter()
-        toks = tr.tokens(text)
+        toks = tokens(text)
         for t in toks:
             g = cache.get(t)
             if g is None:
                 g = cache[t] = offensive_grams(t, kinds)
             c.update(g)
         if "pairs" in kinds:
-            c.update(tr.pair_grams(toks))
+            c.update(pair_grams(toks))
+        if "xw" in kinds:  # character 3-5-grams across a word boundary: "t d" of "idiot du"
+            for a, b in pairwise(toks):
+                both, cut = f"{a} {b}", len(a)
+                for n in range(3, 6):
+                    for i in range(max(0, cut - n + 2), min(cut, len(both) - n + 1)):
+                        c["x:" + both[i : i + n]] += 1
         out.append(c)
     return out
+
+
+MIXES: list[dict[float, dict[int, float]]] = []  # per fold set, per mix: the mixed head's probabilities
 
 
 def offensive_probs(
@@ -139,6 +160,7 @@ def offensive_probs(
     from sklearn.linear_model import LogisticRegression
 
     got: dict[int, float] = {}
+    mixes: dict[float, dict[int, float]] = {}
 
     def token_q(i: int, idf: dict[str, float]) -> float:
         q = 0.0
@@ -238,15 +260,33 @@ def offensive_probs(
         if args.alpha >= 0:
             saved = tr.NB_ALPHA
             tr.NB_ALPHA = args.alpha
-            ratio = tr.nb_ratio(x, y, None, tcols)
+            ratio = tr.nb_ratio(x, y.tolist(), None, tcols)
             tr.NB_ALPHA = saved
             if args.ratio_power != 1.0:
                 ratio[:tcols] = np.sign(ratio[:tcols]) * np.abs(ratio[:tcols]) ** args.ratio_power
             x, xt = x @ tr._diag(ratio), xt @ tr._diag(ratio)
-        cw = None if args.class_weight == "none" else "balanced"
+        cw: str | dict[int, float] | None = None if args.class_weight == "none" else "balanced"
         if args.class_weight.replace(".", "").isdigit():
             cw = {0: 1.0, 1: float(args.class_weight)}
         clf = LogisticRegression(C=args.c, class_weight=cw, max_iter=tr.MAX_ITER, solver="lbfgs")
+        if args.mix:
+            # a word-level and a character-level NBSVM over the same (normalised, NB-scaled) columns, each
+            # with the lexicon columns; their margins mixed: z = m z_word + (1 - m) z_char, one linear
+            # model with the same features (no run-time cost)
+            lexcols = np.arange(tcols, x.shape[1])
+            wordcols = np.array([k for k, f in enumerate(names) if f.startswith("w:")])
+            charcols = np.array([k for k, f in enumerate(names) if not f.startswith("w:")])
+            zs = []
+            for cols in (wordcols, charcols):
+                keep = np.r_[cols, lexcols]
+                sub = LogisticRegression(C=args.c, class_weight=cw, max_iter=tr.MAX_ITER, solver="lbfgs")
+                sub.fit(x[:, keep], y)
+                zs.append(np.asarray(sub.decision_function(xt[:, keep])).ravel())
+            for m in [float(v) for v in args.mix.split(",")]:
+                z = m * zs[0] + (1 - m) * zs[1]
+                for i, v in zip(fold, z, strict=True):
+                    mixes.setdefault(m, {})[i] = float(1.0 / (1.0 + np.exp(-v)))
+            continue
         clf.fit(x, y)
         # Wang & Manning's interpolation: w' = (1 - beta) * mean |w| + beta * w over the text columns
         # (beta 1: the fitted model); folded into the stored coefficients, no run-time cost.
@@ -255,6 +295,8 @@ def offensive_probs(
         z = np.asarray(xt @ w).ravel() + clf.intercept_[0]
         for i, v in zip(fold, z, strict=True):
             got[i] = float(1.0 / (1.0 + np.exp(-v)))
+    if args.mix:
+        MIXES.append(mixes)
     return got
 
 
@@ -299,13 +341,10 @@ def evaluate(
             th_of[i] = t
     cells = tu.cells(corpus, lex, hp, th_of)
     res["harm mean F1"] = round(
-        sum(cells[lang][c]["f1"] for lang in tu.LANGS for c in tr.CATEGORY_HEADS) / 30, 4
+        sum(cells[lang][c]["f1"] for lang in tu.LANGS for c in CATEGORY_HEADS) / 30, 4
     )
-    res["harm cells met"] = sum(
-        1
-        for lang in tu.LANGS
-        for c in tr.CATEGORY_HEADS
-        if min(cells[lang][c]["precision"], cells[lang][c]["recall"]) >= 0.85
+    res["harm cells met"] = len(
+        [(lang, c) for lang in tu.LANGS for c in CATEGORY_HEADS if min(cells[lang][c].values()) >= 0.85]
     )
     return res
 
@@ -324,6 +363,9 @@ def main() -> int:
     parser.add_argument("--norm", choices=("joint", "own"), default="joint")
     parser.add_argument("--extra-only", action="store_true")
     parser.add_argument("--beta", type=float, default=1.0, help="Wang & Manning interpolation")
+    parser.add_argument(
+        "--mix", default="", help="word-level share(s) of a word/char NBSVM mix, e.g. 0.3,0.5"
+    )
     parser.add_argument("--sets", default="dk0,dk42,harm")
     args = parser.parse_args()
     corpus = tr.load_all()
@@ -342,14 +384,21 @@ def main() -> int:
             continue
         off[key] = offensive_probs(corpus, lex, feats, extra, folds, args)
         say(f"{args.name} {key} done")
-    for key in base:
-        off.setdefault(key, {i: p[0] for i, p in base[key].items()})
-    res = evaluate(args.name, corpus, lex, base, off)
-    res["args"] = {k: v for k, v in vars(args).items() if k not in ("what", "name")}
-    line = json.dumps(res)
-    print(line, flush=True)
-    with (OUT / "results.jsonl").open("a") as handle:
-        handle.write(line + "\n")
+    variants = [(args.name, off)]
+    if args.mix:
+        keys = [k for k in folds_of(corpus) if k in args.sets.split(",")]
+        variants = [
+            (f"{args.name}-{m}", {k: MIXES[j][m] for j, k in enumerate(keys)}) for m in sorted(MIXES[0])
+        ]
+    for name, got in variants:
+        for key in base:
+            got.setdefault(key, {i: p[0] for i, p in base[key].items()})
+        res = evaluate(name, corpus, lex, base, got)
+        res["args"] = {k: v for k, v in vars(args).items() if k not in ("what", "name")}
+        line = json.dumps(res)
+        print(line, flush=True)
+        with (OUT / "results.jsonl").open("a") as handle:
+            handle.write(line + "\n")
     return 0
 
 
