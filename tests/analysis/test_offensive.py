@@ -461,10 +461,10 @@ def test_the_same_words_used_to_menace_are_a_threat(lang: str, text: str) -> Non
 # were measured (issue 16 item 3); in no corpus file. Swearing as a mere intensifier in praise or a neutral
 # remark is harmless by the label guide, so no category head may fire on it (the offensive head follows
 # OffensEval, where any swear word is OFF, and may still give its own signal: docs/evaluation.md (a)).
-# Four of them get the profanity head with the model of 2026-12-04: marked as known misses (not strict,
-# since the model is retrained from data other branches change).
+# Four of them get the profanity head with the model of 2026-12-04: marked as known misses, strict, so a
+# retrained model that fixes one fails here until the marker is removed.
 PROFANITY_HEAD_MISS = pytest.mark.xfail(
-    strict=False, reason="known: the profanity head reads the swear word itself (issue 16 item 3)"
+    strict=True, reason="known: the profanity head reads the swear word itself (issue 16 item 3)"
 )
 INTENSIFIER_SWEARING = [
     pytest.param("da", "Sikke en fandens flot regnbue over kirken i eftermiddags", marks=PROFANITY_HEAD_MISS),
@@ -488,7 +488,7 @@ SECOND_PERSON_THREATS = [
     pytest.param(
         "nn",
         "Eg veit kvar du bur, og eg kjem etter deg i natt",
-        marks=pytest.mark.xfail(strict=False, reason="known: sexual 0.61 from 'eg'/'deg' (issue 16 item 3)"),
+        marks=pytest.mark.xfail(strict=True, reason="known: sexual 0.61 from 'eg'/'deg' (issue 16 item 3)"),
     ),
     ("da", "Ser jeg dig ved hallen igen, banker jeg dig sønder og sammen"),
     ("sv", "Ser jag dig vid stationen igen ska jag slå sönder dig"),
