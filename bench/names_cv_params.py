@@ -2,7 +2,8 @@
 with the CRF's parameters changed; writes no model. How the c2 / iteration rows of docs/evaluation.md
 ("Person names: the learned tagger") were measured on 2026-12-04.
 
-    PYTHONPATH=src nice .venv/bin/python bench/names_cv_params.py --c2 0.03 [--c1 C] [--maxit N] [--json OUT]
+    PYTHONPATH=src nice .venv/bin/python bench/names_cv_params.py --c2 0.03 [--c1 C] [--maxit N]
+        [--comments N] [--json OUT]
 
 Prints each fold's L-BFGS iterations and final loss, the threshold the rule chooses, how many sets reach
 the target and the macro-F1 at every threshold, and each set's figures at the chosen threshold.
@@ -41,12 +42,16 @@ def main() -> None:
     parser.add_argument("--c1", type=float, default=tn.PARAMS["c1"])
     parser.add_argument("--c2", type=float, default=tn.PARAMS["c2"])
     parser.add_argument("--maxit", type=int, default=tn.PARAMS["max_iterations"])
+    parser.add_argument(
+        "--comments", type=int, default=tn.SYNTH_COMMENTS, help="synthetic comments a language"
+    )
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--json", type=Path, help="write the CV figures here")
     args = parser.parse_args()
     pycrfsuite.Trainer = _LoggedTrainer  # train_names.train looks it up at each call (forked folds too)
     tn.PARAMS.update(c1=args.c1, c2=args.c2, max_iterations=args.maxit)
-    print(tn.PARAMS, flush=True)
+    tn.SYNTH_COMMENTS = args.comments  # read by comment_sentences at each call (forked folds too)
+    print(tn.PARAMS, f"synthetic comments a language: {tn.SYNTH_COMMENTS}", flush=True)
     t0 = time.time()
     parts = tn.training_sets()
     best, cv = tn.cross_validate(parts, tn.frequency(), tn.wide_names(), args.jobs)

@@ -164,6 +164,7 @@ def training_sentences(parts: dict[str, list[Sentence]]) -> list[Sentence]:
                     not SYNTH_NAMED or any(is_person(t) for _, t in s)
                 ):
                     out.append(informal_copy(s, random.Random(f"{SYNTH_SEED}:{key}:{i}")))
+    out.extend(comment_sentences())
     return out
 
 
@@ -241,6 +242,196 @@ def informal_copy(sentence: Sentence, rng: random.Random) -> Sentence:
         out.insert(0, (rng.choice(_HANDLES), "O"))
     if rng.random() < SYNTH_EMOJI:
         out.append((rng.choice(_EMOJI), "O"))
+    return out
+
+
+# Synthetic comments in the register of municipal pages (:func:`comment_sentences`): SYNTH_COMMENTS
+# sentences per language (da, nb, nn, sv; 0: none), written from the frames below, each slot filled with a
+# given name of the hand-written list (now and then with a surname) or, in the frames marked ``X``, with
+# a look-alike that is no person (a place, a municipality, an organisation: "Tak til Odense Kommune
+# for"); ``M`` is a month. Added to training only (never to a held-out fold: :func:`training_sentences`
+# is called on the training folds), seeded by SYNTH_SEED, the language and the index, so deterministic.
+# The frames were written apart from ``bench/names_given_probe.py``'s (none is one of them), and its 59
+# names are left out of the names drawn.
+SYNTH_COMMENTS = 0
+SYNTH_COMMENT_PERSON = 0.5  # an ``X`` slot filled with a person (else a look-alike)
+SYNTH_COMMENT_SURNAME = 0.2  # a person with a surname after the given name
+SYNTH_COMMENT_INFORMAL = 0.5  # then passed through :func:`informal_copy`
+COMMENT_FRAMES: dict[str, tuple[str, ...]] = {
+    "da": (
+        "Tusind tak til X for en rigtig god oplevelse !",
+        "Stor tak til X for den flotte indsats i weekenden",
+        "Tak P , du er guld værd 🙏",
+        "Hej P , hvornår bliver vejen ryddet ?",
+        "hej P kan du sende linket igen",
+        "P fra hjemmeplejen er den sødeste af dem alle",
+        "Jeg spurgte P på rådhuset , men fik aldrig svar .",
+        "Det var P der lovede at ringe tilbage , og så skete der ingenting",
+        "Hvorfor svarer P ikke på mine mails ?",
+        "Jeg har skrevet til X tre gange uden at få svar .",
+        "Ros til X for at tage sig tid til os",
+        "Vi klagede til X i M , men intet er sket .",
+        '" Det kigger vi på " , sagde P , og så hørte vi ikke mere',
+        "Giv P en buket blomster , hun har fortjent det",
+    ),
+    "nb": (
+        "Tusen takk til X for en kjempefin opplevelse !",
+        "Stor takk til X for flott innsats i helgen",
+        "Takk P , du er gull verdt 🙏",
+        "Hei P , når blir veien brøytet ?",
+        "hei P kan du sende lenken på nytt",
+        "P fra hjemmetjenesten er den snilleste av alle",
+        "Jeg spurte P på rådhuset , men fikk aldri svar .",
+        "Det var P som lovet å ringe tilbake , og så skjedde det ingenting",
+        "Hvorfor svarer ikke P på e-postene mine ?",
+        "Jeg har skrevet til X tre ganger uten å få svar .",
+        "Ros til X for at dere tok dere tid til oss",
+        "Vi klaget til X i M , men ingenting har skjedd .",
+        '" Det skal vi se på " , sa P , og så hørte vi ikke mer',
+        "Gi P en blomsterbukett , hun har fortjent det",
+    ),
+    "nn": (
+        "Tusen takk til X for ei kjempefin oppleving !",
+        "Stor takk til X for flott innsats i helga",
+        "Takk P , du er gull verdt 🙏",
+        "Hei P , når blir vegen brøyta ?",
+        "hei P kan du senda lenkja på nytt",
+        "P frå heimetenesta er den snillaste av alle",
+        "Eg spurde P på rådhuset , men fekk aldri svar .",
+        "Det var P som lova å ringja tilbake , og så skjedde det ingenting",
+        "Kvifor svarar ikkje P på e-postane mine ?",
+        "Eg har skrive til X tre gonger utan å få svar .",
+        "Ros til X for at de tok dykk tid til oss",
+        "Vi klaga til X i M , men ingenting har skjedd .",
+        '" Det skal vi sjå på " , sa P , og så høyrde vi ikkje meir',
+        "Gje P ein blomebukett , ho har fortent det",
+    ),
+    "sv": (
+        "Tusen tack till X för en riktigt fin upplevelse !",
+        "Stort tack till X för fina insatser i helgen",
+        "Tack P , du är guld värd 🙏",
+        "Hej P , när blir vägen plogad ?",
+        "hej P kan du skicka länken igen",
+        "P från hemtjänsten är den snällaste av alla",
+        "Jag frågade P på kommunhuset , men fick aldrig svar .",
+        "Det var P som lovade att ringa tillbaka , och sen hände ingenting",
+        "Varför svarar inte P på mina mejl ?",
+        "Jag har skrivit till X tre gånger utan att få svar .",
+        "Beröm till X för att ni tog er tid med oss",
+        "Vi klagade till X i M , men inget har hänt .",
+        '" Det ska vi titta på " , sa P , och sen hörde vi inget mer',
+        "Ge P en blombukett , hon har förtjänat det",
+    ),
+}
+_SECTION_OF = {"da": "Danish", "nb": "Norwegian", "nn": "Norwegian", "sv": "Swedish"}
+_MONTHS = {
+    "da": "januar februar marts april maj juni juli september oktober november december",
+    "nb": "januar februar mars april mai juni juli september oktober november desember",
+    "nn": "januar februar mars april mai juni juli september oktober november desember",
+    "sv": "januari februari mars april maj juni juli september oktober november december",
+}
+_PLACES = {
+    "da": "Aalborg Aarhus Esbjerg Frederikshavn Gentofte Herning Hjørring Horsens Kolding Odense Randers "
+    "Roskilde Svendborg Vejle Viborg",
+    "nb": "Bergen Bodø Drammen Fredrikstad Kristiansand Oslo Stavanger Tromsø Trondheim Ålesund",
+    "nn": "Bergen Bodø Førde Voss Volda Ørsta Stord Odda Ålesund Sogndal",
+    "sv": "Göteborg Helsingborg Jönköping Linköping Malmö Norrköping Stockholm Umeå Uppsala Västerås Örebro",
+}
+_COUNTRY = {"da": "Danmark", "nb": "Norge", "nn": "Noreg", "sv": "Sverige"}
+_MUNICIPALITY = {"da": "Kommune", "nb": "kommune", "nn": "kommune", "sv": "kommun"}
+_ORGS = {
+    "da": ("Borgerservice", "Jobcentret", "Kommunen", "Røde Kors", "Ældre Sagen", "Region Midtjylland"),
+    "nb": ("NAV", "Kommunen", "Røde Kors", "Statens vegvesen", "Helse Bergen"),
+    "nn": ("NAV", "Kommunen", "Raude Krossen", "Statens vegvesen", "Helse Førde"),
+    "sv": ("Försäkringskassan", "Kommunen", "Röda Korset", "Region Skåne", "Trafikverket"),
+}
+
+
+def _lexicon_sections(file: str) -> dict[str, list[str]]:
+    """The names of a hand-written list by its ``# --- Section`` headers (first word of the header)."""
+    from importlib.resources import files
+
+    out: dict[str, list[str]] = {}
+    section = ""
+    for line in (files("rettesnor") / "lexicons" / file).read_text("utf-8").splitlines():
+        line = line.strip()
+        if line.startswith("# ---"):
+            section = line[5:].split()[0].rstrip(",")
+        elif line and not line.startswith("#"):
+            out.setdefault(section, []).append(line)
+    return out
+
+
+def _probe_names() -> frozenset[str]:
+    """The 59 given names of ``bench/names_given_probe.py``, kept out of the synthetic comments."""
+    text = (ROOT / "bench" / "names_given_probe.py").read_text("utf-8")
+    match = re.search(r'GIVEN = """(.*?)"""', text, re.S)
+    return frozenset(match.group(1).split()) if match else frozenset()
+
+
+def _comment_person(rng: random.Random, own: list[str], foreign: list[str], last: list[str]) -> Sentence:
+    """A given name (of the language's list 0.8, else of another origin), now and then with a surname."""
+    name = rng.choice(own if rng.random() < 0.8 else foreign)
+    span = [(name, "B-PER")]
+    if rng.random() < SYNTH_COMMENT_SURNAME:
+        span.append((rng.choice(last), "I-PER"))
+    return span
+
+
+def _look_alike(rng: random.Random, lang: str, places: list[str]) -> Sentence:
+    """A capitalised slot filler that is no person: a municipality, a place, the country, a body."""
+    kind = rng.random()
+    if kind < 0.4:
+        words = [rng.choice(places), _MUNICIPALITY[lang]]
+    elif kind < 0.6:
+        words = [rng.choice(places)]
+    elif kind < 0.7:
+        words = [_COUNTRY[lang]]
+    else:
+        words = rng.choice(_ORGS[lang]).split()
+    return [(w, "O") for w in words]
+
+
+def comment_sentences(per_language: int | None = None) -> list[Sentence]:
+    """Synthetic comments with a lone given name or a look-alike (see ``COMMENT_FRAMES``); ``per_language``
+    defaults to ``SYNTH_COMMENTS``."""
+    if per_language is None:
+        per_language = SYNTH_COMMENTS
+    if not per_language:
+        return []
+    given = _lexicon_sections("names_given_names.txt")
+    surnames = _lexicon_sections("names_surnames.txt")
+    skip = {
+        w.lower()
+        for file in ("names_common_words.txt", "names_stop_words.txt")
+        for ws in _lexicon_sections(file).values()
+        for w in ws
+    } | {w.lower() for w in _probe_names()}
+    other = [w for s in ("Finnish", "Names", "English") for w in given.get(s, [])]
+    out: list[Sentence] = []
+    for lang, frames in COMMENT_FRAMES.items():
+        own = [w for w in given[_SECTION_OF[lang]] if w.lower() not in skip and " " not in w]
+        foreign = [w for w in other if w.lower() not in skip and " " not in w]
+        last = [w for w in surnames[_SECTION_OF[lang]] if " " not in w]
+        places = _PLACES[lang].split()
+        for i in range(per_language):
+            rng = random.Random(f"{SYNTH_SEED}:comment:{lang}:{i}")
+            frame = frames[i % len(frames)]
+
+            sentence: Sentence = []
+            for tok in frame.split():
+                if tok == "P" or (tok == "X" and rng.random() < SYNTH_COMMENT_PERSON):
+                    sentence.extend(_comment_person(rng, own, foreign, last))
+                elif tok == "X":
+                    sentence.extend(_look_alike(rng, lang, places))
+                elif tok == "M":
+                    month = rng.choice(_MONTHS[lang].split())
+                    sentence.append((month.capitalize() if rng.random() < 0.5 else month, "O"))
+                else:
+                    sentence.append((tok, "O"))
+            if rng.random() < SYNTH_COMMENT_INFORMAL:
+                sentence = informal_copy(sentence, rng)
+            out.append(sentence)
     return out
 
 

@@ -150,7 +150,8 @@ def test_training_sentences_count_informal_sets_and_add_lower_cased_copies() -> 
     base = len(news) + tn.INFORMAL_COPIES * len(tweets)
     n_lower = len(range(2, base, tn.LOWER_EVERY))
     n_synth = len(range(tn.SYNTH_EVERY - 1, len(news), tn.SYNTH_EVERY)) if tn.SYNTH_EVERY else 0
-    assert len(out) == base + n_lower + n_synth  # informal copies of the edited sets only
+    n_comments = len(tn.comment_sentences())  # the synthetic comments (none where SYNTH_COMMENTS is 0)
+    assert len(out) == base + n_lower + n_synth + n_comments  # informal copies of the edited sets only
     assert Counter(tuple(s) for s in out)[tuple(tweets[0])] == tn.INFORMAL_COPIES
     lowered = out[base : base + n_lower]
     assert all(t == t.lower() for s in lowered for t, _ in s)
@@ -177,6 +178,33 @@ def test_informal_copies_keep_the_labels_and_are_deterministic() -> None:
         ]
     assert any(len([t for t, tag in c if tag != "O"]) == 1 for c in copies) == (tn.SYNTH_SURNAME > 0)
     assert any(c[-1][0] != "." for c in copies) and any(c[0][0] == "borgmester" for c in copies)
+
+
+def test_synthetic_comments_are_deterministic_labelled_and_apart_from_the_probe() -> None:
+    import re
+
+    tn = _trainer()
+    out = tn.comment_sentences(56)
+    assert out == tn.comment_sentences(56) and len(out) == 56 * len(tn.COMMENT_FRAMES)
+    assert tn.comment_sentences(0) == []
+    probe = (ROOT / "bench" / "names_given_probe.py").read_text("utf-8")
+    probe_names = set(re.search(r'GIVEN = """(.*?)"""', probe, re.S).group(1).lower().split())  # type: ignore[union-attr]
+    persons = 0
+    for sentence in out:
+        tags = [tag for _, tag in sentence]
+        assert all(tag in ("O", "B-PER", "I-PER") for tag in tags)
+        assert all(b != "I-PER" or a != "O" for a, b in zip(["O", *tags], tags, strict=False))
+        spans = [t.lower() for t, tag in sentence if tag == "B-PER"]
+        persons += len(spans)
+        assert not probe_names & set(spans)  # the probe's 59 names are never drawn
+    # look-alikes in the same frames: a municipality or a place after "til"/"till", labelled no person
+    look_alikes = [s for s in out if any(t in ("Kommune", "kommune", "kommun") for t, _ in s)]
+    assert look_alikes and all(tag == "O" for s in look_alikes for t, tag in s if t[:1].isupper())
+    assert persons > len(out) // 2
+    frames = [f for fs in tn.COMMENT_FRAMES.values() for f in fs]
+    ours = [set(re.findall(r"\w+", f.lower())) - {"x", "p", "m"} for f in frames]
+    for probe_frame in re.findall(r'"([^"]*\{\}[^"]*)"', probe):  # none of the probe's frames is ours
+        assert set(re.findall(r"\w+", probe_frame.lower())) not in ours
 
 
 @pytest.mark.parametrize(
