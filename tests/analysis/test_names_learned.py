@@ -75,12 +75,7 @@ def test_name_after_a_lower_case_title_is_an_official(
     ("text", "ctx", "name"),
     [
         ("hej karoline, har du fået svar fra kommunen?", DA, "karoline"),
-        pytest.param(
-            "tak til morten for hjælpen med ansøgningen",
-            DA,
-            "morten",
-            marks=pytest.mark.xfail(strict=True, reason="known miss: a frequent lower-case given name"),
-        ),
+        ("tak til morten for hjælpen med ansøgningen", DA, "morten"),  # a known miss until stop 24
         ("jeg talte med mads jørgensen om hegnet i går", DA, "mads jørgensen"),
         ("snakket med sigrid i dag, hun var helt enig", NB, "sigrid"),
         ("hej annika! tack för hjälpen igår", SV, "annika"),
@@ -224,3 +219,23 @@ def test_handles_with_a_given_name_are_mentions(text: str, handle: str) -> None:
 @pytest.mark.parametrize("text", ["Skriv til @Kommunen eller @Borgerservice", "Læs mere hos @DRNyheder"])
 def test_handles_of_bodies_are_no_persons(text: str) -> None:
     assert _found(text, DA) == []
+
+
+# A given name alone, thanked in a comment: the commonest way a municipal page names a person. Written on
+# 2026-12-04 (stop 24) after the synthetic comment sentences were chosen and before this model was run on
+# them; none is a frame of `bench/names_given_probe.py` or of `train_names.COMMENT_FRAMES`. The model before
+# them found four of the seven (the nb "Ingrid", "Håkon" and sv "Birgitta" were missed).
+@pytest.mark.parametrize(
+    ("text", "ctx", "name"),
+    [
+        ("Stor tak til Birthe for hjælpen med min ansøgning i sidste uge.", DA, "Birthe"),
+        ("Vi vil gerne takke Lone for hendes store indsats i børnehaven.", DA, "Lone"),
+        ("Takk til Ingrid for god hjelp med søknaden.", NB, "Ingrid"),
+        ("Tusen takk til Håkon for at han ordnet brøytingen så raskt.", NB, "Håkon"),
+        ("Takk til Kari for hjelpa med søknaden.", NB, "Kari"),
+        ("Tack till Birgitta för all hjälp med ansökan.", SV, "Birgitta"),
+        ("Stort tack till Stina för en fin kväll på biblioteket.", SV, "Stina"),
+    ],
+)
+def test_a_given_name_thanked_alone_is_a_name(text: str, ctx: AnalysisContext, name: str) -> None:
+    assert name in _found(text, ctx)
