@@ -49,3 +49,6 @@ __getattr__
 
 # typer: read when it builds a command (cli/__init__.py builds `check` alone from a copy of the app)
 _.registered_groups
+
+# Python: the name a function gives in tracebacks and error messages (analysis/signals.py: Signal.__init__)
+_.__qualname__

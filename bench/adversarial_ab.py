@@ -36,7 +36,8 @@ def worker(size: int, pack_name: str, stages: bool) -> None:
     comments = ct.read_comments(ct.DEFAULT_CORPUS)
     for text in comments[:300]:
         check(Item(text, kind="comment"), pack)
-    inputs = ct.adversarial_inputs(size, comments)
+    # the texts check_throughput.py joins: the corpus with its synthetic identifiers ("with ids")
+    inputs = ct.adversarial_inputs(size, [s.text for s in ct.build_corpus(comments)])
     print(json.dumps({"ready": list(inputs)}), flush=True)
     for line in sys.stdin:
         name, kind = line.rstrip("\n").split("\t")

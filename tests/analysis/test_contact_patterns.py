@@ -216,10 +216,11 @@ def test_phone_runs_near_hints_are_the_regex_scan(dense: int, monkeypatch: pytes
     found = 0
 
     def near(t: str) -> list[tuple[tuple[int, int], dict[str, str | None]]]:
-        pairs = contact._near_hints(
-            contact._PHONE_RUN, t, contact._PHONE_HINT, contact._PHONE_BEFORE, contact._PHONE_REACH
-        )
-        return [(m.span(), m.groupdict()) for m in pairs]
+        args = (contact._PHONE_RUN, t, contact._PHONE_HINT, contact._PHONE_BEFORE, contact._PHONE_REACH)
+        pairs = [(m.span(), m.groupdict()) for m in contact._near_hints(*args)]
+        # only the positions where a candidate can start, each matched on the whole text: the same
+        assert [(m.span(), m.groupdict()) for m in contact._near_hints(*args, contact._PHONE_STARTS)] == pairs
+        return pairs
 
     for t in texts:
         expected = _matches(contact._PHONE_RUN, t)
@@ -228,6 +229,7 @@ def test_phone_runs_near_hints_are_the_regex_scan(dense: int, monkeypatch: pytes
     assert found > 3000
     joined = " ".join(texts[:3000]) + "ord " * 20_000 + "".join(texts[3000:6000])
     assert near(joined) == _matches(contact._PHONE_RUN, joined)
+    assert contact._PHONE_RUN.pattern.startswith(contact._PHONE_STARTS.pattern)
 
 
 @pytest.mark.parametrize("dense", [contact._DENSE_HINTS, 10**9])
@@ -243,16 +245,26 @@ def test_label_patterns_near_digits_are_the_regex_scan(
     texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 14))) for _ in range(15_000)] + [
         " ".join(rng.choice(pieces) for _ in range(rng.randint(1, 14))) for _ in range(15_000)
     ]
+    # The patterns near_hints is given the start positions of (each begins with that pattern).
+    starts: re.Pattern[str] | None = getattr(contact, name + "_STARTS", None)
+    if starts is not None:
+        assert pattern.pattern.startswith("(?P<label>" + starts.pattern)
     found = 0
     for t in texts:
         expected = _matches(pattern, t)
         near = contact._near_hints(pattern, t, contact._DIGITS, contact._LABEL_BEFORE, contact._LABEL_REACH)
         assert [(m.span(), m.groupdict()) for m in near] == expected, t
+        if starts is not None:
+            args = (pattern, t, contact._DIGITS, contact._LABEL_BEFORE, contact._LABEL_REACH, starts)
+            assert [(m.span(), m.groupdict()) for m in contact._near_hints(*args)] == expected, t
         found += len(expected)
     assert found > 50  # the strings do exercise the pattern
     joined = " ".join(texts[:5000]) + " ord" * 30_000 + "\n".join(texts[5000:10_000])
-    near = contact._near_hints(pattern, joined, contact._DIGITS, contact._LABEL_BEFORE, contact._LABEL_REACH)
-    assert [(m.span(), m.groupdict()) for m in near] == _matches(pattern, joined)
+    for given in (None, starts):
+        near = contact._near_hints(
+            pattern, joined, contact._DIGITS, contact._LABEL_BEFORE, contact._LABEL_REACH, given
+        )
+        assert [(m.span(), m.groupdict()) for m in near] == _matches(pattern, joined)
 
 
 def test_iban_hint_is_two_capitals_and_two_digits() -> None:

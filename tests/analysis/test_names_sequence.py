@@ -201,8 +201,12 @@ def test_the_handles_of_a_text_are_its_tokens_that_start_with_an_at() -> None:
     alphabet = [*"aZ1_ .-@@\n", "\u00a0", "æ", "'", "Ø."]
     texts = ["a@b.dk.", "@@x", "@.", "@_", "x@", "mail: jens.p@hjoring.dk, @Kommunen!", "@jens_p1987."]
     texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(600)]
-    for text in texts:
-        assert names._handles(text) == {t[2] for t in names.tokenize(text) if t[2].startswith("@")}, text
+    seq = names.TokenSequence(texts, names.model())  # the texts of a chunk, and each alone
+    for t, text in enumerate(texts):
+        expected = {tok[2] for tok in names.tokenize(text) if tok[2].startswith("@")}
+        assert seq.handles(t) == expected, text
+        assert names.TokenSequence([text], names.model()).handles(0) == expected, text
+        assert names._at_words([tok[2] for tok in names.tokenize(text)]) == expected, text
 
 
 def test_a_neighbour_s_cached_sums_are_those_of_its_features_at_each_offset() -> None:

@@ -119,3 +119,30 @@ def test_one_megabyte_in_under_a_second(text: str) -> None:
     t0 = time.perf_counter()
     detect(text)
     assert time.perf_counter() - t0 < GUARD_S
+
+
+def test_the_words_of_a_text_are_those_of_its_sentences() -> None:
+    # detect counts a text's words in its long sentences and between them: that is words() of the whole
+    # text only if no sentence's start or end splits a word.
+    import itertools
+    import random
+
+    rng = random.Random(23)
+    pieces = [
+        *"ab Å1_-.,!?:;\n\t\u00a0\u2003é²٣*",
+        "kl. 10",
+        "bl.a. de",
+        "...",
+        "Hej!",
+        "x.y",
+        "lang1ordet",
+        "indvielsen.",
+    ]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
+        spans = readability.sentences(text)
+        cuts = [0, *(x for span in spans for x in span), len(text)]  # every sentence's start and end
+        parts = [readability.words(text, a, b) for a, b in itertools.pairwise(cuts)]
+        assert readability.words(text) == (sum(n for n, _ in parts), sum(k for _, k in parts)), repr(text)
+        assert all(readability.words(text, s, e)[0] > 0 for s, e in spans), repr(text)  # each holds a word
+        assert (readability.words(text)[0] > 0) == bool(spans)

@@ -27,10 +27,12 @@ def _signals(n: int) -> list[Signal]:
     return out
 
 
+@pytest.mark.parametrize("listed", [ev.MAX_LISTED, 7])  # 7: findings past their listed places too
 @pytest.mark.parametrize("kind", ["comment", "official_post", "reply"])
 def test_many_signals_give_the_findings_of_the_signal_by_signal_path(
-    kind: str, monkeypatch: pytest.MonkeyPatch
+    kind: str, listed: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(ev, "MAX_LISTED", listed)
     pack = load_pack("dk-hjorring")
     item = Item("x" * 3000, kind=kind)
     signals = _signals(250)
@@ -39,6 +41,9 @@ def test_many_signals_give_the_findings_of_the_signal_by_signal_path(
     one_by_one = ev.evaluate(pack, item, signals)
     assert by_name  # the rules do report these signals
     assert len({id(f.rule) for f in by_name}) > 1
+    shape = [(f.rule.code, f.category, f.spans, f.omitted, len(f.evidence)) for f in by_name]
+    assert shape == [(f.rule.code, f.category, f.spans, f.omitted, len(f.evidence)) for f in one_by_one]
+    assert (listed < 100) == any(f.omitted for f in by_name)
     dump = [json.dumps(r.to_dict(), sort_keys=True) for r in (ev.Result(item, pack, "da", by_name),)]
     again = [json.dumps(r.to_dict(), sort_keys=True) for r in (ev.Result(item, pack, "da", one_by_one),)]
     assert dump == again

@@ -339,9 +339,10 @@ class TokenSequence:
         self.candidates = list(compress(count(), self.classes))
 
     def handles(self, t: int) -> set[str]:
-        """The @handles of text ``t``, each once."""
-        inner = self.items[self.bounds[t] + 1 : self.bounds[t + 1]]
-        return set(compress(inner, map(str.startswith, inner, repeat("@"))))  # type: ignore[arg-type]
+        """The @handles of text ``t``, each once: the tokens that start with "@", read from the set of its
+        tokens (a few forms however long the text: 1 MB of "a@" is 500,000 handle tokens of one form,
+        whose findall took 0.08 s and whose test one by one 0.03 s; the set 0.007 s)."""
+        return _at_words(self.items[self.bounds[t] + 1 : self.bounds[t + 1]])
 
     def tokens(self, t: int, text: str) -> TextTokens:
         """The (start, end, word) tokens of text ``t`` (its ``text``), as :func:`tokenize` gives them."""
@@ -1419,15 +1420,9 @@ def _given_handle(handle: str) -> bool:
     return hit
 
 
-# The tokens of a text that start with "@", where _TOKEN is as written: an "@" is in no other kind of
-# token, so each one starts a token, a handle where a word character follows (``@[\w.]*\w``) and
-# "@" alone otherwise; one C-level findall over the text instead of a test of each token.
-_AT_TOKEN = re.compile(r"@(?:[\w.]*\w)?")
-
-
-def _handles(text: str) -> set[str]:
-    """The tokens of ``text`` that start with "@" (where _TILED), each once."""
-    return set(_AT_TOKEN.findall(text))
+def _at_words(words: Sequence[str | None]) -> set[str]:
+    """The words that start with "@", each once (``None``: no word), from the set of the words."""
+    return {w for w in set(words) if w is not None and w[:1] == "@"}
 
 
 def _handle_mentions(text: str, tokens: TextTokens, covered: set[int]) -> list[Signal]:
@@ -1435,7 +1430,7 @@ def _handle_mentions(text: str, tokens: TextTokens, covered: set[int]) -> list[S
     ``_MAX_SIGNALS``: the signals of a text are cut to that many, in order). :func:`_handle_given`
     runs once per handle form; the handles are found by C-level calls over the words."""
     words = tokens.words
-    handles = _handles(text) if _TILED else set(compress(words, map(str.startswith, words, repeat("@"))))
+    handles = _at_words(words)  # (the words are at hand: cheaper than _handles, see TokenSequence.handles)
     given = set(filter(_given_handle, handles))
     out: list[Signal] = []
     if not given:
@@ -1532,7 +1527,7 @@ def _detect_sequence(
         if not signals.full and signals.add(i, j, prob, start):
             done.add(t)
     for t in chunk.containing("@"):  # handles the model did not tag may be mentions
-        if t not in made and any(map(_given_handle, _handles(chunk[t]) if _TILED else seq.handles(t))):
+        if t not in made and any(map(_given_handle, seq.handles(t))):
             text = chunk[t]
             made[t] = _Signals(text, seq.tokens(t, text), ctx)
     for t in sorted(made):

@@ -95,10 +95,32 @@ def detect_many(texts: Sequence[str], ctx: AnalysisContext) -> dict[int, list[Si
 def detect(text: str, ctx: AnalysisContext) -> Iterator[Signal]:
     if ctx.kind not in KINDS:
         return
-    count_words, long_words = words(text)
-    if not count_words:
-        return
+    # A text's words are its sentences' words and those between them: a sentence ends where whitespace
+    # or the end of the text follows (or after a line break), so no sentence boundary splits a word,
+    # and a text has a sentence where it has a word. The sentences that may be too long are counted one
+    # by one and the text between them once (1 MB of joined comments counted its words twice, the
+    # whole text and again each long sentence: 30 ms).
     spans = sentences(text)
+    if not spans:
+        return  # no word
+    limit = ctx.sentence_words_max
+    # words are split by whitespace: a shorter sentence cannot hold more than the limit
+    long = [(s, e) for s, e in spans if (e - s + 1) // 2 > limit]
+    counted = [words(text, s, e) for s, e in long]
+    if not counted:
+        count_words, long_words = words(text)
+    else:
+        count_words = sum(n for n, _ in counted)
+        long_words = sum(k for _, k in counted)
+        at = 0
+        for s, e in long:
+            n, k = words(text, at, s)
+            count_words += n
+            long_words += k
+            at = e
+        n, k = words(text, at)
+        count_words += n
+        long_words += k
     count = max(1, len(spans))
     value = count_words / count + 100 * long_words / count_words
     if value > ctx.lix_max and (count >= 2 or count_words >= 20):
@@ -119,13 +141,7 @@ def detect(text: str, ctx: AnalysisContext) -> Iterator[Signal]:
                 "long_words": long_words,
             },
         )
-    limit = ctx.sentence_words_max
-    if count_words <= limit:
-        return  # no sentence can be longer than the whole text
-    for s, e in spans:
-        if (e - s + 1) // 2 <= limit:
-            continue  # words are split by whitespace: too short to hold more than the limit
-        n = words(text, s, e)[0]
+    for (s, e), (n, _) in zip(long, counted, strict=True):
         if n > limit:
             yield Signal(
                 "readability",

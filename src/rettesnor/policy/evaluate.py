@@ -163,7 +163,15 @@ def evaluate(pack: Pack, item: Item, signals: list[Signal], lang: str | None = N
         by_category: dict[str, Finding] = {}
         names, min_score = rule.signals, rule.min_score
         fixed = rule.category  # a finding's category: the rule's, else the signal's name
-        for s in signals if of_name is None else _read_by(names, of_name, signals):
+        if of_name is not None:  # many signals: each category's at once (the same findings as below)
+            for category, chosen in _chosen(names, min_score, fixed, of_name, signals):
+                listed = chosen[:MAX_LISTED]
+                spans = [Span(s.start, s.end, text[s.start : s.end]) for s in listed if s.end > s.start]
+                evidence = [_evidence_of(s, shared) for s in listed]
+                by_category[category] = Finding(rule, category, spans, evidence, len(chosen) - len(listed))
+            findings.extend(by_category.values())
+            continue
+        for s in signals:
             if s.name not in names or s.score < min_score:
                 continue
             category = fixed or s.name
@@ -188,6 +196,29 @@ def evaluate(pack: Pack, item: Item, signals: list[Signal], lang: str | None = N
         )
     )
     return findings
+
+
+def _chosen(
+    names: list[str],
+    min_score: float,
+    fixed: str | None,
+    of_name: dict[str, list[int]],
+    signals: list[Signal],
+) -> list[tuple[str, list[Signal]]]:
+    """The signals a rule takes (named in ``names``, score not under ``min_score``), by the category of
+    their finding (``fixed``, else each signal's name), in their order; the categories in the order of
+    their first signal. What the loop over the signals in :func:`evaluate` gathers, one finding per
+    category, without a Python step per signal past the listed ones (1 MB of e-mail addresses: 142,857)."""
+    if fixed:
+        chosen = [s for s in _read_by(names, of_name, signals) if not s.score < min_score]
+        return [(fixed, chosen)] if chosen else []
+    firsts: list[tuple[int, str, list[Signal]]] = []
+    for name in set(names):
+        ks = [k for k in of_name.get(name, ()) if not signals[k].score < min_score]
+        if ks:
+            firsts.append((ks[0], name, [signals[k] for k in ks]))
+    firsts.sort()
+    return [(name, chosen) for _, name, chosen in firsts]
 
 
 def _read_by(names: list[str], of_name: dict[str, list[int]], signals: list[Signal]) -> list[Signal]:
