@@ -481,11 +481,11 @@ def rettesnor_spans(result: Any) -> tuple[list[tuple[str, int, int]], Counter[st
     counted: list[tuple[str, int, int]] = []
     other: Counter[str] = Counter()
     for finding in result.findings:
-        for span in finding.spans:
-            if finding.category in COUNTED_CATEGORIES:
-                counted.append((finding.category, span.start, span.end))
+        for span in finding.spans:  # a place's own category: a finding can hold several
+            if span.category in COUNTED_CATEGORIES:
+                counted.append((span.category, span.start, span.end))
             else:
-                other[finding.category] += 1
+                other[span.category] += 1
     return counted, other
 
 
@@ -556,10 +556,11 @@ def batch_run(samples: Sequence[Sample], timer: Timer) -> Run:
             errors += 1
         for f in out.get("findings", ()):
             for span in f.get("spans", ()):
-                if f["category"] in COUNTED_CATEGORIES:
-                    spans.append((f["category"], span["start"], span["end"]))
+                category = span.get("category", f["category"])  # its own, in a finding of several
+                if category in COUNTED_CATEGORIES:
+                    spans.append((category, span["start"], span["end"]))
                 else:
-                    other[f["category"]] += 1
+                    other[category] += 1
         detections.append(spans)
     label = "check_lines(JSONL bytes, pack), to_dict included"
     run = timer.run("rettesnor-lines", label, samples, detections)

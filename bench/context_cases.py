@@ -90,7 +90,7 @@ def expectations(
         out.append((f"signal {category} {span!r}", hit))
     for category in case["absent"]:
         out.append((f"no signal {category}", all(s["category"] != category for s in signals)))
-    found = {f["category"] for f in result["findings"]}
+    found = {c for f in result["findings"] for c in f.get("categories", [f["category"]])}
     for category in case["findings"]:
         out.append((f"finding {category}", category in found))
     for category in case["no_findings"]:

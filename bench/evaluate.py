@@ -529,6 +529,7 @@ def policy(errors: bool = False) -> dict[str, Any]:
     The verdict row: the share of positives that are not kept, and of negatives that are."""
     from rettesnor.check import check_many
     from rettesnor.item import Item
+    from rettesnor.policy.evaluate import categories_of
     from rettesnor.policy.loader import load_pack
 
     results: dict[str, Any] = {}
@@ -536,7 +537,7 @@ def policy(errors: bool = False) -> dict[str, Any]:
     for lang, items in _by_lang().items():
         pack = load_pack(POLICY_PACK[lang])
         checked = check_many([Item(e["text"], "comment", language=lang) for e in items], pack)
-        fired = [{f.category for f in r.findings} for r in checked]
+        fired = [set(categories_of(r.findings)) for r in checked]
         flaggable = _pack_categories(pack)
         categories = sorted({e["category"] for e in items} & flaggable)
         per = _score(items, fired, categories, lang, misses)

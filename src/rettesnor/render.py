@@ -51,7 +51,7 @@ def print_result(console: Console, result: Result, lang: str, source: str = "") 
         rule = finding.rule
         line = Text("  ")
         line.append(f"{rule.code} {rule.severity:<5}", style=_STYLE[rule.severity])
-        line.append(f" [{finding.category}] {result.pack.text(rule.title, lang)}")
+        line.append(f" [{', '.join(finding.categories)}] {result.pack.text(rule.title, lang)}")
         if rule.action:
             line.append(f"  → {rule.action}" + (f" ({rule.ground})" if rule.ground else ""))
         console.print(line)

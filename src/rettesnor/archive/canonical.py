@@ -161,6 +161,9 @@ def compact_findings(result_findings: list[Any]) -> list[dict[str, Any]]:
             "clauses": [c.id for c in rule.clauses],
             "spans": [[s.start, s.end] for s in f.spans],
         }
+        if len(f.categories) > 1:  # a rule that read several signals: each place keeps its category
+            item["categories"] = list(f.categories)
+            item["spans"] = [[s.start, s.end, s.category] for s in f.spans]
         if f.omitted:  # places past policy.evaluate's MAX_LISTED: the record says how many it leaves out
             item["omitted"] = f.omitted
         if rule.action is not None:

@@ -38,7 +38,7 @@ from rettesnor.archive.errors import InvalidValue, NotFound
 from rettesnor.check import check_many
 from rettesnor.governance import checking, lifecycle, tenants
 from rettesnor.item import MAX_TEXT_CHARS, InputError, Item
-from rettesnor.policy.evaluate import Result
+from rettesnor.policy.evaluate import Result, categories_of
 from rettesnor.policy.model import Pack
 from rettesnor.records.archive_models import RECORD_CATEGORY_TABLE, RECORD_TABLE, ArchiveRecord
 from rettesnor.records.models import PLATFORMS, Account, Organisation
@@ -566,7 +566,7 @@ def _versions(
         if found is not None:
             result = found
             s.findings = compact_findings(result.findings)
-            s.categories = ",".join(sorted({f.category for f in result.findings}))[:300] or None
+            s.categories = ",".join(categories_of(result.findings))[:300] or None
             s.policy = infos[i].policy
             if s.language is None:
                 s.language = result.language

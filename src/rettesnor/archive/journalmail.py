@@ -87,7 +87,14 @@ def _clauses(session: Session, record: ArchiveRecord, kind: str) -> list[str]:
     )
     findings = (json.loads(body).get("rettesnor:findings") or []) if body else []
     wanted = {kind, "complaint" if kind == "complaint" else "case_inquiry"}
-    return sorted({c for f in findings if f.get("category") in wanted for c in f.get("clauses") or []})
+    return sorted(
+        {
+            c
+            for f in findings  # a finding of several categories lists them all (policy.evaluate.Finding)
+            if wanted & {f.get("category"), *(f.get("categories") or ())}
+            for c in f.get("clauses") or []
+        }
+    )
 
 
 def send_task(session: Session, org: Organisation, task_id: int) -> Notification:

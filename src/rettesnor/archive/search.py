@@ -190,13 +190,15 @@ def redact(
     (in the original text), what category, and which detector found it (never the redacted words).
 
     Overlapping spans are merged, so no part of a longer span is left in clear."""
+    # A stored place is [start, end], or [start, end, category] in a finding of several categories
+    # (policy.evaluate.Finding): there the place's own category decides (NB014's case number is redacted,
+    # its question words are not).
     spans = sorted(  # at the same start the longest span first: its category names the merged one
         {
-            (s[0], s[1], f["category"], f.get("detector") or f.get("code") or "")
+            (s[0], s[1], s[2] if len(s) > 2 else f.get("category"), f.get("detector") or f.get("code") or "")
             for f in findings
-            if f.get("category") in REDACTED
             for s in f["spans"]
-            if 0 <= s[0] < s[1] <= len(text_)
+            if (s[2] if len(s) > 2 else f.get("category")) in REDACTED and 0 <= s[0] < s[1] <= len(text_)
         },
         key=lambda span: (span[0], -span[1], span[2], span[3]),
     )

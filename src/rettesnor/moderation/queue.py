@@ -30,7 +30,7 @@ from rettesnor.governance.common import choice, get_in_org, text
 from rettesnor.moderation.platform import Platform, PlatformError
 from rettesnor.moderation.registration import create_many
 from rettesnor.moderation.templates import reply_text
-from rettesnor.policy.evaluate import Result
+from rettesnor.policy.evaluate import Result, categories_of
 from rettesnor.policy.loader import load_pack
 from rettesnor.policy.model import ACTION_ORDER, Ground
 from rettesnor.records.archive_models import (
@@ -65,7 +65,7 @@ def enqueue(
     rows: list[dict[str, Any]] = []
     register: list[tuple[int, str]] = []
     for record_id, account_id, result in items:
-        categories = sorted({f.category for f in result.findings})
+        categories = categories_of(result.findings)  # every category of each finding: NB014's case_number too
         for category, kind in REGISTER.items():
             if category in categories:
                 register.append((record_id, kind))

@@ -17,6 +17,9 @@ class Span:
     start: int
     end: int
     text: str
+    # The category of the signal that marked this place (the rule's own category where it names one): a
+    # finding of a rule that reads several signals can hold places of several categories (see Finding).
+    category: str = ""
 
 
 # A finding lists where it fired and why, for a person to look at. Past this many places the list helps
@@ -27,6 +30,18 @@ class Span:
 MAX_LISTED = 1000
 
 
+# One finding per rule and text. A rule that reads several signals (NB014 reads case_inquiry and
+# case_number) gave one finding per signal until 2026-12: the same message twice to a moderator, and two
+# entries in every list and count. Now its finding holds the places of all of them, and names:
+# - ``category``: the rule's own category where it has one, else the first signal of the rule's list
+#   that fired. The pack's author lists the rule's subject first (NB014: case_inquiry, NB022: phone), and
+#   the choice does not depend on where in a text the words happen to stand, so the same rule on the same
+#   signals is always filed under the same category;
+# - ``categories``: every category among its places, ``category`` first, then in the rule's list order.
+#   Whatever reads categories (the moderation queue and its filter, the registration tasks, the archive's
+#   category filter, the "remove from the text" button, crisis) reads these, so no category is lost;
+# - where it has places of more than one category, each span and evidence item names its own, and the
+#   places are in the order of the text (the first MAX_LISTED signals, in the order the detectors gave).
 @dataclass(slots=True)
 class Finding:
     rule: Rule
@@ -34,19 +49,31 @@ class Finding:
     spans: list[Span]
     evidence: list[dict[str, Any]]
     omitted: int = 0  # signals of this finding past the first MAX_LISTED: not in spans and evidence
+    categories: tuple[str, ...] = ()  # every category of its signals, ``category`` first (see above)
+
+    def __post_init__(self) -> None:
+        if not self.categories:
+            self.categories = (self.category,)
 
     def to_dict(self, pack: Pack, lang: str) -> dict[str, Any]:
+        mixed = len(self.categories) > 1
         out: dict[str, Any] = {
             "rule": self.rule.name,
             "code": self.rule.code,
             "clauses": [{"id": c.id, "quote": c.quote} for c in self.rule.clauses],
             "severity": self.rule.severity,
             "category": self.category,
-            "message": pack.text(self.rule.message, lang),
-            "remedy": pack.text(self.rule.remedy, lang),
-            "evidence": self.evidence,
         }
-        if self.spans:  # a finding about the whole text or a photo has no span (not an empty one)
+        if mixed:  # only then: a finding of one category reads as it always did
+            out["categories"] = list(self.categories)
+        out["message"] = pack.text(self.rule.message, lang)
+        out["remedy"] = pack.text(self.rule.remedy, lang)
+        out["evidence"] = self.evidence
+        if self.spans and mixed:
+            out["spans"] = [
+                {"start": s.start, "end": s.end, "text": s.text, "category": s.category} for s in self.spans
+            ]
+        elif self.spans:  # a finding about the whole text or a photo has no span (not an empty one)
             out["spans"] = [{"start": s.start, "end": s.end, "text": s.text} for s in self.spans]
         if self.omitted:  # only past MAX_LISTED signals
             out["omitted"] = self.omitted
@@ -96,6 +123,11 @@ class Result:
         return out
 
 
+def categories_of(findings: list[Finding]) -> list[str]:
+    """Every category of these findings, each once, sorted: a finding can hold several (see Finding)."""
+    return sorted({c for f in findings for c in f.categories})
+
+
 def _applies(rule: Rule, kind: str, present: set[str]) -> bool:
     if kind not in rule.applies_to:
         return False
@@ -128,8 +160,8 @@ _BY_NAME_FROM = 64
 
 
 def evaluate(pack: Pack, item: Item, signals: list[Signal], lang: str | None = None) -> list[Finding]:
-    """One finding per rule and category, listing the spans that made it fire (the first
-    :data:`MAX_LISTED` signals; the rest are counted in ``omitted``)."""
+    """One finding per rule that fires, listing the places that made it fire (the first
+    :data:`MAX_LISTED` signals; the rest are counted in ``omitted``) and their categories."""
     if not signals:  # the common case for citizens' comments: nothing to decide
         return []
     present = {s.name for s in signals}
@@ -160,31 +192,15 @@ def evaluate(pack: Pack, item: Item, signals: list[Signal], lang: str | None = N
         rule = rules[position]
         if not _applies(rule, item.kind, present):
             continue
-        by_category: dict[str, Finding] = {}
         names, min_score = rule.signals, rule.min_score
-        fixed = rule.category  # a finding's category: the rule's, else the signal's name
-        if of_name is not None:  # many signals: each category's at once (the same findings as below)
-            for category, chosen in _chosen(names, min_score, fixed, of_name, signals):
-                listed = chosen[:MAX_LISTED]
-                spans = [Span(s.start, s.end, text[s.start : s.end]) for s in listed if s.end > s.start]
-                evidence = [_evidence_of(s, shared) for s in listed]
-                by_category[category] = Finding(rule, category, spans, evidence, len(chosen) - len(listed))
-            findings.extend(by_category.values())
-            continue
-        for s in signals:
-            if s.name not in names or s.score < min_score:
-                continue
-            category = fixed or s.name
-            finding = by_category.get(category)
-            if finding is None:  # (not setdefault: that built a Finding per signal, 142,857 for 1 MB)
-                finding = by_category[category] = Finding(rule, category, [], [])
-            elif len(finding.evidence) >= MAX_LISTED:
-                finding.omitted += 1
-                continue
-            if s.end > s.start:  # whole-text and photo signals point at no part of the text
-                finding.spans.append(Span(s.start, s.end, text[s.start : s.end]))
-            finding.evidence.append(_evidence_of(s, shared))
-        findings.extend(by_category.values())
+        if of_name is not None:  # many signals: the same signals as below, read by name
+            chosen = [s for s in _read_by(names, of_name, signals) if not s.score < min_score]
+            fired = _fired_by_name(names, min_score, of_name, signals) if chosen else set()
+        else:
+            chosen = [s for s in signals if s.name in names and not s.score < min_score]
+            fired = {s.name for s in chosen}
+        if chosen:
+            findings.append(_finding(rule, chosen, fired, text, shared))
     # Worst first; at the same severity a finding on the ground "illegal" (the law of the country) comes
     # before house rules, so that a threat both illegal and violent is deleted as illegal.
     findings.sort(
@@ -198,27 +214,36 @@ def evaluate(pack: Pack, item: Item, signals: list[Signal], lang: str | None = N
     return findings
 
 
-def _chosen(
-    names: list[str],
-    min_score: float,
-    fixed: str | None,
-    of_name: dict[str, list[int]],
-    signals: list[Signal],
-) -> list[tuple[str, list[Signal]]]:
-    """The signals a rule takes (named in ``names``, score not under ``min_score``), by the category of
-    their finding (``fixed``, else each signal's name), in their order; the categories in the order of
-    their first signal. What the loop over the signals in :func:`evaluate` gathers, one finding per
-    category, without a Python step per signal past the listed ones (1 MB of e-mail addresses: 142,857)."""
-    if fixed:
-        chosen = [s for s in _read_by(names, of_name, signals) if not s.score < min_score]
-        return [(fixed, chosen)] if chosen else []
-    firsts: list[tuple[int, str, list[Signal]]] = []
-    for name in set(names):
-        ks = [k for k in of_name.get(name, ()) if not signals[k].score < min_score]
-        if ks:
-            firsts.append((ks[0], name, [signals[k] for k in ks]))
-    firsts.sort()
-    return [(name, chosen) for _, name, chosen in firsts]
+def _start(s: Signal) -> int:
+    return s.start
+
+
+def _finding(
+    rule: Rule,
+    chosen: list[Signal],
+    fired: set[str],
+    text: str,
+    shared: dict[tuple[int, str, float], dict[str, Any]],
+) -> Finding:
+    """The one finding of ``rule`` on the signals it took (``chosen``, in their order; ``fired``: their
+    names). Its category: the rule's, else the first of the rule's signals that fired (see Finding)."""
+    fixed = rule.category
+    categories = (fixed,) if fixed else tuple(n for n in dict.fromkeys(rule.signals) if n in fired)
+    listed = chosen[:MAX_LISTED]
+    if len(categories) > 1:  # places of several detectors: in the order of the text, each named
+        listed = sorted(listed, key=_start)  # (stable: at one start, the detectors' order)
+        evidence = [{"category": s.name, **_evidence_of(s, shared)} for s in listed]
+    else:
+        evidence = [_evidence_of(s, shared) for s in listed]
+    spans = [Span(s.start, s.end, text[s.start : s.end], fixed or s.name) for s in listed if s.end > s.start]
+    return Finding(rule, categories[0], spans, evidence, len(chosen) - len(listed), categories)
+
+
+def _fired_by_name(
+    names: list[str], min_score: float, of_name: dict[str, list[int]], signals: list[Signal]
+) -> set[str]:
+    """Which of ``names`` have a signal of score ``min_score`` or more (``of_name``: positions by name)."""
+    return {n for n in names if any(not signals[k].score < min_score for k in of_name.get(n, ()))}
 
 
 def _read_by(names: list[str], of_name: dict[str, list[int]], signals: list[Signal]) -> list[Signal]:

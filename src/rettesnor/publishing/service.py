@@ -246,7 +246,7 @@ def run_check(session: Session, org: Organisation, pub: Publication, lang: str |
 def is_crisis(result: Result) -> bool:
     """The crisis signal, whether or not the text refers to an instruction (which suppresses the finding):
     the crisis management then approves the post, so the instruction is proven, not just written."""
-    if any(f.category == "crisis" for f in result.findings):
+    if any("crisis" in f.categories for f in result.findings):
         return True
     item, pack = result.item, result.pack
     return any(s.name == "crisis" for s in analyse(item.text, context_for(pack, item, result.language)))

@@ -18,7 +18,7 @@ from rettesnor import labels
 from rettesnor.governance import accounts, checking, publiclist, tenants
 from rettesnor.i18n import LANGUAGES, translator
 from rettesnor.item import Photo
-from rettesnor.policy.evaluate import Result
+from rettesnor.policy.evaluate import Finding, Result, Span
 from rettesnor.records.db import session_factory, unit_of_work
 from rettesnor.records.web_models import WebUser
 from rettesnor.web import sessions
@@ -194,13 +194,19 @@ def _check_page(
         segments=_segments(form.text, result) if result else [],
         verdicts=labels.VERDICTS,
         severities=labels.SEVERITIES,
-        removable=REMOVABLE,
+        removable=[_removable(f) for f in result.findings] if result else [],
         placeholders=placeholders,
         redacted=redacted,
         placeholder=_placeholder(lang),
         stripped=[s for s in stripped if s],
         max_photos=MAX_PHOTOS,
     )
+
+
+def _removable(finding: Finding) -> list[Span]:
+    """The places of a finding that taking out fixes: those of a removable category. A finding can hold
+    places of several (policy.evaluate.Finding): NB014's case number goes, the question around it stays."""
+    return [s for s in finding.spans if s.category in REMOVABLE]
 
 
 def _placeholder(lang: str) -> str:
@@ -281,9 +287,10 @@ def check_redact(
     session, org = db.session, db.org
     pack = pack_for(session, org, form.account, form.unit, None)
     result = run_check(form.text, kind, pack, lang, channel.strip() or None)
-    if finding > len(result.findings) or result.findings[finding - 1].category not in REMOVABLE:
+    cut = _removable(result.findings[finding - 1]) if finding <= len(result.findings) else []
+    if not cut:
         raise ProblemError(422, f"there is no finding {finding} in this text that can be removed")
-    spans = sorted(result.findings[finding - 1].spans, key=lambda s: s.start, reverse=True)
+    spans = sorted(cut, key=lambda s: s.start, reverse=True)
     redacted = form.text
     for span in spans:
         redacted = redacted[: span.start] + _placeholder(lang) + redacted[span.end :]
