@@ -24,9 +24,10 @@ class Span:
 
 # A finding lists where it fired and why, for a person to look at. Past this many places the list helps
 # no one: 1 MB of e-mail addresses fired one rule 142,857 times, and building that list was a quarter of
-# the check (≈ 0.13 s of CPU) and most of its output. The first MAX_LISTED signals of a finding give its
-# spans and evidence; the rest are counted (``omitted``). Which findings there are, their order and their
-# first span do not change. No real post comes near it (a long list of contacts holds dozens).
+# the check (≈ 0.13 s of CPU) and most of its output. The first MAX_LISTED signals of a finding (of each
+# of its categories, where it has several) give its spans and evidence; the rest are counted
+# (``omitted``). Which findings there are, their order and their first span do not change. No real post
+# comes near it (a long list of contacts holds dozens).
 MAX_LISTED = 1000
 
 
@@ -41,7 +42,7 @@ MAX_LISTED = 1000
 #   Whatever reads categories (the moderation queue and its filter, the registration tasks, the archive's
 #   category filter, the "remove from the text" button, crisis) reads these, so no category is lost;
 # - where it has places of more than one category, each span and evidence item names its own, and the
-#   places are in the order of the text (the first MAX_LISTED signals, in the order the detectors gave).
+#   places are in the order of the text (each category's first MAX_LISTED: what its own finding listed).
 @dataclass(slots=True)
 class Finding:
     rule: Rule
@@ -155,6 +156,10 @@ def _rules_by_kind(pack: Pack) -> dict[str, tuple[list[Rule], dict[str, list[int
     return cached[1]
 
 
+# Evidence shared by signals (see evaluate): the id of their read-only evidence, detector, score, and
+# whether the dict names the category.
+_Key = tuple[int, str, float, bool]
+
 # From this many signals on, each rule reads its signals by name (see evaluate).
 _BY_NAME_FROM = 64
 
@@ -179,7 +184,7 @@ def evaluate(pack: Pack, item: Item, signals: list[Signal], lang: str | None = N
     # one domain) share one evidence dict: 1 MB of e-mail addresses is 142,857 signals and as many
     # evidence dicts otherwise. The dicts are read, never changed (to_dict, the renderers); treat a
     # finding's evidence as read-only.
-    shared: dict[tuple[int, str, float], dict[str, Any]] = {}
+    shared: dict[_Key, dict[str, Any]] = {}
     text = item.text
     # A long text of many signals: each rule goes through the signals it reads only, in their order, not
     # through all of them (a rule about the words of 1 MB of addresses skips the 142,857 addresses).
@@ -192,15 +197,9 @@ def evaluate(pack: Pack, item: Item, signals: list[Signal], lang: str | None = N
         rule = rules[position]
         if not _applies(rule, item.kind, present):
             continue
-        names, min_score = rule.signals, rule.min_score
-        if of_name is not None:  # many signals: the same signals as below, read by name
-            chosen = [s for s in _read_by(names, of_name, signals) if not s.score < min_score]
-            fired = _fired_by_name(names, min_score, of_name, signals) if chosen else set()
-        else:
-            chosen = [s for s in signals if s.name in names and not s.score < min_score]
-            fired = {s.name for s in chosen}
-        if chosen:
-            findings.append(_finding(rule, chosen, fired, text, shared))
+        groups = _taken(rule, signals, of_name)
+        if groups:
+            findings.append(_finding(rule, groups, text, shared))
     # Worst first; at the same severity a finding on the ground "illegal" (the law of the country) comes
     # before house rules, so that a threat both illegal and violent is deleted as illegal.
     findings.sort(
@@ -214,36 +213,59 @@ def evaluate(pack: Pack, item: Item, signals: list[Signal], lang: str | None = N
     return findings
 
 
+def _taken(
+    rule: Rule, signals: list[Signal], of_name: dict[str, list[int]] | None
+) -> list[tuple[str, list[Signal]]]:
+    """The signals ``rule`` takes (named in its list, score not under its ``min_score``) by category, each
+    category's in the order of ``signals``: one group of the rule's own category where it has one, else
+    one per signal name that fired, in the rule's list order (the first names the finding; see Finding).
+
+    ``of_name`` (positions by name, for a text of many signals): each name's signals are read by name, so
+    a rule about the words of 1 MB of e-mail addresses takes no Python step per address."""
+    names, min_score, fixed = rule.signals, rule.min_score, rule.category
+    if fixed:
+        if of_name is not None:
+            chosen = [s for s in _read_by(names, of_name, signals) if not s.score < min_score]
+        else:
+            chosen = [s for s in signals if s.name in names and not s.score < min_score]
+        return [(fixed, chosen)] if chosen else []
+    if of_name is None:
+        by_name: dict[str, list[Signal]] = {}
+        for s in signals:
+            if s.name in names and not s.score < min_score:
+                by_name.setdefault(s.name, []).append(s)
+        return [(n, by_name[n]) for n in dict.fromkeys(names) if n in by_name]
+    groups = []
+    for n in dict.fromkeys(names):
+        taken = [signals[k] for k in of_name.get(n, ()) if not signals[k].score < min_score]
+        if taken:
+            groups.append((n, taken))
+    return groups
+
+
 def _start(s: Signal) -> int:
     return s.start
 
 
 def _finding(
-    rule: Rule,
-    chosen: list[Signal],
-    fired: set[str],
-    text: str,
-    shared: dict[tuple[int, str, float], dict[str, Any]],
+    rule: Rule, groups: list[tuple[str, list[Signal]]], text: str, shared: dict[_Key, dict[str, Any]]
 ) -> Finding:
-    """The one finding of ``rule`` on the signals it took (``chosen``, in their order; ``fired``: their
-    names). Its category: the rule's, else the first of the rule's signals that fired (see Finding)."""
-    fixed = rule.category
-    categories = (fixed,) if fixed else tuple(n for n in dict.fromkeys(rule.signals) if n in fired)
-    listed = chosen[:MAX_LISTED]
-    if len(categories) > 1:  # places of several detectors: in the order of the text, each named
-        listed = sorted(listed, key=_start)  # (stable: at one start, the detectors' order)
-        evidence = [{"category": s.name, **_evidence_of(s, shared)} for s in listed]
-    else:
+    """The one finding of ``rule`` on the signals it took, by category (:func:`_taken`). Each category
+    lists its first MAX_LISTED places and counts the rest, as its own finding did before 2026-12."""
+    if len(groups) == 1:
+        category, chosen = groups[0]
+        listed = chosen[:MAX_LISTED]
         evidence = [_evidence_of(s, shared) for s in listed]
-    spans = [Span(s.start, s.end, text[s.start : s.end], fixed or s.name) for s in listed if s.end > s.start]
-    return Finding(rule, categories[0], spans, evidence, len(chosen) - len(listed), categories)
-
-
-def _fired_by_name(
-    names: list[str], min_score: float, of_name: dict[str, list[int]], signals: list[Signal]
-) -> set[str]:
-    """Which of ``names`` have a signal of score ``min_score`` or more (``of_name``: positions by name)."""
-    return {n for n in names if any(not signals[k].score < min_score for k in of_name.get(n, ()))}
+        spans = [Span(s.start, s.end, text[s.start : s.end], category) for s in listed if s.end > s.start]
+        return Finding(rule, category, spans, evidence, len(chosen) - len(listed))
+    # Places of several categories: each category's listed ones, in the order of the text (stable: at
+    # one start, the rule's order), each span and evidence item naming its category.
+    listed = sorted(chain.from_iterable(chosen[:MAX_LISTED] for _, chosen in groups), key=_start)
+    omitted = sum(max(len(chosen) - MAX_LISTED, 0) for _, chosen in groups)
+    evidence = [_evidence_of(s, shared, named=True) for s in listed]
+    spans = [Span(s.start, s.end, text[s.start : s.end], s.name) for s in listed if s.end > s.start]
+    categories = tuple(category for category, _ in groups)
+    return Finding(rule, categories[0], spans, evidence, omitted, categories)
 
 
 def _read_by(names: list[str], of_name: dict[str, list[int]], signals: list[Signal]) -> list[Signal]:
@@ -255,14 +277,15 @@ def _read_by(names: list[str], of_name: dict[str, list[int]], signals: list[Sign
     return [signals[k] for k in positions]
 
 
-def _evidence_of(s: Signal, shared: dict[tuple[int, str, float], dict[str, Any]]) -> dict[str, Any]:
-    """``s.to_dict()``, the same dict for signals with the same read-only evidence, detector and score."""
+def _evidence_of(s: Signal, shared: dict[_Key, dict[str, Any]], named: bool = False) -> dict[str, Any]:
+    """``s.to_dict()``, the same dict for signals with the same read-only evidence, detector and score;
+    ``named``: with the signal's category first (in a finding of several categories)."""
     if type(s.evidence) is not MappingProxyType:
-        return s.to_dict()
-    key = (id(s.evidence), s.detector, s.score)
+        return {"category": s.name, **s.to_dict()} if named else s.to_dict()
+    key = (id(s.evidence), s.detector, s.score, named)
     out = shared.get(key)
     if out is None:
-        out = shared[key] = s.to_dict()
+        out = shared[key] = {"category": s.name, **s.to_dict()} if named else s.to_dict()
     return out
 
 
