@@ -235,3 +235,27 @@ def test_logs_hold_no_personal_data_or_secrets(client: TestClient, caplog: pytes
 def test_unknown_pages_and_errors_are_pages_in_the_language(client: TestClient) -> None:
     r = client.get("/no-such-page", headers={"Accept-Language": "sv"})
     assert r.status_code == 404 and "<h1>Hittades inte</h1>" in r.text
+
+
+def test_a_finding_of_two_categories_is_shown_once_and_removes_only_its_removable_places(
+    client: TestClient,
+) -> None:
+    # HU004 reads the case number and the case question: one finding now, not the same message twice.
+    # Taking out the number fixes it; the question words around it are no personal data and stay.
+    token = login(client, "hustadvika.ansat")
+    text = "Takk for spørsmålet. Du spør når du får svar på søknaden din med saksnummer: 25/01234."
+    page = client.post("/check", data={"csrf": token, "text": text, "kind": "reply"}).text
+    assert page.count("<code>HU004</code>") == 1
+    buttons = re.findall(r'<button type="submit">[^<:]*: ([^<]*)</button>', page)
+    assert buttons == ["“25/01234”"]  # not the question's words
+    number = re.search(
+        r'<li id="finding-(\d+)"[^>]*>\s*<p><strong>[^<]*</strong>[^<]*<span[^>]*>[^<]*</span> <code>HU004',
+        page,
+    )
+    assert number is not None
+    redacted = client.post(
+        "/check/redact", data={"csrf": token, "text": text, "kind": "reply", "finding": number.group(1)}
+    ).text
+    textarea = re.search(r"<textarea[^>]*>([^<]*)</textarea>", redacted)
+    assert textarea is not None
+    assert "25/01234" not in textarea.group(1) and "svar på søknaden din med saksnummer" in textarea.group(1)
