@@ -49,12 +49,8 @@ class Finding:
     category: str
     spans: list[Span]
     evidence: list[dict[str, Any]]
+    categories: tuple[str, ...]  # every category of its places, ``category`` first (see above)
     omitted: int = 0  # signals of this finding past the first MAX_LISTED: not in spans and evidence
-    categories: tuple[str, ...] = ()  # every category of its signals, ``category`` first (see above)
-
-    def __post_init__(self) -> None:
-        if not self.categories:
-            self.categories = (self.category,)
 
     def to_dict(self, pack: Pack, lang: str) -> dict[str, Any]:
         mixed = len(self.categories) > 1
@@ -197,9 +193,30 @@ def evaluate(pack: Pack, item: Item, signals: list[Signal], lang: str | None = N
         rule = rules[position]
         if not _applies(rule, item.kind, present):
             continue
-        groups = _taken(rule, signals, of_name)
-        if groups:
-            findings.append(_finding(rule, groups, text, shared))
+        names, min_score, fixed = rule.signals, rule.min_score, rule.category
+        if of_name is not None:  # many signals: read by name (the same groups as below)
+            groups = _taken_by_name(rule, signals, of_name)
+            if groups:
+                findings.append(_finding(rule, groups, text, shared))
+            continue
+        # (a plain loop, not comprehensions: a text's few signals, for each rule they lead to, is the hot
+        # path of every check, and each comprehension is a call of its own)
+        chosen: list[Signal] = []
+        mixed = False  # signals of more than one category
+        for s in signals:
+            if s.name not in names or s.score < min_score:
+                continue
+            if chosen and not fixed and s.name != chosen[0].name:
+                mixed = True
+            chosen.append(s)
+        if not chosen:
+            continue
+        if mixed:  # one group per signal name, in the rule's order (the first names the finding)
+            fired = {s.name for s in chosen}
+            groups = [(n, [s for s in chosen if s.name == n]) for n in dict.fromkeys(names) if n in fired]
+        else:
+            groups = [(fixed or chosen[0].name, chosen)]
+        findings.append(_finding(rule, groups, text, shared))
     # Worst first; at the same severity a finding on the ground "illegal" (the law of the country) comes
     # before house rules, so that a threat both illegal and violent is deleted as illegal.
     findings.sort(
@@ -213,28 +230,18 @@ def evaluate(pack: Pack, item: Item, signals: list[Signal], lang: str | None = N
     return findings
 
 
-def _taken(
-    rule: Rule, signals: list[Signal], of_name: dict[str, list[int]] | None
+def _taken_by_name(
+    rule: Rule, signals: list[Signal], of_name: dict[str, list[int]]
 ) -> list[tuple[str, list[Signal]]]:
     """The signals ``rule`` takes (named in its list, score not under its ``min_score``) by category, each
     category's in the order of ``signals``: one group of the rule's own category where it has one, else
     one per signal name that fired, in the rule's list order (the first names the finding; see Finding).
-
-    ``of_name`` (positions by name, for a text of many signals): each name's signals are read by name, so
-    a rule about the words of 1 MB of e-mail addresses takes no Python step per address."""
-    names, min_score, fixed = rule.signals, rule.min_score, rule.category
-    if fixed:
-        if of_name is not None:
-            chosen = [s for s in _read_by(names, of_name, signals) if not s.score < min_score]
-        else:
-            chosen = [s for s in signals if s.name in names and not s.score < min_score]
-        return [(fixed, chosen)] if chosen else []
-    if of_name is None:
-        by_name: dict[str, list[Signal]] = {}
-        for s in signals:
-            if s.name in names and not s.score < min_score:
-                by_name.setdefault(s.name, []).append(s)
-        return [(n, by_name[n]) for n in dict.fromkeys(names) if n in by_name]
+    What the loop in :func:`evaluate` gathers, each name's signals read by name (``of_name``: their
+    positions), so a rule about the words of 1 MB of e-mail addresses takes no Python step per address."""
+    names, min_score = rule.signals, rule.min_score
+    if rule.category:
+        chosen = [s for s in _read_by(names, of_name, signals) if not s.score < min_score]
+        return [(rule.category, chosen)] if chosen else []
     groups = []
     for n in dict.fromkeys(names):
         taken = [signals[k] for k in of_name.get(n, ()) if not signals[k].score < min_score]
@@ -255,9 +262,13 @@ def _finding(
     if len(groups) == 1:
         category, chosen = groups[0]
         listed = chosen[:MAX_LISTED]
-        evidence = [_evidence_of(s, shared) for s in listed]
-        spans = [Span(s.start, s.end, text[s.start : s.end], category) for s in listed if s.end > s.start]
-        return Finding(rule, category, spans, evidence, len(chosen) - len(listed))
+        spans: list[Span] = []
+        evidence: list[dict[str, Any]] = []
+        for s in listed:
+            if s.end > s.start:  # whole-text and photo signals point at no part of the text
+                spans.append(Span(s.start, s.end, text[s.start : s.end], category))
+            evidence.append(_evidence_of(s, shared))
+        return Finding(rule, category, spans, evidence, (category,), len(chosen) - len(listed))
     # Places of several categories: each category's listed ones, in the order of the text (stable: at
     # one start, the rule's order), each span and evidence item naming its category.
     listed = sorted(chain.from_iterable(chosen[:MAX_LISTED] for _, chosen in groups), key=_start)
@@ -265,7 +276,7 @@ def _finding(
     evidence = [_evidence_of(s, shared, named=True) for s in listed]
     spans = [Span(s.start, s.end, text[s.start : s.end], s.name) for s in listed if s.end > s.start]
     categories = tuple(category for category, _ in groups)
-    return Finding(rule, categories[0], spans, evidence, omitted, categories)
+    return Finding(rule, categories[0], spans, evidence, categories, omitted)
 
 
 def _read_by(names: list[str], of_name: dict[str, list[int]], signals: list[Signal]) -> list[Signal]:
