@@ -79,3 +79,14 @@ def test_a_finding_of_one_category_reads_as_before() -> None:
     assert finding["category"] == "case_inquiry" and "categories" not in finding
     assert all(set(s) == {"start", "end", "text"} for s in finding["spans"])
     assert all("category" not in e for e in finding["evidence"])
+
+
+def test_the_text_output_shows_the_rule_once_with_both_categories() -> None:
+    pack, code, text, message, question, number = CASES[0]
+    cmd = [sys.executable, "-c", "from rettesnor.cli import main; main()", "check", "-", "-p", pack]
+    cmd += ["-k", "comment"]
+    proc = subprocess.run(cmd, input=text, capture_output=True, text=True, timeout=60, check=False)
+    assert proc.returncode == 0 and not proc.stderr, proc.stderr
+    assert proc.stdout.count(f"{code} ") == 1 and proc.stdout.count(message) == 1
+    assert f"{code} info  [case_inquiry, case_number]" in proc.stdout
+    assert f"⟦{question}⟧" in proc.stdout and f"⟦{number}⟧" in proc.stdout  # both places marked
