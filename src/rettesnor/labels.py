@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from rettesnor.i18n import N_, translator
@@ -227,9 +227,9 @@ def task_title(task: WorkItem, lang: str) -> str:
     return task.title
 
 
-def category_name(code: str, gettext: Callable[[str], str]) -> str:
-    """A category in the reader's language (an unknown code as it is)."""
-    return gettext(CATEGORIES[code]) if code in CATEGORIES else code
+def category_name(code: str, gettext: Callable[[str], str], names: Mapping[str, str] = CATEGORIES) -> str:
+    """A category (or another code of ``names``) in the reader's language (an unknown code as it is)."""
+    return gettext(names[code]) if code in names else code
 
 
 # What found a redacted span, for the redaction log of an access-request export (by detector family).

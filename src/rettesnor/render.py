@@ -5,6 +5,8 @@ from __future__ import annotations
 from rich.console import Console
 from rich.text import Text
 
+from rettesnor.i18n import ALIASES, DEFAULT, translator
+from rettesnor.labels import GROUNDS, KINDS, VERDICTS, category_name
 from rettesnor.policy.evaluate import Result
 
 _STYLE = {"block": "bold red", "warn": "yellow", "info": "cyan"}
@@ -39,10 +41,13 @@ def marked_text(result: Result, color: bool) -> Text:
 
 def print_result(console: Console, result: Result, lang: str, source: str = "") -> None:
     labels = _LABEL.get(lang, _LABEL["en"])
+    gettext = translator(ALIASES.get(lang, DEFAULT))  # the categories in the reader's language
     color = console.is_terminal
     head = Text(f"{source}  " if source else "")
-    head.append(f"{result.pack.name} · {result.item.kind} · {labels[0]}: ")
-    head.append(result.verdict.upper(), style=_STYLE.get(_severity_of(result), "green"))
+    kind = category_name(result.item.kind, gettext, KINDS)
+    head.append(f"{result.pack.name} · {kind} · {labels[0]}: ")
+    verdict = category_name(result.verdict, gettext, VERDICTS)
+    head.append(verdict.upper(), style=_STYLE.get(_severity_of(result), "green"))
     console.print(head)
     console.print(marked_text(result, color))
     if not result.findings:
@@ -51,9 +56,11 @@ def print_result(console: Console, result: Result, lang: str, source: str = "") 
         rule = finding.rule
         line = Text("  ")
         line.append(f"{rule.code} {rule.severity:<5}", style=_STYLE[rule.severity])
-        line.append(f" [{', '.join(finding.categories)}] {result.pack.text(rule.title, lang)}")
+        line.append(f" [{', '.join(category_name(c, gettext) for c in finding.categories)}] ")
+        line.append(result.pack.text(rule.title, lang))
         if rule.action:
-            line.append(f"  → {rule.action}" + (f" ({rule.ground})" if rule.ground else ""))
+            line.append(f"  → {category_name(rule.action, gettext, VERDICTS)}")
+            line.append(f" ({category_name(rule.ground, gettext, GROUNDS)})" if rule.ground else "")
         console.print(line)
         console.print(f"    {result.pack.text(rule.message, lang)}")
         if finding.omitted:  # past MAX_LISTED places (policy.evaluate)

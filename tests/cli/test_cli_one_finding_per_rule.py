@@ -88,5 +88,26 @@ def test_the_text_output_shows_the_rule_once_with_both_categories() -> None:
     proc = subprocess.run(cmd, input=text, capture_output=True, text=True, timeout=60, check=False)
     assert proc.returncode == 0 and not proc.stderr, proc.stderr
     assert proc.stdout.count(f"{code} ") == 1 and proc.stdout.count(message) == 1
-    assert f"{code} info  [case_inquiry, case_number]" in proc.stdout
+    # the categories, the verdict and the action in the reader's language (here the pack's: Swedish)
+    assert f"{code} info  [Ärendefråga, Ärendenummer]" in proc.stdout and "→ Granska" in proc.stdout
+    assert "bedömning: GRANSKA" in proc.stdout and "case_number" not in proc.stdout
     assert f"⟦{question}⟧" in proc.stdout and f"⟦{number}⟧" in proc.stdout  # both places marked
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("da", ("Borgers kommentar · vurdering: GENNEMSE", "[Fornærmelse]", "→ Gennemse (Personangreb)")),
+        ("nb", ("vurdering: VURDER", "[Fornærmelse]", "→ Vurder (Personangrep)")),
+        ("en", ("Citizen's comment · verdict: REVIEW", "[Insult]", "→ Review (Personal attack)")),
+    ],
+)
+def test_the_text_output_names_codes_in_the_readers_language(lang: str, words: tuple[str, ...]) -> None:
+    cmd = [sys.executable, "-c", "from rettesnor.cli import main; main()", "check", "-", "-p", "dk-hjorring"]
+    cmd += ["-k", "comment", "--lang", lang]
+    text = "Du er en idiot"
+    proc = subprocess.run(cmd, input=text, capture_output=True, text=True, timeout=60, check=False)
+    assert proc.returncode == 0 and not proc.stderr, proc.stderr
+    for word in words:
+        assert word in proc.stdout
+    assert "personal_attack" not in proc.stdout and "[insult]" not in proc.stdout
