@@ -65,12 +65,12 @@ from __future__ import annotations
 import json
 import math
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Container, Iterable, Iterator, Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib.resources import files
 from itertools import compress, count, islice, repeat
-from operator import is_
+from operator import is_, ne
 from typing import Any
 
 from rettesnor.analysis.chunk import Chunk, as_chunk
@@ -302,6 +302,7 @@ _TOKEN_NL = re.compile(
 )
 _SEQ_SEEDS: dict[str | None, int] = {None: 0, "\n": 0}
 _SPAN = re.Match.span
+_START = re.Match.start
 
 
 class TokenSequence:
@@ -346,7 +347,7 @@ class TokenSequence:
 
     def tokens(self, t: int, text: str) -> TextTokens:
         """The (start, end, word) tokens of text ``t`` (its ``text``), as :func:`tokenize` gives them."""
-        words = list(filter(_NL.__ne__, self.items[self.bounds[t] + 1 : self.bounds[t + 1]]))
+        words = list(filter(_NOT_NL, self.items[self.bounds[t] + 1 : self.bounds[t + 1]]))
         return TextTokens(text, words)  # type: ignore[arg-type]  # no None inside a text
 
 
@@ -358,10 +359,16 @@ class TokenSequence:
 # under _SKIP_EXACT and for the powers of two that make up a longer step. A changed _TOKEN is read by
 # finditer.
 _TILED = _TOKEN.pattern == _TOKEN_AS_WRITTEN
-_SKIP_EXACT = 512
+_SKIP_EXACT = 64
 _SKIP_BITS = 20
 _SKIPS: dict[int, re.Pattern[str]] = {}
 _BLANKS = re.compile(r"\s*+")
+# A longer step is found by counting blanks instead (the regex passes ≈ 17 ns a character, two C-level
+# str.count ≈ 3): the blanks other than " " and "\n" are found once per text (a C-level search) and
+# counted by bisect; a text with more than _RARE_MAX of them ("\r\n" lines, tabs) is passed by _skip.
+_RARE_BLANK = re.compile(r"[^\S \n]")
+_RARE_MAX = 4096
+_COUNT_ROUNDS = 8  # rounds of counting before the rest is passed by _skip (a text of mostly blanks)
 
 
 def _skip(n: int) -> re.Pattern[str]:
@@ -378,7 +385,7 @@ class TextTokens(Sequence[Token]):
     passing the non-blank characters of the words between (:func:`_skip`: one C-level match, a few
     however far); otherwise by C-level ``islice`` over ``_TOKEN.finditer``."""
 
-    __slots__ = ("_at", "_found", "_k", "_spans", "text", "words")
+    __slots__ = ("_at", "_found", "_k", "_rare", "_spans", "text", "words")
 
     def __init__(self, text: str, words: list[str]) -> None:
         self.text = text
@@ -387,6 +394,42 @@ class TextTokens(Sequence[Token]):
         self._found = None if _TILED else map(_SPAN, _TOKEN.finditer(text))
         self._k = 0  # the next token to locate by _skip
         self._at = 0  # the end of the token before it (0 before the first)
+        self._rare: list[int] | None | bool = False  # _RARE_BLANK's positions; None: too many; False: not yet
+
+    def _rare_blanks(self) -> list[int] | None:
+        """The positions of the blanks other than " " and "\n", or None where there are too many."""
+        rare = self._rare
+        if rare is False:
+            found = list(islice(map(_START, _RARE_BLANK.finditer(self.text)), _RARE_MAX + 1))
+            rare = self._rare = found if len(found) <= _RARE_MAX else None
+        return rare  # type: ignore[return-value]  # False was replaced
+
+    def _pass(self, pos: int, n: int) -> int:
+        """The position right after the ``n``-th non-blank character from ``pos`` (there are as many).
+
+        By counting: ``p`` after ``n`` non-blank characters is the least ``p`` with
+        ``p == pos + n + blanks(pos, p)``; iterated from ``pos + n`` (below it) the positions rise to it,
+        each round counting only the blanks of the characters added. What a few rounds leave (a text of
+        mostly blanks) and a short step are passed by the regex (:func:`_skip`)."""
+        text = self.text
+        rare = self._rare_blanks() if n >= _SKIP_EXACT else None
+        if rare is not None:
+            count = text.count
+            p = pos + n
+            b = count(" ", pos, p) + count("\n", pos, p) + bisect_left(rare, p) - bisect_left(rare, pos)
+            for _ in range(_COUNT_ROUNDS):
+                q = pos + n + b  # never past the least p, and p where it stops rising
+                if q == p:
+                    return p
+                b += count(" ", p, q) + count("\n", p, q) + bisect_left(rare, q) - bisect_left(rare, p)
+                p = q
+            n -= p - pos - b  # the non-blank characters left to pass
+            pos = p
+        while n:
+            step = n if n < _SKIP_EXACT else 1 << min(n.bit_length() - 1, _SKIP_BITS)
+            pos = _skip(step).match(text, pos).end()  # type: ignore[union-attr]  # n non-blank chars remain
+            n -= step
+        return pos
 
     def __len__(self) -> int:
         return len(self.words)
@@ -399,14 +442,8 @@ class TextTokens(Sequence[Token]):
             raise IndexError(k)
         if k < self._k:
             self._k = self._at = 0
-        n = sum(map(len, words[self._k : k]))
-        pos = self._at
-        text = self.text
-        while n:
-            step = n if n < _SKIP_EXACT else 1 << min(n.bit_length() - 1, _SKIP_BITS)
-            pos = _skip(step).match(text, pos).end()  # type: ignore[union-attr]  # n non-blank chars remain
-            n -= step
-        start = _BLANKS.match(text, pos).end()  # type: ignore[union-attr]  # matches the empty string
+        pos = self._pass(self._at, sum(map(len, words[self._k : k])))
+        start = _BLANKS.match(self.text, pos).end()  # type: ignore[union-attr]  # matches the empty string
         end = start + len(words[k])
         self._k, self._at = k + 1, end
         return start, end
@@ -436,6 +473,7 @@ class TextTokens(Sequence[Token]):
 
 
 _NL = "\n"
+_NOT_NL = partial(ne, _NL)  # a C-level test, ≈ 30 % cheaper than the bound _NL.__ne__
 
 
 def _upper_after(raw: list[str | None], k: int) -> bool:
@@ -568,9 +606,14 @@ def _case_class(word: str) -> str:
     return "m"
 
 
+_GENITIVE_LAST = ("s", "'", "’")  # the last characters of the endings that _stem takes off
+
+
 def _stem(low: str) -> str:
     """A word without a genitive ending ("løkkes" -> "løkke", "trump's" -> "trump"): what a name in
     the genitive shares with the bare name."""
+    if not low.endswith(_GENITIVE_LAST):  # most words: none of the endings below
+        return low
     for end in ("'s", "’s", "'", "’"):
         if low.endswith(end) and len(low) > len(end) + 1:
             return low[: -len(end)]
@@ -612,14 +655,16 @@ def self_features(word: str, start: bool, freq: dict[str, int], wide: dict[str, 
     groups = list(_bit_names(f))
     if low.endswith(_ORG_ENDINGS) or word in _ORG_EXACT:
         groups.append("orgend")
-    feats.extend("g=" + g for g in groups)
+    if groups:  # (most words have none: no generator for them)
+        feats.extend("g=" + g for g in groups)
     # Conjunctions that a linear model cannot form by itself: the case of the word with how common it
     # is, with its name lists and with the sentence start ("mette" in lower case is a name only because
     # it is a listed given name; "Frygt" capitalised mid-sentence is common, "Paludan" is not).
     cc = _case_class(word)
     st = "S" if start else "M"
     feats.append(f"cf={cc}{st}{zipf}")
-    feats.extend(f"cg={cc}{st}{g}" for g in groups)
+    if groups:
+        feats.extend(f"cg={cc}{st}{g}" for g in groups)
     stem = _stem(low)
     xg = wide.get(low, 0) or wide.get(stem, 0)
     if xg & WIDE_GIVEN:
@@ -647,7 +692,8 @@ def self_features(word: str, start: bool, freq: dict[str, int], wide: dict[str, 
         feats.extend("at|g=" + name for bit, name in _BIT_NAMES if body & bit)
     if start:
         feats.extend(("S", "S|sh=" + shape, "S|" + fq))
-        feats.extend("S|g=" + g for g in groups)
+        if groups:
+            feats.extend("S|g=" + g for g in groups)
     return feats
 
 
@@ -852,6 +898,7 @@ class Model:
         self._self: dict[tuple[str, bool], tuple[float, float, float]] = {}
         self._ctx: dict[int, dict[str | None, tuple[float, float, float]]] = {k: {} for k in CONTEXT}
         self._parts: dict[str | None, _Parts] = {}
+        self._rest: dict[tuple[Any, ...], tuple[tuple[float, float, float], ...]] = {}  # see _context_sum
         self._cand = {}  # word -> 1 a candidate, 0 not, 2 a particle (a candidate before a capital)
         self._seq: dict[str | None, int] = dict(_SEQ_SEEDS)  # the same, for :meth:`classes`
 
@@ -882,15 +929,17 @@ class Model:
         cache = self._seq
         out: list[int | None] = list(map(cache.get, items))
         if None in out:  # words not seen before
-            new = set(compress(items, map(is_, out, repeat(None))))
+            missing = list(compress(count(), map(is_, out, repeat(None))))
+            new = set(map(items.__getitem__, missing))
             if len(cache) + len(new) > _CACHE_MAX:
                 cache.clear()
                 cache.update(_SEQ_SEEDS)
-                new = set(items).difference(cache)
             classify = self._classify
             for w in new:
                 cache[w] = classify(w)  # type: ignore[arg-type]  # None and "\n" are seeded
-            out = list(map(cache.__getitem__, items))
+            # only the tokens of the new words are filled in (another pass over all: ≈ 10 ms on 1 MB)
+            for k, c in zip(missing, map(cache.__getitem__, map(items.__getitem__, missing)), strict=True):
+                out[k] = c
         return out  # type: ignore[return-value]
 
     def _sum(self, feats: Iterable[str]) -> tuple[float, float, float]:
@@ -924,8 +973,37 @@ class Model:
                 if len(self._parts) > _CACHE_MAX:
                     self._parts.clear()
                 parts = self._parts[word] = _context_parts(word, self.freq, self.wide)
-            hit = cache[word] = self._sum(_context_features(parts, offset))  # type: ignore[arg-type]
+            hit = cache[word] = self._context_sum(parts, offset)  # type: ignore[arg-type]
         return hit
+
+    def _context_sum(self, parts: _Parts, offset: int) -> tuple[float, float, float]:
+        """``_sum(_context_features(parts, offset))`` without building the features: only the first
+        (the word) is the word's own; the weights of the others depend on its shape, list bits, wide
+        bits, frequency and case, a few hundred values, and are looked up once per value and offset
+        (``_rest``). The same terms are added in the same order, so the same floats."""
+        if parts is None:
+            return self._sum(_context_features(parts, offset))
+        low, shape, bits, xg, fq, cc = parts
+        near = offset in (-1, 1)
+        key = (offset, shape, bits, xg, fq, cc) if near else (offset, shape, bits, xg)
+        rest = self._rest.get(key)
+        if rest is None:
+            if len(self._rest) > _CACHE_MAX:
+                self._rest.clear()
+            feats = _context_features(("", shape, bits, xg, fq, cc), offset)[1:]
+            weights = self.weights
+            rest = self._rest[key] = tuple(weights[f] for f in feats if f in weights)
+        a = b = c = 0.0
+        w = self.weights.get((_OFFSETS.get(offset) or f"{offset:+d}") + "w=" + low)
+        if w is not None:
+            a += w[0]
+            b += w[1]
+            c += w[2]
+        for w in rest:
+            a += w[0]
+            b += w[1]
+            c += w[2]
+        return a, b, c
 
     def marginals(self, scores: list[list[float]], after_o: bool, before_o: bool) -> list[list[float]]:
         """P(label) per token of a run of candidates (forward-backward; O on either side when flagged).
