@@ -265,3 +265,24 @@ def test_a_neighbour_s_sum_from_its_shared_rest_is_that_of_its_features() -> Non
             if offset in names.CONTEXT:
                 assert model._near(word, offset) == model._sum(features), (word, offset)
     assert 0 < len(model._rest) < len(words) * 5 / 4  # shared between words
+
+
+def test_a_word_s_own_sum_from_its_shared_parts_is_that_of_its_features() -> None:
+    # Model._own_sum builds only the word's own features and adds the weights of the others as looked
+    # up once per value: exactly the floats of _sum over self_features, for both sentence starts, for
+    # new words, genitives, handles (the reference path) and words of the organisation lists.
+    model = _fresh_model()
+    words = [*_words(3000), "Kommunen", "Hjørring Kommune", "@Kommunen", "ApS", "Pedersens", "Trump's"]
+    for word in words:
+        for start in (False, True, False):
+            features = names.self_features(word, start, model.freq, model.wide)
+            assert model._own_sum(word, start) == model._sum(features), (word, start)
+            assert model._own(word, start) == model._sum(features), (word, start)
+    assert 0 < len(model._rest) < len(words)  # shared between words
+
+
+def test_the_rare_blanks_are_the_blanks_other_than_space_and_line_break() -> None:
+    # _RARE_BLANK lists the characters of [^\S \n]; a blank it missed would be counted as non-blank.
+    rare = "".join(c for c in map(chr, range(0x110000)) if c.isspace() and c not in " \n")
+    assert "".join(names._RARE_BLANK.findall("".join(map(chr, range(0x110000))))) == rare
+    assert re.findall(r"[^\S \n]", rare) == list(rare)
