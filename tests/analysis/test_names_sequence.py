@@ -267,22 +267,30 @@ def test_a_neighbour_s_sum_from_its_shared_rest_is_that_of_its_features() -> Non
     assert 0 < len(model._rest) < len(words) * 5 / 4  # shared between words
 
 
-def test_a_word_s_own_sum_from_its_shared_parts_is_that_of_its_features() -> None:
-    # Model._own_sum builds only the word's own features and adds the weights of the others as looked
-    # up once per value: exactly the floats of _sum over self_features, for both sentence starts, for
-    # new words, genitives, handles (the reference path) and words of the organisation lists.
-    model = _fresh_model()
-    words = [*_words(3000), "Kommunen", "Hjørring Kommune", "@Kommunen", "ApS", "Pedersens", "Trump's"]
-    for word in words:
-        for start in (False, True, False):
-            features = names.self_features(word, start, model.freq, model.wide)
-            assert model._own_sum(word, start) == model._sum(features), (word, start)
-            assert model._own(word, start) == model._sum(features), (word, start)
-    assert 0 < len(model._rest) < len(words)  # shared between words
-
-
 def test_the_rare_blanks_are_the_blanks_other_than_space_and_line_break() -> None:
     # _RARE_BLANK lists the characters of [^\S \n]; a blank it missed would be counted as non-blank.
     rare = "".join(c for c in map(chr, range(0x110000)) if c.isspace() and c not in " \n")
     assert "".join(names._RARE_BLANK.findall("".join(map(chr, range(0x110000))))) == rare
     assert re.findall(r"[^\S \n]", rare) == list(rare)
+
+
+@pytest.mark.parametrize(("block", "steps"), [(1, 4096), (7, 3), (60, 4096), (5000, 4096)])
+def test_a_long_text_tokenised_block_by_block_gives_what_the_text_by_text_tagger_gave(
+    block: int, steps: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every text alone in its chunk is tokenised lazily here (_LAZY_FROM 0), in blocks of a few
+    # characters (each up to the next blank), with the margin of words after a candidate found within
+    # `steps` items (3: nearly never, so the next block is read); texts past the bounds (full at 1,000
+    # names; 20,000 candidates scored, with and without handles read on), line breaks in long runs.
+    monkeypatch.setattr(names, "_LAZY_FROM", 0)
+    monkeypatch.setattr(names, "_BLOCK", block)
+    monkeypatch.setattr(names, "_MARGIN_STEPS", steps)
+    texts = _texts()[:: 3 if block < 10 else 1]
+    texts += ["Jens Pedersen\n" + "\n" * 300 + " Hansen sagde\n\n\nKari", "Jens " * 200 + "\n" * 50 + "Kari"]
+    if block > 50:  # full at 1,000 names; 20,000 candidates scored without and with handles to read on
+        texts += [u * (25_000 // len(u) * 2) for u in ("Jens ", "@jens_p1987 ", "Ja. Jens @x. ")]
+        texts += ["Ja. " * 25_000, "Ja. @x " * 12_000, "Ja. @jens_p1987 " * 12_000]
+    differ = [text for text in texts if names.detect(text, DA) != _reference(text, DA)]
+    assert not differ, differ[:5]
+    long = names.TokenSequence(["Jens Pedersen sagde hej til Kari. " * 400], names.model())
+    assert long.more  # the sequence above was read by blocks

@@ -65,8 +65,9 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Container, Iterable, Iterator, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 from functools import lru_cache, partial
 from importlib.resources import files
 from itertools import compress, count, islice, repeat
@@ -311,14 +312,36 @@ class TokenSequence:
     (``bounds``: their indices, text ``t`` lies between ``bounds[t]`` and ``bounds[t + 1]``);
     ``classes`` is :meth:`Model.classes` of each item and ``candidates`` the indices of the items
     that may be candidates (class 1 or 2). The joined text of a chunk is tokenised as its texts are
-    one by one: no token spans the separator, whose NUL token becomes the boundary ``None``."""
+    one by one: no token spans the separator, whose NUL token becomes the boundary ``None``.
 
-    __slots__ = ("bounds", "candidates", "classes", "items")
+    A chunk of one text longer than ``_LAZY_FROM`` characters is tokenised a block at a time, as far as
+    the tagger reads (``more``: whether blocks are left; ``safe``: the first item whose candidates need
+    the next block, :meth:`extend`): a text stops being scored at 1,000 names or 20,000 candidates, and
+    its tokens after that are never read (1 MB of joined comments is full at two thirds, 1 MB of "a@"
+    after 2,000 tokens, "Ja. " * N at 80,000 of 500,000). A block ends right after a blank, so no
+    token spans two blocks and the items are those of the whole text."""
+
+    __slots__ = (
+        "_cut",
+        "_handed",
+        "_tagger",
+        "_text",
+        "bounds",
+        "candidates",
+        "classes",
+        "items",
+        "more",
+        "safe",
+    )
 
     def __init__(self, texts: Sequence[str], tagger: Model) -> None:
         chunk = as_chunk(texts)
         items: list[str | None] = [None]
         bounds = [0]
+        self.more = False
+        self.safe = _NO_ITEM
+        self._handed: list[TextTokens] = []  # the tokens handed out while blocks are left
+        self._tagger = tagger
         if chunk.joinable and len(chunk) > 1:
             items += _TOKEN_NL.findall(chunk.joined)
             items.append(None)
@@ -328,6 +351,13 @@ class TokenSequence:
                 items[k] = None
                 bounds.append(k)
             bounds.append(len(items) - 1)
+        elif len(chunk) == 1 and len(chunk.texts[0]) > _LAZY_FROM:
+            text = self._text = chunk.texts[0]
+            self._cut = _cut_after(text, _BLOCK)
+            items += _TOKEN_NL.findall(text, 0, self._cut)
+            items.append(None)
+            bounds.append(len(items) - 1)
+            self.more = self._cut < len(text)
         else:
             findall = _TOKEN_NL.findall
             for text in chunk.texts:
@@ -338,6 +368,57 @@ class TokenSequence:
         self.bounds = bounds
         self.classes = tagger.classes(items)
         self.candidates = list(compress(count(), self.classes))
+        if self.more:
+            self.safe = self._safe()
+
+    def extend(self) -> None:
+        """Tokenise the next block of the text (where ``more``): its items, classes and candidates are
+        appended (before the closing ``None``), and the words to the tokens handed out."""
+        text, start = self._text, self._cut
+        cut = self._cut = _cut_after(text, start + _BLOCK)
+        new = _TOKEN_NL.findall(text, start, cut)
+        items, classes = self.items, self.classes
+        first = len(items) - 1  # the closing None's index: where the new items begin
+        new_classes = self._tagger.classes(new)
+        items[first:] = new
+        items.append(None)
+        classes[first:] = new_classes
+        classes.append(0)
+        self.candidates += compress(count(first), new_classes)
+        self.bounds[-1] = len(items) - 1
+        self.more = cut < len(text)
+        for tokens in self._handed:
+            tokens.words += filter(_NOT_NL, new)
+        self.safe = self._safe() if self.more else _NO_ITEM
+
+    def skip_rest(self, read_on: bool) -> None:
+        """The text is scored no further: tokenise the rest where its words are still read
+        (``read_on``: its @handles, for the mentions the model did not tag), else tokenise no more."""
+        while read_on and self.more:
+            self.extend()
+        self.more = False
+        self.safe = _NO_ITEM
+
+    def has_at(self) -> bool:
+        """Whether the (one, long) text holds an "@": its handles are read after the tagger."""
+        return "@" in self._text
+
+    def _safe(self) -> int:
+        """The index of the ``_MARGIN``-th word from the end of the items: a candidate before it has that
+        many words after it (all that the tagger reads: its run, two neighbours each side); 0 where
+        ``_MARGIN_STEPS`` items from the end hold fewer (line breaks), so that the next block is read."""
+        items = self.items
+        k = len(items) - 1
+        words = 0
+        for _ in range(_MARGIN_STEPS):
+            k -= 1
+            if k <= 0:
+                return 0
+            if items[k] != "\n":
+                words += 1
+                if words >= _MARGIN:
+                    return k
+        return 0
 
     def handles(self, t: int) -> set[str]:
         """The @handles of text ``t``, each once: the tokens that start with "@", read from the set of its
@@ -348,7 +429,24 @@ class TokenSequence:
     def tokens(self, t: int, text: str) -> TextTokens:
         """The (start, end, word) tokens of text ``t`` (its ``text``), as :func:`tokenize` gives them."""
         words = list(filter(_NOT_NL, self.items[self.bounds[t] + 1 : self.bounds[t + 1]]))
-        return TextTokens(text, words)  # type: ignore[arg-type]  # no None inside a text
+        tokens = TextTokens(text, words)  # type: ignore[arg-type]  # no None inside a text
+        if self.more:
+            self._handed.append(tokens)
+        return tokens
+
+
+_LAZY_FROM = 1 << 17  # characters of a text (alone in its chunk) from which it is tokenised by blocks
+_BLOCK = 1 << 16  # characters of a block (then up to the next blank)
+_MARGIN = _MAX_RUN + 8  # words after a candidate that Model.tag_sequence may read
+_MARGIN_STEPS = 4096  # items looked at from the end for _MARGIN words (else the next block is read)
+_NO_ITEM = sys.maxsize  # no item needs another block
+_BLANK = re.compile(r"\s")
+
+
+def _cut_after(text: str, at: int) -> int:
+    """The end of a block from ``at``: right after the next blank (no token holds one), else the end."""
+    found = _BLANK.search(text, at) if at < len(text) else None
+    return found.end() if found else len(text)
 
 
 # The positions of a text's tokens without a match object per token: where _TOKEN is as written, its
@@ -650,84 +748,53 @@ def self_features(word: str, start: bool, freq: dict[str, int], wide: dict[str, 
     low = word.lower()
     shape = _shape(word)
     zipf = freq.get(low, 0)
-    groups = _groups(word, low)
-    feats = ["bias", "w=" + low, "sh=" + shape, "p3=" + low[:3], "s3=" + low[-3:], "s2=" + low[-2:]]
-    stem = _stem(low)
-    xg = wide.get(low, 0) or wide.get(stem, 0)
-    st = "S" if start else "M"
-    feats += _middle_features(zipf, min(len(word), 10), groups, _case_class(word), st, xg)
-    feats += _stem_features(low, stem, freq)
-    if word[0] == "@":
-        feats += _handle_features(word, low)
-    if start:
-        feats += _start_features(shape, zipf, groups)
-    return feats
-
-
-def _groups(word: str, low: str) -> tuple[str, ...]:
-    """The names of a word's hand-written list bits, and "orgend" for an organisation's ending or name."""
-    groups = _bit_names(_hand_flags(low))
+    fq = f"fq={zipf}"
+    f = _hand_flags(low)
+    feats = ["bias", "w=" + low, "sh=" + shape, "p3=" + low[:3], "s3=" + low[-3:], "s2=" + low[-2:], fq]
+    feats.append(f"len={min(len(word), 10)}")
+    groups = list(_bit_names(f))
     if low.endswith(_ORG_ENDINGS) or word in _ORG_EXACT:
-        groups = (*groups, "orgend")
-    return groups
-
-
-def _middle_features(zipf: int, length: int, groups: tuple[str, ...], cc: str, st: str, xg: int) -> list[str]:
-    """The features of :func:`self_features` from its frequency bucket to the wide lists: they depend on
-    the bucket, the length, the list bits, the case, the sentence start and the wide bits only."""
-    feats = [f"fq={zipf}", f"len={length}"]
-    feats += ["g=" + g for g in groups]
+        groups.append("orgend")
+    if groups:  # (most words have none: no generator for them)
+        feats.extend("g=" + g for g in groups)
     # Conjunctions that a linear model cannot form by itself: the case of the word with how common it
     # is, with its name lists and with the sentence start ("mette" in lower case is a name only because
     # it is a listed given name; "Frygt" capitalised mid-sentence is common, "Paludan" is not).
+    cc = _case_class(word)
+    st = "S" if start else "M"
     feats.append(f"cf={cc}{st}{zipf}")
-    feats += [f"cg={cc}{st}{g}" for g in groups]
+    if groups:
+        feats.extend(f"cg={cc}{st}{g}" for g in groups)
+    stem = _stem(low)
+    xg = wide.get(low, 0) or wide.get(stem, 0)
     if xg & WIDE_GIVEN:
-        feats += ("x=given", f"xc={cc}{st}given")
+        feats.extend(("x=given", f"xc={cc}{st}given"))
     if xg & WIDE_SURNAME:
-        feats += ("x=surname", f"xc={cc}{st}surname")
-    return feats
-
-
-def _stem_features(low: str, stem: str, freq: dict[str, int]) -> list[str]:
+        feats.extend(("x=surname", f"xc={cc}{st}surname"))
     if stem != low:  # "Løkkes", "Trump's": the bare word's features
-        return [
-            "gen",
-            "st=" + stem,
-            f"gen|fq={freq.get(stem, 0)}",
-            *("gen|g=" + n for n in _bit_names(_hand_flags(stem))),
-        ]
-    return ["st=" + low]
-
-
-def _handle_features(word: str, low: str) -> list[str]:
-    """A handle with a given name in it ("@kari_nordmann", "@jacobmark_sf")."""
-    feats: list[str] = []
-    parts = _HANDLE_PARTS.findall(word[1:])
-    if any(_HAND.get(p.lower(), 0) & _GIVEN for p in parts if len(p) > 2):
-        feats.append("at|given")
-    elif any(_HAND.get(low[1:k], 0) & _GIVEN for k in range(4, min(len(low), 10))):
-        feats.append("at|given-prefix")
-    if any(_HAND.get(p.lower(), 0) & _SURNAMEISH for p in parts if len(p) > 2):
-        feats.append("at|surname")
-    feats.append(f"at|parts={min(len(parts), 3)}")
-    body = 0  # what the lists say of the handle's words: "@Kommunen", "@DRNyheder" are bodies
-    for p in parts:
-        body |= _hand_flags(p.lower())
-    feats.extend("at|g=" + name for bit, name in _BIT_NAMES if body & bit)
+        sf = _hand_flags(stem)
+        feats.extend(("gen", "st=" + stem, f"gen|fq={freq.get(stem, 0)}"))
+        feats.extend("gen|g=" + name for name in _bit_names(sf))
+    else:
+        feats.append("st=" + low)
+    if word[0] == "@":  # a handle with a given name in it ("@kari_nordmann", "@jacobmark_sf")
+        parts = _HANDLE_PARTS.findall(word[1:])
+        if any(_HAND.get(p.lower(), 0) & _GIVEN for p in parts if len(p) > 2):
+            feats.append("at|given")
+        elif any(_HAND.get(low[1:k], 0) & _GIVEN for k in range(4, min(len(low), 10))):
+            feats.append("at|given-prefix")
+        if any(_HAND.get(p.lower(), 0) & _SURNAMEISH for p in parts if len(p) > 2):
+            feats.append("at|surname")
+        feats.append(f"at|parts={min(len(parts), 3)}")
+        body = 0  # what the lists say of the handle's words: "@Kommunen", "@DRNyheder" are bodies
+        for p in parts:
+            body |= _hand_flags(p.lower())
+        feats.extend("at|g=" + name for bit, name in _BIT_NAMES if body & bit)
+    if start:
+        feats.extend(("S", "S|sh=" + shape, "S|" + fq))
+        if groups:
+            feats.extend("S|g=" + g for g in groups)
     return feats
-
-
-def _bias_features() -> list[str]:
-    return ["bias"]
-
-
-def _shape_features(shape: str) -> list[str]:
-    return ["sh=" + shape]
-
-
-def _start_features(shape: str, zipf: int, groups: tuple[str, ...]) -> list[str]:
-    return ["S", "S|sh=" + shape, f"S|fq={zipf}", *("S|g=" + g for g in groups)]
 
 
 def context_features(
@@ -992,60 +1059,8 @@ class Model:
         if hit is None:
             if len(self._self) > _CACHE_MAX:
                 self._self.clear()
-            hit = self._self[key] = self._own_sum(word, start)
+            hit = self._self[key] = self._sum(self_features(word, start, self.freq, self.wide))
         return hit
-
-    def _present(self, make: Callable[..., list[str]], *args: Any) -> tuple[tuple[float, float, float], ...]:
-        """The weights of those of ``make(*args)``'s features that the model has, in order, once per
-        ``make`` and ``args``."""
-        key = (make, *args)
-        hit = self._rest.get(key)
-        if hit is None:
-            if len(self._rest) > _CACHE_MAX:
-                self._rest.clear()
-            weights = self.weights
-            hit = self._rest[key] = tuple(weights[f] for f in make(*args) if f in weights)
-        return hit
-
-    def _own_sum(self, word: str, start: bool) -> tuple[float, float, float]:
-        """``_sum(self_features(word, start, ...))`` with only the word's own features built and looked
-        up (its word, prefix, suffixes, stem): the weights of the others (shape, bucket, length, lists,
-        case, sentence start, wide lists) are looked up once per value (:meth:`_present`). The same
-        terms are added in the same order, so the same floats. A handle takes the reference path."""
-        if word[0] == "@":
-            return self._sum(self_features(word, start, self.freq, self.wide))
-        freq = self.freq
-        get = self.weights.get
-        present = self._present
-        low = word.lower()
-        shape = _shape(word)
-        zipf = freq.get(low, 0)
-        groups = _groups(word, low)
-        stem = _stem(low)
-        xg = self.wide.get(low, 0) or self.wide.get(stem, 0)
-        cc = _case_class(word)
-        terms = [
-            *present(_bias_features),
-            get("w=" + low),
-            *present(_shape_features, shape),
-            get("p3=" + low[:3]),
-            get("s3=" + low[-3:]),
-            get("s2=" + low[-2:]),
-            *present(_middle_features, zipf, min(len(word), 10), groups, cc, "S" if start else "M", xg),
-        ]
-        if stem != low:
-            terms += map(get, _stem_features(low, stem, freq))
-        else:
-            terms.append(get("st=" + low))
-        if start:
-            terms += present(_start_features, shape, zipf, groups)
-        a = b = c = 0.0
-        for w in terms:
-            if w is not None:
-                a += w[0]
-                b += w[1]
-                c += w[2]
-        return a, b, c
 
     def _near(self, word: str | None, offset: int) -> tuple[float, float, float]:
         cache = self._ctx[offset]
@@ -1207,13 +1222,23 @@ class Model:
         text_end = -1  # the index of the boundary (None) that ends the current text
         scored = 0
         tok_r = tok_i = 0  # the last run's first item and its token index in its text
-        while p < n_idx:
-            r = idx[p]
+        safe = seq.safe  # where a long text's next block is needed (TokenSequence.extend)
+        while p < n_idx or seq.more:
+            r = idx[p] if p < n_idx else _NO_ITEM
+            if r >= safe:  # (never where the sequence is whole)
+                seq.extend()
+                n_idx, safe = len(idx), seq.safe
+                if text >= 0:
+                    text_end = bounds[text + 1]
+                continue
             if r > text_end:
                 text = bisect_right(bounds, r) - 1
                 text_end = bounds[text + 1]
                 scored = 0
             elif scored >= _MAX_SCORED:  # the rest of this text is not scored
+                if seq.more:  # a long text: tokenised on only where its @handles are read
+                    seq.skip_rest(read_on=seq.has_at())
+                    n_idx, safe, text_end = len(idx), seq.safe, bounds[text + 1]
                 p = bisect_right(idx, text_end, p)
                 continue
             if cls[r] == 2 and not _upper_after(raw, r):
@@ -1287,6 +1312,9 @@ class Model:
                     yield text, tok_i, tok_i + 1, name, start
                     if text in done:
                         p = bisect_right(idx, text_end, p)
+                        if seq.more:  # full: nothing more of it is read
+                            seq.skip_rest(read_on=False)
+                            safe = seq.safe
                 continue
             # A run of candidates: consecutive words (line breaks between them allowed), cut as
             # :meth:`tag` cuts it (at most _MAX_RUN; an @handle starts a run of its own).
@@ -1345,6 +1373,9 @@ class Model:
                 yield text, i, j, pr_low, starts[i - first]
             if spans and text in done:
                 p = bisect_right(idx, text_end, p)
+                if seq.more:
+                    seq.skip_rest(read_on=False)
+                    safe = seq.safe
 
 
 @lru_cache(maxsize=1)
@@ -1678,7 +1709,7 @@ def _detect_sequence(
 ) -> dict[int, list[Signal]]:
     """The signals of each text of ``chunk`` with any, from its :class:`TokenSequence`."""
     out: dict[int, list[Signal]] = {}
-    if not seq.candidates:
+    if not seq.candidates and not seq.more:
         return out
     done: set[int] = set()
     made: dict[int, _Signals] = {}
