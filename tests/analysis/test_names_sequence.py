@@ -294,3 +294,17 @@ def test_a_long_text_tokenised_block_by_block_gives_what_the_text_by_text_tagger
     assert not differ, differ[:5]
     long = names.TokenSequence(["Jens Pedersen sagde hej til Kari. " * 400], names.model())
     assert long.more  # the sequence above was read by blocks
+
+
+def test_the_classes_of_new_words_are_filled_in_as_classified() -> None:
+    # Model.classes fills in the tokens of words not seen before one by one where they are few, and by
+    # another pass where they are many: both give _classify of every word (0 for None and line breaks).
+    model = _fresh_model()
+    words = _words(500)
+    few = [None, *words[:50], "\n", None]
+    many = [None, *(w for w in words for _ in range(3)), "\n", None]
+    mostly_known = [None, *few[1:-1] * 20, "Ny", "Nyere", None]
+    for items in (few, many, mostly_known):
+        want = [0 if w is None or w == "\n" else model._classify(w) for w in items]
+        assert model.classes(list(items)) == want
+        assert model.classes(list(items)) == want  # now from the cache

@@ -1029,17 +1029,19 @@ class Model:
         cache = self._seq
         out: list[int | None] = list(map(cache.get, items))
         if None in out:  # words not seen before
-            missing = list(compress(count(), map(is_, out, repeat(None))))
-            new = set(map(items.__getitem__, missing))
+            new = set(compress(items, map(is_, out, repeat(None))))
             if len(cache) + len(new) > _CACHE_MAX:
                 cache.clear()
                 cache.update(_SEQ_SEEDS)
+                new = set(items).difference(cache)
             classify = self._classify
             for w in new:
                 cache[w] = classify(w)  # type: ignore[arg-type]  # None and "\n" are seeded
-            # only the tokens of the new words are filled in (another pass over all: ≈ 10 ms on 1 MB)
-            for k, c in zip(missing, map(cache.__getitem__, map(items.__getitem__, missing)), strict=True):
-                out[k] = c
+            if out.count(None) > len(out) >> 3:  # most tokens new ("a@" * N): one more C-level pass
+                out = list(map(cache.__getitem__, items))
+            else:  # only the new words' tokens filled in (another pass: ≈ 10 ms on 1 MB of comments)
+                for k in compress(count(), map(is_, out, repeat(None))):
+                    out[k] = cache[items[k]]
         return out  # type: ignore[return-value]
 
     def _sum(self, feats: Iterable[str]) -> tuple[float, float, float]:
