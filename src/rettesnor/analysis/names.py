@@ -31,7 +31,8 @@ texts is tokenised at once (:class:`TokenSequence`: one ``findall`` over the joi
 word and each line break, no positions) and each word form is classified once (cached); the Python work per
 text is then only per candidate (its two neighbours each side, its sentence start, the forward-backward of
 its run), the features of a word are summed once per word form, and positions are found only for the texts
-with a name or an @, only as far as they are read.
+with a name or an @, only as far as they are read. A long text alone (a check of one text) is tokenised a
+block at a time, only as far as it is scored (it stops at 1,000 names or 20,000 candidates).
 
 What the signal says (the rules describe, they no longer decide):
 
@@ -1225,159 +1226,162 @@ class Model:
         scored = 0
         tok_r = tok_i = 0  # the last run's first item and its token index in its text
         safe = seq.safe  # where a long text's next block is needed (TokenSequence.extend)
-        while p < n_idx or seq.more:
-            r = idx[p] if p < n_idx else _NO_ITEM
-            if r >= safe:  # (never where the sequence is whole)
-                seq.extend()
-                n_idx, safe = len(idx), seq.safe
-                if text >= 0:
+        while True:
+            while p < n_idx:
+                r = idx[p]
+                if r >= safe:  # a long text's next block is needed (never where the sequence is whole)
+                    break
+                if r > text_end:
+                    text = bisect_right(bounds, r) - 1
                     text_end = bounds[text + 1]
-                continue
-            if r > text_end:
-                text = bisect_right(bounds, r) - 1
-                text_end = bounds[text + 1]
-                scored = 0
-            elif scored >= _MAX_SCORED:  # the rest of this text is not scored
-                if seq.more:  # a long text: tokenised on only where its @handles are read
-                    seq.skip_rest(read_on=seq.has_at())
-                    n_idx, safe, text_end = len(idx), seq.safe, bounds[text + 1]
-                p = bisect_right(idx, text_end, p)
-                continue
-            if cls[r] == 2 and not _upper_after(raw, r):
-                p += 1
-                continue
-            # The word after r (line breaks skipped): whether r is a run of its own, the common case.
-            nxt = r + 1
-            w = raw[nxt]
-            while w == "\n":
-                nxt += 1
+                    scored = 0
+                elif scored >= _MAX_SCORED:  # the rest of this text is not scored
+                    if seq.more:  # a long text: tokenised on only where its @handles are read
+                        seq.skip_rest(read_on=seq.has_at())
+                        n_idx, safe, text_end = len(idx), seq.safe, bounds[text + 1]
+                    p = bisect_right(idx, text_end, p)
+                    continue
+                if cls[r] == 2 and not _upper_after(raw, r):
+                    p += 1
+                    continue
+                # The word after r (line breaks skipped): whether r is a run of its own, the common case.
+                nxt = r + 1
                 w = raw[nxt]
-            c = cls[nxt]  # 0 for the end of the text (None)
-            if not c or (c == 2 and not _upper_after(raw, nxt)) or w[0] == "@":  # type: ignore[index]
-                # One candidate, inlined: its neighbours, its sentence start, :meth:`marginals`.
-                p += 1
-                scored += 1
-                before_o = w is not None and c != 1
-                n2 = None
-                if w is not None:
-                    q = nxt + 1
-                    while raw[q] == "\n":
-                        q += 1
-                    n2 = raw[q]
-                q = r - 1
-                start = False
-                while raw[q] == "\n":
-                    q -= 1
-                    start = True
-                p1 = raw[q]
-                if p1 is None:
-                    p2 = None
-                    start = True
-                    after_o = False
-                else:
-                    cq = cls[q]
-                    after_o = not cq or (cq == 2 and not raw[r][:1].isupper())  # type: ignore[index]
-                    q -= 1
+                while w == "\n":
+                    nxt += 1
+                    w = raw[nxt]
+                c = cls[nxt]  # 0 for the end of the text (None)
+                if not c or (c == 2 and not _upper_after(raw, nxt)) or w[0] == "@":  # type: ignore[index]
+                    # One candidate, inlined: its neighbours, its sentence start, :meth:`marginals`.
+                    p += 1
+                    scored += 1
+                    before_o = w is not None and c != 1
+                    n2 = None
+                    if w is not None:
+                        q = nxt + 1
+                        while raw[q] == "\n":
+                            q += 1
+                        n2 = raw[q]
+                    q = r - 1
+                    start = False
                     while raw[q] == "\n":
                         q -= 1
-                    p2 = raw[q]
-                    if p1 in _ENDERS and not (p1 == "." and _abbreviation(p2 or "")):
                         start = True
-                word = raw[r]
-                a = own_cache.get((word, start)) or own(word, start)  # type: ignore[arg-type]
-                b2 = c2.get(p2) or near(p2, -2)
-                b1 = c1.get(p1) or near(p1, -1)
-                a1 = d1.get(w) or near(w, 1)
-                a2 = d2.get(n2) or near(n2, 2)
-                s0 = a[0] + b2[0] + b1[0] + a1[0] + a2[0]
-                s1 = a[1] + b2[1] + b1[1] + a1[1] + a2[1]
-                s2 = a[2] + b2[2] + b1[2] + a1[2] + a2[2]
-                lo1, lo2 = below[after_o + 2 * before_o]
-                if s1 - s0 < lo1 and s2 - s0 < lo2:  # O for certain (see _below): no name
+                    p1 = raw[q]
+                    if p1 is None:
+                        p2 = None
+                        start = True
+                        after_o = False
+                    else:
+                        cq = cls[q]
+                        after_o = not cq or (cq == 2 and not raw[r][:1].isupper())  # type: ignore[index]
+                        q -= 1
+                        while raw[q] == "\n":
+                            q -= 1
+                        p2 = raw[q]
+                        if p1 in _ENDERS and not (p1 == "." and _abbreviation(p2 or "")):
+                            start = True
+                    word = raw[r]
+                    a = own_cache.get((word, start)) or own(word, start)  # type: ignore[arg-type]
+                    b2 = c2.get(p2) or near(p2, -2)
+                    b1 = c1.get(p1) or near(p1, -1)
+                    a1 = d1.get(w) or near(w, 1)
+                    a2 = d2.get(n2) or near(n2, 2)
+                    s0 = a[0] + b2[0] + b1[0] + a1[0] + a2[0]
+                    s1 = a[1] + b2[1] + b1[1] + a1[1] + a2[1]
+                    s2 = a[2] + b2[2] + b1[2] + a1[2] + a2[2]
+                    lo1, lo2 = below[after_o + 2 * before_o]
+                    if s1 - s0 < lo1 and s2 - s0 < lo2:  # O for certain (see _below): no name
+                        continue
+                    m = max(s0, s1, s2)
+                    e0, e1, e2 = exp(s0 - m), exp(s1 - m), exp(s2 - m)
+                    if after_o:
+                        e0, e1, e2 = e0 * from_o[0], e1 * from_o[1], e2 * from_o[2]
+                    z = sum((e0, e1, e2))
+                    e0, e1, e2 = e0 / z, e1 / z, e2 / z
+                    if before_o:
+                        e0, e1, e2 = e0 * to_o[0], e1 * to_o[1], e2 * to_o[2]
+                    z = sum((e0, e1, e2))
+                    name = 1.0 - e0 / z
+                    if name >= threshold:
+                        if tok_r <= bounds[text]:  # the first name of this text
+                            tok_r, tok_i = bounds[text] + 1, 0
+                        # Its token index in its text: the items before it, less the line breaks.
+                        tok_i += r - tok_r - raw[tok_r:r].count("\n")
+                        tok_r = r
+                        yield text, tok_i, tok_i + 1, name, start
+                        if text in done:
+                            p = bisect_right(idx, text_end, p)
+                            if seq.more:  # full: nothing more of it is read
+                                seq.skip_rest(read_on=False)
+                                safe = seq.safe
                     continue
-                m = max(s0, s1, s2)
-                e0, e1, e2 = exp(s0 - m), exp(s1 - m), exp(s2 - m)
-                if after_o:
-                    e0, e1, e2 = e0 * from_o[0], e1 * from_o[1], e2 * from_o[2]
-                z = sum((e0, e1, e2))
-                e0, e1, e2 = e0 / z, e1 / z, e2 / z
-                if before_o:
-                    e0, e1, e2 = e0 * to_o[0], e1 * to_o[1], e2 * to_o[2]
-                z = sum((e0, e1, e2))
-                name = 1.0 - e0 / z
-                if name >= threshold:
-                    if tok_r <= bounds[text]:  # the first name of this text
-                        tok_r, tok_i = bounds[text] + 1, 0
-                    # Its token index in its text: the items before it, less the line breaks.
-                    tok_i += r - tok_r - raw[tok_r:r].count("\n")
-                    tok_r = r
-                    yield text, tok_i, tok_i + 1, name, start
-                    if text in done:
-                        p = bisect_right(idx, text_end, p)
-                        if seq.more:  # full: nothing more of it is read
-                            seq.skip_rest(read_on=False)
-                            safe = seq.safe
-                continue
-            # A run of candidates: consecutive words (line breaks between them allowed), cut as
-            # :meth:`tag` cuts it (at most _MAX_RUN; an @handle starts a run of its own).
-            run = [r, nxt]
-            last = nxt
-            while True:
-                nxt = last + 1
-                while raw[nxt] == "\n":
-                    nxt += 1
-                w = raw[nxt]
-                c = cls[nxt]
-                if (
-                    w is None
-                    or not c
-                    or (c == 2 and not _upper_after(raw, nxt))
-                    or len(run) >= _MAX_RUN
-                    or w[0] == "@"
-                ):
-                    break
-                run.append(nxt)
+                # A run of candidates: consecutive words (line breaks between them allowed), cut as
+                # :meth:`tag` cuts it (at most _MAX_RUN; an @handle starts a run of its own).
+                run = [r, nxt]
                 last = nxt
-            p += len(run)
-            q = r - 1
-            while raw[q] == "\n":
-                q -= 1
-            after_o = raw[q] is not None and (not cls[q] or (cls[q] == 2 and not _upper_after(raw, q)))
-            before_o = w is not None and (not c or (c == 2 and not _upper_after(raw, nxt)))
-            scored += len(run)
-            if tok_r <= bounds[text]:  # the first name of this text
-                tok_r, tok_i = bounds[text] + 1, 0
-            tok_i += r - tok_r - raw[tok_r:r].count("\n")
-            tok_r = r
-            scores = []
-            starts = []
-            for k in run:
-                p2, p1, start = _before(raw, k)
-                starts.append(start)
-                n1, n2 = _after(raw, k)
-                word = raw[k]
-                a = own_cache.get((word, start)) or own(word, start)  # type: ignore[arg-type]
-                b2 = c2.get(p2) or near(p2, -2)
-                b1 = c1.get(p1) or near(p1, -1)
-                a1 = d1.get(n1) or near(n1, 1)
-                a2 = d2.get(n2) or near(n2, 2)
-                scores.append(
-                    [
-                        a[0] + b2[0] + b1[0] + a1[0] + a2[0],
-                        a[1] + b2[1] + b1[1] + a1[1] + a2[1],
-                        a[2] + b2[2] + b1[2] + a1[2] + a2[2],
-                    ]
-                )
-            probs = marginals(scores, after_o=after_o, before_o=before_o)
-            first = tok_i
-            spans = name_spans(probs, first, threshold)
-            for i, j, pr_low in spans:
-                yield text, i, j, pr_low, starts[i - first]
-            if spans and text in done:
-                p = bisect_right(idx, text_end, p)
-                if seq.more:
-                    seq.skip_rest(read_on=False)
-                    safe = seq.safe
+                while True:
+                    nxt = last + 1
+                    while raw[nxt] == "\n":
+                        nxt += 1
+                    w = raw[nxt]
+                    c = cls[nxt]
+                    if (
+                        w is None
+                        or not c
+                        or (c == 2 and not _upper_after(raw, nxt))
+                        or len(run) >= _MAX_RUN
+                        or w[0] == "@"
+                    ):
+                        break
+                    run.append(nxt)
+                    last = nxt
+                p += len(run)
+                q = r - 1
+                while raw[q] == "\n":
+                    q -= 1
+                after_o = raw[q] is not None and (not cls[q] or (cls[q] == 2 and not _upper_after(raw, q)))
+                before_o = w is not None and (not c or (c == 2 and not _upper_after(raw, nxt)))
+                scored += len(run)
+                if tok_r <= bounds[text]:  # the first name of this text
+                    tok_r, tok_i = bounds[text] + 1, 0
+                tok_i += r - tok_r - raw[tok_r:r].count("\n")
+                tok_r = r
+                scores = []
+                starts = []
+                for k in run:
+                    p2, p1, start = _before(raw, k)
+                    starts.append(start)
+                    n1, n2 = _after(raw, k)
+                    word = raw[k]
+                    a = own_cache.get((word, start)) or own(word, start)  # type: ignore[arg-type]
+                    b2 = c2.get(p2) or near(p2, -2)
+                    b1 = c1.get(p1) or near(p1, -1)
+                    a1 = d1.get(n1) or near(n1, 1)
+                    a2 = d2.get(n2) or near(n2, 2)
+                    scores.append(
+                        [
+                            a[0] + b2[0] + b1[0] + a1[0] + a2[0],
+                            a[1] + b2[1] + b1[1] + a1[1] + a2[1],
+                            a[2] + b2[2] + b1[2] + a1[2] + a2[2],
+                        ]
+                    )
+                probs = marginals(scores, after_o=after_o, before_o=before_o)
+                first = tok_i
+                spans = name_spans(probs, first, threshold)
+                for i, j, pr_low in spans:
+                    yield text, i, j, pr_low, starts[i - first]
+                if spans and text in done:
+                    p = bisect_right(idx, text_end, p)
+                    if seq.more:
+                        seq.skip_rest(read_on=False)
+                        safe = seq.safe
+            if not seq.more:
+                return
+            seq.extend()
+            n_idx, safe = len(idx), seq.safe
+            if text >= 0:
+                text_end = bounds[text + 1]
 
 
 @lru_cache(maxsize=1)
