@@ -141,7 +141,15 @@ def test_texts_past_the_bounds_give_what_the_text_by_text_tagger_gave(unit: str)
     assert names.detect_many([text, "Jens Pedersen"], DA).get(0, []) == _reference(text, DA)
 
 
-def test_text_tokens_give_the_positions_of_tokenize_in_any_order() -> None:
+@pytest.mark.parametrize(("rare_max", "rounds"), [(4096, 8), (0, 8), (4096, 0), (4096, 1), (10**6, 2)])
+def test_text_tokens_give_the_positions_of_tokenize_in_any_order(
+    rare_max: int, rounds: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Long steps are found by counting blanks, falling back to the regex where a text holds more than
+    # _RARE_MAX blanks other than " " and "\n" (0: always) or counting has not reached the position
+    # after _COUNT_ROUNDS rounds (0, 1: nearly always; texts of mostly blanks below).
+    monkeypatch.setattr(names, "_RARE_MAX", rare_max)
+    monkeypatch.setattr(names, "_COUNT_ROUNDS", rounds)
     # Blanks of every kind (no-break, ideographic, separators \x1c-\x1f, line and paragraph separators),
     # characters that are neither word nor blank (a combining accent alone, a zero-width space, an
     # emoji), initials and handles: the positions found by passing non-blank characters are finditer's.
@@ -150,6 +158,8 @@ def test_text_tokens_give_the_positions_of_tokenize_in_any_order() -> None:
     for n in range(400):
         # a few long texts, whose tokens lie more than _SKIP_EXACT non-blank characters apart
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60) if n % 50 else 5000))
+        if n % 25 == 1:  # mostly blanks: counting rises slowly
+            text = "".join(rng.choice((" ", " ", " ", "\n", "\u00a0", "\t", "a", "Ø.")) for _ in range(3000))
         if n % 7 == 0:
             text = rng.choice(_PIECES) + "\u00a0" * rng.randint(0, 3) + text
         expected = names.tokenize(text)
@@ -219,3 +229,82 @@ def test_a_neighbour_s_cached_sums_are_those_of_its_features_at_each_offset() ->
         for offset in (2, -1, 1, -2, -1):
             features = names.context_features(word, offset, model.freq, model.wide)
             assert model._near(word, offset) == model._sum(features), (word, offset)
+
+
+def _fresh_model() -> names.Model:
+    return names.Model(
+        names.json.loads((names.files("rettesnor") / "models" / names.MODEL_FILE).read_text("utf-8"))
+    )
+
+
+def _words(n: int) -> list[str]:
+    """Words of every kind: the edge pieces, the model's own feature words in several cases, and
+    random strings of letters, digits and signs (new words, whose shape and lists vary)."""
+    rng = random.Random(11)
+    model = names.model()
+    known = sorted(k.split("=", 1)[1] for k in model.weights if k.startswith(("w=", "-1w=", "+2w=")))
+    words = [p for p in _PIECES if p.strip()]
+    for w in rng.sample(known, 1500):
+        words += [w, w.capitalize(), w.upper(), w + "s", w + "'s"]
+    alphabet = [*"abcæøåZÆØ19_-'’.@", "ß", "İ", "😀"]
+    words += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12))) for _ in range(n)]
+    return [w for w in words if w]
+
+
+def test_a_neighbour_s_sum_from_its_shared_rest_is_that_of_its_features() -> None:
+    # Model._context_sum adds the word's own weight and then the weights of its other features,
+    # looked up once per (offset, shape, lists, wide bits, frequency, case): exactly the floats of
+    # _sum over context_features, for new words and at every offset, also at offsets outside CONTEXT.
+    model = _fresh_model()
+    words = [*_words(3000), None]
+    for word in words:
+        for offset in (-2, -1, 1, 2, 3):
+            features = names.context_features(word, offset, model.freq, model.wide)
+            parts = names._context_parts(word, model.freq, model.wide)
+            assert model._context_sum(parts, offset) == model._sum(features), (word, offset)
+            if offset in names.CONTEXT:
+                assert model._near(word, offset) == model._sum(features), (word, offset)
+    assert 0 < len(model._rest) < len(words) * 5 / 4  # shared between words
+
+
+def test_the_rare_blanks_are_the_blanks_other_than_space_and_line_break() -> None:
+    # _RARE_BLANK lists the characters of [^\S \n]; a blank it missed would be counted as non-blank.
+    rare = "".join(c for c in map(chr, range(0x110000)) if c.isspace() and c not in " \n")
+    assert "".join(names._RARE_BLANK.findall("".join(map(chr, range(0x110000))))) == rare
+    assert re.findall(r"[^\S \n]", rare) == list(rare)
+
+
+@pytest.mark.parametrize(("block", "steps"), [(1, 4096), (7, 3), (60, 4096), (5000, 4096)])
+def test_a_long_text_tokenised_block_by_block_gives_what_the_text_by_text_tagger_gave(
+    block: int, steps: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every text alone in its chunk is tokenised lazily here (_LAZY_FROM 0), in blocks of a few
+    # characters (each up to the next blank), with the margin of words after a candidate found within
+    # `steps` items (3: nearly never, so the next block is read); texts past the bounds (full at 1,000
+    # names; 20,000 candidates scored, with and without handles read on), line breaks in long runs.
+    monkeypatch.setattr(names, "_LAZY_FROM", 0)
+    monkeypatch.setattr(names, "_BLOCK", block)
+    monkeypatch.setattr(names, "_MARGIN_STEPS", steps)
+    texts = _texts()[:: 3 if block < 10 else 1]
+    texts += ["Jens Pedersen\n" + "\n" * 300 + " Hansen sagde\n\n\nKari", "Jens " * 200 + "\n" * 50 + "Kari"]
+    if block > 50:  # full at 1,000 names; 20,000 candidates scored without and with handles to read on
+        texts += [u * (25_000 // len(u) * 2) for u in ("Jens ", "@jens_p1987 ", "Ja. Jens @x. ")]
+        texts += ["Ja. " * 25_000, "Ja. @x " * 12_000, "Ja. @jens_p1987 " * 12_000]
+    differ = [text for text in texts if names.detect(text, DA) != _reference(text, DA)]
+    assert not differ, differ[:5]
+    long = names.TokenSequence(["Jens Pedersen sagde hej til Kari. " * 400], names.model())
+    assert long.more  # the sequence above was read by blocks
+
+
+def test_the_classes_of_new_words_are_filled_in_as_classified() -> None:
+    # Model.classes fills in the tokens of words not seen before one by one where they are few, and by
+    # another pass where they are many: both give _classify of every word (0 for None and line breaks).
+    model = _fresh_model()
+    words = _words(500)
+    few = [None, *words[:50], "\n", None]
+    many = [None, *(w for w in words for _ in range(3)), "\n", None]
+    mostly_known = [None, *few[1:-1] * 20, "Ny", "Nyere", None]
+    for items in (few, many, mostly_known):
+        want = [0 if w is None or w == "\n" else model._classify(w) for w in items]
+        assert model.classes(list(items)) == want
+        assert model.classes(list(items)) == want  # now from the cache

@@ -31,7 +31,8 @@ texts is tokenised at once (:class:`TokenSequence`: one ``findall`` over the joi
 word and each line break, no positions) and each word form is classified once (cached); the Python work per
 text is then only per candidate (its two neighbours each side, its sentence start, the forward-backward of
 its run), the features of a word are summed once per word form, and positions are found only for the texts
-with a name or an @, only as far as they are read.
+with a name or an @, only as far as they are read. A long text alone (a check of one text) is tokenised a
+block at a time, only as far as it is scored (it stops at 1,000 names or 20,000 candidates).
 
 What the signal says (the rules describe, they no longer decide):
 
@@ -65,12 +66,13 @@ from __future__ import annotations
 import json
 import math
 import re
-from bisect import bisect_right
+import sys
+from bisect import bisect_left, bisect_right
 from collections.abc import Container, Iterable, Iterator, Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib.resources import files
 from itertools import compress, count, islice, repeat
-from operator import is_
+from operator import is_, ne
 from typing import Any
 
 from rettesnor.analysis.chunk import Chunk, as_chunk
@@ -302,6 +304,7 @@ _TOKEN_NL = re.compile(
 )
 _SEQ_SEEDS: dict[str | None, int] = {None: 0, "\n": 0}
 _SPAN = re.Match.span
+_START = re.Match.start
 
 
 class TokenSequence:
@@ -310,14 +313,36 @@ class TokenSequence:
     (``bounds``: their indices, text ``t`` lies between ``bounds[t]`` and ``bounds[t + 1]``);
     ``classes`` is :meth:`Model.classes` of each item and ``candidates`` the indices of the items
     that may be candidates (class 1 or 2). The joined text of a chunk is tokenised as its texts are
-    one by one: no token spans the separator, whose NUL token becomes the boundary ``None``."""
+    one by one: no token spans the separator, whose NUL token becomes the boundary ``None``.
 
-    __slots__ = ("bounds", "candidates", "classes", "items")
+    A chunk of one text longer than ``_LAZY_FROM`` characters is tokenised a block at a time, as far as
+    the tagger reads (``more``: whether blocks are left; ``safe``: the first item whose candidates need
+    the next block, :meth:`extend`): a text stops being scored at 1,000 names or 20,000 candidates, and
+    its tokens after that are never read (1 MB of joined comments is full at two thirds, 1 MB of "a@"
+    after 2,000 tokens, "Ja. " * N at 80,000 of 500,000). A block ends right after a blank, so no
+    token spans two blocks and the items are those of the whole text."""
+
+    __slots__ = (
+        "_cut",
+        "_handed",
+        "_tagger",
+        "_text",
+        "bounds",
+        "candidates",
+        "classes",
+        "items",
+        "more",
+        "safe",
+    )
 
     def __init__(self, texts: Sequence[str], tagger: Model) -> None:
         chunk = as_chunk(texts)
         items: list[str | None] = [None]
         bounds = [0]
+        self.more = False
+        self.safe = _NO_ITEM
+        self._handed: list[TextTokens] = []  # the tokens handed out while blocks are left
+        self._tagger = tagger
         if chunk.joinable and len(chunk) > 1:
             items += _TOKEN_NL.findall(chunk.joined)
             items.append(None)
@@ -327,6 +352,13 @@ class TokenSequence:
                 items[k] = None
                 bounds.append(k)
             bounds.append(len(items) - 1)
+        elif len(chunk) == 1 and len(chunk.texts[0]) > _LAZY_FROM:
+            text = self._text = chunk.texts[0]
+            self._cut = _cut_after(text, _BLOCK)
+            items += _TOKEN_NL.findall(text, 0, self._cut)
+            items.append(None)
+            bounds.append(len(items) - 1)
+            self.more = self._cut < len(text)
         else:
             findall = _TOKEN_NL.findall
             for text in chunk.texts:
@@ -337,6 +369,57 @@ class TokenSequence:
         self.bounds = bounds
         self.classes = tagger.classes(items)
         self.candidates = list(compress(count(), self.classes))
+        if self.more:
+            self.safe = self._safe()
+
+    def extend(self) -> None:
+        """Tokenise the next block of the text (where ``more``): its items, classes and candidates are
+        appended (before the closing ``None``), and the words to the tokens handed out."""
+        text, start = self._text, self._cut
+        cut = self._cut = _cut_after(text, start + _BLOCK)
+        new = _TOKEN_NL.findall(text, start, cut)
+        items, classes = self.items, self.classes
+        first = len(items) - 1  # the closing None's index: where the new items begin
+        new_classes = self._tagger.classes(new)
+        items[first:] = new
+        items.append(None)
+        classes[first:] = new_classes
+        classes.append(0)
+        self.candidates += compress(count(first), new_classes)
+        self.bounds[-1] = len(items) - 1
+        self.more = cut < len(text)
+        for tokens in self._handed:
+            tokens.words += filter(_NOT_NL, new)
+        self.safe = self._safe() if self.more else _NO_ITEM
+
+    def skip_rest(self, read_on: bool) -> None:
+        """The text is scored no further: tokenise the rest where its words are still read
+        (``read_on``: its @handles, for the mentions the model did not tag), else tokenise no more."""
+        while read_on and self.more:
+            self.extend()
+        self.more = False
+        self.safe = _NO_ITEM
+
+    def has_at(self) -> bool:
+        """Whether the (one, long) text holds an "@": its handles are read after the tagger."""
+        return "@" in self._text
+
+    def _safe(self) -> int:
+        """The index of the ``_MARGIN``-th word from the end of the items: a candidate before it has that
+        many words after it (all that the tagger reads: its run, two neighbours each side); 0 where
+        ``_MARGIN_STEPS`` items from the end hold fewer (line breaks), so that the next block is read."""
+        items = self.items
+        k = len(items) - 1
+        words = 0
+        for _ in range(_MARGIN_STEPS):
+            k -= 1
+            if k <= 0:
+                return 0
+            if items[k] != "\n":
+                words += 1
+                if words >= _MARGIN:
+                    return k
+        return 0
 
     def handles(self, t: int) -> set[str]:
         """The @handles of text ``t``, each once: the tokens that start with "@", read from the set of its
@@ -346,8 +429,25 @@ class TokenSequence:
 
     def tokens(self, t: int, text: str) -> TextTokens:
         """The (start, end, word) tokens of text ``t`` (its ``text``), as :func:`tokenize` gives them."""
-        words = list(filter(_NL.__ne__, self.items[self.bounds[t] + 1 : self.bounds[t + 1]]))
-        return TextTokens(text, words)  # type: ignore[arg-type]  # no None inside a text
+        words = list(filter(_NOT_NL, self.items[self.bounds[t] + 1 : self.bounds[t + 1]]))
+        tokens = TextTokens(text, words)  # type: ignore[arg-type]  # no None inside a text
+        if self.more:
+            self._handed.append(tokens)
+        return tokens
+
+
+_LAZY_FROM = 1 << 17  # characters of a text (alone in its chunk) from which it is tokenised by blocks
+_BLOCK = 1 << 16  # characters of a block (then up to the next blank)
+_MARGIN = _MAX_RUN + 8  # words after a candidate that Model.tag_sequence may read
+_MARGIN_STEPS = 4096  # items looked at from the end for _MARGIN words (else the next block is read)
+_NO_ITEM = sys.maxsize  # no item needs another block
+_BLANK = re.compile(r"\s")
+
+
+def _cut_after(text: str, at: int) -> int:
+    """The end of a block from ``at``: right after the next blank (no token holds one), else the end."""
+    found = _BLANK.search(text, at) if at < len(text) else None
+    return found.end() if found else len(text)
 
 
 # The positions of a text's tokens without a match object per token: where _TOKEN is as written, its
@@ -358,10 +458,18 @@ class TokenSequence:
 # under _SKIP_EXACT and for the powers of two that make up a longer step. A changed _TOKEN is read by
 # finditer.
 _TILED = _TOKEN.pattern == _TOKEN_AS_WRITTEN
-_SKIP_EXACT = 512
+_SKIP_EXACT = 64
 _SKIP_BITS = 20
 _SKIPS: dict[int, re.Pattern[str]] = {}
 _BLANKS = re.compile(r"\s*+")
+# A longer step is found by counting blanks instead (the regex passes ≈ 17 ns a character, two C-level
+# str.count ≈ 3): the blanks other than " " and "\n" are found once per text (a C-level search) and
+# counted by bisect; a text with more than _RARE_MAX of them ("\r\n" lines, tabs) is passed by _skip.
+_RARE_BLANK = re.compile(  # [^\S \n] written out: a set of characters is scanned ≈ 3 times faster
+    "[\t\x0b\x0c\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+)
+_RARE_MAX = 4096
+_COUNT_ROUNDS = 8  # rounds of counting before the rest is passed by _skip (a text of mostly blanks)
 
 
 def _skip(n: int) -> re.Pattern[str]:
@@ -378,7 +486,7 @@ class TextTokens(Sequence[Token]):
     passing the non-blank characters of the words between (:func:`_skip`: one C-level match, a few
     however far); otherwise by C-level ``islice`` over ``_TOKEN.finditer``."""
 
-    __slots__ = ("_at", "_found", "_k", "_spans", "text", "words")
+    __slots__ = ("_at", "_found", "_k", "_rare", "_spans", "text", "words")
 
     def __init__(self, text: str, words: list[str]) -> None:
         self.text = text
@@ -387,6 +495,42 @@ class TextTokens(Sequence[Token]):
         self._found = None if _TILED else map(_SPAN, _TOKEN.finditer(text))
         self._k = 0  # the next token to locate by _skip
         self._at = 0  # the end of the token before it (0 before the first)
+        self._rare: list[int] | bool | None = False  # _RARE_BLANK's positions; None: too many; False: not yet
+
+    def _rare_blanks(self) -> list[int] | None:
+        """The positions of the blanks other than " " and "\n", or None where there are too many."""
+        rare = self._rare
+        if rare is False:
+            found = list(islice(map(_START, _RARE_BLANK.finditer(self.text)), _RARE_MAX + 1))
+            rare = self._rare = found if len(found) <= _RARE_MAX else None
+        return rare  # type: ignore[return-value]  # False was replaced
+
+    def _pass(self, pos: int, n: int) -> int:
+        """The position right after the ``n``-th non-blank character from ``pos`` (there are as many).
+
+        By counting: ``p`` after ``n`` non-blank characters is the least ``p`` with
+        ``p == pos + n + blanks(pos, p)``; iterated from ``pos + n`` (below it) the positions rise to it,
+        each round counting only the blanks of the characters added. What a few rounds leave (a text of
+        mostly blanks) and a short step are passed by the regex (:func:`_skip`)."""
+        text = self.text
+        rare = self._rare_blanks() if n >= _SKIP_EXACT else None
+        if rare is not None:
+            count = text.count
+            p = pos + n
+            b = count(" ", pos, p) + count("\n", pos, p) + bisect_left(rare, p) - bisect_left(rare, pos)
+            for _ in range(_COUNT_ROUNDS):
+                q = pos + n + b  # never past the least p, and p where it stops rising
+                if q == p:
+                    return p
+                b += count(" ", p, q) + count("\n", p, q) + bisect_left(rare, q) - bisect_left(rare, p)
+                p = q
+            n -= p - pos - b  # the non-blank characters left to pass
+            pos = p
+        while n:
+            step = n if n < _SKIP_EXACT else 1 << min(n.bit_length() - 1, _SKIP_BITS)
+            pos = _skip(step).match(text, pos).end()  # type: ignore[union-attr]  # n non-blank chars remain
+            n -= step
+        return pos
 
     def __len__(self) -> int:
         return len(self.words)
@@ -399,14 +543,8 @@ class TextTokens(Sequence[Token]):
             raise IndexError(k)
         if k < self._k:
             self._k = self._at = 0
-        n = sum(map(len, words[self._k : k]))
-        pos = self._at
-        text = self.text
-        while n:
-            step = n if n < _SKIP_EXACT else 1 << min(n.bit_length() - 1, _SKIP_BITS)
-            pos = _skip(step).match(text, pos).end()  # type: ignore[union-attr]  # n non-blank chars remain
-            n -= step
-        start = _BLANKS.match(text, pos).end()  # type: ignore[union-attr]  # matches the empty string
+        pos = self._pass(self._at, len("".join(words[self._k : k])))  # (sum(map(len, …)): ≈ 1.5 times slower)
+        start = _BLANKS.match(self.text, pos).end()  # type: ignore[union-attr]  # matches the empty string
         end = start + len(words[k])
         self._k, self._at = k + 1, end
         return start, end
@@ -436,6 +574,7 @@ class TextTokens(Sequence[Token]):
 
 
 _NL = "\n"
+_NOT_NL = partial(ne, _NL)  # a C-level test, ≈ 30 % cheaper than the bound _NL.__ne__
 
 
 def _upper_after(raw: list[str | None], k: int) -> bool:
@@ -568,9 +707,14 @@ def _case_class(word: str) -> str:
     return "m"
 
 
+_GENITIVE_LAST = ("s", "'", "’")  # the last characters of the endings that _stem takes off
+
+
 def _stem(low: str) -> str:
     """A word without a genitive ending ("løkkes" -> "løkke", "trump's" -> "trump"): what a name in
     the genitive shares with the bare name."""
+    if not low.endswith(_GENITIVE_LAST):  # most words: none of the endings below
+        return low
     for end in ("'s", "’s", "'", "’"):
         if low.endswith(end) and len(low) > len(end) + 1:
             return low[: -len(end)]
@@ -612,14 +756,16 @@ def self_features(word: str, start: bool, freq: dict[str, int], wide: dict[str, 
     groups = list(_bit_names(f))
     if low.endswith(_ORG_ENDINGS) or word in _ORG_EXACT:
         groups.append("orgend")
-    feats.extend("g=" + g for g in groups)
+    if groups:  # (most words have none: no generator for them)
+        feats.extend("g=" + g for g in groups)
     # Conjunctions that a linear model cannot form by itself: the case of the word with how common it
     # is, with its name lists and with the sentence start ("mette" in lower case is a name only because
     # it is a listed given name; "Frygt" capitalised mid-sentence is common, "Paludan" is not).
     cc = _case_class(word)
     st = "S" if start else "M"
     feats.append(f"cf={cc}{st}{zipf}")
-    feats.extend(f"cg={cc}{st}{g}" for g in groups)
+    if groups:
+        feats.extend(f"cg={cc}{st}{g}" for g in groups)
     stem = _stem(low)
     xg = wide.get(low, 0) or wide.get(stem, 0)
     if xg & WIDE_GIVEN:
@@ -647,7 +793,8 @@ def self_features(word: str, start: bool, freq: dict[str, int], wide: dict[str, 
         feats.extend("at|g=" + name for bit, name in _BIT_NAMES if body & bit)
     if start:
         feats.extend(("S", "S|sh=" + shape, "S|" + fq))
-        feats.extend("S|g=" + g for g in groups)
+        if groups:
+            feats.extend("S|g=" + g for g in groups)
     return feats
 
 
@@ -852,6 +999,7 @@ class Model:
         self._self: dict[tuple[str, bool], tuple[float, float, float]] = {}
         self._ctx: dict[int, dict[str | None, tuple[float, float, float]]] = {k: {} for k in CONTEXT}
         self._parts: dict[str | None, _Parts] = {}
+        self._rest: dict[tuple[Any, ...], tuple[tuple[float, float, float], ...]] = {}  # see _context_sum
         self._cand = {}  # word -> 1 a candidate, 0 not, 2 a particle (a candidate before a capital)
         self._seq: dict[str | None, int] = dict(_SEQ_SEEDS)  # the same, for :meth:`classes`
 
@@ -890,7 +1038,11 @@ class Model:
             classify = self._classify
             for w in new:
                 cache[w] = classify(w)  # type: ignore[arg-type]  # None and "\n" are seeded
-            out = list(map(cache.__getitem__, items))
+            if out.count(None) > len(out) >> 3:  # most tokens new ("a@" * N): one more C-level pass
+                out = list(map(cache.__getitem__, items))
+            else:  # only the new words' tokens filled in (another pass: ≈ 10 ms on 1 MB of comments)
+                for k in compress(count(), map(is_, out, repeat(None))):
+                    out[k] = cache[items[k]]
         return out  # type: ignore[return-value]
 
     def _sum(self, feats: Iterable[str]) -> tuple[float, float, float]:
@@ -924,8 +1076,37 @@ class Model:
                 if len(self._parts) > _CACHE_MAX:
                     self._parts.clear()
                 parts = self._parts[word] = _context_parts(word, self.freq, self.wide)
-            hit = cache[word] = self._sum(_context_features(parts, offset))  # type: ignore[arg-type]
+            hit = cache[word] = self._context_sum(parts, offset)  # type: ignore[arg-type]
         return hit
+
+    def _context_sum(self, parts: _Parts, offset: int) -> tuple[float, float, float]:
+        """``_sum(_context_features(parts, offset))`` without building the features: only the first
+        (the word) is the word's own; the weights of the others depend on its shape, list bits, wide
+        bits, frequency and case, a few hundred values, and are looked up once per value and offset
+        (``_rest``). The same terms are added in the same order, so the same floats."""
+        if parts is None:
+            return self._sum(_context_features(parts, offset))
+        low, shape, bits, xg, fq, cc = parts
+        near = offset in (-1, 1)
+        key = (offset, shape, bits, xg, fq, cc) if near else (offset, shape, bits, xg)
+        rest = self._rest.get(key)
+        if rest is None:
+            if len(self._rest) > _CACHE_MAX:
+                self._rest.clear()
+            feats = _context_features(("", shape, bits, xg, fq, cc), offset)[1:]
+            weights = self.weights
+            rest = self._rest[key] = tuple(weights[f] for f in feats if f in weights)
+        a = b = c = 0.0
+        w = self.weights.get((_OFFSETS.get(offset) or f"{offset:+d}") + "w=" + low)
+        if w is not None:
+            a += w[0]
+            b += w[1]
+            c += w[2]
+        for w in rest:
+            a += w[0]
+            b += w[1]
+            c += w[2]
+        return a, b, c
 
     def marginals(self, scores: list[list[float]], after_o: bool, before_o: bool) -> list[list[float]]:
         """P(label) per token of a run of candidates (forward-backward; O on either side when flagged).
@@ -1044,144 +1225,163 @@ class Model:
         text_end = -1  # the index of the boundary (None) that ends the current text
         scored = 0
         tok_r = tok_i = 0  # the last run's first item and its token index in its text
-        while p < n_idx:
-            r = idx[p]
-            if r > text_end:
-                text = bisect_right(bounds, r) - 1
-                text_end = bounds[text + 1]
-                scored = 0
-            elif scored >= _MAX_SCORED:  # the rest of this text is not scored
-                p = bisect_right(idx, text_end, p)
-                continue
-            if cls[r] == 2 and not _upper_after(raw, r):
-                p += 1
-                continue
-            # The word after r (line breaks skipped): whether r is a run of its own, the common case.
-            nxt = r + 1
-            w = raw[nxt]
-            while w == "\n":
-                nxt += 1
+        safe = seq.safe  # where a long text's next block is needed (TokenSequence.extend)
+        while True:
+            while p < n_idx:
+                r = idx[p]
+                if r >= safe:  # a long text's next block is needed (never where the sequence is whole)
+                    break
+                if r > text_end:
+                    text = bisect_right(bounds, r) - 1
+                    text_end = bounds[text + 1]
+                    scored = 0
+                elif scored >= _MAX_SCORED:  # the rest of this text is not scored
+                    if seq.more:  # a long text: tokenised on only where its @handles are read
+                        seq.skip_rest(read_on=seq.has_at())
+                        n_idx, safe, text_end = len(idx), seq.safe, bounds[text + 1]
+                    p = bisect_right(idx, text_end, p)
+                    continue
+                if cls[r] == 2 and not _upper_after(raw, r):
+                    p += 1
+                    continue
+                # The word after r (line breaks skipped): whether r is a run of its own, the common case.
+                nxt = r + 1
                 w = raw[nxt]
-            c = cls[nxt]  # 0 for the end of the text (None)
-            if not c or (c == 2 and not _upper_after(raw, nxt)) or w[0] == "@":  # type: ignore[index]
-                # One candidate, inlined: its neighbours, its sentence start, :meth:`marginals`.
-                p += 1
-                scored += 1
-                before_o = w is not None and c != 1
-                n2 = None
-                if w is not None:
-                    q = nxt + 1
-                    while raw[q] == "\n":
-                        q += 1
-                    n2 = raw[q]
-                q = r - 1
-                start = False
-                while raw[q] == "\n":
-                    q -= 1
-                    start = True
-                p1 = raw[q]
-                if p1 is None:
-                    p2 = None
-                    start = True
-                    after_o = False
-                else:
-                    cq = cls[q]
-                    after_o = not cq or (cq == 2 and not raw[r][:1].isupper())  # type: ignore[index]
-                    q -= 1
+                while w == "\n":
+                    nxt += 1
+                    w = raw[nxt]
+                c = cls[nxt]  # 0 for the end of the text (None)
+                if not c or (c == 2 and not _upper_after(raw, nxt)) or w[0] == "@":  # type: ignore[index]
+                    # One candidate, inlined: its neighbours, its sentence start, :meth:`marginals`.
+                    p += 1
+                    scored += 1
+                    before_o = w is not None and c != 1
+                    n2 = None
+                    if w is not None:
+                        q = nxt + 1
+                        while raw[q] == "\n":
+                            q += 1
+                        n2 = raw[q]
+                    q = r - 1
+                    start = False
                     while raw[q] == "\n":
                         q -= 1
-                    p2 = raw[q]
-                    if p1 in _ENDERS and not (p1 == "." and _abbreviation(p2 or "")):
                         start = True
-                word = raw[r]
-                a = own_cache.get((word, start)) or own(word, start)  # type: ignore[arg-type]
-                b2 = c2.get(p2) or near(p2, -2)
-                b1 = c1.get(p1) or near(p1, -1)
-                a1 = d1.get(w) or near(w, 1)
-                a2 = d2.get(n2) or near(n2, 2)
-                s0 = a[0] + b2[0] + b1[0] + a1[0] + a2[0]
-                s1 = a[1] + b2[1] + b1[1] + a1[1] + a2[1]
-                s2 = a[2] + b2[2] + b1[2] + a1[2] + a2[2]
-                lo1, lo2 = below[after_o + 2 * before_o]
-                if s1 - s0 < lo1 and s2 - s0 < lo2:  # O for certain (see _below): no name
+                    p1 = raw[q]
+                    if p1 is None:
+                        p2 = None
+                        start = True
+                        after_o = False
+                    else:
+                        cq = cls[q]
+                        after_o = not cq or (cq == 2 and not raw[r][:1].isupper())  # type: ignore[index]
+                        q -= 1
+                        while raw[q] == "\n":
+                            q -= 1
+                        p2 = raw[q]
+                        if p1 in _ENDERS and not (p1 == "." and _abbreviation(p2 or "")):
+                            start = True
+                    word = raw[r]
+                    a = own_cache.get((word, start)) or own(word, start)  # type: ignore[arg-type]
+                    b2 = c2.get(p2) or near(p2, -2)
+                    b1 = c1.get(p1) or near(p1, -1)
+                    a1 = d1.get(w) or near(w, 1)
+                    a2 = d2.get(n2) or near(n2, 2)
+                    s0 = a[0] + b2[0] + b1[0] + a1[0] + a2[0]
+                    s1 = a[1] + b2[1] + b1[1] + a1[1] + a2[1]
+                    s2 = a[2] + b2[2] + b1[2] + a1[2] + a2[2]
+                    lo1, lo2 = below[after_o + 2 * before_o]
+                    if s1 - s0 < lo1 and s2 - s0 < lo2:  # O for certain (see _below): no name
+                        continue
+                    m = max(s0, s1, s2)
+                    e0, e1, e2 = exp(s0 - m), exp(s1 - m), exp(s2 - m)
+                    if after_o:
+                        e0, e1, e2 = e0 * from_o[0], e1 * from_o[1], e2 * from_o[2]
+                    z = sum((e0, e1, e2))
+                    e0, e1, e2 = e0 / z, e1 / z, e2 / z
+                    if before_o:
+                        e0, e1, e2 = e0 * to_o[0], e1 * to_o[1], e2 * to_o[2]
+                    z = sum((e0, e1, e2))
+                    name = 1.0 - e0 / z
+                    if name >= threshold:
+                        if tok_r <= bounds[text]:  # the first name of this text
+                            tok_r, tok_i = bounds[text] + 1, 0
+                        # Its token index in its text: the items before it, less the line breaks.
+                        tok_i += r - tok_r - raw[tok_r:r].count("\n")
+                        tok_r = r
+                        yield text, tok_i, tok_i + 1, name, start
+                        if text in done:
+                            p = bisect_right(idx, text_end, p)
+                            if seq.more:  # full: nothing more of it is read
+                                seq.skip_rest(read_on=False)
+                                safe = seq.safe
                     continue
-                m = max(s0, s1, s2)
-                e0, e1, e2 = exp(s0 - m), exp(s1 - m), exp(s2 - m)
-                if after_o:
-                    e0, e1, e2 = e0 * from_o[0], e1 * from_o[1], e2 * from_o[2]
-                z = sum((e0, e1, e2))
-                e0, e1, e2 = e0 / z, e1 / z, e2 / z
-                if before_o:
-                    e0, e1, e2 = e0 * to_o[0], e1 * to_o[1], e2 * to_o[2]
-                z = sum((e0, e1, e2))
-                name = 1.0 - e0 / z
-                if name >= threshold:
-                    if tok_r <= bounds[text]:  # the first name of this text
-                        tok_r, tok_i = bounds[text] + 1, 0
-                    # Its token index in its text: the items before it, less the line breaks.
-                    tok_i += r - tok_r - raw[tok_r:r].count("\n")
-                    tok_r = r
-                    yield text, tok_i, tok_i + 1, name, start
-                    if text in done:
-                        p = bisect_right(idx, text_end, p)
-                continue
-            # A run of candidates: consecutive words (line breaks between them allowed), cut as
-            # :meth:`tag` cuts it (at most _MAX_RUN; an @handle starts a run of its own).
-            run = [r, nxt]
-            last = nxt
-            while True:
-                nxt = last + 1
-                while raw[nxt] == "\n":
-                    nxt += 1
-                w = raw[nxt]
-                c = cls[nxt]
-                if (
-                    w is None
-                    or not c
-                    or (c == 2 and not _upper_after(raw, nxt))
-                    or len(run) >= _MAX_RUN
-                    or w[0] == "@"
-                ):
-                    break
-                run.append(nxt)
+                # A run of candidates: consecutive words (line breaks between them allowed), cut as
+                # :meth:`tag` cuts it (at most _MAX_RUN; an @handle starts a run of its own).
+                run = [r, nxt]
                 last = nxt
-            p += len(run)
-            q = r - 1
-            while raw[q] == "\n":
-                q -= 1
-            after_o = raw[q] is not None and (not cls[q] or (cls[q] == 2 and not _upper_after(raw, q)))
-            before_o = w is not None and (not c or (c == 2 and not _upper_after(raw, nxt)))
-            scored += len(run)
-            if tok_r <= bounds[text]:  # the first name of this text
-                tok_r, tok_i = bounds[text] + 1, 0
-            tok_i += r - tok_r - raw[tok_r:r].count("\n")
-            tok_r = r
-            scores = []
-            starts = []
-            for k in run:
-                p2, p1, start = _before(raw, k)
-                starts.append(start)
-                n1, n2 = _after(raw, k)
-                word = raw[k]
-                a = own_cache.get((word, start)) or own(word, start)  # type: ignore[arg-type]
-                b2 = c2.get(p2) or near(p2, -2)
-                b1 = c1.get(p1) or near(p1, -1)
-                a1 = d1.get(n1) or near(n1, 1)
-                a2 = d2.get(n2) or near(n2, 2)
-                scores.append(
-                    [
-                        a[0] + b2[0] + b1[0] + a1[0] + a2[0],
-                        a[1] + b2[1] + b1[1] + a1[1] + a2[1],
-                        a[2] + b2[2] + b1[2] + a1[2] + a2[2],
-                    ]
-                )
-            probs = marginals(scores, after_o=after_o, before_o=before_o)
-            first = tok_i
-            spans = name_spans(probs, first, threshold)
-            for i, j, pr_low in spans:
-                yield text, i, j, pr_low, starts[i - first]
-            if spans and text in done:
-                p = bisect_right(idx, text_end, p)
+                while True:
+                    nxt = last + 1
+                    while raw[nxt] == "\n":
+                        nxt += 1
+                    w = raw[nxt]
+                    c = cls[nxt]
+                    if (
+                        w is None
+                        or not c
+                        or (c == 2 and not _upper_after(raw, nxt))
+                        or len(run) >= _MAX_RUN
+                        or w[0] == "@"
+                    ):
+                        break
+                    run.append(nxt)
+                    last = nxt
+                p += len(run)
+                q = r - 1
+                while raw[q] == "\n":
+                    q -= 1
+                after_o = raw[q] is not None and (not cls[q] or (cls[q] == 2 and not _upper_after(raw, q)))
+                before_o = w is not None and (not c or (c == 2 and not _upper_after(raw, nxt)))
+                scored += len(run)
+                if tok_r <= bounds[text]:  # the first name of this text
+                    tok_r, tok_i = bounds[text] + 1, 0
+                tok_i += r - tok_r - raw[tok_r:r].count("\n")
+                tok_r = r
+                scores = []
+                starts = []
+                for k in run:
+                    p2, p1, start = _before(raw, k)
+                    starts.append(start)
+                    n1, n2 = _after(raw, k)
+                    word = raw[k]
+                    a = own_cache.get((word, start)) or own(word, start)  # type: ignore[arg-type]
+                    b2 = c2.get(p2) or near(p2, -2)
+                    b1 = c1.get(p1) or near(p1, -1)
+                    a1 = d1.get(n1) or near(n1, 1)
+                    a2 = d2.get(n2) or near(n2, 2)
+                    scores.append(
+                        [
+                            a[0] + b2[0] + b1[0] + a1[0] + a2[0],
+                            a[1] + b2[1] + b1[1] + a1[1] + a2[1],
+                            a[2] + b2[2] + b1[2] + a1[2] + a2[2],
+                        ]
+                    )
+                probs = marginals(scores, after_o=after_o, before_o=before_o)
+                first = tok_i
+                spans = name_spans(probs, first, threshold)
+                for i, j, pr_low in spans:
+                    yield text, i, j, pr_low, starts[i - first]
+                if spans and text in done:
+                    p = bisect_right(idx, text_end, p)
+                    if seq.more:
+                        seq.skip_rest(read_on=False)
+                        safe = seq.safe
+            if not seq.more:
+                return
+            seq.extend()
+            n_idx, safe = len(idx), seq.safe
+            if text >= 0:
+                text_end = bounds[text + 1]
 
 
 @lru_cache(maxsize=1)
@@ -1515,7 +1715,7 @@ def _detect_sequence(
 ) -> dict[int, list[Signal]]:
     """The signals of each text of ``chunk`` with any, from its :class:`TokenSequence`."""
     out: dict[int, list[Signal]] = {}
-    if not seq.candidates:
+    if not seq.candidates and not seq.more:
         return out
     done: set[int] = set()
     made: dict[int, _Signals] = {}
