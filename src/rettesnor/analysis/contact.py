@@ -18,7 +18,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 from itertools import accumulate, chain
 from types import MappingProxyType, ModuleType
 from typing import TYPE_CHECKING, Any
@@ -655,11 +655,17 @@ def _phone_owner(
     )
 
 
+@lru_cache(maxsize=256)
+def _org_words(names: tuple[str, ...]) -> frozenset[str]:
+    """The lower-cased words of the organisation's names (once per pack, not once per number)."""
+    return frozenset(w.lower() for name in names for w in name.split())
+
+
 def _owner_cue(
     text: str, start: int, end: int, kind: str, ctx: AnalysisContext, memo: Memo
 ) -> tuple[str, str]:
     """("organisation" | "person", the cue word or "") of a phone number (see above)."""
-    org_words = frozenset(w.lower() for name in ctx.organisation_names for w in name.split())
+    org_words = _org_words(ctx.organisation_names)
     left = text[max(0, start - 80) : start]
     cut = [m.end() for m in _SENTENCE_END.finditer(left)]
     before = [w.lower() for w in WORD.findall(left[cut[-1] if cut else 0 :])][-5:]
@@ -748,13 +754,36 @@ def _parsed(raw: str, region: str | None, memo: Memo) -> _Parsed | None:
     except pn.NumberParseException:
         out = None
     else:
-        if pn.is_valid_number(number):
-            kind = _number_types().get(pn.number_type(number), "unknown")
-            out = _Parsed(number, True, False, kind, pn.region_code_for_number(number) or "??")
+        valid, number_type, region_code = _validity(number)
+        if valid:
+            out = _Parsed(number, True, False, _number_types().get(number_type, "unknown"), region_code or "??")
         else:
             out = _Parsed(number, False, pn.is_possible_number(number))
     memo.parsed[key] = out
     return out
+
+
+def _validity(number: phonenumbers.PhoneNumber) -> tuple[bool, int, str | None]:
+    """``(is_valid_number(number), number_type(number), region_code_for_number(number))`` of
+    phonenumbers, with the region looked up and the number's type worked out once: the three calls look
+    up the region three times (for +47, NO and SJ, by a pattern) and run the type's patterns twice
+    (their code, phonenumbers 9.0; tests/analysis/test_contact_shape.py holds the two ways equal)."""
+    pn = _phonenumbers()
+    util = pn.phonenumberutil
+    region_code = pn.region_code_for_number(number)
+    unknown = pn.PhoneNumberType.UNKNOWN
+    if region_code is None:
+        return False, unknown, None
+    country_code = number.country_code
+    metadata = pn.PhoneMetadata.metadata_for_region_or_calling_code(country_code, region_code.upper())
+    if metadata is None:
+        return False, unknown, region_code
+    number_type = util._number_type_helper(pn.national_significant_number(number), metadata)
+    if region_code != util.REGION_CODE_FOR_NON_GEO_ENTITY and country_code != util.country_code_for_valid_region(
+        region_code
+    ):
+        return False, number_type, region_code
+    return number_type != unknown, number_type, region_code
 
 
 @cache
@@ -790,17 +819,26 @@ def _phones(
             continue
         if _DATE.fullmatch(raw) or _ID_LIKE.fullmatch(raw):
             continue
-        words = words_around(text, start, end, 40)
-        positive = _matching(words, _PHONE_EXACT, _PHONE_STEMS)
         # A year range or an amount is a phone only when the text says so: skip the slow parse.
         odd_shape = _YEARS.fullmatch(raw) is not None or _THOUSANDS.fullmatch(raw) is not None
+        # The caller drops a phone on a national ID: no need to validate it. Such a candidate of the
+        # usual shape is skipped before its words are read, with the unit of the budget it spent when
+        # they were (the budget decides which later candidates are read).
+        on_id = on_national is not None and on_national.overlaps(start, end)
+        if on_id and not odd_shape:
+            if budget <= 0:
+                break
+            budget -= 1
+            continue
+        words = words_around(text, start, end, 40)
+        positive = _matching(words, _PHONE_EXACT, _PHONE_STEMS)
         if odd_shape and not positive:
             continue
         if budget <= 0:
             break  # every further phone would need the slow validator
         budget -= 1
-        if on_national is not None and on_national.overlaps(start, end):
-            continue  # the caller drops a phone on a national ID: no need to validate it
+        if on_id:
+            continue
         international = raw.startswith("+") or digits.startswith("00")
         tries: tuple[str | None, ...] = (None,) if raw.startswith("+") else regions
         found: tuple[_Parsed, int] | None = None
@@ -918,6 +956,25 @@ _BANK_STEMS = _words(
 )
 
 
+def _at_runs(
+    pattern: re.Pattern[str], text: str, runs: Sequence[tuple[int, int]] | None, shortest: int
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern whose matches start where a run of at least ``shortest``
+    digits starts (``_NO_KONTO``: a digit with no digit or word character before it, then three more),
+    tried only there where ``runs`` (:func:`_shape`) are known: a match at each such start that is not
+    inside the last match is what the scan finds."""
+    if runs is None:
+        yield from pattern.finditer(text)
+        return
+    last = 0
+    for start, end in runs:
+        if end - start >= shortest and start >= last:
+            m = pattern.match(text, start)
+            if m is not None:
+                last = m.end()
+                yield m
+
+
 def _bank_accounts(text: str, lower: str, country: str = "", shape: _Shape | None = None) -> list[Signal]:
     """``shape``: the text's :class:`_Shape`, where known (it only skips scans that cannot match)."""
     if shape is None:
@@ -951,7 +1008,7 @@ def _bank_accounts(text: str, lower: str, country: str = "", shape: _Shape | Non
                 why = f"An IBAN ({candidate[:2]}) with valid check digits."
                 add(m.start(), end, 0.95, "iban", "iban mod-97 ok", why)
                 break
-    for m in _NO_KONTO.finditer(text) if shape.longest >= 4 else ():  # _FOUR_DIGITS.search(text)
+    for m in _at_runs(_NO_KONTO, text, shape.runs, 4) if shape.longest >= 4 else ():  # _FOUR_DIGITS
         if budget <= 0:
             break
         budget -= 1
@@ -986,8 +1043,9 @@ def _bank_accounts(text: str, lower: str, country: str = "", shape: _Shape | Non
         if _context(text, m.start(), m.end(), _BANK_EXACT, _BANK_STEMS, 40):
             why = "A Danish reg.nr and account number next to an account word."
             add(m.start(), m.end(), 0.8, "dk_reg_konto", "labelled, no public checksum", why)
+    giro = shape.dash and _hinted(lower, _GIRO_HINTS)
     for pattern, subtype in ((_BANKGIRO, "se_bankgiro"), (_PLUSGIRO, "se_plusgiro")):
-        for m in pattern.finditer(text) if shape.dash and _hinted(lower, _GIRO_HINTS) else ():
+        for m in pattern.finditer(text) if giro else ():
             if budget <= 0:
                 break
             budget -= 1
