@@ -32,16 +32,26 @@ def _texts(seed: int, n: int, longest: int = 16) -> list[str]:
     return joined + spaced
 
 
+def _long_and_sparse(texts: list[str]) -> list[str]:
+    """Texts of 80 of ``texts`` each, far apart: more runs than _MAX_RUNS, but few per character."""
+    filler = " " + "y" * 4 * contact._SPARSE_RUNS + " "
+    return [filler.join(texts[k : k + 80]) for k in range(0, len(texts), 80)]
+
+
 def _found(pattern: re.Pattern[str], text: str) -> bool:
     return pattern.search(text) is not None
 
 
 def test_shape_is_what_the_pre_filters_find() -> None:
     dk_pair_or_labelled = (contact._DK_PAIR, contact._DK_LABELLED)
-    for text in _texts(1, 25_000):
+    texts = _texts(1, 25_000)
+    long = _long_and_sparse(texts[:16_000])
+    assert sum(len(contact._shape(t).runs or ()) > contact._MAX_RUNS for t in long) > 150
+    for text in texts + long:
         shape = contact._shape(text)
         if shape is contact._ANY_SHAPE:
             assert len(contact._DIGITS.findall(text)) > contact._MAX_RUNS
+            assert len(contact._DIGITS.findall(text)) * contact._SPARSE_RUNS > len(text)
             continue
         assert shape.runs == [m.span() for m in contact._DIGITS.finditer(text)], text
         assert (shape is contact._NO_DIGITS) == (not _found(contact._DIGIT, text))
@@ -70,15 +80,20 @@ def test_shape_fields_are_each_hit() -> None:
         assert values == {True, False}, field
 
 
-def test_shape_gives_up_on_many_runs() -> None:
+def test_shape_gives_up_on_many_runs_close_together() -> None:
     text = "1 " * (contact._MAX_RUNS + 1)
     assert contact._shape(text) is contact._ANY_SHAPE
     assert contact._shape("1 " * contact._MAX_RUNS).runs is not None
+    sparse = ("x" * contact._SPARSE_RUNS + "12") * 2_000  # a long text with few numbers keeps its runs
+    shape = contact._shape(sparse)
+    assert shape.runs == [m.span() for m in contact._DIGITS.finditer(sparse)]
+    assert (shape.longest, shape.phone, shape.spaced, shape.capitals) == (2, False, False, False)
 
 
 def test_matches_at_runs_and_hints_from_runs_are_the_scans() -> None:
     texts = _texts(3, 20_000)
     texts += ["".join(texts[k : k + 40]) for k in range(0, 2_000, 40)]  # many runs: the scan itself
+    texts += _long_and_sparse(texts[:8_000])
     found = anchors = 0
     for text in texts:
         runs = contact._shape(text).runs

@@ -193,18 +193,27 @@ class _Shape:
 
 _NO_DIGITS = _Shape([], 0, False, False, False, False, False)
 _ANY_SHAPE = _Shape(None, 1 << 30, True, True, True, True, True)  # too many runs to look at: every scan runs
-# A text with more runs than this is read by every pre-filter, as before (a long text of many numbers:
-# the Python work per run would cost more than the scans it saves).
+# A text with more runs than this is read by every pre-filter, as before, where its first 64 kB hold more
+# than one run in _SPARSE_RUNS characters (1 MB of numbers: the Python work per run would cost more than
+# the scans it saves); a long text with few numbers keeps its runs (1 MB of joined comments: 5,821 runs,
+# the account, case label and address hints then cost ≈ 1 ms each instead of a 6 ms scan each).
 _MAX_RUNS = 48
+_SPARSE_RUNS = 64
 _RUN_SPACES = frozenset(" \u00a0")
 
 
 def _shape(text: str) -> _Shape:
     """The :class:`_Shape` of ``text``'s runs of digits (``_NO_DIGITS`` for none)."""
     runs: list[tuple[int, int]] = []
-    for m in _DIGITS.finditer(text):
+    found = _DIGITS.finditer(text)
+    for m in found:
         if len(runs) == _MAX_RUNS:
-            return _ANY_SHAPE
+            sample = min(len(text), _SAMPLE)
+            if len(_DIGITS.findall(text, 0, sample)) * _SPARSE_RUNS > sample:
+                return _ANY_SHAPE
+            runs.append(m.span())
+            runs.extend(m.span() for m in found)
+            break
         runs.append(m.span())
     if not runs:
         return _NO_DIGITS
