@@ -68,7 +68,7 @@ def _kontonr_valid(digits: str) -> bool:
     number = digits[4:] if digits.startswith("0000") else digits  # stdnum strips a postgiro bank code
     if len(number) != 11:
         return bool(_stdnum("no.kontonr").is_valid(digits))  # (7 digits: Luhn; else invalid)
-    return str(sum(w * int(n) for w, n in zip(_KONTONR_WEIGHTS, number)) % 11) == number[-1]
+    return str(sum(w * int(n) for w, n in zip(_KONTONR_WEIGHTS, number, strict=False)) % 11) == number[-1]
 
 
 def _fodselsnummer_valid(digits: str) -> bool:
@@ -76,8 +76,8 @@ def _fodselsnummer_valid(digits: str) -> bool:
     H-numbers shifted, the century from the individual digits) that is not after today."""
     if not (digits.isascii() and digits.isdigit() and len(digits) == 11):
         return bool(_stdnum("no.fodselsnummer").is_valid(digits))
-    for weights, check in zip(_FNR_WEIGHTS, digits[-2:]):
-        if str((11 - sum(w * int(n) for w, n in zip(weights, digits))) % 11) != check:
+    for weights, check in zip(_FNR_WEIGHTS, digits[-2:], strict=True):
+        if str((11 - sum(w * int(n) for w, n in zip(weights, digits, strict=False))) % 11) != check:
             return False
     day, month, year, individual = int(digits[0:2]), int(digits[2:4]), int(digits[4:6]), int(digits[6:9])
     if day >= 80:  # an FH-number: no birth date
@@ -765,7 +765,9 @@ def _parsed(raw: str, region: str | None, memo: Memo) -> _Parsed | None:
     else:
         valid, number_type, region_code = _validity(number)
         if valid:
-            out = _Parsed(number, True, False, _number_types().get(number_type, "unknown"), region_code or "??")
+            out = _Parsed(
+                number, True, False, _number_types().get(number_type, "unknown"), region_code or "??"
+            )
         else:
             out = _Parsed(number, False, pn.is_possible_number(number))
     memo.parsed[key] = out
@@ -788,8 +790,9 @@ def _validity(number: phonenumbers.PhoneNumber) -> tuple[bool, int, str | None]:
     if metadata is None:
         return False, unknown, region_code
     number_type = util._number_type_helper(pn.national_significant_number(number), metadata)
-    if region_code != util.REGION_CODE_FOR_NON_GEO_ENTITY and country_code != util.country_code_for_valid_region(
-        region_code
+    if (
+        region_code != util.REGION_CODE_FOR_NON_GEO_ENTITY
+        and country_code != util.country_code_for_valid_region(region_code)
     ):
         return False, number_type, region_code
     return number_type != unknown, number_type, region_code
@@ -1144,7 +1147,9 @@ def _case_numbers(text: str, lower: str, shape: _Shape | None = None) -> list[Si
     if not (labelled or word):
         return found
     runs = shape.runs if shape is not None else None
-    for m in _near_hints(_CASE, text, _DIGITS, _LABEL_BEFORE, _LABEL_REACH, _CASE_STARTS, runs) if labelled else ():
+    for m in (
+        _near_hints(_CASE, text, _DIGITS, _LABEL_BEFORE, _LABEL_REACH, _CASE_STARTS, runs) if labelled else ()
+    ):
         if (signal := _labelled_case(m)) is not None:
             found.append(signal)
     if labelled and _hinted(
@@ -1220,7 +1225,9 @@ def _anchor_hints(text: str, runs: Sequence[tuple[int, int]] | None) -> Iterable
     if runs is None:
         return [h.start() for h in _ANCHOR_HINT.finditer(text)]
     return [
-        s for s, _ in runs if s >= 2 and text[s - 1] in _RUN_SPACES and _LETTER_AT.match(text, s - 2) is not None
+        s
+        for s, _ in runs
+        if s >= 2 and text[s - 1] in _RUN_SPACES and _LETTER_AT.match(text, s - 2) is not None
     ]
 
 
