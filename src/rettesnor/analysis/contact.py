@@ -349,8 +349,11 @@ def _near_hints(
         yield from pattern.finditer(text)
         return
     pos = 0  # the end of the last match: the scan goes on from there
+    tried = 0  # the end of the last window: every position before it was tried (runs of digits a few
+    # characters apart, "12 34 56 78", "010190-1234", have windows that overlap; each position once)
     for h_start, h_end in spans if spans is not None else (h.span() for h in hint.finditer(text)):
-        lo, hi = max(pos, h_start - before), h_end
+        lo, hi = max(pos, tried, h_start - before), h_end
+        tried = hi
         if starts is not None:
             for s in starts.finditer(text, lo, hi):
                 if s.start() < pos:  # inside the last match
