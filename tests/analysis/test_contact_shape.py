@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
+import types
 from dataclasses import replace
 
 import phonenumbers
@@ -238,3 +239,19 @@ def test_detect_with_the_shape_is_detect_without(country: str, monkeypatch: pyte
         "case_number",
         "address",
     }
+
+
+def test_phone_validity_without_the_private_helper_is_the_three_calls(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A phonenumbers whose phonenumberutil has no _number_type_helper: the public calls, no AttributeError.
+    fake = types.SimpleNamespace(**vars(phonenumbers))
+    fake.phonenumberutil = types.SimpleNamespace()
+    monkeypatch.setattr(contact, "_phonenumbers", lambda: fake)
+    for raw in ("+47 915 62 384", "+45 20 12 34 56", "+46 70 123 45 67", "+1 202 555 0100", "+47 123"):
+        number = phonenumbers.parse(raw, None)
+        assert contact._validity(number) == (
+            phonenumbers.is_valid_number(number),
+            phonenumbers.number_type(number),
+            phonenumbers.region_code_for_number(number),
+        )

@@ -784,6 +784,9 @@ def _validity(number: phonenumbers.PhoneNumber) -> tuple[bool, int, str | None]:
     (their code, phonenumbers 9.0; tests/analysis/test_contact_shape.py holds the two ways equal)."""
     pn = _phonenumbers()
     util = pn.phonenumberutil
+    type_of = getattr(util, "_number_type_helper", None)
+    if type_of is None:  # a phonenumbers without it: the three calls
+        return pn.is_valid_number(number), pn.number_type(number), pn.region_code_for_number(number)
     region_code = pn.region_code_for_number(number)
     unknown = pn.PhoneNumberType.UNKNOWN
     if region_code is None:
@@ -792,7 +795,7 @@ def _validity(number: phonenumbers.PhoneNumber) -> tuple[bool, int, str | None]:
     metadata = pn.PhoneMetadata.metadata_for_region_or_calling_code(country_code, region_code.upper())
     if metadata is None:
         return False, unknown, region_code
-    number_type = util._number_type_helper(pn.national_significant_number(number), metadata)
+    number_type = type_of(pn.national_significant_number(number), metadata)
     if (
         region_code != util.REGION_CODE_FOR_NON_GEO_ENTITY
         and country_code != util.country_code_for_valid_region(region_code)
