@@ -130,7 +130,8 @@ def main() -> None:
                 per[key][0] += ok
                 per[key][1] += 1
             if args.misses and not ok:
-                print(f"MISS {case['id']}: {what}  | {case['text']}")
+                known = f" (expected: {case['expected_miss']})" if case.get("expected_miss") else ""
+                print(f"MISS {case['id']}: {what}{known}  | {case['text']}")
     print("expectations")
     for key in ("da", "nb", "nn", "sv", "en", "signal", "finding", "look-alike", "language", "check", "all"):
         if key in per:
