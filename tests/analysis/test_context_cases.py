@@ -237,3 +237,20 @@ def test_threat_phrases_of_the_third_round(text: str, language: str, threat: boo
     found = analyse_text(text, language=language).to_dict()["signals"]
     lexical = [s for s in found if s["category"] == "threat" and s["detector"].startswith("lexicon.")]
     assert bool(lexical) is threat, found
+
+
+@pytest.mark.parametrize(
+    ("text", "inquiry"),
+    [
+        ("Husk at fristen for påmelding til dugnaden er fredag.", False),  # a reminder: no case question
+        ("Husk at sidste frist for tilmelding til loppemarkedet er mandag.", False),
+        ("The deadline for entries to the photo competition is Friday, good luck everyone!", False),
+        ("Hva er fristen for å klage på vedtaket?", True),  # asked
+        ("Hvornår er fristen for at søge?", True),
+        ("Fristen for klagen min har gått ut", True),  # the writer's own matter
+        ("When is the deadline for appeals", True),
+    ],
+)
+def test_a_deadline_is_a_case_question_only_when_asked_or_ones_own(text: str, inquiry: bool) -> None:
+    signals = analyse_text(text).to_dict()["signals"]
+    assert any(s["category"] == "case_inquiry" for s in signals) is inquiry, signals
