@@ -25,10 +25,24 @@ from support.scriptload import load_script
 from support.webapp import TestClient, api_token, demo_engine, make_app
 
 cases_mod = load_script(Path(__file__).resolve().parents[2] / "bench" / "context_cases.py")
-# the two batches the fixes were chosen on, and the 26 cases written after them (fixed after they were
-# scored: docs/evaluation.md)
-CASES: list[dict[str, Any]] = cases_mod.load_cases() + cases_mod.load_cases(cases_mod.FRESH)
+# the two batches the fixes were chosen on, the 26 cases written after them (fixed after they were
+# scored: docs/evaluation.md), and the third round of 104 (context_cases_3.jsonl: threats, mentioned
+# words, harm look-alikes, with a topic each; fixed after they were scored too)
+CASES: list[dict[str, Any]] = (
+    cases_mod.load_cases() + cases_mod.load_cases(cases_mod.FRESH) + cases_mod.load_cases(cases_mod.THIRD)
+)
 BY_ID = {c["id"]: c for c in CASES}
+
+
+def _param(case: dict[str, Any]) -> Any:
+    """A case; one whose gap is a model's ("expected_miss": why) is expected to fail, strictly, so that the
+    day the model finds it the data says so."""
+    if case.get("expected_miss"):
+        return pytest.param(
+            case, id=case["id"], marks=pytest.mark.xfail(reason=case["expected_miss"], strict=True)
+        )
+    return pytest.param(case, id=case["id"])
+
 
 # Cases whose expectations main (ed138c9) did not meet, one of each kind of gap, and a look-alike and a
 # finding of each pack: these also run through the CLI processes and the HTTP API.
@@ -46,6 +60,15 @@ THROUGH_THE_CLI = (
     "da-04",  # a person's phone and free-mail address in an official post: findings
     "sv-05",  # the municipality's switchboard and address: no finding
     "nb-08",  # an account number whose MOD11 fails
+    # the third round (context_cases_3.jsonl), one of each gap main (b065ff7) had
+    "da-u02",  # "Jeg ved godt hvor du bor": an adverb in the phrase
+    "nb-u02",  # "Noen burde gi den saksbehandleren … juling": a beating wished on anyone
+    "en-u03",  # "… Last warning."
+    "da-v01",  # "Nogen burde banke borgmesteren"
+    "sv-u06",  # 'Ordet "idiot" används …': a mentioned word is no insult
+    "nb-v06",  # "ble kalt «hore»": nor hate
+    "nn-v02",  # "Når kjem det svar på byggjesøknaden min?"
+    "en-v04",  # "Why haven't I had a reply to my planning application yet?"
 )
 
 
@@ -68,7 +91,7 @@ def test_the_cases_cover_each_language_and_kind_of_expectation() -> None:
     assert len(BY_ID) == len(CASES)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+@pytest.mark.parametrize("case", [_param(c) for c in CASES])
 def test_case_through_the_python_api(case: dict[str, Any], packs: dict[str, Any]) -> None:
     analysis = analyse_text(case["text"], case["kind"], country=cases_mod.country(case)).to_dict()
     result = check(Item(case["text"], case["kind"], id=case["id"]), packs[case["pack"]]).to_dict()
@@ -162,3 +185,72 @@ def test_criminal_record_in_the_perfect_tense(text: str, language: str, term: st
     """A moderator's probe (2026-12-04): the lists had the present and past, not the participle."""
     signals = analyse_text(text, language=language).to_dict()["signals"]
     assert [s["text"] for s in signals if s["category"] == "special_category"] == [term]
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ('Han kaldte mig "idiot" i går', "insult"),
+        ("Min søn blev kaldt »luder« i frikvarteret", "hate"),
+        ("Dottera mi vart kalla «hore» på skulen", "hate"),
+        ("My daughter was called a 'bitch' by another pupil", "profanity"),
+        ("Ordet 'idiot' bruges alt for ofte her", "insult"),
+        ("Min son blev kallad ”hora” i skolan", "hate"),
+    ],
+)
+def test_a_quoted_word_after_a_verb_of_calling_is_mentioned_not_used(text: str, category: str) -> None:
+    found = [s for s in analyse_text(text).to_dict()["signals"] if s["detector"].startswith("lexicon.")]
+    assert all(s["category"] != category for s in found), found
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ('Du er en "idiot"', "insult"),  # quotes, no verb of calling: used
+        ('Jeg kalder dig en "idiot"', "insult"),  # said to the reader: used
+        ("I call you an 'idiot'", "insult"),
+        ("Han kaldte mig idiot", "insult"),  # no quotes: counts, as before
+        ('Du kalder dig ekspert, din "idiot"', "insult"),  # the quote opens after the cue's clause
+    ],
+)
+def test_a_quoted_word_said_to_someone_still_counts(text: str, category: str) -> None:
+    found = [s for s in analyse_text(text).to_dict()["signals"] if s["detector"].startswith("lexicon.")]
+    assert any(s["category"] == category for s in found), found
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "threat"),
+    [
+        ("Noen burde gi den saksbehandleren en skikkelig omgang juling.", "nb", True),
+        ("Nogen burde give den sagsbehandler en ordentlig omgang tæsk.", "da", True),
+        ("Någon borde ge handläggaren ordentligt med stryk.", "sv", True),
+        ("Someone should give that caseworker a good hiding.", "en", True),
+        ("Laget fikk juling i går, 5-0 til Molde.", "nb", False),  # a beating without the incitement
+        ("Vi fik tæsk i håndbold i weekenden.", "da", False),
+        ("Sidste advarsel: tilmeldingen lukker i morgen.", "da", False),  # a heading, not a sentence
+        ("Last warning: sign-up closes today.", "en", False),
+        ("Jeg ved, hvor du bor.", "da", True),  # the Danish comma before the clause
+        ("Eg veit godt kvar du bur.", "nn", True),
+    ],
+)
+def test_threat_phrases_of_the_third_round(text: str, language: str, threat: bool) -> None:
+    found = analyse_text(text, language=language).to_dict()["signals"]
+    lexical = [s for s in found if s["category"] == "threat" and s["detector"].startswith("lexicon.")]
+    assert bool(lexical) is threat, found
+
+
+@pytest.mark.parametrize(
+    ("text", "inquiry"),
+    [
+        ("Husk at fristen for påmelding til dugnaden er fredag.", False),  # a reminder: no case question
+        ("Husk at sidste frist for tilmelding til loppemarkedet er mandag.", False),
+        ("The deadline for entries to the photo competition is Friday, good luck everyone!", False),
+        ("Hva er fristen for å klage på vedtaket?", True),  # asked
+        ("Hvornår er fristen for at søge?", True),
+        ("Fristen for klagen min har gått ut", True),  # the writer's own matter
+        ("When is the deadline for appeals", True),
+    ],
+)
+def test_a_deadline_is_a_case_question_only_when_asked_or_ones_own(text: str, inquiry: bool) -> None:
+    signals = analyse_text(text).to_dict()["signals"]
+    assert any(s["category"] == "case_inquiry" for s in signals) is inquiry, signals

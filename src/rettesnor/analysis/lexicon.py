@@ -68,6 +68,22 @@ _NEGATABLE = frozenset({"crisis", "threat", "violence", "confidential", "complai
 _NEGATION = re.compile(
     r"(?:^|[^\w])(?:ikke|ikkje|inte|ej|not|no|never|ingen|inga|inget|intet|aldrig|aldri)(?:\s+\w+)?\s*$"
 )
+# A word of these signals that is quoted after a verb of calling or a noun for a word is mentioned, not used
+# ("Min søn blev kaldt »luder«", 'Ordet "idiot" bruges for ofte', "called a 'bitch'"): no signal. Unquoted
+# words still count ("Du er en idiot", and "kaldte mig idiot" too: the quotes are what shows the mention).
+_MENTIONABLE = frozenset({"profanity", "insult", "hate", "sexual"})
+_QUOTES = frozenset("\"'“”„«»‘’‚‹›")
+_QUOTE_REACH = 30  # how far from the word its quotation marks may stand (a short quoted phrase)
+_MENTION_CUE = re.compile(
+    r"(?:^|[^\w])(?:"
+    r"kald(?:t|te|er|e|es)?|kalla(?:r|t|d|de|s)?|kal(?:t|te|ler|les)|kallad(?:e)?|kallat|kallas|"
+    r"call(?:ed|s|ing)?|"
+    r"ordet|ordene|orda|orden|udtrykket|uttrykket|uttrycket|skældsordet|skjellsordet|glosan|"
+    r"the\s+words?|the\s+term|the\s+expression|the\s+slur"
+    r")(?:\s+\w+){0,3}\s*$"
+)
+# ... unless it is said to the reader ("Jeg kalder dig en 'idiot'", "I call you an 'idiot'"): a use.
+_ADDRESSEE = re.compile(r"(?<!\w)(?:dig|deg|jer|dere|dykk|you|du|ni|er)(?!\w)")
 # Signals whose words are often disguised with digits or asterisks.
 _DISGUISED = frozenset({"profanity", "insult", "hate", "sexual", "threat"})
 _MAX_HITS = 5000  # raw hits looked at per text: bounds the work on adversarial input
@@ -808,6 +824,8 @@ def _scan(text: str, m: Matcher, low: str | None = None, hits: list[Hit] | None 
                 e += 1
         if reach.get(x.signal, -1) >= e:
             continue  # inside an earlier hit of the same signal ("hold kæft" holds "kæft")
+        if x.signal in _MENTIONABLE and _mentioned(text, low, s, e):
+            continue
         reach[x.signal] = e
         score = x.score
         evidence: Mapping[str, Any] = x.evidence
@@ -818,6 +836,24 @@ def _scan(text: str, m: Matcher, low: str | None = None, hits: list[Hit] | None 
             evidence = {**x.evidence, **extra}
         out.append(Signal(x.signal, s, e, score, x.detector, evidence))
     return out
+
+
+def _mentioned(text: str, low: str, s: int, e: int) -> bool:
+    """Whether the hit ``text[s:e]`` stands in quotation marks (within a short phrase, no sentence end
+    between) right after a verb of calling or a word for a word: a mention, not a use."""
+    i = s - 1
+    lo = max(0, s - _QUOTE_REACH)
+    while i >= lo and text[i] not in _QUOTES and text[i] not in ".!?\n":
+        i -= 1
+    if i < lo or text[i] not in _QUOTES:
+        return False
+    j, hi = e, min(len(text), e + _QUOTE_REACH)
+    while j < hi and text[j] not in _QUOTES and text[j] not in ".!?\n":
+        j += 1
+    if j >= hi or text[j] not in _QUOTES:
+        return False
+    cue = _MENTION_CUE.search(low, max(0, i - 40), i)
+    return cue is not None and _ADDRESSEE.search(cue.group()) is None
 
 
 _LAST: tuple[str, tuple[str, ...], tuple[Signal, ...]] | None = None
