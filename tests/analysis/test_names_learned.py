@@ -221,6 +221,23 @@ def test_handles_of_bodies_are_no_persons(text: str) -> None:
     assert _found(text, DA) == []
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Send søknaden til postmottak@hustadvika.kommune.no innen fredag.",
+        "Skriv til borgerservice@hjorring.dk eller ring.",
+        "Mail til kontakt+presse@annasen.dk",
+    ],
+)
+def test_the_domain_of_an_e_mail_address_is_no_mention(text: str) -> None:
+    """Found as a user (2026-12-05): the domain after an address's "@" was read as a handle, so an
+    official post with the municipality's address named a person. The address is the e-mail signal's."""
+    at = text.index("@")
+    assert [s for s in detect(text, DA) if s.start <= at < s.end or s.start == at + 1] == []
+    mention = f"Tak {text[at:].split()[0].rstrip('.')}"  # the same word as a mention after a space
+    assert [s.evidence["pattern"] for s in detect(mention, DA)] in ([], ["mention"])
+
+
 # A given name alone, thanked in a comment: the commonest way a municipal page names a person. Written on
 # 2026-12-04 (stop 24) after the synthetic comment sentences were chosen and before this model was run on
 # them; none is a frame of `bench/names_given_probe.py` or of `train_names.COMMENT_FRAMES`. The model before

@@ -1510,6 +1510,8 @@ def _signal(text: str, toks: list[Token], prob: float, starts: bool) -> Signal |
     s, e = toks[0][0], toks[-1][1]
     first = toks[0][2]
     if first.startswith("@"):
+        if _in_address(text, s):
+            return None  # "postmottak@hustadvika.kommune.no": a domain, which the e-mail signal covers
         if _handle_body(first):
             return None  # "@Kommunen", "@Facebook": a handle that the lists call a body, never a person
         if len(toks) > 1 or (first[1:].isalpha() and first[1].isupper()):
@@ -1559,6 +1561,16 @@ def _signal(text: str, toks: list[Token], prob: float, starts: bool) -> Signal |
         )
     detector = "names.gazetteer" if kind else "names.context"
     return Signal(SIGNAL, s, e, round(min(score, 0.95), 2), detector, evidence)
+
+
+_ADDRESS_LOCAL = frozenset("._-+")  # besides letters and digits, what ends an e-mail address's local part
+
+
+def _in_address(text: str, at: int) -> bool:
+    """Whether the "@" at ``at`` is an e-mail address's, written straight after its local part (a
+    mention starts a word: "@jens_p")."""
+    c = text[at - 1 : at]
+    return bool(c) and (c.isalnum() or c in _ADDRESS_LOCAL)
 
 
 def _mention(text: str, s: int, e: int, prob: float | None) -> Signal:
@@ -1638,6 +1650,8 @@ def _handle_mentions(text: str, tokens: TextTokens, covered: set[int]) -> list[S
     for k in compress(count(), map(given.__contains__, words)):
         if k not in covered:
             s, e, _ = tokens[k]
+            if _in_address(text, s):
+                continue
             out.append(_mention(text, s, e, None))
             if len(out) >= _MAX_SIGNALS:
                 break
