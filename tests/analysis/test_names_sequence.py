@@ -82,7 +82,7 @@ def _reference(text: str, ctx: AnalysisContext) -> list[Signal]:
             return out
     if "@" in text:
         for k, (s, e, w) in enumerate(tokens):
-            if w[0] == "@" and k not in covered and names._handle_given(w):
+            if w[0] == "@" and k not in covered and names._handle_given(w) and not names._in_address(text, s):
                 out.append(names._mention(text, s, e, None))
         out.sort(key=lambda sig: sig.start)
     return out[: names._MAX_SIGNALS]
