@@ -221,8 +221,8 @@ def detect_languages_in(chunk: Chunk, indices: Sequence[int], country: str) -> l
     pass that the classifier makes of the chunk anyway (``offensive.OffensiveModel.token_pass``): each
     token's votes are kept with its row, so a text's votes are a difference of running sums (integers,
     exact in any order) and its language the first best score, as :func:`_decide` takes it. A text of
-    more than 2,000 characters (only its start votes) or whose addresses the pass blanked, and every
-    text of a chunk without a pass, goes through :func:`detect_languages`."""
+    more than 2,000 characters (only its start votes), and every text of a chunk without a pass, goes
+    through :func:`detect_languages`."""
     texts = chunk.texts
     if not indices:
         return []
@@ -234,11 +234,13 @@ def detect_languages_in(chunk: Chunk, indices: Sequence[int], country: str) -> l
     import numpy as np
 
     prior = _PRIOR.get(country, "en")
-    plain = [i for i in indices if len(texts[i]) <= 2000 and i not in tp.blanked]
+    plain = [i for i in indices if len(texts[i]) <= 2000]
     at = np.array(plain, dtype=np.intp)
     running = np.zeros((len(tp.tok) + 1, VOTE_FIELDS), dtype=np.int64)
     np.cumsum(tp.votes[tp.tok], axis=0, out=running[1:])
     counts = running[tp.begins[at] + tp.lengths[at]] - running[tp.begins[at]]
+    if tp.corrections is not None:  # the words of addresses, which the classifier's tokens leave out
+        counts += tp.corrections[at]
     scores = counts.copy()
     scores[:, _LANGS.index(prior)] += 1  # the country's language wins ties (half a vote)
     best = scores.argmax(axis=1).tolist()  # the first of the best, as _decide takes it

@@ -66,7 +66,6 @@ import os
 import re
 import sys
 from array import array
-from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib.resources import files
@@ -123,36 +122,13 @@ def tokens(text: str) -> list[str]:
     return low.split()
 
 
-_ADDRESS_HINT = re.compile(r"@|http|www\.")
-
-
-def _without_addresses(low: str, starts: Sequence[int], texts: Sequence[str]) -> tuple[str, frozenset[int]]:
-    """A chunk's lower-cased joined text with the addresses of its texts blanked as :func:`tokens` blanks
-    them, and the indices of the texts that held a hint of one (only those are looked at: over the whole
-    chunk, the address pattern's leading ``[\\w.+-]+`` is tried at every letter, 3 ms a chunk)."""
-    parts: list[str] = []
-    hinted: list[int] = []
-    done = 0
-    for hint in _ADDRESS_HINT.finditer(low):
-        if hint.start() < done:
-            continue
-        i = bisect_right(starts, hint.start()) - 1
-        start, end = starts[i], starts[i] + len(texts[i])
-        parts.append(low[done:start])
-        parts.append(_ADDRESS.sub(" ", low[start:end]))
-        hinted.append(i)
-        done = end
-    parts.append(low[done:])
-    return "".join(parts), frozenset(hinted)
-
-
 class TokenPass(NamedTuple):
     """A chunk's tokens (:func:`tokens`, the texts joined, one split), as row ids of the batch tables."""
 
     tok: Any  # the row id of every token, 0 for the separator of two texts (NumPy intp)
     begins: Any  # per text, its first token
     lengths: Any  # per text, its number of tokens
-    blanked: frozenset[int]  # the texts whose addresses were blanked (their tokens are not their words)
+    corrections: Any  # per text, the language votes of its addresses (int64), None where it has none
     rows: Any  # the classifier's (q, s_1 … s_H) per row id (float64)
     votes: Any  # the language votes per row id (int64, one column per language)
 
@@ -409,7 +385,14 @@ class OffensiveModel:
     def token_pass(self, chunk: Chunk) -> TokenPass | None:
         """The chunk's tokens as row ids of the batch tables (kept on the chunk: the language votes and the
         margins read the same pass); None for a chunk of fewer than ``_BATCH_MIN`` texts or one that
-        cannot be joined or lower-cased in place (NUL in a text, "İ")."""
+        cannot be joined or lower-cased in place (NUL in a text, "İ").
+
+        Addresses are blanked token by token: no address spans whitespace (the pattern has none), so
+        :func:`tokens` blanks within the tokens of ``split()`` what it blanks in the text, and a token
+        that holds one (known by its id, < 0) stands for the tokens left of it. Its language votes are
+        those of the whole token (the language reads addresses too): a text's difference is kept in
+        ``corrections``.
+        """
         done = chunk.tokens
         if done is not None:
             return done if isinstance(done, TokenPass) else None
@@ -419,9 +402,6 @@ class OffensiveModel:
             return None
         import numpy as np  # here: only a chunk needs it (start-up time, issue 17)
 
-        blanked: frozenset[int] = frozenset()
-        if "@" in low or "http" in low or "www." in low:
-            low, blanked = _without_addresses(low, chunk.starts, chunk.texts)
         toks = low.split()  # each separator is one token "\x00" (id 0): no text holds NUL
         if len(self._ids) >= _CACHE_MAX or self._table is None:
             self._reset_table(np)
@@ -429,14 +409,35 @@ class OffensiveModel:
         try:
             tok = np.fromiter(map(ids.__getitem__, toks), dtype=np.intp, count=len(toks))
         except KeyError:  # tokens not seen before: weigh each once
-            tok = np.array([ids[t] if t in ids else self._add_row(t, np) for t in toks], dtype=np.intp)
+            tok = np.array([ids[t] if t in ids else self._add_token(t, np) for t in toks], dtype=np.intp)
+        corrections = None
+        if len(tok) and tok.min() < 0:
+            tok, corrections = self._expand(tok, len(chunk), np)
         ends = np.append(np.flatnonzero(tok == 0), len(tok))
         begins = np.empty_like(ends)
         begins[0] = 0
         begins[1:] = ends[:-1] + 1
-        done = TokenPass(tok, begins, ends - begins, blanked, self._table, self._votes)
+        done = TokenPass(tok, begins, ends - begins, corrections, self._table, self._votes)
         chunk.tokens = done
         return done
+
+    def _expand(self, tok: Any, texts: int, np: Any) -> tuple[Any, Any]:
+        """``tok`` with each token that holds an address (id < 0) replaced by the rows of what is left of
+        it, and per text the language votes of those tokens less the votes of what is left."""
+        separators = np.flatnonzero(tok == 0)
+        where = np.flatnonzero(tok < 0)
+        owners = np.searchsorted(separators, where).tolist()  # separators before it: its text
+        parts: list[Any] = []
+        corrections = np.zeros((texts, self._votes.shape[1]), dtype=np.int64)
+        done = 0
+        for at, owner in zip(where.tolist(), owners, strict=True):
+            rows, correction = self._expansions[-int(tok[at]) - 1]
+            parts.append(tok[done:at])
+            parts.append(rows)
+            corrections[owner] += correction
+            done = at + 1
+        parts.append(tok[done:])
+        return np.concatenate(parts), corrections
 
     def margins_many(self, chunk: Chunk) -> Margins | None:
         """:meth:`margins` without lexicon categories for every text of a chunk, as a matrix (one row per
@@ -500,14 +501,31 @@ class OffensiveModel:
         from rettesnor.analysis import language  # the votes of a token (language imports no model)
 
         self._token_votes = language.token_votes
-        self._ids = {"\x00": 0}
+        self._ids = {"\x00": 0}  # a token of split() → its row, or -1 - its entry in _expansions
+        self._row_ids: dict[str, int] = {"\x00": 0}  # a token of tokens() → its row
+        self._expansions: list[tuple[Any, Any]] = []  # (rows, votes of the token less theirs)
         self._table = np.zeros((1024, self._stride), dtype=np.float64)
         self._votes = np.zeros((1024, language.VOTE_FIELDS), dtype=np.int64)
 
-    def _add_row(self, token: str, np: Any) -> int:
-        """The row of a token not seen before in the batch tables: its tuple of :meth:`token_weight` and
-        its language votes."""
-        at = len(self._ids)
+    def _add_token(self, token: str, np: Any) -> int:
+        """The id of a token of ``split()`` not seen before (see :meth:`token_pass`)."""
+        if ("@" in token or "http" in token or "www." in token) and _ADDRESS.search(token):
+            rows = np.array([self._row(t, np) for t in _ADDRESS.sub(" ", token).split()], dtype=np.intp)
+            whole = np.asarray(self._token_votes(token) if self._token_votes else 0, dtype=np.int64)
+            correction = whole - self._votes[rows].sum(axis=0)
+            self._expansions.append((rows, correction))
+            at = self._ids[token] = -len(self._expansions)
+            return at
+        at = self._ids[token] = self._row(token, np)
+        return at
+
+    def _row(self, token: str, np: Any) -> int:
+        """The row of a classifier token in the batch tables (added when new): its tuple of
+        :meth:`token_weight` and its language votes."""
+        at = self._row_ids.get(token)
+        if at is not None:
+            return at
+        at = len(self._row_ids)
         if at == len(self._table):
             grown = np.zeros((2 * at, self._stride), dtype=np.float64)
             grown[:at] = self._table
@@ -518,7 +536,7 @@ class OffensiveModel:
         self._table[at] = self.token_weight(token)
         if self._token_votes is not None:
             self._votes[at] = self._token_votes(token)
-        self._ids[token] = at
+        self._row_ids[token] = at
         return at
 
     def margin(self, text: str, lexicon: Iterable[str] = (), head: str = OFFENSIVE_HEAD) -> float:
@@ -943,13 +961,19 @@ def _detect_scored(
     language = ctx.language
     both = m._language_cuts.get(language or "")
     solo = (both or (m.cut_with, m.cut_solo))[1]
+    # The texts with a lexicon category (a signal of another kind changes nothing), then those that
+    # reach a threshold without one.
+    supported: dict[int, tuple[str, ...]] = {}
+    for i, found in lexicon_signals.items():
+        names = _lexicon_names(texts[i], ctx, found) if found else ()
+        if names:
+            supported[i] = names
     look = set(np.flatnonzero((margins >= np.asarray(solo)).any(axis=1)).tolist())
-    look.update(i for i, found in lexicon_signals.items() if found)
+    look.update(supported)
     out: dict[int, list[Signal]] = {}
     for i in sorted(look):
         text = texts[i]
-        found = lexicon_signals.get(i)
-        names = _lexicon_names(text, ctx, found) if found else ()
+        names = supported.get(i, ())
         z = m.with_lexicon(margins[i].tolist(), names)
         fired = _lawful_pressure_only(m.firing(z, bool(names), language), text, names)
         if fired:
