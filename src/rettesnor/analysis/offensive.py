@@ -65,6 +65,7 @@ import math
 import os
 import re
 import sys
+import threading
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -130,7 +131,7 @@ class TokenPass(NamedTuple):
     lengths: Any  # per text, its number of tokens
     corrections: Any  # per text, the language votes of its addresses (int64), None where it has none
     rows: Any  # the classifier's (q, s_1 … s_H) per row id (float64)
-    votes: Any  # the language votes per row id (int64, one column per language)
+    votes: Any  # the language votes per row id (int32, one column per language)
 
 
 def word_grams(token: str, max_n: int = 5) -> dict[str, int]:
@@ -281,6 +282,7 @@ class OffensiveModel:
         # the separator of two texts and the padding); filled on use, cleared with _CACHE_MAX tokens.
         self._ids: dict[str, int] = {}
         self._table: Any = None
+        self._lock = threading.Lock()
         self._votes: Any = None
         self._token_votes: Callable[[str], list[int]] | None = None
 
@@ -315,6 +317,14 @@ class OffensiveModel:
         cached = self._cache.get(token)
         if cached is not None:
             return cached
+        out = self._weigh(token)
+        if len(self._cache) >= _CACHE_MAX:
+            self._cache.clear()
+        self._cache[token] = out
+        return out
+
+    def _weigh(self, token: str) -> tuple[float, ...]:
+        """:meth:`token_weight` worked out (not cached)."""
         stride = self._stride
         q = 0.0
         s = [0.0] * (stride - 1)
@@ -326,11 +336,7 @@ class OffensiveModel:
                 q += v * v
                 for h, c in enumerate(values[at + 1 : at + stride]):
                     s[h] += v * c
-        out = (q, *s)
-        if len(self._cache) >= _CACHE_MAX:
-            self._cache.clear()
-        self._cache[token] = out
-        return out
+        return (q, *s)
 
     def _rows(self, toks: list[str]) -> list[tuple[float, ...]]:
         cache = self._cache
@@ -402,6 +408,12 @@ class OffensiveModel:
             return None
         import numpy as np  # here: only a chunk needs it (start-up time, issue 17)
 
+        with self._lock:  # the tables grow and are cleared here only; a pass keeps the arrays it read
+            done = self._pass(low, len(chunk), np)
+        chunk.tokens = done
+        return done
+
+    def _pass(self, low: str, texts: int, np: Any) -> TokenPass:
         toks = low.split()  # each separator is one token "\x00" (id 0): no text holds NUL
         if len(self._ids) >= _CACHE_MAX or self._table is None:
             self._reset_table(np)
@@ -412,14 +424,12 @@ class OffensiveModel:
             tok = np.array([ids[t] if t in ids else self._add_token(t, np) for t in toks], dtype=np.intp)
         corrections = None
         if len(tok) and tok.min() < 0:
-            tok, corrections = self._expand(tok, len(chunk), np)
+            tok, corrections = self._expand(tok, texts, np)
         ends = np.append(np.flatnonzero(tok == 0), len(tok))
         begins = np.empty_like(ends)
         begins[0] = 0
         begins[1:] = ends[:-1] + 1
-        done = TokenPass(tok, begins, ends - begins, corrections, self._table, self._votes)
-        chunk.tokens = done
-        return done
+        return TokenPass(tok, begins, ends - begins, corrections, self._table, self._votes)
 
     def _expand(self, tok: Any, texts: int, np: Any) -> tuple[Any, Any]:
         """``tok`` with each token that holds an address (id < 0) replaced by the rows of what is left of
@@ -505,7 +515,7 @@ class OffensiveModel:
         self._row_ids: dict[str, int] = {"\x00": 0}  # a token of tokens() → its row
         self._expansions: list[tuple[Any, Any]] = []  # (rows, votes of the token less theirs)
         self._table = np.zeros((1024, self._stride), dtype=np.float64)
-        self._votes = np.zeros((1024, language.VOTE_FIELDS), dtype=np.int64)
+        self._votes = np.zeros((1024, language.VOTE_FIELDS), dtype=np.int32)  # ≤ 2 a word
 
     def _add_token(self, token: str, np: Any) -> int:
         """The id of a token of ``split()`` not seen before (see :meth:`token_pass`)."""
@@ -530,10 +540,10 @@ class OffensiveModel:
             grown = np.zeros((2 * at, self._stride), dtype=np.float64)
             grown[:at] = self._table
             self._table = grown
-            votes = np.zeros((2 * at, self._votes.shape[1]), dtype=np.int64)
+            votes = np.zeros((2 * at, self._votes.shape[1]), dtype=np.int32)
             votes[:at] = self._votes
             self._votes = votes
-        self._table[at] = self.token_weight(token)
+        self._table[at] = self._cache.get(token) or self._weigh(token)  # the batch table keeps it
         if self._token_votes is not None:
             self._votes[at] = self._token_votes(token)
         self._row_ids[token] = at
