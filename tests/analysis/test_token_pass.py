@@ -16,7 +16,7 @@ import struct
 
 import pytest
 
-from rettesnor.analysis import analyse_many, language, offensive
+from rettesnor.analysis import analyse, analyse_many, language, offensive
 from rettesnor.analysis.chunk import Chunk
 from rettesnor.analysis.context import AnalysisContext
 
@@ -70,6 +70,12 @@ def _bits(values: list[float]) -> bytes:
     return struct.pack(f"{len(values)}d", *values)
 
 
+needs_sequential_sum = pytest.mark.skipif(
+    not offensive._SEQUENTIAL_SUM, reason="sum() compensates from Python 3.12 on: margins text by text"
+)
+
+
+@needs_sequential_sum
 @pytest.mark.parametrize("seed", range(6))
 def test_margins_of_a_chunk_are_the_same_floats(seed: int) -> None:
     m = offensive.model()
@@ -84,6 +90,7 @@ def test_margins_of_a_chunk_are_the_same_floats(seed: int) -> None:
         assert _bits(row) == _bits(m.margins(text)), text[:60]
 
 
+@needs_sequential_sum
 def test_margins_after_the_tables_are_cleared(monkeypatch: pytest.MonkeyPatch) -> None:
     m = offensive.model()
     monkeypatch.setattr(offensive, "_CACHE_MAX", 50)  # cleared before nearly every chunk
@@ -98,6 +105,16 @@ def test_margins_after_the_tables_are_cleared(monkeypatch: pytest.MonkeyPatch) -
 
 def test_a_small_chunk_is_scored_text_by_text() -> None:
     assert offensive.model().margins_many(Chunk(["hej", "din idiot"])) is None
+
+
+def test_no_chunk_margins_where_sum_compensates(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(offensive, "_SEQUENTIAL_SUM", False)  # Python 3.12 and later
+    assert offensive.model().margins_many(Chunk(_chunk(40, 40))) is None
+    texts = _chunk(41, 40)
+    ctx = AnalysisContext(kind="comment", language="da", country="DK")
+    assert [[(s.name, s.score) for s in sigs] for sigs in analyse_many(texts, ctx)] == [
+        [(s.name, s.score) for s in analyse(t, ctx)] for t in texts
+    ]
 
 
 @pytest.mark.parametrize("country", ["DK", "NO", "SE", "FI"])

@@ -105,6 +105,10 @@ _TOP = 5
 # column sums cost little next to its tokens; each token position of the chunk costs one NumPy call).
 _BATCH_MIN = 32
 _BATCH_TOKENS = 64
+# The batch sums are the floats of sum() where sum() adds floats one after the other from 0.0: up to
+# Python 3.11. From 3.12 on, sum() compensates its rounding (Neumaier), so there the margins of a chunk are
+# worked out text by text (the token pass still serves the language votes).
+_SEQUENTIAL_SUM = sys.version_info < (3, 12)
 _PUNCT = ".,!?;:\"'()[]{}«»“”„…-–—*"  # stripped from the ends of a token for word pairs
 
 
@@ -460,10 +464,10 @@ class OffensiveModel:
         NumPy's own ``sum`` adds pairwise and would not give the same bits). The norm and the margins are
         the same IEEE operations (``sqrt``, ``/``, ``*``, ``+``). A text longer than ``MAX_CHARS``
         characters, and every text of a chunk that cannot be joined or lower-cased in place ("İ"), goes
-        through :meth:`margins`.
+        through :meth:`margins`. None from Python 3.12 on (``_SEQUENTIAL_SUM``).
         """
         texts = chunk.texts
-        if len(texts) < _BATCH_MIN:
+        if len(texts) < _BATCH_MIN or not _SEQUENTIAL_SUM:
             return None
         import numpy as np  # here: only a chunk needs it (start-up time, issue 17)
 
