@@ -74,7 +74,11 @@ def main() -> None:
     for module in (contact, identifiers, names, lexicon, discourse, readability, offensive):
         if hasattr(module, "detect_many"):  # a detector without one runs inside analyse_many's loop
             _wrap(module, "detect_many", module.__name__.rsplit(".", 1)[-1], stage)
-    _wrap(chk, "detect_languages", "language", stage)
+    if hasattr(offensive.OffensiveModel, "margins_many"):  # the classifier's margins of a whole chunk
+        _wrap(offensive.OffensiveModel, "margins_many", "offensive", stage)  # type: ignore[arg-type]
+    # the languages of a chunk (on a branch with the shared token pass: the pass is made there)
+    languages = "detect_languages_in" if hasattr(chk, "detect_languages_in") else "detect_languages"
+    _wrap(chk, languages, "language", stage)
     _wrap(chk, "evaluate", "evaluate", stage)
     stages: dict[str, int] = {}
     for _ in range(passes):

@@ -13,7 +13,8 @@ from typing import Any
 import msgspec
 
 from rettesnor.analysis import AnalysisContext, analyse, analyse_chunk
-from rettesnor.analysis.language import detect_language, detect_languages
+from rettesnor.analysis.chunk import Chunk
+from rettesnor.analysis.language import detect_language, detect_languages_in
 from rettesnor.analysis.signals import Signal
 from rettesnor.item import KINDS, InputError, Item
 from rettesnor.item import OVERSIZED_LINE as OVERSIZED_LINE  # re-exported: defined with the Item
@@ -113,13 +114,14 @@ def _check_chunk(items: list[Item], pack: Pack, lang: str | None) -> list[Result
 
 
 def _check_items(items: list[Item], pack: Pack, lang: str | None) -> list[Result]:
+    chunk = Chunk([item.text for item in items])  # one join and token pass for the languages and detectors
     unknown = [i for i, item in enumerate(items) if not item.language]
-    detected = detect_languages([items[i].text for i in unknown], pack.country) if unknown else []
+    detected = detect_languages_in(chunk, unknown, pack.country) if unknown else []
     languages: list[str] = [item.language or "" for item in items]
     for i, language in zip(unknown, detected, strict=True):
         languages[i] = language
     contexts = [context_for(pack, item, languages[i]) for i, item in enumerate(items)]
-    signals = analyse_chunk([item.text for item in items], contexts)
+    signals = analyse_chunk(chunk, contexts)
     message_lang = lang or pack.language
     return [
         Result(

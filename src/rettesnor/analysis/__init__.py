@@ -158,9 +158,12 @@ def analyse_chunk(texts: Sequence[str], contexts: Sequence[AnalysisContext]) -> 
                 many = _many(detector)(part, ctx)
             for k, found in many.items():
                 out[members[k]].extend(found)
+    # The classifier's margins without the lexicon read no context: scored once for the whole chunk.
+    margins = offensive.model().margins_many(chunk)
     for part, members, ctx in groups.split(READS["offensive"]):
         found_so_far = {k: out[i] for k, i in enumerate(members) if out[i]}
-        for k, found in offensive.detect_many(part.texts, ctx, found_so_far).items():
+        scored = None if margins is None else margins if len(members) == len(chunk) else margins[members]
+        for k, found in offensive.detect_many(part.texts, ctx, found_so_far, scored).items():
             out[members[k]].extend(found)
     return [_drop_overlapped_identifiers(s) if len(s) > 1 else s for s in out]
 

@@ -25,7 +25,7 @@ SEP = "\n\x00\n"
 class Chunk(Sequence[str]):
     """The texts of one chunk, their joined form and where each starts in it."""
 
-    __slots__ = ("_low", "joinable", "joined", "starts", "texts")
+    __slots__ = ("_low", "joinable", "joined", "starts", "texts", "tokens")
 
     def __init__(self, texts: Sequence[str]) -> None:
         self.texts: Sequence[str] = texts
@@ -38,6 +38,9 @@ class Chunk(Sequence[str]):
             pos += len(t) + len(SEP)
         self.starts = starts
         self._low: str | None = None
+        # The classifier's token pass (offensive.OffensiveModel.token_pass), made once and read by the
+        # language votes and the margins; False where the chunk cannot have one.
+        self.tokens: object = None
 
     def __len__(self) -> int:
         return len(self.texts)

@@ -11,8 +11,12 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rettesnor.analysis.chunk import Chunk
 
 _WORD = re.compile(r"[a-zæøåäöéü]+")
 
@@ -191,6 +195,65 @@ def detect_languages(texts: list[str], country: str) -> list[str]:
             votes = 0
     out.append(_decide(votes, prior, pieces[len(out)]) if votes else prior)
     return out
+
+
+VOTE_FIELDS = len(_LANGS)
+
+
+def token_votes(token: str) -> list[int]:
+    """The votes of the words of one whitespace-separated token of lower-cased text (what
+    :func:`detect_language` adds for them), one count per language of :data:`_LANGS` (doubled: 2 for
+    a telling word, 1 for half a vote). A text's votes are the sum of its tokens' (no word spans
+    whitespace)."""
+    votes = 0
+    for w in _WORD.findall(token):
+        v = _VOTES.get(w)
+        if v is None:
+            if not w.isascii():
+                votes += _unlisted(w)
+        else:
+            votes += v
+    return [(votes >> (_BITS * k)) & _FIELD for k in range(len(_LANGS))]
+
+
+def detect_languages_in(chunk: Chunk, indices: Sequence[int], country: str) -> list[str]:
+    """:func:`detect_languages` for the texts ``indices`` of a chunk (the same answers), from the token
+    pass that the classifier makes of the chunk anyway (``offensive.OffensiveModel.token_pass``): each
+    token's votes are kept with its row, so a text's votes are a difference of running sums (integers,
+    exact in any order) and its language the first best score, as :func:`_decide` takes it. A text of
+    more than 2,000 characters (only its start votes), and every text of a chunk without a pass, goes
+    through :func:`detect_languages`."""
+    texts = chunk.texts
+    if not indices:
+        return []
+    from rettesnor.analysis import offensive
+
+    tp = offensive.model().token_pass(chunk)
+    if tp is None:
+        return detect_languages([texts[i] for i in indices], country)
+    import numpy as np
+
+    prior = _PRIOR.get(country, "en")
+    plain = [i for i in indices if len(texts[i]) <= 2000]
+    at = np.array(plain, dtype=np.intp)
+    running = np.zeros((len(tp.tok) + 1, VOTE_FIELDS), dtype=np.int64)
+    np.cumsum(tp.votes[tp.tok], axis=0, out=running[1:])
+    counts = running[tp.begins[at] + tp.lengths[at]] - running[tp.begins[at]]
+    if tp.corrections is not None:  # the words of addresses, which the classifier's tokens leave out
+        counts += tp.corrections[at]
+    scores = counts.copy()
+    scores[:, _LANGS.index(prior)] += 1  # the country's language wins ties (half a vote)
+    best = scores.argmax(axis=1).tolist()  # the first of the best, as _decide takes it
+    found = dict(zip(plain, (_LANGS[k] for k in best), strict=True))
+    if prior not in ("da", "nb"):  # Danish and bokmål tied for the best: the spelling decides
+        for n in np.flatnonzero(counts[:, _DA] == counts[:, _NB]).tolist():
+            if found[plain[n]] in ("da", "nb"):
+                da, nb = int(counts[n, _DA]), int(counts[n, _NB])
+                found[plain[n]] = _tie_break(found[plain[n]], da, nb, prior, texts[plain[n]][:2000])
+    rest = [i for i in indices if i not in found]
+    if rest:
+        found.update(zip(rest, detect_languages([texts[i] for i in rest], country), strict=True))
+    return [found[i] for i in indices]
 
 
 # heliport's codes of the five languages; its scores are per-character costs (lower is likelier).

@@ -65,6 +65,7 @@ import math
 import os
 import re
 import sys
+import threading
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -72,10 +73,17 @@ from importlib.resources import files
 from itertools import pairwise
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from rettesnor.analysis.chunk import Chunk
 from rettesnor.analysis.context import AnalysisContext
 from rettesnor.analysis.signals import Signal
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    Margins = npt.NDArray[np.float64]
 
 DETECTOR = "offensive.classifier"
 OFFENSIVE_HEAD = "offensive"
@@ -92,6 +100,15 @@ WEIGHTS_SUFFIX = ".weights.npy"  # offensive.json → offensive.weights.npy
 MAX_CHARS = 20_000  # only the start of a longer text is classified (bounded time on any input)
 _CACHE_MAX = 200_000  # distinct tokens kept with their (q, s_1 … s_H); cleared when full
 _TOP = 5
+# Batch scoring (:meth:`OffensiveModel.margins_many`): a chunk of fewer texts is scored text by text (a
+# check of one text imports no NumPy: start-up time), and so is a text of more tokens than this (its
+# column sums cost little next to its tokens; each token position of the chunk costs one NumPy call).
+_BATCH_MIN = 32
+_BATCH_TOKENS = 64
+# The batch sums are the floats of sum() where sum() adds floats one after the other from 0.0: up to
+# Python 3.11. From 3.12 on, sum() compensates its rounding (Neumaier), so there the margins of a chunk are
+# worked out text by text (the token pass still serves the language votes).
+_SEQUENTIAL_SUM = sys.version_info < (3, 12)
 _PUNCT = ".,!?;:\"'()[]{}«»“”„…-–—*"  # stripped from the ends of a token for word pairs
 
 
@@ -108,6 +125,17 @@ def tokens(text: str) -> list[str]:
     if "@" in low or "http" in low or "www." in low:
         low = _ADDRESS.sub(" ", low)
     return low.split()
+
+
+class TokenPass(NamedTuple):
+    """A chunk's tokens (:func:`tokens`, the texts joined, one split), as row ids of the batch tables."""
+
+    tok: Any  # the row id of every token, 0 for the separator of two texts (NumPy intp)
+    begins: Any  # per text, its first token
+    lengths: Any  # per text, its number of tokens
+    corrections: Any  # per text, the language votes of its addresses (int64), None where it has none
+    rows: Any  # the classifier's (q, s_1 … s_H) per row id (float64)
+    votes: Any  # the language votes per row id (int32, one column per language)
 
 
 def word_grams(token: str, max_n: int = 5) -> dict[str, int]:
@@ -254,6 +282,13 @@ class OffensiveModel:
         self._pairs: dict[str, tuple[float, ...] | None] = {}
         # Per distinct token: (Σ (count × idf)², Σ count × idf × coef_h …), filled on use.
         self._cache: dict[str, tuple[float, ...]] = {}
+        # Batch scoring: per distinct token, its row in a float64 matrix of the same tuples (row 0: zeros,
+        # the separator of two texts and the padding); filled on use, cleared with _CACHE_MAX tokens.
+        self._ids: dict[str, int] = {}
+        self._table: Any = None
+        self._lock = threading.Lock()
+        self._votes: Any = None
+        self._token_votes: Callable[[str], list[int]] | None = None
 
     def __len__(self) -> int:
         """The number of features."""
@@ -286,6 +321,14 @@ class OffensiveModel:
         cached = self._cache.get(token)
         if cached is not None:
             return cached
+        out = self._weigh(token)
+        if len(self._cache) >= _CACHE_MAX:
+            self._cache.clear()
+        self._cache[token] = out
+        return out
+
+    def _weigh(self, token: str) -> tuple[float, ...]:
+        """:meth:`token_weight` worked out (not cached)."""
         stride = self._stride
         q = 0.0
         s = [0.0] * (stride - 1)
@@ -297,11 +340,7 @@ class OffensiveModel:
                 q += v * v
                 for h, c in enumerate(values[at + 1 : at + stride]):
                     s[h] += v * c
-        out = (q, *s)
-        if len(self._cache) >= _CACHE_MAX:
-            self._cache.clear()
-        self._cache[token] = out
-        return out
+        return (q, *s)
 
     def _rows(self, toks: list[str]) -> list[tuple[float, ...]]:
         cache = self._cache
@@ -343,11 +382,176 @@ class OffensiveModel:
             z = [b + v * inv for b, v in zip(self.intercepts, s, strict=True)]
         else:
             z = list(self.intercepts)
+        return self.with_lexicon(z, lexicon)
+
+    def with_lexicon(self, z: list[float], lexicon: Iterable[str]) -> list[float]:
+        """Margins ``z`` without the lexicon plus the terms of the lexicon categories that fired."""
         for name in set(lexicon):
             terms = self._lexicon_terms.get(name)
             if terms is not None:
                 z = [a + b for a, b in zip(z, terms, strict=True)]
         return z
+
+    def token_pass(self, chunk: Chunk) -> TokenPass | None:
+        """The chunk's tokens as row ids of the batch tables (kept on the chunk: the language votes and the
+        margins read the same pass); None for a chunk of fewer than ``_BATCH_MIN`` texts or one that
+        cannot be joined or lower-cased in place (NUL in a text, "İ").
+
+        Addresses are blanked token by token: no address spans whitespace (the pattern has none), so
+        :func:`tokens` blanks within the tokens of ``split()`` what it blanks in the text, and a token
+        that holds one (known by its id, < 0) stands for the tokens left of it. Its language votes are
+        those of the whole token (the language reads addresses too): a text's difference is kept in
+        ``corrections``.
+        """
+        done = chunk.tokens
+        if done is not None:
+            return done if isinstance(done, TokenPass) else None
+        low = chunk.low if len(chunk) >= _BATCH_MIN else None
+        if low is None:
+            chunk.tokens = False
+            return None
+        import numpy as np  # here: only a chunk needs it (start-up time, issue 17)
+
+        with self._lock:  # the tables grow and are cleared here only; a pass keeps the arrays it read
+            done = self._pass(low, len(chunk), np)
+        chunk.tokens = done
+        return done
+
+    def _pass(self, low: str, texts: int, np: Any) -> TokenPass:
+        toks = low.split()  # each separator is one token "\x00" (id 0): no text holds NUL
+        if len(self._ids) >= _CACHE_MAX or self._table is None:
+            self._reset_table(np)
+        ids = self._ids
+        try:
+            tok = np.fromiter(map(ids.__getitem__, toks), dtype=np.intp, count=len(toks))
+        except KeyError:  # tokens not seen before: weigh each once
+            tok = np.array([ids[t] if t in ids else self._add_token(t, np) for t in toks], dtype=np.intp)
+        corrections = None
+        if len(tok) and tok.min() < 0:
+            tok, corrections = self._expand(tok, texts, np)
+        ends = np.append(np.flatnonzero(tok == 0), len(tok))
+        begins = np.empty_like(ends)
+        begins[0] = 0
+        begins[1:] = ends[:-1] + 1
+        return TokenPass(tok, begins, ends - begins, corrections, self._table, self._votes)
+
+    def _expand(self, tok: Any, texts: int, np: Any) -> tuple[Any, Any]:
+        """``tok`` with each token that holds an address (id < 0) replaced by the rows of what is left of
+        it, and per text the language votes of those tokens less the votes of what is left."""
+        separators = np.flatnonzero(tok == 0)
+        where = np.flatnonzero(tok < 0)
+        owners = np.searchsorted(separators, where).tolist()  # separators before it: its text
+        parts: list[Any] = []
+        corrections = np.zeros((texts, self._votes.shape[1]), dtype=np.int64)
+        done = 0
+        for at, owner in zip(where.tolist(), owners, strict=True):
+            rows, correction = self._expansions[-int(tok[at]) - 1]
+            parts.append(tok[done:at])
+            parts.append(rows)
+            corrections[owner] += correction
+            done = at + 1
+        parts.append(tok[done:])
+        return np.concatenate(parts), corrections
+
+    def margins_many(self, chunk: Chunk) -> Margins | None:
+        """:meth:`margins` without lexicon categories for every text of a chunk, as a matrix (one row per
+        text, one column per head), the same floats; None for a chunk of fewer than ``_BATCH_MIN`` texts.
+
+        One lower-casing and one split of the chunk's joined text, one dictionary look-up per token for
+        its row of cached sums (:meth:`token_pass`), and per head one addition per token position over all
+        the texts at once: each text's column sums are still added token by token from 0.0, in the text's
+        order, as ``sum`` adds them in :meth:`margins` (only the order of additions decides the float;
+        NumPy's own ``sum`` adds pairwise and would not give the same bits). The norm and the margins are
+        the same IEEE operations (``sqrt``, ``/``, ``*``, ``+``). A text longer than ``MAX_CHARS``
+        characters, and every text of a chunk that cannot be joined or lower-cased in place ("İ"), goes
+        through :meth:`margins`. None from Python 3.12 on (``_SEQUENTIAL_SUM``).
+        """
+        texts = chunk.texts
+        if len(texts) < _BATCH_MIN or not _SEQUENTIAL_SUM:
+            return None
+        import numpy as np  # here: only a chunk needs it (start-up time, issue 17)
+
+        out = np.empty((len(texts), len(self.heads)), dtype=np.float64)
+        tp = self.token_pass(chunk)
+        if tp is None:  # NUL in a text, or "İ": text by text
+            for i, text in enumerate(texts):
+                out[i] = self.margins(text)
+            return out
+        tok, begins, lengths, table = tp.tok, tp.begins, tp.lengths, tp.rows
+        sums = np.zeros((len(texts), self._stride), dtype=np.float64)
+        longest = min(int(lengths.max(initial=0)), _BATCH_TOKENS)
+        if longest:
+            # Token position l of every text that has one is added to those texts' sums at once,
+            # position after position: each text's sums grow from 0.0 in its own order, as sum() adds
+            # them. The texts are taken longest first, so the texts with a token at position l are the
+            # first ``active[l]`` of them, and the rows of position l follow those of position l - 1.
+            order = np.argsort(-lengths, kind="stable")
+            pos = np.arange(longest, dtype=np.intp)
+            has = pos[:, None] < lengths[order][None, :]  # (position, text longest first)
+            active = has.sum(axis=1).tolist()
+            rows = table[tok[(begins[order][None, :] + pos[:, None])[has]]]
+            part = np.zeros((len(texts), self._stride), dtype=np.float64)
+            at = 0
+            for k in active:
+                part[:k] += rows[at : at + k]
+                at += k
+            sums[order] = part
+        for i in np.flatnonzero(lengths > longest).tolist():
+            # The tokens after the first _BATCH_TOKENS: added one after the other to what the first
+            # ones gave (accumulate adds in order; its last row is the sum).
+            rest = table[tok[begins[i] + longest : begins[i] + lengths[i]]]
+            sums[i] = np.add.accumulate(np.vstack((sums[i : i + 1], rest)), axis=0)[-1]
+        q = sums[:, 0]
+        inv = np.zeros(len(texts), dtype=np.float64)
+        positive = q > 0.0
+        inv[positive] = 1.0 / np.sqrt(q[positive])
+        out[:] = np.asarray(self.intercepts, dtype=np.float64)[None, :] + sums[:, 1:] * inv[:, None]
+        for i, text in enumerate(texts):
+            if len(text) > MAX_CHARS:  # only its start is classified
+                out[i] = self.margins(text)
+        return out
+
+    def _reset_table(self, np: Any) -> None:
+        from rettesnor.analysis import language  # the votes of a token (language imports no model)
+
+        self._token_votes = language.token_votes
+        self._ids = {"\x00": 0}  # a token of split() → its row, or -1 - its entry in _expansions
+        self._row_ids: dict[str, int] = {"\x00": 0}  # a token of tokens() → its row
+        self._expansions: list[tuple[Any, Any]] = []  # (rows, votes of the token less theirs)
+        self._table = np.zeros((1024, self._stride), dtype=np.float64)
+        self._votes = np.zeros((1024, language.VOTE_FIELDS), dtype=np.int32)  # ≤ 2 a word
+
+    def _add_token(self, token: str, np: Any) -> int:
+        """The id of a token of ``split()`` not seen before (see :meth:`token_pass`)."""
+        if ("@" in token or "http" in token or "www." in token) and _ADDRESS.search(token):
+            rows = np.array([self._row(t, np) for t in _ADDRESS.sub(" ", token).split()], dtype=np.intp)
+            whole = np.asarray(self._token_votes(token) if self._token_votes else 0, dtype=np.int64)
+            correction = whole - self._votes[rows].sum(axis=0)
+            self._expansions.append((rows, correction))
+            at = self._ids[token] = -len(self._expansions)
+            return at
+        at = self._ids[token] = self._row(token, np)
+        return at
+
+    def _row(self, token: str, np: Any) -> int:
+        """The row of a classifier token in the batch tables (added when new): its tuple of
+        :meth:`token_weight` and its language votes."""
+        at = self._row_ids.get(token)
+        if at is not None:
+            return at
+        at = len(self._row_ids)
+        if at == len(self._table):
+            grown = np.zeros((2 * at, self._stride), dtype=np.float64)
+            grown[:at] = self._table
+            self._table = grown
+            votes = np.zeros((2 * at, self._votes.shape[1]), dtype=np.int32)
+            votes[:at] = self._votes
+            self._votes = votes
+        self._table[at] = self._cache.get(token) or self._weigh(token)  # the batch table keeps it
+        if self._token_votes is not None:
+            self._votes[at] = self._token_votes(token)
+        self._row_ids[token] = at
+        return at
 
     def margin(self, text: str, lexicon: Iterable[str] = (), head: str = OFFENSIVE_HEAD) -> float:
         """One head's linear score (the offensive head's unless told)."""
@@ -727,24 +931,65 @@ def detect_many(
     texts: Sequence[str],
     ctx: AnalysisContext,
     lexicon_signals: Mapping[int, Sequence[Signal]] | None = None,
+    margins: Margins | None = None,
 ) -> dict[int, list[Signal]]:
     """:func:`detect` for many texts: the signals of the texts that have any, by index.
 
     ``lexicon_signals``: the lexicon's signals by text index (texts without any may be left out), as
-    ``analyse_many`` has them; without it the lexicon is run on each text.
+    ``analyse_many`` has them; without it the lexicon is run on each text. ``margins``: the texts' margins
+    without the lexicon (:meth:`OffensiveModel.margins_many`, a row per text), when the caller has them;
+    then only the texts with a lexicon category, or whose margins reach a threshold without one, are
+    looked at one by one.
     """
     out: dict[int, list[Signal]] = {}
     m = model()
-    margins, firing = m.margins, m.firing
+    margins_of, firing = m.margins, m.firing
     language = ctx.language
+    if margins is not None and lexicon_signals is not None:
+        return _detect_scored(m, texts, ctx, lexicon_signals, margins)
     for i, text in enumerate(texts):
         if lexicon_signals is None:
             names = _lexicon_names(text, ctx, None)
         else:
             found = lexicon_signals.get(i)
             names = _lexicon_names(text, ctx, found) if found else ()  # most texts have no signal
-        z = margins(text, names)
+        z = margins_of(text, names)
         fired = _lawful_pressure_only(firing(z, bool(names), language), text, names)
+        if fired:
+            out[i] = _signals(m, text, z, fired, names, language)
+    return out
+
+
+def _detect_scored(
+    m: OffensiveModel,
+    texts: Sequence[str],
+    ctx: AnalysisContext,
+    lexicon_signals: Mapping[int, Sequence[Signal]],
+    margins: Margins,
+) -> dict[int, list[Signal]]:
+    """:func:`detect_many` given every text's margins without the lexicon: a text without a lexicon
+    category fires only where a margin reaches its threshold without one (one comparison of the whole
+    matrix); the others, and those, are decided as :func:`detect` decides them, on the same floats."""
+    import numpy as np  # the margins are a NumPy matrix: it is loaded
+
+    language = ctx.language
+    both = m._language_cuts.get(language or "")
+    solo = (both or (m.cut_with, m.cut_solo))[1]
+    # The texts with a lexicon category (a signal of another kind changes nothing), then those that
+    # reach a threshold without one.
+    supported: dict[int, tuple[str, ...]] = {}
+    for i, found in lexicon_signals.items():
+        names = _lexicon_names(texts[i], ctx, found) if found else ()
+        if names:
+            supported[i] = names
+    look = set(np.flatnonzero((margins >= np.asarray(solo)).any(axis=1)).tolist())
+    look.update(supported)
+    out: dict[int, list[Signal]] = {}
+    for i in sorted(look):
+        text = texts[i]
+        names = supported.get(i, ())
+        z = m.with_lexicon(margins[i].tolist(), names)
+        fired = _lawful_pressure_only(m.firing(z, bool(names), language), text, names)
         if fired:
             out[i] = _signals(m, text, z, fired, names, language)
     return out
