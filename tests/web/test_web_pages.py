@@ -259,3 +259,18 @@ def test_a_finding_of_two_categories_is_shown_once_and_removes_only_its_removabl
     textarea = re.search(r"<textarea[^>]*>([^<]*)</textarea>", redacted)
     assert textarea is not None
     assert "25/01234" not in textarea.group(1) and "svar på søknaden din med saksnummer" in textarea.group(1)
+
+
+def test_the_check_page_names_each_findings_categories_in_the_readers_language(client: TestClient) -> None:
+    # The page named no category at all: a finding of two (HU004: case number and case question) read
+    # as one of whichever its message spoke of. Now each finding says its categories, as labels, not codes.
+    token = login(client, "hustadvika.ansat")
+    text = "Takk for spørsmålet. Du spør når du får svar på søknaden din med saksnummer: 25/01234."
+    page = client.post("/check", data={"csrf": token, "text": text, "kind": "reply"}).text
+    shown = re.findall(r'<p class="categories"><span class="label">([^<]*)</span> ([^<]*)</p>', page)
+    assert ("Kategorier:", "Saksnummer, Saksspørsmål") in shown  # HU004 lists the number first
+    assert "case_number" not in page and "case_inquiry" not in page
+    post = "Kom på sommerfest! Spør etter Kari Nordmann, tlf. 912 34 567, ved inngangen."
+    one = client.post("/check", data={"csrf": token, "text": post}).text
+    shown = re.findall(r'<p class="categories"><span class="label">([^<]*)</span> ([^<]*)</p>', one)
+    assert ("Kategori:", "Telefonnummer") in shown and ("Kategori:", "Personnavn") in shown

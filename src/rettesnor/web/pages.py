@@ -194,6 +194,7 @@ def _check_page(
         segments=_segments(form.text, result) if result else [],
         verdicts=labels.VERDICTS,
         severities=labels.SEVERITIES,
+        categories=labels.CATEGORIES,
         removable=[_removable(f) for f in result.findings] if result else [],
         placeholders=placeholders,
         redacted=redacted,
