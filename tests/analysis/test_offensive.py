@@ -485,11 +485,8 @@ INTENSIFIER_SWEARING = [
 SECOND_PERSON_THREATS = [
     ("nb", "Ser jeg deg ved skolen i morgen, skal jeg knuse deg"),
     ("nn", "Møter eg deg ved kaia i kveld, skal eg banke deg opp"),
-    pytest.param(
-        "nn",
-        "Eg veit kvar du bur, og eg kjem etter deg i natt",
-        marks=pytest.mark.xfail(strict=True, reason="known: sexual 0.61 from 'eg'/'deg' (issue 16 item 3)"),
-    ),
+    # Sexual 0.61 from "eg"/"deg" with the model of 2026-12-04; none since the retraining of 2026-12-05.
+    ("nn", "Eg veit kvar du bur, og eg kjem etter deg i natt"),
     ("da", "Ser jeg dig ved hallen igen, banker jeg dig sønder og sammen"),
     ("sv", "Ser jag dig vid stationen igen ska jag slå sönder dig"),
     ("en", "If I see you near the library again I'll batter you"),
@@ -551,3 +548,49 @@ def test_a_post_listing_staff_addresses_gives_no_harm_signal(domain: str) -> Non
     text = "Kontakt vores medarbejdere: " + ", ".join(f"{n}@{domain}" for n in staff)
     text += " eller " + " ".join(f"borger{k}@{domain}" for k in range(30))
     assert names(text, "da") == set()
+
+
+# "Someone should …" is not violence by itself. The label guide's incitement ("someone should beat him up")
+# once taught the violence head the frame: harmless requests such as "Someone should complain about
+# this." got violence 0.96-0.99 (top features "someone", "should", "burde", "noen"). These sentences were
+# written on 2026-12-05 after the model was retrained with the "someone should" rows of
+# corpora/harm/train-extra (ids -0401 to -0454), and are in no corpus file. The model before gave
+# violence to the da, nb and en requests here.
+SOMEONE_SHOULD_HARMLESS = [
+    ("da", "Der burde nogen rydde cykelstien i morgen tidlig."),
+    ("da", "Nogen burde ringe til vandværket."),
+    ("nb", "Noen burde måke sykkelveien i morgen tidlig."),
+    ("nb", "Noen burde sjekke hvorfor bussen alltid er forsinket."),
+    ("nn", "Nokon burde ringje til vassverket."),
+    ("nn", "Folk burde møte opp på folkemøtet på torsdag."),
+    ("sv", "Någon borde skotta cykelbanan i morgon bitti."),
+    ("sv", "Någon borde ta reda på varför bussen alltid är sen."),
+    ("en", "Someone should ring the water company."),
+    ("en", "Someone ought to clear the cycle path first thing tomorrow."),
+]
+# The false alarms as reported (found as a user). Near variants of them are among the train-extra rows,
+# so these are regression checks, not a fair measurement.
+SOMEONE_SHOULD_REPORTED = [
+    ("en", "Someone should complain about this."),
+    ("nb", "Noen burde gjøre noe med veien."),
+    ("nb", "Noen burde klage på dette."),
+    ("da", "Nogen burde gøre noget ved det."),
+]
+SOMEONE_SHOULD_INCITEMENT = [
+    ("da", "Nogen burde give ham en ordentlig omgang bank."),
+    ("nb", "Noen burde gi ham en skikkelig omgang juling."),
+    ("nn", "Nokon burde slå han gul og blå."),
+    ("sv", "Någon borde ge honom en rejäl omgång stryk."),
+    ("en", "Somebody should stab that councillor."),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), SOMEONE_SHOULD_HARMLESS + SOMEONE_SHOULD_REPORTED)
+def test_a_harmless_someone_should_request_is_no_violence(lang: str, text: str) -> None:
+    got = names(text, lang)
+    assert not got & {"violence", "threat"}, got
+
+
+@pytest.mark.parametrize(("lang", "text"), SOMEONE_SHOULD_INCITEMENT)
+def test_someone_should_with_a_call_to_violence_is_still_violence(lang: str, text: str) -> None:
+    assert "violence" in names(text, lang)
