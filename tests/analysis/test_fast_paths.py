@@ -96,15 +96,25 @@ def test_sentences_and_words_as_the_loops(seed: int) -> None:
 def test_long_sentences_as_the_loops(limit: int) -> None:
     for text in _texts(limit, 500):
         spans = readability.sentences(text)
-        assert readability._long_sentences(text, spans, limit) == ref_long(text, limit), repr(text)
+        found = readability._long_sentences(text, spans, limit)
+        assert [(s, e, n) for s, e, n, _ in found if n > limit] == ref_long(text, limit), repr(text)
+        assert all((n, k) == ref_words(text, s, e) for s, e, n, k in found)
 
 
 def test_long_sentences_past_the_odd_spaces_looked_for() -> None:
     # more tabs than the positions collected: the sentences after them are counted, not ruled out
     text = "\t" * (readability._ODD_MAX + 5) + "a\tb\tc\td\te\tf\tg\th.\n" * 3
     spans = readability.sentences(text)
-    assert readability._long_sentences(text, spans, 3) == ref_long(text, 3)
+    found = readability._long_sentences(text, spans, 3)
+    assert [(s, e, n) for s, e, n, _ in found if n > 3] == ref_long(text, 3)
     assert len(ref_long(text, 3)) == 3
+
+
+def test_long_sentence_without_spaces_is_counted() -> None:
+    # past _FEW_SPACES_MAX characters a sentence is counted rather than looked up among the odd spaces
+    text = "ord\t" * 2000 + "slut."
+    spans = readability.sentences(text)
+    assert [(s, e, n) for s, e, n, _ in readability._long_sentences(text, spans, 25)] == ref_long(text, 25)
 
 
 def test_odd_spaces_are_the_whitespace_but_space_and_line_break() -> None:

@@ -14,7 +14,6 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from itertools import islice
-from operator import itemgetter
 
 from rettesnor.analysis.context import AnalysisContext
 from rettesnor.analysis.signals import Signal
@@ -23,13 +22,14 @@ KINDS: frozenset[str] = frozenset({"official_post", "reply", "account_profile"})
 BANDS: tuple[tuple[float, str], ...] = ((25, "very easy"), (35, "easy"), (45, "medium"), (55, "hard"))
 
 _ALNUM = re.compile(r"[^\W_]")
-_NOT_ALNUM = re.compile(r"[\W_]")
-_FIRST = itemgetter(0)
 # The whitespace (str.isspace) other than a space or a line break, spelled out: a set of characters
 # is scanned for much faster than a category (5 ms on 1 MB). A test holds it to str.isspace.
 _ODD_SPACES = "\t\x0b\x0c\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 _ODD_SPACE = re.compile(f"[{_ODD_SPACES}]")
 _ODD_MAX = 1000
+# A longer sentence with few spaces is counted, not looked up among the other whitespace: one scan of
+# a whole text for that whitespace costs 2 ms a megabyte, more than counting a text without spaces.
+_FEW_SPACES_MAX = 4096
 _LONG = re.compile(r"[^\W\d_]{7}")  # more than six letters in a row
 # Starts with a character set, so the scan skips plain text quickly.
 # A sentence end (a line break, or a run of ".!?:" before whitespace or the end) and the whitespace
@@ -49,27 +49,14 @@ def band(lix: float) -> str:
 def words(text: str, start: int = 0, end: int | None = None) -> tuple[int, int]:
     """(words, long words) in ``text[start:end]``: a word is a whitespace-separated token with a letter
     or a digit ("bl.a." and "e-mail" are one word); a long word has more than six letters in a row."""
-    tokens = (text if start == 0 and end is None else text[start:end]).split()
-    if not tokens:
-        return 0, 0
-    long_words = 0
-    search = _LONG.search
-    for tok in tokens:
-        # letters only: a long word without a search (a letter is never a decimal digit)
-        if len(tok) > 6 and (tok.isalpha() or search(tok)):
+    n = long_words = 0
+    for tok in (text if start == 0 and end is None else text[start:end]).split():
+        if not (tok[0].isalnum() or tok[-1].isalnum()) and not _ALNUM.search(tok):
+            continue
+        n += 1
+        if len(tok) > 6 and _LONG.search(tok):
             long_words += 1
-    return _count(tokens), long_words
-
-
-def _count(tokens: list[str]) -> int:
-    """How many of the tokens have a letter or a digit. Most start with one: only the others are looked
-    at one by one, found by one scan of the tokens' first characters."""
-    n = len(tokens)
-    for m in _NOT_ALNUM.finditer("".join(map(_FIRST, tokens))):
-        tok = tokens[m.start()]
-        if not (tok[-1].isalnum() or _ALNUM.search(tok)):
-            n -= 1
-    return n
+    return n, long_words
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -104,17 +91,19 @@ def sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _long_sentences(text: str, spans: Sequence[tuple[int, int]], limit: int) -> list[tuple[int, int, int]]:
-    """The sentences of more than ``limit`` words, with their word counts. Most sentences are ruled out
-    without counting: a word and the whitespace after it take two characters, and a sentence has at
-    most one word more than it has spaces, unless other whitespace than a space stands in it (a line
-    break never does: it ends the sentence)."""
-    out: list[tuple[int, int, int]] = []
+def _long_sentences(
+    text: str, spans: Sequence[tuple[int, int]], limit: int
+) -> list[tuple[int, int, int, int]]:
+    """The sentences that may have more than ``limit`` words, with their (words, long words). Most
+    sentences are ruled out without counting: a word and the whitespace after it take two characters,
+    and a sentence has at most one word more than it has spaces, unless other whitespace than a space
+    stands in it (a line break never does: it ends the sentence)."""
+    out: list[tuple[int, int, int, int]] = []
     odd: list[int] | None = None  # where whitespace other than a space or line break is, the first ones
     for s, e in spans:
         if (e - s + 1) // 2 <= limit:
             continue
-        if text.count(" ", s, e) < limit:
+        if text.count(" ", s, e) < limit and e - s <= _FEW_SPACES_MAX:
             if odd is None:
                 odd = [m.start() for m in islice(_ODD_SPACE.finditer(text), _ODD_MAX)]
             if not odd:
@@ -124,9 +113,7 @@ def _long_sentences(text: str, spans: Sequence[tuple[int, int]], limit: int) -> 
             unknown = len(odd) == _ODD_MAX and e - 1 > odd[-1]  # past the positions looked for
             if not inside and not unknown:
                 continue
-        n = _count(text[s:e].split())
-        if n > limit:
-            out.append((s, e, n))
+        out.append((s, e, *words(text, s, e)))
     return out
 
 
@@ -158,11 +145,25 @@ def detect(text: str, ctx: AnalysisContext) -> Iterator[Signal]:
     if not spans:
         return  # no word
     limit = ctx.sentence_words_max
-    # A sentence ends where whitespace or the end of the text follows (or after a line break), so no
-    # sentence boundary splits a word: the whole text's words are its sentences' words and those
-    # between them, counted in one go.
-    count_words, long_words = words(text)
+    # A text's words are its sentences' words and those between them: a sentence ends where whitespace
+    # or the end of the text follows (or after a line break), so no sentence boundary splits a word,
+    # and a text has a sentence where it has a word. The sentences that may be too long are counted one
+    # by one and the text between them once.
     long = _long_sentences(text, spans, limit)
+    if not long:
+        count_words, long_words = words(text)
+    else:
+        count_words = sum(x[2] for x in long)
+        long_words = sum(x[3] for x in long)
+        at = 0
+        for s, e, _, _ in long:
+            n, k = words(text, at, s)
+            count_words += n
+            long_words += k
+            at = e
+        n, k = words(text, at)
+        count_words += n
+        long_words += k
     count = max(1, len(spans))
     value = count_words / count + 100 * long_words / count_words
     if value > ctx.lix_max and (count >= 2 or count_words >= 20):
@@ -183,7 +184,7 @@ def detect(text: str, ctx: AnalysisContext) -> Iterator[Signal]:
                 "long_words": long_words,
             },
         )
-    for s, e, n in long:
+    for s, e, n, _ in long:
         if n > limit:
             yield Signal(
                 "readability",
