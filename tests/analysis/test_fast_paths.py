@@ -117,6 +117,13 @@ def test_long_sentence_without_spaces_is_counted() -> None:
     assert [(s, e, n) for s, e, n, _ in readability._long_sentences(text, spans, 25)] == ref_long(text, 25)
 
 
+def test_odd_spaces_of_an_ascii_text() -> None:
+    assert set(readability._ODD_ASCII) == {c for c in map(chr, range(128)) if c.isspace()} - {" ", "\n"}
+    assert readability._odd_spaces("a b\nc") == []
+    assert readability._odd_spaces("a\rb c\x1f") == [1, 5]
+    assert readability._odd_spaces("æ\u3000b") == [1]
+
+
 def test_odd_spaces_are_the_whitespace_but_space_and_line_break() -> None:
     every = (chr(c) for c in range(0x110000))
     assert {c for c in every if c.isspace()} - {" ", "\n"} == {
