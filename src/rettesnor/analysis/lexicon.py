@@ -74,6 +74,9 @@ _NEGATION = re.compile(
 _MENTIONABLE = frozenset({"profanity", "insult", "hate", "sexual"})
 _QUOTES = frozenset("\"'“”„«»‘’‚‹›")
 _QUOTE_REACH = 30  # how far from the word its quotation marks may stand (a short quoted phrase)
+# A quotation mark or a sentence end; the last one before a position (the greedy ".*" backs off to it).
+_MARK = re.compile("[" + re.escape("".join(sorted(_QUOTES)) + ".!?\n") + "]")
+_LAST_MARK = re.compile(".*(" + _MARK.pattern + ")", re.DOTALL)
 _MENTION_CUE = re.compile(
     r"(?:^|[^\w])(?:"
     r"kald(?:t|te|er|e|es)?|kalla(?:r|t|d|de|s)?|kal(?:t|te|ler|les)|kallad(?:e)?|kallat|kallas|"
@@ -841,17 +844,15 @@ def _scan(text: str, m: Matcher, low: str | None = None, hits: list[Hit] | None 
 def _mentioned(text: str, low: str, s: int, e: int) -> bool:
     """Whether the hit ``text[s:e]`` stands in quotation marks (within a short phrase, no sentence end
     between) right after a verb of calling or a word for a word: a mention, not a use."""
-    i = s - 1
-    lo = max(0, s - _QUOTE_REACH)
-    while i >= lo and text[i] not in _QUOTES and text[i] not in ".!?\n":
-        i -= 1
-    if i < lo or text[i] not in _QUOTES:
+    # The nearest quotation mark or sentence end on each side, found by the regex engine (a loop over
+    # the characters in Python cost 5 ms on 1 MB of joined comments).
+    before = _LAST_MARK.match(text, max(0, s - _QUOTE_REACH), s)
+    if before is None or before.group(1) not in _QUOTES:
         return False
-    j, hi = e, min(len(text), e + _QUOTE_REACH)
-    while j < hi and text[j] not in _QUOTES and text[j] not in ".!?\n":
-        j += 1
-    if j >= hi or text[j] not in _QUOTES:
+    after = _MARK.search(text, e, min(len(text), e + _QUOTE_REACH))
+    if after is None or after.group() not in _QUOTES:
         return False
+    i = before.start(1)
     cue = _MENTION_CUE.search(low, max(0, i - 40), i)
     return cue is not None and _ADDRESSEE.search(cue.group()) is None
 
